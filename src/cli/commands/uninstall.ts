@@ -1,0 +1,5 @@
+import { VenvkitError } from '../../errors.js';
+
+export default async function uninstall(_argv: string[]): Promise<number> {
+  throw new VenvkitError('NOT_IMPLEMENTED', '`venvkit uninstall` is not implemented yet', { hint: 'See the README for what this version can do.' });
+}

@@ -1,0 +1,58 @@
+/**
+ * The one error type venvkit throws on purpose. `code` is stable (programs may switch on it),
+ * `message` names the problem, `hint` says what to do about it. The CLI prints both and exits
+ * with `exitCode`.
+ */
+export type ErrorCode =
+  | 'USAGE'
+  | 'NOT_IMPLEMENTED'
+  | 'PYTHON_NOT_FOUND'
+  | 'PYTHON_UNSUPPORTED'
+  | 'PYTHON_BROKEN'
+  | 'BAD_SPEC'
+  | 'TARGET_EXISTS'
+  | 'TARGET_IS_FILE'
+  | 'TARGET_NOT_WRITABLE'
+  | 'BAD_PATH'
+  | 'NOT_A_VENV'
+  | 'VENV_NOT_FOUND'
+  | 'BAD_WHEEL'
+  | 'UNSAFE_WHEEL'
+  | 'HASH_MISMATCH'
+  | 'NOT_INSTALLED'
+  | 'BAD_REQUIREMENT'
+  | 'INDEX_ERROR'
+  | 'NO_SOLUTION'
+  | 'NO_WHEEL'
+  | 'LOCKED'
+  | 'SHELL_UNSUPPORTED'
+  | 'COMMAND_FAILED'
+  | 'INTERRUPTED'
+  | 'INTERNAL';
+
+export class VenvkitError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VenvkitError';
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : 1);
+  }
+
+  toJSON(): { code: ErrorCode; message: string; hint?: string } {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
+  }
+}
+
+export function isVenvkitError(e: unknown, code?: ErrorCode): e is VenvkitError {
+  return e instanceof VenvkitError && (code === undefined || e.code === code);
+}
+
+/** The `code` of a Node system error (ENOENT, EACCES...), or undefined. */
+export function errnoCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}

@@ -1,0 +1,5 @@
+// The public library API. The CLI is a thin layer over these calls.
+export { VenvkitError, type ErrorCode } from './errors.js';
+export type { InterpreterInfo, PythonInstallation, PythonSource } from './python/types.js';
+export type { Venv, VenvPaths, PyvenvCfg } from './venv/types.js';
+export { probeInterpreter } from './python/probe.js';

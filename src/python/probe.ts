@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { cacheDir } from '../cache/dirs.js';
+import { writeFileAtomic } from '../cache/atomic.js';
+import { VenvkitError, errnoCode } from '../errors.js';
+import { PROBE_SCRIPT } from './probe-script.js';
+import type { InterpreterInfo } from './types.js';
+
+const CACHE_VERSION = 1;
+
+export interface ProbeOptions {
+  /** Skip the on-disk cache (always run the interpreter). */
+  noCache?: boolean;
+  /** Give up after this many ms (default 15000, or $VENVKIT_PROBE_TIMEOUT). */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+function stampOf(realPath: string): InterpreterInfo['stamp'] {
+  const st = statSync(realPath);
+  return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
+}
+
+function cacheFile(path: string, env: NodeJS.ProcessEnv): string {
+  const key = createHash('sha256').update(path).digest('hex').slice(0, 32);
+  return join(cacheDir('interpreters', env), `${key}.json`);
+}
+
+/** The cached facts for `path` if the interpreter file has not changed since they were taken. */
+export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.env): InterpreterInfo | undefined {
+  let realPath: string;
+  try {
+    realPath = realpathSync(path);
+  } catch {
+    return undefined;
+  }
+  try {
+    const data = JSON.parse(readFileSync(cacheFile(path, env), 'utf8')) as { v: number; info: InterpreterInfo };
+    if (data.v !== CACHE_VERSION || data.info.path !== path || data.info.realPath !== realPath) return undefined;
+    const now = stampOf(realPath);
+    const then = data.info.stamp;
+    if (now.mtimeMs !== then.mtimeMs || now.size !== then.size || now.ino !== then.ino) return undefined;
+    return data.info;
+  } catch {
+    return undefined;
+  }
+}
+
+function run(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<string> {
+  // -E -s -S: ignore PYTHON* variables, user site and site.py (also parse on Python 2, unlike -I).
+  const childEnv = { ...env, PYTHONIOENCODING: 'utf-8' };
+  return new Promise((resolvePromise, reject) => {
+    execFile(path, ['-E', '-s', '-S', '-c', PROBE_SCRIPT], { timeout: timeoutMs, env: childEnv, maxBuffer: 4 << 20, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      if (err) {
+        const e = err as NodeJS.ErrnoException & { killed?: boolean };
+        if (e.killed) {
+          reject(new VenvkitError('PYTHON_BROKEN', `The interpreter ${path} did not answer within ${timeoutMs} ms`, { hint: 'Check that it runs: try `' + path + ' -c pass`, or pick another with --python.' }));
+        } else if (errnoCode(e) === 'ENOENT') {
+          reject(new VenvkitError('PYTHON_NOT_FOUND', `No interpreter at ${path}`, { hint: 'Run `venvkit python list` to see the interpreters found.' }));
+        } else if (errnoCode(e) === 'EACCES') {
+          reject(new VenvkitError('PYTHON_BROKEN', `${path} is not executable`, { hint: 'Give a path to a Python interpreter, or pick one with `venvkit python list`.' }));
+        } else {
+          const detail = String(stderr).trim().split('\n').slice(-3).join('\n');
+          reject(new VenvkitError('PYTHON_BROKEN', `The interpreter ${path} failed to run${detail ? `:\n${detail}` : ''}`, { hint: 'Check the installation, or pick another interpreter with --python.', cause: err }));
+        }
+        return;
+      }
+      resolvePromise(stdout);
+    });
+  });
+}
+
+/**
+ * Facts about the interpreter at `path`, from the disk cache when the file is unchanged, else from
+ * one run of the interpreter. Throws PYTHON_BROKEN / PYTHON_NOT_FOUND. Does not judge the version.
+ */
+export async function probeInterpreter(path: string, options: ProbeOptions = {}): Promise<InterpreterInfo> {
+  const env = options.env ?? process.env;
+  const abs = isAbsolute(path) ? path : resolve(path);
+  if (!options.noCache) {
+    const cached = readCachedInfo(abs, env);
+    if (cached) return cached;
+  }
+  let realPath: string;
+  try {
+    realPath = realpathSync(abs);
+  } catch (e) {
+    throw new VenvkitError('PYTHON_NOT_FOUND', `No interpreter at ${abs}`, { hint: 'Run `venvkit python list` to see the interpreters found.', cause: e });
+  }
+  const stamp = stampOf(realPath);
+  const timeoutMs = options.timeoutMs ?? (Number(env.VENVKIT_PROBE_TIMEOUT) || 15000);
+  const stdout = await run(abs, timeoutMs, env);
+  let raw: Omit<InterpreterInfo, 'path' | 'realPath' | 'stamp'>;
+  try {
+    raw = JSON.parse(stdout);
+  } catch (e) {
+    throw new VenvkitError('PYTHON_BROKEN', `The interpreter ${abs} answered with something that is not venvkit's probe output`, { hint: 'Is this really a Python interpreter? Pick another with --python.', cause: e });
+  }
+  const info: InterpreterInfo = { ...raw, path: abs, realPath, stamp };
+  try {
+    writeFileAtomic(cacheFile(abs, env), JSON.stringify({ v: CACHE_VERSION, info }));
+  } catch {
+    // A read-only cache only costs speed.
+  }
+  return info;
+}

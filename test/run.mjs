@@ -1,0 +1,22 @@
+// Runs every *.test.ts under test/ with Node's own test runner (TypeScript through tsx).
+// Usage: node test/run.mjs [filter...]   (filters match file paths)
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const walk = (dir) => readdirSync(dir).flatMap((name) => {
+  const p = join(dir, name);
+  return statSync(p).isDirectory() ? (name === 'fixtures' ? [] : walk(p)) : name.endsWith('.test.ts') ? [p] : [];
+});
+const filters = process.argv.slice(2);
+const files = walk(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const concurrency = process.env.VENVKIT_TEST_CONCURRENCY ?? '2';
+const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => relative(root, f))];
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
