@@ -2,6 +2,13 @@
 // to exit codes. Everything a command does is a library call; this layer parses and prints.
 import { reportError } from './output.js';
 
+// bin/venvkit starts Node without NODE_EXTRA_CA_CERTS (see there); restore it for child processes.
+// The HTTPS client loads the certificates it names itself (src/index/).
+if (process.env.VENVKIT_NODE_EXTRA_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env.VENVKIT_NODE_EXTRA_CA_CERTS;
+  delete process.env.VENVKIT_NODE_EXTRA_CA_CERTS;
+}
+
 type Command = { summary: string; load: () => Promise<{ default: (argv: string[]) => Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {

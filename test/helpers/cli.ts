@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** The command users run (package.json `bin`): a sh wrapper that starts dist/cli.js. */
+export const BIN = fileURLToPath(new URL('../../bin/venvkit', import.meta.url));
 
 export interface CliResult { status: number | null; stdout: string; stderr: string }
 
 export function venvkit(args: string[], options: SpawnSyncOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000, ...options });
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 120_000, ...options });
   return { status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
