@@ -3,3 +3,4 @@ export { VenvkitError, type ErrorCode } from './errors.js';
 export type { InterpreterInfo, PythonInstallation, PythonSource } from './python/types.js';
 export type { Venv, VenvPaths, PyvenvCfg } from './venv/types.js';
 export { probeInterpreter } from './python/probe.js';
+export { openVenv } from './venv/open.js';
