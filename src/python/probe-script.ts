@@ -24,6 +24,7 @@ out["baseExecPrefix"] = getattr(sys, "base_exec_prefix", sys.exec_prefix)
 out["platform"] = sys.platform
 out["osName"] = os.name
 out["machine"] = platform.machine()
+out["platformSystem"], out["platformRelease"], out["platformVersion"] = platform.system(), platform.release(), platform.version()
 out["pointerBits"] = 64 if sys.maxsize > 2**32 else 32
 out["abiflags"] = getattr(sys, "abiflags", "")
 out["cacheTag"] = getattr(impl, "cache_tag", None) if impl is not None else None

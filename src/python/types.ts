@@ -31,6 +31,8 @@ export interface InterpreterInfo {
   platform: string;
   osName: string;
   machine: string;
+  /** platform.system(), platform.release(), platform.version() (PEP 508 markers; absent in old caches) */
+  platformSystem?: string; platformRelease?: string; platformVersion?: string;
   /** 64 or 32 (from sys.maxsize) */
   pointerBits: number;
   /**
