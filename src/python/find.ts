@@ -1,15 +1,226 @@
-// TEMPORARY STUB (owned by the discovery work): only explicit interpreter paths.
-import { VenvkitError } from '../errors.js';
+// Interpreter discovery: which Python a spec (or `.python-version`, or `python3` on PATH) means.
+// Cheap candidates first; only those whose names could match are probed (the probe is cached on
+// disk, so a known interpreter costs a file read), in PATH, pyenv, system, user order.
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { VenvkitError, isVenvkitError } from '../errors.js';
+import { type Candidate, allCandidates, candidateAt, firstOnPath } from './candidates.js';
 import { probeInterpreter } from './probe.js';
-import type { PythonInstallation } from './types.js';
+import { type ShimContext, executableSize, findVersionFile, installedVersions, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
+import { type PythonRequest, type VersionRequest, hintMayMatch, parseSpec, requestMatches, supportsVenv } from './spec.js';
+import type { PythonInstallation, PythonSource } from './types.js';
 
 export interface FindOptions { cwd?: string; env?: NodeJS.ProcessEnv }
 
-export async function findPython(spec?: string, _options: FindOptions = {}): Promise<PythonInstallation> {
-  if (!spec || !spec.includes('/')) throw new VenvkitError('NOT_IMPLEMENTED', 'interpreter discovery is not implemented yet; give a path', {});
-  return { ...(await probeInterpreter(spec)), source: 'explicit' };
+export { parseSpec } from './spec.js';
+
+function context(options: FindOptions): ShimContext {
+  const env = options.env ?? process.env;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  return { env, cwd, pathDirs: pathDirs(env, cwd) };
 }
 
-export async function listPythons(_options: FindOptions = {}): Promise<PythonInstallation[]> {
-  return [];
+async function probe(path: string, source: PythonSource, ctx: ShimContext): Promise<PythonInstallation> {
+  return { ...(await probeInterpreter(path, { env: ctx.env })), source };
+}
+
+function unsupported(inst: PythonInstallation): VenvkitError {
+  return new VenvkitError('PYTHON_UNSUPPORTED', `${inst.path} is Python ${inst.versionString}: PEP 405 virtual environments need Python 3.3+`, {
+    hint: 'Pick a Python 3 interpreter with --python (`venvkit python list` shows the ones found).',
+  });
+}
+
+function checked(inst: PythonInstallation): PythonInstallation {
+  if (!supportsVenv(inst.version)) throw unsupported(inst);
+  return inst;
+}
+
+/** "3.11.7 (cpython) /path" lines for the interpreters found, for error hints. */
+async function foundSummary(ctx: ShimContext): Promise<string> {
+  const { found } = await discover(ctx);
+  if (found.length === 0) return 'No Python interpreter was found on PATH, in pyenv ($PYENV_ROOT/versions) or the usual locations.';
+  const lines = found.map((p) => `  ${p.versionString} (${p.implementation}) ${p.path}`);
+  return `Interpreters found:\n${lines.join('\n')}\nPick one of these, or give a path with --python.`;
+}
+
+async function notFound(what: string, ctx: ShimContext): Promise<VenvkitError> {
+  return new VenvkitError('PYTHON_NOT_FOUND', `No Python interpreter matches ${what}`, { hint: await foundSummary(ctx) });
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  return p === '~' || p.startsWith('~/') ? join(env.HOME || homedir(), p.slice(1)) : p;
+}
+
+/** A path given by the user: an interpreter, or a directory holding bin/python3 (an install or env). */
+async function findByPath(spec: string, ctx: ShimContext): Promise<PythonInstallation> {
+  const abs = resolve(ctx.cwd, expandHome(spec, ctx.env));
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    throw new VenvkitError('PYTHON_NOT_FOUND', `No interpreter at ${abs}: the path does not exist`, { hint: await foundSummary(ctx) });
+  }
+  let target: Candidate | undefined;
+  if (isDir) {
+    for (const [dir, name] of [[join(abs, 'bin'), 'python3'], [join(abs, 'bin'), 'python'], [abs, 'python3'], [abs, 'python']] as const) {
+      target = candidateAt(dir, name, 'explicit', ctx);
+      if (target) break;
+    }
+    if (!target) throw new VenvkitError('PYTHON_NOT_FOUND', `${abs} is a directory without a Python interpreter (bin/python3)`, { hint: 'Give the path to the interpreter itself.' });
+  } else {
+    const slash = abs.lastIndexOf('/');
+    // A pyenv shim is replaced by what it would run; anything else is probed as given.
+    target = candidateAt(abs.slice(0, slash) || '/', abs.slice(slash + 1), 'explicit', ctx) ?? { path: abs, realPath: abs, source: 'explicit', hint: { version: [] } };
+  }
+  return checked(await probe(target.path, 'explicit', ctx));
+}
+
+async function findByName(name: string, ctx: ShimContext): Promise<PythonInstallation> {
+  const c = firstOnPath(name, ctx);
+  if (!c) throw await notFound(`"${name}" (no such command on PATH)`, ctx);
+  return checked(await probe(c.path, 'path', ctx));
+}
+
+/**
+ * The first interpreter, in discovery order, that satisfies a version request. CPython is
+ * preferred when the request names no implementation; interpreters older than 3.3 are passed over
+ * (and reported as unsupported if they were the only match).
+ */
+async function findByVersion(req: VersionRequest, ctx: ShimContext, source?: PythonSource): Promise<PythonInstallation | undefined> {
+  const seen = new Set<string>();
+  const deferred: Candidate[] = [];
+  let fallback: PythonInstallation | undefined;
+  let tooOld: PythonInstallation | undefined;
+  let broken: unknown;
+  const consider = async (c: Candidate): Promise<PythonInstallation | undefined> => {
+    let inst: PythonInstallation;
+    try {
+      inst = await probe(c.path, source ?? c.source, ctx);
+    } catch (e) {
+      broken ??= e;
+      return undefined;
+    }
+    if (!requestMatches(req, inst)) return undefined;
+    if (!supportsVenv(inst.version)) {
+      tooOld ??= inst;
+      return undefined;
+    }
+    return inst;
+  };
+  for (const c of allCandidates(ctx)) {
+    if (seen.has(c.realPath)) continue;
+    seen.add(c.realPath);
+    if (!hintMayMatch(req, c.hint)) continue;
+    if (!req.implementation && c.hint.implementation && c.hint.implementation !== 'cpython') {
+      deferred.push(c);
+      continue;
+    }
+    const inst = await consider(c);
+    if (!inst) continue;
+    if (req.implementation || inst.implementation === 'cpython') return inst;
+    fallback ??= inst;
+  }
+  if (fallback) return fallback;
+  for (const c of deferred) {
+    const inst = await consider(c);
+    if (inst) return inst;
+  }
+  if (tooOld) throw unsupported(tooOld);
+  if (broken && isVenvkitError(broken, 'PYTHON_BROKEN')) throw broken;
+  return undefined;
+}
+
+async function findRequest(req: PythonRequest, ctx: ShimContext): Promise<PythonInstallation> {
+  if (req.kind === 'path') return findByPath(req.path, ctx);
+  if (req.kind === 'name') return findByName(req.name, ctx);
+  const inst = await findByVersion(req, ctx);
+  if (!inst) throw await notFound(`"${req.text}"`, ctx);
+  return inst;
+}
+
+/** One entry of a `.python-version` file, resolved the way pyenv would, else as a spec. */
+async function fromVersionEntry(entry: string, ctx: ShimContext): Promise<PythonInstallation | undefined> {
+  const root = pyenvRoot(ctx.env);
+  if (entry === 'system') {
+    const exe = systemCommand('python3', root, ctx) ?? systemCommand('python', root, ctx);
+    return exe ? probe(exe, 'python-version', ctx) : undefined;
+  }
+  const dir = versionDir(root, entry, installedVersions(root));
+  if (dir) {
+    const exe = ['python3', 'python', 'pypy3', 'pypy'].map((n) => join(dir, 'bin', n)).find((p) => executableSize(p) !== undefined);
+    return exe ? probe(exe, 'python-version', ctx) : undefined;
+  }
+  let req: PythonRequest;
+  try {
+    req = parseSpec(entry);
+  } catch {
+    return undefined;
+  }
+  if (req.kind !== 'version') return undefined;
+  return findByVersion(req, ctx, 'python-version');
+}
+
+async function findDefault(ctx: ShimContext): Promise<PythonInstallation> {
+  const file = findVersionFile(ctx.cwd);
+  const entries = file ? readVersionFile(file) : [];
+  if (file && entries.length > 0) {
+    let tooOld: PythonInstallation | undefined;
+    for (const entry of entries) {
+      const inst = await fromVersionEntry(entry, ctx);
+      if (inst && supportsVenv(inst.version)) return inst;
+      tooOld ??= inst;
+    }
+    if (tooOld) throw unsupported(tooOld);
+    throw new VenvkitError('PYTHON_NOT_FOUND', `No installed Python matches ${file} (${entries.join(', ')})`, {
+      hint: `${await foundSummary(ctx)}\nInstall that version (e.g. \`pyenv install ${entries[0]}\`), edit the file, or pass --python.`,
+    });
+  }
+  const c = firstOnPath('python3', ctx);
+  if (c) return checked(await probe(c.path, 'path', ctx));
+  const inst = await findByVersion(parseSpec('>=3.3') as VersionRequest, ctx);
+  if (!inst) throw await notFound('(no python3 on PATH)', ctx);
+  return inst;
+}
+
+/**
+ * The interpreter a spec means (`3.12`, `>=3.9,<3.12`, `pypy@3.9`, `python3.10`, a path), or with
+ * no spec the one `.python-version` names, else `python3` on PATH. pyenv shims are resolved to the
+ * real interpreter. Throws BAD_SPEC, PYTHON_NOT_FOUND, PYTHON_UNSUPPORTED (< 3.3) or PYTHON_BROKEN.
+ */
+export async function findPython(spec?: string, options: FindOptions = {}): Promise<PythonInstallation> {
+  const ctx = context(options);
+  if (spec === undefined || spec.trim() === '') return findDefault(ctx);
+  return findRequest(parseSpec(spec), ctx);
+}
+
+export interface Discovery {
+  found: PythonInstallation[];
+  /** Candidates whose probe failed, with the error. */
+  broken: { path: string; source: PythonSource; error: VenvkitError }[];
+}
+
+/** Probe every candidate (in parallel), de-duplicated by real path, in discovery order. */
+export async function discover(options: FindOptions | ShimContext = {}): Promise<Discovery> {
+  const ctx = 'pathDirs' in options ? options : context(options);
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  for (const c of allCandidates(ctx)) {
+    if (seen.has(c.realPath)) continue;
+    seen.add(c.realPath);
+    candidates.push(c);
+  }
+  const results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, ctx)));
+  const out: Discovery = { found: [], broken: [] };
+  results.forEach((r, i) => {
+    const c = candidates[i]!;
+    if (r.status === 'fulfilled') out.found.push(r.value);
+    else out.broken.push({ path: c.path, source: c.source, error: isVenvkitError(r.reason) ? r.reason : new VenvkitError('PYTHON_BROKEN', String(r.reason), { cause: r.reason }) });
+  });
+  return out;
+}
+
+/** Every working interpreter found (Python 2 included: it is listed, but findPython refuses it). */
+export async function listPythons(options: FindOptions = {}): Promise<PythonInstallation[]> {
+  return (await discover(options)).found;
 }

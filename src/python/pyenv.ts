@@ -1,0 +1,216 @@
+// pyenv, without running pyenv: which version it would select (PYENV_VERSION, `.python-version`
+// upwards, `$PYENV_ROOT/version`) and what a shim would exec. Running a shim costs ~0.3 s; this
+// costs a few file reads.
+import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { compareRelease } from './spec.js';
+
+export function pyenvRoot(env: NodeJS.ProcessEnv): string {
+  return env.PYENV_ROOT || join(env.HOME || homedir(), '.pyenv');
+}
+
+/** An executable regular file (following links)? Returns its size, or undefined. */
+export function executableSize(path: string): number | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() && (st.mode & 0o111) !== 0 ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entries of a version file: the first word of each line, skipping blanks, comments and unsafe names. Pure. */
+export function parseVersionFile(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n|\r/)) {
+    const word = line.trim().split(/\s+/)[0] ?? '';
+    if (word === '' || word.startsWith('#')) continue;
+    if (word === '..' || word.startsWith('/') || word.split('/').includes('..')) continue;
+    out.push(word);
+  }
+  return out;
+}
+
+/** The nearest `.python-version` at or above `dir`. */
+export function findVersionFile(dir: string): string | undefined {
+  let d = resolve(dir);
+  for (;;) {
+    const f = join(d, '.python-version');
+    try {
+      if (statSync(f).isFile()) return f;
+    } catch {
+      // keep going up
+    }
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+export function readVersionFile(file: string): string[] {
+  try {
+    return parseVersionFile(readFileSync(file, 'utf8').slice(0, 64 * 1024));
+  } catch {
+    return [];
+  }
+}
+
+const versionTuple = (name: string) => (name.match(/\d+/g) ?? []).map(Number);
+
+/**
+ * pyenv's `latest` among installed version names: the exact name, else the newest final release
+ * whose name starts with `prefix` followed by "." or "-" (3.11 -> 3.11.7; pypy3.9 -> pypy3.9-7.3.11). Pure.
+ */
+export function latestInstalled(prefix: string, installed: readonly string[]): string | undefined {
+  if (installed.includes(prefix)) return prefix;
+  let wantT = false;
+  let p = prefix;
+  if (/\dt$/.test(p)) {
+    wantT = true;
+    p = p.slice(0, -1);
+  }
+  const matches = installed.filter((v) => {
+    if (!(v.startsWith(p + '.') || v.startsWith(p + '-'))) return false;
+    if (/-(dev|src|latest)$/.test(v) || /(a|b|rc)\d+$/.test(v)) return false;
+    return wantT ? v.endsWith('t') : !/\dt$/.test(v);
+  });
+  matches.sort((a, b) => compareRelease(versionTuple(b), versionTuple(a)));
+  return matches[0];
+}
+
+export function installedVersions(root: string): string[] {
+  try {
+    return readdirSync(join(root, 'versions')).filter((n) => !n.startsWith('.'));
+  } catch {
+    return [];
+  }
+}
+
+/** Map one selected version name to its directory under versions/ the way pyenv does (python- prefix, latest prefix). */
+export function versionDir(root: string, name: string, installed: readonly string[]): string | undefined {
+  const exists = (n: string) => {
+    try {
+      return statSync(join(root, 'versions', n)).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (exists(name)) return join(root, 'versions', name);
+  const bare = name.replace(/^python-/, '');
+  if (exists(bare)) return join(root, 'versions', bare);
+  const latest = latestInstalled(name, installed) ?? latestInstalled(bare, installed);
+  return latest ? join(root, 'versions', latest) : undefined;
+}
+
+export interface PyenvSelection {
+  /** Version names in order (may include "system"). */
+  versions: string[];
+  /** Where they came from: "PYENV_VERSION", a .python-version path, or $PYENV_ROOT/version. */
+  origin: string;
+}
+
+/** What pyenv would select in `cwd` (pyenv version-name). */
+export function pyenvSelection(root: string, cwd: string, env: NodeJS.ProcessEnv): PyenvSelection {
+  if (env.PYENV_VERSION) return { versions: env.PYENV_VERSION.split(':').filter(Boolean), origin: 'PYENV_VERSION' };
+  const local = (env.PYENV_DIR && findVersionFile(env.PYENV_DIR)) || findVersionFile(cwd);
+  const file = local ?? join(root, 'version');
+  const versions = readVersionFile(file);
+  return { versions: versions.length ? versions : ['system'], origin: versions.length ? file : 'default' };
+}
+
+const SHIM_HEAD = 1024;
+
+/** If `path` is a pyenv shim (a small script that execs pyenv), the PYENV_ROOT it belongs to. */
+export function shimRoot(path: string, size: number, env: NodeJS.ProcessEnv): string | undefined {
+  if (size > 8192) return undefined;
+  let head = '';
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(SHIM_HEAD);
+      head = buf.subarray(0, readSync(fd, buf, 0, SHIM_HEAD, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  if (!head.startsWith('#!') || !/\bpyenv["']?\s+exec\b/.test(head)) return undefined;
+  const m = /^export PYENV_ROOT="([^"]+)"/m.exec(head);
+  return m ? m[1] : pyenvRoot(env);
+}
+
+export interface ShimContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** PATH directories in order (absolute). */
+  pathDirs: string[];
+  /** Per pyenv root: its selection and installed versions, read once per lookup. */
+  memo?: Map<string, { selection: PyenvSelection; installed: string[] }>;
+}
+
+/** Is this directory some pyenv root's shims directory? */
+export function isShimDir(dir: string, env: NodeJS.ProcessEnv): boolean {
+  const root = pyenvRoot(env);
+  if (dir === join(root, 'shims')) return true;
+  const real = realpathOrUndefined(dir);
+  return real !== undefined && real === realpathOrUndefined(join(root, 'shims'));
+}
+
+/**
+ * What the pyenv shim `name` (of pyenv root `root`) would exec: the first selected version whose
+ * bin/ has `name`, else ("system") the first `name` on PATH outside the shims. undefined when
+ * pyenv would say "command not found". Never returns a shim.
+ */
+export function resolveShim(name: string, root: string, ctx: ShimContext): string | undefined {
+  ctx.memo ??= new Map();
+  let known = ctx.memo.get(root);
+  if (!known) {
+    known = { selection: pyenvSelection(root, ctx.cwd, ctx.env), installed: installedVersions(root) };
+    ctx.memo.set(root, known);
+  }
+  const { selection, installed } = known;
+  for (const v of selection.versions) {
+    if (v === 'system') continue;
+    const dir = versionDir(root, v, installed);
+    if (!dir) continue;
+    const exe = join(dir, 'bin', name);
+    if (executableSize(exe) !== undefined) return exe;
+  }
+  return systemCommand(name, root, ctx);
+}
+
+/** `command -v name` on PATH without pyenv's shims (pyenv's "system" version). */
+export function systemCommand(name: string, root: string, ctx: ShimContext): string | undefined {
+  const shims = realpathOrUndefined(join(root, 'shims')) ?? join(root, 'shims');
+  for (const dir of ctx.pathDirs) {
+    if (dir === join(root, 'shims') || realpathOrUndefined(dir) === shims) continue;
+    const exe = join(dir, name);
+    const size = executableSize(exe);
+    if (size !== undefined && shimRoot(exe, size, ctx.env) === undefined) return exe;
+  }
+  return undefined;
+}
+
+/** PATH as absolute directories, in order, without duplicates or empty entries. */
+export function pathDirs(env: NodeJS.ProcessEnv, cwd: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const entry of (env.PATH ?? '').split(delimiter)) {
+    if (!entry) continue;
+    const dir = isAbsolute(entry) ? entry : resolve(cwd, entry);
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    out.push(dir);
+  }
+  return out;
+}
