@@ -4,3 +4,5 @@ export type { InterpreterInfo, PythonInstallation, PythonSource } from './python
 export type { Venv, VenvPaths, PyvenvCfg } from './venv/types.js';
 export { probeInterpreter } from './python/probe.js';
 export { openVenv } from './venv/open.js';
+export { createVenv, type CreateVenvOptions, type CreatedVenv, type CreateAction } from './venv/create.js';
+export { checkHealth, type VenvHealth, type HealthProblem } from './venv/health.js';

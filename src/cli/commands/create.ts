@@ -1,5 +1,92 @@
-import { VenvkitError } from '../../errors.js';
+// venvkit create [DIR]: the flags of `python -m venv`, plus -p/--python and --allow-existing.
+import { relative } from 'node:path';
+import { parse } from '../args.js';
+import { info, printJson, warn, type Output } from '../output.js';
+import { createVenv, type CreatedVenv } from '../../venv/create.js';
+import { describeInterpreter, venvJson } from '../../venv/describe.js';
 
-export default async function create(_argv: string[]): Promise<number> {
-  throw new VenvkitError('NOT_IMPLEMENTED', '`venvkit create` is not implemented yet', { hint: 'See the README for what this version can do.' });
+const HELP = `Usage: venvkit create [DIR] [options]
+
+Create a virtual environment in DIR (default .venv), as \`python -m venv DIR\` would.
+
+Options:
+  -p, --python SPEC             interpreter: 3.12, >=3.9,<3.12, pypy3, cpython@3.12, a path...
+                                (default: .python-version, else python3 on PATH)
+      --system-site-packages    give the env access to the base's site-packages
+      --symlinks                symlink the interpreter (the default on POSIX)
+      --copies                  copy the interpreter instead of symlinking it
+      --clear                   replace DIR if it is an environment (nothing else is ever deleted)
+      --upgrade                 move an existing environment to this interpreter in place
+      --without-pip             do not seed pip
+      --prompt PROMPT           prompt shown when active ('.' = the current directory's name)
+      --upgrade-deps            seed the newest pip (and setuptools where venv would)
+      --without-scm-ignore-files  do not write .gitignore
+      --allow-existing          create inside an existing non-empty directory, keeping its files
+  -q, --quiet                   print nothing but errors
+  -v, --verbose                 say more
+      --json                    print a description of the environment as JSON
+`;
+
+function summary(r: CreatedVenv, cwd: string): string {
+  const verb = { created: 'Created', replaced: 'Replaced', updated: 'Updated', upgraded: 'Upgraded' }[r.action];
+  const shown = relative(cwd, r.root) || '.';
+  return `${verb} ${shown.startsWith('..') ? r.root : shown} with ${describeInterpreter(r.base)} at ${r.base.path}`;
+}
+
+export default async function create(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('create', argv, {
+    python: { type: 'string', short: 'p' },
+    'system-site-packages': { type: 'boolean' },
+    symlinks: { type: 'boolean' },
+    copies: { type: 'boolean' },
+    clear: { type: 'boolean' },
+    upgrade: { type: 'boolean' },
+    'without-pip': { type: 'boolean' },
+    prompt: { type: 'string' },
+    'upgrade-deps': { type: 'boolean' },
+    'without-scm-ignore-files': { type: 'boolean' },
+    'allow-existing': { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+  if (positionals.length > 1) {
+    const { VenvkitError } = await import('../../errors.js');
+    throw new VenvkitError('USAGE', `create: one directory at a time (got ${positionals.length})`, { hint: 'Run `venvkit create` once per environment.' });
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let r: CreatedVenv;
+  try {
+    r = await createVenv(positionals[0] ?? '.venv', {
+      python: values.python,
+      systemSitePackages: values['system-site-packages'],
+      symlinks: values.symlinks,
+      copies: values.copies,
+      clear: values.clear,
+      upgrade: values.upgrade,
+      withoutPip: values['without-pip'],
+      prompt: values.prompt,
+      upgradeDeps: values['upgrade-deps'],
+      withoutScmIgnoreFiles: values['without-scm-ignore-files'],
+      allowExisting: values['allow-existing'],
+      signal: controller.signal,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (out.verbose) for (const n of r.notes) info(out, n);
+  info(out, summary(r, process.cwd()));
+  if (r.seed?.skipped) warn(out, `pip was not seeded: ${r.seed.skipped}`);
+  else if (r.seed && r.seed.installed.length) info(out, `Seeded ${r.seed.installed.map((p) => `${p.name} ${p.version}`).join(', ')}`);
+  if (out.verbose && !out.json) {
+    info(out, `  interpreter: ${r.paths.python}`);
+    info(out, `  site-packages: ${r.paths.purelib}`);
+    if (r.activators.length) info(out, `  activate: . ${r.paths.scripts}/activate`);
+  }
+  if (out.json) printJson(venvJson(r));
+  return 0;
 }

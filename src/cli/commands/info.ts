@@ -1,5 +1,57 @@
+// venvkit info [DIR]: what pyvenv.cfg says, the base interpreter, and whether the env is healthy.
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from '../args.js';
+import { bold, dim, green, printJson, red, type Output } from '../output.js';
 import { VenvkitError } from '../../errors.js';
+import { openVenv } from '../../venv/open.js';
+import { checkHealth } from '../../venv/health.js';
+import { describeInterpreter, venvJson } from '../../venv/describe.js';
 
-export default async function info(_argv: string[]): Promise<number> {
-  throw new VenvkitError('NOT_IMPLEMENTED', '`venvkit info` is not implemented yet', { hint: 'See the README for what this version can do.' });
+const HELP = `Usage: venvkit info [DIR] [--json]
+
+Show an environment's pyvenv.cfg, its base interpreter, and whether it is healthy (the base still
+exists and is the same version; the interpreter links resolve). DIR defaults to $VIRTUAL_ENV, else
+the nearest .venv in this directory or above. Exits 1 when the environment is not healthy.
+`;
+
+/** DIR, else $VIRTUAL_ENV, else the nearest .venv upwards. */
+function locate(dir: string | undefined): string {
+  if (dir) return resolve(dir);
+  if (process.env.VIRTUAL_ENV) return resolve(process.env.VIRTUAL_ENV);
+  for (let d = process.cwd(); ; d = dirname(d)) {
+    try {
+      if (statSync(join(d, '.venv', 'pyvenv.cfg')).isFile()) return join(d, '.venv');
+    } catch {
+      // keep looking upwards
+    }
+    if (dirname(d) === d) break;
+  }
+  throw new VenvkitError('VENV_NOT_FOUND', 'No environment given, $VIRTUAL_ENV is not set, and there is no .venv here or above', { hint: 'Name one: `venvkit info DIR`, or create one with `venvkit create`.' });
+}
+
+export default async function info(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('info', argv, {});
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+  const venv = await openVenv(locate(positionals[0]));
+  const health = checkHealth(venv);
+  if (out.json) {
+    printJson({ ...venvJson(venv), healthy: health.healthy, problems: health.problems });
+    return health.healthy ? 0 : 1;
+  }
+  if (out.quiet) return health.healthy ? 0 : 1;
+  const lines = [`${bold(venv.root)}  ${health.healthy ? green('healthy') : red('not healthy')}`];
+  lines.push(`  prompt:        ${venv.prompt}`);
+  lines.push(`  base:          ${venv.base ? `${describeInterpreter(venv.base)} at ${venv.base.path}` : red('not found')}`);
+  lines.push(`  interpreter:   ${venv.paths.python}`);
+  lines.push(`  site-packages: ${venv.paths.purelib}`);
+  lines.push('  pyvenv.cfg:');
+  for (const [k, v] of Object.entries(venv.cfg)) lines.push(`    ${k} = ${v}`);
+  for (const p of health.problems) lines.push(`${red('problem')}: ${p.message}`, `${dim('hint')}: ${p.hint}`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return health.healthy ? 0 : 1;
 }

@@ -1,0 +1,202 @@
+// createVenv: what `python -m venv DIR` does, without running Python once the interpreter is known.
+// find the interpreter -> check the target -> build the plan -> stage it in a hidden sibling ->
+// activators (+ pip) inside the stage -> rename into place (or merge into an existing directory).
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { VenvkitError } from '../errors.js';
+import { findPython } from '../python/find.js';
+import type { InterpreterInfo } from '../python/types.js';
+import { seedPackages, type SeedResult } from '../install/seed.js';
+import { writeActivators } from './activators/index.js';
+import { venvPaths } from './layout.js';
+import { posixPlan, type VenvFlags } from './plan.js';
+import { cfgVersion, unquotePrompt } from './pyvenv-cfg.js';
+import { applyFresh, cleanLeftovers, mergeConflict, mergeInto, renameIntoPlace, replaceDir, siblingName } from './stage.js';
+import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
+import type { Venv } from './types.js';
+import { windowsPlan } from './windows.js';
+
+export interface CreateVenvOptions {
+  /** Interpreter spec (`3.12`, `pypy3`, `>=3.9,<3.12`, a path...); default: .python-version, else python3 on PATH. */
+  python?: string;
+  /** An interpreter already probed (skips discovery). */
+  interpreter?: InterpreterInfo;
+  systemSitePackages?: boolean;
+  /** Symlink the interpreter (default on POSIX) or copy it (`copies: true`, or `symlinks: false`). */
+  symlinks?: boolean;
+  copies?: boolean;
+  /** Replace an existing environment (only an environment or an empty directory is ever emptied). */
+  clear?: boolean;
+  /** Move an existing environment to this interpreter in place (keeps its packages). */
+  upgrade?: boolean;
+  withoutPip?: boolean;
+  /** The prompt activation shows; `.` means the current directory's name. */
+  prompt?: string;
+  /** Seed the newest pip (and setuptools where venv would) instead of the bundled ones. */
+  upgradeDeps?: boolean;
+  /** Do not write `.gitignore` (venv 3.13's --without-scm-ignore-files; venvkit writes it for every version). */
+  withoutScmIgnoreFiles?: boolean;
+  /** Build inside an existing non-empty directory that is not an environment, keeping its files. */
+  allowExisting?: boolean;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Abort (Ctrl-C): the staged env is removed and INTERRUPTED thrown; the target is left as it was. */
+  signal?: AbortSignal;
+}
+
+export type CreateAction = 'created' | 'replaced' | 'updated' | 'upgraded';
+
+/** The environment made, and what was done. */
+export interface CreatedVenv extends Venv {
+  base: InterpreterInfo;
+  /** created: new; replaced: --clear of an existing env; updated: made again over an existing env or inside an existing directory; upgraded: --upgrade. */
+  action: CreateAction;
+  /** null with --without-pip; else what seeding installed, or why it was skipped. */
+  seed: SeedResult | null;
+  /** Activation scripts written (relative to the env root). */
+  activators: string[];
+  /** Notes about things cleaned up from interrupted runs. */
+  notes: string[];
+}
+
+function checkOptions(o: CreateVenvOptions): void {
+  if (o.copies && o.symlinks) throw new VenvkitError('USAGE', '--symlinks and --copies contradict each other', { hint: 'Give one of them.' });
+  if (o.upgradeDeps && o.withoutPip) throw new VenvkitError('USAGE', '--upgrade-deps upgrades pip, which --without-pip leaves out', { hint: 'Drop one of the two flags.' });
+}
+
+function checkInterpreter(info: InterpreterInfo): void {
+  const [major, minor] = info.version;
+  if (major < 3 || (major === 3 && minor < 3)) {
+    throw new VenvkitError('PYTHON_UNSUPPORTED', `${info.path} is Python ${info.versionString}: PEP 405 virtual environments need Python 3.3+`, {
+      hint: 'Pick a Python 3 interpreter with --python (`venvkit python list` shows the ones found).',
+    });
+  }
+}
+
+/** Which way the env gets into place, from what is there and the flags. Throws for what must be refused. */
+export function decideAction(root: string, state: TargetState, o: CreateVenvOptions, info: InterpreterInfo): { action: CreateAction; mode: 'rename' | 'replace' | 'merge' } {
+  switch (state.kind) {
+    case 'missing':
+      if (o.upgrade) throw new VenvkitError('VENV_NOT_FOUND', `--upgrade: there is no environment at ${root}`, { hint: 'Drop --upgrade to create it.' });
+      return { action: 'created', mode: 'rename' };
+    case 'empty':
+      // An empty directory that is (or contains) the current directory is filled in place, not replaced.
+      return { action: 'created', mode: process.cwd() === root || process.cwd().startsWith(root + '/') ? 'merge' : 'rename' };
+    case 'venv': {
+      if (o.clear) return { action: 'replaced', mode: 'replace' };
+      if (o.upgrade) return { action: 'upgraded', mode: 'merge' };
+      const v = cfgVersion(state.cfg);
+      if (v && (v[0] !== info.version[0] || v[1] !== info.version[1])) {
+        throw new VenvkitError('TARGET_EXISTS', `${root} is an environment for Python ${state.cfg.version ?? state.cfg.version_info}, not ${info.versionString}`, {
+          hint: `Use --clear to replace it, or --upgrade to move it to Python ${info.versionString} in place.`,
+        });
+      }
+      return { action: 'updated', mode: 'merge' };
+    }
+    case 'other':
+      if (o.clear) {
+        throw new VenvkitError('NOT_A_VENV', `--clear refuses to empty ${root}: it is not a virtual environment (no pyvenv.cfg) and holds ${state.entries} entr${state.entries === 1 ? 'y' : 'ies'}`, {
+          hint: 'venvkit only ever deletes environments. Choose another directory, or use --allow-existing to add an environment next to the files.',
+        });
+      }
+      if (o.upgrade) throw new VenvkitError('NOT_A_VENV', `--upgrade: ${root} is not a virtual environment (no pyvenv.cfg)`, { hint: 'Drop --upgrade to create one.' });
+      if (!o.allowExisting) {
+        throw new VenvkitError('TARGET_EXISTS', `${root} exists, is not empty, and is not a virtual environment`, {
+          hint: 'Choose another directory, or pass --allow-existing to create the environment inside it (its files are kept).',
+        });
+      }
+      return { action: 'updated', mode: 'merge' };
+  }
+}
+
+/** Test hook (VENVKIT_TEST_STAGED_HOOK=file): report the staging dir, then wait to be killed or aborted. */
+async function stagedHook(env: NodeJS.ProcessEnv, stage: string, signal?: AbortSignal): Promise<void> {
+  const file = env.VENVKIT_TEST_STAGED_HOOK;
+  if (!file) return;
+  writeFileSync(file, stage);
+  await new Promise<void>((done) => {
+    const t = setTimeout(done, Number(env.VENVKIT_TEST_STAGED_WAIT_MS) || 30_000);
+    signal?.addEventListener('abort', () => (clearTimeout(t), done()), { once: true });
+  });
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new VenvkitError('INTERRUPTED', 'Interrupted: the environment was not created', { hint: 'Nothing was changed; run the command again.', exitCode: 130 });
+}
+
+/** Create (or --clear / --upgrade) a virtual environment at `dir`. */
+export async function createVenv(dir: string, options: CreateVenvOptions = {}): Promise<CreatedVenv> {
+  checkOptions(options);
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const root = resolve(cwd, dir);
+  checkPath(root);
+  const info = options.interpreter ?? (await findPython(options.python, { cwd, env }));
+  checkInterpreter(info);
+  checkAbort(options.signal);
+
+  const physical = physicalPath(root);
+  let state = inspectTarget(physical);
+  const notes = cleanLeftovers(physical, state.kind !== 'missing');
+  if (notes.length && state.kind === 'missing') state = inspectTarget(physical);
+  const { action, mode } = decideAction(root, state, options, info);
+
+  const windows = info.osName === 'nt';
+  const prompt = options.prompt === '.' ? basename(cwd) : options.prompt;
+  const flags: VenvFlags = {
+    systemSitePackages: options.systemSitePackages,
+    symlinks: options.copies ? false : (options.symlinks ?? !windows),
+    clear: options.clear,
+    upgrade: options.upgrade,
+    withoutPip: options.withoutPip,
+    prompt: options.prompt,
+    resolvedPrompt: prompt,
+    upgradeDeps: options.upgradeDeps,
+    withoutScmIgnoreFiles: options.withoutScmIgnoreFiles,
+  };
+  const { ops, cfg } = windows ? windowsPlan(info, flags, root, windowsHomeFiles(info)) : posixPlan(info, flags, root);
+  const paths = venvPaths(root, info, windows);
+  // An updated env keeps its recorded prompt unless a new one is given (its activators were made with it).
+  const keptPrompt = state.kind === 'venv' && prompt === undefined && state.cfg.prompt ? unquotePrompt(state.cfg.prompt) : undefined;
+  const venv: Venv = { root, cfg, paths, prompt: prompt ?? keptPrompt ?? basename(root), base: info, windows };
+
+  if (state.kind === 'missing') ensureParent(physical);
+  const stage = siblingName(physical, 'stage');
+  let seed: SeedResult | null = null;
+  let activators: string[] = [];
+  try {
+    try {
+      applyFresh([{ kind: 'dir', path: '' }, ...ops], stage);
+    } catch (e) {
+      writeError(e, root, `its directory ${dirname(physical)}`);
+    }
+    // venv leaves the activation scripts alone on --upgrade.
+    if (action !== 'upgraded') activators = await writeActivators({ stageRoot: stage, venv });
+    checkAbort(options.signal);
+    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps });
+    checkAbort(options.signal);
+    await stagedHook(env, stage, options.signal);
+    checkAbort(options.signal);
+    if (mode === 'rename') renameIntoPlace(stage, physical);
+    else if (mode === 'replace') replaceDir(stage, physical);
+    else {
+      const conflict = mergeConflict(stage, physical);
+      if (conflict) throw new VenvkitError('TARGET_EXISTS', `${conflict} is in the way of the environment (a file where a directory must go, or the reverse)`, { hint: 'Move it away, or create the environment somewhere else.' });
+      mergeInto(stage, physical);
+    }
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+  // An env updated in place gets pip the way an install would: in the env itself.
+  if (!options.withoutPip && mode === 'merge') seed = await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps });
+  return { ...venv, base: info, action, seed, activators, notes };
+}
+
+/** Names in the base's directory, which Windows rules for old versions and --symlinks need. */
+function windowsHomeFiles(info: InterpreterInfo): string[] {
+  try {
+    return readdirSync(resolve(info.baseExecutable, '..'));
+  } catch {
+    return [];
+  }
+}
