@@ -29,7 +29,7 @@ out["pointerBits"] = 64 if sys.maxsize > 2**32 else 32
 out["abiflags"] = getattr(sys, "abiflags", "")
 out["cacheTag"] = getattr(impl, "cache_tag", None) if impl is not None else None
 try:
-    out["libc"] = list(platform.libc_ver())
+    out["libc"] = os.confstr("CS_GNU_LIBC_VERSION").split(" ", 1) if "CS_GNU_LIBC_VERSION" in getattr(os, "confstr_names", {}) else list(platform.libc_ver())
 except Exception:
     out["libc"] = ["", ""]
 out["venvPaths"] = {}

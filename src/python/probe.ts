@@ -8,7 +8,7 @@ import { VenvkitError, errnoCode } from '../errors.js';
 import { PROBE_SCRIPT } from './probe-script.js';
 import type { InterpreterInfo } from './types.js';
 
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface ProbeOptions {
   /** Skip the on-disk cache (always run the interpreter). */

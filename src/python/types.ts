@@ -48,7 +48,7 @@ export interface InterpreterInfo {
   abiflags: string;
   /** sys.implementation.cache_tag, e.g. "cpython-311" */
   cacheTag: string | null;
-  /** platform.libc_ver(): ["glibc", "2.36"] or ["", ""] */
+  /** The running glibc (os.confstr CS_GNU_LIBC_VERSION), else platform.libc_ver(): ["glibc", "2.36"] or ["", ""] */
   libc: [string, string];
   /** The wheels ensurepip would install, in order, from the interpreter's own ensurepip/_bundled. */
   ensurepip: { name: string; version: string; wheel: string | null }[];
