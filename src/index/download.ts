@@ -1,0 +1,182 @@
+// Fetch + verify. Every file is hashed while it streams; the index's hash (and, in
+// --require-hashes mode, the caller's) must match, or the file is removed and HASH_MISMATCH
+// names the URL, the expected and the actual hash. file:// files are verified where they lie.
+// HTTP downloads land in a cache keyed by URL + advertised hash, beside a record of their hashes.
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile, copyFile, link, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { cacheDir as cacheBucket } from '../cache/dirs.js';
+import { stagingName } from '../cache/atomic.js';
+import { VenvkitError, errnoCode } from '../errors.js';
+import type { HttpClient } from './http-client.js';
+import { redact } from './http-client.js';
+import type { Candidate } from './types.js';
+
+export interface DownloadOptions {
+  /** --require-hashes: the file must match one of these (`algo:hex`). */
+  requiredHashes?: string[];
+  /** Put (a link to) the file in this directory instead of only in the cache. */
+  dest?: string;
+  http: () => HttpClient;
+  /** Cache directory; undefined: cacheDir('downloads'); false: no cache (download to dest or a temp dir). */
+  cacheDir?: string | false;
+  /** Progress: bytes received so far, and the total when known. */
+  onProgress?: (received: number, total?: number) => void;
+}
+
+export interface DownloadResult {
+  /** Where the verified file is (the original for file:// URLs). */
+  path: string;
+  /** Hex digests computed while reading, by algorithm (always sha256). */
+  hashes: Record<string, string>;
+  /** true when no bytes were transferred (cache hit or a local file). */
+  cached: boolean;
+}
+
+const ALGOS = new Set(['sha256', 'sha384', 'sha512', 'sha224', 'sha1', 'md5']);
+
+export async function downloadCandidate(c: Candidate, options: DownloadOptions): Promise<DownloadResult> {
+  const wanted = algorithmsFor(c, options.requiredHashes);
+  if (/^file:/i.test(c.url)) {
+    const path = fileURLToPath(c.url);
+    const hashes = await hashStream(createReadStream(path), wanted);
+    verify(c, hashes, options.requiredHashes);
+    if (options.dest) return { path: await placeInto(path, options.dest, c.filename), hashes, cached: true };
+    return { path, hashes, cached: true };
+  }
+  const dir = options.cacheDir === false ? undefined : join(options.cacheDir ?? cacheBucket('downloads'), cacheKey(c));
+  if (dir) {
+    const hit = await cachedFile(dir, c, options.requiredHashes);
+    if (hit) return { path: options.dest ? await placeInto(hit.path, options.dest, c.filename) : hit.path, hashes: hit.hashes, cached: true };
+  }
+  const targetDir = dir ?? options.dest ?? (await import('node:os')).tmpdir();
+  await mkdir(targetDir, { recursive: true });
+  const final = join(targetDir, c.filename);
+  const tmp = stagingName(final, 'part');
+  let hashes: Record<string, string>;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      hashes = await fetchTo(c.url, tmp, wanted, options);
+      break;
+    } catch (e) {
+      await rm(tmp, { force: true });
+      const code = errnoCode(e);
+      if (attempt < 2 && (code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'ERR_STREAM_PREMATURE_CLOSE')) continue;
+      if (e instanceof VenvkitError) throw e;
+      throw new VenvkitError('INDEX_ERROR', `download of ${redact(c.url)} failed: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  try {
+    verify(c, hashes, options.requiredHashes);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await rename(tmp, final);
+  if (dir) await writeFile(join(dir, 'hashes.json'), JSON.stringify(hashes));
+  return { path: dir && options.dest ? await placeInto(final, options.dest, c.filename) : final, hashes, cached: false };
+}
+
+/** Cache key: the URL (without credentials) plus the hash the index promised for it. */
+export function cacheKey(c: Candidate): string {
+  const u = new URL(c.url);
+  u.username = '';
+  u.password = '';
+  const h = createHash('sha256').update(`${u.href}#${c.hashes.sha256 ?? ''}`).digest('hex');
+  return join(h.slice(0, 2), h.slice(2, 32));
+}
+
+async function cachedFile(dir: string, c: Candidate, required?: string[]): Promise<{ path: string; hashes: Record<string, string> } | undefined> {
+  let hashes: Record<string, string>;
+  try {
+    hashes = JSON.parse(await readFile(join(dir, 'hashes.json'), 'utf8'));
+    await stat(join(dir, c.filename));
+  } catch {
+    return undefined;
+  }
+  const path = join(dir, c.filename);
+  const need = [...algorithmsFor(c, required)].filter((a) => !hashes[a]);
+  if (need.length) hashes = { ...hashes, ...(await hashStream(createReadStream(path), new Set(need))) };
+  verify(c, hashes, required);
+  return { path, hashes };
+}
+
+function algorithmsFor(c: Candidate, required?: string[]): Set<string> {
+  const out = new Set(['sha256']);
+  for (const a of Object.keys(c.hashes)) if (ALGOS.has(a)) out.add(a);
+  for (const r of required ?? []) {
+    const a = r.split(':')[0]!;
+    if (ALGOS.has(a)) out.add(a);
+  }
+  return out;
+}
+
+/** Throws HASH_MISMATCH unless the computed hashes match the index's and one of the required. */
+export function verify(c: Candidate, got: Record<string, string>, required?: string[]): void {
+  for (const [algo, expected] of Object.entries(c.hashes)) {
+    if (!got[algo] || got[algo] === expected.toLowerCase()) continue;
+    throw new VenvkitError('HASH_MISMATCH', `hash mismatch for ${redact(c.url)}: expected ${algo}:${expected}, got ${algo}:${got[algo]}`, {
+      hint: 'The file differs from what the index promised: a corrupt download or a changed file. The file was not used.',
+    });
+  }
+  if (required && required.length > 0) {
+    const ok = required.some((r) => {
+      const [algo, hex] = r.split(':');
+      return got[algo!] !== undefined && got[algo!] === hex!.toLowerCase();
+    });
+    if (!ok) {
+      throw new VenvkitError('HASH_MISMATCH', `hash mismatch for ${redact(c.url)}: expected ${required.join(' or ')}, got sha256:${got.sha256}`, {
+        hint: 'The requirements file pins other hashes (--hash): update them if this file is the one you want.',
+      });
+    }
+  }
+}
+
+async function hashStream(stream: Readable, algos: Set<string>): Promise<Record<string, string>> {
+  const hashers = new Map<string, Hash>([...algos].map((a) => [a, createHash(a)]));
+  try {
+    for await (const chunk of stream) for (const h of hashers.values()) h.update(chunk as Buffer);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') throw new VenvkitError('INDEX_ERROR', `file not found: ${(stream as { path?: string }).path ?? ''}`, { cause: e });
+    throw e;
+  }
+  return Object.fromEntries([...hashers].map(([a, h]) => [a, h.digest('hex')]));
+}
+
+async function fetchTo(url: string, file: string, algos: Set<string>, options: DownloadOptions): Promise<Record<string, string>> {
+  const { body, headers } = await options.http().stream(url);
+  const total = Number(headers['content-length']) || undefined;
+  const hashers = new Map<string, Hash>([...algos].map((a) => [a, createHash(a)]));
+  let received = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      for (const h of hashers.values()) h.update(chunk);
+      received += chunk.length;
+      options.onProgress?.(received, total);
+      cb(null, chunk);
+    },
+  });
+  await pipeline(body, tap, createWriteStream(file));
+  if (total !== undefined && received !== total) {
+    throw Object.assign(new Error(`connection closed after ${received} of ${total} bytes`), { code: 'ECONNRESET' });
+  }
+  return Object.fromEntries([...hashers].map(([a, h]) => [a, h.digest('hex')]));
+}
+
+/** A hard link (or copy) of `path` as dest/filename. */
+async function placeInto(path: string, dest: string, filename: string): Promise<string> {
+  await mkdir(dest, { recursive: true });
+  const target = join(dest, filename);
+  if (target === path) return path;
+  await rm(target, { force: true });
+  try {
+    await link(path, target);
+  } catch {
+    await copyFile(path, target);
+  }
+  return target;
+}

@@ -1,0 +1,290 @@
+// HTTP(S) for indexes and downloads: keep-alive agents, a concurrency limit, retries with backoff on
+// transient failures, connect and read timeouts, credentials (URL userinfo, ~/.netrc), proxies,
+// a CA bundle loaded only when the first HTTPS request is made. Hosts that cannot be reached at
+// all are remembered, so later requests to them fail at once instead of waiting again.
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { VenvkitError, errnoCode } from '../errors.js';
+import { netrcCredentials, type Credentials } from './netrc.js';
+import { proxyFor, proxyAuthorization, TunnelAgent } from './proxy.js';
+
+export interface HttpOptions {
+  /** Idle time allowed while waiting for response bytes (pip's `timeout`), seconds. */
+  timeout?: number;
+  /** Time allowed to connect, seconds (default min(timeout, 10)). */
+  connectTimeout?: number;
+  /** Retries after the first attempt on 5xx, resets and timeouts (default 3). */
+  retries?: number;
+  /** Base backoff in ms (doubles each retry; default 200). */
+  backoffMs?: number;
+  /** Parallel requests at most (default 16). */
+  concurrency?: number;
+  /** CA bundle file replacing Node's roots (pip's `cert`). */
+  cert?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Called for each retry, with the reason (for -v output). */
+  onRetry?: (url: string, attempt: number, reason: string) => void;
+}
+
+export interface HttpResponse { status: number; url: string; headers: http.IncomingHttpHeaders; body: Buffer }
+
+/** Errors after which a host is treated as down for the rest of the run. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'ECONNECT_TIMEOUT', 'EPROXY']);
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** Errors worth another try (a reset, a stalled read, a DNS hiccup). */
+const TRANSIENT_ERRORS = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'Z_BUF_ERROR', 'Z_DATA_ERROR']);
+
+export class HttpClient {
+  private readonly opts: Required<Pick<HttpOptions, 'timeout' | 'connectTimeout' | 'retries' | 'backoffMs' | 'concurrency'>> & HttpOptions;
+  private readonly agents = new Map<string, http.Agent>();
+  private readonly deadHosts = new Map<string, string>();
+  /** Credentials learned from index URLs, applied to every URL on the same origin (as pip does). */
+  private readonly originCredentials = new Map<string, Credentials>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private ca: (string | Buffer)[] | undefined;
+
+  constructor(options: HttpOptions = {}) {
+    const timeout = options.timeout ?? 15;
+    this.opts = {
+      ...options, timeout, connectTimeout: options.connectTimeout ?? Math.min(timeout, 10),
+      retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 200, concurrency: options.concurrency ?? 16,
+    };
+  }
+
+  /** Remember credentials from a URL's userinfo for its origin; returns the URL without them. */
+  addCredentialsFrom(url: string): string {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    this.originCredentials.set(u.origin, { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+    u.username = '';
+    u.password = '';
+    return u.href;
+  }
+
+  /** GET a whole body (pages, small files). 404 and other 4xx come back as a status, 5xx after retries too. */
+  async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    return this.withRetries(url, async (attempt) => {
+      const { res, finalUrl } = await this.open(url, { 'accept-encoding': 'gzip, deflate, br', ...headers }, attempt);
+      const body = await readAll(decoded(res), this.opts.timeout * 1000, finalUrl);
+      return { status: res.statusCode ?? 0, url: finalUrl, headers: res.headers, body };
+    });
+  }
+
+  /**
+   * GET as a stream (downloads). Retries happen only before the first byte; a failure while
+   * streaming is the caller's to handle. Non-2xx statuses throw INDEX_ERROR naming the URL.
+   */
+  async stream(url: string, headers: Record<string, string> = {}): Promise<{ url: string; status: number; headers: http.IncomingHttpHeaders; body: Readable }> {
+    return this.withRetries(url, async (attempt) => {
+      const { res, finalUrl, release } = await this.open(url, headers, attempt, true);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        res.resume();
+        release();
+        throw statusError(finalUrl, status, res.statusMessage);
+      }
+      res.setTimeout(this.opts.timeout * 1000, () => res.destroy(Object.assign(new Error(`no data for ${this.opts.timeout} s`), { code: 'ETIMEDOUT' })));
+      res.once('close', release);
+      return { url: finalUrl, status, headers: res.headers, body: res };
+    });
+  }
+
+  close(): void {
+    for (const a of this.agents.values()) a.destroy();
+    this.agents.clear();
+  }
+
+  private async withRetries<T>(url: string, fn: (attempt: number) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await fn(attempt);
+        const status = (r as { status?: number }).status;
+        if (status !== undefined && TRANSIENT_STATUS.has(status) && attempt < this.opts.retries) {
+          await this.backoff(url, attempt, `HTTP ${status}`);
+          continue;
+        }
+        return r;
+      } catch (e) {
+        const code = errnoCode(e);
+        const transient = e instanceof VenvkitError ? /HTTP (408|429|5\d\d)/.test(e.message) : TRANSIENT_ERRORS.has(code ?? '');
+        if (!transient || attempt >= this.opts.retries) throw asIndexError(url, e);
+        await this.backoff(url, attempt, code ?? (e as Error).message);
+      }
+    }
+  }
+
+  private async backoff(url: string, attempt: number, reason: string): Promise<void> {
+    this.opts.onRetry?.(redact(url), attempt + 1, reason);
+    const ms = this.opts.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
+    await new Promise((r) => setTimeout(r, ms));
+  }
+
+  /** One request (following redirects), inside the concurrency limit. */
+  private async open(url: string, headers: Record<string, string>, _attempt: number, holdSlot = false): Promise<{ res: http.IncomingMessage; finalUrl: string; release: () => void }> {
+    await this.acquire();
+    let released = false;
+    const release = () => { if (!released) { released = true; this.releaseSlot(); } };
+    try {
+      let current = this.addCredentialsFrom(url);
+      for (let hop = 0; hop < 6; hop++) {
+        const res = await this.request(current, headers);
+        const status = res.statusCode ?? 0;
+        if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
+          res.resume();
+          current = new URL(res.headers.location, current).href;
+          continue;
+        }
+        if (!holdSlot) res.once('end', release).once('close', release);
+        return { res, finalUrl: current, release };
+      }
+      throw new VenvkitError('INDEX_ERROR', `too many redirects from ${redact(url)}`);
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  private request(url: string, extraHeaders: Record<string, string>): Promise<http.IncomingMessage> {
+    const u = new URL(url);
+    const dead = this.deadHosts.get(u.host);
+    if (dead) return Promise.reject(Object.assign(new Error(`${dead} (not retried: it failed earlier in this run)`), { code: 'EDEAD' }));
+    const headers: Record<string, string> = { 'user-agent': 'venvkit', ...extraHeaders };
+    const creds = this.originCredentials.get(u.origin) ?? netrcCredentials(u.hostname, this.opts.env);
+    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    const proxy = proxyFor(u, this.opts.env);
+    const isHttps = u.protocol === 'https:';
+    const options: https.RequestOptions = { method: 'GET', headers, agent: this.agentFor(u, proxy) };
+    if (proxy && !isHttps) {
+      // Plain HTTP through a proxy: the absolute URL goes to the proxy.
+      Object.assign(options, { host: proxy.hostname, port: proxy.port || 80, path: u.href });
+      headers.host = u.host;
+      const pa = proxyAuthorization(proxy);
+      if (pa) headers['proxy-authorization'] = pa;
+    } else {
+      Object.assign(options, { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (isHttps ? 443 : 80), path: u.pathname + u.search, servername: isHttps ? u.hostname : undefined });
+    }
+    return new Promise((resolve, reject) => {
+      const req = (isHttps ? https : http).request(options);
+      let connected = false;
+      const connectTimer = setTimeout(() => {
+        req.destroy(Object.assign(new Error(`could not connect within ${this.opts.connectTimeout} s`), { code: 'ECONNECT_TIMEOUT' }));
+      }, this.opts.connectTimeout * 1000);
+      req.once('socket', (s) => {
+        const onConnect = () => { connected = true; clearTimeout(connectTimer); };
+        if ((s as { connecting?: boolean }).connecting) s.once(isHttps && !proxy ? 'secureConnect' : 'connect', onConnect);
+        else onConnect();
+      });
+      req.setTimeout(this.opts.timeout * 1000, () => req.destroy(Object.assign(new Error(`no response for ${this.opts.timeout} s`), { code: 'ETIMEDOUT' })));
+      req.once('response', (res) => { clearTimeout(connectTimer); resolve(res); });
+      req.once('error', (e) => {
+        clearTimeout(connectTimer);
+        const code = errnoCode(e);
+        if (!connected && UNREACHABLE.has(code ?? '')) this.deadHosts.set(u.host, `${code}: ${e.message}`);
+        reject(e);
+      });
+      req.end();
+    });
+  }
+
+  private agentFor(u: URL, proxy: URL | undefined): http.Agent {
+    const key = `${u.protocol}${proxy ? `via ${proxy.href}` : ''}`;
+    const existing = this.agents.get(key);
+    if (existing) return existing;
+    let agent: http.Agent;
+    const base = { keepAlive: true, maxSockets: this.opts.concurrency, scheduling: 'lifo' as const };
+    if (u.protocol === 'https:') {
+      const ca = this.loadCa();
+      agent = proxy ? (new TunnelAgent({ ...base, ca, proxy, connectTimeoutMs: this.opts.connectTimeout * 1000 }) as unknown as https.Agent) : new https.Agent({ ...base, ca });
+    } else {
+      agent = new http.Agent(base);
+    }
+    this.agents.set(key, agent);
+    return agent;
+  }
+
+  /** Node's roots (or pip's `cert` bundle instead), plus VENVKIT_EXTRA_CA_CERTS and NODE_EXTRA_CA_CERTS. */
+  private loadCa(): (string | Buffer)[] {
+    if (this.ca) return this.ca;
+    const env = this.opts.env ?? process.env;
+    const ca: (string | Buffer)[] = [];
+    if (this.opts.cert) ca.push(readFileSync(this.opts.cert));
+    else ca.push(...tls.rootCertificates);
+    for (const v of [env.VENVKIT_EXTRA_CA_CERTS, env.VENVKIT_NODE_EXTRA_CA_CERTS ?? env.NODE_EXTRA_CA_CERTS]) {
+      if (!v) continue;
+      try {
+        ca.push(readFileSync(v));
+      } catch {
+        // An unreadable extra bundle is ignored, as Node does (it only warns).
+      }
+    }
+    this.ca = ca;
+    return ca;
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.opts.concurrency) { this.active++; return; }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+function decoded(res: http.IncomingMessage): Readable {
+  switch ((res.headers['content-encoding'] ?? '').toLowerCase()) {
+    case 'gzip': case 'x-gzip': return res.pipe(createGunzip());
+    case 'deflate': return res.pipe(createInflate());
+    case 'br': return res.pipe(createBrotliDecompress());
+    default: return res;
+  }
+}
+
+function readAll(stream: Readable, idleMs: number, url: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let timer = setTimeout(onIdle, idleMs);
+    function onIdle() {
+      stream.destroy(Object.assign(new Error(`no data for ${idleMs / 1000} s while reading ${redact(url)}`), { code: 'ETIMEDOUT' }));
+    }
+    stream.on('data', (c: Buffer) => { chunks.push(c); clearTimeout(timer); timer = setTimeout(onIdle, idleMs); });
+    stream.once('end', () => { clearTimeout(timer); resolve(Buffer.concat(chunks)); });
+    stream.once('error', (e) => { clearTimeout(timer); reject(e); });
+    stream.once('close', () => { clearTimeout(timer); if (!stream.readableEnded) reject(Object.assign(new Error('connection closed before the response ended'), { code: 'ECONNRESET' })); });
+  });
+}
+
+/** A URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+export function statusError(url: string, status: number, text?: string): VenvkitError {
+  const hint = status === 401 || status === 403
+    ? 'The index wants credentials: put them in the URL (https://user:token@host/simple) or in ~/.netrc.'
+    : undefined;
+  return new VenvkitError('INDEX_ERROR', `GET ${redact(url)} failed: HTTP ${status}${text ? ` ${text}` : ''}`, { hint });
+}
+
+function asIndexError(url: string, e: unknown): VenvkitError {
+  if (e instanceof VenvkitError) return e;
+  const code = errnoCode(e);
+  const why = code === 'ENOTFOUND' ? `host ${new URL(url).hostname} not found` : (e as Error).message;
+  return new VenvkitError('INDEX_ERROR', `cannot reach ${redact(url)}: ${why}`, {
+    cause: e,
+    hint: 'Check the index URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY), or use --no-index with --find-links.',
+  });
+}

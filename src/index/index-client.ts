@@ -1,0 +1,170 @@
+// The index client: every configured index and find-links location, merged into one list of wheel
+// candidates per project. One unreachable location is a warning (as in pip), not a failure, as long
+// as another location answered; when none could be read, INDEX_ERROR names them.
+import { VenvkitError } from '../errors.js';
+import { normalizeName, parseDistFilename } from './dist-filename.js';
+import { HttpClient, redact, type HttpOptions } from './http-client.js';
+import { readFindLinks, readProjectPage } from './sources.js';
+import { downloadCandidate, type DownloadOptions, type DownloadResult } from './download.js';
+import { fetchCandidateMetadata, type CoreMetadata } from './metadata.js';
+import type { Candidate, IndexSettings, PageLink, ProjectCandidates, SourceFailure } from './types.js';
+
+export interface IndexClientOptions {
+  settings: IndexSettings;
+  /** Warnings for the user (an index that could not be reached, an ignored find-links location). */
+  onWarning?: (message: string) => void;
+  /** Extra HTTP tuning (retries, backoff, concurrency); timeout and cert come from settings. */
+  http?: Omit<HttpOptions, 'timeout' | 'cert'>;
+  /** Download cache directory; undefined: cacheDir('downloads'). false: no cache. */
+  cacheDir?: string | false;
+}
+
+interface Source { kind: 'index' | 'find-links'; location: string }
+
+export class IndexClient {
+  readonly settings: IndexSettings;
+  private readonly options: IndexClientOptions;
+  private httpClient: HttpClient | undefined;
+  private readonly projects = new Map<string, Promise<ProjectCandidates>>();
+  private findLinksLinks: Promise<{ links: { link: PageLink; source: string }[]; failures: SourceFailure[] }> | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(options: IndexClientOptions) {
+    this.options = options;
+    this.settings = options.settings;
+  }
+
+  /** The HTTP client (created on first use, so file:// work never loads TLS). */
+  http(): HttpClient {
+    this.httpClient ??= new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert });
+    return this.httpClient;
+  }
+
+  /** Index URLs in the order pip lists them ("Looking in indexes: ..."), credentials redacted. */
+  indexes(): string[] {
+    return this.settings.noIndex ? [] : [this.settings.indexUrl, ...this.settings.extraIndexUrls];
+  }
+
+  /** Every candidate for `name` across all indexes and find-links (memoised per project). */
+  project(name: string): Promise<ProjectCandidates> {
+    const key = normalizeName(name);
+    let p = this.projects.get(key);
+    if (!p) {
+      p = this.loadProject(key);
+      this.projects.set(key, p);
+    }
+    return p;
+  }
+
+  /** Download (or, for file:// URLs, verify in place) a candidate; see downloadCandidate. */
+  download(candidate: Candidate, options: Omit<DownloadOptions, 'http' | 'cacheDir'> = {}): Promise<DownloadResult> {
+    return downloadCandidate(candidate, { ...options, http: () => this.http(), cacheDir: this.options.cacheDir });
+  }
+
+  /** The wheel's core metadata: PEP 658 `.metadata` when advertised, else read from the wheel. */
+  fetchMetadata(candidate: Candidate): Promise<CoreMetadata> {
+    return fetchCandidateMetadata(candidate, { http: () => this.http(), download: (c) => this.download(c) });
+  }
+
+  close(): void {
+    this.httpClient?.close();
+  }
+
+  private sources(): Source[] {
+    return this.indexes().map((location) => ({ kind: 'index' as const, location }));
+  }
+
+  private async loadProject(project: string): Promise<ProjectCandidates> {
+    const out: ProjectCandidates = { name: project, candidates: [], sdists: [], failures: [] };
+    const indexSources = this.sources();
+    let answered = 0;
+    const pages = await Promise.all(indexSources.map(async (s) => {
+      try {
+        const links = await readProjectPage(this.http().addCredentialsFrom(s.location), project, () => this.http());
+        answered++;
+        return { source: s.location, links: links ?? [] };
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        out.failures.push({ source: redact(s.location), url: redact(s.location), message });
+        this.warnOnce(s.location, `index ${redact(s.location)} could not be read, continuing without it: ${message}`);
+        return { source: s.location, links: [] };
+      }
+    }));
+    const fl = await this.allFindLinks();
+    out.failures.push(...fl.failures);
+    const all: { link: PageLink; source: string }[] = [];
+    for (const p of pages) for (const link of p.links) all.push({ link, source: redact(p.source) });
+    for (const x of fl.links) all.push(x);
+
+    const seen = new Map<string, Candidate>();
+    for (const { link, source } of all) {
+      const dist = parseDistFilename(link.filename, project);
+      if (!dist || normalizeName(dist.name) !== project) continue;
+      if (dist.kind === 'sdist') {
+        out.sdists.push({ filename: link.filename, version: dist.version, url: link.url, source });
+        continue;
+      }
+      const prior = seen.get(link.filename);
+      if (prior) {
+        // The same file from two places: keep the first, but learn a hash it lacked.
+        if (!prior.hashes.sha256 && link.hashes.sha256) prior.hashes = { ...prior.hashes, ...link.hashes };
+        continue;
+      }
+      const c: Candidate = { name: dist.name, version: dist.version, filename: link.filename, url: link.url, hashes: link.hashes, yanked: link.yanked, source };
+      if (link.requiresPython) c.requiresPython = link.requiresPython;
+      if (link.coreMetadata) {
+        c.metadataUrl = `${link.url}.metadata`;
+        if (typeof link.coreMetadata === 'object') c.metadataHashes = link.coreMetadata;
+      }
+      seen.set(link.filename, c);
+      out.candidates.push(c);
+    }
+    if (indexSources.length > 0 && answered === 0 && out.candidates.length === 0 && out.sdists.length === 0) {
+      throw new VenvkitError('INDEX_ERROR', `no index could be read for ${project}: ${out.failures.map((f) => f.message).join('; ')}`, {
+        hint: 'Check the index URLs (pip config list, PIP_INDEX_URL, --index-url) and the network, or use --no-index with --find-links.',
+      });
+    }
+    return out;
+  }
+
+  private allFindLinks() {
+    this.findLinksLinks ??= (async () => {
+      const links: { link: PageLink; source: string }[] = [];
+      const failures: SourceFailure[] = [];
+      await Promise.all(this.settings.findLinks.map(async (loc) => {
+        try {
+          const found = await readFindLinks(loc, () => this.http());
+          if (!found) {
+            this.warnOnce(loc, `find-links location ${redact(loc)} is ignored: it does not exist`);
+            return;
+          }
+          for (const link of found) links.push({ link, source: redact(loc) });
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          failures.push({ source: redact(loc), url: redact(loc), message });
+          this.warnOnce(loc, `find-links location ${redact(loc)} could not be read: ${message}`);
+        }
+      }));
+      return { links, failures };
+    })();
+    return this.findLinksLinks;
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.onWarning?.(message);
+  }
+}
+
+/** The user-facing reason a project has no installable wheel (undefined when it has some). */
+export function noWheelReason(p: ProjectCandidates): string | undefined {
+  if (p.candidates.length > 0) return undefined;
+  if (p.sdists.length > 0) {
+    return `only a source distribution is available for ${p.name} (${p.sdists[0]!.filename}); venvkit installs wheels only`;
+  }
+  if (p.failures.length > 0) {
+    return `no distributions of ${p.name} were found, but ${p.failures.map((f) => f.source).join(', ')} could not be read`;
+  }
+  return undefined;
+}

@@ -1,0 +1,156 @@
+// Core metadata (METADATA, email-header format) of a candidate: from the index's PEP 658 file when
+// advertised, else from the wheel itself (read in place for file://; for HTTP, the zip's central
+// directory and METADATA member through Range requests, else the whole wheel via the cache).
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { VenvkitError } from '../errors.js';
+import { normalizeName } from './dist-filename.js';
+import type { HttpClient } from './http-client.js';
+import { redact } from './http-client.js';
+import type { Candidate } from './types.js';
+import { listZip, readMember, withZipFile, type ReadAt, type ZipMember } from './zip-entry.js';
+
+export interface CoreMetadata {
+  name: string;
+  version: string;
+  requiresDist: string[];
+  requiresPython?: string;
+  providesExtra: string[];
+  /** Every header, by lower-case name, in order. */
+  headers: Map<string, string[]>;
+}
+
+/** Parse METADATA / PKG-INFO text (RFC 822 headers; the body, if any, is the description). Pure. */
+export function parseMetadata(text: string): CoreMetadata {
+  const headers = new Map<string, string[]>();
+  let last: { key: string; index: number } | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break; // end of headers
+    if (/^[ \t]/.test(line) && last) {
+      const vals = headers.get(last.key)!;
+      vals[last.index] += `\n${line.replace(/^ {7,8}\|?/, '').trimStart()}`;
+      continue;
+    }
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    const key = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    const vals = headers.get(key) ?? [];
+    vals.push(value);
+    headers.set(key, vals);
+    last = { key, index: vals.length - 1 };
+  }
+  const one = (k: string) => headers.get(k)?.[0];
+  const md: CoreMetadata = {
+    name: one('name') ?? '',
+    version: one('version') ?? '',
+    requiresDist: headers.get('requires-dist') ?? [],
+    providesExtra: headers.get('provides-extra') ?? [],
+    headers,
+  };
+  const rp = one('requires-python');
+  if (rp) md.requiresPython = rp;
+  return md;
+}
+
+export interface MetadataDeps {
+  http: () => HttpClient;
+  download: (c: Candidate) => Promise<{ path: string }>;
+}
+
+export async function fetchCandidateMetadata(c: Candidate, deps: MetadataDeps): Promise<CoreMetadata> {
+  try {
+    if (c.metadataUrl) {
+      const text = await readMetadataFile(c, deps);
+      if (text !== undefined) return checked(parseMetadata(text), c);
+    }
+    if (/^file:/i.test(c.url)) return checked(parseMetadata(await withZipFile(fileURLToPath(c.url), (r, size) => metadataFromZip(r, size, c))), c);
+    const ranged = await viaRanges(c, deps.http()).catch(() => undefined);
+    if (ranged !== undefined) return checked(parseMetadata(ranged), c);
+    const { path } = await deps.download(c);
+    return checked(parseMetadata(await withZipFile(path, (r, size) => metadataFromZip(r, size, c))), c);
+  } catch (e) {
+    if (e instanceof VenvkitError) throw e;
+    throw new VenvkitError('BAD_WHEEL', `cannot read the metadata of ${c.filename} (${redact(c.url)}): ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function checked(md: CoreMetadata, c: Candidate): CoreMetadata {
+  if (!md.name || !md.version) throw new VenvkitError('BAD_WHEEL', `${c.filename}: METADATA has no Name or Version`);
+  return md;
+}
+
+/** The PEP 658 file, hash-checked; undefined when the index does not actually have it. */
+async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<string | undefined> {
+  const url = c.metadataUrl!;
+  let body: Buffer;
+  if (/^file:/i.test(url)) {
+    try {
+      body = await readFile(fileURLToPath(url));
+    } catch {
+      return undefined;
+    }
+  } else {
+    const res = await deps.http().get(url);
+    if (res.status === 404) return undefined;
+    if (res.status < 200 || res.status >= 300) throw new VenvkitError('INDEX_ERROR', `GET ${redact(url)} failed: HTTP ${res.status}`);
+    body = res.body;
+  }
+  for (const [algo, expected] of Object.entries(c.metadataHashes ?? {})) {
+    let got: string;
+    try {
+      got = createHash(algo).update(body).digest('hex');
+    } catch {
+      continue; // an algorithm Node does not know
+    }
+    if (got !== expected) {
+      throw new VenvkitError('HASH_MISMATCH', `hash mismatch for ${redact(url)}: expected ${algo}:${expected}, got ${algo}:${got}`);
+    }
+  }
+  return body.toString('utf8');
+}
+
+/** METADATA of the wheel's own .dist-info directory. */
+export async function metadataFromZip(readAt: ReadAt, size: number, c: Pick<Candidate, 'name' | 'filename'>): Promise<string> {
+  const members = await listZip(readAt, size);
+  const m = pickMetadata(members, c.name);
+  if (!m) throw new VenvkitError('BAD_WHEEL', `${c.filename} has no .dist-info/METADATA`);
+  return (await readMember(readAt, m)).toString('utf8');
+}
+
+function pickMetadata(members: ZipMember[], name: string): ZipMember | undefined {
+  const found = members.filter((m) => /^[^/]+\.dist-info\/METADATA$/.test(m.name));
+  const want = normalizeName(name);
+  return found.find((m) => normalizeName(m.name.split('-')[0]!) === want) ?? found[0];
+}
+
+/** Read METADATA with HTTP Range requests (tail, then the member); undefined when ranges are not served. */
+async function viaRanges(c: Candidate, http: HttpClient): Promise<string | undefined> {
+  const tailLen = 65536 + 22;
+  const first = await rangeGet(http, c.url, `bytes=-${tailLen}`);
+  if (!first) return undefined;
+  const m = /\/(\d+)\s*$/.exec(first.contentRange);
+  if (!m) return undefined;
+  const size = Number(m[1]);
+  const tailStart = size - first.body.length;
+  const readAt: ReadAt = async (offset, length) => {
+    if (offset >= tailStart && offset + length <= size) return first.body.subarray(offset - tailStart, offset - tailStart + length);
+    const res = await rangeGet(http, c.url, `bytes=${offset}-${offset + length - 1}`);
+    if (!res || res.body.length !== length) throw new Error(`range request on ${redact(c.url)} was not honoured`);
+    return res.body;
+  };
+  return metadataFromZip(readAt, size, c);
+}
+
+/** A Range GET; undefined (and the transfer abandoned) when the server answers with the whole file. */
+async function rangeGet(http: HttpClient, url: string, range: string): Promise<{ body: Buffer; contentRange: string } | undefined> {
+  const res = await http.stream(url, { range, 'accept-encoding': 'identity' });
+  if (res.status !== 206) {
+    res.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.body) chunks.push(chunk as Buffer);
+  return { body: Buffer.concat(chunks), contentRange: String(res.headers['content-range'] ?? '') };
+}

@@ -1,0 +1,223 @@
+// pip's configuration, read the way pip reads it, so a machine set up for pip works unchanged.
+//
+// Files, lowest priority first (pip's `override_order`): global ($XDG_CONFIG_DIRS/pip/pip.conf
+// for each dir, default /etc/xdg, then /etc/pip.conf), user (~/.pip/pip.conf, then
+// $XDG_CONFIG_HOME/pip/pip.conf; skipped when PIP_CONFIG_FILE names an existing file), site
+// (<env prefix>/pip.conf), then the file PIP_CONFIG_FILE names (os.devnull: no files at all).
+// In each, [global] then [install]. Environment variables PIP_<OPTION> win over every file.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { IndexSettings } from './types.js';
+
+export const DEFAULT_INDEX_URL = 'https://pypi.org/simple';
+export const DEFAULT_TIMEOUT = 15;
+
+export type ConfigVariant = 'global' | 'user' | 'site' | 'env';
+
+export interface ConfigFile { variant: ConfigVariant; path: string; exists: boolean }
+
+/** One effective setting: the key as pip spells it in `pip config list` and where it came from. */
+export interface ConfigEntry { section: string; key: string; value: string; origin: string }
+
+export interface PipConfig {
+  files: ConfigFile[];
+  /** Every key=value from files (later files override earlier, as pip does), then PIP_* vars as section ':env:'. */
+  entries: ConfigEntry[];
+  /** Settings for `pip install` ([global], then [install], then PIP_* environment variables). */
+  settings: IndexSettings;
+}
+
+export interface PipConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  /** The target environment's prefix: its pip.conf is pip's "site" file. Default $VIRTUAL_ENV. */
+  sitePrefix?: string;
+  /** For tests: how files are read (undefined = missing). */
+  readFile?: (path: string) => string | undefined;
+}
+
+/** The config files pip would consult, in load order (later overrides earlier). */
+export function pipConfigFiles(options: PipConfigOptions = {}): { variant: ConfigVariant; path: string }[] {
+  const env = options.env ?? process.env;
+  const home = options.home ?? homedir();
+  const out: { variant: ConfigVariant; path: string }[] = [];
+  const envFile = env.PIP_CONFIG_FILE;
+  const xdgDirs = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':').filter(Boolean);
+  for (const dir of xdgDirs) out.push({ variant: 'global', path: join(dir, 'pip', 'pip.conf') });
+  out.push({ variant: 'global', path: '/etc/pip.conf' });
+  const read = options.readFile ?? readText;
+  const envFileExists = envFile !== undefined && envFile !== '' && read(envFile) !== undefined;
+  if (!envFileExists) {
+    out.push({ variant: 'user', path: join(home, '.pip', 'pip.conf') });
+    out.push({ variant: 'user', path: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'pip', 'pip.conf') });
+  }
+  const site = options.sitePrefix ?? env.VIRTUAL_ENV;
+  if (site) out.push({ variant: 'site', path: join(site, 'pip.conf') });
+  if (envFile) out.push({ variant: 'env', path: envFile });
+  return out;
+}
+
+/** Read pip's configuration for `install`. Never throws for a missing file; a malformed one is skipped like pip's parser would reject it. */
+export function loadPipConfig(options: PipConfigOptions = {}): PipConfig {
+  const env = options.env ?? process.env;
+  const read = options.readFile ?? readText;
+  const files: ConfigFile[] = [];
+  const fileValues = new Map<string, ConfigEntry>();
+  const skipFiles = env.PIP_CONFIG_FILE === '/dev/null';
+  if (!skipFiles) {
+    for (const f of pipConfigFiles(options)) {
+      const text = read(f.path);
+      files.push({ ...f, exists: text !== undefined });
+      if (text === undefined) continue;
+      for (const [section, values] of parseIni(text)) {
+        for (const [rawKey, value] of values) {
+          const key = normalizeKey(rawKey);
+          fileValues.set(`${section}.${key}`, { section, key, value, origin: f.path });
+        }
+      }
+    }
+  }
+  const envEntries: ConfigEntry[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('PIP_') || value === undefined || name === 'PIP_CONFIG_FILE') continue;
+    envEntries.push({ section: ':env:', key: normalizeKey(name.slice(4).toLowerCase()), value, origin: `env:${name}` });
+  }
+  const entries = [...fileValues.values(), ...envEntries].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  // pip's precedence for one command: files ([global] < [install]) < environment variables.
+  const ordered: ConfigEntry[] = [];
+  for (const section of ['global', 'install']) {
+    for (const e of fileValues.values()) if (e.section === section) ordered.push(e);
+  }
+  ordered.push(...envEntries);
+  return { files, entries, settings: settingsFrom(ordered) };
+}
+
+/** `pip config list` lines (`global.cert='/x'`, `:env:.cert='/x'`), sorted as pip prints them. */
+export function pipConfigListLines(config: PipConfig): string[] {
+  return config.entries.map((e) => `${keyOf(e)}=${pyRepr(e.value)}`).sort();
+}
+
+/** Aliases pip accepts for the same option (any long flag name works in config). */
+const ALIASES: Record<string, string> = {
+  'default-timeout': 'timeout',
+  'index': 'index-url',
+  'find-link': 'find-links',
+  'constraints': 'constraint',
+};
+
+function settingsFrom(ordered: ConfigEntry[]): IndexSettings {
+  const get = (key: string): string | undefined => {
+    let found: string | undefined;
+    for (const e of ordered) if (e.key === key || ALIASES[e.key] === key) found = e.value;
+    return found;
+  };
+  const list = (key: string) => (get(key) ?? '').split(/\s+/).filter(Boolean);
+  const timeout = Number(get('timeout'));
+  return {
+    indexUrl: get('index-url')?.trim() || DEFAULT_INDEX_URL,
+    extraIndexUrls: list('extra-index-url'),
+    findLinks: list('find-links'),
+    noIndex: toBool(get('no-index')),
+    pre: toBool(get('pre')),
+    constraints: list('constraint'),
+    requireHashes: toBool(get('require-hashes')),
+    timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT,
+    cert: get('cert')?.trim() || undefined,
+    trustedHosts: list('trusted-host'),
+  };
+}
+
+/** pip's strtobool, lenient: unknown strings are false. */
+export function toBool(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  return ['y', 'yes', 't', 'true', 'on', '1'].includes(v.trim().toLowerCase());
+}
+
+function normalizeKey(key: string): string {
+  return key.replace(/^--/, '').replace(/_/g, '-').toLowerCase();
+}
+
+const keyOf = (e: ConfigEntry) => `${e.section}.${e.key}`;
+
+/** Python's repr() of a str, enough for `pip config list` comparisons. */
+function pyRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const body = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(new RegExp(q, 'g'), `\\${q}`);
+  return q + body + q;
+}
+
+/**
+ * Python configparser's INI dialect, as pip uses it: `key = value` or `key: value`, comment lines
+ * starting with # or ;, indented lines continue the previous value (joined by newlines), keys
+ * lower-cased. Returns sections in file order.
+ */
+export function parseIni(text: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  let section: Map<string, string> | undefined;
+  let lastKey: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*[#;]/.test(raw)) continue;
+    if (raw.trim() === '') { lastKey = undefined; continue; }
+    if (/^\s/.test(raw) && section && lastKey !== undefined) {
+      const prev = section.get(lastKey) ?? '';
+      section.set(lastKey, prev === '' ? raw.trim() : `${prev}\n${raw.trim()}`);
+      continue;
+    }
+    const head = /^\[([^\]]+)\]\s*$/.exec(raw.trim());
+    if (head) {
+      const name = head[1]!.trim();
+      section = out.get(name) ?? new Map();
+      out.set(name, section);
+      lastKey = undefined;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw.trim());
+    if (kv && section) {
+      lastKey = kv[1]!.toLowerCase();
+      section.set(lastKey, kv[2]!.trim());
+    }
+  }
+  return out;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** venvkit flags layered over pip's settings: any flag given replaces pip's value. */
+export interface IndexFlags {
+  indexUrl?: string;
+  extraIndexUrls?: string[];
+  findLinks?: string[];
+  noIndex?: boolean;
+  pre?: boolean;
+  constraints?: string[];
+  requireHashes?: boolean;
+  timeout?: number;
+  cert?: string;
+}
+
+/**
+ * Merge flags over config the way pip merges its command line over config: `--index-url` replaces,
+ * while `--extra-index-url`, `--find-links` and `-c` add to the configured lists (pip's append
+ * options start from the configured value, as `pip download -f X` shows: both locations are used).
+ */
+export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSettings {
+  const out = { ...settings };
+  const add = (a: string[], b: string[] | undefined) => [...a, ...(b ?? []).filter((x) => !a.includes(x))];
+  if (flags.indexUrl !== undefined) out.indexUrl = flags.indexUrl;
+  out.extraIndexUrls = add(settings.extraIndexUrls, flags.extraIndexUrls);
+  out.findLinks = add(settings.findLinks, flags.findLinks);
+  out.constraints = add(settings.constraints, flags.constraints);
+  if (flags.noIndex) out.noIndex = true;
+  if (flags.pre) out.pre = true;
+  if (flags.requireHashes) out.requireHashes = true;
+  if (flags.timeout !== undefined) out.timeout = flags.timeout;
+  if (flags.cert !== undefined) out.cert = flags.cert;
+  return out;
+}

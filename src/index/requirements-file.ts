@@ -1,0 +1,297 @@
+// Requirement files (pip's format): comments, continuations, ${VAR} expansion, -r/-c includes,
+// option lines, per-requirement --hash. Requirement strings are returned raw (PEP 508 parsing
+// is src/pep/pep508.ts's job), each with its hashes and where it was written.
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { VenvkitError } from '../errors.js';
+
+export interface RequirementLine {
+  /** The requirement as written (after joining continuations and expanding ${VAR}). */
+  text: string;
+  /** --hash values as `algo:hex` (lower-case algorithm). */
+  hashes: string[];
+  /** True when it came from a constraints file (-c, or a file included from one). */
+  constraint: boolean;
+  /** The file it came from (absolute path or URL) and its 1-based line. */
+  file: string;
+  line: number;
+  /** Set when the line is a local file or a bare URL rather than a `name...` requirement. */
+  location?: { url: string; path?: string };
+}
+
+export interface RequirementsFileOptions {
+  indexUrl?: string;
+  extraIndexUrls: string[];
+  findLinks: string[];
+  noIndex: boolean;
+  pre: boolean;
+  requireHashes: boolean;
+  trustedHosts: string[];
+}
+
+export interface ParsedRequirements {
+  requirements: RequirementLine[];
+  constraints: RequirementLine[];
+  options: RequirementsFileOptions;
+  /** Every file read, in order. */
+  files: string[];
+}
+
+export interface ReadRequirementsOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where relative local wheel paths are resolved (pip: the current directory). */
+  cwd?: string;
+  /** Reads an included URL that is not file:// (e.g. over HTTP); default: refuse. */
+  fetchText?: (url: string) => Promise<string>;
+}
+
+/** Read requirement files (`-r`) and constraint files (`-c`) with everything they include. */
+export async function readRequirementFiles(
+  files: { path: string; constraint?: boolean }[],
+  options: ReadRequirementsOptions = {},
+): Promise<ParsedRequirements> {
+  const out: ParsedRequirements = {
+    requirements: [], constraints: [], files: [],
+    options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] },
+  };
+  const cwd = options.cwd ?? process.cwd();
+  for (const f of files) await readOne(toLocation(f.path, cwd), !!f.constraint, out, options, [], undefined);
+  return out;
+}
+
+/** Parse one file's text (no includes followed: they are returned as `includes`). Pure. */
+export function parseRequirementsText(text: string, file: string, env: NodeJS.ProcessEnv = {}): ParsedLine[] {
+  const out: ParsedLine[] = [];
+  for (const { text: line, line: lineNo } of logicalLines(text)) {
+    const expanded = line.replace(/\$\{([A-Z0-9_]+)\}/g, (m, name: string) => env[name] ?? m);
+    const where = `${file}:${lineNo}`;
+    const tokens = tokenize(expanded, where);
+    if (tokens.length === 0) continue;
+    const firstOpt = tokens.findIndex((t) => t.startsWith('-'));
+    const reqPart = firstOpt === -1 ? tokens : tokens.slice(0, firstOpt);
+    const optPart = firstOpt === -1 ? [] : tokens.slice(firstOpt);
+    const opts = parseOptions(optPart, where);
+    if (reqPart.length > 0) {
+      const bad = opts.find((o) => o.name !== 'hash' && !PER_REQUIREMENT_IGNORED.has(o.name));
+      if (bad) throw usage(where, `option --${bad.name} cannot follow a requirement on the same line`);
+      out.push({ kind: 'requirement', line: lineNo, text: reqPart.join(' '), hashes: opts.filter((o) => o.name === 'hash').map((o) => normalizeHash(o.value!, where)) });
+    } else {
+      for (const o of opts) {
+        if (o.name === 'hash') throw usage(where, '--hash must follow a requirement on the same line');
+        out.push({ kind: 'option', line: lineNo, name: o.name, value: o.value });
+      }
+    }
+  }
+  return out;
+}
+
+export type ParsedLine =
+  | { kind: 'requirement'; line: number; text: string; hashes: string[] }
+  | { kind: 'option'; line: number; name: string; value?: string };
+
+/** Options that take a value; short forms map to long names. */
+const VALUE_OPTIONS: Record<string, string> = {
+  'r': 'requirement', 'requirement': 'requirement',
+  'c': 'constraint', 'constraint': 'constraint',
+  'i': 'index-url', 'index-url': 'index-url',
+  'extra-index-url': 'extra-index-url',
+  'f': 'find-links', 'find-links': 'find-links',
+  'hash': 'hash', 'trusted-host': 'trusted-host',
+  'e': 'editable', 'editable': 'editable',
+  'only-binary': 'only-binary', 'no-binary': 'no-binary', 'use-feature': 'use-feature',
+  'global-option': 'global-option', 'config-settings': 'config-settings', 'install-option': 'install-option',
+};
+const FLAG_OPTIONS = new Set(['no-index', 'pre', 'require-hashes', 'prefer-binary']);
+/** Per-requirement build options pip accepts; they mean nothing for wheels, so they are ignored. */
+const PER_REQUIREMENT_IGNORED = new Set(['global-option', 'config-settings', 'install-option']);
+
+function parseOptions(tokens: string[], where: string): { name: string; value?: string }[] {
+  const out: { name: string; value?: string }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    let name: string;
+    let value: string | undefined;
+    if (t.startsWith('--')) {
+      const eq = t.indexOf('=');
+      name = eq === -1 ? t.slice(2) : t.slice(2, eq);
+      if (eq !== -1) value = t.slice(eq + 1);
+    } else if (t.startsWith('-') && t.length >= 2) {
+      name = t[1]!;
+      if (t.length > 2) value = t.slice(2).replace(/^=/, '');
+    } else {
+      throw usage(where, `unexpected '${t}' (a requirement must come before its options)`);
+    }
+    if (FLAG_OPTIONS.has(name)) {
+      if (value !== undefined) throw usage(where, `option --${name} takes no value`);
+      out.push({ name });
+      continue;
+    }
+    const long = VALUE_OPTIONS[name];
+    if (!long) throw usage(where, `unknown option '${t}'`);
+    if (value === undefined) {
+      value = tokens[++i];
+      if (value === undefined) throw usage(where, `option '${t}' needs a value`);
+    }
+    out.push({ name: long, value });
+  }
+  return out;
+}
+
+function normalizeHash(value: string, where: string): string {
+  const m = /^([A-Za-z0-9]+):([0-9a-fA-F]+)$/.exec(value);
+  if (!m || !['sha256', 'sha384', 'sha512'].includes(m[1]!.toLowerCase())) {
+    throw usage(where, `bad --hash '${value}': expected sha256:<hex> (or sha384/sha512)`);
+  }
+  return `${m[1]!.toLowerCase()}:${m[2]!.toLowerCase()}`;
+}
+
+/** Join `\` continuations and drop comments; each logical line keeps its first physical line number. */
+export function logicalLines(text: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  const lines = text.split(/\r?\n/);
+  let buf = '';
+  let start = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let l = lines[i]!;
+    if (buf === '') start = i + 1;
+    const comment = /(^|\s)#.*$/.exec(l);
+    if (comment) {
+      // A comment ends the logical line (pip: a comment inside a continuation ends it too).
+      l = l.slice(0, comment.index);
+      buf += l;
+      if (buf.trim()) out.push({ text: buf.trim(), line: start });
+      buf = '';
+      continue;
+    }
+    if (/\\$/.test(l)) {
+      buf += l.slice(0, -1);
+      continue;
+    }
+    buf += l;
+    if (buf.trim()) out.push({ text: buf.trim(), line: start });
+    buf = '';
+  }
+  if (buf.trim()) out.push({ text: buf.trim(), line: start });
+  return out;
+}
+
+/** Split on whitespace, honouring quotes (markers contain them: `; python_version < "3.8"`). */
+function tokenize(line: string, where: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote = '';
+  let has = false;
+  for (const ch of line) {
+    if (quote) {
+      cur += ch;
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") {
+      cur += ch; quote = ch; has = true;
+    } else if (/\s/.test(ch)) {
+      if (has) out.push(cur);
+      cur = ''; has = false;
+    } else {
+      cur += ch; has = true;
+    }
+  }
+  if (quote) throw usage(where, `unterminated quote in '${line}'`);
+  if (has) out.push(cur);
+  // A requirement with a marker may contain spaces ("foo ; python_version < '3'"): tokens before the
+  // first option are re-joined by the caller, so splitting here is harmless.
+  return out;
+}
+
+interface Location { display: string; path?: string; url?: string }
+
+function toLocation(p: string, base: string): Location {
+  if (/^file:/i.test(p)) { const path = fileURLToPath(p); return { display: path, path }; }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return { display: p, url: p };
+  const path = isAbsolute(p) ? p : resolve(base, p);
+  return { display: path, path };
+}
+
+function includeLocation(value: string, from: Location): Location {
+  if (from.url && !/^[a-z][a-z0-9+.-]*:/i.test(value) && !isAbsolute(value)) {
+    const url = new URL(value, from.url).href;
+    return { display: url, url };
+  }
+  return toLocation(value, from.path ? dirname(from.path) : process.cwd());
+}
+
+async function readOne(
+  loc: Location, constraint: boolean, out: ParsedRequirements, options: ReadRequirementsOptions,
+  stack: string[], includedFrom: string | undefined,
+): Promise<void> {
+  if (stack.includes(loc.display)) {
+    throw new VenvkitError('BAD_REQUIREMENT', `${includedFrom}: requirement files include each other in a loop: ${[...stack, loc.display].join(' -> ')}`);
+  }
+  let text: string;
+  try {
+    if (loc.path) text = await readFile(loc.path, 'utf8');
+    else if (options.fetchText) text = await options.fetchText(loc.url!);
+    else throw new Error('only local files and file:// URLs can be read');
+  } catch (e) {
+    if (e instanceof VenvkitError) throw e;
+    const what = constraint ? 'constraints file' : 'requirements file';
+    throw new VenvkitError('BAD_REQUIREMENT', `${includedFrom ? includedFrom + ': ' : ''}cannot read ${what} ${loc.display}: ${(e as Error).message}`, { cause: e });
+  }
+  out.files.push(loc.display);
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const fileDir = loc.path ? dirname(loc.path) : undefined;
+  for (const item of parseRequirementsText(text, loc.display, env)) {
+    const where = `${loc.display}:${item.line}`;
+    if (item.kind === 'requirement') {
+      const req: RequirementLine = { text: item.text, hashes: item.hashes, constraint, file: loc.display, line: item.line };
+      const location = localLocation(item.text, cwd);
+      if (location) req.location = location;
+      (constraint ? out.constraints : out.requirements).push(req);
+      continue;
+    }
+    const v = item.value!;
+    const o = out.options;
+    switch (item.name) {
+      case 'requirement': await readOne(includeLocation(v, loc), constraint, out, options, [...stack, loc.display], where); break;
+      case 'constraint': await readOne(includeLocation(v, loc), true, out, options, [...stack, loc.display], where); break;
+      case 'index-url': o.indexUrl = v; break;
+      case 'extra-index-url': o.extraIndexUrls.push(v); break;
+      case 'find-links': {
+        // pip: a relative find-links path is taken relative to the requirements file when it exists there.
+        const rel = fileDir && !/^[a-z][a-z0-9+.-]*:/i.test(v) && !isAbsolute(v) ? join(fileDir, v) : undefined;
+        o.findLinks.push(rel && existsSync(rel) ? rel : v);
+        break;
+      }
+      case 'trusted-host': o.trustedHosts.push(v); break;
+      case 'no-index': o.noIndex = true; break;
+      case 'pre': o.pre = true; break;
+      case 'require-hashes': o.requireHashes = true; break;
+      case 'editable':
+        throw usage(where, `editable requirements (-e ${v}) are not supported: venvkit installs wheels only`);
+      default: break; // --prefer-binary, --only-binary, --no-binary, --use-feature: no meaning for a wheels-only installer
+    }
+  }
+}
+
+/**
+ * A local wheel path or a bare URL (not `name @ url`): pip accepts these as requirements.
+ * Relative paths are taken from the current directory, as pip does.
+ */
+export function localLocation(text: string, cwd: string): { url: string; path?: string } | undefined {
+  const t = text.split(/\s*;\s*/)[0]!.trim().replace(/\[[^\]]*\]$/, '');
+  if (/^[A-Za-z0-9._-]+\s*\[?[^@]*@/.test(text) && !/^file:/i.test(t)) return undefined; // name @ url
+  if (/^file:/i.test(t)) {
+    const url = new URL(t);
+    return { url: url.href, path: fileURLToPath(url) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) return { url: t };
+  const looksLikePath = t.includes('/') || t.startsWith('.') || /\.(whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(t);
+  if (!looksLikePath) return undefined;
+  const path = isAbsolute(t) ? t : resolve(cwd, t);
+  return { url: pathToFileURL(path).href, path };
+}
+
+function usage(where: string, message: string): VenvkitError {
+  return new VenvkitError('BAD_REQUIREMENT', `${where}: ${message}`);
+}

@@ -1,0 +1,94 @@
+// Reading the places packages are listed: an index's project page (file:// or http(s)://) and
+// find-links locations (local directories, HTML pages, single files).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errnoCode, VenvkitError } from '../errors.js';
+import type { HttpClient } from './http-client.js';
+import { redact, statusError } from './http-client.js';
+import { ACCEPT, parseHtmlPage, parseProjectPage, splitHash, filenameOf } from './simple-page.js';
+import type { PageLink } from './types.js';
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** The project page URL of `project` (normalised name) on index `indexUrl`. */
+export function projectUrl(indexUrl: string, project: string): string {
+  return `${indexUrl.replace(/\/+$/, '')}/${encodeURIComponent(project)}/`;
+}
+
+/**
+ * The links of one project on one index; `undefined` when the index does not have the project
+ * (HTTP 404/410, or no such directory). Throws INDEX_ERROR when the index cannot be read.
+ */
+export async function readProjectPage(indexUrl: string, project: string, http: () => HttpClient): Promise<PageLink[] | undefined> {
+  const url = projectUrl(indexUrl, project);
+  if (/^file:/i.test(url)) return readLocalPage(url);
+  if (!/^https?:/i.test(url)) throw new VenvkitError('INDEX_ERROR', `unsupported index URL ${redact(indexUrl)} (use http://, https:// or file://)`);
+  const res = await http().get(url, { accept: ACCEPT });
+  if (res.status === 404 || res.status === 410) return undefined;
+  if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
+  try {
+    return parseProjectPage(res.body.toString('utf8'), res.url, String(res.headers['content-type'] ?? ''));
+  } catch (e) {
+    throw new VenvkitError('INDEX_ERROR', `${redact(res.url)}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** A file:// project page: the directory's index.html, else its files as links. */
+async function readLocalPage(url: string): Promise<PageLink[] | undefined> {
+  const dir = fileURLToPath(url);
+  const base = pathToFileURL(dir).href.replace(/\/?$/, '/');
+  try {
+    const html = await readFile(join(dir, 'index.html'), 'utf8');
+    return parseHtmlPage(html, base);
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw indexReadError(url, e);
+  }
+  return listDirectory(dir).catch((e) => {
+    const code = errnoCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw indexReadError(url, e);
+  });
+}
+
+async function listDirectory(dir: string): Promise<PageLink[]> {
+  const names = await readdir(dir, { withFileTypes: true });
+  const base = pathToFileURL(dir).href.replace(/\/?$/, '/');
+  return names
+    .filter((d) => d.isFile() || d.isSymbolicLink())
+    .map((d) => ({ filename: d.name, url: new URL(encodeURIComponent(d.name), base).href, hashes: {}, yanked: false }));
+}
+
+function indexReadError(url: string, e: unknown): VenvkitError {
+  return new VenvkitError('INDEX_ERROR', `cannot read ${url}: ${(e as Error).message}`, { cause: e });
+}
+
+/**
+ * All links of one find-links location: a local directory (its files), a local or remote HTML
+ * page (its anchors), or a single distribution file. Returns undefined for a location that does
+ * not exist (pip ignores those with a warning).
+ */
+export async function readFindLinks(location: string, http: () => HttpClient): Promise<PageLink[] | undefined> {
+  const isUrl = SCHEME.test(location);
+  if (!isUrl || /^file:/i.test(location)) {
+    const path = isUrl ? fileURLToPath(location) : location;
+    let st;
+    try {
+      st = await stat(path);
+    } catch {
+      return undefined;
+    }
+    if (st.isDirectory()) return listDirectory(path);
+    const url = pathToFileURL(path).href;
+    if (/\.html?$/i.test(path)) return parseHtmlPage(await readFile(path, 'utf8'), url);
+    return [{ filename: filenameOf(url), url, hashes: {}, yanked: false }];
+  }
+  const { url, hashes } = splitHash(location);
+  const name = filenameOf(url);
+  if (/\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.test(name)) return [{ filename: name, url, hashes, yanked: false }];
+  const res = await http().get(url, { accept: 'text/html' });
+  if (res.status === 404) return undefined;
+  if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
+  return parseHtmlPage(res.body.toString('utf8'), res.url);
+}

@@ -1,0 +1,74 @@
+// Shared shapes of the index layer: settings (pip config + flags), candidates, project pages.
+
+/** Where packages are looked for, and how: pip's configuration merged with venvkit's flags. */
+export interface IndexSettings {
+  /** The main index (PEP 503/691 base URL). pip's default: https://pypi.org/simple */
+  indexUrl: string;
+  extraIndexUrls: string[];
+  /** Directories, HTML pages or archive URLs (pip's --find-links). */
+  findLinks: string[];
+  /** Ignore indexUrl and extraIndexUrls (find-links still used). */
+  noIndex: boolean;
+  pre: boolean;
+  /** Constraint files (absolute paths or URLs) from config, env or flags. */
+  constraints: string[];
+  requireHashes: boolean;
+  /** Per-request timeout in seconds (pip's `timeout`, default 15). */
+  timeout: number;
+  /** A CA bundle file (pip's `cert`), or undefined for Node's defaults. */
+  cert?: string;
+  /** Hosts pip would accept without TLS verification (pip's trusted-host). */
+  trustedHosts: string[];
+}
+
+/** A distribution file offered by an index or find-links location. */
+export interface Candidate {
+  /** The project name as the file spells it (not normalised). */
+  name: string;
+  version: string;
+  filename: string;
+  /** Absolute URL (file:// or http(s)://), without the hash fragment. */
+  url: string;
+  /** Hashes the index advertised, by algorithm (lower-case hex). */
+  hashes: Record<string, string>;
+  /** The Requires-Python specifier the index gave (already HTML-unescaped), if any. */
+  requiresPython?: string;
+  /** PEP 592: false, true, or the yank reason. */
+  yanked: boolean | string;
+  /** PEP 658/714: URL of the separate METADATA file, when the index advertises one. */
+  metadataUrl?: string;
+  /** Hashes of that METADATA file, when given. */
+  metadataHashes?: Record<string, string>;
+  /** The index or find-links location this came from. */
+  source: string;
+}
+
+/** A file link as found on a project page, before wheel filtering. */
+export interface PageLink {
+  filename: string;
+  url: string;
+  hashes: Record<string, string>;
+  requiresPython?: string;
+  yanked: boolean | string;
+  /** true: `<url>.metadata`; a hash map: same with its hashes; undefined: none. */
+  coreMetadata?: boolean | Record<string, string>;
+}
+
+/** One index (or find-links) failing to answer. */
+export interface SourceFailure {
+  source: string;
+  url: string;
+  message: string;
+}
+
+/** All that is known about one project across every configured location. */
+export interface ProjectCandidates {
+  /** PEP 503-normalised project name. */
+  name: string;
+  /** Wheels only, newest-first is not guaranteed (the resolver sorts). */
+  candidates: Candidate[];
+  /** Source distributions seen (so the caller can say "only an sdist is available"). */
+  sdists: { filename: string; version?: string; url: string; source: string }[];
+  /** Locations that could not be read. The project may exist there. */
+  failures: SourceFailure[];
+}
