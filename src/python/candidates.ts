@@ -2,11 +2,12 @@
 // usual system and user locations. Candidates are produced lazily and cheaply (directory listings,
 // stats, shim resolution): nothing here runs Python.
 import { existsSync, readdirSync } from 'node:fs';
+import { DirCache } from './dir-cache.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PythonSource } from './types.js';
 import { type Hint, compareRelease, hintFromDir, hintFromName, mergeHints } from './spec.js';
-import { type ShimContext, executableSize, isShimDir, pyenvRoot, realpathOrUndefined, resolveShim, shimRoot } from './pyenv.js';
+import { type ShimContext, executableSize, isShimDir, realDir, pyenvRoot, realpathOrUndefined, resolveShim, shimRoot } from './pyenv.js';
 
 export interface Candidate {
   /** The path to probe (a shim already replaced by what it would run). */
@@ -52,8 +53,25 @@ function hintFor(name: string, dirHint: Hint): Hint {
   return mergeHints(dirHint, hintFromName(name) ?? { version: [] });
 }
 
-/** One candidate for `dir/name`, resolving pyenv shims; undefined if absent or an unresolvable shim. */
-export function candidateAt(dir: string, name: string, source: PythonSource, ctx: ShimContext, dirHint: Hint = { version: [] }, inShimDir = false): Candidate | undefined {
+export type HintFilter = (hint: Hint) => boolean;
+const anyHint: HintFilter = () => true;
+
+/** The context of one lookup: PATH, env, cwd, and memos (real paths, pyenv selection, directory listings). */
+export interface DiscoveryContext extends ShimContext {
+  dirs?: DirCache;
+}
+
+export function dirCacheFor(env: NodeJS.ProcessEnv): DirCache {
+  return new DirCache(env, pythonNames);
+}
+
+/**
+ * One candidate for `dir/name`, resolving pyenv shims; undefined if absent, an unresolvable shim,
+ * or (cheaply, before any system call) when its name and directory say it cannot pass `filter`.
+ */
+export function candidateAt(dir: string, name: string, source: PythonSource, ctx: ShimContext, dirHint: Hint = { version: [] }, inShimDir = false, filter: HintFilter = anyHint): Candidate | undefined {
+  const hint = hintFor(name, inShimDir ? { version: [] } : dirHint);
+  if (!filter(hint)) return undefined;
   const path = join(dir, name);
   const size = executableSize(path);
   if (size === undefined) return undefined;
@@ -61,30 +79,37 @@ export function candidateAt(dir: string, name: string, source: PythonSource, ctx
   if (root !== undefined) {
     const target = resolveShim(name, root, ctx);
     if (!target) return undefined;
+    const versions = join(root, 'versions') + '/';
+    const versionDirName = target.startsWith(versions) ? target.slice(versions.length).split('/')[0]! : '';
+    const resolvedHint = hintFor(name, hintFromDir(versionDirName));
+    if (!filter(resolvedHint)) return undefined;
     const realPath = realpathOrUndefined(target);
-    if (!realPath) return undefined;
-    const versionDirName = target.startsWith(join(root, 'versions') + '/') ? target.slice(join(root, 'versions').length + 1).split('/')[0]! : '';
-    return { path: target, realPath, source, hint: hintFor(name, hintFromDir(versionDirName)), shim: path };
+    return realPath ? { path: target, realPath, source, hint: resolvedHint, shim: path } : undefined;
   }
   const realPath = realpathOrUndefined(path);
-  if (!realPath) return undefined;
-  return { path, realPath, source, hint: hintFor(name, dirHint) };
+  return realPath ? { path, realPath, source, hint } : undefined;
 }
 
-function* dirCandidates(dir: string, source: PythonSource, ctx: ShimContext, dirHint: Hint = { version: [] }): Generator<Candidate> {
-  const shims = source === 'path' && isShimDir(dir, ctx.env);
-  for (const name of pythonNames(list(dir))) {
-    const c = candidateAt(dir, name, source, ctx, dirHint, shims);
+function* dirCandidates(ctx: DiscoveryContext, dir: string, source: PythonSource, filter: HintFilter, visited: Set<string>, dirHint: Hint = { version: [] }): Generator<Candidate> {
+  if (!filter(dirHint)) return;
+  // /bin is often /usr/bin, and PATH already had /usr/bin: list each real directory once.
+  const real = realDir(dir, ctx);
+  if (real === undefined || visited.has(real)) return;
+  visited.add(real);
+  const shims = source === 'path' && isShimDir(dir, ctx);
+  const names = ctx.dirs ? ctx.dirs.names(dir) : pythonNames(list(dir));
+  for (const name of names) {
+    const c = candidateAt(dir, name, source, ctx, dirHint, shims, filter);
     if (c) yield c;
   }
 }
 
-/** pyenv's installations (not its virtualenvs), newest first. */
+/** pyenv's version directories, newest first (virtualenvs among them are skipped when listed). */
 export function pyenvVersionDirs(env: NodeJS.ProcessEnv): string[] {
   const versions = join(pyenvRoot(env), 'versions');
   const tuple = (n: string) => (n.match(/\d+/g) ?? []).map(Number);
   return list(versions)
-    .filter((n) => !n.startsWith('.') && !existsSync(join(versions, n, 'pyvenv.cfg')))
+    .filter((n) => !n.startsWith('.'))
     .sort((a, b) => compareRelease(tuple(b), tuple(a)) || (a < b ? -1 : 1))
     .map((n) => join(versions, n));
 }
@@ -104,30 +129,36 @@ export function uvPythonDir(env: NodeJS.ProcessEnv): string {
   return join(data, 'uv', 'python');
 }
 
-/** Every candidate, in discovery order (duplicates included: the caller de-duplicates by realPath). */
-export function* allCandidates(ctx: ShimContext): Generator<Candidate> {
-  for (const dir of ctx.pathDirs) yield* dirCandidates(dir, 'path', ctx);
+/**
+ * Every candidate that may pass `filter`, in discovery order (PATH, pyenv, system, user), with
+ * duplicates: the caller de-duplicates by realPath.
+ */
+export function* allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHint): Generator<Candidate> {
+  const seen = new Set<string>();
+  for (const dir of ctx.pathDirs) yield* dirCandidates(ctx, dir, 'path', filter, seen);
   for (const dir of pyenvVersionDirs(ctx.env)) {
-    yield* dirCandidates(join(dir, 'bin'), 'pyenv', ctx, hintFromDir(dir.slice(dir.lastIndexOf('/') + 1)));
+    const hint = hintFromDir(dir.slice(dir.lastIndexOf('/') + 1));
+    if (!filter(hint) || existsSync(join(dir, 'pyvenv.cfg'))) continue;
+    yield* dirCandidates(ctx, join(dir, 'bin'), 'pyenv', filter, seen, hint);
   }
-  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) yield* dirCandidates(dir, 'system', ctx);
+  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) yield* dirCandidates(ctx, dir, 'system', filter, seen);
   for (const root of installRoots('/opt', (n) => /^python\d/.test(n))) {
-    yield* dirCandidates(join(root, 'bin'), 'system', ctx, hintFromDir(root.slice(5)));
+    yield* dirCandidates(ctx, join(root, 'bin'), 'system', filter, seen, hintFromDir(root.slice('/opt/'.length)));
   }
   for (const root of installRoots('/opt/python', () => true)) {
-    yield* dirCandidates(join(root, 'bin'), 'system', ctx, hintFromDir(root.slice('/opt/python/'.length)));
+    yield* dirCandidates(ctx, join(root, 'bin'), 'system', filter, seen, hintFromDir(root.slice('/opt/python/'.length)));
   }
-  yield* dirCandidates(join(home(ctx.env), '.local', 'bin'), 'user', ctx);
+  yield* dirCandidates(ctx, join(home(ctx.env), '.local', 'bin'), 'user', filter, seen);
   const uv = uvPythonDir(ctx.env);
   for (const root of installRoots(uv, (n) => !n.startsWith('.'))) {
-    yield* dirCandidates(join(root, 'bin'), 'user', ctx, hintFromDir(root.slice(uv.length + 1)));
+    yield* dirCandidates(ctx, join(root, 'bin'), 'user', filter, seen, hintFromDir(root.slice(uv.length + 1)));
   }
 }
 
 /** The first `name` on PATH (`command -v`), a shim replaced by what it runs. */
 export function firstOnPath(name: string, ctx: ShimContext): Candidate | undefined {
   for (const dir of ctx.pathDirs) {
-    const c = candidateAt(dir, name, 'path', ctx, { version: [] }, isShimDir(dir, ctx.env));
+    const c = candidateAt(dir, name, 'path', ctx, { version: [] }, isShimDir(dir, ctx));
     if (c) return c;
   }
   return undefined;

@@ -5,9 +5,9 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VenvkitError, isVenvkitError } from '../errors.js';
-import { type Candidate, allCandidates, candidateAt, firstOnPath } from './candidates.js';
+import { type Candidate, type DiscoveryContext, allCandidates, candidateAt, dirCacheFor, firstOnPath } from './candidates.js';
 import { probeInterpreter } from './probe.js';
-import { type ShimContext, executableSize, findVersionFile, installedVersions, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
+import { executableSize, findVersionFile, installedVersions, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
 import { type PythonRequest, type VersionRequest, hintMayMatch, parseSpec, requestMatches, supportsVenv } from './spec.js';
 import type { PythonInstallation, PythonSource } from './types.js';
 
@@ -15,13 +15,15 @@ export interface FindOptions { cwd?: string; env?: NodeJS.ProcessEnv }
 
 export { parseSpec } from './spec.js';
 
-function context(options: FindOptions): ShimContext {
+type Ctx = DiscoveryContext;
+
+function context(options: FindOptions): Ctx {
   const env = options.env ?? process.env;
   const cwd = resolve(options.cwd ?? process.cwd());
-  return { env, cwd, pathDirs: pathDirs(env, cwd) };
+  return { env, cwd, pathDirs: pathDirs(env, cwd), dirs: dirCacheFor(env) };
 }
 
-async function probe(path: string, source: PythonSource, ctx: ShimContext): Promise<PythonInstallation> {
+async function probe(path: string, source: PythonSource, ctx: Ctx): Promise<PythonInstallation> {
   return { ...(await probeInterpreter(path, { env: ctx.env })), source };
 }
 
@@ -37,14 +39,14 @@ function checked(inst: PythonInstallation): PythonInstallation {
 }
 
 /** "3.11.7 (cpython) /path" lines for the interpreters found, for error hints. */
-async function foundSummary(ctx: ShimContext): Promise<string> {
+async function foundSummary(ctx: Ctx): Promise<string> {
   const { found } = await discover(ctx);
   if (found.length === 0) return 'No Python interpreter was found on PATH, in pyenv ($PYENV_ROOT/versions) or the usual locations.';
   const lines = found.map((p) => `  ${p.versionString} (${p.implementation}) ${p.path}`);
   return `Interpreters found:\n${lines.join('\n')}\nPick one of these, or give a path with --python.`;
 }
 
-async function notFound(what: string, ctx: ShimContext): Promise<VenvkitError> {
+async function notFound(what: string, ctx: Ctx): Promise<VenvkitError> {
   return new VenvkitError('PYTHON_NOT_FOUND', `No Python interpreter matches ${what}`, { hint: await foundSummary(ctx) });
 }
 
@@ -53,7 +55,7 @@ function expandHome(p: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** A path given by the user: an interpreter, or a directory holding bin/python3 (an install or env). */
-async function findByPath(spec: string, ctx: ShimContext): Promise<PythonInstallation> {
+async function findByPath(spec: string, ctx: Ctx): Promise<PythonInstallation> {
   const abs = resolve(ctx.cwd, expandHome(spec, ctx.env));
   let isDir = false;
   try {
@@ -76,7 +78,7 @@ async function findByPath(spec: string, ctx: ShimContext): Promise<PythonInstall
   return checked(await probe(target.path, 'explicit', ctx));
 }
 
-async function findByName(name: string, ctx: ShimContext): Promise<PythonInstallation> {
+async function findByName(name: string, ctx: Ctx): Promise<PythonInstallation> {
   const c = firstOnPath(name, ctx);
   if (!c) throw await notFound(`"${name}" (no such command on PATH)`, ctx);
   return checked(await probe(c.path, 'path', ctx));
@@ -87,7 +89,7 @@ async function findByName(name: string, ctx: ShimContext): Promise<PythonInstall
  * preferred when the request names no implementation; interpreters older than 3.3 are passed over
  * (and reported as unsupported if they were the only match).
  */
-async function findByVersion(req: VersionRequest, ctx: ShimContext, source?: PythonSource): Promise<PythonInstallation | undefined> {
+async function findByVersion(req: VersionRequest, ctx: Ctx, source?: PythonSource): Promise<PythonInstallation | undefined> {
   const seen = new Set<string>();
   const deferred: Candidate[] = [];
   let fallback: PythonInstallation | undefined;
@@ -108,10 +110,9 @@ async function findByVersion(req: VersionRequest, ctx: ShimContext, source?: Pyt
     }
     return inst;
   };
-  for (const c of allCandidates(ctx)) {
+  for (const c of allCandidates(ctx, (hint) => hintMayMatch(req, hint))) {
     if (seen.has(c.realPath)) continue;
     seen.add(c.realPath);
-    if (!hintMayMatch(req, c.hint)) continue;
     if (!req.implementation && c.hint.implementation && c.hint.implementation !== 'cpython') {
       deferred.push(c);
       continue;
@@ -131,7 +132,7 @@ async function findByVersion(req: VersionRequest, ctx: ShimContext, source?: Pyt
   return undefined;
 }
 
-async function findRequest(req: PythonRequest, ctx: ShimContext): Promise<PythonInstallation> {
+async function findRequest(req: PythonRequest, ctx: Ctx): Promise<PythonInstallation> {
   if (req.kind === 'path') return findByPath(req.path, ctx);
   if (req.kind === 'name') return findByName(req.name, ctx);
   const inst = await findByVersion(req, ctx);
@@ -140,7 +141,7 @@ async function findRequest(req: PythonRequest, ctx: ShimContext): Promise<Python
 }
 
 /** One entry of a `.python-version` file, resolved the way pyenv would, else as a spec. */
-async function fromVersionEntry(entry: string, ctx: ShimContext): Promise<PythonInstallation | undefined> {
+async function fromVersionEntry(entry: string, ctx: Ctx): Promise<PythonInstallation | undefined> {
   const root = pyenvRoot(ctx.env);
   if (entry === 'system') {
     const exe = systemCommand('python3', root, ctx) ?? systemCommand('python', root, ctx);
@@ -161,7 +162,7 @@ async function fromVersionEntry(entry: string, ctx: ShimContext): Promise<Python
   return findByVersion(req, ctx, 'python-version');
 }
 
-async function findDefault(ctx: ShimContext): Promise<PythonInstallation> {
+async function findDefault(ctx: Ctx): Promise<PythonInstallation> {
   const file = findVersionFile(ctx.cwd);
   const entries = file ? readVersionFile(file) : [];
   if (file && entries.length > 0) {
@@ -190,8 +191,12 @@ async function findDefault(ctx: ShimContext): Promise<PythonInstallation> {
  */
 export async function findPython(spec?: string, options: FindOptions = {}): Promise<PythonInstallation> {
   const ctx = context(options);
-  if (spec === undefined || spec.trim() === '') return findDefault(ctx);
-  return findRequest(parseSpec(spec), ctx);
+  try {
+    if (spec === undefined || spec.trim() === '') return await findDefault(ctx);
+    return await findRequest(parseSpec(spec), ctx);
+  } finally {
+    ctx.dirs?.flush();
+  }
 }
 
 export interface Discovery {
@@ -201,7 +206,7 @@ export interface Discovery {
 }
 
 /** Probe every candidate (in parallel), de-duplicated by real path, in discovery order. */
-export async function discover(options: FindOptions | ShimContext = {}): Promise<Discovery> {
+export async function discover(options: FindOptions | Ctx = {}): Promise<Discovery> {
   const ctx = 'pathDirs' in options ? options : context(options);
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
@@ -210,6 +215,7 @@ export async function discover(options: FindOptions | ShimContext = {}): Promise
     seen.add(c.realPath);
     candidates.push(c);
   }
+  ctx.dirs?.flush();
   const results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, ctx)));
   const out: Discovery = { found: [], broken: [] };
   results.forEach((r, i) => {

@@ -13,8 +13,8 @@ export function pyenvRoot(env: NodeJS.ProcessEnv): string {
 /** An executable regular file (following links)? Returns its size, or undefined. */
 export function executableSize(path: string): number | undefined {
   try {
-    const st = statSync(path);
-    return st.isFile() && (st.mode & 0o111) !== 0 ? st.size : undefined;
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st && st.isFile() && (st.mode & 0o111) !== 0 ? st.size : undefined;
   } catch {
     return undefined;
   }
@@ -22,7 +22,7 @@ export function executableSize(path: string): number | undefined {
 
 export function realpathOrUndefined(path: string): string | undefined {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return undefined;
   }
@@ -46,9 +46,9 @@ export function findVersionFile(dir: string): string | undefined {
   for (;;) {
     const f = join(d, '.python-version');
     try {
-      if (statSync(f).isFile()) return f;
+      if (statSync(f, { throwIfNoEntry: false })?.isFile()) return f;
     } catch {
-      // keep going up
+      // unreadable: keep going up
     }
     const up = dirname(d);
     if (up === d) return undefined;
@@ -99,7 +99,7 @@ export function installedVersions(root: string): string[] {
 export function versionDir(root: string, name: string, installed: readonly string[]): string | undefined {
   const exists = (n: string) => {
     try {
-      return statSync(join(root, 'versions', n)).isDirectory();
+      return statSync(join(root, 'versions', n), { throwIfNoEntry: false })?.isDirectory() === true;
     } catch {
       return false;
     }
@@ -156,14 +156,23 @@ export interface ShimContext {
   pathDirs: string[];
   /** Per pyenv root: its selection and installed versions, read once per lookup. */
   memo?: Map<string, { selection: PyenvSelection; installed: string[] }>;
+  /** Real paths of directories, looked up once per lookup. */
+  reals?: Map<string, string | undefined>;
+}
+
+/** realpath of a directory, remembered in the context. */
+export function realDir(dir: string, ctx: ShimContext): string | undefined {
+  ctx.reals ??= new Map();
+  if (!ctx.reals.has(dir)) ctx.reals.set(dir, realpathOrUndefined(dir));
+  return ctx.reals.get(dir);
 }
 
 /** Is this directory some pyenv root's shims directory? */
-export function isShimDir(dir: string, env: NodeJS.ProcessEnv): boolean {
-  const root = pyenvRoot(env);
+export function isShimDir(dir: string, ctx: ShimContext): boolean {
+  const root = pyenvRoot(ctx.env);
   if (dir === join(root, 'shims')) return true;
-  const real = realpathOrUndefined(dir);
-  return real !== undefined && real === realpathOrUndefined(join(root, 'shims'));
+  const real = realDir(dir, ctx);
+  return real !== undefined && real === realDir(join(root, 'shims'), ctx);
 }
 
 /**
@@ -191,9 +200,9 @@ export function resolveShim(name: string, root: string, ctx: ShimContext): strin
 
 /** `command -v name` on PATH without pyenv's shims (pyenv's "system" version). */
 export function systemCommand(name: string, root: string, ctx: ShimContext): string | undefined {
-  const shims = realpathOrUndefined(join(root, 'shims')) ?? join(root, 'shims');
+  const shims = realDir(join(root, 'shims'), ctx) ?? join(root, 'shims');
   for (const dir of ctx.pathDirs) {
-    if (dir === join(root, 'shims') || realpathOrUndefined(dir) === shims) continue;
+    if (dir === join(root, 'shims') || realDir(dir, ctx) === shims) continue;
     const exe = join(dir, name);
     const size = executableSize(exe);
     if (size !== undefined && shimRoot(exe, size, ctx.env) === undefined) return exe;
