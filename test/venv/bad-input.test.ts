@@ -1,0 +1,154 @@
+// Every bad input to `venvkit create`: its own message and hint, a non-zero exit, and nothing lost.
+// Runs the built CLI (npm run build first).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { venvkit, BIN } from '../helpers/cli.js';
+import { describeTree, interpreters, python2, removeDir, tempDir, testEnv } from '../helpers/venv.js';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let py: string;
+before(() => {
+  dir = tempDir('bad');
+  env = testEnv(join(dir, 'cache'));
+  py = interpreters().find((i) => i.version.startsWith('3.12'))?.path ?? interpreters()[0].path;
+});
+after(() => removeDir(dir));
+
+/** A tree with contents, to show nothing was lost. */
+function snapshot(root: string): string {
+  if (!existsSync(root)) return '<missing>';
+  return describeTree(root).join('\n') + (existsSync(join(root, 'notes.txt')) ? readFileSync(join(root, 'notes.txt'), 'utf8') : '');
+}
+
+function create(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  return venvkit(['create', '--without-pip', ...args], { env: { ...env, ...extraEnv }, cwd: dir });
+}
+
+function expectError(r: ReturnType<typeof create>, code: number, message: RegExp, hint: RegExp) {
+  assert.equal(r.status, code, r.stderr);
+  assert.match(r.stderr, message);
+  assert.match(r.stderr, /hint: /);
+  assert.match(r.stderr, hint);
+}
+
+test('a non-empty directory that is not an env: refused; --allow-existing keeps its files', () => {
+  const t = join(dir, 'project');
+  mkdirSync(join(t, 'src'), { recursive: true });
+  writeFileSync(join(t, 'notes.txt'), 'precious\n');
+  writeFileSync(join(t, 'src', 'main.py'), 'print(1)\n');
+  const before = snapshot(t);
+  expectError(create(['-p', py, t]), 1, /exists, is not empty, and is not a virtual environment/, /--allow-existing/);
+  assert.equal(snapshot(t), before);
+  const ok = create(['-p', py, '--allow-existing', t]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(readFileSync(join(t, 'notes.txt'), 'utf8'), 'precious\n');
+  assert.equal(readFileSync(join(t, 'src', 'main.py'), 'utf8'), 'print(1)\n');
+  assert.ok(existsSync(join(t, 'pyvenv.cfg')));
+  assert.equal(spawnSync(join(t, 'bin', 'python'), ['-c', 'import sys; assert sys.prefix != sys.base_prefix']).status, 0);
+});
+
+test('--clear empties only environments: a plain directory is refused and kept', () => {
+  const t = join(dir, 'data');
+  mkdirSync(t);
+  writeFileSync(join(t, 'notes.txt'), 'keep me\n');
+  const before = snapshot(t);
+  expectError(create(['-p', py, '--clear', t]), 1, /--clear refuses to empty .*not a virtual environment/, /only ever deletes environments/);
+  expectError(create(['-p', py, '--clear', '--allow-existing', t]), 1, /--clear refuses/, /only ever deletes environments/);
+  assert.equal(snapshot(t), before);
+});
+
+test('the target is a file', () => {
+  const t = join(dir, 'afile');
+  writeFileSync(t, 'not a dir\n');
+  expectError(create(['-p', py, t]), 1, /exists and is a file, not a directory/, /Choose another path/);
+  expectError(create(['-p', py, '--clear', t]), 1, /is a file/, /Choose another path/);
+  assert.equal(readFileSync(t, 'utf8'), 'not a dir\n');
+});
+
+test('a file in the path above the target', () => {
+  const f = join(dir, 'plainfile');
+  writeFileSync(f, 'x\n');
+  expectError(create(['-p', py, join(f, 'env')]), 1, /part of the path above it is a file/, /Check the path/);
+  assert.equal(readFileSync(f, 'utf8'), 'x\n');
+});
+
+test('the parent directory is not writable (run as an unprivileged user)', (t) => {
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
+  const sysPy = ['/usr/bin/python3', '/usr/bin/pypy3'].find(existsSync);
+  if (process.getuid?.() !== 0 || !setpriv || !sysPy) {
+    t.skip('needs root, setpriv and a system python3 to drop privileges');
+    return;
+  }
+  chmodSync(dir, 0o755);
+  const ro = join(dir, 'readonly');
+  mkdirSync(ro, { mode: 0o755 });
+  writeFileSync(join(ro, 'notes.txt'), 'x\n');
+  const before = snapshot(ro);
+  const cache = join(dir, 'cache-nobody');
+  mkdirSync(cache, { mode: 0o777 });
+  chmodSync(cache, 0o777);
+  const r = spawnSync(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', BIN, 'create', '--without-pip', '-p', sysPy, join(ro, 'env')], {
+    encoding: 'utf8',
+    env: { ...process.env, VENVKIT_CACHE_DIR: cache, HOME: '/nonexistent' },
+    cwd: '/',
+  });
+  expectError({ status: r.status, stdout: r.stdout, stderr: r.stderr }, 1, /is not writable \(EACCES\)/, /Choose a directory you can write to/);
+  assert.equal(snapshot(ro), before);
+});
+
+test('the path contains the PATH separator', () => {
+  const t = join(dir, 'a:b');
+  expectError(create(['-p', py, t]), 1, /contains the PATH separator ':'/, /choose a path without it/);
+  assert.ok(!existsSync(t));
+});
+
+test('interpreter not found, Python 2, broken, hanging', () => {
+  const t = join(dir, 'never');
+  expectError(create(['-p', join(dir, 'no', 'python3'), t]), 1, /No interpreter at .*no\/python3/, /Interpreters found:|venvkit python list/);
+  const r99 = create(['-p', '3.99', t]);
+  assert.equal(r99.status, 1, r99.stderr);
+  assert.match(r99.stderr, /3\.99/);
+  assert.match(r99.stderr, /hint: /);
+  const py2 = python2();
+  if (py2) expectError(create(['-p', py2, t]), 1, /Python 2\.7\.\d+: PEP 405 virtual environments need Python 3\.3\+/, /Pick a Python 3 interpreter/);
+  else console.log('# skip: no Python 2 here');
+  const broken = join(dir, 'broken-python');
+  writeFileSync(broken, '#!/bin/sh\necho "Fatal Python error: boom" >&2\nexit 3\n', { mode: 0o755 });
+  expectError(create(['-p', broken, t]), 1, /failed to run:\nFatal Python error: boom/, /Check the installation/);
+  const hang = join(dir, 'hanging-python');
+  writeFileSync(hang, '#!/bin/sh\nexec sleep 20\n', { mode: 0o755 });
+  expectError(create(['-p', hang, t], { VENVKIT_PROBE_TIMEOUT: '300' }), 1, /did not answer within 300 ms/, /try `/);
+  assert.ok(!existsSync(t));
+});
+
+test('an env for another Python version is not silently mixed', () => {
+  const list = interpreters().filter((i) => i.version !== 'pypy');
+  const [a, b] = [list[0], list[list.length - 1]];
+  const t = join(dir, 'versioned');
+  assert.equal(create(['-p', a.path, t]).status, 0);
+  writeFileSync(join(t, 'notes.txt'), 'mine\n');
+  const before = snapshot(t);
+  expectError(create(['-p', b.path, t]), 1, /is an environment for Python 3\.\d+\.\d+, not 3\./, /--clear to replace it, or --upgrade/);
+  assert.equal(snapshot(t), before);
+});
+
+test('contradicting flags are usage errors (exit 2)', () => {
+  expectError(create(['-p', py, '--upgrade-deps', join(dir, 'x')]), 2, /--upgrade-deps upgrades pip, which --without-pip leaves out/, /Drop one/);
+  expectError(venvkit(['create', '--copies', '--symlinks', '-p', py, join(dir, 'x')], { env }), 2, /contradict/, /Give one/);
+  expectError(venvkit(['create', '--bogus'], { env }), 2, /create: Unknown option '--bogus'/, /venvkit create --help/);
+  assert.ok(!existsSync(join(dir, 'x')));
+});
+
+test('--json reports errors as JSON with the code and hint', () => {
+  const f = join(dir, 'afile2');
+  writeFileSync(f, '');
+  const r = create(['-p', py, '--json', f]);
+  assert.equal(r.status, 1);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.error.code, 'TARGET_IS_FILE');
+  assert.ok(out.error.hint);
+});
