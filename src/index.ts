@@ -6,3 +6,4 @@ export { probeInterpreter } from './python/probe.js';
 export { openVenv } from './venv/open.js';
 export { createVenv, type CreateVenvOptions, type CreatedVenv, type CreateAction } from './venv/create.js';
 export { checkHealth, type VenvHealth, type HealthProblem } from './venv/health.js';
+export { IndexClient, noWheelReason, loadPipConfig, applyFlags, readRequirementFiles, parseMetadata, type IndexSettings, type Candidate, type ProjectCandidates, type RequirementLine, type CoreMetadata } from './index/api.js';

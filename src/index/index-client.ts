@@ -78,6 +78,7 @@ export class IndexClient {
     const out: ProjectCandidates = { name: project, candidates: [], sdists: [], failures: [] };
     const indexSources = this.sources();
     let answered = 0;
+    const errors: unknown[] = [];
     const pages = await Promise.all(indexSources.map(async (s) => {
       try {
         const links = await readProjectPage(this.http().addCredentialsFrom(s.location), project, () => this.http());
@@ -85,6 +86,7 @@ export class IndexClient {
         return { source: s.location, links: links ?? [] };
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
+        errors.push(e);
         out.failures.push({ source: redact(s.location), url: redact(s.location), message });
         this.warnOnce(s.location, `index ${redact(s.location)} could not be read, continuing without it: ${message}`);
         return { source: s.location, links: [] };
@@ -120,8 +122,10 @@ export class IndexClient {
       out.candidates.push(c);
     }
     if (indexSources.length > 0 && answered === 0 && out.candidates.length === 0 && out.sdists.length === 0) {
+      if (errors.length === 1 && errors[0] instanceof VenvkitError) throw errors[0];
+      const hint = errors.find((e): e is VenvkitError => e instanceof VenvkitError && !!e.hint)?.hint;
       throw new VenvkitError('INDEX_ERROR', `no index could be read for ${project}: ${out.failures.map((f) => f.message).join('; ')}`, {
-        hint: 'Check the index URLs (pip config list, PIP_INDEX_URL, --index-url) and the network, or use --no-index with --find-links.',
+        hint: hint ?? 'Check the index URLs (pip config list, PIP_INDEX_URL, --index-url) and the network, or use --no-index with --find-links.',
       });
     }
     return out;

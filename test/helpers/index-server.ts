@@ -2,11 +2,14 @@
 // served over HTTP on 127.0.0.1 as PEP 503 HTML or PEP 691 JSON (by the Accept header), with
 // switches for failures (500s, resets, slow answers, corrupt files) and basic auth.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, crc32 } from 'node:zlib';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { spawnSync } from 'node:child_process';
 
 /** A zip archive from name -> content (deflated). */
 export function zip(files: Record<string, string | Buffer>): Buffer {
@@ -167,16 +170,18 @@ export interface IndexServer {
   close(): Promise<void>;
 }
 
-export async function startIndexServer(filesDir: string, attrs: Record<string, FileAttrs> = {}): Promise<IndexServer> {
+/** Serve `filesDir` as an index on 127.0.0.1 (HTTPS when `tls` gives a key and certificate). */
+export async function startIndexServer(filesDir: string, attrs: Record<string, FileAttrs> = {}, tls?: { key: Buffer; cert: Buffer }): Promise<IndexServer> {
   let files = scanFiles(filesDir, attrs);
   const state: IndexServer = {
     origin: '', url: '', faults: {}, format: 'negotiate', log: [],
     rescan: () => { files = scanFiles(filesDir, attrs); },
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res).catch((e) => { res.statusCode = 500; res.end(String(e)); });
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, onRequest) : createServer(onRequest);
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname);
@@ -220,7 +225,50 @@ export async function startIndexServer(filesDir: string, attrs: Record<string, F
     res.writeHead(404).end('not found');
   }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  state.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.origin = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.url = `${state.origin}/simple`;
   return state;
+}
+
+/** A self-signed certificate for 127.0.0.1 (via the openssl command), or undefined without openssl. */
+export function selfSignedCert(dir: string): { key: Buffer; cert: Buffer; certPath: string } | undefined {
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), certPath: join(dir, 'cert.pem') };
+}
+
+/** A forward proxy on 127.0.0.1: absolute-URI requests for http, CONNECT tunnels for https. */
+export async function startProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const target = new URL(req.url ?? '');
+    const up = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  const tunnels = new Set<Socket>();
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url}`);
+    tunnels.add(socket);
+    const [host, port] = (req.url ?? '').split(':');
+    const up = netConnect(Number(port), host!, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    up.on('error', () => socket.destroy());
+    socket.on('error', () => up.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise((r) => { for (const t of tunnels) t.destroy(); server.closeAllConnections(); server.close(() => r()); }),
+  };
 }

@@ -1,0 +1,6 @@
+// The index layer's public surface (re-exported by src/index.ts).
+export { IndexClient, noWheelReason, type IndexClientOptions } from './index-client.js';
+export { loadPipConfig, applyFlags, pipConfigFiles, type PipConfig, type IndexFlags } from './pip-config.js';
+export { readRequirementFiles, type RequirementLine, type ParsedRequirements } from './requirements-file.js';
+export { parseMetadata, type CoreMetadata } from './metadata.js';
+export type { IndexSettings, Candidate, ProjectCandidates, SourceFailure } from './types.js';
