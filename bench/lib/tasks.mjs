@@ -1,0 +1,205 @@
+// The benchmark tasks. Each task has sides (the tools, run alternately), rows (which side is
+// compared with which, and the target from the issues), and a check of every side's result.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { timedRun, must } from './exec.mjs';
+import { rmrf, freshVenv } from './setup.mjs';
+import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
+
+export const CREATE_PYTHONS = ['3.11', '3.12', '3.13'];
+/** The local index's binary wheels are built for CPython 3.11. */
+export const INSTALL_PYTHON = '3.11';
+export const REQUIREMENT_SETS = [
+  { name: 'requests', reqs: ['requests'], imports: ['requests'], commands: [] },
+  { name: 'flask', reqs: ['flask'], imports: ['flask'], commands: [['flask', '--version']] },
+  { name: 'jupyter', reqs: ['jupyter'], imports: ['notebook', 'jupyterlab', 'ipykernel', 'nbconvert'], commands: [['jupyter', '--version']], timeoutMs: 900_000, targets: { cold: { kind: 'speedup', min: 3 }, warm: { kind: 'speedup', min: 10 } } },
+];
+
+function spawnSide(key, label, command, { env, prepare, missing, timeoutMs } = {}) {
+  return {
+    key, label, missing, prepare,
+    exec: () => {
+      const [cmd, ...args] = command();
+      return timedRun(cmd, args, { env: typeof env === 'function' ? env() : env, timeoutMs });
+    },
+  };
+}
+
+function missingPython(ctx, minor) {
+  return ctx.pythons.has(minor) ? undefined : `CPython ${minor} not found under $PYENV_ROOT/versions`;
+}
+
+/** Checks each side's env (python runs, sys.prefix) against the reference side's env. */
+function envChecks(dirs, refKey, extra = () => null) {
+  return (keys, ctx) => {
+    const out = new Map();
+    const ref = keys.includes(refKey) ? envFacts(dirs[refKey], ctx.baseEnv) : null;
+    for (const k of keys) out.set(k, checkEnv(dirs[k], ctx.baseEnv, k === refKey ? null : ref) ?? extra(k, ctx));
+    return out;
+  };
+}
+
+function createBare(ctx, minor) {
+  const id = `create-bare-${minor}`;
+  const py = ctx.pythons.get(minor);
+  const missing = missingPython(ctx, minor);
+  const dirs = { venvkit: join(ctx.work, 'envs', `${id}-venvkit`), venv: join(ctx.work, 'envs', `${id}-venv`) };
+  return {
+    id,
+    title: `create --without-pip, CPython ${py?.version ?? minor}`,
+    sides: [
+      spawnSide('venvkit', 'venvkit create --without-pip', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path, '--without-pip'], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => rmrf(dirs.venvkit), missing }),
+      spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => rmrf(dirs.venv), missing }),
+    ],
+    rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'within', factor: 1.25 } }],
+    check: envChecks(dirs, 'venv'),
+  };
+}
+
+function createWithPip(ctx, minor) {
+  const id = `create-pip-${minor}`;
+  const py = ctx.pythons.get(minor);
+  const missing = missingPython(ctx, minor);
+  const dirs = Object.fromEntries(['venvkit', 'venv', 'virtualenv'].map((k) => [k, join(ctx.work, 'envs', `${id}-${k}`)]));
+  const ve = ctx.virtualenv;
+  const pipList = new Map();
+  return {
+    id,
+    title: `create with pip, CPython ${py?.version ?? minor}`,
+    sides: [
+      spawnSide('venvkit', 'venvkit create', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => rmrf(dirs.venvkit), missing }),
+      spawnSide('venv', 'python -m venv', () => [py.path, '-m', 'venv', dirs.venv], { env: ctx.baseEnv, prepare: () => rmrf(dirs.venv), missing }),
+      spawnSide('virtualenv', 'virtualenv', () => [ve.bin, '-p', py.path, dirs.virtualenv], {
+        env: { ...ctx.baseEnv, VIRTUALENV_OVERRIDE_APP_DATA: ve.appData }, prepare: () => rmrf(dirs.virtualenv), missing: missing ?? (ve.ok ? undefined : ve.reason),
+      }),
+    ],
+    rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'speedup', min: 20 } }, { a: 'venvkit', b: 'virtualenv' }],
+    // pip runs and names the env; venvkit seeds what python -m venv seeds (virtualenv seeds its own choice).
+    check: envChecks(dirs, 'venv', (k, c) => {
+      const p = checkPipRuns(dirs[k], c.baseEnv);
+      if (p) return p;
+      if (k === 'virtualenv') return null;
+      const set = installedSet(dirs[k], c.baseEnv);
+      if (set.error) return set.error;
+      pipList.set(k, set.lines);
+      if (k === 'venvkit' && pipList.has('venv')) return compareSets(set.lines, pipList.get('venv'), 'venvkit', 'python -m venv');
+      return null;
+    }),
+    orderChecks: ['venv', 'venvkit', 'virtualenv'],
+  };
+}
+
+function libraryCreate(ctx, minor) {
+  const id = `library-create-${minor}`;
+  const py = ctx.pythons.get(minor);
+  const missing = missingPython(ctx, minor);
+  const dirs = { venvkit: join(ctx.work, 'envs', `${id}-venvkit`), venv: join(ctx.work, 'envs', `${id}-venv`) };
+  let mod;
+  return {
+    id,
+    title: `library createVenv (in-process, withoutPip), CPython ${py?.version ?? minor}`,
+    sides: [
+      {
+        key: 'venvkit', label: 'createVenv()', missing, prepare: () => rmrf(dirs.venvkit),
+        exec: async () => {
+          try {
+            process.env.VENVKIT_CACHE_DIR = ctx.cacheWarm;
+            mod ??= await import(pathToFileURL(ctx.distIndex).href);
+            if (typeof mod.createVenv !== 'function') return { ok: false, message: 'dist/index.js does not export createVenv (not implemented yet)' };
+            const t0 = process.hrtime.bigint();
+            await mod.createVenv(dirs.venvkit, { python: py.path, withoutPip: true });
+            return { ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+          } catch (e) {
+            return { ok: false, message: `${e?.code ? e.code + ': ' : ''}${e?.message ?? e}` };
+          }
+        },
+      },
+      spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => rmrf(dirs.venv), missing }),
+    ],
+    rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'maxMs', ms: 5 } }],
+    check: envChecks(dirs, 'venv'),
+  };
+}
+
+function installSet(ctx, set) {
+  const id = `install-${set.name}`;
+  const py = ctx.pythons.get(INSTALL_PYTHON);
+  const missing = missingPython(ctx, INSTALL_PYTHON);
+  const dirs = Object.fromEntries(['cold', 'warm', 'pip'].map((k) => [k, join(ctx.work, 'envs', `install-${k}`)]));
+  const index = ctx.index.url ? ['-i', ctx.index.url] : [];
+  const vk = (k) => () => [ctx.cli, 'install', '--env', dirs[k], ...index, ...set.reqs];
+  const sets = new Map();
+  return {
+    id,
+    title: `install ${set.name} (CPython ${py?.version ?? INSTALL_PYTHON})`,
+    timeoutMs: set.timeoutMs,
+    sides: [
+      spawnSide('cold', 'venvkit install, cold cache', vk('cold'), {
+        env: ctx.venvkitEnv(ctx.cacheCold), missing, timeoutMs: set.timeoutMs,
+        prepare: () => { freshVenv(ctx.work, dirs.cold, py, ctx.baseEnv); rmrf(ctx.cacheCold); mkdirSync(ctx.cacheCold, { recursive: true }); },
+      }),
+      spawnSide('warm', 'venvkit install, warm cache', vk('warm'), { env: ctx.venvkitEnv(ctx.cacheWarm), missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.warm, py, ctx.baseEnv) }),
+      spawnSide('pip', 'pip install', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', ...index, ...set.reqs], { env: ctx.baseEnv, missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.pip, py, ctx.baseEnv) }),
+    ],
+    rows: [
+      { a: 'cold', b: 'pip', task: `install ${set.name}, venvkit cache cold`, target: set.targets?.cold },
+      { a: 'warm', b: 'pip', task: `install ${set.name}, venvkit cache warm`, target: set.targets?.warm },
+    ],
+    orderChecks: ['pip', 'cold', 'warm'],
+    check: (keys, c) => {
+      const out = new Map();
+      for (const k of ['pip', 'cold', 'warm'].filter((x) => keys.includes(x))) {
+        const s = installedSet(dirs[k], c.baseEnv);
+        if (s.error) { out.set(k, s.error); continue; }
+        sets.set(k, s.lines);
+        const diff = k !== 'pip' && sets.has('pip') ? compareSets(s.lines, sets.get('pip'), 'venvkit', 'pip') : null;
+        out.set(k, diff ?? checkUsable(dirs[k], c.baseEnv, set));
+      }
+      return out;
+    },
+  };
+}
+
+function noopInstall(ctx) {
+  const id = 'install-noop-requests';
+  const py = ctx.pythons.get(INSTALL_PYTHON);
+  const missing = missingPython(ctx, INSTALL_PYTHON);
+  const dirs = { venvkit: join(ctx.work, 'envs', 'noop-venvkit'), pip: join(ctx.work, 'envs', 'noop-pip') };
+  const index = ctx.index.url ? ['-i', ctx.index.url] : [];
+  const before = new Map();
+  return {
+    id,
+    title: `no-op install requests, already satisfied (CPython ${py?.version ?? INSTALL_PYTHON})`,
+    setup: () => {
+      for (const [k, dir] of Object.entries(dirs)) {
+        freshVenv(ctx.work, dir, py, ctx.baseEnv);
+        must(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', ...index, 'requests'], { env: ctx.baseEnv });
+        const s = installedSet(dir, ctx.baseEnv);
+        if (s.error) throw new Error(s.error);
+        before.set(k, s.lines);
+      }
+    },
+    sides: [
+      spawnSide('venvkit', 'venvkit install', () => [ctx.cli, 'install', '--env', dirs.venvkit, ...index, 'requests'], { env: ctx.venvkitEnv(ctx.cacheWarm), missing }),
+      spawnSide('pip', 'pip install', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', ...index, 'requests'], { env: ctx.baseEnv, missing }),
+    ],
+    rows: [{ a: 'venvkit', b: 'pip', target: { kind: 'maxMs', ms: 200 } }],
+    // Nothing may change: the installed set is what pip installed during set-up.
+    check: (keys, c) => new Map(keys.map((k) => {
+      const s = installedSet(dirs[k], c.baseEnv);
+      return [k, s.error ?? compareSets(s.lines, before.get(k), 'the env after the no-op', 'the env before it') ?? checkUsable(dirs[k], c.baseEnv, { imports: ['requests'] })];
+    })),
+  };
+}
+
+/** Every task, in the order they run (cheap ones first). */
+export function allTasks(ctx) {
+  return [
+    ...CREATE_PYTHONS.map((m) => createBare(ctx, m)),
+    ...['3.12'].map((m) => libraryCreate(ctx, m)),
+    ...CREATE_PYTHONS.map((m) => createWithPip(ctx, m)),
+    noopInstall(ctx),
+    ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
+  ];
+}
