@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
+import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -166,7 +167,7 @@ export class HttpClient {
       const pa = proxyAuthorization(proxy);
       if (pa) headers['proxy-authorization'] = pa;
     } else {
-      Object.assign(options, { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (isHttps ? 443 : 80), path: u.pathname + u.search, servername: isHttps ? u.hostname : undefined });
+      Object.assign(options, { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (isHttps ? 443 : 80), path: u.pathname + u.search, servername: isHttps && !isIP(u.hostname.replace(/^\[|\]$/g, '')) ? u.hostname : undefined });
     }
     return new Promise((resolve, reject) => {
       const req = (isHttps ? https : http).request(options);
@@ -184,6 +185,7 @@ export class HttpClient {
       req.once('error', (e) => {
         clearTimeout(connectTimer);
         const code = errnoCode(e);
+        if (proxy && !connected) e.message += ` (through proxy ${redact(proxy.href)})`;
         if (!connected && UNREACHABLE.has(code ?? '')) this.deadHosts.set(u.host, `${code}: ${e.message}`);
         reject(e);
       });

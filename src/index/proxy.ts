@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** The proxy URL to use for `target`, or undefined to connect directly. Pure. */
@@ -83,7 +84,8 @@ export class TunnelAgent extends https.Agent {
         finish(Object.assign(new Error(`proxy ${this.proxy.host} refused CONNECT ${target}: HTTP ${res.statusCode}`), { code: 'EPROXY' }));
         return;
       }
-      const secure = tls.connect({ ...options, socket, servername: options.servername ?? options.host });
+      const host = options.host ?? '';
+      const secure = tls.connect({ ...options, socket, servername: options.servername ?? (isIP(host) ? undefined : host) });
       finish(null, secure);
     });
     req.once('error', (e) => finish(e));
