@@ -7,3 +7,4 @@ export { openVenv } from './venv/open.js';
 export { createVenv, type CreateVenvOptions, type CreatedVenv, type CreateAction } from './venv/create.js';
 export { checkHealth, type VenvHealth, type HealthProblem } from './venv/health.js';
 export { IndexClient, noWheelReason, loadPipConfig, applyFlags, readRequirementFiles, parseMetadata, type IndexSettings, type Candidate, type ProjectCandidates, type RequirementLine, type CoreMetadata } from './index/api.js';
+export { findPython, listPythons, parseSpec, type FindOptions } from './python/find.js';
