@@ -1,5 +1,15 @@
-// TEMPORARY STUB (owned by the activation work).
+// Writes every activation script of an environment, generated from one description of it.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { Venv } from '../types.js';
+import { renderActivateBat, renderDeactivateBat } from './batch.js';
+import { renderCsh } from './csh.js';
+import { activationData } from './data.js';
+import { renderFish } from './fish.js';
+import { renderNu } from './nu.js';
+import { renderPosix } from './posix.js';
+import { renderPowerShell } from './powershell.js';
+import { renderActivateThis } from './python.js';
 
 export interface ActivatorOptions {
   /** Where the environment is being built (files are written here)... */
@@ -8,7 +18,38 @@ export interface ActivatorOptions {
   venv: Venv;
 }
 
+/**
+ * Every script's name and text, for an environment at venv.root. Throws VenvkitError BAD_PATH when
+ * the path or prompt name cannot be written safely for some shell, before anything is written.
+ */
+export function renderActivators(venv: Venv): Map<string, string> {
+  const d = activationData(venv);
+  const files = new Map<string, string>([
+    ['activate', renderPosix(d)],
+    ['activate.fish', renderFish(d)],
+    ['activate.csh', renderCsh(d)],
+    ['activate.nu', renderNu(d)],
+    ['Activate.ps1', renderPowerShell(d)],
+    ['activate_this.py', renderActivateThis(d)],
+  ]);
+  if (venv.windows) {
+    files.set('activate.bat', renderActivateBat(d));
+    files.set('deactivate.bat', renderDeactivateBat());
+  }
+  return files;
+}
+
 /** Write every activation script into stageRoot's scripts dir; returns the files written (relative). */
-export async function writeActivators(_options: ActivatorOptions): Promise<string[]> {
-  return [];
+export async function writeActivators(options: ActivatorOptions): Promise<string[]> {
+  const { stageRoot, venv } = options;
+  const files = renderActivators(venv);
+  const binRel = venv.windows ? venv.paths.scripts.slice(venv.root.length).replace(/^[\\/]+/, '') : relative(venv.root, venv.paths.scripts);
+  const binDir = join(stageRoot, binRel);
+  await mkdir(binDir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    await writeFile(join(binDir, name), text, { mode: 0o644 });
+    written.push(join(binRel, name));
+  }
+  return written;
 }

@@ -1,0 +1,111 @@
+// Real shells and real environments for the activation tests.
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { venvkit } from './cli.js';
+
+/** Shells CI installs from Debian: missing one there is a failure, not a skip. */
+const CI_SHELLS = new Set(['bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'tcsh', 'csh', 'tmux']);
+
+export function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
+    const p = join(dir, name);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The shell's path, or undefined after skipping the test with the reason (a failure in CI for shells CI installs). */
+export function needProgram(t: TestContext, name: string): string | undefined {
+  const p = which(name);
+  if (p) return p;
+  const reason = `${name} is not installed`;
+  if (process.env.CI === 'true' && CI_SHELLS.has(name)) throw new Error(`${reason}, but CI installs it (.ci/run)`);
+  console.log(`# skip: ${reason}`);
+  t.skip(reason);
+  return undefined;
+}
+
+/**
+ * A directory name full of characters shells treat specially. Each command-substitution form would
+ * create a file named PWNED* in the working directory if any shell ever ran it.
+ */
+export const HOSTILE_NAME = "a b'c\"d$e`touch PWNED1`f$(touch PWNED2)g;touch PWNED3;h&i|j!k%l\\m!!-%n-${x}-é-🐍";
+
+/** Files named PWNED* anywhere under dir (the proof that something ran). */
+export function sentinels(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('PWNED')) found.push(join(d, e.name));
+      if (e.isDirectory() && !e.isSymbolicLink()) walk(join(d, e.name));
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** A real CPython 3 interpreter (not a pyenv shim). */
+export function python3(): string {
+  const root = process.env.PYENV_ROOT ?? join(process.env.HOME ?? '/root', '.pyenv');
+  for (const v of ['3.12.1', '3.11.7', '3.13.0', '3.10.13']) {
+    const p = join(root, 'versions', v, 'bin', `python${v.split('.').slice(0, 2).join('.')}`);
+    if (existsSync(p)) return p;
+  }
+  const sys = which('python3');
+  if (sys) return sys;
+  throw new Error('no CPython 3 interpreter found for the activation tests');
+}
+
+export interface Sandbox {
+  dir: string;
+  /** Environment for child processes: a small, fixed PATH and a private HOME and cache. */
+  env: Record<string, string>;
+  cleanup(): void;
+}
+
+export function sandbox(prefix: string): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const home = join(dir, 'home');
+  spawnSync('mkdir', ['-p', home]);
+  const env: Record<string, string> = {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: home,
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    TERM: 'xterm-256color',
+    VENVKIT_CACHE_DIR: join(dir, 'cache'),
+  };
+  return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Create an environment with the real CLI (no pip: activation does not need it). */
+export function createEnv(box: Sandbox, name: string, extra: string[] = []): string {
+  const r = venvkit(['create', '-q', '--without-pip', '--python', python3(), ...extra, name], { cwd: box.dir, env: box.env });
+  if (r.status !== 0) throw new Error(`venvkit create failed (${r.status}): ${r.stderr}`);
+  return join(box.dir, name);
+}
+
+export interface Run { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+export function run(cmd: string, args: string[], options: SpawnSyncOptions = {}): Run {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000, ...options });
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** Parse `KEY=value` lines a test script printed (the last one of a key wins). */
+export function fields(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^@@([A-Za-z0-9_]+)=(.*)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
