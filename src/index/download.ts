@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { cacheDir as cacheBucket } from '../cache/dirs.js';
-import { stagingName } from '../cache/atomic.js';
+import { stagingName, writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import type { HttpClient } from './http-client.js';
 import { redact } from './http-client.js';
@@ -43,7 +43,8 @@ export async function downloadCandidate(c: Candidate, options: DownloadOptions):
   const wanted = algorithmsFor(c, options.requiredHashes);
   if (/^file:/i.test(c.url)) {
     const path = fileURLToPath(c.url);
-    const hashes = await hashStream(createReadStream(path), wanted);
+    const memoDir = options.cacheDir === false ? undefined : join(options.cacheDir ?? cacheBucket('downloads'), 'local-hashes');
+    const hashes = await localHashes(path, wanted, memoDir);
     verify(c, hashes, options.requiredHashes);
     if (options.dest) return { path: await placeInto(path, options.dest, c.filename), hashes, cached: true };
     return { path, hashes, cached: true };
@@ -79,6 +80,39 @@ export async function downloadCandidate(c: Candidate, options: DownloadOptions):
   await rename(tmp, final);
   if (dir) await writeFile(join(dir, 'hashes.json'), JSON.stringify(hashes));
   return { path: dir && options.dest ? await placeInto(final, options.dest, c.filename) : final, hashes, cached: false };
+}
+
+/**
+ * Hashes of a local file, remembered by path + size + mtime + inode so a warm run does not read
+ * big wheels again (the same rule uv and pip's wheel cache use for local files).
+ */
+async function localHashes(path: string, wanted: Set<string>, memoDir: string | undefined): Promise<Record<string, string>> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    throw new VenvkitError('INDEX_ERROR', `file not found: ${path}`, { cause: e });
+  }
+  const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+  const memo = memoDir ? join(memoDir, `${createHash('sha256').update(path).digest('hex').slice(0, 32)}.json`) : undefined;
+  let known: Record<string, string> = {};
+  if (memo) {
+    try {
+      const m = JSON.parse(await readFile(memo, 'utf8')) as { path: string; stamp: string; hashes: Record<string, string> };
+      if (m.path === path && m.stamp === stamp) known = m.hashes;
+    } catch {
+      // no memo yet
+    }
+  }
+  const missing = [...wanted].filter((a) => !known[a]);
+  if (missing.length === 0) return known;
+  const hashes = { ...known, ...(await hashStream(createReadStream(path), new Set(missing))) };
+  if (memo && st.size >= 1 << 20) {
+    // Only files big enough to be worth it (a small file hashes faster than the memo is read).
+    await mkdir(memoDir!, { recursive: true });
+    await writeFileAtomic(memo, JSON.stringify({ path, stamp, hashes }));
+  }
+  return hashes;
 }
 
 /** Cache key: the URL (without credentials) plus the hash the index promised for it. */

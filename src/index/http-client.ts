@@ -26,6 +26,8 @@ export interface HttpOptions {
   concurrency?: number;
   /** CA bundle file replacing Node's roots (pip's `cert`). */
   cert?: string;
+  /** pip's trusted-host: hosts (or host:port) whose HTTPS certificates are not verified. */
+  trustedHosts?: string[];
   env?: NodeJS.ProcessEnv;
   /** Called for each retry, with the reason (for -v output). */
   onRetry?: (url: string, attempt: number, reason: string) => void;
@@ -194,14 +196,17 @@ export class HttpClient {
   }
 
   private agentFor(u: URL, proxy: URL | undefined): http.Agent {
-    const key = `${u.protocol}${proxy ? `via ${proxy.href}` : ''}`;
+    const trusted = u.protocol === 'https:' && (this.opts.trustedHosts ?? []).some((h) => h === u.host || h === u.hostname);
+    const key = `${u.protocol}${proxy ? `via ${proxy.href}` : ''}${trusted ? ` unverified ${u.host}` : ''}`;
     const existing = this.agents.get(key);
     if (existing) return existing;
     let agent: http.Agent;
     const base = { keepAlive: true, maxSockets: this.opts.concurrency, scheduling: 'lifo' as const };
     if (u.protocol === 'https:') {
-      const ca = this.loadCa();
-      agent = proxy ? (new TunnelAgent({ ...base, ca, proxy, connectTimeoutMs: this.opts.connectTimeout * 1000 }) as unknown as https.Agent) : new https.Agent({ ...base, ca });
+      const tlsOptions = trusted ? { rejectUnauthorized: false } : { ca: this.loadCa() };
+      agent = proxy
+        ? (new TunnelAgent({ ...base, ...tlsOptions, proxy, connectTimeoutMs: this.opts.connectTimeout * 1000 }) as unknown as https.Agent)
+        : new https.Agent({ ...base, ...tlsOptions });
     } else {
       agent = new http.Agent(base);
     }

@@ -14,7 +14,7 @@ export interface IndexClientOptions {
   /** Warnings for the user (an index that could not be reached, an ignored find-links location). */
   onWarning?: (message: string) => void;
   /** Extra HTTP tuning (retries, backoff, concurrency); timeout and cert come from settings. */
-  http?: Omit<HttpOptions, 'timeout' | 'cert'>;
+  http?: Omit<HttpOptions, 'timeout' | 'cert' | 'trustedHosts'>;
   /** Download cache directory; undefined: cacheDir('downloads'). false: no cache. */
   cacheDir?: string | false;
 }
@@ -36,7 +36,7 @@ export class IndexClient {
 
   /** The HTTP client (created on first use, so file:// work never loads TLS). */
   http(): HttpClient {
-    this.httpClient ??= new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert });
+    this.httpClient ??= new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert, trustedHosts: this.settings.trustedHosts });
     return this.httpClient;
   }
 

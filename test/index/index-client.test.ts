@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readdirSync, existsSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readdirSync, readFileSync, existsSync, copyFileSync, utimesSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,6 +137,34 @@ test('downloads are verified and cached; a wrong hash is refused and leaves noth
   assert.deepEqual(await local.download(l1), { path: join(files, l1.filename), hashes: { sha256: l1.hashes.sha256 }, cached: true });
   await assert.rejects(local.download({ ...l1, hashes: { sha256: 'f'.repeat(64) } }), (e) => isVenvkitError(e, 'HASH_MISMATCH') && e.message.includes(l1.url));
   c.close();
+});
+
+test('big local files: hashes remembered by path, size and mtime; a changed file is hashed again', async () => {
+  const dir = join(root, 'big');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'big-1.0-py3-none-any.whl');
+  const data = randomBytes(2 << 20);
+  writeFileSync(path, data);
+  const sha = createHash('sha256').update(data).digest('hex');
+  const cand: Candidate = { name: 'big', version: '1.0', filename: 'big-1.0-py3-none-any.whl', url: pathToFileURL(path).href, hashes: { sha256: sha }, yanked: false, source: dir };
+  const { c } = client({ indexUrl: fileIndex });
+  assert.equal((await c.download(cand)).hashes.sha256, sha);
+  const memos = readdirSync(join(cache, 'local-hashes'));
+  assert.equal(memos.length, 1);
+  // The memo is what the second run uses (proved by planting a wrong one with the same stamp)...
+  const memoPath = join(cache, 'local-hashes', memos[0]!);
+  const memo = JSON.parse(readFileSync(memoPath, 'utf8'));
+  writeFileSync(memoPath, JSON.stringify({ ...memo, hashes: { sha256: 'e'.repeat(64) } }));
+  await assert.rejects(c.download(cand), (e) => isVenvkitError(e, 'HASH_MISMATCH'));
+  // ...and a rewritten file (new mtime) is read again.
+  data[0] ^= 1;
+  writeFileSync(path, data);
+  utimesSync(path, new Date(), new Date(Date.now() + 60_000)); // a distinct mtime even on coarse clocks
+  await assert.rejects(c.download(cand), (e) => isVenvkitError(e, 'HASH_MISMATCH') && e.message.includes(createHash('sha256').update(data).digest('hex')));
+  data[0] ^= 1;
+  writeFileSync(path, data);
+  utimesSync(path, new Date(), new Date(Date.now() + 120_000));
+  assert.equal((await c.download(cand)).hashes.sha256, sha);
 });
 
 test('retries: 500s and connection resets are retried with backoff, then succeed', async () => {
