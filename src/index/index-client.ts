@@ -2,6 +2,7 @@
 // candidates per project. One unreachable location is a warning (as in pip), not a failure, as long
 // as another location answered; when none could be read, INDEX_ERROR names them.
 import { VenvkitError } from '../errors.js';
+import { cacheDir as cacheBucket } from '../cache/dirs.js';
 import { normalizeName, parseDistFilename } from './dist-filename.js';
 import { HttpClient, redact, type HttpOptions } from './http-client.js';
 import { readFindLinks, readProjectPage } from './sources.js';
@@ -15,8 +16,10 @@ export interface IndexClientOptions {
   onWarning?: (message: string) => void;
   /** Extra HTTP tuning (retries, backoff, concurrency); timeout and cert come from settings. */
   http?: Omit<HttpOptions, 'timeout' | 'cert' | 'trustedHosts'>;
-  /** Download cache directory; undefined: cacheDir('downloads'). false: no cache. */
+  /** Download cache directory; undefined: cacheDir('downloads'). false: no caches at all (--no-cache). */
   cacheDir?: string | false;
+  /** Index page cache directory; undefined: cacheDir('http') (none when cacheDir is false). */
+  pageCacheDir?: string | false;
 }
 
 interface Source { kind: 'index' | 'find-links'; location: string }
@@ -70,6 +73,12 @@ export class IndexClient {
     this.httpClient?.close();
   }
 
+  private pageCacheDir(): string | undefined {
+    const o = this.options;
+    if (o.cacheDir === false || o.pageCacheDir === false) return undefined;
+    return o.pageCacheDir ?? cacheBucket('http');
+  }
+
   private sources(): Source[] {
     return this.indexes().map((location) => ({ kind: 'index' as const, location }));
   }
@@ -81,7 +90,7 @@ export class IndexClient {
     const errors: unknown[] = [];
     const pages = await Promise.all(indexSources.map(async (s) => {
       try {
-        const links = await readProjectPage(this.http().addCredentialsFrom(s.location), project, () => this.http());
+        const links = await readProjectPage(this.http().addCredentialsFrom(s.location), project, () => this.http(), this.pageCacheDir());
         answered++;
         return { source: s.location, links: links ?? [] };
       } catch (e) {

@@ -8,6 +8,7 @@ import type { HttpClient } from './http-client.js';
 import { redact, statusError } from './http-client.js';
 import { ACCEPT, parseHtmlPage, parseProjectPage, splitHash, filenameOf } from './simple-page.js';
 import type { PageLink } from './types.js';
+import { getPage } from './page-cache.js';
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -20,15 +21,15 @@ export function projectUrl(indexUrl: string, project: string): string {
  * The links of one project on one index; `undefined` when the index does not have the project
  * (HTTP 404/410, or no such directory). Throws INDEX_ERROR when the index cannot be read.
  */
-export async function readProjectPage(indexUrl: string, project: string, http: () => HttpClient): Promise<PageLink[] | undefined> {
+export async function readProjectPage(indexUrl: string, project: string, http: () => HttpClient, cacheDir?: string): Promise<PageLink[] | undefined> {
   const url = projectUrl(indexUrl, project);
   if (/^file:/i.test(url)) return readLocalPage(url);
   if (!/^https?:/i.test(url)) throw new VenvkitError('INDEX_ERROR', `unsupported index URL ${redact(indexUrl)} (use http://, https:// or file://)`);
-  const res = await http().get(url, { accept: ACCEPT });
+  const res = await getPage(http(), url, ACCEPT, cacheDir);
   if (res.status === 404 || res.status === 410) return undefined;
   if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
   try {
-    return parseProjectPage(res.body.toString('utf8'), res.url, String(res.headers['content-type'] ?? ''));
+    return parseProjectPage(res.body, res.url, res.contentType);
   } catch (e) {
     throw new VenvkitError('INDEX_ERROR', `${redact(res.url)}: ${(e as Error).message}`, { cause: e });
   }

@@ -161,10 +161,12 @@ export interface IndexServer {
   faults: Faults;
   /** Require these credentials (HTTP basic). */
   auth?: { username: string; password: string };
+  /** Cache-Control sent with project pages (every page also gets an ETag and honours If-None-Match). */
+  cacheControl?: string;
   /** Serve only this format regardless of Accept ('negotiate' by default). */
   format: 'negotiate' | 'html' | 'json';
   /** Every request seen: method, path, accept, authorization, range. */
-  log: { path: string; accept?: string; authorization?: string; range?: string }[];
+  log: { path: string; accept?: string; authorization?: string; range?: string; ifNoneMatch?: string }[];
   /** Re-read the files directory (after adding wheels). */
   rescan(): void;
   close(): Promise<void>;
@@ -185,7 +187,7 @@ export async function startIndexServer(filesDir: string, attrs: Record<string, F
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname);
-    state.log.push({ path, accept: req.headers.accept, authorization: req.headers.authorization, range: req.headers.range });
+    state.log.push({ path, accept: req.headers.accept, authorization: req.headers.authorization, range: req.headers.range, ifNoneMatch: req.headers['if-none-match'] });
     const f = state.faults;
     const faulty = !f.pathPrefix || path.startsWith(f.pathPrefix);
     if (faulty && f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
@@ -202,8 +204,12 @@ export async function startIndexServer(filesDir: string, attrs: Record<string, F
       if (list.length === 0 || project !== norm(project)) { res.writeHead(404).end('not found'); return; }
       const accept = req.headers.accept ?? '';
       const json = state.format === 'json' || (state.format === 'negotiate' && accept.includes('application/vnd.pypi.simple.v1+json'));
-      if (json) res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(jsonPage(project, list, '../../files/'));
-      else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(htmlPage(list, '../../files/'));
+      const body = json ? jsonPage(project, list, '../../files/') : htmlPage(list, '../../files/');
+      const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
+      const headers: Record<string, string> = { etag, 'content-type': json ? 'application/vnd.pypi.simple.v1+json' : 'text/html; charset=utf-8' };
+      if (state.cacheControl) headers['cache-control'] = state.cacheControl;
+      if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers).end(); return; }
+      res.writeHead(200, headers).end(body);
       return;
     }
     if ((m = /^\/files\/([^/]+)$/.exec(path))) {

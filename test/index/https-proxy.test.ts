@@ -30,7 +30,7 @@ after(async () => {
 
 function client(over: Partial<IndexSettings>, env: NodeJS.ProcessEnv) {
   const settings: IndexSettings = { indexUrl: DEFAULT_INDEX_URL, extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, constraints: [], requireHashes: false, timeout: 5, trustedHosts: [], ...over };
-  return new IndexClient({ settings, cacheDir: join(root, 'cache'), http: { env, retries: 0 } });
+  return new IndexClient({ settings, cacheDir: join(root, 'cache'), pageCacheDir: join(root, 'pages'), http: { env, retries: 0 } });
 }
 
 function needCert(t: { skip: (m: string) => void }): boolean {

@@ -39,9 +39,12 @@ after(async () => {
 function settings(over: Partial<IndexSettings>): IndexSettings {
   return { indexUrl: DEFAULT_INDEX_URL, extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, constraints: [], requireHashes: false, timeout: 5, trustedHosts: [], ...over };
 }
-function client(over: Partial<IndexSettings>, extra: { retries?: number; env?: NodeJS.ProcessEnv } = {}) {
+function client(over: Partial<IndexSettings>, extra: { retries?: number; env?: NodeJS.ProcessEnv; pageCache?: string } = {}) {
   const warnings: string[] = [];
-  const c = new IndexClient({ settings: settings(over), onWarning: (w) => warnings.push(w), cacheDir: cache, http: { backoffMs: 20, retries: extra.retries, env: extra.env ?? {} } });
+  const c = new IndexClient({
+    settings: settings(over), onWarning: (w) => warnings.push(w), cacheDir: cache, pageCacheDir: extra.pageCache ?? false,
+    http: { backoffMs: 20, retries: extra.retries, env: extra.env ?? {} },
+  });
   return { c, warnings };
 }
 const byVersion = (cs: Candidate[]) => [...cs].sort((a, b) => a.version.localeCompare(b.version));
@@ -101,6 +104,28 @@ test('HTTP index: PEP 691 JSON by content negotiation, and PEP 503 HTML, give th
   assert.deepEqual(html, json);
   assert.equal(json.v2.url, `${server.origin}/files/alpha-2.0-py3-none-any.whl`);
   c.close(); c2.close();
+});
+
+test('index pages are cached: revalidated with ETags (304), or not requested at all while fresh (max-age)', async () => {
+  const pages = join(root, 'http-cache');
+  const alphaRequests = () => server.log.filter((l) => l.path === '/simple/alpha/');
+  const n0 = alphaRequests().length;
+  const first = await client({ indexUrl: server.url }, { pageCache: pages }).c.project('alpha');
+  const second = await client({ indexUrl: server.url }, { pageCache: pages }).c.project('alpha');
+  assert.deepEqual(second, first);
+  const reqs = alphaRequests().slice(n0);
+  assert.equal(reqs.length, 2);
+  assert.equal(reqs[0]!.ifNoneMatch, undefined);
+  assert.match(reqs[1]!.ifNoneMatch!, /^"[0-9a-f]+"$/, 'the second run revalidates');
+  server.cacheControl = 'max-age=600';
+  try {
+    await client({ indexUrl: server.url }, { pageCache: pages }).c.project('alpha'); // 304 with max-age: now fresh
+    const n1 = alphaRequests().length;
+    assert.deepEqual(await client({ indexUrl: server.url }, { pageCache: pages }).c.project('alpha'), first);
+    assert.equal(alphaRequests().length, n1, 'a fresh page costs no request');
+  } finally {
+    server.cacheControl = undefined;
+  }
 });
 
 test('downloads are verified and cached; a wrong hash is refused and leaves nothing behind', async () => {
@@ -261,7 +286,7 @@ test("this machine's own index (from pip's config) lists requests and gives its 
     return;
   }
   const warnings: string[] = [];
-  const c = new IndexClient({ settings: cfg.settings, onWarning: (w) => warnings.push(w), cacheDir: cache });
+  const c = new IndexClient({ settings: cfg.settings, onWarning: (w) => warnings.push(w), cacheDir: cache, pageCacheDir: join(root, 'real-pages') });
   const t0 = Date.now();
   const p = await c.project('requests');
   assert.ok(p.candidates.length > 0, 'requests has wheels');
