@@ -1,5 +1,16 @@
-// TEMPORARY STUB (owned by the wheel-installer work).
+// Seeding a new env with what `python -m venv` would put there (ensurepip's bundled wheels),
+// through the wheel installer: no Python process runs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unpackedWheel, type CachedWheel } from '../cache/wheels.js';
+import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
+import { writePlans } from './apply.js';
+import { byteCompile } from './compile.js';
+import { Linker, LINK_MODES, type LinkMode } from './link.js';
+import { planInstall, recordFor } from './plan.js';
+import { installTarget } from './target.js';
+import { newestSeedWheels } from './upgrade-deps.js';
 
 export interface SeedOptions {
   /** Where the environment is being built (files are written here)... */
@@ -8,6 +19,11 @@ export interface SeedOptions {
   venv: Venv;
   /** Seed the newest pip (and setuptools where venv would) from the configured index. */
   upgradeDeps?: boolean;
+  /** Default: $VENVKIT_LINK_MODE, else clone (falling back to hardlink, then copy). */
+  linkMode?: LinkMode;
+  /** Byte-compile the seeded packages (python -m venv does; off by default for speed). */
+  compile?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SeedResult {
@@ -17,6 +33,50 @@ export interface SeedResult {
   skipped?: string;
 }
 
-export async function seedPackages(_options: SeedOptions): Promise<SeedResult> {
-  return { installed: [], skipped: 'seeding pip is not implemented yet (the environment has no pip; use --without-pip to silence this)' };
+/** pip writes REQUESTED from 20.2 on; ensurepip's bundled pip installs itself, so follow its version. */
+function pipWritesRequested(pipVersion: string | undefined): boolean {
+  if (!pipVersion) return true;
+  const [a, b] = pipVersion.split('.').map((x) => parseInt(x, 10));
+  return a > 20 || (a === 20 && (b || 0) >= 2);
+}
+
+export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
+  const { venv, stageRoot } = options;
+  const env = options.env ?? process.env;
+  const base = venv.base;
+  if (!base) return { installed: [], skipped: 'the base interpreter could not be probed, so its bundled pip is unknown' };
+  let wheels: { name: string; version: string; wheel: string | null }[] = base.ensurepip;
+  if (wheels.length === 0) return { installed: [], skipped: `${base.path} has no ensurepip with bundled wheels` };
+  if (options.upgradeDeps) wheels = await newestSeedWheels(base, wheels, env);
+  const missing = wheels.filter((w) => !w.wheel);
+  if (missing.length) return { installed: [], skipped: `the wheel for ${missing.map((m) => m.name).join(', ')} bundled with ${base.path} is missing` };
+  const target = installTarget(venv);
+  const pip = wheels.find((w) => w.name === 'pip');
+  const requested = pipWritesRequested(pip?.version);
+  const unpacked: CachedWheel[] = wheels.map((w) => unpackedWheel(w.wheel!, { env }));
+  const items = unpacked.map((c) => {
+    const plan = planInstall(c.manifest, target, { installer: 'pip', requested }, (p) => readFileSync(join(c.filesDir, p)));
+    return { plan, filesDir: c.filesDir };
+  });
+  const rel = (p: string) => {
+    if (p !== venv.root && !p.startsWith(venv.root + '/')) throw new VenvkitError('INTERNAL', `seed path ${p} is outside ${venv.root}`);
+    return join(stageRoot, p.slice(venv.root.length));
+  };
+  const envMode = env.VENVKIT_LINK_MODE as LinkMode | undefined;
+  const linker = new Linker(options.linkMode ?? (envMode && LINK_MODES.includes(envMode) ? envMode : 'clone'));
+  if (options.compile) {
+    // Files must be in place to compile: link them first, then compile, then write the RECORDs.
+    writePlans(items.map((i) => ({ ...i, record: '' })), linker, rel);
+    const all = items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p, plan: i.plan })));
+    const written = new Set(await byteCompile(base.executable || base.path, all));
+    for (const i of items) {
+      const pycs = i.plan.pyFiles
+        .map((p) => join(p, '..', '__pycache__', `${p.slice(p.lastIndexOf('/') + 1, -3)}.${base.cacheTag}.pyc`))
+        .filter((p) => written.has(rel(p)));
+      writeFileSync(rel(i.plan.recordDest), recordFor(i.plan, pycs));
+    }
+  } else {
+    writePlans(items.map((i) => ({ ...i, record: recordFor(i.plan) })), linker, rel);
+  }
+  return { installed: unpacked.map((c) => ({ name: c.manifest.name, version: c.manifest.version })) };
 }

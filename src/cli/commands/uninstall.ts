@@ -1,5 +1,41 @@
+// venvkit uninstall NAME... : remove distributions by their RECORD.
+import { parse } from '../args.js';
+import { info, printJson, type Output } from '../output.js';
 import { VenvkitError } from '../../errors.js';
+import { chooseEnvDir } from '../../install/target.js';
+import { uninstall as uninstallDist, type UninstallResult } from '../../install/uninstall.js';
+import { openVenv } from '../../venv/open.js';
 
-export default async function uninstall(_argv: string[]): Promise<number> {
-  throw new VenvkitError('NOT_IMPLEMENTED', '`venvkit uninstall` is not implemented yet', { hint: 'See the README for what this version can do.' });
+const HELP = `Usage: venvkit uninstall NAME... [options]
+
+Remove installed distributions (every file their RECORD lists).
+
+Options:
+      --env DIR            the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
+  -y, --yes                do not ask (venvkit never asks; accepted for pip compatibility)
+  -q, --quiet              print nothing but errors
+      --json               print what was removed as JSON
+`;
+
+export default async function uninstall(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('uninstall', argv, {
+    env: { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+  if (positionals.length === 0) throw new VenvkitError('USAGE', 'uninstall: name at least one distribution', { hint: 'Run `venvkit uninstall --help`.' });
+  const envDir = chooseEnvDir(values.env);
+  const venv = await openVenv(envDir);
+  const results: UninstallResult[] = [];
+  for (const name of positionals) {
+    const r = await uninstallDist(venv, name);
+    for (const d of r.removed) info(out, `Uninstalled ${d.name} ${d.version}`);
+    results.push(r);
+  }
+  if (out.json) printJson({ env: envDir, uninstalled: results.flatMap((r) => r.removed) });
+  return 0;
 }

@@ -1,0 +1,173 @@
+// Applying install plans to the file system: straight into a fresh staged env (seeding), or as a
+// transaction into a live env (stage beside it, move old files aside, move new ones in, undo on failure).
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { errnoCode, VenvkitError } from '../errors.js';
+import { Linker, writeGenerated } from './link.js';
+import type { InstallPlan } from './plan.js';
+
+export interface Placed {
+  plan: InstallPlan;
+  /** Directory the archive files are linked from (the unpacked wheel in the cache). */
+  filesDir: string;
+}
+
+class DirMaker {
+  private made = new Set<string>();
+  /** Directories this maker created (outermost first per call). */
+  created: string[] = [];
+  ensure(dir: string): void {
+    if (this.made.has(dir)) return;
+    const first = mkdirSync(dir, { recursive: true });
+    if (first) {
+      // Every directory from `first` down to `dir` is new.
+      const chain: string[] = [];
+      for (let d = dir; d.length >= first.length; d = dirname(d)) chain.unshift(d);
+      this.created.push(...chain);
+    }
+    for (let d = dir; !this.made.has(d) && d !== dirname(d); d = dirname(d)) this.made.add(d);
+  }
+}
+
+/** Write each plan's files (and its RECORD) at `mapPath(dest)`: for an env being built in a staging dir. */
+export function writePlans(items: (Placed & { record: string })[], linker: Linker, mapPath: (p: string) => string): void {
+  const dirs = new DirMaker();
+  for (const { plan, filesDir, record } of items) {
+    for (const f of plan.files) {
+      const dst = mapPath(f.dest);
+      dirs.ensure(dirname(dst));
+      if (f.data) writeGenerated(dst, f.data, f.exec);
+      else linker.place(join(filesDir, f.source!), dst, f.exec);
+    }
+    const rec = mapPath(plan.recordDest);
+    dirs.ensure(dirname(rec));
+    writeFileSync(rec, record);
+  }
+}
+
+/** A staging area inside the env root (same file system, so renames are atomic). */
+export function newStage(root: string): string {
+  const stage = join(root, `.venvkit-txn-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(stage);
+  return stage;
+}
+
+/** Stage the plan's new files under stage/new/<path relative to root>; returns the staged RECORD's path. */
+export function stagePlan(item: Placed, record: string | undefined, stage: string, root: string, linker: Linker): void {
+  const dirs = new DirMaker();
+  const at = (p: string) => join(stage, 'new', relative(root, p));
+  for (const f of item.plan.files) {
+    const dst = at(f.dest);
+    dirs.ensure(dirname(dst));
+    if (f.data) writeGenerated(dst, f.data, f.exec);
+    else linker.place(join(item.filesDir, f.source!), dst, f.exec);
+  }
+  if (record !== undefined) {
+    dirs.ensure(dirname(at(item.plan.recordDest)));
+    writeFileSync(at(item.plan.recordDest), record);
+  }
+}
+
+/** Paths (relative to root) that stagePlan put under stage/new, for the commit. */
+export function stagedPaths(plan: InstallPlan, root: string, extra: string[] = []): string[] {
+  return [...plan.files.map((f) => f.dest), ...extra, plan.recordDest].map((p) => relative(root, p));
+}
+
+const exists = (p: string) => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Move `remove` (absolute paths: files or whole directories) aside and the staged files in, all
+ * synchronously (the caller holds signals meanwhile). On any failure every step is undone and the
+ * error rethrown.
+ */
+export function commit(root: string, stage: string, newRel: string[], remove: string[]): { removedDirs: string[] } {
+  const undo: (() => void)[] = [];
+  const dirs = new DirMaker();
+  const removedParents = new Set<string>();
+  try {
+    let n = 0;
+    const aside = join(stage, 'old');
+    mkdirSync(aside, { recursive: true });
+    const moveAside = (p: string) => {
+      const to = join(aside, String(n++));
+      renameSync(p, to);
+      removedParents.add(dirname(p));
+      undo.push(() => renameSync(to, p));
+    };
+    for (const p of remove) if (exists(p)) moveAside(p);
+    for (const rel of newRel) {
+      const dest = join(root, rel);
+      if (exists(dest)) {
+        if (lstatSync(dest).isDirectory()) throw new VenvkitError('BAD_WHEEL', `${dest} is a directory, the wheel installs a file there`);
+        moveAside(dest);
+      }
+      dirs.ensure(dirname(dest));
+      renameSync(join(stage, 'new', rel), dest);
+      undo.push(() => unlinkSync(dest));
+    }
+  } catch (e) {
+    for (const u of undo.reverse()) {
+      try {
+        u();
+      } catch {
+        /* best effort: keep undoing the rest */
+      }
+    }
+    for (const d of dirs.created.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        /* not empty or gone */
+      }
+    }
+    throw e;
+  }
+  return { removedDirs: [...removedParents] };
+}
+
+/** Hold SIGINT/SIGTERM/SIGHUP while `work` runs (checked through `interrupted()`), then deliver them. */
+export async function withSignalsHeld<T>(work: (interrupted: () => boolean) => Promise<T>): Promise<T> {
+  const held: NodeJS.Signals[] = [];
+  const hold = (s: NodeJS.Signals) => {
+    held.push(s);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, hold);
+  try {
+    return await work(() => held.length > 0);
+  } finally {
+    setImmediate(() => {
+      for (const s of signals) process.off(s, hold);
+      if (held.length) process.kill(process.pid, held[0]);
+    });
+  }
+}
+
+/** Remove `dirs` and their parents while they are empty, stopping at (and keeping) any of `keep`. */
+export function pruneEmptyDirs(dirs: string[], keep: string[]): void {
+  const keepSet = new Set(keep);
+  const sorted = [...new Set(dirs)].sort((a, b) => b.length - a.length);
+  for (let d of sorted) {
+    while (!keepSet.has(d) && d !== dirname(d) && keep.some((k) => d.startsWith(k + '/'))) {
+      try {
+        rmdirSync(d);
+      } catch (e) {
+        if (errnoCode(e) !== 'ENOENT') break;
+      }
+      d = dirname(d);
+    }
+  }
+}
+
+/** Remove a stage dir, whatever is in it. */
+export function dropStage(stage: string): void {
+  if (existsSync(stage)) rmSync(stage, { recursive: true, force: true });
+}

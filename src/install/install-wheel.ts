@@ -1,0 +1,117 @@
+// installWheel: one local .whl into one env, all or nothing.
+import { pathToFileURL } from 'node:url';
+import { relative, resolve } from 'node:path';
+import { unpackedWheel } from '../cache/wheels.js';
+import { errnoCode, VenvkitError } from '../errors.js';
+import type { Venv } from '../venv/types.js';
+import { commit, dropStage, newStage, pruneEmptyDirs, stagedPaths, stagePlan, withSignalsHeld } from './apply.js';
+import { byteCompile } from './compile.js';
+import { findInstalled, recordedFiles } from './installed.js';
+import { Linker, type LinkMode } from './link.js';
+import { planInstall, recordFor, type InstallPlan } from './plan.js';
+import { installTarget, resolveVenv } from './target.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface InstallWheelOptions {
+  /** How files come from the unpacked-wheel cache (default clone, falling back to hardlink, then copy). */
+  linkMode?: LinkMode;
+  /** Byte-compile the installed modules with the env's interpreter. */
+  compile?: boolean;
+  /** Write REQUESTED (default true: the user named this wheel). */
+  requested?: boolean;
+  /** INSTALLER content (default "venvkit"). */
+  installer?: string;
+  /** PEP 610 direct_url.json: default, a file:// URL with the archive's hash; false writes none. */
+  directUrl?: object | false;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface InstallWheelResult {
+  name: string;
+  version: string;
+  /** Versions of the same distribution that were removed first. */
+  replaced: { name: string; version: string }[];
+  files: number;
+  linkMode: LinkMode;
+  /** true when the wheel was already unpacked in the cache. */
+  cached: boolean;
+}
+
+function fsError(e: unknown, root: string): unknown {
+  const code = errnoCode(e);
+  if (e instanceof VenvkitError || !code) return e;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new VenvkitError('TARGET_NOT_WRITABLE', `Cannot write into ${root}: ${(e as Error).message}`, { hint: 'Check the permissions of the environment.', cause: e });
+  return new VenvkitError('INTERNAL', `Installing into ${root} failed: ${(e as Error).message}`, { cause: e });
+}
+
+/** Install the wheel file at `wheelPath` into an env (a Venv, or the path of one). */
+export async function installWheel(venvOrPath: Venv | string, wheelPath: string, options: InstallWheelOptions = {}): Promise<InstallWheelResult> {
+  const env = options.env ?? process.env;
+  const venv = await resolveVenv(venvOrPath, env);
+  const target = installTarget(venv);
+  const abs = resolve(wheelPath);
+  const cached = unpackedWheel(abs, { env });
+  const { manifest, filesDir } = cached;
+  let plan: InstallPlan;
+  try {
+    plan = planInstall(
+      manifest,
+      target,
+      {
+        installer: options.installer,
+        requested: options.requested ?? true,
+        directUrl: options.directUrl === false ? undefined : (options.directUrl ?? { url: pathToFileURL(abs).href, archive_info: { hash: `sha256=${manifest.sha256}`, hashes: { sha256: manifest.sha256 } } }),
+      },
+      (p) => readFileSync(join(filesDir, p)),
+    );
+  } catch (e) {
+    if (e instanceof VenvkitError) throw e;
+    throw new VenvkitError('UNSAFE_WHEEL', `${manifest.filename}: ${(e as Error).message}`, { hint: 'Refusing to install it.' });
+  }
+  const old = findInstalled(venv.paths, manifest.name);
+  const remove: string[] = [];
+  for (const d of old) {
+    try {
+      remove.push(...recordedFiles(d, venv.root).files);
+    } catch (e) {
+      throw new VenvkitError('COMMAND_FAILED', `${d.name} ${d.version} is installed without a readable RECORD (${relative(venv.root, d.distInfoDir)}), so it cannot be replaced cleanly`, {
+        hint: `Remove ${d.distInfoDir} and the package's files by hand, or recreate the environment.`,
+        cause: e,
+      });
+    }
+  }
+  const linker = new Linker(options.linkMode ?? 'clone');
+  const root = venv.root;
+  return withSignalsHeld(async (interrupted) => {
+    const stage = newStage(root);
+    try {
+      stagePlan({ plan, filesDir }, undefined, stage, root, linker);
+      let pycs: string[] = [];
+      if (options.compile) {
+        const stagedOf = (p: string) => join(stage, 'new', relative(root, p));
+        const written = await byteCompile(venv.paths.python, plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p })));
+        const prefix = join(stage, 'new') + '/';
+        pycs = written.filter((w) => w.startsWith(prefix)).map((w) => join(root, w.slice(prefix.length)));
+      }
+      const record = recordFor(plan, pycs);
+      const recPath = join(stage, 'new', relative(root, plan.recordDest));
+      writeFileSync(recPath, record);
+      if (interrupted()) throw new VenvkitError('INTERRUPTED', `Interrupted: ${manifest.name} was not installed (the environment is unchanged)`);
+      const { removedDirs } = commit(root, stage, stagedPaths(plan, root, pycs), remove);
+      pruneEmptyDirs(removedDirs, [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include]);
+      return {
+        name: manifest.name,
+        version: manifest.version,
+        replaced: old.map((d) => ({ name: d.name, version: d.version })),
+        files: plan.files.length + pycs.length + 1,
+        linkMode: linker.mode,
+        cached: !cached.unpacked,
+      };
+    } catch (e) {
+      throw fsError(e, root);
+    } finally {
+      dropStage(stage);
+    }
+  });
+}

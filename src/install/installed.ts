@@ -1,0 +1,92 @@
+// Reading what an environment has installed: .dist-info directories and their RECORDs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { canonicalizeName } from '../pep/names.js';
+import type { VenvPaths } from '../venv/types.js';
+import { parseHeaderFields, parseRecord } from './wheel-meta.js';
+
+export interface InstalledDist {
+  name: string;
+  version: string;
+  normalizedName: string;
+  /** Absolute path of the .dist-info directory. */
+  distInfoDir: string;
+}
+
+/** The lib dirs of an env (purelib, platlib when different). */
+export function libDirs(paths: VenvPaths): string[] {
+  return paths.platlib === paths.purelib ? [paths.purelib] : [paths.purelib, paths.platlib];
+}
+
+/** Every .dist-info in the env's lib dirs, with Name/Version from METADATA (dir name as fallback). */
+export function listInstalled(paths: VenvPaths): InstalledDist[] {
+  const out: InstalledDist[] = [];
+  for (const lib of libDirs(paths)) {
+    let names: string[];
+    try {
+      names = readdirSync(lib);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      if (!n.endsWith('.dist-info')) continue;
+      const dir = join(lib, n);
+      const stem = n.slice(0, -'.dist-info'.length);
+      const dash = stem.lastIndexOf('-');
+      let name = dash > 0 ? stem.slice(0, dash) : stem;
+      let version = dash > 0 ? stem.slice(dash + 1) : '';
+      try {
+        const meta = parseHeaderFields(readFileSync(join(dir, 'METADATA'), 'utf8'));
+        name = meta.get('name')?.[0] ?? name;
+        version = meta.get('version')?.[0] ?? version;
+      } catch {
+        /* keep the directory's name */
+      }
+      out.push({ name, version, normalizedName: canonicalizeName(name), distInfoDir: dir });
+    }
+  }
+  return out;
+}
+
+export function findInstalled(paths: VenvPaths, name: string): InstalledDist[] {
+  const want = canonicalizeName(name);
+  return listInstalled(paths).filter((d) => d.normalizedName === want);
+}
+
+/**
+ * The absolute paths a distribution's RECORD lists (inside `root` only: anything pointing elsewhere
+ * is left alone), with the __pycache__ files of its .py modules, and its .dist-info directory last.
+ * Throws when there is no RECORD.
+ */
+export function recordedFiles(dist: InstalledDist, root: string): { files: string[]; outside: string[] } {
+  const text = readFileSync(join(dist.distInfoDir, 'RECORD'), 'utf8');
+  const base = dirname(dist.distInfoDir);
+  const files = new Set<string>();
+  const outside: string[] = [];
+  const pycDirs = new Map<string, string[]>();
+  for (const row of parseRecord(text)) {
+    const abs = isAbsolute(row.path) ? resolve(row.path) : resolve(base, row.path);
+    const rel = relative(root, abs);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+      outside.push(abs);
+      continue;
+    }
+    if (abs.startsWith(dist.distInfoDir + '/')) continue;
+    files.add(abs);
+    if (extname(abs) === '.py') {
+      const cache = join(dirname(abs), '__pycache__');
+      let list = pycDirs.get(cache);
+      if (!list) {
+        try {
+          list = readdirSync(cache);
+        } catch {
+          list = [];
+        }
+        pycDirs.set(cache, list);
+      }
+      const stem = basename(abs, '.py') + '.';
+      for (const f of list) if (f.startsWith(stem) && /^[^.]+(\.opt-\d+)?\.pyc$/.test(f.slice(stem.length))) files.add(join(cache, f));
+    }
+  }
+  return { files: [...files, dist.distInfoDir], outside };
+}

@@ -1,0 +1,132 @@
+// What installing one verified wheel into one environment means, file by file: pure, no I/O
+// (the caller passes a reader for the few archive files whose content decides their fate).
+import { join, posix, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { VenvPaths } from '../venv/types.js';
+import { placeEntry } from './entry-paths.js';
+import { consoleScriptNames, launcherScript, rewritePythonShebang } from './scripts.js';
+import type { WheelManifest } from './unpack.js';
+import { formatRecord, type RecordRow } from './wheel-meta.js';
+
+export interface InstallTarget {
+  /** Final install locations (the env as it will be used, not where it is staged). */
+  paths: VenvPaths;
+  /** The env's Python version (pip3.X names, headers dir). */
+  pyVersion: [number, number];
+  /** The interpreter launchers and `#!python` scripts run (venv.paths.python). */
+  python: string;
+}
+
+export interface PlanFile {
+  /** Absolute final path. */
+  dest: string;
+  /** Archive path to link from the unpacked wheel, or... */
+  source?: string;
+  /** ...generated content. */
+  data?: Buffer;
+  exec: boolean;
+  hash: string | null;
+  size: number | null;
+}
+
+export interface InstallPlan {
+  name: string;
+  version: string;
+  normalizedName: string;
+  libDir: string;
+  distInfoDir: string;
+  files: PlanFile[];
+  recordDest: string;
+  /** Installed .py files under the lib dir, for byte-compiling. */
+  pyFiles: string[];
+}
+
+export interface PlanOptions {
+  /** INSTALLER content (default "venvkit"). */
+  installer?: string;
+  /** Write REQUESTED (the user asked for this distribution by name or path). */
+  requested?: boolean;
+  /** PEP 610 direct_url.json content, when installed from a URL or local file. */
+  directUrl?: object;
+}
+
+export const sha256Record = (data: Buffer | string) => `sha256=${createHash('sha256').update(data).digest('base64url')}`;
+
+/** Install files of `manifest` for `target`. `readArchiveFile` gives an archive file's bytes (scripts only). */
+export function planInstall(manifest: WheelManifest, target: InstallTarget, options: PlanOptions, readArchiveFile: (path: string) => Buffer): InstallPlan {
+  const { paths } = target;
+  const libDir = manifest.rootIsPurelib ? paths.purelib : paths.platlib;
+  const distInfoDir = join(libDir, manifest.distInfo);
+  const [maj, min] = target.pyVersion;
+  const headers = join(paths.include, 'site', `python${maj}.${min}`, manifest.name);
+  const roots = { lib: libDir, purelib: paths.purelib, platlib: paths.platlib, headers, scripts: paths.scripts, data: paths.data };
+  const skip = new Set(['RECORD', 'RECORD.jws', 'RECORD.p7s', 'INSTALLER', 'REQUESTED', 'direct_url.json'].map((f) => `${manifest.distInfo}/${f}`));
+  const files: PlanFile[] = [];
+  const taken = new Map<string, string>();
+  const add = (f: PlanFile, what: string) => {
+    const prev = taken.get(f.dest);
+    if (prev !== undefined) throw new Error(`${what} and ${prev} would both be installed as ${f.dest}`);
+    const rel = relative(paths.root, f.dest);
+    if (rel.startsWith('..') || rel === '' || posix.isAbsolute(rel)) throw new Error(`${what} would be installed outside the environment (${f.dest})`);
+    taken.set(f.dest, what);
+    files.push(f);
+  };
+  for (const file of manifest.files) {
+    if (skip.has(file.path)) continue;
+    const place = placeEntry(file.path, manifest.dataDir);
+    const dest = join(roots[place.key], place.rel);
+    if (place.key === 'scripts') {
+      const content = readArchiveFile(file.path);
+      const rewritten = rewritePythonShebang(content, target.python);
+      if (rewritten) {
+        add({ dest, data: rewritten, exec: true, hash: sha256Record(rewritten), size: rewritten.length }, file.path);
+        continue;
+      }
+      // Scripts are always executable; one the archive did not mark so is written, not linked (a link shares the mode).
+      if (file.exec) add({ dest, source: file.path, exec: true, hash: file.hash, size: file.size }, file.path);
+      else add({ dest, data: content, exec: true, hash: file.hash, size: file.size }, file.path);
+      continue;
+    }
+    add({ dest, source: file.path, exec: file.exec, hash: file.hash, size: file.size }, file.path);
+  }
+  const launchers: [string, string][] = [
+    ...Object.entries(consoleScriptNames(manifest.entryPoints.console, maj, min)),
+    ...Object.entries(manifest.entryPoints.gui),
+  ];
+  for (const [name, value] of launchers) {
+    const data = Buffer.from(launcherScript(target.python, value), 'utf8');
+    add({ dest: join(paths.scripts, name), data, exec: true, hash: sha256Record(data), size: data.length }, `entry point ${name}`);
+  }
+  const meta = (name: string, content: string) => {
+    const data = Buffer.from(content, 'utf8');
+    add({ dest: join(distInfoDir, name), data, exec: false, hash: sha256Record(data), size: data.length }, `${manifest.distInfo}/${name}`);
+  };
+  meta('INSTALLER', `${options.installer ?? 'venvkit'}\n`);
+  if (options.requested) meta('REQUESTED', '');
+  if (options.directUrl) meta('direct_url.json', JSON.stringify(options.directUrl));
+  const pyFiles = files.filter((f) => f.dest.endsWith('.py') && (f.dest.startsWith(paths.purelib + '/') || f.dest.startsWith(paths.platlib + '/'))).map((f) => f.dest);
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    normalizedName: manifest.normalizedName,
+    libDir,
+    distInfoDir,
+    files,
+    recordDest: join(distInfoDir, 'RECORD'),
+    pyFiles,
+  };
+}
+
+/** RECORD for `plan` (+ extra installed files such as .pyc, listed without hashes like pip does). */
+export function recordFor(plan: InstallPlan, extra: string[] = []): string {
+  const rel = (p: string) => relative(plan.libDir, p).split('\\').join('/');
+  const rows: RecordRow[] = plan.files.map((f) => ({ path: rel(f.dest), hash: f.hash ? splitHash(f.hash) : null, size: f.size }));
+  for (const p of extra) rows.push({ path: rel(p), hash: null, size: null });
+  rows.push({ path: rel(plan.recordDest), hash: null, size: null });
+  return formatRecord(rows);
+}
+
+function splitHash(h: string): RecordRow['hash'] {
+  const i = h.indexOf('=');
+  return { algorithm: h.slice(0, i), digest: h.slice(i + 1) };
+}
