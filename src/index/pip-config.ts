@@ -221,3 +221,24 @@ export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSet
   if (flags.cert !== undefined) out.cert = flags.cert;
   return out;
 }
+
+/**
+ * Options lines of requirement files, applied as pip applies them: `--index-url` replaces the
+ * index, `--extra-index-url`, `--find-links` and `--trusted-host` add, `--no-index`, `--pre` and
+ * `--require-hashes` switch on.
+ */
+export function applyFileOptions(settings: IndexSettings, o: {
+  indexUrl?: string; extraIndexUrls: string[]; findLinks: string[]; noIndex: boolean; pre: boolean; requireHashes: boolean; trustedHosts: string[];
+}): IndexSettings {
+  const add = (a: string[], b: string[]) => [...a, ...b.filter((x) => !a.includes(x))];
+  return {
+    ...settings,
+    indexUrl: o.indexUrl ?? settings.indexUrl,
+    extraIndexUrls: add(settings.extraIndexUrls, o.extraIndexUrls),
+    findLinks: add(settings.findLinks, o.findLinks),
+    trustedHosts: add(settings.trustedHosts, o.trustedHosts),
+    noIndex: settings.noIndex || o.noIndex,
+    pre: settings.pre || o.pre,
+    requireHashes: settings.requireHashes || o.requireHashes,
+  };
+}

@@ -43,7 +43,7 @@ export interface ReadRequirementsOptions {
   env?: NodeJS.ProcessEnv;
   /** Where relative local wheel paths are resolved (pip: the current directory). */
   cwd?: string;
-  /** Reads an included URL that is not file:// (e.g. over HTTP); default: refuse. */
+  /** Reads a requirement file given by an http(s) URL; default: a plain GET (proxies, netrc and retries apply). */
   fetchText?: (url: string) => Promise<string>;
 }
 
@@ -230,12 +230,11 @@ async function readOne(
   let text: string;
   try {
     if (loc.path) text = await readFile(loc.path, 'utf8');
-    else if (options.fetchText) text = await options.fetchText(loc.url!);
-    else throw new Error('only local files and file:// URLs can be read');
+    else text = await (options.fetchText ?? fetchOverHttp)(loc.url!);
   } catch (e) {
-    if (e instanceof VenvkitError) throw e;
     const what = constraint ? 'constraints file' : 'requirements file';
-    throw new VenvkitError('BAD_REQUIREMENT', `${includedFrom ? includedFrom + ': ' : ''}cannot read ${what} ${loc.display}: ${(e as Error).message}`, { cause: e });
+    const hint = e instanceof VenvkitError ? e.hint : undefined;
+    throw new VenvkitError('BAD_REQUIREMENT', `${includedFrom ? includedFrom + ': ' : ''}cannot read ${what} ${loc.display}: ${(e as Error).message}`, { cause: e, hint });
   }
   out.files.push(loc.display);
   const env = options.env ?? process.env;
@@ -294,4 +293,17 @@ export function localLocation(text: string, cwd: string): { url: string; path?: 
 
 function usage(where: string, message: string): VenvkitError {
   return new VenvkitError('BAD_REQUIREMENT', `${where}: ${message}`);
+}
+
+async function fetchOverHttp(url: string): Promise<string> {
+  if (!/^https?:/i.test(url)) throw new Error('only local files, file:// and http(s):// URLs can be read');
+  const { HttpClient, statusError } = await import('./http-client.js');
+  const http = new HttpClient();
+  try {
+    const res = await http.get(url);
+    if (res.status !== 200) throw statusError(res.url, res.status);
+    return res.body.toString('utf8');
+  } finally {
+    http.close();
+  }
 }

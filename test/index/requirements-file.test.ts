@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { logicalLines, parseRequirementsText, readRequirementFiles } from '../../src/index/requirements-file.js';
 import { isVenvkitError } from '../../src/errors.js';
+import { applyFileOptions } from '../../src/index/pip-config.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const dir = mkdtempSync(join(tmpdir(), 'vk-reqs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,4 +102,27 @@ test('a constraints file given directly; file:// paths; missing files and includ
   await assert.rejects(readRequirementFiles([{ path: join(dir, 'loop-a.txt') }]), /loop-b\.txt:2: requirement files include each other in a loop/);
   const ed = write('ed.txt', '-e ./proj\n');
   await assert.rejects(readRequirementFiles([{ path: ed }]), /ed\.txt:1: editable requirements .* not supported/);
+});
+
+test('requirement files by http URL, with includes relative to that URL', async () => {
+  const pages: Record<string, string> = { '/reqs/top.txt': 'alpha\n-r sub/more.txt\n', '/reqs/sub/more.txt': 'beta==1\n' };
+  const server = createServer((req, res) => {
+    const body = pages[req.url ?? ''];
+    res.writeHead(body === undefined ? 404 : 200).end(body ?? 'no');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const r = await readRequirementFiles([{ path: `${origin}/reqs/top.txt` }]);
+    assert.deepEqual(r.requirements.map((x) => `${x.text} ${x.file}:${x.line}`), [`alpha ${origin}/reqs/top.txt:1`, `beta==1 ${origin}/reqs/sub/more.txt:1`]);
+    await assert.rejects(readRequirementFiles([{ path: `${origin}/reqs/nope.txt` }]), /cannot read requirements file http:.*nope\.txt: GET .* failed: HTTP 404/);
+  } finally {
+    server.close();
+  }
+});
+
+test('file options over pip settings: --index-url replaces, lists add, switches turn on', () => {
+  const base = { indexUrl: 'https://pypi.org/simple', extraIndexUrls: ['file:///a'], findLinks: [], noIndex: false, pre: false, constraints: [], requireHashes: false, timeout: 15, trustedHosts: [] };
+  const s = applyFileOptions(base, { indexUrl: 'http://i/simple', extraIndexUrls: ['file:///a', 'http://b/simple'], findLinks: ['/w'], noIndex: false, pre: true, requireHashes: true, trustedHosts: ['b'] });
+  assert.deepEqual(s, { ...base, indexUrl: 'http://i/simple', extraIndexUrls: ['file:///a', 'http://b/simple'], findLinks: ['/w'], pre: true, requireHashes: true, trustedHosts: ['b'] });
 });
