@@ -69,13 +69,13 @@ export function dirCacheFor(env: NodeJS.ProcessEnv): DirCache {
  * One candidate for `dir/name`, resolving pyenv shims; undefined if absent, an unresolvable shim,
  * or (cheaply, before any system call) when its name and directory say it cannot pass `filter`.
  */
-export function candidateAt(dir: string, name: string, source: PythonSource, ctx: ShimContext, dirHint: Hint = { version: [] }, inShimDir = false, filter: HintFilter = anyHint): Candidate | undefined {
-  const hint = hintFor(name, inShimDir ? { version: [] } : dirHint);
+export function candidateAt(dir: string, name: string, source: PythonSource, ctx: ShimContext, dirHint: Hint = { version: [] }, filter: HintFilter = anyHint): Candidate | undefined {
+  const hint = hintFor(name, dirHint);
   if (!filter(hint)) return undefined;
   const path = join(dir, name);
   const size = executableSize(path);
   if (size === undefined) return undefined;
-  const root = inShimDir ? pyenvRoot(ctx.env) : shimRoot(path, size, ctx.env);
+  const root = isShimDir(dir, ctx) ? pyenvRoot(ctx.env) : shimRoot(path, size, ctx.env);
   if (root !== undefined) {
     const target = resolveShim(name, root, ctx);
     if (!target) return undefined;
@@ -92,14 +92,14 @@ export function candidateAt(dir: string, name: string, source: PythonSource, ctx
 
 function* dirCandidates(ctx: DiscoveryContext, dir: string, source: PythonSource, filter: HintFilter, visited: Set<string>, dirHint: Hint = { version: [] }): Generator<Candidate> {
   if (!filter(dirHint)) return;
-  // /bin is often /usr/bin, and PATH already had /usr/bin: list each real directory once.
+  const names = ctx.dirs ? ctx.dirs.names(dir) : pythonNames(list(dir));
+  if (names.length === 0) return;
+  // /bin is often /usr/bin, and PATH already had /usr/bin: look at each real directory once.
   const real = realDir(dir, ctx);
   if (real === undefined || visited.has(real)) return;
   visited.add(real);
-  const shims = source === 'path' && isShimDir(dir, ctx);
-  const names = ctx.dirs ? ctx.dirs.names(dir) : pythonNames(list(dir));
   for (const name of names) {
-    const c = candidateAt(dir, name, source, ctx, dirHint, shims, filter);
+    const c = candidateAt(dir, name, source, ctx, dirHint, filter);
     if (c) yield c;
   }
 }
@@ -158,7 +158,7 @@ export function* allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHi
 /** The first `name` on PATH (`command -v`), a shim replaced by what it runs. */
 export function firstOnPath(name: string, ctx: ShimContext): Candidate | undefined {
   for (const dir of ctx.pathDirs) {
-    const c = candidateAt(dir, name, 'path', ctx, { version: [] }, isShimDir(dir, ctx));
+    const c = candidateAt(dir, name, 'path', ctx);
     if (c) return c;
   }
   return undefined;

@@ -147,7 +147,7 @@ async function fromVersionEntry(entry: string, ctx: Ctx): Promise<PythonInstalla
     const exe = systemCommand('python3', root, ctx) ?? systemCommand('python', root, ctx);
     return exe ? probe(exe, 'python-version', ctx) : undefined;
   }
-  const dir = versionDir(root, entry, installedVersions(root));
+  const dir = versionDir(root, entry, () => installedVersions(root));
   if (dir) {
     const exe = ['python3', 'python', 'pypy3', 'pypy'].map((n) => join(dir, 'bin', n)).find((p) => executableSize(p) !== undefined);
     return exe ? probe(exe, 'python-version', ctx) : undefined;

@@ -96,7 +96,7 @@ export function installedVersions(root: string): string[] {
 }
 
 /** Map one selected version name to its directory under versions/ the way pyenv does (python- prefix, latest prefix). */
-export function versionDir(root: string, name: string, installed: readonly string[]): string | undefined {
+export function versionDir(root: string, name: string, installed: () => readonly string[]): string | undefined {
   const exists = (n: string) => {
     try {
       return statSync(join(root, 'versions', n), { throwIfNoEntry: false })?.isDirectory() === true;
@@ -107,7 +107,8 @@ export function versionDir(root: string, name: string, installed: readonly strin
   if (exists(name)) return join(root, 'versions', name);
   const bare = name.replace(/^python-/, '');
   if (exists(bare)) return join(root, 'versions', bare);
-  const latest = latestInstalled(name, installed) ?? latestInstalled(bare, installed);
+  const all = installed();
+  const latest = latestInstalled(name, all) ?? latestInstalled(bare, all);
   return latest ? join(root, 'versions', latest) : undefined;
 }
 
@@ -155,7 +156,7 @@ export interface ShimContext {
   /** PATH directories in order (absolute). */
   pathDirs: string[];
   /** Per pyenv root: its selection and installed versions, read once per lookup. */
-  memo?: Map<string, { selection: PyenvSelection; installed: string[] }>;
+  memo?: Map<string, { selection: PyenvSelection; installed: () => string[] }>;
   /** Real paths of directories, looked up once per lookup. */
   reals?: Map<string, string | undefined>;
 }
@@ -184,7 +185,8 @@ export function resolveShim(name: string, root: string, ctx: ShimContext): strin
   ctx.memo ??= new Map();
   let known = ctx.memo.get(root);
   if (!known) {
-    known = { selection: pyenvSelection(root, ctx.cwd, ctx.env), installed: installedVersions(root) };
+    let list: string[] | undefined;
+    known = { selection: pyenvSelection(root, ctx.cwd, ctx.env), installed: () => (list ??= installedVersions(root)) };
     ctx.memo.set(root, known);
   }
   const { selection, installed } = known;
