@@ -1,11 +1,11 @@
-// Just enough distribution-filename knowledge for the index layer: which links are wheels, which
-// are source distributions, and their project name and version. (A local helper: the full wheel
-// filename parser with tags is src/pep/wheel-name.ts; this file only needs name and version.)
+// Which links of an index page are wheels and which are source distributions, with their project
+// name and version. Wheel names are parsed by src/pep/wheel-name.ts; sdist names need the project
+// name to split (names may contain dashes).
+import { canonicalizeName } from '../pep/names.js';
+import { tryParseWheelFilename } from '../pep/wheel-name.js';
 
-/** PEP 503 normalisation: runs of `-`, `_`, `.` become one `-`, lower-cased. */
-export function normalizeName(name: string): string {
-  return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
+/** PEP 503 normalisation (src/pep/names.ts). */
+export const normalizeName = canonicalizeName;
 
 export interface DistFile {
   kind: 'wheel' | 'sdist';
@@ -22,10 +22,8 @@ const SDIST_EXTS = ['.tar.gz', '.zip', '.tar.bz2', '.tar.xz', '.tgz', '.tar', '.
  */
 export function parseDistFilename(filename: string, project?: string): DistFile | undefined {
   if (filename.endsWith('.whl')) {
-    const parts = filename.slice(0, -4).split('-');
-    if (parts.length !== 5 && parts.length !== 6) return undefined;
-    if (!parts[0] || !parts[1]) return undefined;
-    return { kind: 'wheel', name: parts[0], version: parts[1] };
+    const w = tryParseWheelFilename(filename);
+    return typeof w === 'string' ? undefined : { kind: 'wheel', name: w.name, version: w.version.replace(/_/g, '-') };
   }
   const lower = filename.toLowerCase();
   const ext = SDIST_EXTS.find((e) => lower.endsWith(e));
