@@ -40,10 +40,12 @@ function checked(inst: PythonInstallation): PythonInstallation {
 
 /** "3.11.7 (cpython) /path" lines for the interpreters found, for error hints. */
 async function foundSummary(ctx: Ctx): Promise<string> {
-  const { found } = await discover(ctx);
-  if (found.length === 0) return 'No Python interpreter was found on PATH, in pyenv ($PYENV_ROOT/versions) or the usual locations.';
+  const { found, broken } = await discover(ctx);
+  const failed = broken.map((b) => `  ${b.path} (${b.error.message.split('\n')[0]})`);
+  const failedText = failed.length ? `\nThese did not run:\n${failed.join('\n')}` : '';
+  if (found.length === 0) return `No Python interpreter was found on PATH, in pyenv ($PYENV_ROOT/versions) or the usual locations.${failedText}`;
   const lines = found.map((p) => `  ${p.versionString} (${p.implementation}) ${p.path}`);
-  return `Interpreters found:\n${lines.join('\n')}\nPick one of these, or give a path with --python.`;
+  return `Interpreters found:\n${lines.join('\n')}${failedText}\nPick one of these, or give a path with --python.`;
 }
 
 async function notFound(what: string, ctx: Ctx): Promise<VenvkitError> {
@@ -100,7 +102,8 @@ async function findByVersion(req: VersionRequest, ctx: Ctx, source?: PythonSourc
     try {
       inst = await probe(c.path, source ?? c.source, ctx);
     } catch (e) {
-      broken ??= e;
+      // Blame a broken interpreter only when its name says it is the version asked for (python3.12 for 3.12).
+      if (c.hint.version.length >= 2) broken ??= e;
       return undefined;
     }
     if (!requestMatches(req, inst)) return undefined;

@@ -116,6 +116,12 @@ test('listing skips broken interpreters and reports them separately', async () =
   const b = d.broken.find((x) => x.path === bad);
   assert.ok(b, 'the broken one is reported');
   assert.equal(b.error.code, 'PYTHON_BROKEN');
+  // Asked for its version by name, the broken one is the answer (PYTHON_BROKEN); otherwise it is only mentioned.
+  script(dir, 'python3.77', '#!/bin/sh\necho "cannot start" >&2\nexit 3\n');
+  script(dir, 'python', '#!/bin/sh\nexit 3\n');
+  const benv = { ...env, PATH: `${dir}:${env.PATH}` };
+  await assert.rejects(findPython('3.77', { cwd, env: benv }), (e: unknown) => isVenvkitError(e, 'PYTHON_BROKEN') && e.message.includes('python3.77') && /cannot start/.test(e.message));
+  await assert.rejects(findPython('3.99', { cwd, env: benv }), (e: unknown) => isVenvkitError(e, 'PYTHON_NOT_FOUND') && /These did not run:/.test(e.hint ?? '') && (e.hint ?? '').includes(join(dir, 'python')));
 });
 
 test('a cached interpreter is found again without running any Python; a changed file is probed again', { skip: py3.length ? false : 'no pyenv Python 3' }, async () => {
