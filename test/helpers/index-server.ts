@@ -6,7 +6,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateRawSync, crc32 } from 'node:zlib';
+import { deflateRawSync, crc32, gzipSync } from 'node:zlib';
 import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { spawnSync } from 'node:child_process';
@@ -161,6 +161,11 @@ export interface IndexServer {
   faults: Faults;
   /** Require these credentials (HTTP basic). */
   auth?: { username: string; password: string };
+  /** gzip project pages when the client accepts it. */
+  gzip?: boolean;
+  /** Requests being answered now, and the most at once so far. */
+  inFlight: number;
+  maxInFlight: number;
   /** Cache-Control sent with project pages (every page also gets an ETag and honours If-None-Match). */
   cacheControl?: string;
   /** Serve only this format regardless of Accept ('negotiate' by default). */
@@ -176,11 +181,16 @@ export interface IndexServer {
 export async function startIndexServer(filesDir: string, attrs: Record<string, FileAttrs> = {}, tls?: { key: Buffer; cert: Buffer }): Promise<IndexServer> {
   let files = scanFiles(filesDir, attrs);
   const state: IndexServer = {
-    origin: '', url: '', faults: {}, format: 'negotiate', log: [],
+    origin: '', url: '', faults: {}, format: 'negotiate', log: [], inFlight: 0, maxInFlight: 0,
     rescan: () => { files = scanFiles(filesDir, attrs); },
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    state.inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    let counted = true;
+    const done = () => { if (counted) { counted = false; state.inFlight--; } };
+    res.once('finish', done).once('close', done);
     void handle(req, res).catch((e) => { res.statusCode = 500; res.end(String(e)); });
   };
   const server: Server = tls ? createTlsServer(tls, onRequest) : createServer(onRequest);
@@ -209,6 +219,10 @@ export async function startIndexServer(filesDir: string, attrs: Record<string, F
       const headers: Record<string, string> = { etag, 'content-type': json ? 'application/vnd.pypi.simple.v1+json' : 'text/html; charset=utf-8' };
       if (state.cacheControl) headers['cache-control'] = state.cacheControl;
       if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers).end(); return; }
+      if (state.gzip && /gzip/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        res.writeHead(200, { ...headers, 'content-encoding': 'gzip' }).end(gzipSync(body));
+        return;
+      }
       res.writeHead(200, headers).end(body);
       return;
     }

@@ -106,6 +106,31 @@ test('HTTP index: PEP 691 JSON by content negotiation, and PEP 503 HTML, give th
   c.close(); c2.close();
 });
 
+test('parallel requests stay within the concurrency limit; gzip pages are decoded', async () => {
+  for (const v of ['1', '2', '3', '4', '5', '6']) writeWheel(files, { name: `par${v}`, version: '1.0' });
+  server.rescan();
+  server.faults = { delayMs: 150, pathPrefix: '/simple/par' };
+  server.maxInFlight = 0;
+  server.gzip = true;
+  try {
+    const c = new IndexClient({ settings: settings({ indexUrl: server.url }), cacheDir: cache, pageCacheDir: false, http: { concurrency: 2, env: {} } });
+    const t0 = Date.now();
+    const all = await Promise.all(['par1', 'par2', 'par3', 'par4', 'par5', 'par6'].map((n) => c.project(n)));
+    assert.deepEqual(all.map((p) => p.candidates.length), [1, 1, 1, 1, 1, 1]);
+    assert.equal(server.maxInFlight, 2);
+    assert.ok(Date.now() - t0 >= 3 * 150 - 20, 'three rounds of two');
+    c.close();
+    const wide = new IndexClient({ settings: settings({ indexUrl: server.url }), cacheDir: cache, pageCacheDir: false, http: { env: {} } });
+    server.maxInFlight = 0;
+    await Promise.all(['par1', 'par2', 'par3', 'par4', 'par5', 'par6'].map((n) => wide.project(n)));
+    assert.equal(server.maxInFlight, 6, 'the default limit lets all six run at once');
+    wide.close();
+  } finally {
+    server.faults = {};
+    server.gzip = false;
+  }
+});
+
 test('index pages are cached: revalidated with ETags (304), or not requested at all while fresh (max-age)', async () => {
   const pages = join(root, 'http-cache');
   const alphaRequests = () => server.log.filter((l) => l.path === '/simple/alpha/');
