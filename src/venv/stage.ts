@@ -76,11 +76,20 @@ function lstatOrNull(path: string): Stats | null {
 
 /** Write the plan's operations under `root` (a fresh, empty staging dir). */
 export function applyFresh(ops: Op[], root: string): void {
+  // The staging dir is new and empty: make each directory level once, without recursive mkdir's probing.
+  const made = new Set<string>();
+  const makeDir = (rel: string) => {
+    if (made.has(rel)) return;
+    const cut = Math.max(rel.lastIndexOf('/'), rel.lastIndexOf('\\'));
+    if (cut > 0) makeDir(rel.slice(0, cut));
+    mkdirSync(rel ? join(root, rel) : root);
+    made.add(rel);
+  };
   for (const op of ops) {
     const dest = join(root, op.path);
     switch (op.kind) {
       case 'dir':
-        mkdirSync(dest, { recursive: true });
+        makeDir(op.path);
         break;
       case 'symlink':
         symlinkSync(op.target, dest);
