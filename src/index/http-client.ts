@@ -219,8 +219,17 @@ export class HttpClient {
     if (this.ca) return this.ca;
     const env = this.opts.env ?? process.env;
     const ca: (string | Buffer)[] = [];
-    if (this.opts.cert) ca.push(readFileSync(this.opts.cert));
-    else ca.push(...tls.rootCertificates);
+    if (this.opts.cert) {
+      try {
+        ca.push(readFileSync(this.opts.cert));
+      } catch (e) {
+        throw new VenvkitError('INDEX_ERROR', `cannot read the CA bundle ${this.opts.cert} (pip's \`cert\` setting): ${(e as Error).message}`, {
+          cause: e, hint: 'Fix or remove `cert` in your pip configuration (pip config list), or PIP_CERT.',
+        });
+      }
+    } else {
+      ca.push(...tls.rootCertificates);
+    }
     for (const v of [env.VENVKIT_EXTRA_CA_CERTS, env.VENVKIT_NODE_EXTRA_CA_CERTS ?? env.NODE_EXTRA_CA_CERTS]) {
       if (!v) continue;
       try {

@@ -69,6 +69,9 @@ test('HTTPS with a custom CA (pip `cert` or VENVKIT_EXTRA_CA_CERTS); an unknown 
   await assert.rejects(untrusted.project('alpha'), (e) => isVenvkitError(e, 'INDEX_ERROR') && e.message.includes(`${secure!.url}/alpha/`) && /certificate/i.test(e.message));
   assert.ok(Date.now() - t0 < 2000);
   untrusted.close();
+  const badCert = client({ indexUrl: secure!.url, cert: join(root, 'no-such-bundle.pem') }, {});
+  await assert.rejects(badCert.project('alpha'), (e) => isVenvkitError(e, 'INDEX_ERROR') && e.message.includes("cannot read the CA bundle") && e.message.includes('no-such-bundle.pem'));
+  badCert.close();
   // pip's trusted-host: that host's certificate is not checked.
   const trusted = client({ indexUrl: secure!.url, trustedHosts: [`127.0.0.1:${new URL(secure!.origin).port}`] }, {});
   assert.equal((await trusted.project('alpha')).candidates.length, 1);
