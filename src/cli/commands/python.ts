@@ -5,7 +5,16 @@ import { discover, findPython } from '../../python/find.js';
 import { supportsVenv } from '../../python/spec.js';
 import type { PythonInstallation } from '../../python/types.js';
 import { parse } from '../args.js';
-import { type Output, bold, dim, printJson, warn } from '../output.js';
+import { type Output, bold, dim, info, printJson, warn } from '../output.js';
+
+const WHERE: Record<string, string> = {
+  path: 'on PATH',
+  pyenv: 'in pyenv',
+  system: 'in a system location',
+  user: 'in a user location',
+  explicit: 'at the given path',
+  'python-version': 'through .python-version',
+};
 
 const USAGE = `Usage: venvkit python list [--json] [-v]
        venvkit python find [SPEC] [--json]
@@ -20,7 +29,7 @@ SPEC: 3 | 3.12 | 3.12.1 | ">=3.9,<3.12" | python3.12 | pypy3 | cpython@3.12 | py
 
 Options:
   --json      machine-readable output on stdout
-  -v          (list) also report interpreters that failed to run
+  -v          list: also report interpreters that failed to run; find: say where it was found
   -q          (find) print nothing, only set the exit code
   -h, --help  show this help
 `;
@@ -77,6 +86,7 @@ async function find(spec: string | undefined, out: Output): Promise<number> {
   const p = await findPython(spec);
   if (out.json) printJson(describe(p));
   else if (!out.quiet) process.stdout.write(p.path + '\n');
+  if (out.verbose) info(out, dim(`${p.implementation} ${p.versionString} (${p.machine}), found ${WHERE[p.source] ?? p.source}${p.realPath !== p.path ? `, really ${p.realPath}` : ''}`));
   return 0;
 }
 
