@@ -103,6 +103,10 @@ test('HTTP index: PEP 691 JSON by content negotiation, and PEP 503 HTML, give th
   server.format = 'negotiate';
   assert.deepEqual(html, json);
   assert.equal(json.v2.url, `${server.origin}/files/alpha-2.0-py3-none-any.whl`);
+  // 404: the project is not on this index (no candidates, not a failure).
+  const missing = await c.project('not-on-this-index');
+  assert.deepEqual([missing.candidates, missing.sdists, missing.failures], [[], [], []]);
+  assert.ok(server.log.some((l) => l.path === '/simple/not-on-this-index/'));
   c.close(); c2.close();
 });
 
