@@ -155,6 +155,12 @@ export function* allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHi
   }
 }
 
+/** Is `dir/name` a pyenv shim (in a shims directory, or a script that execs pyenv)? */
+export function isShim(dir: string, name: string, ctx: ShimContext): boolean {
+  const size = executableSize(join(dir, name));
+  return size !== undefined && (isShimDir(dir, ctx) || shimRoot(join(dir, name), size, ctx.env) !== undefined);
+}
+
 /** The first `name` on PATH (`command -v`), a shim replaced by what it runs. */
 export function firstOnPath(name: string, ctx: ShimContext): Candidate | undefined {
   for (const dir of ctx.pathDirs) {

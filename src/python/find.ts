@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VenvkitError, isVenvkitError } from '../errors.js';
-import { type Candidate, type DiscoveryContext, allCandidates, candidateAt, dirCacheFor, firstOnPath } from './candidates.js';
+import { type Candidate, type DiscoveryContext, allCandidates, candidateAt, dirCacheFor, firstOnPath, isShim } from './candidates.js';
 import { probeInterpreter } from './probe.js';
 import { executableSize, findVersionFile, installedVersions, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
 import { type PythonRequest, type VersionRequest, hintMayMatch, parseSpec, requestMatches, supportsVenv } from './spec.js';
@@ -74,8 +74,15 @@ async function findByPath(spec: string, ctx: Ctx): Promise<PythonInstallation> {
     if (!target) throw new VenvkitError('PYTHON_NOT_FOUND', `${abs} is a directory without a Python interpreter (bin/python3)`, { hint: 'Give the path to the interpreter itself.' });
   } else {
     const slash = abs.lastIndexOf('/');
-    // A pyenv shim is replaced by what it would run; anything else is probed as given.
-    target = candidateAt(abs.slice(0, slash) || '/', abs.slice(slash + 1), 'explicit', ctx) ?? { path: abs, realPath: abs, source: 'explicit', hint: { version: [] } };
+    const [dir, name] = [abs.slice(0, slash) || '/', abs.slice(slash + 1)];
+    // A pyenv shim is replaced by what it would run (never run itself); anything else is probed as given.
+    target = candidateAt(dir, name, 'explicit', ctx);
+    if (!target && isShim(dir, name, ctx)) {
+      throw new VenvkitError('PYTHON_NOT_FOUND', `${abs} is a pyenv shim, and no version pyenv selects here provides \`${name}\``, {
+        hint: 'Check `pyenv version` (PYENV_VERSION, .python-version, $PYENV_ROOT/version), or give the real interpreter path.',
+      });
+    }
+    target ??= { path: abs, realPath: abs, source: 'explicit', hint: { version: [] } };
   }
   return checked(await probe(target.path, 'explicit', ctx));
 }

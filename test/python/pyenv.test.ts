@@ -133,6 +133,7 @@ test('shims elsewhere (a script that execs pyenv) and shims given as a path are 
   const explicit = await findPython(join(root, 'shims', 'python3'), { cwd, env: env({ PYENV_VERSION: B!.name }) });
   assert.equal(explicit.path, bPath);
   assert.equal(explicit.source, 'explicit');
+  await assert.rejects(findPython(join(root, 'shims', 'python3.99'), { cwd, env: env() }), (e: unknown) => isVenvkitError(e, 'PYTHON_NOT_FOUND') && /is a pyenv shim/.test(e.message));
 });
 
 test('listing: every version once, never a shim, never a virtualenv', { skip }, async () => {
