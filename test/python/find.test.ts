@@ -1,7 +1,7 @@
 // Discovery against the real interpreters of this machine (pyenv's versions, Debian's pypy3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, realpathSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover, findPython, listPythons } from '../../src/python/find.js';
 import { probeInterpreter } from '../../src/python/probe.js';
@@ -70,6 +70,13 @@ test('pypy3 is found; a bare version prefers CPython', async (t) => {
   const [maj, min] = p.version;
   assert.equal((await findPython(`pypy@${maj}.${min}`, { cwd, env })).implementation, 'pypy');
   assert.equal((await findPython(`pypy${maj}.${min}-${p.implementationVersion}`, { cwd, env })).realPath, p.realPath);
+  // pyenv's spelling of PyPy in a .python-version, with no such pyenv version installed: looked for everywhere.
+  const proj = join(tmp, 'pypy-proj');
+  mkdirSync(proj);
+  writeFileSync(join(proj, '.python-version'), `pypy${maj}.${min}-${p.implementationVersion}\n`);
+  const pinned = await findPython(undefined, { cwd: proj, env });
+  assert.equal(pinned.realPath, p.realPath);
+  assert.equal(pinned.source, 'python-version');
   await assert.rejects(findPython(`pypy@${maj}.${min}.999`, { cwd, env }), (e: unknown) => isVenvkitError(e, 'PYTHON_NOT_FOUND'));
   const cp = py3.find((x) => x.version[0] === maj && x.version[1] === min);
   if (cp) assert.equal((await findPython(`${maj}.${min}`, { cwd, env })).implementation, 'cpython', 'CPython preferred though pypy3 is on PATH first');
@@ -162,4 +169,25 @@ test('a new interpreter in a directory whose listing is cached is seen', { skip:
   const after = await findPython(spec, { cwd, env: genv });
   assert.equal(after.path, join(dir, `python${spec}`));
   assert.equal(after.source, 'path');
+});
+
+test("user locations: uv's managed Pythons and ~/.local/bin", { skip: py3.length ? false : 'no pyenv Python 3' }, async () => {
+  const p = py3.at(-1)!;
+  const [maj, min, mic] = p.version;
+  const uv = join(tmp, 'uv-pythons');
+  mkdirSync(join(uv, `cpython-${maj}.${min}.${mic}-linux-x86_64-gnu`, 'bin'), { recursive: true });
+  symlinkSync(p.exe, join(uv, `cpython-${maj}.${min}.${mic}-linux-x86_64-gnu`, 'bin', 'python3'));
+  // A uv directory whose name says another version is never probed for this request.
+  mkdirSync(join(uv, 'cpython-3.1.0-linux-x86_64-gnu', 'bin'), { recursive: true });
+  script(join(uv, 'cpython-3.1.0-linux-x86_64-gnu', 'bin'), 'python3', `#!/bin/sh\necho ran > '${join(tmp, 'uv-ran')}'\nexit 1\n`);
+  const uenv = baseEnv(tmp, { PATH: join(tmp, 'no-such-dir'), PYENV_ROOT: join(tmp, 'no-pyenv'), UV_PYTHON_INSTALL_DIR: uv, HOME: join(tmp, 'uvhome') });
+  const found = await findPython(`${maj}.${min}.${mic}`, { cwd, env: uenv });
+  assert.equal(found.path, join(uv, `cpython-${maj}.${min}.${mic}-linux-x86_64-gnu`, 'bin', 'python3'));
+  assert.equal(found.source, 'user');
+  assert.ok(!existsSync(join(tmp, 'uv-ran')), 'a candidate whose directory names another version was run');
+  mkdirSync(join(tmp, 'uvhome', '.local', 'bin'), { recursive: true });
+  symlinkSync(p.exe, join(tmp, 'uvhome', '.local', 'bin', `python${maj}.${min}`));
+  const listed = await listPythons({ cwd, env: uenv });
+  assert.ok(listed.some((x) => x.source === 'user' && x.realPath === realpathSync(p.exe)));
+  assert.ok(!listed.some((x) => x.path.includes('3.1.0')), 'the broken one is not listed');
 });
