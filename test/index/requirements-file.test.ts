@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { logicalLines, parseRequirementsText, readRequirementFiles } from '../../src/index/requirements-file.js';
 import { isVenvkitError } from '../../src/errors.js';
 import { applyFileOptions } from '../../src/index/pip-config.js';
+import { checkRequireHashes, hashPins } from '../../src/index/require-hashes.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -125,4 +126,19 @@ test('file options over pip settings: --index-url replaces, lists add, switches 
   const base = { indexUrl: 'https://pypi.org/simple', extraIndexUrls: ['file:///a'], findLinks: [], noIndex: false, pre: false, constraints: [], requireHashes: false, timeout: 15, trustedHosts: [] };
   const s = applyFileOptions(base, { indexUrl: 'http://i/simple', extraIndexUrls: ['file:///a', 'http://b/simple'], findLinks: ['/w'], noIndex: false, pre: true, requireHashes: true, trustedHosts: ['b'] });
   assert.deepEqual(s, { ...base, indexUrl: 'http://i/simple', extraIndexUrls: ['file:///a', 'http://b/simple'], findLinks: ['/w'], pre: true, requireHashes: true, trustedHosts: ['b'] });
+});
+
+test('--require-hashes: pinned with == and hashed, else errors naming file:line; pins intersect with constraints', () => {
+  const line = (text: string, hashes: string[] = [], constraint = false, location?: { url: string }) =>
+    ({ text, hashes, constraint, file: 'r.txt', line: 3, ...(location ? { location } : {}) });
+  const ok = [line('Foo_Bar==1.0', ['sha256:aa', 'sha256:bb']), line('./x-1.0-py3-none-any.whl', ['sha256:cc'], false, { url: 'file:///x-1.0-py3-none-any.whl' })];
+  checkRequireHashes(ok);
+  const pins = hashPins(ok, [line('foo-bar<2', ['sha256:bb', 'sha256:dd'], true)]);
+  assert.deepEqual(pins.get('foo-bar'), ['sha256:bb']);
+  assert.deepEqual(pins.get('file:///x-1.0-py3-none-any.whl'), ['sha256:cc']);
+  assert.throws(() => checkRequireHashes([line('foo>=1', ['sha256:aa'])]), /must be pinned with ==; these are not:\n  foo>=1 \(r\.txt:3\)/);
+  assert.throws(() => checkRequireHashes([line('foo==1.*', ['sha256:aa'])]), /pinned with ==/);
+  assert.throws(() => checkRequireHashes([line('foo==1.0')]), /needs --hash; these have none:\n  foo==1\.0 \(r\.txt:3\)/);
+  // A hash given only in a constraints file is enough (pip honours constraint hashes).
+  checkRequireHashes([line('foo==1.0')], [line('foo==1.0', ['sha256:aa'], true)]);
 });
