@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { findPython } from '../python/find.js';
 import type { InterpreterInfo } from '../python/types.js';
-import { seedPackages, type SeedResult } from '../install/seed.js';
+import type { SeedOptions, SeedResult } from '../install/seed.js';
 import { writeActivators } from './activators/index.js';
 import { venvPaths } from './layout.js';
 import { posixPlan, type VenvFlags } from './plan.js';
@@ -190,6 +190,12 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   // An env updated in place gets pip the way an install would: in the env itself.
   if (!options.withoutPip && mode === 'merge') seed = await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps });
   return { ...venv, base: info, action, seed, activators, notes };
+}
+
+/** Seeding pulls in the wheel installer and the index client: load it only when pip is wanted. */
+async function seedPackages(options: SeedOptions): Promise<SeedResult> {
+  const seed = await import('../install/seed.js');
+  return seed.seedPackages(options);
 }
 
 /** Names in the base's directory, which Windows rules for old versions and --symlinks need. */
