@@ -109,3 +109,52 @@ export function fields(stdout: string): Record<string, string> {
   }
   return out;
 }
+
+/** A private tmux server (its own socket, no config) running one window: what a person would see. */
+export class Tmux {
+  private readonly socket: string;
+  constructor(
+    private readonly tmux: string,
+    dir: string,
+    private readonly env: Record<string, string>,
+  ) {
+    this.socket = join(dir, 'tmux.sock');
+  }
+
+  private tm(args: string[]): string {
+    const r = spawnSync(this.tmux, ['-S', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: this.env });
+    if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Start `argv` (run directly, no shell in between) in a wide window. */
+  start(argv: string[], cwd: string): void {
+    this.tm(['new-session', '-d', '-s', 't', '-x', '220', '-y', '50', '-c', cwd, '--', ...argv]);
+    this.tm(['set-option', '-t', 't', 'remain-on-exit', 'on']);
+  }
+
+  /** Type a line and press Enter. */
+  type(line: string): void {
+    this.tm(['send-keys', '-t', 't', '-l', line]);
+    this.tm(['send-keys', '-t', 't', 'Enter']);
+  }
+
+  screen(): string {
+    return this.tm(['capture-pane', '-p', '-J', '-t', 't']);
+  }
+
+  /** Wait until the screen matches; returns it (throws with the screen on timeout). */
+  async waitFor(test: (screen: string) => boolean, what: string, ms = 10_000): Promise<string> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const s = this.screen();
+      if (test(s)) return s;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  kill(): void {
+    spawnSync(this.tmux, ['-S', this.socket, 'kill-server'], { env: this.env });
+  }
+}

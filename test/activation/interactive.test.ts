@@ -1,0 +1,85 @@
+// What a person sees: bash and fish driven under tmux (a real terminal), sourcing the activation
+// script by hand, and `venvkit shell` started from a bash prompt.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
+import { createEnv, HOSTILE_NAME, needProgram, sandbox, sentinels, Tmux, type Sandbox } from '../helpers/shells.js';
+
+let box: Sandbox;
+let envDir: string;
+
+before(() => {
+  box = sandbox('vk-tmux-');
+  envDir = createEnv(box, HOSTILE_NAME);
+  // The user's own start-up file: venvkit shell must still run it.
+  writeFileSync(join(box.env.HOME, '.bashrc'), "PS1='home$ '\nFROM_BASHRC=yes\n");
+});
+after(() => box?.cleanup());
+
+const lines = (s: string) => s.split('\n').map((l) => l.trimEnd());
+
+describe('interactive shells under tmux', () => {
+  test('bash: the prompt shows (name) after sourcing activate, and is back after deactivate', async (t) => {
+    const tmuxPath = needProgram(t, 'tmux');
+    const bash = needProgram(t, 'bash');
+    if (!tmuxPath || !bash) return;
+    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir });
+    try {
+      tmux.start([bash, '--norc', '--noprofile'], box.dir);
+      tmux.type("PS1='base$ '");
+      tmux.type('. "$TEST_ENV/bin/activate"');
+      const active = await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) base$`), 'the activated prompt');
+      assert.ok(active.includes(`(${HOSTILE_NAME}) base$`));
+      tmux.type('deactivate; echo "VE=${VIRTUAL_ENV-none}"');
+      const back = await tmux.waitFor((s) => s.includes('VE=none') && lines(s).at(-1) !== undefined && /(^|\n)base\$\s*$/.test(s.trimEnd()), 'the plain prompt');
+      assert.ok(back.trimEnd().endsWith('base$'));
+      assert.deepEqual(sentinels(box.dir), []);
+    } finally {
+      tmux.kill();
+    }
+  });
+
+  test('fish: the prompt shows (name) after sourcing activate.fish, and is back after deactivate', async (t) => {
+    const tmuxPath = needProgram(t, 'tmux');
+    const fish = needProgram(t, 'fish');
+    if (!tmuxPath || !fish) return;
+    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir });
+    try {
+      tmux.start([fish, '--no-config', '-C', "function fish_prompt; echo -n 'base> '; end"], box.dir);
+      await tmux.waitFor((s) => s.includes('base>'), 'the first prompt');
+      tmux.type('source $TEST_ENV/bin/activate.fish');
+      await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) base>`), 'the activated prompt');
+      tmux.type('deactivate; echo VE=(set -q VIRTUAL_ENV; and echo set; or echo none)');
+      const back = await tmux.waitFor((s) => s.includes('VE=none') && s.trimEnd().endsWith('base>'), 'the plain prompt');
+      assert.ok(!lines(back).at(-1)?.includes('('));
+      assert.deepEqual(sentinels(box.dir), []);
+    } finally {
+      tmux.kill();
+    }
+  });
+
+  test('venvkit shell from a bash prompt: user rc runs, prompt shows (name), exit returns its status, parent untouched', async (t) => {
+    const tmuxPath = needProgram(t, 'tmux');
+    const bash = needProgram(t, 'bash');
+    if (!tmuxPath || !bash) return;
+    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir, VENVKIT: BIN, SHELL: bash });
+    try {
+      tmux.start([bash, '--norc', '--noprofile'], box.dir);
+      tmux.type("PS1='parent$ '");
+      tmux.type('"$VENVKIT" shell -q "$TEST_ENV"');
+      await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) home$`), 'the shell with the env active');
+      tmux.type('echo "rc=$FROM_BASHRC py=$(command -v python)"');
+      await tmux.waitFor((s) => s.includes(`rc=yes py=${join(envDir, 'bin', 'python')}`), 'python from the env');
+      tmux.type('exit 3');
+      tmux.type('echo "status=$? VE=${VIRTUAL_ENV-none} rc=${FROM_BASHRC-none}"');
+      const s = await tmux.waitFor((x) => x.includes('status=3'), 'the parent shell');
+      assert.ok(s.includes('status=3 VE=none rc=none'), s);
+      assert.ok(s.trimEnd().endsWith('parent$'), s);
+      assert.deepEqual(sentinels(box.dir), []);
+    } finally {
+      tmux.kill();
+    }
+  });
+});
