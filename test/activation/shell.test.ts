@@ -1,0 +1,118 @@
+// venvkit shell in every shell this machine has: the user's start-up file runs, then the env is
+// active; the exit status comes back. (Interactive use under tmux: interactive.test.ts.)
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { venvkit } from '../helpers/cli.js';
+import { createEnv, HOSTILE_NAME, needProgram, sandbox, sentinels, which, type Sandbox } from '../helpers/shells.js';
+import { launchPlan, shellKind } from '../../src/shell/launch.js';
+
+let box: Sandbox;
+let envDir: string;
+
+before(() => {
+  box = sandbox('vk-shell-');
+  envDir = createEnv(box, HOSTILE_NAME);
+  const home = box.env.HOME;
+  // Each shell's own start-up file sets a marker the test looks for.
+  writeFileSync(join(home, '.bashrc'), 'USER_RC=bash\n');
+  writeFileSync(join(home, '.zshrc'), 'USER_RC=zsh\n');
+  writeFileSync(join(home, '.kshrc'), 'USER_RC=ksh\n');
+  writeFileSync(join(home, '.mkshrc'), 'USER_RC=mksh\n');
+  writeFileSync(join(home, '.tcshrc'), 'set USER_RC = tcsh\n');
+  writeFileSync(join(home, '.cshrc'), 'set USER_RC = csh\n');
+  writeFileSync(join(home, 'shrc'), 'USER_RC=sh\n');
+});
+after(() => box?.cleanup());
+
+const POSIX_INPUT = 'echo "@@rc=${USER_RC-none}"; echo "@@ve=$VIRTUAL_ENV"; echo "@@py=$(command -v python)"; echo "@@home=$HOME"; exit 7\n';
+const CASES: { shell: string; input: string; rc: string; env?: Record<string, string> }[] = [
+  { shell: 'bash', input: POSIX_INPUT, rc: 'bash' },
+  { shell: 'zsh', input: POSIX_INPUT, rc: 'zsh' },
+  { shell: 'ksh', input: POSIX_INPUT, rc: 'ksh' },
+  { shell: 'mksh', input: POSIX_INPUT, rc: 'mksh' },
+  { shell: 'dash', input: POSIX_INPUT, rc: 'sh', env: { ENV: 'SHRC' } },
+  { shell: 'fish', input: 'echo "@@rc=none"; echo "@@ve=$VIRTUAL_ENV"; echo "@@py="(command -v python); echo "@@home=$HOME"; exit 7\n', rc: 'none' },
+  { shell: 'tcsh', input: 'printf "@@rc=%s\\n" "$USER_RC"; printf "@@ve=%s\\n" "$VIRTUAL_ENV"; printf "@@py=%s\\n" "`which python`"; printf "@@home=%s\\n" "$HOME"; exit 7\n', rc: 'tcsh' },
+  { shell: 'csh', input: 'printf "@@rc=%s\\n" "$USER_RC"; printf "@@ve=%s\\n" "$VIRTUAL_ENV"; printf "@@py=%s\\n" "`which python`"; printf "@@home=%s\\n" "$HOME"; exit 7\n', rc: 'csh' },
+];
+
+describe('venvkit shell', () => {
+  for (const c of CASES) {
+    test(`${c.shell}: starts with the env active after the user's start-up file; exit status passes through`, (t) => {
+      const sh = needProgram(t, c.shell);
+      if (!sh) return;
+      const env = { ...box.env, SHELL: sh, ...(c.env?.ENV ? { ENV: join(box.env.HOME, 'shrc') } : {}) };
+      // stdin from a file: fish cannot read commands from the socket node's `input` option uses.
+      const inputFile = join(box.dir, `input-${c.shell}`);
+      writeFileSync(inputFile, c.input);
+      const fd = openSync(inputFile, 'r');
+      const r = venvkit(['shell', '-q', envDir], { cwd: box.dir, env, stdio: [fd, 'pipe', 'pipe'] });
+      closeSync(fd);
+      assert.equal(r.status, 7, `${c.shell}: ${r.stdout}\n${r.stderr}`);
+      if (c.shell === "fish") console.log(JSON.stringify(r));
+      const out = Object.fromEntries([...r.stdout.matchAll(/@@(\w+)=(.*)/g)].map((m) => [m[1], m[2]]));
+      assert.equal(out.ve, envDir);
+      assert.equal(unquoteKsh(out.py ?? ''), join(envDir, 'bin', 'python'));
+      assert.equal(out.rc, c.rc, 'the user start-up file ran');
+      assert.equal(out.home, box.env.HOME, 'HOME is as it was');
+      assert.deepEqual(sentinels(box.dir), []);
+    });
+  }
+
+  test('--shell picks the shell; an unknown one is a clear error', (t) => {
+    const bash = needProgram(t, 'bash');
+    if (!bash) return;
+    const r = venvkit(['shell', '-q', envDir, '--shell', 'bash'], { cwd: box.dir, env: { ...box.env, SHELL: '/bin/false' }, input: 'exit 0\n' });
+    assert.equal(r.status, 0, r.stderr);
+    const bad = venvkit(['shell', envDir, '--shell', 'cmd-not-a-shell'], { cwd: box.dir, env: box.env });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /does not know how to start/);
+  });
+
+  test('shell kinds and launch plans (nushell and PowerShell included)', () => {
+    assert.equal(shellKind('/usr/bin/zsh'), 'zsh');
+    assert.equal(shellKind('/bin/bsd-csh'), 'tcsh');
+    assert.equal(shellKind('pwsh.exe'), 'pwsh');
+    const nu = launchPlan({ shell: 'nu', bin: '/e "x"/bin', startupDir: '/tmp/s', env: {} });
+    assert.deepEqual(nu.args, ['-e', 'overlay use "/e \\"x\\"/bin/activate.nu"']);
+    const ps = launchPlan({ shell: 'pwsh', bin: "/e 'x'/bin", startupDir: '/tmp/s', env: {} });
+    assert.deepEqual(ps.args.slice(-1), [". '/e ''x''/bin/Activate.ps1'"]);
+  });
+});
+
+describe('nushell and PowerShell scripts', () => {
+  for (const [program, script, args] of [
+    ['nu', 'activate.nu', (f: string) => ['-c', `overlay use ${JSON.stringify(f)}; print $env.VIRTUAL_ENV; deactivate; print ($env | get -i VIRTUAL_ENV)`]],
+    ['pwsh', 'Activate.ps1', (f: string) => ['-NoProfile', '-Command', `. '${f.replace(/'/g, "''")}'; $env:VIRTUAL_ENV; deactivate; "after=$env:VIRTUAL_ENV"`]],
+  ] as const) {
+    test(`${program} runs ${script} (skipped where ${program} is not installed: Debian has no package)`, (t) => {
+      if (!which(program)) {
+        console.log(`# skip: ${program} is not installed (no Debian package; CI cannot install it)`);
+        t.skip(`${program} is not installed`);
+        return;
+      }
+      const r = venvkit(['--version']);
+      assert.equal(r.status, 0);
+      const file = join(envDir, 'bin', script);
+      const out = spawnShell(program, args(file));
+      assert.ok(out.includes(envDir), out);
+      assert.deepEqual(sentinels(box.dir), []);
+    });
+  }
+});
+
+/** ksh93's `command -v` prints unusual paths as $'...' or '...' literals. */
+function unquoteKsh(s: string): string {
+  const m = /^\$'(.*)'$/s.exec(s);
+  if (m) return m[1].replace(/\\(.)/g, '$1');
+  const q = /^'(.*)'$/s.exec(s);
+  return q ? q[1] : s;
+}
+
+function spawnShell(program: string, args: readonly string[]): string {
+  const r = spawnSync(program, [...args], { encoding: 'utf8', cwd: box.dir, env: box.env });
+  return String(r.stdout) + String(r.stderr);
+}
