@@ -9,3 +9,4 @@ export { checkHealth, type VenvHealth, type HealthProblem } from './venv/health.
 export { IndexClient, noWheelReason, loadPipConfig, applyFlags, readRequirementFiles, parseMetadata, type IndexSettings, type Candidate, type ProjectCandidates, type RequirementLine, type CoreMetadata } from './index/api.js';
 export { findPython, listPythons, parseSpec, type FindOptions } from './python/find.js';
 export { installWheel, installWheels, uninstall, seedPackages, listInstalled, type InstallWheelOptions, type InstallWheelResult, type UninstallOptions, type UninstallResult, type SeedOptions, type SeedResult, type InstalledDist, type LinkMode } from './install/api.js';
+export { locateVenv, type LocatedVenv, type LocateOptions } from './venv/locate.js';
