@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { VenvkitError, isVenvkitError } from '../errors.js';
 import { type Candidate, type DiscoveryContext, allCandidates, candidateAt, dirCacheFor, firstOnPath, isShim } from './candidates.js';
 import { probeInterpreter } from './probe.js';
-import { executableSize, findVersionFile, installedVersions, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
+import { executableSize, installedVersions, localVersionFile, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
 import { type PythonRequest, type VersionRequest, hintMayMatch, parseSpec, requestMatches, supportsVenv } from './spec.js';
 import type { PythonInstallation, PythonSource } from './types.js';
 
@@ -173,7 +173,7 @@ async function fromVersionEntry(entry: string, ctx: Ctx): Promise<PythonInstalla
 }
 
 async function findDefault(ctx: Ctx): Promise<PythonInstallation> {
-  const file = findVersionFile(ctx.cwd);
+  const file = localVersionFile(ctx);
   const entries = file ? readVersionFile(file) : [];
   if (file && entries.length > 0) {
     let tooOld: PythonInstallation | undefined;

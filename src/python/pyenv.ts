@@ -120,9 +120,10 @@ export interface PyenvSelection {
 }
 
 /** What pyenv would select in `cwd` (pyenv version-name). */
-export function pyenvSelection(root: string, cwd: string, env: NodeJS.ProcessEnv): PyenvSelection {
+export function pyenvSelection(root: string, ctx: ShimContext): PyenvSelection {
+  const env = ctx.env;
   if (env.PYENV_VERSION) return { versions: env.PYENV_VERSION.split(':').filter(Boolean), origin: 'PYENV_VERSION' };
-  const local = (env.PYENV_DIR && findVersionFile(env.PYENV_DIR)) || findVersionFile(cwd);
+  const local = (env.PYENV_DIR && findVersionFile(env.PYENV_DIR)) || localVersionFile(ctx);
   const file = local ?? join(root, 'version');
   const versions = readVersionFile(file);
   return { versions: versions.length ? versions : ['system'], origin: versions.length ? file : 'default' };
@@ -159,6 +160,13 @@ export interface ShimContext {
   memo?: Map<string, { selection: PyenvSelection; installed: () => string[] }>;
   /** Real paths of directories, looked up once per lookup. */
   reals?: Map<string, string | undefined>;
+  local?: { file: string | undefined };
+}
+
+/** The nearest `.python-version` at or above the context's cwd, looked for once. */
+export function localVersionFile(ctx: ShimContext): string | undefined {
+  ctx.local ??= { file: findVersionFile(ctx.cwd) };
+  return ctx.local.file;
 }
 
 /** realpath of a directory, remembered in the context. */
@@ -186,7 +194,7 @@ export function resolveShim(name: string, root: string, ctx: ShimContext): strin
   let known = ctx.memo.get(root);
   if (!known) {
     let list: string[] | undefined;
-    known = { selection: pyenvSelection(root, ctx.cwd, ctx.env), installed: () => (list ??= installedVersions(root)) };
+    known = { selection: pyenvSelection(root, ctx), installed: () => (list ??= installedVersions(root)) };
     ctx.memo.set(root, known);
   }
   const { selection, installed } = known;
