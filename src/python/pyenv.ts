@@ -199,7 +199,11 @@ export function resolveShim(name: string, root: string, ctx: ShimContext): strin
   }
   const { selection, installed } = known;
   for (const v of selection.versions) {
-    if (v === 'system') continue;
+    if (v === 'system') {
+      const exe = systemCommand(name, root, ctx);
+      if (exe) return exe;
+      continue;
+    }
     const dir = versionDir(root, v, installed);
     if (!dir) continue;
     const exe = join(dir, 'bin', name);

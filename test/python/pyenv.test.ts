@@ -96,6 +96,8 @@ test('PYENV_VERSION wins, with prefixes, python- names, several versions and sys
   if (SYSTEM_PY3) {
     const p = await findPython(undefined, { cwd, env: env({ PYENV_VERSION: 'system' }) });
     assert.equal(p.path, SYSTEM_PY3, '"system" is the next python3 on PATH after the shims');
+    const ordered = await findPython(undefined, { cwd, env: env({ PYENV_VERSION: `system:${B!.name}` }) });
+    assert.equal(ordered.path, SYSTEM_PY3, 'versions are tried in the order given, system included');
   }
 });
 
