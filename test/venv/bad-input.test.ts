@@ -51,6 +51,16 @@ test('a non-empty directory that is not an env: refused; --allow-existing keeps 
   assert.equal(spawnSync(join(t, 'bin', 'python'), ['-c', 'import sys; assert sys.prefix != sys.base_prefix']).status, 0);
 });
 
+test('--allow-existing never replaces a directory entry of the wrong kind', () => {
+  const t = join(dir, 'clash');
+  mkdirSync(t);
+  writeFileSync(join(t, 'bin'), 'a file where bin/ must go\n');
+  const before = snapshot(t);
+  expectError(create(['-p', py, '--allow-existing', t]), 1, /clash\/bin is in the way of the environment/, /Move it away/);
+  assert.equal(snapshot(t), before);
+  assert.equal(readFileSync(join(t, 'bin'), 'utf8'), 'a file where bin/ must go\n');
+});
+
 test('--clear empties only environments: a plain directory is refused and kept', () => {
   const t = join(dir, 'data');
   mkdirSync(t);

@@ -157,3 +157,30 @@ test('without --without-pip, create says what it did about pip', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /pip was not seeded: .+|Seeded pip \d/);
 });
+
+test("--prompt . is the current directory's name; `create .` in an empty cwd fills it in place", () => {
+  const py = pyenv('3.12')!;
+  const proj = join(dir, 'my-project');
+  mkdirSync(proj);
+  const r = venvkit(['create', '--without-pip', '--prompt', '.', '-p', py.path, '.'], { env, cwd: proj });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(cfgOf(proj), /^prompt = 'my-project'$/m);
+  assert.match(cfgOf(proj), /^command = .* --prompt="\." .*my-project$/m);
+  // The directory is the same one (not replaced by a rename), so a shell sitting in it stays valid.
+  assert.ok(existsSync(join(proj, 'bin', 'python')));
+  const inside = spawnSync('sh', ['-c', 'ls pyvenv.cfg'], { cwd: proj, encoding: 'utf8' });
+  assert.equal(inside.status, 0);
+});
+
+test('a target given through a symlink is built where it points; the link stays', () => {
+  const py = pyenv('3.12')!;
+  const real = join(dir, 'real-place');
+  mkdirSync(real);
+  const link = join(dir, 'link-to-place');
+  symlinkSync(real, link);
+  const r = venvkit(['create', '--without-pip', '-p', py.path, link], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(real, 'pyvenv.cfg')));
+  assert.match(cfgOf(real), new RegExp(`command = .* ${link}$`, 'm'));
+  assert.equal(spawnSync(join(link, 'bin', 'python'), ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).stdout.trim(), link);
+});
