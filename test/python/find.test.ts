@@ -60,6 +60,15 @@ test('Python 2 is found but refused for virtual environments (PYTHON_UNSUPPORTED
   await assert.rejects(findPython(py2!.exe, { cwd, env }), check);
   // A range that admits Python 2 still picks a Python 3 when there is one.
   if (py3.length) assert.equal((await findPython('>=2.7', { cwd, env })).version[0], 3);
+  // In a .python-version, the first usable entry wins; only Python 2 there is refused.
+  const proj = join(tmp, 'py2-proj');
+  mkdirSync(proj);
+  if (py3.length) {
+    writeFileSync(join(proj, '.python-version'), `${py2!.name}\n${py3[0]!.name}\n`);
+    assert.equal((await findPython(undefined, { cwd: proj, env })).realPath, realpathSync(py3[0]!.exe));
+  }
+  writeFileSync(join(proj, '.python-version'), `${py2!.name}\n`);
+  await assert.rejects(findPython(undefined, { cwd: proj, env }), check);
 });
 
 test('pypy3 is found; a bare version prefers CPython', async (t) => {
