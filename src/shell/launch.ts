@@ -58,22 +58,22 @@ export function launchPlan(i: LaunchInput): LaunchPlan {
       };
     }
     case 'zsh': {
-      // zsh reads its files from $ZDOTDIR: point it here, and have each file read the user's own
-      // (from their ZDOTDIR, else HOME) with ZDOTDIR put back while it runs.
-      const userDir = i.env.ZDOTDIR ?? home;
-      const had = i.env.ZDOTDIR !== undefined;
-      const restore = had ? `ZDOTDIR=${quotePosix(userDir)}` : 'unset ZDOTDIR';
-      const here = `ZDOTDIR=${quotePosix(i.startupDir)}`;
-      const read = (name: string) => `_venvkit_zd=${quotePosix(userDir)}\n${restore}\nif [ -f "$_venvkit_zd/${name}" ]; then . "$_venvkit_zd/${name}"; fi\nunset _venvkit_zd\n`;
+      // zsh reads its files from $ZDOTDIR: point it here; each file puts back the user's ZDOTDIR
+      // (which their .zshenv may change), reads their own file, and points here again.
+      const restore = 'if [ -n "$_venvkit_zd_set" ]; then ZDOTDIR=$_venvkit_zd; else unset ZDOTDIR; fi\n';
+      const read = (name: string) => `${restore}if [ -f "\${ZDOTDIR:-$HOME}/${name}" ]; then . "\${ZDOTDIR:-$HOME}/${name}"; fi\n`;
+      const remember = '_venvkit_zd=${ZDOTDIR-}; _venvkit_zd_set=${ZDOTDIR+x}\n';
+      const here = `ZDOTDIR=${quotePosix(i.startupDir)}\n`;
+      const initial = i.env.ZDOTDIR !== undefined ? `_venvkit_zd=${quotePosix(i.env.ZDOTDIR)}; _venvkit_zd_set=x\n` : '_venvkit_zd=; _venvkit_zd_set=\n';
       return {
         command: i.shell,
         args: ['-i'],
         env: { ZDOTDIR: i.startupDir },
         files: {
-          '.zshenv': `${read('.zshenv')}${here}\n`,
-          '.zprofile': `${read('.zprofile')}${here}\n`,
-          // The last file an interactive shell reads: leave ZDOTDIR as the user had it.
-          '.zshrc': `${read('.zshrc')}. ${quotePosix(activate)}\n`,
+          '.zshenv': `${initial}${read('.zshenv')}${remember}${here}`,
+          '.zprofile': `${read('.zprofile')}${remember}${here}`,
+          // The last file an interactive shell reads: leave ZDOTDIR as the user has it.
+          '.zshrc': `${read('.zshrc')}unset _venvkit_zd _venvkit_zd_set\n. ${quotePosix(activate)}\n`,
         },
       };
     }

@@ -2,7 +2,7 @@
 // active; the exit status comes back. (Interactive use under tmux: interactive.test.ts.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { venvkit } from '../helpers/cli.js';
@@ -61,6 +61,23 @@ describe('venvkit shell', () => {
       assert.deepEqual(sentinels(box.dir), []);
     });
   }
+
+  test('zsh: a ZDOTDIR set by the user\'s .zshenv is honoured, and left as they set it', (t) => {
+    const zsh = needProgram(t, 'zsh');
+    if (!zsh) return;
+    const home = join(box.dir, 'zhome');
+    mkdirSync(join(home, 'zdot'), { recursive: true });
+    writeFileSync(join(home, '.zshenv'), 'ZDOTDIR=$HOME/zdot\n');
+    writeFileSync(join(home, 'zdot', '.zshrc'), 'USER_RC=zdot\n');
+    const inputFile = join(box.dir, 'input-zdot');
+    writeFileSync(inputFile, 'echo "@@rc=$USER_RC zd=$ZDOTDIR ve=$VIRTUAL_ENV"; exit 0\n');
+    const fd = openSync(inputFile, 'r');
+    const r = venvkit(['shell', '-q', envDir, '--shell', zsh], { cwd: box.dir, env: { ...box.env, HOME: home }, stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`@@rc=zdot zd=${join(home, 'zdot')} ve=`));
+    assert.ok(r.stdout.includes(`ve=${envDir}`), r.stdout);
+  });
 
   test('--shell picks the shell; an unknown one is a clear error', (t) => {
     const bash = needProgram(t, 'bash');
