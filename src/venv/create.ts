@@ -173,7 +173,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     // venv leaves the activation scripts alone on --upgrade.
     if (action !== 'upgraded') activators = await writeActivators({ stageRoot: stage, venv });
     checkAbort(options.signal);
-    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps });
+    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps, env });
     checkAbort(options.signal);
     await stagedHook(env, stage, options.signal);
     checkAbort(options.signal);
@@ -188,7 +188,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     rmSync(stage, { recursive: true, force: true });
   }
   // An env updated in place gets pip the way an install would: in the env itself.
-  if (!options.withoutPip && mode === 'merge') seed = await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps });
+  if (!options.withoutPip && mode === 'merge') seed = await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, env });
   return { ...venv, base: info, action, seed, activators, notes };
 }
 
