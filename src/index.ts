@@ -10,3 +10,4 @@ export { IndexClient, noWheelReason, loadPipConfig, applyFlags, readRequirementF
 export { findPython, listPythons, parseSpec, type FindOptions } from './python/find.js';
 export { installWheel, installWheels, uninstall, seedPackages, listInstalled, type InstallWheelOptions, type InstallWheelResult, type UninstallOptions, type UninstallResult, type SeedOptions, type SeedResult, type InstalledDist, type LinkMode } from './install/api.js';
 export { locateVenv, type LocatedVenv, type LocateOptions } from './venv/locate.js';
+export { resolve, resolveRequirements, NoSolutionError, IndexProvider, parseVersion, SpecifierSet, parseRequirement, parseMarker, evaluateMarker, markerEnvironment, compatibleTags, bestTagRank, type PackageProvider, type ResolveOptions, type Resolution, type ResolvedPackage, type ResolveRequirementsOptions, type IndexCandidate, type Requirement, type MarkerEnvironment } from './resolver/api.js';

@@ -1,0 +1,116 @@
+/**
+ * The package provider backed by the index client (src/index/): one candidate per version, the
+ * best wheel for the target interpreter (pip's order: Requires-Python fits, not yanked, most
+ * specific tag), metadata from PEP 658 files or the wheel itself. Versions with no usable wheel stay
+ * in the list, marked unusable with the reason, so explanations can name it.
+ */
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { VenvkitError } from '../errors.js';
+import type { IndexClient } from '../index/index-client.js';
+import type { Candidate as IndexFile } from '../index/types.js';
+import { tryParseVersion } from '../pep/pep440.js';
+import { SpecifierSet } from '../pep/pep440-specifiers.js';
+import { bestTagRank } from '../pep/tags.js';
+import type { Candidate, CandidateMetadata, PackageProvider } from './types.js';
+
+export interface IndexCandidate extends Candidate {
+  /** Normalised project name. */
+  name: string;
+  /** The wheel chosen for this version; null when no wheel can be installed here. */
+  file: IndexFile | null;
+  /** Position of the wheel's best tag in the target's tag list (0 = most specific). */
+  tagRank: number | null;
+}
+
+export interface IndexProviderOptions {
+  /** compatibleTags(info) of the target interpreter. */
+  tags: readonly string[];
+  /** The target's Python version (Requires-Python of files is checked against it). */
+  pythonVersion: string;
+  /** Short description of the target for messages ("CPython 3.12 on linux x86_64"). */
+  targetName: string;
+}
+
+function wheelTags(filename: string): string[] {
+  const parts = filename.slice(0, -4).split('-');
+  return parts.length >= 5 ? [parts.slice(-3).join('-')] : [];
+}
+
+function pythonFits(spec: string | undefined, python: string): boolean {
+  if (!spec) return true;
+  const v = tryParseVersion(python);
+  try {
+    return !v || new SpecifierSet(spec).matches(v);
+  } catch {
+    return true;
+  }
+}
+
+export class IndexProvider implements PackageProvider<IndexCandidate> {
+  constructor(private readonly client: IndexClient, private readonly options: IndexProviderOptions) {}
+
+  async versions(name: string): Promise<IndexCandidate[]> {
+    const project = await this.client.project(name);
+    const byVersion = new Map<string, { files: IndexFile[]; sdist: boolean; version: string }>();
+    const slot = (version: string) => {
+      const key = tryParseVersion(version)?.toString() ?? version;
+      let s = byVersion.get(key);
+      if (!s) byVersion.set(key, (s = { files: [], sdist: false, version }));
+      return s;
+    };
+    for (const f of project.candidates) slot(f.version).files.push(f);
+    for (const s of project.sdists) if (s.version) slot(s.version).sdist = true;
+    const out: IndexCandidate[] = [];
+    for (const { files, sdist, version } of byVersion.values()) {
+      let best: { f: IndexFile; key: [number, number, number] } | null = null;
+      for (const f of files) {
+        const rank = bestTagRank(wheelTags(f.filename), this.options.tags);
+        if (rank === null) continue;
+        const key: [number, number, number] = [pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 1, f.yanked ? 1 : 0, rank];
+        if (!best || (key[0] - best.key[0] || key[1] - best.key[1] || key[2] - best.key[2]) < 0) best = { f, key };
+      }
+      if (best) {
+        out.push({ name, version: best.f.version, file: best.f, tagRank: best.key[2], requiresPython: best.f.requiresPython ?? null, yanked: best.f.yanked || false });
+      } else {
+        const unusable = files.length > 0
+          ? `has no wheel for ${this.options.targetName} (only ${files.slice(0, 3).map((f) => f.filename).join(', ')}${files.length > 3 ? ', ...' : ''})`
+          : sdist
+            ? 'has only a source distribution (venvkit installs wheels only)'
+            : 'has no installable file';
+        out.push({ name, version, file: null, tagRank: null, unusable });
+      }
+    }
+    return out;
+  }
+
+  async dependencies(_name: string, c: IndexCandidate): Promise<CandidateMetadata> {
+    if (!c.file) return { requiresDist: [] };
+    const md = await this.client.fetchMetadata(c.file);
+    return { requiresDist: md.requiresDist, requiresPython: md.requiresPython ?? null };
+  }
+
+  /** A `name @ file:///path/x.whl` (or https://) requirement: that one wheel. */
+  async fromUrl(name: string, url: string): Promise<IndexCandidate> {
+    const [bare, fragment] = url.split('#', 2);
+    const filename = decodeURIComponent(basename(bare!.startsWith('file:') ? fileURLToPath(bare!) : new URL(bare!).pathname));
+    if (!filename.endsWith('.whl')) {
+      throw new VenvkitError('NO_WHEEL', `${name} @ ${url} is not a wheel`, { hint: 'venvkit installs wheels only: point at a .whl file, or build one with `pip wheel`.' });
+    }
+    const version = filename.slice(0, -4).split('-')[1] ?? '';
+    const hashes: Record<string, string> = {};
+    const m = /^(sha256|sha384|sha512|md5|sha1|sha224)=([0-9a-fA-F]+)$/.exec(fragment ?? '');
+    if (m) hashes[m[1]!] = m[2]!.toLowerCase();
+    const file: IndexFile = { name, version, filename, url: bare!, hashes, yanked: false, source: bare! };
+    const rank = bestTagRank(wheelTags(filename), this.options.tags);
+    return {
+      name, version, file, tagRank: rank,
+      ...(rank === null ? { unusable: `is a wheel for another platform or Python (${filename})` } : {}),
+    };
+  }
+}
+
+/** A local wheel path as a file:// URL (for `./dist/x-1.0-py3-none-any.whl` requirements). */
+export function wheelPathToUrl(path: string): string {
+  return pathToFileURL(path).href;
+}
