@@ -60,6 +60,28 @@ describe('interactive shells under tmux', () => {
     }
   });
 
+  for (const shell of ['tcsh', 'csh']) {
+    test(`${shell}: the prompt shows (name) after sourcing activate.csh, and is back after deactivate`, async (t) => {
+      const tmuxPath = needProgram(t, 'tmux');
+      const sh = needProgram(t, shell);
+      if (!tmuxPath || !sh) return;
+      const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir });
+      try {
+        tmux.start([sh, '-f'], box.dir);
+        tmux.type("set prompt = 'base> '");
+        tmux.type('source "$TEST_ENV/bin/activate.csh"');
+        await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) base>`), 'the activated prompt');
+        tmux.type('deactivate');
+        tmux.type('printf "VE=%s\\n" "$?VIRTUAL_ENV"');
+        const back = await tmux.waitFor((s) => s.includes('VE=0') && s.trimEnd().endsWith('base>'), 'the plain prompt');
+        assert.ok(!lines(back.trimEnd()).at(-1)?.includes('('));
+        assert.deepEqual(sentinels(box.dir), []);
+      } finally {
+        tmux.kill();
+      }
+    });
+  }
+
   test('venvkit shell from a bash prompt: user rc runs, prompt shows (name), exit returns its status, parent untouched', async (t) => {
     const tmuxPath = needProgram(t, 'tmux');
     const bash = needProgram(t, 'bash');

@@ -9,7 +9,7 @@ import { createEnv, fields, HOSTILE_NAME, needProgram, run, sandbox, sentinels, 
 const SHELLS = ['bash', 'dash', 'zsh', 'ksh', 'mksh'];
 
 // Records the state activation may touch, activates (twice, then another env), checks, deactivates
-// and records again. $1 = env, $2 = another env, $3 = what PS1 is before: plain | export | unset.
+// and records again. $1 = env, $2 = another env, $3 = the state before: plain | export | unset (PS1) | allexport (set -a).
 const DRIVER = join(import.meta.dirname, 'fixtures', 'posix-driver.sh');
 /** ksh93's `command -v` prints unusual paths as $'...' literals. */
 function unquoteKsh(s: string): string {
@@ -33,7 +33,7 @@ after(() => box?.cleanup());
 
 describe('bin/activate in POSIX shells', () => {
   for (const shell of SHELLS) {
-    for (const ps1 of ['plain', 'export', 'unset']) {
+    for (const ps1 of ['plain', 'export', 'unset', 'allexport']) {
       test(`${shell}: activate, re-activate, switch, deactivate restores everything (PS1 ${ps1})`, (t) => {
         const sh = needProgram(t, shell);
         if (!sh) return;
@@ -57,7 +57,9 @@ describe('bin/activate in POSIX shells', () => {
         assert.equal(f.nondestructive, 'deactivate');
         assert.equal(f.VE_after_nd, '<unset>');
         // The prompt refers to the name (or carries it escaped); it never ends up exported.
-        assert.equal(f.PS1exported, ps1 === 'export' ? '1' : '0');
+        assert.equal(f.PS1exported, ps1 === 'export' || ps1 === 'allexport' ? '1' : '0');
+        assert.equal(f.leaked, '0', 'activation state stays in shell variables');
+        assert.equal(f.flags_after.includes('a'), ps1 === 'allexport', 'set -a is kept as it was');
         assert.match(f.PS1, ps1 === 'unset' ? /^\(.*\) $/ : /^\(.*\) base\$ $/);
         const diff = f.same === 'yes' ? '' : `\n--- before\n${readFileSync(join(box.dir, 'before.txt'), 'utf8')}\n--- after\n${readFileSync(join(box.dir, 'after.txt'), 'utf8')}`;
         assert.equal(f.same, 'yes', `the state after deactivate differs from before${diff}`);

@@ -71,13 +71,16 @@ if [ -z "$_venvkit_sourced" ]; then
 fi
 unset _venvkit_sourced
 
+# Nothing activation defines is exported unless it should be, also under \`set -a\`.
+case $- in *a*) set +a; _VENVKIT_ALLEXPORT=1 ;; *) _VENVKIT_ALLEXPORT= ;; esac
+
 # Leave any environment that is active in this shell (made by venvkit, venv or virtualenv) first.
 if command -v deactivate >/dev/null 2>&1; then
     case $(command -v deactivate) in deactivate) deactivate nondestructive ;; esac
 fi
 
 deactivate () {
-    case $- in *a*) set +a; _VENVKIT_ALLEXPORT=1 ;; *) _VENVKIT_ALLEXPORT= ;; esac
+    case $- in *a*) set +a; _VENVKIT_DEACTIVATE_A=1 ;; *) _VENVKIT_DEACTIVATE_A= ;; esac
 ${restore('PATH')}
 ${restore('PYTHONHOME')}
 ${restore('PS1')}
@@ -87,11 +90,9 @@ ${restore('VIRTUAL_ENV_PROMPT')}
     if [ "\${1-}" != nondestructive ]; then
         unset -f deactivate
     fi
-    if [ -n "$_VENVKIT_ALLEXPORT" ]; then set -a; fi
-    unset _VENVKIT_ALLEXPORT
+    if [ -n "$_VENVKIT_DEACTIVATE_A" ]; then set -a; fi
+    unset _VENVKIT_DEACTIVATE_A
 }
-
-case $- in *a*) set +a; _VENVKIT_ALLEXPORT=1 ;; *) _VENVKIT_ALLEXPORT= ;; esac
 
 # True when variable $1 is in the environment (not just a shell variable).
 _venvkit_exported () {
