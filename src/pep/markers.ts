@@ -7,6 +7,7 @@ import { VenvkitError } from '../errors.js';
 import type { InterpreterInfo } from '../python/types.js';
 import { tryParseVersion, compareVersions } from './pep440.js';
 import { Specifier } from './pep440-specifiers.js';
+import { canonicalizeName } from './names.js';
 
 export type MarkerOp = '<' | '<=' | '==' | '!=' | '>=' | '>' | '~=' | '===' | 'in' | 'not in';
 export type MarkerValue = { variable: MarkerVariable } | { literal: string };
@@ -159,9 +160,6 @@ export function parseMarker(text: string): Marker {
   }).marker;
 }
 
-function normalizeExtra(s: string): string {
-  return s.replace(/[-_.]+/g, '-').toLowerCase();
-}
 
 function compare(lhs: string, op: MarkerOp, rhs: string): boolean {
   if (op === 'in') return rhs.includes(lhs);
@@ -209,8 +207,8 @@ export function evaluateMarker(m: Marker, env: MarkerEnvironment, extra = ''): b
   let l = get(m.lhs);
   let r = get(m.rhs);
   if (isExtra) {
-    l = normalizeExtra(l);
-    r = normalizeExtra(r);
+    l = canonicalizeName(l);
+    r = canonicalizeName(r);
   }
   return compare(l, m.op, r);
 }

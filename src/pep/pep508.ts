@@ -3,6 +3,7 @@
  * and `name @ https://host/file.whl ; marker`. Parsing only; markers are in markers.ts. Pure; no I/O.
  */
 import { VenvkitError } from '../errors.js';
+import { canonicalizeName } from './names.js';
 import { SpecifierSet } from './pep440-specifiers.js';
 import { type Marker, parseMarkerAt, markerToString } from './markers.js';
 
@@ -19,10 +20,8 @@ export interface Requirement {
   marker: Marker | null;
 }
 
-/** PEP 503 name normalisation (a private copy until src/pep/names.ts lands). */
-export function canonicalName(name: string): string {
-  return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
+/** PEP 503 name normalisation. */
+export const canonicalName = canonicalizeName;
 
 const NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
 
