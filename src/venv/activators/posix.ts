@@ -75,7 +75,12 @@ unset _venvkit_sourced
 case $- in *a*) set +a; _VENVKIT_ALLEXPORT=1 ;; *) _VENVKIT_ALLEXPORT= ;; esac
 
 # Leave any environment that is active in this shell (made by venvkit, venv or virtualenv) first.
-if command -v deactivate >/dev/null 2>&1; then
+# (Only a shell function counts: a program named deactivate on PATH is not one of ours.)
+if [ -n "\${BASH_VERSION-}" ]; then
+    if declare -F deactivate >/dev/null 2>&1; then deactivate nondestructive; fi
+elif [ -n "\${ZSH_VERSION-}" ]; then
+    if eval '(( \${+functions[deactivate]} ))'; then deactivate nondestructive; fi
+elif command -v deactivate >/dev/null 2>&1; then
     case $(command -v deactivate) in deactivate) deactivate nondestructive ;; esac
 fi
 
