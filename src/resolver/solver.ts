@@ -20,6 +20,8 @@ export class NoSolutionError extends VenvkitError {
   }
 }
 
+const PRERELEASE_REASON = 'is a pre-release (allowed with --pre, or when a requirement names a pre-release)';
+
 function toRequirement(r: string | Requirement): Requirement {
   return typeof r === 'string' ? parseRequirement(r) : r;
 }
@@ -193,10 +195,14 @@ class Solver<C extends Candidate> {
       const i = idx.find((k) => p.versions[k]!.toString() === preferred || p.cands[k]!.version === preferred);
       if (i !== undefined && this.usable(p, i)) return i;
     }
-    const allowPre = this.options.prereleases === true || this.packages.preAllowed.has(p.base);
+    const allowPre = this.allowsPrereleases(p);
     for (const i of idx) if (this.usable(p, i) && (allowPre || !p.versions[i]!.isPrerelease)) return i;
-    for (const i of idx) if (this.usable(p, i)) return i; // pre-releases when nothing else fits
     return null;
+  }
+
+  /** --pre, or a specifier names a pre-release of the package, or it has no final release at all (pip / uv). */
+  private allowsPrereleases(p: Pkg<C>): boolean {
+    return this.options.prereleases === true || this.packages.preAllowed.has(p.base) || p.versions.every((v) => v.isPrerelease);
   }
 
   private async decideNext(): Promise<string | null> {
@@ -220,7 +226,7 @@ class Solver<C extends Candidate> {
     if (i === null) {
       const byReason = new Map<string, bigint>();
       for (const k of indices(set)) {
-        const reason = p.unusable[k] ?? (p.yanked[k] ? 'is yanked' : 'cannot be used');
+        const reason = p.unusable[k] ?? (p.yanked[k] ? 'is yanked' : p.versions[k]!.isPrerelease ? PRERELEASE_REASON : 'cannot be used');
         byReason.set(reason, (byReason.get(reason) ?? 0n) | bit(k));
       }
       if (byReason.size === 0) this.add(this.make([{ pkg: pick, set: set & ~NONE }], { kind: 'noVersions' }));

@@ -61,7 +61,7 @@ export interface ResolveOptions {
   env: MarkerEnvironment;
   /** Python version Requires-Python is checked against (default env.python_full_version). */
   pythonVersion?: string;
-  /** --pre: allow pre-releases everywhere. Otherwise only when a specifier names one, or when nothing else fits. */
+  /** --pre: allow pre-releases everywhere. Otherwise only for a package when a specifier names one of its pre-releases, or when it has no final release. */
   prereleases?: boolean;
   /** Versions to keep when they still satisfy (the environment's installed distributions), by normalised name. */
   preferred?: ReadonlyMap<string, string>;

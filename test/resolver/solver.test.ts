@@ -131,12 +131,14 @@ test('yanked releases are skipped unless pinned with ==', async () => {
   assert.match(await failure(index, ['a>=2']), /a==2\.0 is yanked/);
 });
 
-test('pre-releases: only when asked for, named, or nothing else fits', async () => {
+test('pre-releases: only when asked for, named, or when there are no final releases', async () => {
   const index: FakeIndex = { a: { '1.0': [], '2.0b1': [] }, b: { '1.0a1': [], '1.0a2': [] }, c: { '1.0': ['a>=2.0b1'] } };
   assert.deepEqual(await solve(index, ['a']), { a: '1.0' });
   assert.deepEqual(await solve(index, ['a'], { prereleases: true }), { a: '2.0b1' });
   assert.deepEqual(await solve(index, ['a>=2.0a1']), { a: '2.0b1' });
-  assert.deepEqual(await solve(index, ['a>=1.5']), { a: '2.0b1' });
+  assert.match(await failure(index, ['a>=1.5']), /a==2\.0b1 is a pre-release \(allowed with --pre/);
+  // A pre-release is not taken to avoid backtracking (pip would pick the older parent too).
+  assert.deepEqual(await solve({ ...index, p: { '1.0': ['a<2'], '2.0': ['a>=2'] } }, ['p']), { a: '1.0', p: '1.0' });
   assert.deepEqual(await solve(index, ['b']), { b: '1.0a2' });
   assert.deepEqual(await solve(index, ['c']), { a: '2.0b1', c: '1.0' });
 });
