@@ -187,8 +187,11 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
-  // An env updated in place gets pip the way an install would: in the env itself.
-  if (!options.withoutPip && mode === 'merge') seed = await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, env });
+  // An env updated in place gets pip the way an install would: in the env itself, and (like
+  // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
+  if (!options.withoutPip && mode === 'merge') {
+    seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, env });
+  }
   return { ...venv, base: info, action, seed, activators, notes };
 }
 
@@ -196,6 +199,14 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
 async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   const seed = await import('../install/seed.js');
   return seed.seedPackages(options);
+}
+
+function hasPip(purelib: string): boolean {
+  try {
+    return readdirSync(purelib).some((n) => /^pip-.*\.dist-info$/.test(n));
+  } catch {
+    return false;
+  }
 }
 
 /** Names in the base's directory, which Windows rules for old versions and --symlinks need. */

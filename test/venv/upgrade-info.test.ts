@@ -156,6 +156,11 @@ test('without --without-pip, create says what it did about pip', () => {
   const r = venvkit(['create', '-p', pyenv('3.12')!.path, t], { env });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /pip was not seeded: .+|Seeded pip \d/);
+  // Made again over itself: keeps its pip (as ensurepip --upgrade would), no error.
+  const again = venvkit(['create', '-p', pyenv('3.12')!.path, t], { env });
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /^Updated /m);
+  if (/Seeded pip/.test(r.stderr)) assert.equal(spawnSync(join(t, 'bin', 'python'), ['-m', 'pip', '--version']).status, 0);
 });
 
 test("--prompt . is the current directory's name; `create .` in an empty cwd fills it in place", () => {
