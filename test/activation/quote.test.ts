@@ -105,3 +105,56 @@ print(os.environ["PATH"].split(os.pathsep)[0]); print(any(p.endswith("site-packa
     }
   });
 });
+
+// No nushell or PowerShell on this machine (Debian packages neither): check the generated scripts
+// with a small reader for each language's strings and brackets, and read the path back.
+type Lang = 'nu' | 'ps1';
+function readScript(text: string, lang: Lang): { strings: string[]; balanced: boolean } {
+  const strings: string[] = [];
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', '}': '{', ']': '[' };
+  const singles = lang === 'ps1' ? "'\u2018\u2019\u201a\u201b" : "'";
+  let balanced = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (singles.includes(c)) {
+      let s = '';
+      for (i++; i < text.length; i++) {
+        if (singles.includes(text[i])) {
+          if (lang === 'ps1' && singles.includes(text[i + 1] ?? '')) s += text[++i];
+          else break;
+        } else s += text[i];
+      }
+      strings.push(s);
+    } else if (c === '"') {
+      let s = '';
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        const esc = lang === 'nu' ? '\\' : '`';
+        if (text[i] === esc) s += text[++i];
+        else s += text[i];
+      }
+      strings.push(s);
+    } else if ('({['.includes(c)) stack.push(c);
+    else if (')}]'.includes(c)) balanced = stack.pop() === pairs[c] && balanced;
+  }
+  return { strings, balanced: balanced && stack.length === 0 };
+}
+
+describe('nushell and PowerShell scripts, read without the shells', () => {
+  const root = `/home/me/${HOSTILE_NAME}\u2019s env`;
+  const files = renderActivators(fakeVenv(root, false, HOSTILE_NAME));
+  test('activate.nu: brackets balance, the path and name read back exactly', () => {
+    const r = readScript(files.get('activate.nu')!, 'nu');
+    assert.ok(r.balanced);
+    assert.ok(r.strings.includes(root));
+    assert.ok(r.strings.includes(HOSTILE_NAME));
+  });
+  test('Activate.ps1: brackets balance, the path and name read back exactly', () => {
+    const r = readScript(files.get('Activate.ps1')!, 'ps1');
+    assert.ok(r.balanced);
+    assert.ok(r.strings.includes(root));
+    assert.ok(r.strings.includes(HOSTILE_NAME));
+  });
+});

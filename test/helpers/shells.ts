@@ -1,6 +1,6 @@
 // Real shells and real environments for the activation tests.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -73,7 +73,7 @@ export interface Sandbox {
 export function sandbox(prefix: string): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const home = join(dir, 'home');
-  spawnSync('mkdir', ['-p', home]);
+  mkdirSync(home, { recursive: true });
   const env: Record<string, string> = {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     HOME: home,
