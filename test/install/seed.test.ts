@@ -1,0 +1,84 @@
+// Seeding pip with every interpreter, compared with `python -m venv` through pip itself.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createVenv } from '../../src/venv/create.js';
+import { loadPipConfig } from '../../src/index/pip-config.js';
+import { interpreters, removeDir, tempDir, type Interp } from '../helpers/venv.js';
+
+const run = promisify(execFile);
+let tmp: string;
+let env: NodeJS.ProcessEnv;
+let indexUrl: string | undefined;
+
+before(() => {
+  tmp = tempDir('seed');
+  env = { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache') };
+  const s = loadPipConfig().settings;
+  indexUrl = [s.indexUrl, ...s.extraIndexUrls].find((u) => u.startsWith('file:'));
+  if (!indexUrl) console.log('# skip: pip is not configured with a file:// index here: the install/uninstall part is not covered');
+});
+after(() => removeDir(tmp));
+
+const pipEnv = () => ({ ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_PYTHON_VERSION_WARNING: '1', VIRTUAL_ENV: '' });
+const pip = async (root: string, args: string[]) => run(join(root, 'bin', 'pip'), args, { env: pipEnv(), timeout: 120_000 });
+
+async function pipList(root: string): Promise<string[]> {
+  // `--format=json` is not in pip 18 everywhere; the freeze-like columns are.
+  const { stdout } = await run(join(root, 'bin', 'python'), ['-m', 'pip', 'list', '--format=freeze', '--disable-pip-version-check'], { env: pipEnv() });
+  return stdout.trim().split('\n').sort();
+}
+
+const launchers = (root: string) => readdirSync(join(root, 'bin')).filter((n) => /^(pip|easy_install)/.test(n)).sort();
+
+async function checkOne(i: Interp) {
+  const ours = join(tmp, `ours-${i.name}`);
+  const ref = join(tmp, `ref-${i.name}`);
+  const refDone = run(i.path, ['-m', 'venv', ref], { timeout: 120_000 });
+  const t0 = performance.now();
+  const created = await createVenv(ours, { python: i.path, env });
+  const ms = performance.now() - t0;
+  assert.ok(created.seed && !created.seed.skipped, `${i.name}: seeding skipped: ${created.seed?.skipped}`);
+  await refDone;
+  // Same distributions, same versions, same launchers.
+  assert.deepEqual(await pipList(ours), await pipList(ref), `${i.name}: pip list differs from python -m venv's`);
+  assert.deepEqual(launchers(ours), launchers(ref), `${i.name}: bin/ launchers differ`);
+  const { stdout: version } = await pip(ours, ['--version']);
+  assert.ok(version.includes(`from ${created.paths.purelib}/pip`), `${i.name}: pip --version: ${version}`);
+  for (const d of readdirSync(created.paths.purelib).filter((n) => n.endsWith('.dist-info'))) {
+    assert.equal(readFileSync(join(created.paths.purelib, d, 'INSTALLER'), 'utf8').trim(), 'pip');
+    assert.equal(existsSync(join(created.paths.purelib, d, 'REQUESTED')), existsSync(join(ref, created.paths.purelib.slice(ours.length), d, 'REQUESTED')), `${i.name}: REQUESTED of ${d}`);
+  }
+  await pip(ours, ['check']);
+  if (indexUrl) {
+    // --isolated: only this index (the machine's other config would make pip slower, not different).
+    await pip(ours, ['install', '-q', '--isolated', '--disable-pip-version-check', '--index-url', indexUrl, 'six']);
+    assert.ok(existsSync(join(created.paths.purelib, 'six.py')), `${i.name}: pip install six did not install six.py`);
+    await pip(ours, ['uninstall', '-y', '-q', 'six']);
+    assert.ok(!existsSync(join(created.paths.purelib, 'six.py')), `${i.name}: pip uninstall six left six.py`);
+  }
+  await pip(ours, ['uninstall', '-y', 'pip']);
+  assert.ok(!existsSync(join(ours, 'bin', 'pip')), `${i.name}: bin/pip survived pip uninstall pip`);
+  assert.ok(!existsSync(join(created.paths.purelib, 'pip')), `${i.name}: pip/ survived pip uninstall pip`);
+  console.log(`# ${i.name}: seeded ${created.seed!.installed.map((p) => `${p.name} ${p.version}`).join(', ')}; create took ${ms.toFixed(0)} ms`);
+}
+
+test('every interpreter: the seeded env looks like python -m venv\'s to pip, and pip works in it', async () => {
+  const all = interpreters();
+  assert.ok(all.length > 0);
+  const queue = [...all];
+  const failures: string[] = [];
+  await Promise.all([0, 1].map(async () => {
+    for (let i = queue.shift(); i; i = queue.shift()) {
+      try {
+        await checkOne(i);
+      } catch (e) {
+        failures.push(`${i.name}: ${(e as Error).message}`);
+      }
+    }
+  }));
+  assert.deepEqual(failures, []);
+});
