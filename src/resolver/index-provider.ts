@@ -87,7 +87,7 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
   async dependencies(_name: string, c: IndexCandidate): Promise<CandidateMetadata> {
     if (!c.file) return { requiresDist: [] };
     const md = await this.client.fetchMetadata(c.file);
-    return { requiresDist: md.requiresDist, requiresPython: md.requiresPython ?? null };
+    return { requiresDist: md.requiresDist, requiresPython: md.requiresPython ?? null, providesExtra: md.providesExtra };
   }
 
   /** A `name @ file:///path/x.whl` (or https://) requirement: that one wheel. */

@@ -9,6 +9,7 @@ import { evaluateMarker, markerUsesExtra } from '../pep/markers.js';
 import { type Version, parseVersion, compareVersions, tryParseVersion } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
 import { type Requirement, parseRequirement, requirementToString } from '../pep/pep508.js';
+import { canonicalizeName } from '../pep/names.js';
 import { NONE } from './incompatibility.js';
 import type { Candidate, CandidateMetadata, PackageProvider, ResolveOptions } from './types.js';
 
@@ -38,6 +39,12 @@ export interface Dep {
   text: string;
 }
 
+interface ParsedMetadata {
+  requires: Requirement[];
+  requiresPython: string | null;
+  providesExtra: Set<string> | null;
+}
+
 export type DepsResult = { deps: Dep[] } | { unavailable: string };
 
 export const bit = (i: number): bigint => 1n << BigInt(i + 1);
@@ -50,7 +57,8 @@ export function splitId(id: string): { base: string; extra: string | null } {
 export class Packages<C extends Candidate> {
   readonly pkgs = new Map<string, Pkg<C>>();
   private readonly loading = new Map<string, Promise<void>>();
-  private readonly metadata = new Map<string, Promise<{ requires: Requirement[]; requiresPython: string | null }>>();
+  private readonly metadata = new Map<string, Promise<ParsedMetadata>>();
+  private readonly warned = new Set<string>();
   /** Packages for which a specifier named a pre-release (so pre-releases are allowed there). */
   readonly preAllowed = new Set<string>();
   /** Versions pinned with == / === (yanked ones become choosable). */
@@ -141,7 +149,7 @@ export class Packages<C extends Candidate> {
   }
 
   /** Requires-Dist of the base package's candidate i, fetched once (also used to prefetch). */
-  meta(base: string, i: number): Promise<{ requires: Requirement[]; requiresPython: string | null }> {
+  meta(base: string, i: number): Promise<ParsedMetadata> {
     const key = `${base}@${i}`;
     let m = this.metadata.get(key);
     if (!m) {
@@ -149,6 +157,7 @@ export class Packages<C extends Candidate> {
       this.metadataFetches++;
       m = this.provider.dependencies(base, p.cands[i]!).then((md: CandidateMetadata) => ({
         requiresPython: md.requiresPython ?? null,
+        providesExtra: md.providesExtra ? new Set(md.providesExtra.map(canonicalizeName)) : null,
         requires: md.requiresDist.map((r) => {
           if (typeof r !== 'string') return r;
           try {
@@ -190,6 +199,10 @@ export class Packages<C extends Candidate> {
       return { deps: await this.depsOf(md.requires.filter((r) => !r.marker || evaluateMarker(r.marker, env, '')), p.base) };
     }
     const extra = p.extra;
+    if (md.providesExtra && !md.providesExtra.has(extra) && !this.warned.has(`${id}@${i}`)) {
+      this.warned.add(`${id}@${i}`);
+      this.options.onWarning?.(`${p.base} ${p.versions[i]} does not provide the extra '${extra}'`);
+    }
     const own = md.requires.filter((r) => r.marker && markerUsesExtra(r.marker) && evaluateMarker(r.marker, env, extra));
     const deps = await this.depsOf(own, null);
     deps.unshift({ id: p.base, set: bit(i), text: `${p.base}==${p.versions[i]}` });

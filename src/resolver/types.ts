@@ -47,6 +47,8 @@ export interface CandidateMetadata {
   requiresDist: readonly (string | Requirement)[];
   /** Requires-Python from the metadata (checked too: indexes do not always publish it). */
   requiresPython?: string | null;
+  /** Provides-Extra values, when known (a requested extra missing from them is warned about, as pip does). */
+  providesExtra?: readonly string[] | null;
 }
 
 export interface PackageProvider<C extends Candidate = Candidate> {
@@ -71,6 +73,8 @@ export interface ResolveOptions {
   noDeps?: boolean;
   /** -c: constraints (limit versions without requiring the package). */
   constraints?: readonly (string | Requirement)[];
+  /** Non-fatal notices ("foo 1.0 does not provide the extra 'bar'"). */
+  onWarning?: (message: string) => void;
   /** Stop after this many decisions (a safety net; default 200000). */
   maxSteps?: number;
 }

@@ -8,6 +8,7 @@ export interface FakeRelease {
   metadataRequiresPython?: string;
   yanked?: boolean;
   unusable?: string;
+  providesExtra?: string[];
 }
 export type FakeIndex = Record<string, Record<string, string[] | FakeRelease>>;
 
@@ -47,7 +48,7 @@ export class MemoryProvider implements PackageProvider<FakeCandidate> {
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     this.inFlight--;
     const r = this.release(name, c.version);
-    return { requiresDist: r.deps ?? [], requiresPython: r.metadataRequiresPython ?? r.requiresPython ?? null };
+    return { requiresDist: r.deps ?? [], requiresPython: r.metadataRequiresPython ?? r.requiresPython ?? null, providesExtra: r.providesExtra ?? null };
   }
 
   async fromUrl(name: string, url: string): Promise<FakeCandidate> {

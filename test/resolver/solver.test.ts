@@ -102,6 +102,10 @@ test('extras: direct, transitive, and their own conflicts', async () => {
   assert.deepEqual(await solve(index, ['p']), { p: '1.0', 'a[x]': '2.0', b: '2.0' });
   assert.deepEqual(await solve(index, ['a[x,y]', 'b<2']), { 'a[x,y]': '1.0', b: '1.0', c: '1.0' });
   assert.deepEqual(await solve(index, ['a', 'p']), { 'a[x]': '2.0', b: '2.0', p: '1.0' });
+  const warnings: string[] = [];
+  const r = await resolve(['q[Fast_Mode,missing]'], new MemoryProvider({ q: { '1.0': { deps: ['b; extra == "fast-mode"'], providesExtra: ['fast-mode'] } }, b: { '1.0': [] } }), { env, onWarning: (m) => warnings.push(m) });
+  assert.deepEqual(r.packages.map((p) => `${p.name}${p.extras.join()}`), ['b', 'qfast-mode,missing']);
+  assert.deepEqual(warnings, ["q 1.0 does not provide the extra 'missing'"]);
   const text = await failure(index, ['a[x]==2.0', 'b<2']);
   assert.match(text, /a\[x\]==2\.0 depends on b>=2|a\[x\] depends on b>=2/);
 });
