@@ -79,6 +79,21 @@ describe('venvkit shell', () => {
     assert.ok(r.stdout.includes(`ve=${envDir}`), r.stdout);
   });
 
+  test('an env active in the parent is left first: its bin leaves PATH, and deactivate gives a plain shell', (t) => {
+    const bash = needProgram(t, 'bash');
+    if (!bash) return;
+    const other = join(box.dir, 'parent-env');
+    const env = { ...box.env, SHELL: bash, VIRTUAL_ENV: other, VIRTUAL_ENV_PROMPT: 'parent', PATH: `${join(other, 'bin')}:${box.env.PATH}` };
+    const inputFile = join(box.dir, 'input-parent');
+    writeFileSync(inputFile, 'echo "@@path=$PATH"; deactivate; echo "@@after=${VIRTUAL_ENV-none} $PATH"; exit 0\n');
+    const fd = openSync(inputFile, 'r');
+    const r = venvkit(['shell', '-q', envDir], { cwd: box.dir, env, stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.includes(`@@path=${join(envDir, 'bin')}:${box.env.PATH}\n`), r.stdout);
+    assert.ok(r.stdout.includes(`@@after=none ${box.env.PATH}\n`), r.stdout);
+  });
+
   test('--shell picks the shell; an unknown one is a clear error', (t) => {
     const bash = needProgram(t, 'bash');
     if (!bash) return;
