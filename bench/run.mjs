@@ -5,10 +5,11 @@
 // and bench/results.svg. Needs dist/ (npm run bench builds it first).
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, matchesOnly, USAGE } from './lib/args.mjs';
-import { findInterpreters, findIndex, setupVirtualenv, machineFacts, rmrf } from './lib/setup.mjs';
-import { allTasks, INSTALL_PYTHON } from './lib/tasks.mjs';
+import { findInterpreters, findIndex, setupVirtualenv, machineFacts, rmrf, snapshotPackage } from './lib/setup.mjs';
+import { allTasks, INSTALL_PYTHON, CHEAP_RUNS } from './lib/tasks.mjs';
 import { runTask } from './lib/runner.mjs';
 import { renderMarkdown, chartRows } from './lib/report.mjs';
 import { renderChart } from './lib/svg.mjs';
@@ -62,10 +63,16 @@ if (tasks.length === 0) {
   process.stderr.write(`bench: no task matches ${opts.only.join(', ')} (see --list)\n`);
   process.exit(2);
 }
-if (!existsSync(ctx.cli) || !existsSync(ctx.distIndex)) {
-  process.stderr.write('bench: dist/ is not built; run `npm run bench` (it builds first) or `npm run build`\n');
+let snapshot;
+try {
+  snapshot = await snapshotPackage(root, work, binRel, baseEnv);
+} catch (e) {
+  process.stderr.write(`bench: ${e.message}; run \`npm run bench\` (it builds first) or \`npm run build\`\n`);
   process.exit(2);
 }
+ctx.cli = join(snapshot.dir, binRel);
+ctx.distIndex = join(snapshot.dir, 'dist', 'index.js');
+log(`measuring ${snapshot.version}, copied from dist/ to bench/.work/pkg`);
 
 // Peers, from what this machine has.
 rmrf(join(work, 'envs'));
@@ -97,21 +104,22 @@ for (const m of ['3.11', '3.12', '3.13']) if (!ctx.pythons.has(m)) peers.push({ 
 const results = [];
 const chosen = allTasks(ctx).filter((t) => matchesOnly(t.id, opts.only));
 const started = Date.now();
+const loadAtStart = os.loadavg()[0];
 for (const [i, task] of chosen.entries()) {
   log(`[${i + 1}/${chosen.length}] ${task.id}: ${task.title}`);
-  results.push(await runTask(task, ctx, { runs: opts.runs, warmup: opts.warmup, log }));
+  results.push(await runTask(task, ctx, { runs: Math.max(opts.runs, task.minRuns ?? 0), warmup: opts.warmup, log }));
 }
 const rows = results.flatMap((r) => r.rows);
 writeFileSync(join(work, 'results.json'), JSON.stringify({ date: new Date().toISOString(), opts, results }, null, 2));
 
 const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
-const machine = machineFacts({ root, pythons: ctx.pythons, pipVersion, virtualenv: ctx.virtualenv, env: process.env });
-const md = renderMarkdown({ command, date, machine, rows, peers, notes: methodNotes({ ctx, opts, binRel, elapsedMs: Date.now() - started }) });
+const machine = machineFacts({ root, pythons: ctx.pythons, pipVersion, virtualenv: ctx.virtualenv, env: process.env, loadNote: `${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine)` });
+const md = renderMarkdown({ command, date, machine, rows, peers, notes: methodNotes({ ctx, opts, binRel, cheapRuns: CHEAP_RUNS, elapsedMs: Date.now() - started }) });
 const cpu = machine.find(([k]) => k === 'CPU')?.[1] ?? '';
 const svg = renderChart(chartRows(rows), {
   title: 'venvkit: how many times faster than python -m venv, virtualenv and pip',
-  subtitle: `median of ${opts.runs} alternating runs per tool after a warm-up; each result checked for correctness first`,
+  subtitle: `median of ${opts.runs} (quick create tasks: ${CHEAP_RUNS}) alternating runs per tool after a warm-up; every result checked for correctness first`,
   footer: `${date} · ${cpu} · Node ${process.version} · details and the full table: bench/results.md`,
 });
 process.stdout.write(md.split('## Chart')[0]);

@@ -3,16 +3,19 @@
 export const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [options] after npm run build)
 
 Options:
-  --runs N        timed runs per tool and task, alternating A B A B ... (default 10)
+  --runs N        timed runs per tool and task, alternating A B A B ... (default 10; the
+                  quick create tasks always run at least 20 times)
   --warmup N      untimed warm-up runs per tool before the check (default 1, at least 1)
   --only PATTERN  run only tasks whose id matches (substring, or glob with *); repeatable,
                   or comma-separated
   --list          list the tasks and exit
-  --no-write      print the table but do not rewrite bench/results.md and bench/results.svg
+  --no-write      do not rewrite bench/results.md and bench/results.svg (write them under
+                  bench/.work/ instead); the default when --only picks a subset
+  --write         rewrite bench/results.md and bench/results.svg even with --only
   -h, --help      this help
 `;
 
-const DEFAULTS = { runs: 10, warmup: 1, only: [], list: false, write: true, help: false };
+const DEFAULTS = { runs: 10, warmup: 1, only: [], list: false, write: null, help: false };
 
 function positiveInt(name, value, allowZero = false) {
   if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${name} needs a whole number, got ${value === undefined ? 'nothing' : `'${value}'`}`);
@@ -48,10 +51,13 @@ export function parseBenchArgs(argv) {
       }
       case '--list': out.list = true; break;
       case '--no-write': out.write = false; break;
+      case '--write': out.write = true; break;
       case '-h': case '--help': out.help = true; break;
       default: throw new Error(`unknown option '${argv[i]}'`);
     }
   }
+  // A subset does not overwrite the full results unless asked to.
+  if (out.write === null) out.write = out.only.length === 0;
   return out;
 }
 

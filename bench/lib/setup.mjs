@@ -46,6 +46,32 @@ export function findIndex(python, env) {
   return { url, config, detail: url ? '' : 'pip is configured with no index-url or extra-index-url' };
 }
 
+/**
+ * A private copy of the built package (package.json, bin/, dist/) under the work dir, so that a
+ * rebuild of dist/ while the suite runs (other work in the same checkout) cannot change or break
+ * what is measured. Waits for a build in progress; checks the copy runs.
+ */
+export async function snapshotPackage(root, work, binRel, env) {
+  const pkg = join(work, 'pkg');
+  let last = '';
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, 1500));
+    if (!existsSync(join(root, 'dist', 'cli.js')) || !existsSync(join(root, 'dist', 'index.js'))) {
+      last = 'dist/ is not built';
+      continue;
+    }
+    rmrf(pkg);
+    mkdirSync(pkg, { recursive: true });
+    const parts = ['package.json', 'dist', ...(existsSync(join(root, 'bin')) ? ['bin'] : [])];
+    const cp = run('cp', ['-a', ...parts.map((p) => join(root, p)), pkg]);
+    if (cp.status !== 0) { last = cp.stderr.trim(); continue; }
+    const v = run(join(pkg, binRel), ['--version'], { env });
+    if (v.status === 0) return { dir: pkg, version: v.stdout.trim() };
+    last = `${binRel} --version failed: ${v.stderr.trim()}`;
+  }
+  throw new Error(`could not take a working copy of the built package: ${last}`);
+}
+
 /** Removes a directory tree (quietly when absent). */
 export function rmrf(path) {
   rmSync(path, { recursive: true, force: true, maxRetries: 3 });
@@ -98,7 +124,7 @@ export function freshVenv(work, dir, python, env) {
 }
 
 /** Machine facts for results.md, as [label, value] pairs. */
-export function machineFacts({ root, pythons, pipVersion, virtualenv, env }) {
+export function machineFacts({ root, pythons, pipVersion, virtualenv, env, loadNote }) {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
     const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
@@ -111,7 +137,7 @@ export function machineFacts({ root, pythons, pipVersion, virtualenv, env }) {
   } catch { /* no os-release */ }
   const commit = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).stdout.trim() || 'unknown';
   const dirty = run('git', ['status', '--porcelain', '--', 'src'], { cwd: root }).stdout.trim() ? ' (with uncommitted changes in src/)' : '';
-  const py = [...pythons.values()].sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true })).map((p) => `${p.version} (${p.path})`);
+  const py = [...pythons.values()].filter((p) => /^3\.1[1-3]$/.test(p.minor)).sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true })).map((p) => `${p.version} (${p.path})`);
   return [
     ['CPU', `${cpu}, ${os.cpus().length} cores`],
     ['Memory', `${Math.round(os.totalmem() / 2 ** 30)} GiB`],
@@ -122,5 +148,6 @@ export function machineFacts({ root, pythons, pipVersion, virtualenv, env }) {
     ['virtualenv (peer)', virtualenv.ok ? virtualenv.version : `missing: ${virtualenv.reason}`],
     ['venvkit', `commit ${commit}${dirty}`],
     ['NODE_EXTRA_CA_CERTS', env.NODE_EXTRA_CA_CERTS ? 'set' : 'not set'],
+    ['Load average (1 min)', loadNote ?? os.loadavg()[0].toFixed(2)],
   ];
 }

@@ -7,6 +7,8 @@ import { timedRun, must } from './exec.mjs';
 import { rmrf, freshVenv } from './setup.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
 
+/** Tasks of ~0.1 s per run are run at least this many times, whatever --runs says (medians steady). */
+export const CHEAP_RUNS = 20;
 export const CREATE_PYTHONS = ['3.11', '3.12', '3.13'];
 /** The local index's binary wheels are built for CPython 3.11. */
 export const INSTALL_PYTHON = '3.11';
@@ -34,7 +36,7 @@ function missingPython(ctx, minor) {
 function envChecks(dirs, refKey, extra = () => null) {
   return (keys, ctx) => {
     const out = new Map();
-    const ref = keys.includes(refKey) ? envFacts(dirs[refKey], ctx.baseEnv) : null;
+    const ref = envFacts(dirs[refKey], ctx.baseEnv); // also after the timed runs, when only venvkit is re-checked
     for (const k of keys) out.set(k, checkEnv(dirs[k], ctx.baseEnv, k === refKey ? null : ref) ?? extra(k, ctx));
     return out;
   };
@@ -48,6 +50,7 @@ function createBare(ctx, minor) {
   return {
     id,
     title: `create --without-pip, CPython ${py?.version ?? minor}`,
+    minRuns: CHEAP_RUNS,
     sides: [
       spawnSide('venvkit', 'venvkit create --without-pip', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path, '--without-pip'], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => rmrf(dirs.venvkit), missing }),
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => rmrf(dirs.venv), missing }),
@@ -99,6 +102,7 @@ function libraryCreate(ctx, minor) {
   return {
     id,
     title: `library createVenv (in-process, withoutPip), CPython ${py?.version ?? minor}`,
+    minRuns: CHEAP_RUNS,
     sides: [
       {
         key: 'venvkit', label: 'createVenv()', missing, prepare: () => rmrf(dirs.venvkit),
@@ -108,7 +112,7 @@ function libraryCreate(ctx, minor) {
             mod ??= await import(pathToFileURL(ctx.distIndex).href);
             if (typeof mod.createVenv !== 'function') return { ok: false, message: 'dist/index.js does not export createVenv (not implemented yet)' };
             const t0 = process.hrtime.bigint();
-            await mod.createVenv(dirs.venvkit, { python: py.path, withoutPip: true });
+            await mod.createVenv(dirs.venvkit, { python: py.path, withoutPip: true, env: ctx.venvkitEnv(ctx.cacheWarm) });
             return { ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
           } catch (e) {
             return { ok: false, message: `${e?.code ? e.code + ': ' : ''}${e?.message ?? e}` };

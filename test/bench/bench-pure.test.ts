@@ -65,6 +65,10 @@ test('argument parsing: defaults, values, errors', () => {
   assert.deepEqual(o.only, ['create', 'install-jupyter', 'noop']);
   assert.equal(o.write, false);
   assert.equal(parseBenchArgs(['--list']).list, true);
+  // A subset does not overwrite bench/results.md unless --write says so.
+  assert.equal(parseBenchArgs(['--only', 'bare']).write, false);
+  assert.equal(parseBenchArgs(['--only', 'bare', '--write']).write, true);
+  assert.equal(parseBenchArgs(['--runs', '3']).write, true);
   assert.equal(parseBenchArgs(['-h']).help, true);
   assert.throws(() => parseBenchArgs(['--runs']), /--runs needs a whole number/);
   assert.throws(() => parseBenchArgs(['--runs', '0']), /at least 1/);

@@ -103,14 +103,17 @@ function side(key: string, label: string, result: () => { ok: boolean; ms?: numb
 
 test('runner: alternates sides, records every run, builds ok rows', async () => {
   const order: string[] = [];
+  const checked: string[][] = [];
   const task = {
     id: 't', title: 'task',
     sides: [side('a', 'A', () => (order.push('a'), { ok: true, ms: 10 })), side('b', 'B', () => (order.push('b'), { ok: true, ms: 30 }))],
     rows: [{ a: 'a', b: 'b', target: { kind: 'speedup', min: 2 } }],
-    check: async (keys: string[]) => new Map(keys.map((k) => [k, null])),
+    check: async (keys: string[]) => (checked.push(keys), new Map(keys.map((k) => [k, null]))),
   };
   const r = await runTask(task, {}, { runs: 3, warmup: 1 });
   assert.deepEqual(order, ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
+  // Both checked after the warm-up; venvkit's side again after the timed runs.
+  assert.deepEqual(checked, [['a', 'b'], ['a']]);
   assert.equal(r.rows[0].status, 'ok');
   assert.equal(r.rows[0].speedup, 3);
   assert.deepEqual(r.rows[0].venvkit, { median: 10, min: 10, max: 10, n: 3 });
@@ -150,4 +153,16 @@ test('runner: a failing venvkit, a missing peer, a wrong answer each mark the ro
   }, {}, { runs: 1, warmup: 1 });
   assert.equal(peerBad.rows[0].status, 'failed');
   assert.match(peerBad.rows[0].note, /^peer failed: boom/);
+});
+
+test('runner: a wrong answer found only after the timed runs still fails the row', async () => {
+  let calls = 0;
+  const r = await runTask({
+    id: 'v', title: 'v', rows: [{ a: 'a', b: 'b', target: { kind: 'speedup', min: 2 } }],
+    check: async (keys: string[]) => (calls++, new Map(keys.map((k) => [k, calls === 2 && k === 'a' ? 'pip list differs' : null]))),
+    sides: [side('a', 'A', () => ({ ok: true, ms: 1 })), side('b', 'B', () => ({ ok: true, ms: 5 }))],
+  }, {}, { runs: 2, warmup: 1 });
+  assert.equal(r.rows[0].status, 'failed');
+  assert.match(r.rows[0].note, /check after the timed runs failed: pip list differs/);
+  assert.equal(r.rows[0].speedup, null);
 });
