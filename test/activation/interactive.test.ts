@@ -2,7 +2,7 @@
 // script by hand, and `venvkit shell` started from a bash prompt.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
 import { createEnv, HOSTILE_NAME, needProgram, sandbox, sentinels, Tmux, type Sandbox } from '../helpers/shells.js';
@@ -14,7 +14,11 @@ before(() => {
   box = sandbox('vk-tmux-');
   envDir = createEnv(box, HOSTILE_NAME);
   // The user's own start-up file: venvkit shell must still run it.
-  writeFileSync(join(box.env.HOME, '.bashrc'), "PS1='home$ '\nFROM_BASHRC=yes\n");
+  const home = box.env.HOME;
+  writeFileSync(join(home, '.bashrc'), "PS1='home$ '\nFROM_RC=yes\n");
+  writeFileSync(join(home, '.zshrc'), "PS1='home$ '\nFROM_RC=yes\n");
+  mkdirSync(join(home, '.config', 'fish'), { recursive: true });
+  writeFileSync(join(home, '.config', 'fish', 'config.fish'), "function fish_prompt; echo -n 'home> '; end\nset -g FROM_RC yes\n");
 });
 after(() => box?.cleanup());
 
@@ -82,26 +86,34 @@ describe('interactive shells under tmux', () => {
     });
   }
 
-  test('venvkit shell from a bash prompt: user rc runs, prompt shows (name), exit returns its status, parent untouched', async (t) => {
-    const tmuxPath = needProgram(t, 'tmux');
-    const bash = needProgram(t, 'bash');
-    if (!tmuxPath || !bash) return;
-    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir, VENVKIT: BIN, SHELL: bash });
-    try {
-      tmux.start([bash, '--norc', '--noprofile'], box.dir);
-      tmux.type("PS1='parent$ '");
-      tmux.type('"$VENVKIT" shell -q "$TEST_ENV"');
-      await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) home$`), 'the shell with the env active');
-      tmux.type('echo "rc=$FROM_BASHRC py=$(command -v python)"');
-      await tmux.waitFor((s) => s.includes(`rc=yes py=${join(envDir, 'bin', 'python')}`), 'python from the env');
-      tmux.type('exit 3');
-      tmux.type('echo "status=$? VE=${VIRTUAL_ENV-none} rc=${FROM_BASHRC-none}"');
-      const s = await tmux.waitFor((x) => x.includes('status=3'), 'the parent shell');
-      assert.ok(s.includes('status=3 VE=none rc=none'), s);
-      assert.ok(s.trimEnd().endsWith('parent$'), s);
-      assert.deepEqual(sentinels(box.dir), []);
-    } finally {
-      tmux.kill();
-    }
-  });
+  const SHELL_CASES = [
+    { shell: 'bash', prompt: 'home$', probe: 'echo "rc=$FROM_RC py=$(command -v python)"' },
+    { shell: 'zsh', prompt: 'home$', probe: 'echo "rc=$FROM_RC py=$(command -v python)"' },
+    { shell: 'fish', prompt: 'home>', probe: 'echo "rc=$FROM_RC py="(command -v python)' },
+  ];
+  for (const c of SHELL_CASES) {
+    test(`venvkit shell (${c.shell}) from a bash prompt: user config runs, prompt shows (name), exit returns its status, parent untouched`, async (t) => {
+      const tmuxPath = needProgram(t, 'tmux');
+      const bash = needProgram(t, 'bash');
+      const sh = needProgram(t, c.shell);
+      if (!tmuxPath || !bash || !sh) return;
+      const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir, VENVKIT: BIN, SHELL: sh });
+      try {
+        tmux.start([bash, '--norc', '--noprofile'], box.dir);
+        tmux.type("PS1='parent$ '");
+        tmux.type('"$VENVKIT" shell -q "$TEST_ENV"');
+        await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) ${c.prompt}`), `${c.shell} with the env active`);
+        tmux.type(c.probe);
+        await tmux.waitFor((s) => s.includes(`rc=yes py=${join(envDir, 'bin', 'python')}`), 'python from the env');
+        tmux.type('exit 3');
+        tmux.type('echo "status=$? VE=${VIRTUAL_ENV-none} rc=${FROM_RC-none}"');
+        const s = await tmux.waitFor((x) => x.includes('status=3'), 'the parent shell');
+        assert.ok(s.includes('status=3 VE=none rc=none'), s);
+        assert.ok(s.trimEnd().endsWith('parent$'), s);
+        assert.deepEqual(sentinels(box.dir), []);
+      } finally {
+        tmux.kill();
+      }
+    });
+  }
 });
