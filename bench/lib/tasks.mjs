@@ -13,12 +13,12 @@ export const CREATE_PYTHONS = ['3.11', '3.12', '3.13'];
 /** The local index's binary wheels are built for CPython 3.11. */
 export const INSTALL_PYTHON = '3.11';
 export const REQUIREMENT_SETS = [
-  { name: 'requests', reqs: ['requests'], imports: ['requests'], commands: [] },
-  { name: 'flask', reqs: ['flask'], imports: ['flask'], commands: [['flask', '--version']] },
-  { name: 'jupyter', reqs: ['jupyter'], imports: ['notebook', 'jupyterlab', 'ipykernel', 'nbconvert'], commands: [['jupyter', '--version']], timeoutMs: 900_000, targets: { cold: { kind: 'speedup', min: 3 }, warm: { kind: 'speedup', min: 10 } } },
+  { name: 'requests', reqs: ['requests'], imports: ['requests'], commands: [], timeoutMs: 300_000 },
+  { name: 'flask', reqs: ['flask'], imports: ['flask'], commands: [['flask', '--version']], timeoutMs: 300_000 },
+  { name: 'jupyter', reqs: ['jupyter'], imports: ['jupyter_core'], commands: [['jupyter', '--version']], timeoutMs: 900_000, targets: { cold: { kind: 'speedup', min: 3 }, warm: { kind: 'speedup', min: 10 } } },
 ];
 
-function spawnSide(key, label, command, { env, prepare, missing, timeoutMs } = {}) {
+function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120_000 } = {}) {
   return {
     key, label, missing, prepare,
     exec: () => {
