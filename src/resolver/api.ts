@@ -1,7 +1,8 @@
 // The resolver's and the PEP modules' public surface (re-exported by src/index.ts).
 export { resolve, NoSolutionError } from './solver.js';
 export { resolveRequirements, targetName, type ResolveRequirementsOptions } from './resolve-index.js';
-export { IndexProvider, type IndexCandidate, type IndexProviderOptions } from './index-provider.js';
+export { IndexProvider, wheelRequirement, type IndexCandidate, type IndexProviderOptions } from './index-provider.js';
+export { unmetRequirements, checkInstalled, type InstalledMetadata, type Unmet, type DependencyProblem } from './installed-check.js';
 export type { Candidate as ResolverCandidate, CandidateMetadata, PackageProvider, ResolveOptions, Resolution, ResolvedPackage } from './types.js';
 export { Version, parseVersion, tryParseVersion, compareVersions, normalizeVersion } from '../pep/pep440.js';
 export { Specifier, SpecifierSet } from '../pep/pep440-specifiers.js';

@@ -4,7 +4,7 @@
  * specific tag), metadata from PEP 658 files or the wheel itself. Versions with no usable wheel stay
  * in the list, marked unusable with the reason, so explanations can name it.
  */
-import { basename } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import type { IndexClient } from '../index/index-client.js';
@@ -12,6 +12,7 @@ import type { Candidate as IndexFile } from '../index/types.js';
 import { tryParseVersion } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
 import { bestTagRank } from '../pep/tags.js';
+import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import type { Candidate, CandidateMetadata, PackageProvider } from './types.js';
 
 export interface IndexCandidate extends Candidate {
@@ -110,7 +111,15 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
   }
 }
 
-/** A local wheel path as a file:// URL (for `./dist/x-1.0-py3-none-any.whl` requirements). */
-export function wheelPathToUrl(path: string): string {
-  return pathToFileURL(path).href;
+/**
+ * A requirement for a local wheel path or a wheel URL ("./dist/foo-1.0-py3-none-any.whl",
+ * "file:///w/foo-1.0-py3-none-any.whl", "https://host/foo-1.0-py3-none-any.whl#sha256=..."):
+ * `foo @ <url>`, the name taken from the filename.
+ */
+export function wheelRequirement(location: string, cwd = process.cwd()): Requirement {
+  const url = /^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(location) ? location : pathToFileURL(resolvePath(cwd, location)).href;
+  const filename = decodeURIComponent(url.split('#')[0]!.split('/').pop() ?? '');
+  const name = filename.endsWith('.whl') ? filename.split('-')[0] : undefined;
+  if (!name) throw new VenvkitError('NO_WHEEL', `${location} is not a wheel file`, { hint: 'venvkit installs wheels only (files named name-version-tags.whl).' });
+  return parseRequirement(`${name} @ ${url}`);
 }
