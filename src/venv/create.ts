@@ -3,7 +3,7 @@
 // activators (+ pip) inside the stage -> rename into place (or merge into an existing directory).
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { VenvkitError } from '../errors.js';
+import { VenvkitError, errnoCode } from '../errors.js';
 import { findPython } from '../python/find.js';
 import type { InterpreterInfo } from '../python/types.js';
 import type { SeedOptions, SeedResult } from '../install/seed.js';
@@ -177,7 +177,15 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     checkAbort(options.signal);
     await stagedHook(env, stage, options.signal);
     checkAbort(options.signal);
-    if (mode === 'rename') renameIntoPlace(stage, physical);
+    if (mode === 'rename') {
+      try {
+        renameIntoPlace(stage, physical);
+      } catch (e) {
+        // An empty mount point (or a dir on another device) cannot be renamed over: fill it instead.
+        if (state.kind !== 'empty' || !['EBUSY', 'EXDEV', 'EPERM'].includes(errnoCode(e) ?? '')) throw e;
+        mergeInto(stage, physical);
+      }
+    }
     else if (mode === 'replace') replaceDir(stage, physical);
     else {
       const conflict = mergeConflict(stage, physical);

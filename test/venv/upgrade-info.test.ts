@@ -145,7 +145,7 @@ test('info finds the env: DIR, $VIRTUAL_ENV, nearest .venv upwards; and says whe
   assert.equal(JSON.parse(viaVar.stdout).root, join(proj, '.venv'));
   const none = venvkit(['info'], { env: { ...env, VIRTUAL_ENV: '' }, cwd: '/' });
   assert.equal(none.status, 1);
-  assert.match(none.stderr, /no \.venv here or above/);
+  assert.match(none.stderr, /no \.venv in \/ or above/);
   const notVenv = venvkit(['info', dir], { env });
   assert.equal(notVenv.status, 1);
   assert.match(notVenv.stderr, /is not a virtual environment \(it has no pyvenv.cfg\)/);

@@ -1,9 +1,7 @@
 // venvkit info [DIR]: what pyvenv.cfg says, the base interpreter, and whether the env is healthy.
-import { statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { parse } from '../args.js';
 import { bold, dim, green, printJson, red, type Output } from '../output.js';
-import { VenvkitError } from '../../errors.js';
+import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { checkHealth } from '../../venv/health.js';
 import { describeInterpreter, venvJson } from '../../venv/describe.js';
@@ -15,21 +13,6 @@ exists and is the same version; the interpreter links resolve). DIR defaults to 
 the nearest .venv in this directory or above. Exits 1 when the environment is not healthy.
 `;
 
-/** DIR, else $VIRTUAL_ENV, else the nearest .venv upwards. */
-function locate(dir: string | undefined): string {
-  if (dir) return resolve(dir);
-  if (process.env.VIRTUAL_ENV) return resolve(process.env.VIRTUAL_ENV);
-  for (let d = process.cwd(); ; d = dirname(d)) {
-    try {
-      if (statSync(join(d, '.venv', 'pyvenv.cfg')).isFile()) return join(d, '.venv');
-    } catch {
-      // keep looking upwards
-    }
-    if (dirname(d) === d) break;
-  }
-  throw new VenvkitError('VENV_NOT_FOUND', 'No environment given, $VIRTUAL_ENV is not set, and there is no .venv here or above', { hint: 'Name one: `venvkit info DIR`, or create one with `venvkit create`.' });
-}
-
 export default async function info(argv: string[]): Promise<number> {
   const { values, positionals } = parse('info', argv, {});
   if (values.help) {
@@ -37,7 +20,7 @@ export default async function info(argv: string[]): Promise<number> {
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
-  const venv = await openVenv(locate(positionals[0]));
+  const venv = await openVenv(locateVenv({ explicit: positionals[0] }).root);
   const health = checkHealth(venv);
   if (out.json) {
     printJson({ ...venvJson(venv), healthy: health.healthy, problems: health.problems });
