@@ -1,5 +1,5 @@
 // openVenv: read an existing environment (pyvenv.cfg, its base interpreter, its install paths).
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, isAbsolute, join, posix, resolve, win32 } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { probeInterpreter, readCachedInfo } from '../python/probe.js';
@@ -98,6 +98,17 @@ export async function findBase(root: string, cfg: PyvenvCfg, windows: boolean, o
   return undefined;
 }
 
+/** Without a live base: PyPy if the cfg says so (virtualenv, uv write `implementation`) or the env has lib/pypyX.Y. */
+function guessImplementation(root: string, cfg: PyvenvCfg, windows: boolean): string {
+  if (/pypy/i.test(`${cfg.implementation ?? ''} ${cfg.home ?? ''}`)) return 'pypy';
+  if (windows) return 'cpython';
+  try {
+    return readdirSync(join(root, 'lib')).some((n) => n.startsWith('pypy')) ? 'pypy' : 'cpython';
+  } catch {
+    return 'cpython';
+  }
+}
+
 /** Describe the environment at `dir`: its pyvenv.cfg, base interpreter (when found) and install paths. */
 export async function openVenv(dir: string, options: OpenOptions = {}): Promise<Venv> {
   const root = resolve(dir);
@@ -107,7 +118,7 @@ export async function openVenv(dir: string, options: OpenOptions = {}): Promise<
   // Lay out by the base only when it is still the version the env was made for; else per-version defaults.
   const facts = base && sameMinor(base, cfg) ? base : undefined;
   const v = cfgVersion(cfg) ?? base?.version ?? [3, 12, 0];
-  const impl = facts?.implementation ?? (/pypy/i.test(`${cfg.home ?? ''} ${cfg.implementation ?? ''}`) ? 'pypy' : 'cpython');
+  const impl = facts?.implementation ?? guessImplementation(root, cfg, windows);
   const paths = venvPaths(root, facts ?? { implementation: impl, version: v }, windows);
   return { root, cfg, paths, prompt: cfg.prompt ? unquotePrompt(cfg.prompt) : basename(root), base, windows };
 }

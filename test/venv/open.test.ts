@@ -50,6 +50,12 @@ test('openVenv falls back to per-version defaults when the base is gone', async 
   assert.equal(venv.base, undefined);
   assert.equal(venv.paths.purelib, join(root, 'lib/python3.10/site-packages'));
   assert.equal(venv.prompt, 'orphan');
+  const pypy = join(dir, 'orphan-pypy');
+  mkdirSync(join(pypy, 'lib', 'pypy3.9', 'site-packages'), { recursive: true });
+  writeFileSync(join(pypy, 'pyvenv.cfg'), 'home = /gone/bin\ninclude-system-site-packages = false\nversion = 3.9.16\nprompt = \'x y\'\n');
+  const p = await openVenv(pypy, { env });
+  assert.equal(p.paths.purelib, join(pypy, 'lib/pypy3.9/site-packages'));
+  assert.equal(p.prompt, 'x y');
 });
 
 test('openVenv errors: missing dir, not a venv', async () => {
