@@ -1,5 +1,28 @@
-import { VenvkitError } from '../../errors.js';
+// venvkit freeze: installed distributions as requirement lines (pip freeze's format).
+import { parse } from '../args.js';
+import { locateVenv } from '../../venv/locate.js';
+import { openVenv } from '../../venv/open.js';
+import { freeze as freezeLines } from '../../pip/freeze.js';
 
-export default async function freeze(_argv: string[]): Promise<number> {
-  throw new VenvkitError('NOT_IMPLEMENTED', '`venvkit freeze` is not implemented yet', { hint: 'See the README for what this version can do.' });
+const HELP = `Usage: venvkit freeze [--env DIR] [--all]
+
+Print the installed distributions in requirements format (name==version, or name @ URL for what
+was installed from a file or URL), so \`venvkit freeze > requirements.txt\` reinstalls the same set.
+
+Options:
+      --env DIR   the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
+      --all       also list pip, setuptools, wheel and distribute
+`;
+
+export default async function freeze(argv: string[]): Promise<number> {
+  const { values } = parse('freeze', argv, { env: { type: 'string' }, all: { type: 'boolean' } });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });
+  const lines = freezeLines(venv, { all: !!values.all });
+  if (values.json) process.stdout.write(JSON.stringify(lines, null, 2) + '\n');
+  else if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+  return 0;
 }

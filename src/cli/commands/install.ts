@@ -1,27 +1,56 @@
-// venvkit install PATH.whl... : local wheel files into an env (requirements come later).
+// venvkit install: requirements (PEP 508, wheel paths, file:// URLs, -r files) into an env,
+// resolved against pip's configured indexes for the env's interpreter. See src/pip/install.ts.
 import { parse } from '../args.js';
-import { info, printJson, type Output } from '../output.js';
+import { info, printJson, warn, type Output } from '../output.js';
 import { VenvkitError } from '../../errors.js';
-import { installWheels } from '../../install/install-wheels.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
-import { chooseEnvDir } from '../../install/target.js';
+import { locateVenv } from '../../venv/locate.js';
+import { openVenv } from '../../venv/open.js';
 
-const HELP = `Usage: venvkit install PATH.whl... [options]
+const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
-Install wheel files into an environment (no dependency resolution yet).
+Install packages (and what they depend on) into an environment, resolving them against the
+indexes pip is configured with (pip.conf, PIP_INDEX_URL...), for the environment's interpreter.
+A requirement is a PEP 508 string ("flask>=3", "uvicorn[standard]"), a .whl path or a file:// URL.
 
 Options:
-      --env DIR            the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
-      --link-mode MODE     clone | hardlink | copy: how files come from venvkit's cache
-                           (default clone, falling back to hardlink, then copy)
-      --compile            byte-compile the installed modules
-  -q, --quiet              print nothing but errors
-      --json               print what was installed as JSON
+      --env DIR              the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
+  -r, --requirement FILE     install from a requirements file (repeatable)
+  -c, --constraint FILE      constrain versions with a constraints file (repeatable)
+  -i, --index-url URL        the main package index (replaces pip's)
+      --extra-index-url URL  another index (repeatable)
+  -f, --find-links LOC       a directory or page of wheels (repeatable)
+      --no-index             use only --find-links locations
+      --no-deps              do not install dependencies
+  -U, --upgrade              upgrade the named packages to the newest allowed versions
+      --force-reinstall      reinstall everything resolved, even when up to date
+      --pre                  allow pre-releases
+      --require-hashes       demand a --hash for every requirement (implied by any --hash)
+      --dry-run              resolve and report, change nothing
+      --no-cache             do not use or fill venvkit's download and page caches
+      --link-mode MODE       clone | hardlink | copy (default clone, falling back to hardlink, then copy)
+      --compile              byte-compile the installed modules
+  -q, --quiet                print nothing but errors
+  -v, --verbose              say more (resolution time, each package)
+      --json                 print a report of what was resolved and installed as JSON
 `;
 
 export default async function install(argv: string[]): Promise<number> {
   const { values, positionals } = parse('install', argv, {
     env: { type: 'string' },
+    requirement: { type: 'string', short: 'r', multiple: true },
+    constraint: { type: 'string', short: 'c', multiple: true },
+    'index-url': { type: 'string', short: 'i' },
+    'extra-index-url': { type: 'string', multiple: true },
+    'find-links': { type: 'string', short: 'f', multiple: true },
+    'no-index': { type: 'boolean' },
+    'no-deps': { type: 'boolean' },
+    upgrade: { type: 'boolean', short: 'U' },
+    'force-reinstall': { type: 'boolean' },
+    pre: { type: 'boolean' },
+    'require-hashes': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
   });
@@ -30,18 +59,67 @@ export default async function install(argv: string[]): Promise<number> {
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
-  if (positionals.length === 0) throw new VenvkitError('USAGE', 'install: give at least one .whl file', { hint: 'Run `venvkit install --help`.' });
-  const mode = values['link-mode'];
+  const files = values.requirement ?? [];
+  if (positionals.length === 0 && files.length === 0) {
+    throw new VenvkitError('USAGE', 'install: give at least one requirement, wheel file or -r FILE', { hint: 'Run `venvkit install --help`.' });
+  }
+  const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
-  const envDir = chooseEnvDir(values.env);
-  const results = await installWheels(envDir, positionals, {
-    linkMode: mode as LinkMode | undefined,
-    compile: !!values.compile,
-    onInstalled: (r) => {
-      const was = r.replaced.length ? ` (replacing ${r.replaced.map((d) => d.version).join(', ')})` : '';
-      info(out, `Installed ${r.name} ${r.version}${was}`);
-    },
-  });
-  if (out.json) printJson({ env: envDir, installed: results });
+  const venv = await openVenv(locateVenv({ explicit: values.env }).root);
+  const { installRequirements } = await import('../../pip/install.js');
+  const { ProgressLine, formatMs } = await import('../../pip/progress.js');
+  const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json);
+  let report;
+  try {
+    report = await installRequirements(venv, { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [] }, {
+      index: {
+        indexUrl: values['index-url'],
+        extraIndexUrls: values['extra-index-url'],
+        findLinks: values['find-links'],
+        noIndex: values['no-index'],
+        pre: values.pre,
+        requireHashes: values['require-hashes'],
+      },
+      noDeps: values['no-deps'],
+      upgrade: values.upgrade,
+      forceReinstall: values['force-reinstall'],
+      dryRun: values['dry-run'],
+      noCache: values['no-cache'],
+      linkMode: mode as LinkMode | undefined,
+      compile: values.compile,
+      onEvent: (e) => progress.event(e),
+      onWarning: (m) => {
+        progress.clear();
+        warn(out, m);
+      },
+    });
+  } finally {
+    progress.clear();
+  }
+  if (out.json) {
+    printJson(report);
+    return 0;
+  }
+  const t = formatMs(report.timings.totalMs);
+  if (report.alreadySatisfied) {
+    info(out, `Requirements already satisfied (checked in ${t})`);
+    return 0;
+  }
+  if (out.verbose) info(out, `Resolved ${report.resolved.length} packages in ${formatMs(report.timings.resolveMs)}`);
+  if (report.dryRun) {
+    if (report.installed.length === 0) info(out, `Would install nothing: all ${report.resolved.length} resolved packages are installed`);
+    else info(out, `Would install ${report.installed.map((p) => `${p.name}==${p.version}`).join(' ')}`);
+    return 0;
+  }
+  if (report.installed.length === 0) {
+    info(out, `Nothing to install: all ${report.resolved.length} resolved packages are installed (${t})`);
+    return 0;
+  }
+  const n = report.installed.length;
+  info(out, `Installed ${n} package${n === 1 ? '' : 's'} in ${t}`);
+  for (const p of report.installed) {
+    if (p.previous) info(out, ` - ${p.name}==${p.previous}`);
+    info(out, ` + ${p.name}==${p.version}`);
+  }
   return 0;
 }

@@ -1,0 +1,108 @@
+// Turning what the user typed (requirement strings, wheel paths, file:// URLs, -r and -c files)
+// into PEP 508 requirements, constraints, hash pins and the index settings they imply.
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { VenvkitError } from '../errors.js';
+import { applyFileOptions, applyFlags, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
+import { checkRequireHashes, hashPins, type HashPins } from '../index/require-hashes.js';
+import { readRequirementFiles, type RequirementLine } from '../index/requirements-file.js';
+import type { IndexSettings } from '../index/types.js';
+import { parseRequirement, type Requirement } from '../pep/pep508.js';
+import { tryParseWheelFilename } from '../pep/wheel-name.js';
+
+export interface RequirementInputs {
+  /** PEP 508 strings, local wheel paths, or file:// / https:// URLs of wheels. */
+  requirements?: string[];
+  /** -r files (paths or URLs). */
+  requirementFiles?: string[];
+  /** -c files. */
+  constraintFiles?: string[];
+}
+
+export interface CollectedInputs {
+  requirements: Requirement[];
+  constraints: Requirement[];
+  pins: HashPins;
+  /** Hash-checking mode: --require-hashes, or any requirement carrying --hash (as in pip). */
+  hashMode: boolean;
+  settings: IndexSettings;
+}
+
+const WHEEL_URL = /^(file|https?):\/\/.*\.whl(#.*)?$/i;
+
+/** A wheel path or URL as `name @ url` (name from the filename); undefined when `text` is not one. */
+export function wheelRequirement(text: string, cwd: string): string | undefined {
+  const t = text.trim();
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(t)) return undefined;
+  let url: string;
+  let file: string;
+  if (WHEEL_URL.test(t)) {
+    url = t;
+    const bare = t.split('#', 1)[0]!;
+    file = /^file:/i.test(bare) ? fileURLToPath(bare) : decodeURIComponent(new URL(bare).pathname);
+    if (/^file:/i.test(bare) && !isFile(file)) throw new VenvkitError('BAD_PATH', `No such wheel file: ${file}`, { hint: 'Give the path of a .whl file.' });
+  } else if (/\.whl$/i.test(t) && !/[<>=!~;\s]/.test(t)) {
+    file = resolve(cwd, t);
+    if (!isFile(file)) throw new VenvkitError('BAD_PATH', `No such wheel file: ${t}`, { hint: 'Give the path of a .whl file.' });
+    url = pathToFileURL(file).href;
+  } else {
+    return undefined;
+  }
+  const parsed = tryParseWheelFilename(basename(file));
+  if (typeof parsed === 'string') throw new VenvkitError('BAD_REQUIREMENT', parsed, { hint: 'A wheel file name is NAME-VERSION(-BUILD)?-PY-ABI-PLATFORM.whl.' });
+  return `${parsed.name} @ ${url}`;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function lineToRequirement(line: RequirementLine, cwd: string): Requirement {
+  if (line.location) {
+    const asWheel = wheelRequirement(line.location.url, cwd);
+    if (!asWheel) {
+      throw new VenvkitError('NO_WHEEL', `${line.text} (${line.file}:${line.line}) is not a wheel`, { hint: 'venvkit installs wheels only: point at a .whl file, or build one with `pip wheel`.' });
+    }
+    const marker = line.text.includes(';') ? line.text.slice(line.text.indexOf(';')) : '';
+    return parseRequirement(`${asWheel}${marker ? ` ${marker}` : ''}`);
+  }
+  return parseRequirement(line.text);
+}
+
+/** Read everything the user gave, with pip's configuration and `flags` on top. */
+export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CollectedInputs> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const requirements: Requirement[] = [];
+  for (const text of inputs.requirements ?? []) requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));
+  const files = [
+    ...(inputs.requirementFiles ?? []).map((path) => ({ path, constraint: false })),
+    ...(inputs.constraintFiles ?? []).map((path) => ({ path, constraint: true })),
+  ];
+  for (const f of files) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(f.path) && !existsSync(resolve(cwd, f.path))) {
+      throw new VenvkitError('BAD_PATH', `No such ${f.constraint ? 'constraints' : 'requirements'} file: ${f.path}`, { hint: 'Check the path given to -r/-c.' });
+    }
+  }
+  const parsed = files.length
+    ? await readRequirementFiles(files, { env, cwd })
+    : { requirements: [], constraints: [], options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] } };
+  for (const line of parsed.requirements) requirements.push(lineToRequirement(line, cwd));
+  const constraints = parsed.constraints.filter((l) => !l.location).map((l) => parseRequirement(l.text));
+  let settings = loadPipConfig({ env }).settings;
+  settings = applyFileOptions(settings, parsed.options);
+  settings = applyFlags(settings, flags);
+  const hashMode = settings.requireHashes || parsed.requirements.some((l) => l.hashes.length > 0);
+  if (hashMode) checkRequireHashes(parsed.requirements, parsed.constraints);
+  if (hashMode && (inputs.requirements?.length ?? 0) > 0) {
+    throw new VenvkitError('BAD_REQUIREMENT', `in hash-checking mode every requirement needs --hash, so requirements on the command line (${inputs.requirements!.join(', ')}) cannot be used`, {
+      hint: 'Put them in a requirements file with --hash=sha256:<hex>.',
+    });
+  }
+  return { requirements, constraints, pins: hashPins(parsed.requirements, parsed.constraints), hashMode, settings };
+}

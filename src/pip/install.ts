@@ -1,0 +1,243 @@
+// installRequirements: pip install for one environment. Resolve against the configured indexes
+// for the env's interpreter, compare with what is installed, fetch + verify + unpack in parallel,
+// then install everything as one transaction under the env's lock. Nothing is read from an index
+// when what is installed already satisfies the requirements.
+import { unpackedWheel, type CachedWheel } from '../cache/wheels.js';
+import { VenvkitError } from '../errors.js';
+import { withSignalsHeld } from '../install/apply.js';
+import type { LinkMode } from '../install/link.js';
+import type { IndexFlags } from '../index/pip-config.js';
+import { IndexClient } from '../index/index-client.js';
+import { markerEnvironment } from '../pep/markers.js';
+import { compareVersions, tryParseVersion } from '../pep/pep440.js';
+import type { IndexCandidate } from '../resolver/index-provider.js';
+import { resolveRequirements } from '../resolver/resolve-index.js';
+import type { ResolvedPackage } from '../resolver/types.js';
+import type { Venv } from '../venv/types.js';
+import { readDists, type DistInfo } from './dists.js';
+import { collectInputs, type RequirementInputs } from './inputs.js';
+import { lockEnv } from './lock.js';
+import { mismatch, unsatisfiedReason } from './satisfied.js';
+import { sameVersion } from '../install/versions.js';
+import { applyTransaction } from './transaction.js';
+
+export interface InstallOptions {
+  /** Index flags over pip's configuration (--index-url, --extra-index-url, --find-links, --no-index, --pre, --require-hashes). */
+  index?: IndexFlags;
+  noDeps?: boolean;
+  /** -U: upgrade the named requirements to the newest allowed versions (their dependencies only if needed, as pip). */
+  upgrade?: boolean;
+  forceReinstall?: boolean;
+  dryRun?: boolean;
+  /** Use no cache (downloads, index pages). */
+  noCache?: boolean;
+  linkMode?: LinkMode;
+  compile?: boolean;
+  /** How many downloads run at once (default 8). */
+  parallel?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  onEvent?: (e: InstallEvent) => void;
+  onWarning?: (message: string) => void;
+}
+
+export type InstallEvent =
+  | { kind: 'resolving' }
+  | { kind: 'resolved'; packages: number; ms: number }
+  | { kind: 'download'; name: string; received: number; total?: number }
+  | { kind: 'fetched'; name: string; done: number; count: number; bytes: number }
+  | { kind: 'installing'; count: number }
+  | { kind: 'waiting-for-lock'; pid: number };
+
+export type Action = 'keep' | 'install' | 'upgrade' | 'downgrade' | 'reinstall';
+
+export interface ReportPackage {
+  name: string;
+  version: string;
+  action: Action;
+  /** The version it replaces, if any. */
+  previous?: string;
+  /** The wheel it comes from. */
+  url?: string;
+  requested: boolean;
+  requiredBy: string[];
+  extras: string[];
+}
+
+export interface InstallReport {
+  env: string;
+  dryRun: boolean;
+  /** True when the installed set already satisfied everything and no index was read. */
+  alreadySatisfied: boolean;
+  /** Everything the resolution chose (empty when alreadySatisfied). */
+  resolved: ReportPackage[];
+  /** What was (or, with dryRun, would be) installed. */
+  installed: ReportPackage[];
+  /** What was removed because it was replaced. */
+  removed: { name: string; version: string }[];
+  linkMode?: LinkMode;
+  timings: { resolveMs: number; fetchMs: number; installMs: number; totalMs: number };
+}
+
+const bareUrl = (u: string) => u.split('#', 1)[0]!;
+
+function actionFor(p: ResolvedPackage<IndexCandidate>, have: DistInfo | undefined, force: boolean, directUrl: string | undefined): Action {
+  if (!have) return 'install';
+  const a = tryParseVersion(have.version);
+  const b = tryParseVersion(p.version);
+  const cmp = a && b ? compareVersions(a, b) : have.version === p.version ? 0 : -1;
+  if (cmp === 0) {
+    const otherSource = directUrl !== undefined && bareUrl(have.directUrl?.url ?? '') !== bareUrl(directUrl);
+    return force || otherSource ? 'reinstall' : 'keep';
+  }
+  return cmp < 0 ? 'upgrade' : 'downgrade';
+}
+
+function describeFailure(p: ResolvedPackage<IndexCandidate>): string {
+  return p.candidate.unusable ? `${p.name} ${p.version} ${p.candidate.unusable}` : `${p.name} ${p.version} has no wheel to install`;
+}
+
+/** Run `tasks` with at most `limit` at once; the first failure rejects (others finish in the background). */
+async function pool<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await run(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Install requirements into `venv` (see the module comment). */
+export async function installRequirements(venv: Venv, inputs: RequirementInputs, options: InstallOptions = {}): Promise<InstallReport> {
+  const started = Date.now();
+  const env = options.env ?? process.env;
+  const emit = options.onEvent ?? (() => {});
+  const report: InstallReport = {
+    env: venv.root, dryRun: !!options.dryRun, alreadySatisfied: false, resolved: [], installed: [], removed: [],
+    timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: 0 },
+  };
+  const collected = await collectInputs(inputs, options.index ?? {}, { env, cwd: options.cwd });
+  if (collected.requirements.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
+  if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so what to install for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
+  const markerEnv = markerEnvironment(venv.base);
+  let dists = readDists(venv.paths);
+  let byName = new Map(dists.map((d) => [d.normalizedName, d]));
+
+  // The no-op fast path: everything (and all it needs) is installed already.
+  if (!options.upgrade && !options.forceReinstall) {
+    const constraintsOk = collected.constraints.every((c) => !byName.has(c.key) || (c.marker && !c.url) || !mismatch(c, byName.get(c.key)!));
+    if (constraintsOk && unsatisfiedReason(collected.requirements, byName, markerEnv) === undefined) {
+      report.alreadySatisfied = true;
+      report.timings.totalMs = Date.now() - started;
+      return report;
+    }
+  }
+
+  const client = new IndexClient({ settings: collected.settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  try {
+    emit({ kind: 'resolving' });
+    const t0 = Date.now();
+    const preferred = new Map(dists.map((d) => [d.normalizedName, d.version]));
+    const resolution = await resolveRequirements(collected.requirements, {
+      index: client,
+      venv,
+      constraints: collected.constraints,
+      preferred,
+      upgrade: options.upgrade ? new Set(collected.requirements.map((r) => r.key)) : undefined,
+      noDeps: options.noDeps,
+    });
+    report.timings.resolveMs = Date.now() - t0;
+    emit({ kind: 'resolved', packages: resolution.packages.length, ms: report.timings.resolveMs });
+
+    const unusable = resolution.packages.filter((p) => !p.candidate.file || p.candidate.unusable);
+    if (unusable.length) {
+      throw new VenvkitError('NO_WHEEL', unusable.map(describeFailure).join('\n'), { hint: 'venvkit installs wheels only: use a version with a wheel for this interpreter, or build one with `pip wheel`.' });
+    }
+    if (collected.hashMode) {
+      const unpinned = resolution.packages.filter((p) => !(collected.pins.get(p.name)?.length || collected.pins.get(p.candidate.file!.url)?.length));
+      if (unpinned.length) {
+        throw new VenvkitError('BAD_REQUIREMENT', `in hash-checking mode every package needs a --hash, and these dependencies have none: ${unpinned.map((p) => `${p.name}==${p.version}`).join(', ')}`, {
+          hint: 'Add them, pinned with --hash, to the requirements file (or use --no-deps).',
+        });
+      }
+    }
+    const directReqs = new Map(collected.requirements.filter((r) => r.url).map((r) => [r.key, r.url!]));
+    for (const p of resolution.packages) {
+      const have = byName.get(p.name);
+      const action = actionFor(p, have, !!options.forceReinstall, directReqs.get(p.name));
+      const entry: ReportPackage = {
+        name: p.candidate.file?.name ?? p.name, version: p.version, action,
+        ...(have && action !== 'keep' ? { previous: have.version } : {}),
+        url: p.candidate.file!.url, requested: p.requiredBy.includes(''), requiredBy: p.requiredBy.filter((r) => r !== ''), extras: p.extras,
+      };
+      report.resolved.push(entry);
+      if (action !== 'keep') report.installed.push(entry);
+    }
+    if (options.dryRun || report.installed.length === 0) {
+      report.timings.totalMs = Date.now() - started;
+      return report;
+    }
+
+    const lock = await lockEnv(venv.root, { onWait: (pid) => emit({ kind: 'waiting-for-lock', pid }) });
+    try {
+      return await withSignalsHeld(async (interrupted) => {
+        // What is installed may have changed while we waited for the lock.
+        dists = readDists(venv.paths);
+        byName = new Map(dists.map((d) => [d.normalizedName, d]));
+        const todo = resolution.packages.filter((p) => report.installed.some((i) => i.url === p.candidate.file!.url));
+        const t1 = Date.now();
+        let done = 0;
+        const received = new Map<string, number>();
+        const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
+        const wheels = await pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
+          if (interrupted()) throw new VenvkitError('INTERRUPTED', 'Interrupted: nothing was installed (the environment is unchanged)', { exitCode: 130 });
+          const file = p.candidate.file!;
+          const required = collected.hashMode ? (collected.pins.get(p.name) ?? collected.pins.get(file.url)) : undefined;
+          const got = await client.download(file, { requiredHashes: required, onProgress: (n, total) => {
+            received.set(p.name, n);
+            emit({ kind: 'download', name: p.name, received: n, total });
+          } });
+          const wheel = unpackedWheel(got.path, { env, sha256: got.hashes.sha256 });
+          if (wheel.manifest.normalizedName !== p.name || wheel.manifest.version !== p.version && !sameVersion(wheel.manifest.version, p.version)) {
+            throw new VenvkitError('BAD_WHEEL', `${file.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${p.name} ${p.version}`, { hint: 'The index serves a wheel whose metadata does not match its name.' });
+          }
+          done++;
+          emit({ kind: 'fetched', name: p.name, done, count: todo.length, bytes: bytes() });
+          return wheel;
+        });
+        todo.forEach((p, i) => {
+          const e = report.installed.find((x) => x.url === p.candidate.file!.url);
+          if (e) e.name = wheels[i]!.manifest.name;
+        });
+        report.timings.fetchMs = Date.now() - t1;
+        const t2 = Date.now();
+        emit({ kind: 'installing', count: todo.length });
+        const items = todo.map((p, i) => {
+          const have = byName.get(p.name);
+          const file = p.candidate.file!;
+          const isDirect = directReqs.has(p.name);
+          return {
+            wheel: wheels[i]!,
+            replaces: have ? [have] : [],
+            requested: p.requiredBy.includes('') || !!have?.requested,
+            ...(isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
+          };
+        });
+        const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, interrupted });
+        for (const item of items) for (const d of item.replaces) report.removed.push({ name: d.name, version: d.version });
+        report.linkMode = result.linkMode;
+        report.timings.installMs = Date.now() - t2;
+        report.timings.totalMs = Date.now() - started;
+        return report;
+      });
+    } finally {
+      lock.release();
+    }
+  } finally {
+    client.close();
+  }
+}
