@@ -14,13 +14,19 @@ import type { Candidate, PackageProvider, Resolution, ResolveOptions, ResolvedPa
 
 export class NoSolutionError extends VenvkitError {
   constructor(readonly explanation: string) {
-    super('NO_SOLUTION', `No set of versions satisfies the requirements:\n${explanation}`, {
-      hint: 'Relax the version constraints named above, or allow pre-releases with --pre if only those fit.',
-    });
+    super('NO_SOLUTION', `No set of versions satisfies the requirements:\n${explanation}`, { hint: hintFor(explanation) });
   }
 }
 
 const PRERELEASE_REASON = 'is a pre-release (allowed with --pre, or when a requirement names a pre-release)';
+
+function hintFor(explanation: string): string {
+  const hints = ['Relax the version constraints named above.'];
+  if (explanation.includes('is a pre-release')) hints.push('Pass --pre to allow pre-releases.');
+  if (explanation.includes('requires Python')) hints.push('Pin an older release, or use an environment with a newer Python.');
+  if (explanation.includes('source distribution') || explanation.includes('has no wheel')) hints.push('venvkit installs wheels only: build one with `pip wheel`, or pick a release that has a wheel for this interpreter.');
+  return hints.join(' ');
+}
 
 function toRequirement(r: string | Requirement): Requirement {
   return typeof r === 'string' ? parseRequirement(r) : r;
