@@ -73,7 +73,9 @@ export interface Sandbox {
 export function sandbox(prefix: string): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const home = join(dir, 'home');
-  mkdirSync(home, { recursive: true });
+  // An interactive fish starts generating completions from man pages in the background (slow,
+  // and it writes into HOME while the test removes it) unless this directory exists.
+  mkdirSync(join(home, '.local', 'share', 'fish', 'generated_completions'), { recursive: true });
   const env: Record<string, string> = {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     HOME: home,
@@ -82,7 +84,7 @@ export function sandbox(prefix: string): Sandbox {
     TERM: 'xterm-256color',
     VENVKIT_CACHE_DIR: join(dir, 'cache'),
   };
-  return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }) };
 }
 
 /** Create an environment with the real CLI (no pip: activation does not need it). */
@@ -112,13 +114,14 @@ export function fields(stdout: string): Record<string, string> {
 
 /** A private tmux server (its own socket, no config) running one window: what a person would see. */
 export class Tmux {
+  private static count = 0;
   private readonly socket: string;
   constructor(
     private readonly tmux: string,
     dir: string,
     private readonly env: Record<string, string>,
   ) {
-    this.socket = join(dir, 'tmux.sock');
+    this.socket = join(dir, `tmux-${++Tmux.count}.sock`);
   }
 
   private tm(args: string[]): string {
@@ -130,7 +133,6 @@ export class Tmux {
   /** Start `argv` (run directly, no shell in between) in a wide window. */
   start(argv: string[], cwd: string): void {
     this.tm(['new-session', '-d', '-s', 't', '-x', '220', '-y', '50', '-c', cwd, '--', ...argv]);
-    this.tm(['set-option', '-t', 't', 'remain-on-exit', 'on']);
   }
 
   /** Type a line and press Enter. */
