@@ -18,6 +18,9 @@ export class NoSolutionError extends VenvkitError {
   }
 }
 
+/** How many older versions to prefetch when a version of a package is rejected. */
+const PREFETCH_ON_BACKTRACK = 6;
+
 const PRERELEASE_REASON = 'is a pre-release (allowed with --pre, or when a requirement names a pre-release)';
 
 function hintFor(explanation: string): string {
@@ -256,8 +259,21 @@ class Solver<C extends Candidate> {
     if (!conflict) {
       this.ps.decide(pick, bit(i));
       this.decisions++;
+    } else {
+      this.prefetchOlder(p, i, set);
     }
     return pick;
+  }
+
+  /** Backtracking through `p`'s versions: fetch the next few older ones' metadata at once. */
+  private prefetchOlder(p: Pkg<C>, i: number, set: bigint): void {
+    if (p.id === ROOT || (this.options.noDeps && p.extra === null)) return;
+    let n = 0;
+    for (let k = i - 1; k >= 0 && n < PREFETCH_ON_BACKTRACK; k--) {
+      if ((set & bit(k)) === 0n || !this.usable(p, k)) continue;
+      this.packages.meta(p.base, k).catch(() => {});
+      n++;
+    }
   }
 
   private dependencyIncompat(pkg: string, i: number, dep: string, set: bigint, text: string): Incompatibility {

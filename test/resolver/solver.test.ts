@@ -190,6 +190,15 @@ test('metadata is fetched lazily and in parallel', async () => {
   assert.ok(!provider.metadataCalls.includes('d0==1.0'), 'older versions are not fetched');
 });
 
+test('backtracking through many versions fetches their metadata in parallel', async () => {
+  const index: FakeIndex = { x: {}, z: { '1': [] } };
+  for (let i = 1; i <= 24; i++) index.x![String(i)] = i === 1 ? ['z'] : [`z>=${i}`];
+  const provider = new MemoryProvider(index, 10);
+  const r = await resolve(['x'], provider, { env });
+  assert.deepEqual(r.packages.map((p) => `${p.name}==${p.version}`), ['x==1', 'z==1']);
+  assert.ok(provider.peakInFlight >= 4, `peak in flight ${provider.peakInFlight}`);
+});
+
 test('requiredBy records who asked for what', async () => {
   const r = await resolve(['a', 'b'], new MemoryProvider({ a: { '1.0': ['c'] }, b: { '1.0': ['c'] }, c: { '1.0': [] } }), { env });
   assert.deepEqual(r.packages.map((p) => [p.name, p.requiredBy]), [['a', ['']], ['b', ['']], ['c', ['a', 'b']]]);
