@@ -72,6 +72,14 @@ class Solver<C extends Candidate> {
     }
   }
 
+  private remove(inc: Incompatibility): void {
+    for (const t of inc.terms) {
+      const list = this.incompats.get(t.pkg);
+      const k = list ? list.lastIndexOf(inc) : -1;
+      if (k >= 0) list!.splice(k, 1);
+    }
+  }
+
   async run(requirements: Requirement[]): Promise<Resolution<C>> {
     this.rootReqs = requirements;
     for (const r of requirements) if (r.url) this.packages.urls.set(r.key, r.url);
@@ -286,6 +294,8 @@ class Solver<C extends Candidate> {
       kind: 'dependency', depender: pkg, dependee: dep, text, ...(noMatch ? { noMatch } : {}),
     });
     this.lastDep.set(key, inc);
+    // The merged clause implies the one it extends: stop propagating the weaker one.
+    if (prev && pkg !== ROOT) this.remove(prev);
     return inc;
   }
 
