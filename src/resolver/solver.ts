@@ -5,6 +5,7 @@
  * derivation tree that explain.ts turns into a human explanation when there is no solution.
  */
 import { VenvkitError } from '../errors.js';
+import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import { type Requirement, parseRequirement, requirementToString } from '../pep/pep508.js';
 import { Incompatibility, type Cause, type Term, NONE, indices, popcount } from './incompatibility.js';
 import { PartialSolution } from './partial-solution.js';
@@ -203,13 +204,13 @@ class Solver<C extends Candidate> {
   /** The version to try for p within `set`, or null when none can be used. */
   private choose(p: Pkg<C>, set: bigint): number | null {
     if (p.id === ROOT) return 0;
-    const base = this.packages.pkgs.get(p.base);
     const decidedBase = p.extra !== null ? this.ps.decisions.get(p.base) : undefined;
     if (decidedBase !== undefined && (decidedBase & set) !== 0n) return indices(decidedBase)[0]!;
     const preferred = this.options.preferred?.get(p.base);
     const idx = indices(set).reverse();
-    if (preferred !== undefined && !this.upgrading(p.base) && base) {
-      const i = idx.find((k) => p.versions[k]!.toString() === preferred || p.cands[k]!.version === preferred);
+    const want = preferred === undefined || this.upgrading(p.base) ? null : tryParseVersion(preferred);
+    if (want) {
+      const i = idx.find((k) => compareVersions(p.versions[k]!, want) === 0);
       if (i !== undefined && this.usable(p, i)) return i;
     }
     const allowPre = this.allowsPrereleases(p);

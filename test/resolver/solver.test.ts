@@ -168,6 +168,7 @@ test('installed versions are kept unless upgrading; constraints; --no-deps; URLs
   const index: FakeIndex = { a: { '1.0': ['b'], '2.0': ['b'] }, b: { '1.0': [], '2.0': [] } };
   const preferred = new Map([['a', '1.0'], ['b', '1.0']]);
   assert.deepEqual(await solve(index, ['a'], { preferred }), { a: '1.0', b: '1.0' });
+  assert.deepEqual(await solve(index, ['a'], { preferred: new Map([['a', '1.0.0'], ['b', '1.0']]) }), { a: '1.0', b: '1.0' });
   assert.deepEqual(await solve(index, ['a>=2'], { preferred }), { a: '2.0', b: '1.0' });
   assert.deepEqual(await solve(index, ['a'], { preferred, upgrade: true }), { a: '2.0', b: '2.0' });
   assert.deepEqual(await solve(index, ['a'], { preferred, upgrade: new Set(['a']) }), { a: '2.0', b: '1.0' });
