@@ -2,15 +2,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installRequirements, type InstallOptions } from '../../src/pip/install.js';
 import { isVenvkitError } from '../../src/errors.js';
 import type { Venv } from '../../src/venv/types.js';
-import { metadataText, startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';
-import { buildWheel } from '../helpers/wheels.js';
-import { freshEnv, installedSet, isolatedEnv, python3x, snapshot } from './helpers.js';
+import { startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';
+import { freshEnv, installedSet, isolatedEnv, python3x, snapshot, writeScenarioWheels } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vk-pip-scen-'));
 const files = join(root, 'files');
@@ -24,61 +23,7 @@ const ATTRS = {
 };
 
 before(async () => {
-  mkdirSync(files, { recursive: true });
-  const w = (name: string, version: string, requires: string[] = [], more: { extras?: string[]; requiresPython?: string; tag?: string; console?: Record<string, string> } = {}) => {
-    const mod = name.replace(/[-.]+/g, '_').toLowerCase();
-    buildWheel(files, {
-      name, version, tag: more.tag, console: more.console,
-      metadata: metadataText({ name, version, requires, extras: more.extras, requiresPython: more.requiresPython }),
-      files: { [`${mod}/__init__.py`]: `__version__ = ${JSON.stringify(version)}\n` },
-    });
-  };
-  // backtracking: app 2.0 cannot be used (lib>=2 needs util>=1, app 2.0 needs util<1)
-  w('app', '1.0', ['lib>=1']);
-  w('app', '2.0', ['lib>=2', 'util<1']);
-  w('lib', '1.0');
-  w('lib', '2.0', ['util>=1']);
-  w('util', '0.9');
-  w('util', '1.0');
-  // extras, directly and from a dependency
-  w('web', '1.0', ['speedup; extra == "fast"'], { extras: ['fast'] });
-  w('speedup', '1.0');
-  w('site', '1.0', ['web[fast]>=1']);
-  // markers for the target interpreter
-  w('mk', '1.0', ['onlyold; python_version < "3.0"', 'onlynew; python_version >= "3.0"']);
-  w('onlynew', '1.0');
-  // Requires-Python, yanked, pre-releases, epochs, local versions
-  w('rp', '1.0');
-  w('rp', '2.0', [], { requiresPython: '>=3.99' });
-  w('yk', '1.0');
-  w('yk', '2.0');
-  w('pr', '1.0');
-  w('pr', '2.0b1');
-  w('ep', '5.0');
-  w('ep', '1!1.0');
-  w('loc', '1.0');
-  w('loc', '1.0+local.1');
-  // conflicts
-  w('conflict-a', '1.0', ['shared<1']);
-  w('conflict-b', '1.0', ['shared>=2']);
-  w('shared', '0.5');
-  w('shared', '2.0');
-  // names
-  w('Foo.Bar', '1.0');
-  // kept vs upgraded
-  w('keep', '1.0');
-  w('keep', '2.0');
-  w('usekeep', '1.0', ['keep']);
-  // cycles
-  w('cyc-a', '1.0', ['cyc-b']);
-  w('cyc-b', '1.0', ['cyc-a']);
-  // only a source distribution
-  writeFileSync(join(files, 'srconly-1.0.tar.gz'), 'not a real sdist');
-  // tag preference: a more specific wheel wins
-  w('tagged', '1.0', [], { tag: 'py2.py3-none-any' });
-  // a wheel that tries to write outside the env
-  buildWheel(files, { name: 'evil', version: '1.0', extra: [{ name: '../../evil.py', data: 'x = 1\n' }] });
-  w('needsevil', '1.0', ['evil', 'keep==2.0']);
+  writeScenarioWheels(files);
   fileIndex = writeStaticIndex(files, join(root, 'static'), ATTRS);
   server = await startIndexServer(files, ATTRS);
 });

@@ -1,0 +1,161 @@
+// The built CLI: install (report, quiet pipes, no-op), list, freeze (round trip), check, the env
+// lock (concurrent installs), and an interrupt mid-install leaving the env as it was.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, venvkit } from '../helpers/cli.js';
+import { startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';
+import { lockEnv } from '../../src/pip/lock.js';
+import { freshEnv, installedSet, isolatedEnv, python3x, snapshot, writeScenarioWheels } from './helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'vk-pip-cli-'));
+const files = join(root, 'files');
+const env = isolatedEnv(join(root, 'cache'));
+const python = python3x();
+let index = '';
+let server: IndexServer;
+const skip = () => (python ? false : 'no CPython 3.11/3.12 under $PYENV_ROOT');
+
+before(async () => {
+  writeScenarioWheels(files);
+  index = writeStaticIndex(files, join(root, 'static'));
+  server = await startIndexServer(files);
+  spawnSync('npm', ['run', 'build'], { cwd: join(import.meta.dirname, '..', '..'), stdio: 'ignore' });
+});
+after(async () => {
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const vk = (args: string[]) => venvkit(args, { env });
+
+test('install: summary in pipes, nothing with -q, JSON report, console scripts, no-op without the index', { skip: skip() }, async () => {
+  const v = await freshEnv(root, python!, env);
+  let r = vk(['install', '--env', v.root, '-i', index, 'app', 'tool']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^Installed 4 packages in [\d.]+ m?s\n/);
+  assert.match(r.stderr, / \+ app==1\.0\n/);
+  assert.doesNotMatch(r.stderr, /\r|\x1b/, 'no progress drawing in a pipe');
+  assert.equal(r.stdout, '');
+  const out = spawnSync(join(v.paths.scripts, 'vk-tool'), { encoding: 'utf8' });
+  assert.equal(out.stdout, 'tool 1.0\n');
+  r = vk(['install', '--env', v.root, '-i', 'http://127.0.0.1:9/simple', 'app', 'tool']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /already satisfied/);
+  r = vk(['install', '--env', v.root, '-i', index, '-q', 'keep==1.0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  r = vk(['install', '--env', v.root, '-i', index, '--json', '-U', 'keep']);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.env, v.root);
+  assert.deepEqual(report.installed.map((p: { name: string; version: string; previous: string }) => `${p.name} ${p.previous}->${p.version}`), ['keep 1.0->2.0']);
+  assert.deepEqual(report.removed, [{ name: 'keep', version: '1.0' }]);
+  r = vk(['install', '--env', v.root, '-i', index, 'conflict-a', 'conflict-b']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /error: No set of versions satisfies the requirements/);
+  r = vk(['install', '--env', v.root, '-i', index, 'srconly']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /wheels only/);
+});
+
+test('list, freeze (round trip, direct URLs) and check', { skip: skip() }, async () => {
+  const v = await freshEnv(root, python!, env);
+  let r = vk(['install', '--env', v.root, '-i', index, 'site', join(files, 'usekeep-1.0-py3-none-any.whl')]);
+  assert.equal(r.status, 0, r.stderr);
+  r = vk(['list', '--env', v.root]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Package +Version\n-+ -+\nkeep +2\.0\n/);
+  r = vk(['list', '--env', v.root, '--json']);
+  const listed = JSON.parse(r.stdout);
+  assert.deepEqual(listed[0], { name: 'keep', version: '2.0', location: v.paths.purelib, installer: 'venvkit' });
+  r = vk(['freeze', '--env', v.root]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.deepEqual(lines.filter((l) => !l.includes(' @ ')), ['keep==2.0', 'site==1.0', 'speedup==1.0', 'web==1.0']);
+  assert.match(lines.find((l) => l.includes(' @ '))!, /^usekeep @ file:\/\/.*usekeep-1\.0-py3-none-any\.whl#sha256=[0-9a-f]{64}$/);
+  // what pip freeze says is the same
+  const pipFreeze = spawnSync(python!, ['-m', 'pip', 'freeze', '--path', v.paths.purelib], { encoding: 'utf8', env: { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
+  if (pipFreeze.status === 0) assert.equal(r.stdout, pipFreeze.stdout);
+  const req = join(root, 'frozen.txt');
+  writeFileSync(req, r.stdout);
+  const v2 = await freshEnv(root, python!, env);
+  r = vk(['install', '--env', v2.root, '-i', index, '-r', req]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(vk(['freeze', '--env', v2.root]).stdout, vk(['freeze', '--env', v.root]).stdout);
+  r = vk(['check', '--env', v.root]);
+  assert.equal(r.status, 0, r.stdout);
+  assert.equal(r.stdout, 'No broken requirements found.\n');
+  // break it: a missing dependency and a conflict
+  const v3 = await freshEnv(root, python!, env);
+  assert.equal(vk(['install', '--env', v3.root, '-i', index, 'app==2.0', '--no-deps']).status, 0);
+  assert.equal(vk(['install', '--env', v3.root, '-i', index, 'util==0.9']).status, 0);
+  assert.equal(vk(['install', '--env', v3.root, '-i', index, 'lib==2.0', '--no-deps']).status, 0);
+  r = vk(['check', '--env', v3.root]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, 'lib 2.0 has requirement util>=1, but you have util 0.9.\n');
+  rmSync(join(v3.paths.purelib, 'util-0.9.dist-info'), { recursive: true });
+  r = vk(['check', '--env', v3.root]);
+  assert.equal(r.stdout, 'app 2.0 requires util, which is not installed.\nlib 2.0 requires util, which is not installed.\n');
+});
+
+test('concurrent installs into one env are serialised by the lock', { skip: skip() }, async () => {
+  const v = await freshEnv(root, python!, env);
+  server.faults = { delayMs: 150, pathPrefix: '/files/' };
+  const run = (reqs: string[]) => new Promise<{ code: number | null; err: string }>((resolve) => {
+    const child = spawn(BIN, ['install', '--env', v.root, '-i', server.url, '--no-cache', ...reqs], { env });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, err }));
+  });
+  try {
+    const [a, b] = await Promise.all([run(['app', 'keep==1.0']), run(['site', 'tool'])]);
+    assert.equal(a.code, 0, a.err);
+    assert.equal(b.code, 0, b.err);
+  } finally {
+    server.faults = {};
+  }
+  assert.deepEqual(installedSet(v), ['app==1.0', 'keep==1.0', 'lib==2.0', 'site==1.0', 'speedup==1.0', 'tool==1.0', 'util==1.0', 'web==1.0']);
+  assert.equal(vk(['check', '--env', v.root]).status, 0);
+  assert.ok(!existsSync(join(v.root, '.venvkit.lock')));
+  assert.deepEqual(readdirSync(v.root).filter((f) => f.startsWith('.venvkit')), []);
+});
+
+test('the lock: a second holder waits; a stale lock (dead pid) is taken over', { skip: skip() }, async () => {
+  const v = await freshEnv(root, python!, env);
+  const first = await lockEnv(v.root);
+  let waitedFor = 0;
+  const t0 = Date.now();
+  setTimeout(() => first.release(), 300);
+  const second = await lockEnv(v.root, { onWait: (pid) => (waitedFor = pid) });
+  assert.ok(Date.now() - t0 >= 250);
+  assert.equal(waitedFor, process.pid);
+  second.release();
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(join(v.root, '.venvkit.lock'), `${dead.stdout}\n`);
+  const third = await lockEnv(v.root, { timeoutMs: 2000 });
+  third.release();
+  assert.ok(!existsSync(join(v.root, '.venvkit.lock')));
+});
+
+test('SIGINT mid-install: the env is exactly as before, no lock or staging left', { skip: skip() }, async () => {
+  const v = await freshEnv(root, python!, env);
+  assert.equal(vk(['install', '--env', v.root, '-i', index, 'keep==1.0']).status, 0);
+  const before = snapshot(v.root);
+  for (const delayAt of [400, 1500]) {
+    server.faults = { delayMs: 700, pathPrefix: '/files/' };
+    const child = spawn(BIN, ['install', '--env', v.root, '-i', server.url, '--no-cache', 'app', 'site', 'tool', 'keep==2.0'], { env });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((resolve) => {
+      setTimeout(() => child.kill('SIGINT'), delayAt);
+      child.on('close', (c, sig) => resolve(c ?? (sig ? 128 + 2 : null)));
+    });
+    server.faults = {};
+    assert.notEqual(code, 0, `interrupted after ${delayAt} ms: ${err}`);
+    assert.deepEqual(snapshot(v.root), before);
+  }
+});
