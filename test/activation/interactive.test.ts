@@ -86,6 +86,30 @@ describe('interactive shells under tmux', () => {
     });
   }
 
+  test('venvkit run in a terminal: Ctrl-C reaches the command once, and the shell sees 130', async (t) => {
+    const tmuxPath = needProgram(t, 'tmux');
+    const bash = needProgram(t, 'bash');
+    if (!tmuxPath || !bash) return;
+    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir, VENVKIT: BIN });
+    try {
+      tmux.start([bash, '--norc', '--noprofile'], box.dir);
+      tmux.type("PS1='parent$ '");
+      writeFileSync(join(box.dir, 'sleeper.py'), 'import time\ntry:\n    print("sleeping", flush=True)\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print("interrupted once", flush=True)\n    time.sleep(0.5)\n    raise\n');
+      tmux.type('"$VENVKIT" run --env "$TEST_ENV" python sleeper.py');
+      await tmux.waitFor((s) => s.includes('sleeping'), 'the command to start');
+      tmux.key('C-c');
+      // venvkit dies of SIGINT as the command did, so bash drops the rest of a command list, as
+      // it would for python itself: ask for the status on the next line.
+      await tmux.waitFor((x) => x.includes('KeyboardInterrupt') && x.trimEnd().endsWith('parent$'), 'the prompt back');
+      tmux.type('echo "status=$?"');
+      const s = await tmux.waitFor((x) => /status=\d/.test(x), 'the command to end');
+      assert.ok(s.includes('status=130'), s);
+      assert.equal(s.split('interrupted once').length, 2, s);
+    } finally {
+      tmux.kill();
+    }
+  });
+
   const SHELL_CASES = [
     { shell: 'bash', prompt: 'home$', probe: 'echo "rc=$FROM_RC py=$(command -v python)"' },
     { shell: 'zsh', prompt: 'home$', probe: 'echo "rc=$FROM_RC py=$(command -v python)"' },

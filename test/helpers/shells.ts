@@ -141,6 +141,11 @@ export class Tmux {
     this.tm(['send-keys', '-t', 't', 'Enter']);
   }
 
+  /** Press a key (tmux key name, e.g. C-c). */
+  key(name: string): void {
+    this.tm(['send-keys', '-t', 't', name]);
+  }
+
   screen(): string {
     return this.tm(['capture-pane', '-p', '-J', '-t', 't']);
   }
