@@ -82,3 +82,22 @@ test('every interpreter: the seeded env looks like python -m venv\'s to pip, and
   }));
   assert.deepEqual(failures, []);
 });
+
+test('--upgrade-deps seeds the newest pip (and setuptools before 3.12) the configured indexes offer', async () => {
+  if (!indexUrl) return;
+  const { IndexClient } = await import('../../src/index/index-client.js');
+  const { compareVersions, parseVersion } = await import('../../src/pep/pep440.js');
+  const client = new IndexClient({ settings: loadPipConfig().settings, cacheDir: join(tmp, 'downloads') });
+  const newest = async (name: string) => (await client.project(name)).candidates.map((c) => c.version).sort((a, b) => compareVersions(parseVersion(b), parseVersion(a)))[0];
+  for (const i of interpreters().filter((x) => /^3\.1[12]\./.test(x.version))) {
+    const root = join(tmp, `upgraded-${i.name}`);
+    const created = await createVenv(root, { python: i.path, env, upgradeDeps: true });
+    const got = Object.fromEntries(created.seed!.installed.map((p) => [p.name, p.version]));
+    const want: Record<string, string> = { pip: await newest('pip') };
+    if (i.version.startsWith('3.11.')) want.setuptools = await newest('setuptools');
+    assert.deepEqual(got, want, i.name);
+    const { stdout } = await pip(root, ['--version']);
+    assert.ok(stdout.startsWith(`pip ${want.pip} from ${created.paths.purelib}`), stdout);
+    await pip(root, ['check']);
+  }
+});
