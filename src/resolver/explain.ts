@@ -73,7 +73,8 @@ class Writer<C extends Candidate> {
         return 'the requirements must be installable';
       case 'dependency': {
         const who = c.depender === ROOT ? 'you require' : `${this.term(inc.terms.find((t) => t.pkg === c.depender) ?? { pkg: c.depender, set: 0n })} depends on`;
-        return `${who} ${c.text}${c.noMatch ? ` (but ${this.available(c.dependee)})` : ''}`;
+        const texts = c.texts && c.texts.length > 1 ? `${c.texts[0]} ... ${c.texts[c.texts.length - 1]}` : c.text;
+        return `${who} ${texts}${c.noMatch ? ` (but ${this.available(c.dependee)})` : ''}`;
       }
       case 'constraint':
         return `the constraints require ${c.text}`;

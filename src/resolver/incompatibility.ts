@@ -18,7 +18,7 @@ export interface Term {
 export type Cause =
   | { kind: 'root' }
   /** `depender` (at the versions of the first term) depends on `text`; `noMatch`: no candidate of `dependee` matches. */
-  | { kind: 'dependency'; depender: string; dependee: string; text: string; noMatch?: boolean }
+  | { kind: 'dependency'; depender: string; dependee: string; text: string; noMatch?: boolean; texts?: string[] }
   /** The versions in the term exist but cannot be used, for `reason` ("requires Python >=3.12"). */
   | { kind: 'unavailable'; reason: string }
   /** No version of the package in the set. */

@@ -287,12 +287,15 @@ class Solver<C extends Candidate> {
 
   private dependencyIncompat(pkg: string, i: number, dep: string, set: bigint, text: string): Incompatibility {
     const full = this.packages.full(dep);
-    const key = `${pkg}\0${dep}\0${set}\0${text}`;
+    const noMatch = set === 0n;
+    // Versions whose dependency matches nothing merge whatever the specifier (one line, not one per version).
+    const key = noMatch ? `${pkg}\0${dep}\0` : `${pkg}\0${dep}\0${set}\0${text}`;
     const prev = this.lastDep.get(key);
     const mine = prev && pkg !== ROOT ? (prev.terms.find((t) => t.pkg === pkg)?.set ?? 0n) | bit(i) : bit(i);
-    const noMatch = set === 0n;
+    const before = prev && pkg !== ROOT && prev.cause.kind === 'dependency' ? (prev.cause.texts ?? [prev.cause.text]) : [];
+    const texts = before.includes(text) ? before : [...before, text];
     const inc = this.make([{ pkg, set: mine }, { pkg: dep, set: full ^ set }], {
-      kind: 'dependency', depender: pkg, dependee: dep, text, ...(noMatch ? { noMatch } : {}),
+      kind: 'dependency', depender: pkg, dependee: dep, text, ...(noMatch ? { noMatch, texts } : {}),
     });
     this.lastDep.set(key, inc);
     // The merged clause implies the one it extends: stop propagating the weaker one.

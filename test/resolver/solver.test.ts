@@ -64,6 +64,10 @@ test('missing version: "only bar 2.0 exists"', async () => {
   const text = await failure({ foo: { '1.0': ['bar<1'] }, bar: { '2.0': [] } }, ['foo==1.0']);
   assert.equal(text, 'Because you require foo==1.0 and foo depends on bar<1 (but only bar 2.0 exists), the requirements are unsatisfiable.');
   assert.match(await failure({}, ['nothere>=1']), /you require nothere>=1 \(but there is no version of nothere\)/);
+  // Many versions each needing a missing version: one line, not one per version.
+  const many: FakeIndex = { x: {}, z: { '0.5': [] } };
+  for (let i = 1; i <= 8; i++) many.x![`${i}.0`] = [`z>=${i}`];
+  assert.equal(await failure(many, ['x']), 'Because you require x and x depends on z>=8 ... z>=1 (but only z 0.5 exists), the requirements are unsatisfiable.');
 });
 
 test('linear error reporting (PubGrub doc example)', async () => {
