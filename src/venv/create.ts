@@ -2,7 +2,7 @@
 // find the interpreter -> check the target -> build the plan -> stage it in a hidden sibling ->
 // activators (+ pip) inside the stage -> rename into place (or merge into an existing directory).
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { findPython } from '../python/find.js';
 import type { InterpreterInfo } from '../python/types.js';
@@ -74,16 +74,19 @@ function checkInterpreter(info: InterpreterInfo): void {
 }
 
 /** Which way the env gets into place, from what is there and the flags. Throws for what must be refused. */
-export function decideAction(root: string, state: TargetState, o: CreateVenvOptions, info: InterpreterInfo): { action: CreateAction; mode: 'rename' | 'replace' | 'merge' } {
+export function decideAction(root: string, state: TargetState, o: CreateVenvOptions, info: InterpreterInfo): { action: CreateAction; mode: 'rename' | 'replace' | 'refill' | 'merge' } {
+  // A directory that is (or contains) the current directory is changed in place, never renamed away:
+  // a shell sitting in it would be left in a deleted directory.
+  const holdsCwd = process.cwd() === root || process.cwd().startsWith(root + '/');
   switch (state.kind) {
     case 'missing':
       if (o.upgrade) throw new VenvkitError('VENV_NOT_FOUND', `--upgrade: there is no environment at ${root}`, { hint: 'Drop --upgrade to create it.' });
       return { action: 'created', mode: 'rename' };
     case 'empty':
       // An empty directory that is (or contains) the current directory is filled in place, not replaced.
-      return { action: 'created', mode: process.cwd() === root || process.cwd().startsWith(root + '/') ? 'merge' : 'rename' };
+      return { action: 'created', mode: holdsCwd ? 'merge' : 'rename' };
     case 'venv': {
-      if (o.clear) return { action: 'replaced', mode: 'replace' };
+      if (o.clear) return { action: 'replaced', mode: holdsCwd ? 'refill' : 'replace' };
       if (o.upgrade) return { action: 'upgraded', mode: 'merge' };
       const v = cfgVersion(state.cfg);
       if (v && (v[0] !== info.version[0] || v[1] !== info.version[1])) {
@@ -187,6 +190,11 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
       }
     }
     else if (mode === 'replace') replaceDir(stage, physical);
+    else if (mode === 'refill') {
+      // --clear of the env the user stands in: empty it (it is an env: checked above), then move the new one in.
+      for (const name of readdirSync(physical)) rmSync(join(physical, name), { recursive: true, force: true });
+      mergeInto(stage, physical);
+    }
     else {
       const conflict = mergeConflict(stage, physical);
       if (conflict) throw new VenvkitError('TARGET_EXISTS', `${conflict} is in the way of the environment (a file where a directory must go, or the reverse)`, { hint: 'Move it away, or create the environment somewhere else.' });

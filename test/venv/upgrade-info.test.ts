@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { venvkit } from '../helpers/cli.js';
 import { interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
@@ -175,6 +175,15 @@ test("--prompt . is the current directory's name; `create .` in an empty cwd fil
   assert.ok(existsSync(join(proj, 'bin', 'python')));
   const inside = spawnSync('sh', ['-c', 'ls pyvenv.cfg'], { cwd: proj, encoding: 'utf8' });
   assert.equal(inside.status, 0);
+  // --clear from inside: emptied and refilled in place, the directory itself stays.
+  writeFileSync(join(proj, 'lib', 'python3.12', 'site-packages', 'old.py'), '');
+  const ino = statSync(proj).ino;
+  const c = venvkit(['create', '--without-pip', '--clear', '-p', py.path, '.'], { env, cwd: proj });
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(c.stderr, /^Replaced /m);
+  assert.equal(statSync(proj).ino, ino);
+  assert.ok(!existsSync(join(proj, 'lib', 'python3.12', 'site-packages', 'old.py')));
+  assert.ok(existsSync(join(proj, 'pyvenv.cfg')));
 });
 
 test('a target given through a symlink is built where it points; the link stays', () => {
