@@ -1,7 +1,7 @@
 // Applying install plans to the file system: straight into a fresh staged env (seeding), or as a
 // transaction into a live env (stage beside it, move old files aside, move new ones in, undo on failure).
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { Linker, writeGenerated } from './link.js';
@@ -48,6 +48,7 @@ export function writePlans(items: (Placed & { record: string })[], linker: Linke
 
 /** A staging area inside the env root (same file system, so renames are atomic). */
 export function newStage(root: string): string {
+  removeStaleStages(root);
   const stage = join(root, `.venvkit-txn-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(stage);
   return stage;
@@ -164,6 +165,27 @@ export function pruneEmptyDirs(dirs: string[], keep: string[]): void {
       }
       d = dirname(d);
     }
+  }
+}
+
+/** Stage dirs left by venvkit processes that no longer run (killed with SIGKILL, power loss). */
+function removeStaleStages(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^\.venvkit-txn-(\d+)-[0-9a-f]+$/.exec(n);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+      continue; // still running
+    } catch (e) {
+      if (errnoCode(e) === 'EPERM') continue;
+    }
+    rmSync(join(root, n), { recursive: true, force: true });
   }
 }
 

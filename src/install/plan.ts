@@ -68,6 +68,9 @@ export function planInstall(manifest: WheelManifest, target: InstallTarget, opti
     if (prev !== undefined) throw new Error(`${what} and ${prev} would both be installed as ${f.dest}`);
     const rel = relative(paths.root, f.dest);
     if (rel.startsWith('..') || rel === '' || posix.isAbsolute(rel)) throw new Error(`${what} would be installed outside the environment (${f.dest})`);
+    if (rel === 'pyvenv.cfg' || (f.dest.startsWith(paths.scripts + '/') && /^(python|pypy)[\d.]*w?(\.exe)?$/.test(rel.slice(rel.lastIndexOf('/') + 1)))) {
+      throw new Error(`${what} would replace the environment's own ${rel}`);
+    }
     taken.set(f.dest, what);
     files.push(f);
   };

@@ -91,6 +91,12 @@ test('symlink entries are refused', async () => {
   await refused(buildWheel(wheels, { ...good, extra: [{ name: 'victim/link', data: '/etc/passwd', mode: 0o120777 }] }), 'UNSAFE_WHEEL', /symbolic link/);
 });
 
+test("files that would replace the env's interpreter or pyvenv.cfg are refused", async () => {
+  await refused(buildWheel(wheels, { ...good, files: { ...good.files, 'victim-1.0.data/scripts/python3': '#!/bin/sh\necho owned\n' } }), 'UNSAFE_WHEEL', /replace the environment's own bin\/python3/, true);
+  await refused(buildWheel(wheels, { ...good, files: { ...good.files, 'victim-1.0.data/data/pyvenv.cfg': 'home = /evil\n' } }), 'UNSAFE_WHEEL', /pyvenv\.cfg/, true);
+  await refused(buildWheel(wheels, { ...good, console: { python: 'victim:main' } }), 'UNSAFE_WHEEL', /bin\/python/, true);
+});
+
 test('a file that does not match its RECORD hash is refused', async () => {
   const tamper = (rows: string[]) => rows.map((r) => (r.startsWith('victim/__init__.py,') ? `victim/__init__.py,${recordHash('something else')},6` : r));
   await refused(buildWheel(wheels, { ...good, record: tamper }), 'HASH_MISMATCH', /does not match its hash/);
