@@ -88,3 +88,17 @@ for (const it of interpreters()) {
     }
   });
 }
+
+test("a hostile directory name (spaces, quotes, $, unicode) gives venv's env too", async () => {
+  const it = interpreters().find((i) => i.version.startsWith('3.13')) ?? interpreters()[0];
+  const name = `my env 'q' "d" $HOME ü`;
+  const ours = join(dir, 'hostile-ours', name);
+  const theirs = join(dir, 'hostile-ref', name);
+  await createVenv(ours, { python: it.path, withoutPip: true, env, prompt: name });
+  const made = spawnSync(it.path, ['-m', 'venv', '--without-pip', '--prompt', name, theirs], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const sort = (a: string[]) => [...a].sort();
+  assert.deepEqual(sort(describeTree(ours).map((l) => l.split(ours).join('<ENV>'))), sort(normalise(describeTree(theirs), theirs)));
+  const q = spawnSync(join(ours, 'bin', 'python'), ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' });
+  assert.equal(q.stdout.trim(), ours);
+});
