@@ -198,3 +198,20 @@ test('a target given through a symlink is built where it points; the link stays'
   assert.match(cfgOf(real), new RegExp(`command = .* ${link}$`, 'm'));
   assert.equal(spawnSync(join(link, 'bin', 'python'), ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).stdout.trim(), link);
 });
+
+test('--upgrade-deps seeds pip from the configured index (newest there), and the env runs it', () => {
+  const t = join(dir, 'upgdeps');
+  const r = venvkit(['create', '--upgrade-deps', '--json', '-p', pyenv('3.12')!.path, t], { env });
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.match(j.cfg.command, / --upgrade-deps /);
+  if (j.seed.skipped) {
+    assert.match(r.stderr, /pip was not seeded: /);
+    return;
+  }
+  const pip = j.seed.installed.find((p: { name: string }) => p.name === 'pip');
+  assert.ok(pip, JSON.stringify(j.seed));
+  const v = spawnSync(join(t, 'bin', 'python'), ['-m', 'pip', '--version'], { encoding: 'utf8' });
+  assert.equal(v.status, 0, v.stderr);
+  assert.match(v.stdout, new RegExp(`^pip ${pip.version.replace(/\./g, '\\.')} `));
+});
