@@ -2,13 +2,16 @@
 // declarations. Type errors do not stop the bundle; `npm run typecheck` (and the test suite) report them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync, chmodSync } from 'node:fs';
+import { rmSync, chmodSync, renameSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-rmSync('dist', { recursive: true, force: true });
+// Build into a fresh directory and swap it in at the end, so a test or command running from dist/
+// during a rebuild never finds it half-written.
+const out = `dist.build-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -24,16 +27,21 @@ const common = {
 await build({
   ...common,
   entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir: out,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
 });
-chmodSync('dist/cli.js', 0o755);
+chmodSync(`${out}/cli.js`, 0o755);
 
-await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: out });
 
 if (!process.argv.includes('--no-types')) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--declarationDir', `${out}/types`], { stdio: 'inherit' });
   if (tsc.status !== 0) console.error('build: type declarations emitted with errors (see above); run `npm run typecheck`');
 }
+
+const old = `dist.old-${process.pid}`;
+if (existsSync('dist')) renameSync('dist', old);
+renameSync(out, 'dist');
+rmSync(old, { recursive: true, force: true });

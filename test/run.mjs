@@ -18,5 +18,7 @@ if (files.length === 0) {
 }
 const concurrency = process.env.VENVKIT_TEST_CONCURRENCY ?? '2';
 const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => relative(root, f))];
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+// Test-only tools that Debian does not package (scripts/test-tools.sh) come first on PATH.
+const env = { ...process.env, PATH: `${join(root, '.tools', 'bin')}:${process.env.PATH ?? ''}` };
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);
