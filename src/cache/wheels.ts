@@ -2,7 +2,8 @@
 // An entry appears by renaming a fully written temp dir into place, so readers never see half of one
 // and two processes filling the same entry at once both end up using a complete copy.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
 import { join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { unpackWheel, type WheelManifest } from '../install/unpack.js';
@@ -38,6 +39,31 @@ export function sha256File(path: string): string {
   return h.digest('hex');
 }
 
+/**
+ * sha256 of a wheel file, remembered by path and stat (size, mtime, inode, ctime) once the wheel
+ * proved good (`remember`): the bundled wheels seeded into every new env are hashed once.
+ */
+export function knownSha256(path: string, env: NodeJS.ProcessEnv = process.env): { sha256: string; remember: () => void } {
+  const st = statSync(path);
+  const stamp = `${st.size}:${st.mtimeMs}:${st.ino}:${st.ctimeMs}`;
+  const memo = join(wheelCacheRoot(env), 'by-path', `${createHash('sha256').update(path).digest('hex').slice(0, 32)}.json`);
+  try {
+    const m = JSON.parse(readFileSync(memo, 'utf8')) as { path: string; stamp: string; sha256: string };
+    if (m.path === path && m.stamp === stamp && /^[0-9a-f]{64}$/.test(m.sha256)) return { sha256: m.sha256, remember: () => {} };
+  } catch {
+    /* not remembered yet */
+  }
+  const sha = sha256File(path);
+  const remember = () => {
+    try {
+      writeFileAtomic(memo, JSON.stringify({ path, stamp, sha256: sha }));
+    } catch {
+      /* a read-only cache only costs speed */
+    }
+  };
+  return { sha256: sha, remember };
+}
+
 function readEntry(dir: string, sha: string): CachedWheel | undefined {
   try {
     const manifest = JSON.parse(readFileSync(join(dir, 'wheel.json'), 'utf8')) as WheelManifest;
@@ -58,8 +84,10 @@ export interface UnpackOptions {
 /** The verified, unpacked wheel from the cache, unpacking it first on a miss. */
 export function unpackedWheel(wheelPath: string, options: UnpackOptions = {}): CachedWheel {
   let sha: string;
+  let remember = () => {};
   try {
-    sha = options.sha256 ?? sha256File(wheelPath);
+    if (options.sha256) sha = options.sha256;
+    else ({ sha256: sha, remember } = knownSha256(wheelPath, options.env));
   } catch (e) {
     const code = errnoCode(e);
     throw new VenvkitError(code === 'ENOENT' ? 'BAD_PATH' : 'BAD_WHEEL', code === 'ENOENT' ? `No such wheel file: ${wheelPath}` : `Cannot read ${wheelPath}: ${(e as Error).message}`, { cause: e });
@@ -67,7 +95,10 @@ export function unpackedWheel(wheelPath: string, options: UnpackOptions = {}): C
   const root = wheelCacheRoot(options.env);
   const final = join(root, sha);
   const hit = readEntry(final, sha);
-  if (hit) return hit;
+  if (hit) {
+    remember();
+    return hit;
+  }
   mkdirSync(root, { recursive: true });
   const tmp = join(root, `.tmp-${sha.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -80,10 +111,14 @@ export function unpackedWheel(wheelPath: string, options: UnpackOptions = {}): C
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
       // Another process finished first: use its copy (or ours again if theirs is unreadable).
       const theirs = readEntry(final, sha);
-      if (theirs) return { ...theirs, unpacked: true };
+      if (theirs) {
+        remember();
+        return { ...theirs, unpacked: true };
+      }
       rmSync(final, { recursive: true, force: true });
       renameSync(tmp, final);
     }
+    remember();
     return { filesDir: join(final, 'files'), manifest, unpacked: true };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

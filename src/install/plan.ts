@@ -63,10 +63,11 @@ export function planInstall(manifest: WheelManifest, target: InstallTarget, opti
   const skip = new Set(['RECORD', 'RECORD.jws', 'RECORD.p7s', 'INSTALLER', 'REQUESTED', 'direct_url.json'].map((f) => `${manifest.distInfo}/${f}`));
   const files: PlanFile[] = [];
   const taken = new Map<string, string>();
+  const rootPrefix = paths.root + '/';
   const add = (f: PlanFile, what: string) => {
     const prev = taken.get(f.dest);
     if (prev !== undefined) throw new Error(`${what} and ${prev} would both be installed as ${f.dest}`);
-    const rel = relative(paths.root, f.dest);
+    const rel = f.dest.startsWith(rootPrefix) ? f.dest.slice(rootPrefix.length) : relative(paths.root, f.dest);
     if (rel.startsWith('..') || rel === '' || posix.isAbsolute(rel)) throw new Error(`${what} would be installed outside the environment (${f.dest})`);
     if (rel === 'pyvenv.cfg' || (f.dest.startsWith(paths.scripts + '/') && /^(python|pypy)[\d.]*w?(\.exe)?$/.test(rel.slice(rel.lastIndexOf('/') + 1)))) {
       throw new Error(`${what} would replace the environment's own ${rel}`);
@@ -122,7 +123,8 @@ export function planInstall(manifest: WheelManifest, target: InstallTarget, opti
 
 /** RECORD for `plan` (+ extra installed files such as .pyc, listed without hashes like pip does). */
 export function recordFor(plan: InstallPlan, extra: string[] = []): string {
-  const rel = (p: string) => relative(plan.libDir, p).split('\\').join('/');
+  const prefix = plan.libDir + '/';
+  const rel = (p: string) => (p.startsWith(prefix) ? p.slice(prefix.length) : relative(plan.libDir, p).split('\\').join('/'));
   const rows: RecordRow[] = plan.files.map((f) => ({ path: rel(f.dest), hash: f.hash ? splitHash(f.hash) : null, size: f.size }));
   for (const p of extra) rows.push({ path: rel(p), hash: null, size: null });
   rows.push({ path: rel(plan.recordDest), hash: null, size: null });
