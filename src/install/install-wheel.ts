@@ -2,6 +2,8 @@
 import { pathToFileURL } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { unpackedWheel } from '../cache/wheels.js';
+import { bestTagRank, compatibleTags } from '../pep/tags.js';
+import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
 import { commit, dropStage, newStage, pruneEmptyDirs, stagedPaths, stagePlan, withSignalsHeld } from './apply.js';
@@ -24,6 +26,8 @@ export interface InstallWheelOptions {
   installer?: string;
   /** PEP 610 direct_url.json: default, a file:// URL with the archive's hash; false writes none. */
   directUrl?: object | false;
+  /** Install even when the wheel's tags say it is not for this interpreter/platform. */
+  ignoreTags?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -51,6 +55,14 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
   const venv = await resolveVenv(venvOrPath, env);
   const target = installTarget(venv);
   const abs = resolve(wheelPath);
+  if (!options.ignoreTags && venv.base) {
+    const parsed = tryParseWheelFilename(abs);
+    if (typeof parsed !== 'string' && bestTagRank(parsed.tags, compatibleTags(venv.base)) === null) {
+      throw new VenvkitError('NO_WHEEL', `${parsed.filename} is not supported by this environment's Python (${venv.base.implementation} ${venv.base.versionString}, ${venv.base.platform} ${venv.base.machine})`, {
+        hint: 'Use a wheel built for this interpreter and platform (pass ignoreTags to install it anyway).',
+      });
+    }
+  }
   const cached = unpackedWheel(abs, { env });
   const { manifest, filesDir } = cached;
   let plan: InstallPlan;

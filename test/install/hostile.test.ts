@@ -168,3 +168,10 @@ test('a failure half-way through moving files in leaves the env exactly as it wa
   assert.ok(existsSync(join(venv.paths.purelib, 'victim-0.1.dist-info', 'RECORD')));
   assert.ok(!readdirSync(venv.root).some((n) => n.startsWith('.venvkit-txn')));
 });
+
+test('a wheel for another Python or platform is refused unless ignoreTags is set', async () => {
+  const w = buildWheel(wheels, { ...good, version: '9.0', tag: 'cp27-cp27mu-win_amd64', rootIsPurelib: false });
+  await assert.rejects(installWheel(venv, w, { env }), (e: unknown) => isVenvkitError(e, 'NO_WHEEL') && /not supported by this environment's Python/.test((e as Error).message));
+  const r = await installWheel(venv, w, { env, ignoreTags: true });
+  assert.equal(r.version, '9.0');
+});
