@@ -145,7 +145,10 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const { action, mode } = decideAction(root, state, options, info);
 
   const windows = info.osName === 'nt';
-  const prompt = options.prompt === '.' ? basename(cwd) : options.prompt;
+  // An env made again or upgraded in place keeps its recorded prompt unless a new one is given
+  // (venv would drop it from pyvenv.cfg while its activators still show it).
+  const keptPrompt = state.kind === 'venv' && options.prompt === undefined && !options.clear && state.cfg.prompt ? unquotePrompt(state.cfg.prompt) : undefined;
+  const prompt = options.prompt === '.' ? basename(cwd) : (options.prompt ?? keptPrompt);
   const flags: VenvFlags = {
     systemSitePackages: options.systemSitePackages,
     symlinks: options.copies ? false : (options.symlinks ?? !windows),
@@ -159,9 +162,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   };
   const { ops, cfg } = windows ? windowsPlan(info, flags, root, windowsHomeFiles(info)) : posixPlan(info, flags, root);
   const paths = venvPaths(root, info, windows);
-  // An updated env keeps its recorded prompt unless a new one is given (its activators were made with it).
-  const keptPrompt = state.kind === 'venv' && prompt === undefined && state.cfg.prompt ? unquotePrompt(state.cfg.prompt) : undefined;
-  const venv: Venv = { root, cfg, paths, prompt: prompt ?? keptPrompt ?? basename(root), base: info, windows };
+  const venv: Venv = { root, cfg, paths, prompt: prompt ?? basename(root), base: info, windows };
 
   if (state.kind === 'missing') ensureParent(physical);
   const stage = siblingName(physical, 'stage');

@@ -34,6 +34,14 @@ test('creating over an existing env updates it in place and keeps its packages',
   const j = JSON.parse(info(t, true).stdout);
   assert.equal(j.prompt, 'renamed');
   assert.equal(j.healthy, true);
+  // Made again without --prompt: the recorded prompt stays (in pyvenv.cfg and the activators).
+  assert.equal(venvkit(['create', '--without-pip', '-p', py.path, t], { env }).status, 0);
+  assert.match(cfgOf(t), /^prompt = 'renamed'$/m);
+  assert.doesNotMatch(cfgOf(t), /--prompt/);
+  assert.match(readFileSync(join(t, 'bin', 'activate'), 'utf8'), /renamed/);
+  // --clear starts afresh.
+  assert.equal(venvkit(['create', '--without-pip', '--clear', '-p', py.path, t], { env }).status, 0);
+  assert.doesNotMatch(cfgOf(t), /^prompt/m);
 });
 
 test('--upgrade on nothing is an error with a hint', () => {
