@@ -2,7 +2,11 @@
 // for the env's interpreter, compare with what is installed, fetch + verify + unpack in parallel,
 // then install everything as one transaction under the env's lock. Nothing is read from an index
 // when what is installed already satisfies the requirements.
-import { unpackedWheel, type CachedWheel } from '../cache/wheels.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { wheelCacheRoot, type CachedWheel } from '../cache/wheels.js';
+import { UnpackPool, unpackJob } from './unpack-pool.js';
 import { VenvkitError } from '../errors.js';
 import { withSignalsHeld } from '../install/apply.js';
 import type { LinkMode } from '../install/link.js';
@@ -191,6 +195,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         const todo = resolution.packages.filter((p) => report.installed.some((i) => i.url === p.candidate.file!.url));
         const t1 = Date.now();
         let done = 0;
+        const unpacker = new UnpackPool(import.meta.url, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, env);
         const received = new Map<string, number>();
         const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
         const wheels = await pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
@@ -201,7 +206,9 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
             received.set(p.name, n);
             emit({ kind: 'download', name: p.name, received: n, total });
           } });
-          const wheel = unpackedWheel(got.path, { env, sha256: got.hashes.sha256 });
+          const sha = got.hashes.sha256;
+          // A cache hit costs one small read: no worker needed.
+          const wheel = sha && existsSync(join(wheelCacheRoot(env), sha, 'wheel.json')) ? unpackJob(got.path, sha, env) : await unpacker.unpack(got.path, sha);
           if (wheel.manifest.normalizedName !== p.name || wheel.manifest.version !== p.version && !sameVersion(wheel.manifest.version, p.version)) {
             throw new VenvkitError('BAD_WHEEL', `${file.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${p.name} ${p.version}`, { hint: 'The index serves a wheel whose metadata does not match its name.' });
           }
@@ -213,6 +220,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
           const e = report.installed.find((x) => x.url === p.candidate.file!.url);
           if (e) e.name = wheels[i]!.manifest.name;
         });
+        void unpacker.close();
         report.timings.fetchMs = Date.now() - t1;
         const t2 = Date.now();
         emit({ kind: 'installing', count: todo.length });
@@ -240,4 +248,9 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   } finally {
     client.close();
   }
+}
+
+/** Entry point of the unpack worker threads (see unpack-pool.ts); kept here so the bundle exports it by name. */
+export function unpackForWorker(path: string, sha256: string | undefined, env: NodeJS.ProcessEnv): CachedWheel {
+  return unpackJob(path, sha256, env);
 }

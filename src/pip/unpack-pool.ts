@@ -1,0 +1,107 @@
+// Unpacking wheels into the cache off the main thread: the installer's unpack is synchronous (tens
+// of thousands of small file writes for a big set), so a few worker threads run it side by side
+// while the main thread keeps downloading. Each worker imports the module at `moduleUrl` and calls
+// its `unpackForWorker` export.
+import { Worker } from 'node:worker_threads';
+import { unpackedWheel, type CachedWheel } from '../cache/wheels.js';
+import { VenvkitError, type ErrorCode } from '../errors.js';
+
+interface Job { path: string; sha256?: string; resolve: (w: CachedWheel) => void; reject: (e: unknown) => void }
+
+type Reply = { id: number; wheel?: CachedWheel; error?: { code?: string; message: string; hint?: string } };
+
+/** What a worker runs for one job (exported again by the module the workers import). */
+export function unpackJob(path: string, sha256: string | undefined, env: NodeJS.ProcessEnv): CachedWheel {
+  return unpackedWheel(path, { env, sha256 });
+}
+
+export class UnpackPool {
+  private readonly workers: { w: Worker; busy: boolean }[] = [];
+  private readonly queue: (Job & { id: number })[] = [];
+  private readonly pending = new Map<number, Job>();
+  private nextId = 0;
+  private failed = false;
+
+  constructor(private readonly moduleUrl: string, private readonly size: number, private readonly env: NodeJS.ProcessEnv) {}
+
+  private spawn(): { w: Worker; busy: boolean } {
+    const code = `const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.url).then((m) => {
+  parentPort.on('message', (job) => {
+    try {
+      parentPort.postMessage({ id: job.id, wheel: m.unpackForWorker(job.path, job.sha256, workerData.env) });
+    } catch (e) {
+      parentPort.postMessage({ id: job.id, error: { code: e && e.code, message: String(e && e.message || e), hint: e && e.hint } });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+}, (e) => parentPort.postMessage({ id: -1, error: { message: String(e && e.message || e) } }));`;
+    const w = new Worker(code, { eval: true, workerData: { url: this.moduleUrl, env: this.env } });
+    const slot = { w, busy: false };
+    w.unref();
+    w.on('message', (m: Reply & { ready?: boolean }) => {
+      if (m.ready) return;
+      if (m.id === -1) {
+        this.fallback(m.error?.message ?? 'worker failed to start');
+        return;
+      }
+      const job = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      slot.busy = false;
+      if (job) {
+        if (m.error) job.reject(m.error.code ? new VenvkitError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint }) : new Error(m.error.message));
+        else job.resolve(m.wheel!);
+      }
+      this.pump();
+    });
+    w.on('error', (e) => this.fallback(String(e)));
+    return slot;
+  }
+
+  /** Workers unusable: run whatever is left on the main thread. */
+  private fallback(_why: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    const jobs = [...this.pending.values(), ...this.queue];
+    this.pending.clear();
+    this.queue.length = 0;
+    for (const j of jobs) {
+      try {
+        j.resolve(unpackJob(j.path, j.sha256, this.env));
+      } catch (e) {
+        j.reject(e);
+      }
+    }
+    void this.close();
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.workers.find((s) => !s.busy);
+      if (!slot && this.workers.length < this.size) {
+        slot = this.spawn();
+        this.workers.push(slot);
+      }
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.busy = true;
+      slot.w.ref();
+      this.pending.set(job.id, job);
+      slot.w.postMessage({ id: job.id, path: job.path, sha256: job.sha256 });
+    }
+    for (const s of this.workers) if (!s.busy) s.w.unref();
+  }
+
+  unpack(path: string, sha256?: string): Promise<CachedWheel> {
+    if (this.failed || this.size <= 0) return Promise.resolve().then(() => unpackJob(path, sha256, this.env));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, path, sha256, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers.splice(0);
+    await Promise.all(ws.map((s) => s.w.terminate()));
+  }
+}
