@@ -75,6 +75,7 @@ ctx.distIndex = join(snapshot.dir, 'dist', 'index.js');
 log(`measuring ${snapshot.version}, copied from dist/ to bench/.work/pkg`);
 
 // Peers, from what this machine has.
+log('removing the envs of the previous run');
 rmrf(join(work, 'envs'));
 mkdirSync(join(work, 'envs'), { recursive: true });
 mkdirSync(ctx.cacheWarm, { recursive: true });

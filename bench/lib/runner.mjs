@@ -42,11 +42,13 @@ export async function runTask(task, ctx, { runs, warmup, log = () => {} }) {
     if (!keys.length) return;
     const ordered = task.orderChecks ? [...task.orderChecks.filter((k) => keys.includes(k)), ...keys.filter((k) => !task.orderChecks.includes(k))] : keys;
     let results;
+    const t0 = Date.now();
     try {
       results = await task.check(ordered, ctx);
     } catch (e) {
       results = new Map(ordered.map((k) => [k, `the check itself failed: ${e.message}`]));
     }
+    log(`${task.id}: check ${when} (${ordered.join(', ')}): ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, err] of results) {
       if (err) {
         fail(k, 'check', `check ${when} failed: ${err}`);

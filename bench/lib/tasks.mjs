@@ -15,7 +15,7 @@ export const INSTALL_PYTHON = '3.11';
 export const REQUIREMENT_SETS = [
   { name: 'requests', reqs: ['requests'], imports: ['requests'], commands: [], timeoutMs: 300_000 },
   { name: 'flask', reqs: ['flask'], imports: ['flask'], commands: [['flask', '--version']], timeoutMs: 300_000 },
-  { name: 'jupyter', reqs: ['jupyter'], imports: ['jupyter_core'], commands: [['jupyter', '--version']], timeoutMs: 900_000, targets: { cold: { kind: 'speedup', min: 3 }, warm: { kind: 'speedup', min: 10 } } },
+  { name: 'jupyter', reqs: ['jupyter'], imports: ['jupyter_core'], commands: [['jupyter', '--paths']], timeoutMs: 900_000, targets: { cold: { kind: 'speedup', min: 3 }, warm: { kind: 'speedup', min: 10 } } },
 ];
 
 function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120_000 } = {}) {
