@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { unpackedWheel } from '../cache/wheels.js';
+import { withLock } from '../cache/lock.js';
 import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { errnoCode, VenvkitError } from '../errors.js';
@@ -81,21 +82,21 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
     if (e instanceof VenvkitError) throw e;
     throw new VenvkitError('UNSAFE_WHEEL', `${manifest.filename}: ${(e as Error).message}`, { hint: 'Refusing to install it.' });
   }
-  const old = findInstalled(venv.paths, manifest.name);
-  const remove: string[] = [];
-  for (const d of old) {
-    try {
-      remove.push(...recordedFiles(d, venv.root).files);
-    } catch (e) {
-      throw new VenvkitError('COMMAND_FAILED', `${d.name} ${d.version} is installed without a readable RECORD (${relative(venv.root, d.distInfoDir)}), so it cannot be replaced cleanly`, {
-        hint: `Remove ${d.distInfoDir} and the package's files by hand, or recreate the environment.`,
-        cause: e,
-      });
-    }
-  }
   const linker = new Linker(options.linkMode ?? 'clone');
   const root = venv.root;
-  return withSignalsHeld(async (interrupted) => {
+  return withLock(join(root, '.venvkit-lock'), `The environment ${root}`, () => withSignalsHeld(async (interrupted) => {
+    const old = findInstalled(venv.paths, manifest.name);
+    const remove: string[] = [];
+    for (const d of old) {
+      try {
+        remove.push(...recordedFiles(d, venv.root).files);
+      } catch (e) {
+        throw new VenvkitError('COMMAND_FAILED', `${d.name} ${d.version} is installed without a readable RECORD (${relative(venv.root, d.distInfoDir)}), so it cannot be replaced cleanly`, {
+          hint: `Remove ${d.distInfoDir} and the package's files by hand, or recreate the environment.`,
+          cause: e,
+        });
+      }
+    }
     const stage = newStage(root);
     try {
       stagePlan({ plan, filesDir }, undefined, stage, root, linker);
@@ -125,5 +126,5 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
     } finally {
       dropStage(stage);
     }
-  });
+  }));
 }

@@ -1,5 +1,6 @@
 // uninstall: remove a distribution by its RECORD, all or nothing.
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { withLock } from '../cache/lock.js';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
 import { commit, dropStage, newStage, pruneEmptyDirs, withSignalsHeld } from './apply.js';
@@ -41,7 +42,7 @@ export async function uninstall(venvOrPath: Venv | string, name: string, options
     remove.push(...files);
     removed.push({ name: d.name, version: d.version, files: files.length });
   }
-  return withSignalsHeld(async () => {
+  return withLock(join(venv.root, '.venvkit-lock'), `The environment ${venv.root}`, () => withSignalsHeld(async () => {
     const stage = newStage(venv.root);
     try {
       const { removedDirs } = commit(venv.root, stage, [], remove);
@@ -54,5 +55,5 @@ export async function uninstall(venvOrPath: Venv | string, name: string, options
     } finally {
       dropStage(stage);
     }
-  });
+  }));
 }
