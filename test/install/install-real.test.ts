@@ -202,6 +202,14 @@ test('two processes filling the cache with the same wheel at once both succeed, 
   const entries = readdirSync(join(cache2, 'wheels', 'v1'));
   assert.equal(entries.length, 1, `cache entries: ${entries.join(', ')}`);
   for (const e of envs) assert.ok(existsSync(join(e.paths.scripts, 'jsonpointer')));
+  // Two installs into the same env at once: the env lock serialises them; both land, RECORDs intact.
+  const [w1, w2] = [appWheel('7.0'), buildWheel(wheels, { name: 'other-pkg', version: '1.0', files: { 'other_pkg.py': '' } })];
+  await Promise.all([w1, w2].map((w) => run(process.execPath, [CLI, 'install', '--env', envs[0].root, w, '-q'], { env: { ...process.env, VENVKIT_CACHE_DIR: cache2 } })));
+  const names = readdirSync(envs[0].paths.purelib).filter((n) => n.endsWith('.dist-info')).sort();
+  assert.ok(names.includes('demo_app-7.0.dist-info') && names.includes('other_pkg-1.0.dist-info'), names.join(', '));
+  assert.equal(names.length, 3, names.join(', '));
+  python(envs[0], 'import demo_app, other_pkg');
+  assert.ok(!existsSync(join(envs[0].root, '.venvkit-lock')));
 });
 
 test('CLI: install and uninstall with --env, $VIRTUAL_ENV and the nearest .venv; errors have codes', async () => {
