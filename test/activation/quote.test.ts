@@ -106,7 +106,7 @@ print(os.environ["PATH"].split(os.pathsep)[0]); print(any(p.endswith("site-packa
   });
 });
 
-// No nushell or PowerShell on this machine (Debian packages neither): check the generated scripts
+// PowerShell cannot be installed here (nushell runs for real in nu.test.ts): check the generated scripts
 // with a small reader for each language's strings and brackets, and read the path back.
 type Lang = 'nu' | 'ps1';
 function readScript(text: string, lang: Lang): { strings: string[]; balanced: boolean } {

@@ -6,8 +6,14 @@ import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { venvkit } from './cli.js';
 
-/** Shells CI installs from Debian: missing one there is a failure, not a skip. */
-const CI_SHELLS = new Set(['bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'tcsh', 'csh', 'tmux']);
+/**
+ * Programs CI installs: missing one there is a failure, not a skip. The shells come from Debian;
+ * nushell (no Debian package) from scripts/test-tools.sh into .tools/bin, which test/run.mjs puts
+ * first on PATH.
+ */
+const CI_SHELLS = new Set(['bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'tcsh', 'csh', 'tmux', 'nu']);
+/** How to get a program that is not a Debian package. */
+const INSTALL_HINT: Record<string, string> = { nu: 'run `bash scripts/test-tools.sh` to install it into .tools/bin' };
 
 export function which(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
@@ -25,7 +31,7 @@ export function which(name: string): string | undefined {
 export function needProgram(t: TestContext, name: string): string | undefined {
   const p = which(name);
   if (p) return p;
-  const reason = `${name} is not installed`;
+  const reason = `${name} is not installed` + (INSTALL_HINT[name] ? ` (${INSTALL_HINT[name]})` : '');
   if (process.env.CI === 'true' && CI_SHELLS.has(name)) throw new Error(`${reason}, but CI installs it (.ci/run)`);
   console.log(`# skip: ${reason}`);
   t.skip(reason);
@@ -37,6 +43,16 @@ export function needProgram(t: TestContext, name: string): string | undefined {
  * create a file named PWNED* in the working directory if any shell ever ran it.
  */
 export const HOSTILE_NAME = "a b'c\"d$e`touch PWNED1`f$(touch PWNED2)g;touch PWNED3;h&i|j!k%l\\m!!-%n-${x}-é-🐍";
+
+/**
+ * A nushell raw string literal (r#'...'#, nushell 0.9x and later) for any text: the test's own
+ * quoting, independent of the activator's.
+ */
+export function nuRaw(text: string): string {
+  let hashes = '#';
+  while (text.includes(`'${hashes}`)) hashes += '#';
+  return `r${hashes}'${text}'${hashes}`;
+}
 
 /** Files named PWNED* anywhere under dir (the proof that something ran). */
 export function sentinels(dir: string): string[] {
