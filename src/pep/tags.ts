@@ -2,7 +2,7 @@
  * Platform compatibility tags (https://packaging.python.org/specifications/platform-compatibility-tags/):
  * the ordered list of tags a target interpreter accepts, best first, as pip computes it
  * (pip._internal.utils.compatibility_tags.get_supported over packaging.tags), from the probe's facts.
- * Linux (manylinux / musllinux / linux_<arch>) is covered; other platforms get their plain platform tag.
+ * Linux (manylinux / musllinux / linux_<arch>) and Windows are covered; macOS (macosx_*) is not yet.
  * Pure; no I/O.
  */
 import type { InterpreterInfo } from '../python/types.js';
@@ -27,6 +27,10 @@ function linuxArch(info: InterpreterInfo): string {
 
 /** Platform tags, most specific first. */
 export function platformTags(info: InterpreterInfo): string[] {
+  if (info.platform === 'win32') {
+    const m = info.machine.toLowerCase();
+    return [info.pointerBits === 32 || m === 'x86' ? 'win32' : m === 'arm64' ? 'win_arm64' : 'win_amd64'];
+  }
   if (!info.platform.startsWith('linux')) return [normalize(`${info.platform}_${info.machine}`)];
   const arch = linuxArch(info);
   const out: string[] = [];

@@ -33,6 +33,8 @@ test('tag list shape for plain facts', () => {
   assert.equal(ft[0], 'cp313-cp313t-manylinux_2_17_x86_64');
   assert.ok(!ft.some((t) => t.includes('abi3')));
   assert.equal(compatibleTags(fake({ version: [3, 7, 9], abiflags: 'm' }))[0], 'cp37-cp37m-manylinux_2_17_x86_64');
+  const win = compatibleTags(fake({ platform: 'win32', machine: 'AMD64', libc: ['', ''] }));
+  assert.deepEqual(win.slice(0, 3), ['cp311-cp311-win_amd64', 'cp311-abi3-win_amd64', 'cp311-none-win_amd64']);
 });
 
 test('bestTagRank picks the most specific tag and rejects incompatible wheels', () => {
