@@ -1,9 +1,9 @@
 // What an environment holds, with what pip's list/freeze/check need: each distribution's metadata
 // (Requires-Dist), INSTALLER, REQUESTED and PEP 610 direct_url.json. Reads files only; no Python runs.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { listInstalled, type InstalledDist } from '../install/installed.js';
-import { parseMetadata } from '../index/metadata.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { libDirs, type InstalledDist } from '../install/installed.js';
+import { canonicalizeName } from '../pep/names.js';
 import type { VenvPaths } from '../venv/types.js';
 
 export interface DistInfo extends InstalledDist {
@@ -34,38 +34,82 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Every distribution in the env's lib dirs with its metadata (sorted by normalised name). */
-export function readDists(paths: VenvPaths): DistInfo[] {
+function readDirectUrl(distInfoDir: string): DirectUrl | undefined {
+  const du = readText(join(distInfoDir, 'direct_url.json'));
+  if (!du) return undefined;
+  try {
+    const parsed = JSON.parse(du) as DirectUrl;
+    return typeof parsed.url === 'string' ? parsed : undefined;
+  } catch {
+    return undefined; // a broken file is ignored, as pip does
+  }
+}
+
+/**
+ * Every distribution in the env's lib dirs with its metadata (sorted by normalised name). `light`
+ * reads METADATA only (what the no-op check needs); directUrl is then read on first use.
+ */
+export function readDists(paths: VenvPaths, options: { light?: boolean } = {}): DistInfo[] {
   const out: DistInfo[] = [];
-  for (const d of listInstalled(paths)) {
-    const text = readText(join(d.distInfoDir, 'METADATA'));
-    const md = text === undefined ? undefined : parseMetadata(text);
-    let directUrl: DirectUrl | undefined;
-    const du = readText(join(d.distInfoDir, 'direct_url.json'));
-    if (du) {
-      try {
-        const parsed = JSON.parse(du) as DirectUrl;
-        if (typeof parsed.url === 'string') directUrl = parsed;
-      } catch {
-        /* ignore a broken file, as pip does */
-      }
-    }
-    let requested = false;
+  for (const lib of libDirs(paths)) {
+    let names: string[];
     try {
-      readFileSync(join(d.distInfoDir, 'REQUESTED'));
-      requested = true;
+      names = readdirSync(lib);
     } catch {
-      /* absent */
+      continue;
     }
-    out.push({
-      ...d,
-      location: dirname(d.distInfoDir),
-      installer: (readText(join(d.distInfoDir, 'INSTALLER')) ?? '').split('\n')[0]!.trim(),
-      requested,
-      requiresDist: md?.requiresDist ?? [],
-      ...(md?.requiresPython ? { requiresPython: md.requiresPython } : {}),
-      ...(directUrl ? { directUrl } : {}),
-    });
+    for (const n of names) {
+      if (!n.endsWith('.dist-info')) continue;
+      const distInfoDir = join(lib, n);
+      const stem = n.slice(0, -'.dist-info'.length);
+      const dash = stem.lastIndexOf('-');
+      const text = readText(join(distInfoDir, 'METADATA'));
+      const md = text === undefined ? { requiresDist: [] as string[] } : metadataDeps(text);
+      const name = md.name ?? (dash > 0 ? stem.slice(0, dash) : stem);
+      const version = md.version ?? (dash > 0 ? stem.slice(dash + 1) : '');
+      const d: DistInfo = {
+        name, version, normalizedName: canonicalizeName(name), distInfoDir, location: lib,
+        installer: '', requested: false, requiresDist: md.requiresDist,
+        ...(md.requiresPython ? { requiresPython: md.requiresPython } : {}),
+      };
+      if (options.light) {
+        let cached: DirectUrl | undefined | null = null;
+        Object.defineProperty(d, 'directUrl', { enumerable: true, get: () => (cached === null ? (cached = readDirectUrl(distInfoDir)) : cached) });
+      } else {
+        d.installer = (readText(join(distInfoDir, 'INSTALLER')) ?? '').split('\n')[0]!.trim();
+        d.requested = existsSync(join(distInfoDir, 'REQUESTED'));
+        const du = readDirectUrl(distInfoDir);
+        if (du) d.directUrl = du;
+      }
+      out.push(d);
+    }
   }
   return out.sort((a, b) => (a.normalizedName < b.normalizedName ? -1 : a.normalizedName > b.normalizedName ? 1 : 0));
+}
+
+/** Requires-Dist and Requires-Python of METADATA text (headers only; the body is not read). */
+export function metadataDeps(text: string): { name?: string; version?: string; requiresDist: string[]; requiresPython?: string } {
+  const requiresDist: string[] = [];
+  let requiresPython: string | undefined;
+  let name: string | undefined;
+  let version: string | undefined;
+  let start = 0;
+  for (;;) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    if (line === '') break;
+    const c = line.charCodeAt(0) | 32;
+    if (c === 110 /* n */ && name === undefined && /^name:/i.test(line)) name = line.slice(5).trim();
+    else if (c === 118 /* v */ && version === undefined && /^version:/i.test(line)) version = line.slice(8).trim();
+    else if (c === 114 /* r */) {
+      const colon = line.indexOf(':');
+      const key = line.slice(0, colon).toLowerCase();
+      if (key === 'requires-dist') requiresDist.push(line.slice(colon + 1).trim());
+      else if (key === 'requires-python') requiresPython = line.slice(colon + 1).trim();
+    }
+    if (end >= text.length) break;
+    start = end + 1;
+  }
+  return { requiresDist, ...(requiresPython ? { requiresPython } : {}), ...(name ? { name } : {}), ...(version ? { version } : {}) };
 }

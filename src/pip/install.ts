@@ -12,16 +12,15 @@ import { withSignalsHeld } from '../install/apply.js';
 import type { LinkMode } from '../install/link.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { IndexClient } from '../index/index-client.js';
-import { markerEnvironment } from '../pep/markers.js';
 import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import type { IndexCandidate } from '../resolver/index-provider.js';
 import { resolveRequirements } from '../resolver/resolve-index.js';
 import type { ResolvedPackage } from '../resolver/types.js';
 import type { Venv } from '../venv/types.js';
 import { readDists, type DistInfo } from './dists.js';
-import { collectInputs, type RequirementInputs } from './inputs.js';
+import type { RequirementInputs } from './inputs.js';
+import { checkInstalled, type FastPathResult } from './fast-path.js';
 import { lockEnv } from './lock.js';
-import { mismatch, unsatisfiedReason } from './satisfied.js';
 import { sameVersion } from '../install/versions.js';
 import { applyTransaction } from './transaction.js';
 
@@ -43,6 +42,8 @@ export interface InstallOptions {
   cwd?: string;
   onEvent?: (e: InstallEvent) => void;
   onWarning?: (message: string) => void;
+  /** The fast path's answer when the caller already ran checkInstalled (the CLI does, to load less). */
+  prechecked?: FastPathResult;
 }
 
 export type InstallEvent =
@@ -124,21 +125,16 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     env: venv.root, dryRun: !!options.dryRun, alreadySatisfied: false, resolved: [], installed: [], removed: [],
     timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: 0 },
   };
-  const collected = await collectInputs(inputs, options.index ?? {}, { env, cwd: options.cwd });
+  const fast = options.prechecked ?? (await checkInstalled(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall }));
+  const collected = fast.collected;
   if (collected.requirements.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so what to install for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
-  const markerEnv = markerEnvironment(venv.base);
-  let dists = readDists(venv.paths);
+  let dists = fast.dists;
   let byName = new Map(dists.map((d) => [d.normalizedName, d]));
-
-  // The no-op fast path: everything (and all it needs) is installed already.
-  if (!options.upgrade && !options.forceReinstall) {
-    const constraintsOk = collected.constraints.every((c) => !byName.has(c.key) || (c.marker && !c.url) || !mismatch(c, byName.get(c.key)!));
-    if (constraintsOk && unsatisfiedReason(collected.requirements, byName, markerEnv) === undefined) {
-      report.alreadySatisfied = true;
-      report.timings.totalMs = Date.now() - started;
-      return report;
-    }
+  if (fast.satisfied) {
+    report.alreadySatisfied = true;
+    report.timings.totalMs = Date.now() - started;
+    return report;
   }
 
   const client = new IndexClient({ settings: collected.settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });

@@ -22,18 +22,33 @@ export function mismatch(req: Requirement, dist: DistInfo): string | undefined {
   return undefined;
 }
 
-function parseDeps(dist: DistInfo, cache: Map<string, Requirement[]>): Requirement[] {
-  let deps = cache.get(dist.distInfoDir);
+/** `; extra == "x"` joined only by `and`: never true without extra x, so not worth parsing then. */
+const ONLY_FOR_EXTRA = /;[^|]*\bextra\s*==\s*['"]([^'"]+)['"]/;
+const HAS_OR = /\bor\b/;
+
+function extraOf(text: string): string | undefined {
+  const m = ONLY_FOR_EXTRA.exec(text);
+  if (!m || HAS_OR.test(text.slice(m.index))) return undefined;
+  return m[1]!.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+function parseDeps(dist: DistInfo, cache: Map<string, Requirement[]>, extra?: string): Requirement[] {
+  const key = extra === undefined ? dist.distInfoDir : `${dist.distInfoDir}[${extra}]`;
+  let deps = cache.get(key);
   if (!deps) {
     deps = [];
     for (const text of dist.requiresDist) {
+      if (extra !== undefined) {
+        const only = extraOf(text);
+        if (only !== undefined && only !== extra) continue;
+      }
       try {
         deps.push(parseRequirement(text));
       } catch {
         /* an unparsable dependency is check's business, not a reason to reinstall */
       }
     }
-    cache.set(dist.distInfoDir, deps);
+    cache.set(key, deps);
   }
   return deps;
 }
@@ -57,7 +72,7 @@ export function unsatisfiedReason(requirements: readonly Requirement[], byName: 
       const key = `${req.key}[${e}]`;
       if (seen.has(key)) continue;
       seen.add(key);
-      for (const dep of parseDeps(dist, cache)) queue.push({ req: dep, extra: e });
+      for (const dep of parseDeps(dist, cache, e)) queue.push({ req: dep, extra: e });
     }
   }
   return undefined;
@@ -82,7 +97,7 @@ export function checkDists(dists: readonly DistInfo[], env: MarkerEnvironment): 
   const out: CheckProblem[] = [];
   const cache = new Map<string, Requirement[]>();
   for (const d of dists) {
-    for (const req of parseDeps(d, cache)) {
+    for (const req of parseDeps(d, cache, '')) {
       if (req.marker && !evaluateMarker(req.marker, env, '')) continue;
       const have = byName.get(req.key);
       const text = pipRequirementText(req);

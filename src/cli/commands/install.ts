@@ -6,6 +6,8 @@ import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
+import { checkInstalled } from '../../pip/fast-path.js';
+import { ProgressLine, formatMs } from '../../pip/progress.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
@@ -66,20 +68,31 @@ export default async function install(argv: string[]): Promise<number> {
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
+  const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [] };
+  const flags = {
+    indexUrl: values['index-url'],
+    extraIndexUrls: values['extra-index-url'],
+    findLinks: values['find-links'],
+    noIndex: values['no-index'],
+    pre: values.pre,
+    requireHashes: values['require-hashes'],
+  };
+  const started = Date.now();
+  // Already installed? Answered without loading the resolver or reading any index.
+  const pre = await checkInstalled(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] });
+  if (pre.satisfied) {
+    const ms = Date.now() - started;
+    if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });
+    else info(out, `Requirements already satisfied (checked in ${formatMs(ms)})`);
+    return 0;
+  }
   const { installRequirements } = await import('../../pip/install.js');
-  const { ProgressLine, formatMs } = await import('../../pip/progress.js');
   const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json);
   let report;
   try {
-    report = await installRequirements(venv, { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [] }, {
-      index: {
-        indexUrl: values['index-url'],
-        extraIndexUrls: values['extra-index-url'],
-        findLinks: values['find-links'],
-        noIndex: values['no-index'],
-        pre: values.pre,
-        requireHashes: values['require-hashes'],
-      },
+    report = await installRequirements(venv, inputs, {
+      index: flags,
+      prechecked: pre,
       noDeps: values['no-deps'],
       upgrade: values.upgrade,
       forceReinstall: values['force-reinstall'],

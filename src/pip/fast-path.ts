@@ -1,0 +1,25 @@
+// The no-op fast path of `install`, kept apart from the resolver and index client so that checking
+// "is everything already installed?" loads and reads as little as possible.
+import { markerEnvironment } from '../pep/markers.js';
+import type { IndexFlags } from '../index/pip-config.js';
+import type { Venv } from '../venv/types.js';
+import { readDists, type DistInfo } from './dists.js';
+import { collectInputs, type CollectedInputs, type RequirementInputs } from './inputs.js';
+import { mismatch, unsatisfiedReason } from './satisfied.js';
+
+export interface FastPathResult {
+  collected: CollectedInputs;
+  dists: DistInfo[];
+  /** True when what is installed satisfies every requirement, its dependencies and the constraints. */
+  satisfied: boolean;
+}
+
+export async function checkInstalled(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean } = {}): Promise<FastPathResult> {
+  const collected = await collectInputs(inputs, flags, options);
+  const dists = readDists(venv.paths, { light: true });
+  if (options.skip || !venv.base || collected.requirements.length === 0) return { collected, dists, satisfied: false };
+  const byName = new Map(dists.map((d) => [d.normalizedName, d]));
+  const constraintsOk = collected.constraints.every((c) => !byName.has(c.key) || !!c.marker || !mismatch(c, byName.get(c.key)!));
+  const satisfied = constraintsOk && unsatisfiedReason(collected.requirements, byName, markerEnvironment(venv.base)) === undefined;
+  return { collected, dists, satisfied };
+}
