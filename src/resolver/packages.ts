@@ -191,7 +191,10 @@ export class Packages<C extends Candidate> {
     const env = this.options.env;
     if (id === ROOT) return { deps: await this.depsOf(rootReqs.filter((r) => !r.marker || evaluateMarker(r.marker, env)), null) };
     const p = this.get(id);
-    if (p.extra === null && this.options.noDeps) return { deps: [] };
+    if (this.options.noDeps) {
+      // --no-deps: nothing but the link from "name[extra]" to "name" at the same version.
+      return { deps: p.extra === null ? [] : [{ id: p.base, set: bit(i), text: `${p.base}==${p.versions[i]}` }] };
+    }
     const md = await this.meta(p.base, i);
     const reason = this.pythonReason(md.requiresPython);
     if (reason) return { unavailable: reason };

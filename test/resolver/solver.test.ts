@@ -179,6 +179,7 @@ test('installed versions are kept unless upgrading; constraints; --no-deps; URLs
   assert.deepEqual(await solve(index, ['a'], { constraints: ['b<2', 'unused==1'] }), { a: '2.0', b: '1.0' });
   assert.match(await failure(index, ['b'], { constraints: ['b>5'] }), /the constraints require b>5/);
   assert.deepEqual(await solve(index, ['a'], { noDeps: true }), { a: '2.0' });
+  assert.deepEqual(await solve({ ...index, c: { '1.0': ['b; extra == "x"'] } }, ['c[x]'], { noDeps: true }), { 'c[x]': '1.0' });
   assert.deepEqual(await solve(index, ['a @ https://example.org/a-1.0-py3-none-any.whl']), { a: '1.0', b: '2.0' });
 });
 
