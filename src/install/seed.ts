@@ -1,6 +1,7 @@
 // Seeding a new env with what `python -m venv` would put there (ensurepip's bundled wheels),
 // through the wheel installer: no Python process runs.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { installWheel } from './install-wheel.js';
 import { join } from 'node:path';
 import { unpackedWheel, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
@@ -33,6 +34,15 @@ export interface SeedResult {
   skipped?: string;
 }
 
+function sameDir(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
 /** pip writes REQUESTED from 20.2 on; ensurepip's bundled pip installs itself, so follow its version. */
 function pipWritesRequested(pipVersion: string | undefined): boolean {
   if (!pipVersion) return true;
@@ -50,6 +60,17 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   if (options.upgradeDeps) wheels = await newestSeedWheels(base, wheels, env);
   const missing = wheels.filter((w) => !w.wheel);
   if (missing.length) return { installed: [], skipped: `the wheel for ${missing.map((m) => m.name).join(', ')} bundled with ${base.path} is missing` };
+  const envMode = env.VENVKIT_LINK_MODE as LinkMode | undefined;
+  const linkMode = options.linkMode ?? (envMode && LINK_MODES.includes(envMode) ? envMode : 'clone');
+  if (sameDir(stageRoot, venv.root)) {
+    // Seeding a live env (created over an existing one): install like any wheel, replacing what is there.
+    const installed: SeedResult['installed'] = [];
+    for (const w of wheels) {
+      const r = await installWheel(venv, w.wheel!, { env, installer: 'pip', requested: pipWritesRequested(wheels.find((x) => x.name === 'pip')?.version), directUrl: false, ignoreTags: true, linkMode, compile: options.compile });
+      installed.push({ name: r.name, version: r.version });
+    }
+    return { installed };
+  }
   const target = installTarget(venv);
   const pip = wheels.find((w) => w.name === 'pip');
   const requested = pipWritesRequested(pip?.version);
@@ -62,8 +83,7 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
     if (p !== venv.root && !p.startsWith(venv.root + '/')) throw new VenvkitError('INTERNAL', `seed path ${p} is outside ${venv.root}`);
     return join(stageRoot, p.slice(venv.root.length));
   };
-  const envMode = env.VENVKIT_LINK_MODE as LinkMode | undefined;
-  const linker = new Linker(options.linkMode ?? (envMode && LINK_MODES.includes(envMode) ? envMode : 'clone'));
+  const linker = new Linker(linkMode);
   if (options.compile) {
     // Files must be in place to compile: link them first, then compile, then write the RECORDs.
     writePlans(items.map((i) => ({ ...i, record: '' })), linker, rel);

@@ -101,3 +101,17 @@ test('--upgrade-deps seeds the newest pip (and setuptools before 3.12) the confi
     await pip(root, ['check']);
   }
 });
+
+test('seeding over an existing env (create again with --upgrade-deps) replaces the old pip cleanly', async () => {
+  if (!indexUrl) return;
+  const i = interpreters().find((x) => x.version.startsWith('3.12.')) ?? interpreters()[0];
+  const root = join(tmp, `again-${i.name}`);
+  const first = await createVenv(root, { python: i.path, env });
+  const again = await createVenv(root, { python: i.path, env, upgradeDeps: true });
+  const pipDists = readdirSync(again.paths.purelib).filter((n) => /^pip-.*\.dist-info$/.test(n));
+  assert.equal(pipDists.length, 1, pipDists.join(', '));
+  const { stdout } = await pip(root, ['--version']);
+  assert.ok(stdout.startsWith(`pip ${again.seed!.installed.find((p) => p.name === 'pip')!.version} `), stdout);
+  assert.notEqual(first.seed!.installed[0], undefined);
+  await pip(root, ['check']);
+});
