@@ -103,8 +103,22 @@ source ${quoteCsh(join(i.bin, 'activate.csh'))}
       return { command: i.shell, args: ['-i'], env: { ENV: join(i.startupDir, 'envrc') }, files: { envrc: text } };
     }
     case 'nu':
-      return { command: i.shell, args: ['-e', `overlay use ${quoteNu(join(i.bin, 'activate.nu'))}`], env: {}, files: {} };
+      return { command: i.shell, args: nuArgs(join(i.bin, 'activate.nu')), env: {}, files: {} };
     case 'pwsh':
       return { command: i.shell, args: ['-NoLogo', '-NoExit', '-Command', `. ${quotePowerShell(join(i.bin, 'Activate.ps1'))}`], env: {}, files: {} };
   }
+}
+
+/**
+ * nushell's REPL (`nu -e`) refuses to start when stdin is not a terminal, so a small nu program
+ * picks: in a terminal the REPL (the user's config, then the overlay); otherwise the commands on
+ * stdin run as a script inside the overlay (no config, as `nu -c` and `nu FILE` do). Both replace
+ * this first nu with `exec`. `overlay use` and `source` read their files when the code is parsed,
+ * which is why stdin is read through `source /dev/stdin` (Unix only) rather than piped in.
+ */
+function nuArgs(activate: string): string[] {
+  const use = `overlay use ${quoteNu(activate)}`;
+  const repl = quoteNu(use);
+  const script = quoteNu(`${use}; source /dev/stdin`);
+  return ['--no-config-file', '-c', `if (is-terminal --stdin) { exec $nu.current-exe -e ${repl} } else { exec $nu.current-exe --no-config-file -c ${script} }`];
 }

@@ -3,9 +3,10 @@
 // real terminal (nushell's REPL refuses to start without one).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN } from '../helpers/cli.js';
+import { BIN, venvkit } from '../helpers/cli.js';
+import { quoteNu } from '../../src/venv/activators/quote.js';
 import { createEnv, fields, HOSTILE_NAME, needProgram, nuRaw, run, sandbox, sentinels, Tmux, type Sandbox } from '../helpers/shells.js';
 
 const TEMPLATE = readFileSync(join(import.meta.dirname, 'fixtures', 'nu-driver.nu'), 'utf8');
@@ -94,7 +95,54 @@ describe('bin/activate.nu', () => {
   });
 });
 
+describe('quoteNu in real nushell', () => {
+  test('every string reads back exactly, nothing runs', (t) => {
+    const nu = needProgram(t, 'nu');
+    if (!nu) return;
+    const values = [HOSTILE_NAME, '', '\\', '\\"', '"', "'", "r#'x'#", "'#", '$"(touch PWNED4)"', '(touch PWNED5)', '{ x }', '# not a comment', '\\u{41}', '\\n', '\u2028\u00a0\u200b', 'é🐍 \u{10ffff}'];
+    const code = `[${values.map((v) => quoteNu(v)).join(' ')}] | to json -r`;
+    const r = run(nu, ['--no-config-file', '-c', code], { cwd: box.dir, env: box.env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), values);
+    assert.deepEqual(sentinels(box.dir), []);
+  });
+});
+
 describe('venvkit shell --shell nu', () => {
+  test('stdin not a terminal: the commands run as a script with the env active; deactivate works; exit status passes through', (t) => {
+    const nu = needProgram(t, 'nu');
+    if (!nu) return;
+    const input = join(box.dir, 'nu-shell-input');
+    writeFileSync(
+      input,
+      [
+        'print $"@@ve=($env.VIRTUAL_ENV)"',
+        'print $"@@vp=($env.VIRTUAL_ENV_PROMPT)"',
+        'print $"@@py=(which python | get 0.path)"',
+        'print $"@@prefix=(^python -c \'import sys; print(sys.prefix)\')"',
+        'print $"@@prompt=(do $env.PROMPT_COMMAND)"',
+        'deactivate',
+        "print $\"@@after=('VIRTUAL_ENV' in ($env | columns)) ($env.PATH | str join (char esep))\"",
+        'exit 7',
+        '',
+      ].join('\n'),
+    );
+    const fd = openSync(input, 'r');
+    // SHELL names nu: the --shell flag is tested in a terminal below.
+    const r = venvkit(['shell', '-q', envDir], { cwd: box.dir, env: { ...box.env, SHELL: nu }, stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    assert.equal(r.status, 7, `${r.stdout}\n${r.stderr}`);
+    assert.equal(r.stderr, '');
+    const f = fields(r.stdout);
+    assert.equal(f.ve, envDir);
+    assert.equal(f.vp, HOSTILE_NAME);
+    assert.equal(f.py, join(envDir, 'bin', 'python'));
+    assert.equal(f.prefix, envDir);
+    assert.equal(f.prompt, `(${HOSTILE_NAME}) ${box.dir}`);
+    assert.equal(f.after, `false ${box.env.PATH}`);
+    assert.deepEqual(sentinels(box.dir), []);
+  });
+
   test('in a terminal: the user config runs, the env is active with (name) in the prompt, exit status passes through', async (t) => {
     const tmuxPath = needProgram(t, 'tmux');
     const nu = needProgram(t, 'nu');
