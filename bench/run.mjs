@@ -13,7 +13,8 @@ import { allTasks, INSTALL_PYTHON, CHEAP_RUNS } from './lib/tasks.mjs';
 import { runTask } from './lib/runner.mjs';
 import { renderMarkdown, chartRows } from './lib/report.mjs';
 import { renderChart } from './lib/svg.mjs';
-import { run } from './lib/exec.mjs';
+import { run, timedRun } from './lib/exec.mjs';
+import { median, formatMs } from './lib/stats.mjs';
 import { methodNotes } from './lib/notes.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -101,6 +102,23 @@ if (pipPython) {
 }
 for (const m of ['3.11', '3.12', '3.13']) if (!ctx.pythons.has(m)) peers.push({ name: `python -m venv (CPython ${m})`, status: 'missing', detail: 'not found under $PYENV_ROOT/versions' });
 
+// The start-up floor each side pays on this machine (informative; not a task).
+const floor = (cmd, args, env) => {
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const r = timedRun(cmd, args, { env });
+    if (!r.ok) return `failed: ${r.message}`;
+    times.push(r.ms);
+  }
+  return formatMs(median(times));
+};
+const floorPython = ctx.pythons.get('3.12') ?? pipPython;
+const startupFloor = [
+  `\`venvkit --version\` ${floor(ctx.cli, ['--version'], baseEnv)}`,
+  `\`node -e 0\` ${floor(process.execPath, ['-e', '0'], baseEnv)}`,
+  ...(floorPython ? [`\`python${floorPython.minor} -c pass\` ${floor(floorPython.path, ['-c', 'pass'], baseEnv)}`] : []),
+].join(', ');
+
 // Tasks are re-made now that the peers are known (their sides depend on them).
 const results = [];
 const chosen = allTasks(ctx).filter((t) => matchesOnly(t.id, opts.only));
@@ -115,7 +133,8 @@ writeFileSync(join(work, 'results.json'), JSON.stringify({ date: new Date().toIS
 
 const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
-const machine = machineFacts({ root, pythons: ctx.pythons, pipVersion, virtualenv: ctx.virtualenv, env: process.env, loadNote: `${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine)` });
+const machineList = machineFacts({ root, pythons: ctx.pythons, pipVersion, virtualenv: ctx.virtualenv, env: process.env, loadNote: `${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine)` });
+const machine = [...machineList, ['Start-up (median of 10, before the tasks)', startupFloor]];
 const md = renderMarkdown({ command, date, machine, rows, peers, notes: methodNotes({ ctx, opts, binRel, cheapRuns: CHEAP_RUNS, elapsedMs: Date.now() - started }) });
 const cpu = machine.find(([k]) => k === 'CPU')?.[1] ?? '';
 const svg = renderChart(chartRows(rows), {
