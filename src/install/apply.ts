@@ -134,6 +134,17 @@ export function commit(root: string, stage: string, newRel: string[], remove: st
   return { removedDirs: [...removedParents] };
 }
 
+/** Run `work` holding the env's lock (`<root>/.venvkit.lock`, shared with `venvkit install`). */
+export async function withEnvLock<T>(root: string, work: () => Promise<T>): Promise<T> {
+  const { lockEnv } = await import('../pip/lock.js');
+  const lock = await lockEnv(root);
+  try {
+    return await work();
+  } finally {
+    lock.release();
+  }
+}
+
 /** Hold SIGINT/SIGTERM/SIGHUP while `work` runs (checked through `interrupted()`), then deliver them. */
 export async function withSignalsHeld<T>(work: (interrupted: () => boolean) => Promise<T>): Promise<T> {
   const held: NodeJS.Signals[] = [];

@@ -2,12 +2,11 @@
 import { pathToFileURL } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { unpackedWheel } from '../cache/wheels.js';
-import { withLock } from '../cache/lock.js';
 import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commit, dropStage, newStage, pruneEmptyDirs, stagedPaths, stagePlan, withSignalsHeld } from './apply.js';
+import { commit, dropStage, newStage, pruneEmptyDirs, stagedPaths, stagePlan, withEnvLock, withSignalsHeld } from './apply.js';
 import { byteCompile } from './compile.js';
 import { findInstalled, recordedFiles } from './installed.js';
 import { Linker, type LinkMode } from './link.js';
@@ -84,7 +83,7 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
   }
   const linker = new Linker(options.linkMode ?? 'clone');
   const root = venv.root;
-  return withLock(join(root, '.venvkit-lock'), `The environment ${root}`, () => withSignalsHeld(async (interrupted) => {
+  return withEnvLock(root, () => withSignalsHeld(async (interrupted) => {
     const old = findInstalled(venv.paths, manifest.name);
     const remove: string[] = [];
     for (const d of old) {

@@ -1,9 +1,8 @@
 // uninstall: remove a distribution by its RECORD, all or nothing.
-import { join, relative } from 'node:path';
-import { withLock } from '../cache/lock.js';
+import { relative } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commit, dropStage, newStage, pruneEmptyDirs, withSignalsHeld } from './apply.js';
+import { commit, dropStage, newStage, pruneEmptyDirs, withEnvLock, withSignalsHeld } from './apply.js';
 import { findInstalled, recordedFiles } from './installed.js';
 import { resolveVenv } from './target.js';
 
@@ -42,7 +41,7 @@ export async function uninstall(venvOrPath: Venv | string, name: string, options
     remove.push(...files);
     removed.push({ name: d.name, version: d.version, files: files.length });
   }
-  return withLock(join(venv.root, '.venvkit-lock'), `The environment ${venv.root}`, () => withSignalsHeld(async () => {
+  return withEnvLock(venv.root, () => withSignalsHeld(async () => {
     const stage = newStage(venv.root);
     try {
       const { removedDirs } = commit(venv.root, stage, [], remove);

@@ -209,7 +209,7 @@ test('two processes filling the cache with the same wheel at once both succeed, 
   assert.ok(names.includes('demo_app-7.0.dist-info') && names.includes('other_pkg-1.0.dist-info'), names.join(', '));
   assert.equal(names.length, 3, names.join(', '));
   python(envs[0], 'import demo_app, other_pkg');
-  assert.ok(!existsSync(join(envs[0].root, '.venvkit-lock')));
+  assert.ok(!existsSync(join(envs[0].root, '.venvkit.lock')));
 });
 
 test('CLI: install and uninstall with --env, $VIRTUAL_ENV and the nearest .venv; errors have codes', async () => {
