@@ -170,7 +170,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       const have = byName.get(p.name);
       const action = actionFor(p, have, !!options.forceReinstall, directReqs.get(p.name));
       const entry: ReportPackage = {
-        name: p.candidate.file?.name ?? p.name, version: p.version, action,
+        name: p.name, version: p.version, action,
         ...(have && action !== 'keep' ? { previous: have.version } : {}),
         url: p.candidate.file!.url, requested: p.requiredBy.includes(''), requiredBy: p.requiredBy.filter((r) => r !== ''), extras: p.extras,
       };
