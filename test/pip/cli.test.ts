@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, venvkit } from '../helpers/cli.js';
@@ -158,4 +158,19 @@ test('SIGINT mid-install: the env is exactly as before, no lock or staging left'
     assert.notEqual(code, 0, `interrupted after ${delayAt} ms: ${err}`);
     assert.deepEqual(snapshot(v.root), before);
   }
+});
+
+test('on a terminal: progress lines (resolving, fetching, installing) drawn in place; --compile writes .pyc listed in RECORD', { skip: skip() }, async (t) => {
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  if (!hasScript) return t.skip('the `script` command (util-linux) is not installed: no pseudo-terminal to test with');
+  const v = await freshEnv(root, python!, env);
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const r = spawnSync('script', ['-qec', [BIN, 'install', '--env', v.root, '-i', index, '--compile', 'app'].map(q).join(' '), '/dev/null'], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /Resolving\.\.\./);
+  assert.match(r.stdout, /\r\x1b\[2KInstalling 3 packages\.\.\./);
+  assert.match(r.stdout, /Installed 3 packages in/);
+  const record = readFileSync(join(v.paths.purelib, 'app-1.0.dist-info', 'RECORD'), 'utf8');
+  assert.match(record, /^app\/__pycache__\/__init__\.cpython-3\d+\.pyc,,$/m);
+  assert.ok(existsSync(join(v.paths.purelib, 'app', '__pycache__')));
 });
