@@ -1,7 +1,7 @@
 // createVenv: what `python -m venv DIR` does, without running Python once the interpreter is known.
 // find the interpreter -> check the target -> build the plan -> stage it in a hidden sibling ->
 // activators (+ pip) inside the stage -> rename into place (or merge into an existing directory).
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { findPython } from '../python/find.js';
@@ -11,7 +11,7 @@ import { writeActivators } from './activators/index.js';
 import { venvPaths } from './layout.js';
 import { posixPlan, type VenvFlags } from './plan.js';
 import { cfgVersion, unquotePrompt } from './pyvenv-cfg.js';
-import { applyFresh, cleanLeftovers, mergeConflict, mergeInto, renameIntoPlace, replaceDir, siblingName } from './stage.js';
+import { applyFresh, cleanLeftovers, innerStageName, mergeConflict, mergeInto, renameIntoPlace, replaceDir, siblingName } from './stage.js';
 import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
 import type { Venv } from './types.js';
 import { windowsPlan } from './windows.js';
@@ -142,7 +142,9 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   let state = inspectTarget(physical);
   const notes = cleanLeftovers(physical, state.kind !== 'missing');
   if (notes.length && state.kind === 'missing') state = inspectTarget(physical);
-  const { action, mode } = decideAction(root, state, options, info);
+  const decided = decideAction(root, state, options, info);
+  const action = decided.action;
+  let mode = decided.mode;
 
   const windows = info.osName === 'nt';
   // An env made again or upgraded in place keeps its recorded prompt unless a new one is given
@@ -165,14 +167,29 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const venv: Venv = { root, cfg, paths, prompt: prompt ?? basename(root), base: info, windows };
 
   if (state.kind === 'missing') ensureParent(physical);
-  const stage = siblingName(physical, 'stage');
+  let stage = siblingName(physical, 'stage');
+  try {
+    mkdirSync(stage);
+  } catch (e) {
+    // The parent is not writable but the target is an existing directory: build inside it instead
+    // (then the env can only be moved in entry by entry, not renamed in whole).
+    if (state.kind === 'missing' || !['EACCES', 'EPERM', 'EROFS'].includes(errnoCode(e) ?? '')) writeError(e, root, `its directory ${dirname(physical)}`);
+    stage = innerStageName(physical);
+    try {
+      mkdirSync(stage);
+    } catch (e2) {
+      writeError(e2, root, physical);
+    }
+    if (mode === 'rename') mode = 'merge';
+    if (mode === 'replace') mode = 'refill';
+  }
   let seed: SeedResult | null = null;
   let activators: string[] = [];
   try {
     try {
-      applyFresh([{ kind: 'dir', path: '' }, ...ops], stage);
+      applyFresh(ops, stage);
     } catch (e) {
-      writeError(e, root, `its directory ${dirname(physical)}`);
+      writeError(e, root, stage);
     }
     // venv leaves the activation scripts alone on --upgrade.
     if (action !== 'upgraded') activators = await writeActivators({ stageRoot: stage, venv });
@@ -193,7 +210,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     else if (mode === 'replace') replaceDir(stage, physical);
     else if (mode === 'refill') {
       // --clear of the env the user stands in: empty it (it is an env: checked above), then move the new one in.
-      for (const name of readdirSync(physical)) rmSync(join(physical, name), { recursive: true, force: true });
+      for (const name of readdirSync(physical)) if (join(physical, name) !== stage) rmSync(join(physical, name), { recursive: true, force: true });
       mergeInto(stage, physical);
     }
     else {

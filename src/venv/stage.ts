@@ -23,6 +23,26 @@ export function parseSibling(name: string, target: string): { tag: 'stage' | 'ol
   return m ? { tag: m[1] === STAGE ? 'stage' : 'old', pid: Number(m[2]) } : undefined;
 }
 
+/** A staging dir inside the target itself, for when its parent is not writable (the target must exist). */
+export function innerStageName(target: string): string {
+  return join(target, `.${STAGE}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+const INNER = /^\.venvkit-stage-(\d+)-[0-9a-f]{8}$/;
+
+/**
+ * The target's entries without inner staging dirs; those of dead runs are deleted on the way.
+ * (An env staged inside its target while another run still works there is not counted either.)
+ */
+export function withoutInnerStages(target: string, names: string[]): string[] {
+  return names.filter((name) => {
+    const m = INNER.exec(name);
+    if (!m) return true;
+    if (!alive(Number(m[1]))) rmSync(join(target, name), { recursive: true, force: true });
+    return false;
+  });
+}
+
 function alive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {

@@ -3,6 +3,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync
 import { delimiter, dirname, join } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { parsePyvenvCfg } from './pyvenv-cfg.js';
+import { withoutInnerStages } from './stage.js';
 import type { PyvenvCfg } from './types.js';
 
 export type TargetState =
@@ -59,7 +60,7 @@ export function inspectTarget(root: string): TargetState {
   if (!st.isDirectory()) {
     throw new VenvkitError('TARGET_IS_FILE', `${root} exists and is a file, not a directory`, { hint: 'Choose another path for the environment; venvkit does not delete files.' });
   }
-  const names = readdirSync(root);
+  const names = withoutInnerStages(root, readdirSync(root));
   if (names.length === 0) return { kind: 'empty' };
   if (names.includes('pyvenv.cfg')) {
     try {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { venvkit, BIN } from '../helpers/cli.js';
 import { describeTree, interpreters, python2, removeDir, tempDir, testEnv } from '../helpers/venv.js';
@@ -114,6 +114,44 @@ test('the parent directory is not writable (as an unprivileged user)', () => {
   }
   expectError(r, 1, /is not writable \(EACCES\)/, /Choose a directory you can write to/);
   assert.equal(snapshot(ro), before);
+});
+
+test('an existing directory in an unwritable parent: the env is staged inside it instead', () => {
+  const parent = join(dir, 'locked-parent');
+  const proj = join(parent, 'proj');
+  mkdirSync(proj, { recursive: true });
+  const asUser = (args: string[]) => {
+    if (process.getuid?.() !== 0) return create(args);
+    const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync)!;
+    const sysPy = ['/usr/bin/python3', '/usr/bin/pypy3'].find(existsSync)!;
+    const cache = join(dir, 'cache-nobody');
+    mkdirSync(cache, { recursive: true, mode: 0o777 });
+    chmodSync(cache, 0o777);
+    const p = spawnSync(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', BIN, 'create', '--without-pip', ...args.map((a) => (a === py ? sysPy : a))], {
+      encoding: 'utf8',
+      env: { ...process.env, VENVKIT_CACHE_DIR: cache, HOME: '/nonexistent' },
+      cwd: '/',
+    });
+    return { status: p.status, stdout: p.stdout, stderr: p.stderr };
+  };
+  if (process.getuid?.() === 0) {
+    chmodSync(dir, 0o755);
+    spawnSync('chown', ['65534:65534', proj]);
+  } else chmodSync(parent, 0o555);
+  try {
+    const r = asUser(['-p', py, proj]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(join(proj, 'pyvenv.cfg')));
+    assert.deepEqual(readdirSync(proj).filter((n) => n.includes('venvkit')), []);
+    const again = asUser(['-p', py, '--clear', proj]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /^Replaced /m);
+    assert.ok(existsSync(join(proj, 'bin', 'python')));
+    assert.deepEqual(readdirSync(proj).filter((n) => n.includes('venvkit')), []);
+    assert.deepEqual(readdirSync(parent), ['proj']);
+  } finally {
+    chmodSync(parent, 0o755);
+  }
 });
 
 test('the path contains the PATH separator', () => {
