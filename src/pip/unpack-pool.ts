@@ -21,6 +21,8 @@ export class UnpackPool {
   private readonly pending = new Map<number, Job>();
   private nextId = 0;
   private failed = false;
+  /** Jobs a worker thread finished (the rest ran on the main thread). */
+  workerJobs = 0;
 
   constructor(private readonly moduleUrl: string, private readonly size: number, private readonly env: NodeJS.ProcessEnv) {}
 
@@ -50,7 +52,10 @@ import(workerData.url).then((m) => {
       slot.busy = false;
       if (job) {
         if (m.error) job.reject(m.error.code ? new VenvkitError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint }) : new Error(m.error.message));
-        else job.resolve(m.wheel!);
+        else {
+          this.workerJobs++;
+          job.resolve(m.wheel!);
+        }
       }
       this.pump();
     });
