@@ -164,3 +164,14 @@ test('local wheel paths and file:// URLs are requirements; their deps are resolv
   const again = await install(v, [join(files, 'usekeep-1.0-py3-none-any.whl')], server.url);
   assert.equal(again.alreadySatisfied, true);
 });
+
+test('requirement files: options lines (--index-url), -r includes, -c constraints, markers, comments', { skip: skip() }, async () => {
+  const v = await freshEnv(root, python!, env);
+  writeFileSync(join(root, 'constraints.txt'), 'keep<2  # never 2.x\n');
+  writeFileSync(join(root, 'more.txt'), 'web[fast] ; python_version >= "3"\nonlyold ; python_version < "3"\n');
+  writeFileSync(join(root, 'reqs.txt'), `# scenario\n--index-url ${server.url}\n-r more.txt\nusekeep \\\n  >=1.0\n`);
+  const r = await installRequirements(v, { requirementFiles: [join(root, 'reqs.txt')], constraintFiles: [join(root, 'constraints.txt')] }, { env });
+  assert.deepEqual(installedSet(v), ['keep==1.0', 'speedup==1.0', 'usekeep==1.0', 'web==1.0']);
+  assert.equal(r.resolved.find((p) => p.name === 'keep')!.requested, false);
+  await assert.rejects(installRequirements(v, { requirementFiles: [join(root, 'nope.txt')] }, { env }), (e) => isVenvkitError(e, 'BAD_PATH'));
+});
