@@ -11,7 +11,6 @@ import { byteCompile } from './compile.js';
 import { Linker, LINK_MODES, type LinkMode } from './link.js';
 import { planInstall, recordFor } from './plan.js';
 import { installTarget } from './target.js';
-import { newestSeedWheels } from './upgrade-deps.js';
 
 export interface SeedOptions {
   /** Where the environment is being built (files are written here)... */
@@ -57,7 +56,7 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   if (!base) return { installed: [], skipped: 'the base interpreter could not be probed, so its bundled pip is unknown' };
   let wheels: { name: string; version: string; wheel: string | null }[] = base.ensurepip;
   if (wheels.length === 0) return { installed: [], skipped: `${base.path} has no ensurepip with bundled wheels` };
-  if (options.upgradeDeps) wheels = await newestSeedWheels(base, wheels, env);
+  if (options.upgradeDeps) wheels = await (await import('./upgrade-deps.js')).newestSeedWheels(base, wheels, env);
   const missing = wheels.filter((w) => !w.wheel);
   if (missing.length) return { installed: [], skipped: `the wheel for ${missing.map((m) => m.name).join(', ')} bundled with ${base.path} is missing` };
   const envMode = env.VENVKIT_LINK_MODE as LinkMode | undefined;
