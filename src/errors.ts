@@ -30,7 +30,18 @@ export type ErrorCode =
   | 'INTERRUPTED'
   | 'INTERNAL';
 
+const BRAND = Symbol.for('venvkit.VenvkitError');
+
 export class VenvkitError extends Error {
+  /**
+   * `instanceof` works across copies of this class: each CLI command is its own bundle, and the
+   * dispatcher that prints errors has its own copy.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly hint?: string;
   readonly exitCode: number;

@@ -12,3 +12,5 @@ export { installWheel, installWheels, uninstall, seedPackages, listInstalled, ty
 export { locateVenv, type LocatedVenv, type LocateOptions } from './venv/locate.js';
 export { resolve, resolveRequirements, NoSolutionError, IndexProvider, wheelRequirement, unmetRequirements, checkInstalled, type InstalledMetadata, type Unmet, type DependencyProblem, parseVersion, SpecifierSet, parseRequirement, parseMarker, evaluateMarker, markerEnvironment, compatibleTags, bestTagRank, type PackageProvider, type ResolveOptions, type Resolution, type ResolvedPackage, type ResolveRequirementsOptions, type IndexCandidate, type Requirement, type MarkerEnvironment } from './resolver/api.js';
 export { installRequirements, freeze, freezeLine, readDists, checkDists, checkLines, lockEnv, type InstallOptions, type InstallReport, type InstallEvent, type ReportPackage, type RequirementInputs, type FreezeOptions, type DistInfo, type DirectUrl, type CheckProblem, type EnvLock } from './pip/api.js';
+// Internal: the unpack worker threads of installRequirements load this bundle and call it.
+export { unpackForWorker } from './pip/install.js';

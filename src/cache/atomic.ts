@@ -1,10 +1,34 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+let counter = 0;
+
+/**
+ * A suffix no other live process or call in this one will produce: pid, a per-process counter and
+ * some randomness (node:crypto is not loaded for this: it costs milliseconds at start-up).
+ */
+export function uniqueSuffix(): string {
+  return `${process.pid}-${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /** A unique sibling name for staging `path` (same directory, so rename is atomic). */
 export function stagingName(path: string, tag = 'tmp'): string {
-  return `${path}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return `${path}.${tag}-${uniqueSuffix()}`;
+}
+
+/**
+ * A short, stable file-name key for a string (64-bit FNV-1a, hex). Not cryptographic: cache entries
+ * keyed by it store the full key and check it on read, so a collision only costs a cache miss.
+ */
+export function cacheKey(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0xcbf29ce4;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c ^ (h1 >>> 7), 0x01000193) >>> 0;
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
 /** Write a file so readers see the old content or the new, never a torn one. */

@@ -9,19 +9,24 @@ if (process.env.VENVKIT_NODE_EXTRA_CA_CERTS !== undefined) {
   delete process.env.VENVKIT_NODE_EXTRA_CA_CERTS;
 }
 
-type Command = { summary: string; load: () => Promise<{ default: (argv: string[]) => Promise<number> }> };
+type CommandModule = { default: (argv: string[]) => Promise<number> };
+type Command = { summary: string; load: () => CommandModule };
+
+// Each command is built into its own CommonJS bundle next to this one (scripts/build.mjs), so
+// running a command loads exactly two files, synchronously. This file only runs bundled.
+declare const require: (id: string) => CommandModule;
 
 const COMMANDS: Record<string, Command> = {
-  create: { summary: 'create a virtual environment (flags of `python -m venv`)', load: () => import('./commands/create.js') },
-  info: { summary: "show an environment's pyvenv.cfg, base interpreter and health", load: () => import('./commands/info.js') },
-  python: { summary: 'list the interpreters found, or find the one a spec picks', load: () => import('./commands/python.js') },
-  shell: { summary: 'start your shell with an environment active', load: () => import('./commands/shell.js') },
-  run: { summary: 'run a command inside an environment, without activating it', load: () => import('./commands/run.js') },
-  install: { summary: 'install packages (wheels, requirements) into an environment', load: () => import('./commands/install.js') },
-  uninstall: { summary: 'remove installed distributions', load: () => import('./commands/uninstall.js') },
-  list: { summary: 'list installed distributions', load: () => import('./commands/list.js') },
-  freeze: { summary: "print installed distributions in pip's freeze format", load: () => import('./commands/freeze.js') },
-  check: { summary: 'report missing or conflicting dependencies', load: () => import('./commands/check.js') },
+  create: { summary: 'create a virtual environment (flags of `python -m venv`)', load: () => require('./commands/create.cjs') },
+  info: { summary: "show an environment's pyvenv.cfg, base interpreter and health", load: () => require('./commands/info.cjs') },
+  python: { summary: 'list the interpreters found, or find the one a spec picks', load: () => require('./commands/python.cjs') },
+  shell: { summary: 'start your shell with an environment active', load: () => require('./commands/shell.cjs') },
+  run: { summary: 'run a command inside an environment, without activating it', load: () => require('./commands/run.cjs') },
+  install: { summary: 'install packages (wheels, requirements) into an environment', load: () => require('./commands/install.cjs') },
+  uninstall: { summary: 'remove installed distributions', load: () => require('./commands/uninstall.cjs') },
+  list: { summary: 'list installed distributions', load: () => require('./commands/list.cjs') },
+  freeze: { summary: "print installed distributions in pip's freeze format", load: () => require('./commands/freeze.cjs') },
+  check: { summary: 'report missing or conflicting dependencies', load: () => require('./commands/check.cjs') },
 };
 
 const VERSION = '0.1.0';
@@ -48,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const mod = await command.load();
+    const mod = command.load();
     return await mod.default(rest);
   } catch (e) {
     return reportError(e, rest.includes('--json'));

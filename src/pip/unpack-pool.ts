@@ -27,8 +27,10 @@ export class UnpackPool {
   constructor(private readonly moduleUrl: string, private readonly size: number, private readonly env: NodeJS.ProcessEnv) {}
 
   private spawn(): { w: Worker; busy: boolean } {
+    // A CommonJS bundle (the CLI's) is required; an ES module (the library, or source) is imported.
     const code = `const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.url).then((m) => {
+const load = workerData.url.endsWith('.cjs') ? Promise.resolve().then(() => require(require('node:url').fileURLToPath(workerData.url))) : import(workerData.url);
+load.then((m) => {
   parentPort.on('message', (job) => {
     try {
       parentPort.postMessage({ id: job.id, wheel: m.unpackForWorker(job.path, job.sha256, workerData.env) });

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { cacheDir } from '../cache/dirs.js';
-import { writeFileAtomic } from '../cache/atomic.js';
+import { cacheKey, writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { PROBE_SCRIPT } from './probe-script.js';
 import type { InterpreterInfo } from './types.js';
@@ -24,8 +22,7 @@ function stampOf(realPath: string): InterpreterInfo['stamp'] {
 }
 
 function cacheFile(path: string, env: NodeJS.ProcessEnv): string {
-  const key = createHash('sha256').update(path).digest('hex').slice(0, 32);
-  return join(cacheDir('interpreters', env), `${key}.json`);
+  return join(cacheDir('interpreters', env), `${cacheKey(path)}.json`);
 }
 
 /** The cached facts for `path` if the interpreter file has not changed since they were taken. */
@@ -48,7 +45,9 @@ export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.en
   }
 }
 
-function run(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<string> {
+async function run(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded here, not at the top: a cached lookup (the common case) never starts a process.
+  const { execFile } = await import('node:child_process');
   // -E -s -S: ignore PYTHON* variables, user site and site.py (also parse on Python 2, unlike -I).
   const childEnv = { ...env, PYTHONIOENCODING: 'utf-8' };
   return new Promise((resolvePromise, reject) => {

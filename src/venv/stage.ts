@@ -1,9 +1,9 @@
 // Staging and atomic replacement: an environment is built in a hidden sibling directory and renamed
 // into place, so an interrupted create leaves nothing, or the previous environment, never half of one.
 // Leftovers of killed runs carry the dead process's pid in their name and are cleaned up next time.
-import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { uniqueSuffix } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import type { Op } from './plan.js';
 
@@ -12,20 +12,20 @@ const OLD = 'venvkit-old';
 
 /** A hidden sibling of `target` for building (tag stage) or for setting the old env aside (tag old). */
 export function siblingName(target: string, tag: 'stage' | 'old'): string {
-  return join(dirname(target), `.${basename(target)}.${tag === 'stage' ? STAGE : OLD}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(target), `.${basename(target)}.${tag === 'stage' ? STAGE : OLD}-${uniqueSuffix()}`);
 }
 
 /** Parse a sibling name back: which kind and which pid made it. */
 export function parseSibling(name: string, target: string): { tag: 'stage' | 'old'; pid: number } | undefined {
   const prefix = `.${basename(target)}.`;
   if (!name.startsWith(prefix)) return undefined;
-  const m = /^(venvkit-stage|venvkit-old)-(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length));
+  const m = /^(venvkit-stage|venvkit-old)-(\d+)-[0-9a-z]+$/.exec(name.slice(prefix.length));
   return m ? { tag: m[1] === STAGE ? 'stage' : 'old', pid: Number(m[2]) } : undefined;
 }
 
 /** A staging dir inside the target itself, for when its parent is not writable (the target must exist). */
 export function innerStageName(target: string): string {
-  return join(target, `.${STAGE}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(target, `.${STAGE}-${uniqueSuffix()}`);
 }
 
 const INNER = /^\.venvkit-stage-(\d+)-[0-9a-f]{8}$/;

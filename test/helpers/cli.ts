@@ -3,8 +3,8 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-/** The command users run (package.json `bin`): a sh wrapper that starts dist/cli.js. */
+export const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
+/** The command users run (package.json `bin`): a sh wrapper that starts dist/cli.cjs. */
 export const BIN = fileURLToPath(new URL('../../bin/venvkit', import.meta.url));
 
 export interface CliResult { status: number | null; stdout: string; stderr: string }

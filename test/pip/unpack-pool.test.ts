@@ -1,9 +1,9 @@
-// The unpack worker threads, run the way the built CLI runs them: workers import the bundled
-// install chunk by URL and call its unpackForWorker export.
+// The unpack worker threads, run the way the built CLI runs them: workers load the bundled
+// install command (dist/commands/install.cjs) by URL and call its unpackForWorker export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,15 +14,14 @@ import { ROOT } from '../helpers/cli.js';
 
 test('workers unpack into the cache; their errors keep their codes; a bad module falls back to the main thread', async () => {
   spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  const chunks = join(ROOT, 'dist', 'chunks');
-  const chunk = readdirSync(chunks).find((f) => f.startsWith('install-') && spawnSync('grep', ['-q', 'unpackForWorker', join(chunks, f)]).status === 0);
-  assert.ok(chunk, 'the bundled install chunk exports unpackForWorker');
+  const bundle = join(ROOT, 'dist', 'commands', 'install.cjs');
+  assert.equal(spawnSync('grep', ['-q', 'unpackForWorker', bundle]).status, 0, 'the bundled install command exports unpackForWorker');
   const dir = mkdtempSync(join(tmpdir(), 'vk-pool-'));
   const env = { ...process.env, VENVKIT_CACHE_DIR: join(dir, 'cache') };
   try {
     const wheels = [1, 2, 3].map((i) => buildWheel(dir, { name: `pkg${i}`, version: '1.0', files: { [`pkg${i}/__init__.py`]: `x = ${i}\n` } }));
     const bad = buildWheel(dir, { name: 'broken', version: '1.0', record: () => ['nonsense'] });
-    const pool = new UnpackPool(pathToFileURL(join(chunks, chunk!)).href, 2, env);
+    const pool = new UnpackPool(pathToFileURL(bundle).href, 2, env);
     const got = await Promise.all(wheels.map((w) => pool.unpack(w)));
     assert.deepEqual(got.map((g) => g.manifest.name), ['pkg1', 'pkg2', 'pkg3']);
     for (const g of got) assert.ok(existsSync(join(g.filesDir, `${g.manifest.name}/__init__.py`)));

@@ -1,5 +1,5 @@
 // Writes every activation script of an environment, generated from one description of it.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Venv } from '../types.js';
 import { renderActivateBat, renderDeactivateBat } from './batch.js';
@@ -45,10 +45,11 @@ export async function writeActivators(options: ActivatorOptions): Promise<string
   const files = renderActivators(venv);
   const binRel = venv.windows ? venv.paths.scripts.slice(venv.root.length).replace(/^[\\/]+/, '') : relative(venv.root, venv.paths.scripts);
   const binDir = join(stageRoot, binRel);
-  await mkdir(binDir, { recursive: true });
+  // Synchronous on purpose: a handful of small files, and node:fs/promises costs start-up time.
+  mkdirSync(binDir, { recursive: true });
   const written: string[] = [];
   for (const [name, text] of files) {
-    await writeFile(join(binDir, name), text, { mode: 0o644 });
+    writeFileSync(join(binDir, name), text, { mode: 0o644 });
     written.push(join(binRel, name));
   }
   return written;
