@@ -83,7 +83,7 @@ export function loadPipConfig(options: PipConfigOptions = {}): PipConfig {
     if (!name.startsWith('PIP_') || value === undefined || name === 'PIP_CONFIG_FILE') continue;
     envEntries.push({ section: ':env:', key: normalizeKey(name.slice(4).toLowerCase()), value, origin: `env:${name}` });
   }
-  const entries = [...fileValues.values(), ...envEntries].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  const entries = [...fileValues.values(), ...envEntries].sort((a, b) => compareStrings(keyOf(a), keyOf(b)));
   // pip's precedence for one command: files ([global] < [install]) < environment variables.
   const ordered: ConfigEntry[] = [];
   for (const section of ['global', 'install']) {
@@ -91,6 +91,11 @@ export function loadPipConfig(options: PipConfigOptions = {}): PipConfig {
   }
   ordered.push(...envEntries);
   return { files, entries, settings: settingsFrom(ordered) };
+}
+
+/** Code-unit order, as Python sorts strings (and without loading ICU, as localeCompare does). */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `pip config list` lines (`global.cert='/x'`, `:env:.cert='/x'`), sorted as pip prints them. */

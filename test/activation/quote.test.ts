@@ -44,6 +44,11 @@ describe('quoting', () => {
     for (const q of [quotePosix, quoteFish, quoteCsh, quoteNu, quotePowerShell, quoteBatch]) {
       assert.throws(() => q('a\nb'), (e: unknown) => badPath()(e) && /U\+000A/.test((e as Error).message));
     }
+    // C1 controls: U+009B is a one-character CSI to some terminals printing the prompt.
+    for (const q of [quotePosix, quoteFish, quoteCsh, quoteNu, quotePowerShell, quoteBatch]) {
+      assert.throws(() => q('a\u009bb'), (e: unknown) => badPath()(e) && /U\+009B/.test((e as Error).message));
+      assert.doesNotThrow(() => q('a\u00a0é🐍b'));
+    }
   });
 });
 

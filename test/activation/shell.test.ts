@@ -52,7 +52,6 @@ describe('venvkit shell', () => {
       const r = venvkit(['shell', '-q', envDir], { cwd: box.dir, env, stdio: [fd, 'pipe', 'pipe'] });
       closeSync(fd);
       assert.equal(r.status, 7, `${c.shell}: ${r.stdout}\n${r.stderr}`);
-      if (c.shell === "fish") console.log(JSON.stringify(r));
       const out = Object.fromEntries([...r.stdout.matchAll(/@@(\w+)=(.*)/g)].map((m) => [m[1], m[2]]));
       assert.equal(out.ve, envDir);
       assert.equal(unquoteKsh(out.py ?? ''), join(envDir, 'bin', 'python'));

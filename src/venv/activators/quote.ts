@@ -8,7 +8,7 @@ import { VenvkitError } from '../../errors.js';
 function describe(ch: string): string {
   const cp = ch.codePointAt(0)!;
   const hex = 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
-  return cp < 0x20 || cp === 0x7f ? hex : `'${ch}' (${hex})`;
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ? hex : `'${ch}' (${hex})`;
 }
 
 export function refuse(what: string, ch: string, shell: string, hint?: string): never {
@@ -18,11 +18,15 @@ export function refuse(what: string, ch: string, shell: string, hint?: string): 
   });
 }
 
-/** Control characters (newline, tab, ESC...) break every shell's scripts and prompts: refuse them everywhere. */
+/**
+ * Control characters (newline, tab, ESC...) break every shell's scripts and prompts: refuse them
+ * everywhere. That includes the C1 range (U+0080–U+009F), which some terminals obey as escape
+ * sequences (U+009B is a one-character CSI) when a prompt prints it.
+ */
 export function checkNoControl(value: string, what: string, shell: string): void {
   for (const ch of value) {
     const cp = ch.codePointAt(0)!;
-    if (cp < 0x20 || cp === 0x7f) refuse(what, ch, shell);
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) refuse(what, ch, shell);
   }
 }
 
