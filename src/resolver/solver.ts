@@ -9,7 +9,7 @@ import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import { type Requirement, parseRequirement, requirementToString } from '../pep/pep508.js';
 import { Incompatibility, type Cause, type Term, NONE, indices, popcount } from './incompatibility.js';
 import { PartialSolution } from './partial-solution.js';
-import { Packages, ROOT, bit, type Pkg } from './packages.js';
+import { Packages, ROOT, bit, splitId, type Pkg } from './packages.js';
 import { explain } from './explain.js';
 import type { Candidate, PackageProvider, Resolution, ResolveOptions, ResolvedPackage } from './types.js';
 
@@ -55,6 +55,11 @@ class Solver<C extends Candidate> {
   private decisions = 0;
   private conflicts = 0;
   private rootReqs: Requirement[] = [];
+  /**
+   * Constraints (-c) by package, applied when the package first shows up as a dependency: a
+   * constraint on a package nothing needs costs no index request (pip's config may name many).
+   */
+  private readonly pendingConstraints = new Map<string, Requirement[]>();
 
   constructor(provider: PackageProvider<C>, private readonly options: ResolveOptions) {
     this.packages = new Packages(provider, options);
@@ -85,12 +90,8 @@ class Solver<C extends Candidate> {
     this.rootReqs = requirements;
     for (const r of requirements) if (r.url) this.packages.urls.set(r.key, r.url);
     this.add(this.make([{ pkg: ROOT, set: NONE }], { kind: 'root' }));
-    const constraints = (this.options.constraints ?? []).map(toRequirement);
-    await Promise.all(constraints.map((c) => this.packages.ensure(c.key)));
-    for (const c of constraints) {
-      const p = this.packages.get(c.key);
-      const bad = p.full & ~NONE & ~this.packages.matching(c.key, c);
-      this.add(this.make([{ pkg: ROOT, set: bit(0) }, { pkg: c.key, set: bad }], { kind: 'constraint', text: requirementToString({ ...c, marker: null }) }));
+    for (const c of (this.options.constraints ?? []).map(toRequirement)) {
+      this.pendingConstraints.set(c.key, [...(this.pendingConstraints.get(c.key) ?? []), c]);
     }
     const maxSteps = this.options.maxSteps ?? 200000;
     let next: string | null = ROOT;
@@ -260,6 +261,7 @@ class Solver<C extends Candidate> {
     this.depsChosen.set(`${pick}@${i}`, result.deps.map((d) => d.id));
     let conflict = false;
     for (const d of result.deps) {
+      this.applyConstraints(d.id);
       const inc = this.dependencyIncompat(pick, i, d.id, d.set, d.text);
       this.add(inc);
       conflict ||= inc.terms.every((t) => t.pkg === pick || this.ps.relation(t) === 'satisfied');
@@ -272,6 +274,23 @@ class Solver<C extends Candidate> {
       this.prefetchOlder(p, i, set);
     }
     return pick;
+  }
+
+  /**
+   * Adds the constraints on `id`'s project the first time it is needed (its versions are loaded by
+   * then). Nothing is assigned to it yet, so unit propagation from the dependency that brought it
+   * in visits these before any version of it can be decided.
+   */
+  private applyConstraints(id: string): void {
+    const base = splitId(id).base;
+    const list = this.pendingConstraints.get(base);
+    if (!list) return;
+    this.pendingConstraints.delete(base);
+    const p = this.packages.get(base);
+    for (const c of list) {
+      const bad = p.full & ~NONE & ~this.packages.matching(base, c);
+      this.add(this.make([{ pkg: ROOT, set: bit(0) }, { pkg: base, set: bad }], { kind: 'constraint', text: requirementToString({ ...c, marker: null }) }));
+    }
   }
 
   /** Backtracking through `p`'s versions: fetch the next few older ones' metadata at once. */

@@ -178,6 +178,15 @@ test('installed versions are kept unless upgrading; constraints; --no-deps; URLs
   assert.deepEqual(await solve(index, ['a'], { preferred, upgrade: new Set(['a']) }), { a: '2.0', b: '1.0' });
   assert.deepEqual(await solve(index, ['a'], { constraints: ['b<2', 'unused==1'] }), { a: '2.0', b: '1.0' });
   assert.match(await failure(index, ['b'], { constraints: ['b>5'] }), /the constraints require b>5/);
+  // A constraint on a package nothing needs is never looked up (pip's config may name many).
+  const asked: string[] = [];
+  const spy = new MemoryProvider({ ...index, unused: { '1.0': [] } });
+  const versions = spy.versions.bind(spy);
+  spy.versions = (name: string) => (asked.push(name), versions(name));
+  await resolve(['a'], spy, { env, constraints: ['b<2', 'unused==1', 'a[x]<3'] });
+  assert.deepEqual(asked.sort(), ['a', 'b']);
+  // A constraint reaching a package only through an extra still applies.
+  assert.deepEqual(await solve({ ...index, c: { '1.0': ['a[x]'] } }, ['c'], { constraints: ['a<2'] }), { 'a[x]': '1.0', b: '2.0', c: '1.0' });
   assert.deepEqual(await solve(index, ['a'], { noDeps: true }), { a: '2.0' });
   assert.deepEqual(await solve({ ...index, c: { '1.0': ['b; extra == "x"'] } }, ['c[x]'], { noDeps: true }), { 'c[x]': '1.0' });
   assert.deepEqual(await solve(index, ['a @ https://example.org/a-1.0-py3-none-any.whl']), { a: '1.0', b: '2.0' });
