@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, matchesOnly, USAGE } from './lib/args.mjs';
-import { findInterpreters, findIndex, setupVirtualenv, machineFacts, rmrf, snapshotPackage } from './lib/setup.mjs';
+import { findInterpreters, findIndex, setupVirtualenv, machineFacts, rmrf, snapshotPackage, useTrash } from './lib/setup.mjs';
 import { allTasks, INSTALL_PYTHON, CHEAP_RUNS } from './lib/tasks.mjs';
 import { runTask } from './lib/runner.mjs';
 import { renderMarkdown, chartRows } from './lib/report.mjs';
@@ -78,6 +78,7 @@ log(`measuring ${snapshot.version}, copied from dist/ to bench/.work/pkg`);
 // Peers, from what this machine has.
 log('removing the envs of the previous run');
 rmrf(join(work, 'envs'));
+useTrash(join(work, 'trash'));
 mkdirSync(join(work, 'envs'), { recursive: true });
 mkdirSync(ctx.cacheWarm, { recursive: true });
 const peers = [];
@@ -152,4 +153,6 @@ if (opts.write) {
   writeFileSync(join(work, 'results.svg'), svg);
   log('--no-write: wrote bench/.work/results.md and bench/.work/results.svg');
 }
+log('removing the envs and caches the runs left behind (bench/.work/trash)');
+rmrf(join(work, 'trash'));
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -1,6 +1,6 @@
 // What the suite finds and prepares on this machine: interpreters, the configured index, the
 // virtualenv peer, template environments, machine facts.
-import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync, renameSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import { run, must } from './exec.mjs';
@@ -56,7 +56,7 @@ export async function snapshotPackage(root, work, binRel, env) {
   let last = '';
   for (let attempt = 0; attempt < 20; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, 1500));
-    if (!existsSync(join(root, 'dist', 'cli.js')) || !existsSync(join(root, 'dist', 'index.js'))) {
+    if (!existsSync(join(root, 'dist', 'index.js'))) {
       last = 'dist/ is not built';
       continue;
     }
@@ -70,6 +70,31 @@ export async function snapshotPackage(root, work, binRel, env) {
     last = `${binRel} --version failed: ${v.stderr.trim()}`;
   }
   throw new Error(`could not take a working copy of the built package: ${last}`);
+}
+
+let trashDir = null;
+let trashCount = 0;
+
+/** Where discard() moves things; emptied by the caller once nothing is being timed. */
+export function useTrash(dir) {
+  rmrf(dir);
+  mkdirSync(dir, { recursive: true });
+  trashDir = dir;
+}
+
+/**
+ * Gets a directory out of the way between runs by renaming it into the trash (instant), so that
+ * deleting hundreds of MB does not load the disk while the next run is timed.
+ */
+export function discard(path) {
+  try { lstatSync(path); } catch { return; }
+  if (trashDir) {
+    try {
+      renameSync(path, join(trashDir, String(trashCount++)));
+      return;
+    } catch { /* another filesystem: delete instead */ }
+  }
+  rmrf(path);
 }
 
 /** Removes a directory tree (quietly when absent). */
@@ -111,7 +136,7 @@ export function freshVenv(work, dir, python, env) {
   const tmpl = join(tmplRoot, key);
   const marker = tmpl + '.json';
   const want = JSON.stringify({ dir, python: python.path, version: python.version });
-  rmrf(dir);
+  discard(dir);
   if (existsSync(tmpl) && existsSync(marker) && readFileSync(marker, 'utf8') === want) {
     must('cp', ['-a', tmpl, dir]);
     return;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { timedRun, must } from './exec.mjs';
-import { rmrf, freshVenv } from './setup.mjs';
+import { discard, freshVenv } from './setup.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
 
 /** Tasks of ~0.1 s per run are run at least this many times, whatever --runs says (medians steady). */
@@ -54,8 +54,8 @@ function createBare(ctx, minor) {
     title: `create --without-pip, CPython ${py?.version ?? minor}`,
     minRuns: CHEAP_RUNS,
     sides: [
-      spawnSide('venvkit', 'venvkit create --without-pip', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path, '--without-pip'], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => rmrf(dirs.venvkit), missing }),
-      spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => rmrf(dirs.venv), missing }),
+      spawnSide('venvkit', 'venvkit create --without-pip', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path, '--without-pip'], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => discard(dirs.venvkit), missing }),
+      spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
     ],
     rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'within', factor: 1.25 } }],
     check: envChecks(dirs, 'venv'),
@@ -73,10 +73,10 @@ function createWithPip(ctx, minor) {
     id,
     title: `create with pip, CPython ${py?.version ?? minor}`,
     sides: [
-      spawnSide('venvkit', 'venvkit create', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => rmrf(dirs.venvkit), missing }),
-      spawnSide('venv', 'python -m venv', () => [py.path, '-m', 'venv', dirs.venv], { env: ctx.baseEnv, prepare: () => rmrf(dirs.venv), missing }),
+      spawnSide('venvkit', 'venvkit create', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => discard(dirs.venvkit), missing }),
+      spawnSide('venv', 'python -m venv', () => [py.path, '-m', 'venv', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
       spawnSide('virtualenv', 'virtualenv', () => [ve.bin, '-p', py.path, dirs.virtualenv], {
-        env: { ...ctx.baseEnv, VIRTUALENV_OVERRIDE_APP_DATA: ve.appData }, prepare: () => rmrf(dirs.virtualenv), missing: missing ?? (ve.ok ? undefined : ve.reason),
+        env: { ...ctx.baseEnv, VIRTUALENV_OVERRIDE_APP_DATA: ve.appData }, prepare: () => discard(dirs.virtualenv), missing: missing ?? (ve.ok ? undefined : ve.reason),
       }),
     ],
     rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'speedup', min: 20 } }, { a: 'venvkit', b: 'virtualenv' }],
@@ -107,7 +107,7 @@ function libraryCreate(ctx, minor) {
     minRuns: CHEAP_RUNS,
     sides: [
       {
-        key: 'venvkit', label: 'createVenv()', missing, prepare: () => rmrf(dirs.venvkit),
+        key: 'venvkit', label: 'createVenv()', missing, prepare: () => discard(dirs.venvkit),
         exec: async () => {
           try {
             process.env.VENVKIT_CACHE_DIR = ctx.cacheWarm;
@@ -121,7 +121,7 @@ function libraryCreate(ctx, minor) {
           }
         },
       },
-      spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => rmrf(dirs.venv), missing }),
+      spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
     ],
     rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'maxMs', ms: 5 } }],
     check: envChecks(dirs, 'venv'),
@@ -143,7 +143,7 @@ function installSet(ctx, set) {
     sides: [
       spawnSide('cold', 'venvkit install, cold cache', vk('cold'), {
         env: ctx.venvkitEnv(ctx.cacheCold), missing, timeoutMs: set.timeoutMs,
-        prepare: () => { freshVenv(ctx.work, dirs.cold, py, ctx.baseEnv); rmrf(ctx.cacheCold); mkdirSync(ctx.cacheCold, { recursive: true }); },
+        prepare: () => { freshVenv(ctx.work, dirs.cold, py, ctx.baseEnv); discard(ctx.cacheCold); mkdirSync(ctx.cacheCold, { recursive: true }); },
       }),
       spawnSide('warm', 'venvkit install, warm cache', vk('warm'), { env: ctx.venvkitEnv(ctx.cacheWarm), missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.warm, py, ctx.baseEnv) }),
       spawnSide('pip', 'pip install', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', ...index, ...set.reqs], { env: ctx.baseEnv, missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.pip, py, ctx.baseEnv) }),
