@@ -18,9 +18,9 @@ export function libDirs(paths: VenvPaths): string[] {
   return paths.platlib === paths.purelib ? [paths.purelib] : [paths.purelib, paths.platlib];
 }
 
-/** Every .dist-info in the env's lib dirs, with Name/Version from METADATA (dir name as fallback). */
-export function listInstalled(paths: VenvPaths): InstalledDist[] {
-  const out: InstalledDist[] = [];
+/** Every `*.dist-info` directory in the env's lib dirs, with the name and version its own name gives. */
+export function distInfoDirs(paths: VenvPaths): { dir: string; lib: string; name: string; version: string }[] {
+  const out: { dir: string; lib: string; name: string; version: string }[] = [];
   for (const lib of libDirs(paths)) {
     let names: string[];
     try {
@@ -30,22 +30,26 @@ export function listInstalled(paths: VenvPaths): InstalledDist[] {
     }
     for (const n of names) {
       if (!n.endsWith('.dist-info')) continue;
-      const dir = join(lib, n);
       const stem = n.slice(0, -'.dist-info'.length);
       const dash = stem.lastIndexOf('-');
-      let name = dash > 0 ? stem.slice(0, dash) : stem;
-      let version = dash > 0 ? stem.slice(dash + 1) : '';
-      try {
-        const meta = parseHeaderFields(readFileSync(join(dir, 'METADATA'), 'utf8'));
-        name = meta.get('name')?.[0] ?? name;
-        version = meta.get('version')?.[0] ?? version;
-      } catch {
-        /* keep the directory's name */
-      }
-      out.push({ name, version, normalizedName: canonicalizeName(name), distInfoDir: dir });
+      out.push({ dir: join(lib, n), lib, name: dash > 0 ? stem.slice(0, dash) : stem, version: dash > 0 ? stem.slice(dash + 1) : '' });
     }
   }
   return out;
+}
+
+/** Every .dist-info in the env's lib dirs, with Name/Version from METADATA (dir name as fallback). */
+export function listInstalled(paths: VenvPaths): InstalledDist[] {
+  return distInfoDirs(paths).map(({ dir, name, version }) => {
+    try {
+      const meta = parseHeaderFields(readFileSync(join(dir, 'METADATA'), 'utf8'));
+      name = meta.get('name')?.[0] ?? name;
+      version = meta.get('version')?.[0] ?? version;
+    } catch {
+      /* keep the directory's name */
+    }
+    return { name, version, normalizedName: canonicalizeName(name), distInfoDir: dir };
+  });
 }
 
 export function findInstalled(paths: VenvPaths, name: string): InstalledDist[] {

@@ -1,8 +1,8 @@
 // What an environment holds, with what pip's list/freeze/check need: each distribution's metadata
 // (Requires-Dist), INSTALLER, REQUESTED and PEP 610 direct_url.json. Reads files only; no Python runs.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { libDirs, type InstalledDist } from '../install/installed.js';
+import { distInfoDirs, type InstalledDist } from '../install/installed.js';
 import { canonicalizeName } from '../pep/names.js';
 import type { VenvPaths } from '../venv/types.js';
 
@@ -51,38 +51,26 @@ function readDirectUrl(distInfoDir: string): DirectUrl | undefined {
  */
 export function readDists(paths: VenvPaths, options: { light?: boolean } = {}): DistInfo[] {
   const out: DistInfo[] = [];
-  for (const lib of libDirs(paths)) {
-    let names: string[];
-    try {
-      names = readdirSync(lib);
-    } catch {
-      continue;
+  for (const { dir: distInfoDir, lib, ...fromDirName } of distInfoDirs(paths)) {
+    const text = readText(join(distInfoDir, 'METADATA'));
+    const md = text === undefined ? { requiresDist: [] as string[] } : metadataDeps(text);
+    const name = md.name ?? fromDirName.name;
+    const version = md.version ?? fromDirName.version;
+    const d: DistInfo = {
+      name, version, normalizedName: canonicalizeName(name), distInfoDir, location: lib,
+      installer: '', requested: false, requiresDist: md.requiresDist,
+      ...(md.requiresPython ? { requiresPython: md.requiresPython } : {}),
+    };
+    if (options.light) {
+      let cached: DirectUrl | undefined | null = null;
+      Object.defineProperty(d, 'directUrl', { enumerable: true, get: () => (cached === null ? (cached = readDirectUrl(distInfoDir)) : cached) });
+    } else {
+      d.installer = (readText(join(distInfoDir, 'INSTALLER')) ?? '').split('\n')[0]!.trim();
+      d.requested = existsSync(join(distInfoDir, 'REQUESTED'));
+      const du = readDirectUrl(distInfoDir);
+      if (du) d.directUrl = du;
     }
-    for (const n of names) {
-      if (!n.endsWith('.dist-info')) continue;
-      const distInfoDir = join(lib, n);
-      const stem = n.slice(0, -'.dist-info'.length);
-      const dash = stem.lastIndexOf('-');
-      const text = readText(join(distInfoDir, 'METADATA'));
-      const md = text === undefined ? { requiresDist: [] as string[] } : metadataDeps(text);
-      const name = md.name ?? (dash > 0 ? stem.slice(0, dash) : stem);
-      const version = md.version ?? (dash > 0 ? stem.slice(dash + 1) : '');
-      const d: DistInfo = {
-        name, version, normalizedName: canonicalizeName(name), distInfoDir, location: lib,
-        installer: '', requested: false, requiresDist: md.requiresDist,
-        ...(md.requiresPython ? { requiresPython: md.requiresPython } : {}),
-      };
-      if (options.light) {
-        let cached: DirectUrl | undefined | null = null;
-        Object.defineProperty(d, 'directUrl', { enumerable: true, get: () => (cached === null ? (cached = readDirectUrl(distInfoDir)) : cached) });
-      } else {
-        d.installer = (readText(join(distInfoDir, 'INSTALLER')) ?? '').split('\n')[0]!.trim();
-        d.requested = existsSync(join(distInfoDir, 'REQUESTED'));
-        const du = readDirectUrl(distInfoDir);
-        if (du) d.directUrl = du;
-      }
-      out.push(d);
-    }
+    out.push(d);
   }
   return out.sort((a, b) => (a.normalizedName < b.normalizedName ? -1 : a.normalizedName > b.normalizedName ? 1 : 0));
 }
