@@ -66,7 +66,7 @@ function createWithPip(ctx, minor) {
   const id = `create-pip-${minor}`;
   const py = ctx.pythons.get(minor);
   const missing = missingPython(ctx, minor);
-  const dirs = Object.fromEntries(['venvkit', 'venv', 'virtualenv'].map((k) => [k, join(ctx.work, 'envs', `${id}-${k}`)]));
+  const dirs = Object.fromEntries(['venvkit', 'cold', 'venv', 'virtualenv'].map((k) => [k, join(ctx.work, 'envs', `${id}-${k}`)]));
   const ve = ctx.virtualenv;
   const pipList = new Map();
   return {
@@ -74,12 +74,20 @@ function createWithPip(ctx, minor) {
     title: `create with pip, CPython ${py?.version ?? minor}`,
     sides: [
       spawnSide('venvkit', 'venvkit create', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => discard(dirs.venvkit), missing }),
+      // Cold: an empty venvkit cache before every run (the interpreter is probed, pip's wheel unpacked).
+      spawnSide('cold', 'venvkit create, cold cache', () => [ctx.cli, 'create', dirs.cold, '--python', py.path], {
+        env: ctx.venvkitEnv(ctx.cacheCold), prepare: () => { discard(dirs.cold); discard(ctx.cacheCold); mkdirSync(ctx.cacheCold, { recursive: true }); }, missing,
+      }),
       spawnSide('venv', 'python -m venv', () => [py.path, '-m', 'venv', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
       spawnSide('virtualenv', 'virtualenv', () => [ve.bin, '-p', py.path, dirs.virtualenv], {
         env: { ...ctx.baseEnv, VIRTUALENV_OVERRIDE_APP_DATA: ve.appData }, prepare: () => discard(dirs.virtualenv), missing: missing ?? (ve.ok ? undefined : ve.reason),
       }),
     ],
-    rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'speedup', min: 20 } }, { a: 'venvkit', b: 'virtualenv' }],
+    rows: [
+      { a: 'venvkit', b: 'venv', target: { kind: 'speedup', min: 20 } },
+      { a: 'venvkit', b: 'virtualenv' },
+      { a: 'cold', b: 'venv', task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
+    ],
     // pip runs and names the env; venvkit seeds what python -m venv seeds (virtualenv seeds its own choice).
     check: envChecks(dirs, 'venv', (k, c) => {
       const p = checkPipRuns(dirs[k], c.baseEnv);
@@ -88,10 +96,10 @@ function createWithPip(ctx, minor) {
       const set = installedSet(dirs[k], c.baseEnv);
       if (set.error) return set.error;
       pipList.set(k, set.lines);
-      if (k === 'venvkit' && pipList.has('venv')) return compareSets(set.lines, pipList.get('venv'), 'venvkit', 'python -m venv');
+      if (k !== 'venv' && pipList.has('venv')) return compareSets(set.lines, pipList.get('venv'), `venvkit (${k})`, 'python -m venv');
       return null;
     }),
-    orderChecks: ['venv', 'venvkit', 'virtualenv'],
+    orderChecks: ['venv', 'venvkit', 'cold', 'virtualenv'],
   };
 }
 
