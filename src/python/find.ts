@@ -23,8 +23,8 @@ function context(options: FindOptions): Ctx {
   return { env, cwd, pathDirs: pathDirs(env, cwd), dirs: dirCacheFor(env) };
 }
 
-async function probe(path: string, source: PythonSource, ctx: Ctx): Promise<PythonInstallation> {
-  return { ...(await probeInterpreter(path, { env: ctx.env })), source };
+async function probe(path: string, source: PythonSource, ctx: Ctx, realPath?: string): Promise<PythonInstallation> {
+  return { ...(await probeInterpreter(path, { env: ctx.env, realPath })), source };
 }
 
 function unsupported(inst: PythonInstallation): VenvkitError {
@@ -82,15 +82,15 @@ async function findByPath(spec: string, ctx: Ctx): Promise<PythonInstallation> {
         hint: 'Check `pyenv version` (PYENV_VERSION, .python-version, $PYENV_ROOT/version), or give the real interpreter path.',
       });
     }
-    target ??= { path: abs, realPath: abs, source: 'explicit', hint: { version: [] } };
+    if (!target) return checked(await probe(abs, 'explicit', ctx));
   }
-  return checked(await probe(target.path, 'explicit', ctx));
+  return checked(await probe(target.path, 'explicit', ctx, target.realPath));
 }
 
 async function findByName(name: string, ctx: Ctx): Promise<PythonInstallation> {
   const c = firstOnPath(name, ctx);
   if (!c) throw await notFound(`"${name}" (no such command on PATH)`, ctx);
-  return checked(await probe(c.path, 'path', ctx));
+  return checked(await probe(c.path, 'path', ctx, c.realPath));
 }
 
 /**
@@ -107,7 +107,7 @@ async function findByVersion(req: VersionRequest, ctx: Ctx, source?: PythonSourc
   const consider = async (c: Candidate): Promise<PythonInstallation | undefined> => {
     let inst: PythonInstallation;
     try {
-      inst = await probe(c.path, source ?? c.source, ctx);
+      inst = await probe(c.path, source ?? c.source, ctx, c.realPath);
     } catch (e) {
       // Blame a broken interpreter only when its name says it is the version asked for (python3.12 for 3.12).
       if (c.hint.version.length >= 2) broken ??= e;
@@ -188,7 +188,7 @@ async function findDefault(ctx: Ctx): Promise<PythonInstallation> {
     });
   }
   const c = firstOnPath('python3', ctx);
-  if (c) return checked(await probe(c.path, 'path', ctx));
+  if (c) return checked(await probe(c.path, 'path', ctx, c.realPath));
   const inst = await findByVersion(parseSpec('>=3.3') as VersionRequest, ctx);
   if (!inst) throw await notFound('(no python3 on PATH)', ctx);
   return inst;
@@ -226,7 +226,7 @@ export async function discover(options: FindOptions | Ctx = {}): Promise<Discove
     candidates.push(c);
   }
   ctx.dirs?.flush();
-  const results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, ctx)));
+  const results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, ctx, c.realPath)));
   const out: Discovery = { found: [], broken: [] };
   results.forEach((r, i) => {
     const c = candidates[i]!;

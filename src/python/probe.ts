@@ -14,6 +14,8 @@ export interface ProbeOptions {
   /** Give up after this many ms (default 15000, or $VENVKIT_PROBE_TIMEOUT). */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** The realpath of `path`, when the caller has just resolved it (saves walking it again). */
+  realPath?: string;
 }
 
 function stampOf(realPath: string): InterpreterInfo['stamp'] {
@@ -26,10 +28,10 @@ function cacheFile(path: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** The cached facts for `path` if the interpreter file has not changed since they were taken. */
-export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.env): InterpreterInfo | undefined {
+export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.env, knownRealPath?: string): InterpreterInfo | undefined {
   let realPath: string;
   try {
-    realPath = realpathSync(path);
+    realPath = knownRealPath ?? realpathSync(path);
   } catch {
     return undefined;
   }
@@ -79,7 +81,7 @@ export async function probeInterpreter(path: string, options: ProbeOptions = {})
   const env = options.env ?? process.env;
   const abs = isAbsolute(path) ? path : resolve(path);
   if (!options.noCache) {
-    const cached = readCachedInfo(abs, env);
+    const cached = readCachedInfo(abs, env, options.realPath);
     if (cached) return cached;
   }
   let realPath: string;
