@@ -75,7 +75,8 @@ export function stagedPaths(plan: InstallPlan, root: string, extra: string[] = [
   return [...plan.files.map((f) => f.dest), ...extra, plan.recordDest].map((p) => relative(root, p));
 }
 
-const exists = (p: string) => {
+/** Whether anything (file, directory or link, even a dangling one) is at `p`. */
+export const exists = (p: string) => {
   try {
     lstatSync(p);
     return true;

@@ -2,11 +2,10 @@
 // the env, then one commit moves the replaced distributions' files aside and the new ones in. A
 // failure at any point (or an interrupt before the commit) leaves the env exactly as it was.
 import { lstatSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
-import { dropStage, newStage, pruneEmptyDirs, stagePlan } from '../install/apply.js';
+import { dropStage, exists, newStage, pruneEmptyDirs, stagePlan } from '../install/apply.js';
 import { byteCompile } from '../install/compile.js';
 import { recordedFiles, type InstalledDist } from '../install/installed.js';
 import { Linker, type LinkMode } from '../install/link.js';
@@ -96,15 +95,6 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
     dropStage(stage);
   }
 }
-
-const exists = (p: string) => {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Like the installer's commit, but a staged directory the env does not have yet (a new package's
