@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { rmSync, chmodSync, renameSync, existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -18,13 +18,6 @@ rmSync(out, { recursive: true, force: true });
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: false, logLevel: 'warning' };
 
-// The dispatcher requires the separately built command bundles: leave those paths alone.
-const commandsExternal = {
-  name: 'commands-external',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
-  },
-};
 const cjs = {
   ...common,
   format: 'cjs',
@@ -34,10 +27,26 @@ const cjs = {
   define: { 'import.meta.url': '__venvkit_module_url' },
   banner: { js: 'var __venvkit_module_url = require("node:url").pathToFileURL(__filename).href;' },
 };
-await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, plugins: [commandsExternal], banner: { js: '#!/usr/bin/env node\n' + cjs.banner.js } });
+await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, banner: { js: '#!/usr/bin/env node\n' + cjs.banner.js } });
 chmodSync(`${out}/cli.cjs`, 0o755);
+// Code that only some runs of a command reach (seeding pip, for `create` without --without-pip) is
+// its own bundle, dist/commands/parts/NAME.cjs: a command bundle's dynamic import of it becomes a
+// require() of that file when it is reached, so the other runs neither read nor compile it.
+const PARTS = { seed: 'src/install/seed.ts' };
+const partOf = new Map(Object.entries(PARTS).map(([name, file]) => [resolve(file), name]));
+const partsExternal = {
+  name: 'parts-external',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const name = partOf.get(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+      return name ? { path: `./parts/${name}.cjs`, external: true } : undefined;
+    });
+  },
+};
+await build({ ...cjs, entryPoints: PARTS, outdir: `${out}/commands/parts`, outExtension: { '.js': '.cjs' } });
 const commands = readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])), outdir: `${out}/commands`, outExtension: { '.js': '.cjs' } });
+await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])), outdir: `${out}/commands`, outExtension: { '.js': '.cjs' }, plugins: [partsExternal] });
 
 await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out });
 

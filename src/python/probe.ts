@@ -27,6 +27,20 @@ function cacheFile(path: string, env: NodeJS.ProcessEnv): string {
   return join(cacheDir('interpreters', env), `${cacheKey(path)}.json`);
 }
 
+/**
+ * Facts this process has read or probed, by cache file. They are valid under the same rule as the
+ * disk cache (the interpreter file unchanged), so a program that creates many environments reads
+ * and parses each interpreter's cache file once.
+ */
+const known = new Map<string, InterpreterInfo>();
+
+function unchanged(info: InterpreterInfo, path: string, realPath: string): boolean {
+  if (info.path !== path || info.realPath !== realPath) return false;
+  const now = stampOf(realPath);
+  const then = info.stamp;
+  return now.mtimeMs === then.mtimeMs && now.size === then.size && now.ino === then.ino;
+}
+
 /** The cached facts for `path` if the interpreter file has not changed since they were taken. */
 export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.env, knownRealPath?: string): InterpreterInfo | undefined {
   let realPath: string;
@@ -35,12 +49,13 @@ export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.en
   } catch {
     return undefined;
   }
+  const file = cacheFile(path, env);
   try {
-    const data = JSON.parse(readFileSync(cacheFile(path, env), 'utf8')) as { v: number; info: InterpreterInfo };
-    if (data.v !== CACHE_VERSION || data.info.path !== path || data.info.realPath !== realPath) return undefined;
-    const now = stampOf(realPath);
-    const then = data.info.stamp;
-    if (now.mtimeMs !== then.mtimeMs || now.size !== then.size || now.ino !== then.ino) return undefined;
+    const remembered = known.get(file);
+    if (remembered && unchanged(remembered, path, realPath)) return remembered;
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { v: number; info: InterpreterInfo };
+    if (data.v !== CACHE_VERSION || !unchanged(data.info, path, realPath)) return undefined;
+    known.set(file, data.info);
     return data.info;
   } catch {
     return undefined;
@@ -100,6 +115,7 @@ export async function probeInterpreter(path: string, options: ProbeOptions = {})
     throw new VenvkitError('PYTHON_BROKEN', `The interpreter ${abs} answered with something that is not venvkit's probe output`, { hint: 'Is this really a Python interpreter? Pick another with --python.', cause: e });
   }
   const info: InterpreterInfo = { ...raw, path: abs, realPath, stamp };
+  known.set(cacheFile(abs, env), info);
   try {
     writeFileAtomic(cacheFile(abs, env), JSON.stringify({ v: CACHE_VERSION, info }));
   } catch {

@@ -160,6 +160,8 @@ export interface ShimContext {
   memo?: Map<string, { selection: PyenvSelection; installed: () => string[] }>;
   /** Real paths of directories, looked up once per lookup. */
   reals?: Map<string, string | undefined>;
+  /** Directories' identities (device and inode), remembered in the context. */
+  ids?: Map<string, string | undefined>;
   local?: { file: string | undefined };
 }
 
@@ -176,12 +178,28 @@ export function realDir(dir: string, ctx: ShimContext): string | undefined {
   return ctx.reals.get(dir);
 }
 
-/** Is this directory some pyenv root's shims directory? */
+function dirId(dir: string, ctx: ShimContext): string | undefined {
+  ctx.ids ??= new Map();
+  if (!ctx.ids.has(dir)) {
+    let id: string | undefined;
+    try {
+      const st = statSync(dir, { bigint: true });
+      if (st.isDirectory()) id = `${st.dev}:${st.ino}`;
+    } catch {
+      // missing or not searchable: not a directory we can take for the shims
+    }
+    ctx.ids.set(dir, id);
+  }
+  return ctx.ids.get(dir);
+}
+
+/** Is this directory pyenv's shims directory (by name, or the same directory through links)? */
 export function isShimDir(dir: string, ctx: ShimContext): boolean {
-  const root = pyenvRoot(ctx.env);
-  if (dir === join(root, 'shims')) return true;
-  const real = realDir(dir, ctx);
-  return real !== undefined && real === realDir(join(root, 'shims'), ctx);
+  const shims = join(pyenvRoot(ctx.env), 'shims');
+  if (dir === shims) return true;
+  // One stat each instead of two realpath walks: the same device and inode is the same directory.
+  const id = dirId(dir, ctx);
+  return id !== undefined && id === dirId(shims, ctx);
 }
 
 /**

@@ -1,7 +1,7 @@
 // venvkit create [DIR]: the flags of `python -m venv`, plus -p/--python and --allow-existing.
 import { relative } from 'node:path';
 import { parse } from '../args.js';
-import { info, printJson, warn, type Output } from '../output.js';
+import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { createVenv, type CreatedVenv } from '../../venv/create.js';
 import { describeInterpreter, venvJson } from '../../venv/describe.js';
 
@@ -48,7 +48,7 @@ export default async function create(argv: string[]): Promise<number> {
     'allow-existing': { type: 'boolean' },
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };

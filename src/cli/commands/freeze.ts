@@ -3,6 +3,7 @@ import { parse } from '../args.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { freeze as freezeLines } from '../../pip/freeze.js';
+import { stdout } from '../output.js';
 
 const HELP = `Usage: venvkit freeze [--env DIR] [--all]
 
@@ -17,12 +18,12 @@ Options:
 export default async function freeze(argv: string[]): Promise<number> {
   const { values } = parse('freeze', argv, { env: { type: 'string' }, all: { type: 'boolean' } });
   if (values.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });
   const lines = freezeLines(venv, { all: !!values.all });
-  if (values.json) process.stdout.write(JSON.stringify(lines, null, 2) + '\n');
-  else if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+  if (values.json) stdout(JSON.stringify(lines, null, 2) + '\n');
+  else if (lines.length) stdout(lines.join('\n') + '\n');
   return 0;
 }

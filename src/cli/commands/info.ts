@@ -1,6 +1,6 @@
 // venvkit info [DIR]: what pyvenv.cfg says, the base interpreter, and whether the env is healthy.
 import { parse } from '../args.js';
-import { bold, dim, green, printJson, red, type Output } from '../output.js';
+import { bold, dim, green, printJson, red, type Output, stdout } from '../output.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { checkHealth } from '../../venv/health.js';
@@ -16,7 +16,7 @@ the nearest .venv in this directory or above. Exits 1 when the environment is no
 export default async function info(argv: string[]): Promise<number> {
   const { values, positionals } = parse('info', argv, {});
   if (values.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
@@ -35,6 +35,6 @@ export default async function info(argv: string[]): Promise<number> {
   lines.push('  pyvenv.cfg:');
   for (const [k, v] of Object.entries(venv.cfg)) lines.push(`    ${k} = ${v}`);
   for (const p of health.problems) lines.push(`${red('problem')}: ${p.message}`, `${dim('hint')}: ${p.hint}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  stdout(lines.join('\n') + '\n');
   return health.healthy ? 0 : 1;
 }

@@ -3,7 +3,7 @@
 import { parse } from '../args.js';
 // The unpack worker threads load this command's bundle and call this (see src/pip/unpack-pool.ts).
 export { unpackForWorker } from '../../pip/install.js';
-import { info, printJson, warn, type Output } from '../output.js';
+import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
 import { locateVenv } from '../../venv/locate.js';
@@ -59,7 +59,7 @@ export default async function install(argv: string[]): Promise<number> {
     compile: { type: 'boolean' },
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };

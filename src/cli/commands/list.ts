@@ -1,6 +1,6 @@
 // venvkit list: the distributions installed in an env (pip list, plus location and installer).
 import { parse } from '../args.js';
-import { printJson, type Output } from '../output.js';
+import { printJson, type Output, stdout } from '../output.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { readDists } from '../../pip/dists.js';
@@ -24,7 +24,7 @@ export function table(rows: string[][]): string {
 export default async function list(argv: string[]): Promise<number> {
   const { values } = parse('list', argv, { env: { type: 'string' } });
   if (values.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
@@ -37,6 +37,6 @@ export default async function list(argv: string[]): Promise<number> {
   if (dists.length === 0) return 0;
   const head = out.verbose ? ['Package', 'Version', 'Location', 'Installer'] : ['Package', 'Version'];
   const rows = dists.map((d) => (out.verbose ? [d.name, d.version, d.location, d.installer] : [d.name, d.version]));
-  process.stdout.write(table([head, ...rows]));
+  stdout(table([head, ...rows]));
   return 0;
 }

@@ -5,7 +5,7 @@ import { discover, findPython } from '../../python/find.js';
 import { supportsVenv } from '../../python/spec.js';
 import type { PythonInstallation } from '../../python/types.js';
 import { parse } from '../args.js';
-import { type Output, bold, dim, info, printJson, warn } from '../output.js';
+import { type Output, bold, dim, info, printJson, warn, stderr, stdout } from '../output.js';
 
 const WHERE: Record<string, string> = {
   path: 'on PATH',
@@ -67,7 +67,7 @@ async function list(out: Output): Promise<number> {
   }
   if (out.verbose) for (const b of broken) warn(out, `skipped ${b.path} (${b.source}): ${b.error.message.split('\n')[0]}`);
   if (found.length === 0) {
-    process.stderr.write('No Python interpreter found on PATH, in pyenv or the usual locations.\n');
+    stderr('No Python interpreter found on PATH, in pyenv or the usual locations.\n');
     return 1;
   }
   const rows = [['', 'VERSION', 'IMPLEMENTATION', 'ARCH', 'SOURCE', 'PATH']];
@@ -77,15 +77,15 @@ async function list(out: Output): Promise<number> {
     rows.push([p.realPath === chosen ? '*' : ' ', p.versionString, impl, p.machine, p.source, p.path + note]);
   }
   const text = table(rows).split('\n');
-  process.stdout.write([bold(text[0]!), ...text.slice(1)].join('\n'));
-  if (!out.quiet && broken.length && !out.verbose) process.stderr.write(dim(`(${broken.length} more did not run; -v shows them)\n`));
+  stdout([bold(text[0]!), ...text.slice(1)].join('\n'));
+  if (!out.quiet && broken.length && !out.verbose) stderr(dim(`(${broken.length} more did not run; -v shows them)\n`));
   return 0;
 }
 
 async function find(spec: string | undefined, out: Output): Promise<number> {
   const p = await findPython(spec);
   if (out.json) printJson(describe(p));
-  else if (!out.quiet) process.stdout.write(p.path + '\n');
+  else if (!out.quiet) stdout(p.path + '\n');
   if (out.verbose) info(out, dim(`${p.implementation} ${p.versionString} (${p.machine}), found ${WHERE[p.source] ?? p.source}${p.realPath !== p.path ? `, really ${p.realPath}` : ''}`));
   return 0;
 }
@@ -93,7 +93,7 @@ async function find(spec: string | undefined, out: Output): Promise<number> {
 export default async function python(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
-    process.stdout.write(USAGE);
+    stdout(USAGE);
     return sub === undefined ? 2 : 0;
   }
   if (sub !== 'list' && sub !== 'find') {
@@ -101,7 +101,7 @@ export default async function python(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parse(`python ${sub}`, rest, {});
   if (values.help) {
-    process.stdout.write(USAGE);
+    stdout(USAGE);
     return 0;
   }
   const out: Output = { json: Boolean(values.json), quiet: Boolean(values.quiet), verbose: Boolean(values.verbose) };

@@ -3,6 +3,7 @@ import { VenvkitError } from '../../errors.js';
 import { venvEnv } from '../../shell/environment.js';
 import { runForeground } from '../../shell/spawn.js';
 import { locateVenv, scriptsDir } from '../../venv/locate.js';
+import { stdout } from '../output.js';
 
 const HELP = `Usage: venvkit run [--env DIR] COMMAND [ARGS...]
 
@@ -47,7 +48,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
 export default async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (args.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   if (args.command.length === 0) {

@@ -8,7 +8,7 @@ import { launchPlan } from '../../shell/launch.js';
 import { runForeground } from '../../shell/spawn.js';
 import { locateVenv, scriptsDir } from '../../venv/locate.js';
 import { parse } from '../args.js';
-import { info } from '../output.js';
+import { info, stdout } from '../output.js';
 
 const HELP = `Usage: venvkit shell [DIR] [--shell NAME]
 
@@ -23,7 +23,7 @@ Works with bash, zsh, fish, tcsh/csh, ksh/mksh, dash/sh, nu and pwsh.
 export default async function shell(argv: string[]): Promise<number> {
   const { values, positionals } = parse('shell', argv, { shell: { type: 'string' } });
   if (values.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   if (positionals.length > 1) throw new VenvkitError('USAGE', 'shell: give at most one environment directory', { hint: 'Use `venvkit shell [DIR] [--shell NAME]`.' });

@@ -1,6 +1,6 @@
 // venvkit uninstall NAME... : remove distributions by their RECORD.
 import { parse } from '../args.js';
-import { info, printJson, type Output } from '../output.js';
+import { info, printJson, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
 import { uninstall as uninstallDist, type UninstallResult } from '../../install/uninstall.js';
@@ -23,7 +23,7 @@ export default async function uninstall(argv: string[]): Promise<number> {
     yes: { type: 'boolean', short: 'y' },
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    stdout(HELP);
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };

@@ -49,7 +49,7 @@ export async function writeActivators(options: ActivatorOptions): Promise<string
   mkdirSync(binDir, { recursive: true });
   const written: string[] = [];
   for (const [name, text] of files) {
-    writeFileSync(join(binDir, name), text, { mode: 0o644 });
+    writeFileSync(join(binDir, name), text, { mode: 0o644, encoding: 'utf8' }); // with encoding: Node's one-call C++ path
     written.push(join(binRel, name));
   }
   return written;

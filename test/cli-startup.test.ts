@@ -1,0 +1,112 @@
+// What the CLI does to start fast: V8's code cache for the command bundles (src/cli/code-cache.ts)
+// and output written straight to the file descriptors (src/cli/output.ts). Neither may ever change
+// what a command does, whatever state the cache is in or wherever the output goes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { BIN, venvkit } from './helpers/cli.js';
+import { pyenvPythons, tempDir } from './python/interpreters.js';
+
+const py = pyenvPythons().filter((p) => p.version[0] === 3).at(-1);
+const skip = py ? false : 'no pyenv Python 3 found under $PYENV_ROOT/versions';
+
+const v8Files = (cache: string) => (existsSync(join(cache, 'v8')) ? readdirSync(join(cache, 'v8')).sort() : []);
+
+test('the code cache: written by the first run, kept while V8 accepts it, replaced when it does not', { skip }, () => {
+  const tmp = tempDir('codecache');
+  const cache = join(tmp, 'cache');
+  const env = { ...process.env, VENVKIT_CACHE_DIR: cache };
+  const create = (name: string, extra: NodeJS.ProcessEnv = {}) => {
+    const r = venvkit(['create', join(tmp, name), '--python', py!.exe, '--without-pip', '-q'], { env: { ...env, ...extra } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(join(tmp, name, 'pyvenv.cfg')), `${name} was created`);
+  };
+  try {
+    create('e1');
+    const files = v8Files(cache);
+    assert.equal(files.length, 1, `one cache file for the create bundle: ${files.join(', ')}`);
+    assert.match(files[0]!, /^create\.cjs-v\d+\.\d+\.\d+-[a-z0-9]+-\d+-\d+\.bin$/);
+    const file = join(cache, 'v8', files[0]!);
+    const first = readFileSync(file);
+    const stamp = statSync(file).mtimeMs;
+
+    // Accepted: the next run does not write it again.
+    create('e2');
+    assert.equal(statSync(file).mtimeMs, stamp, 'an accepted cache is not rewritten');
+    assert.deepEqual(readFileSync(file), first);
+
+    // Garbage: V8 rejects it, the command still works, and a good cache replaces it.
+    writeFileSync(file, 'not bytecode at all');
+    create('e3');
+    assert.notEqual(readFileSync(file, 'utf8'), 'not bytecode at all', 'the rejected cache was replaced');
+    assert.ok(readFileSync(file).length > 1000);
+
+    // Unwritable cache location (a file where the v8 directory would be): still works, writes nothing.
+    const blocked = join(tmp, 'blocked');
+    mkdirSync(blocked);
+    writeFileSync(join(blocked, 'v8'), 'a file, not a directory');
+    create('e4', { VENVKIT_CACHE_DIR: blocked });
+    assert.equal(readFileSync(join(blocked, 'v8'), 'utf8'), 'a file, not a directory');
+
+    // Turned off: nothing written.
+    const off = join(tmp, 'off');
+    create('e5', { VENVKIT_CACHE_DIR: off, VENVKIT_NO_CODE_CACHE: '1' });
+    assert.deepEqual(v8Files(off), []);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('seeding pip is its own bundle: a run without pip never reads it, a run with pip caches it too', { skip }, () => {
+  const tmp = tempDir('codecache-seed');
+  const cache = join(tmp, 'cache');
+  const env = { ...process.env, VENVKIT_CACHE_DIR: cache };
+  try {
+    let r = venvkit(['create', join(tmp, 'bare'), '--python', py!.exe, '--without-pip', '-q'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(v8Files(cache).map((f) => f.split('-')[0]), ['create.cjs']);
+    r = venvkit(['create', join(tmp, 'with-pip'), '--python', py!.exe, '-q'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(v8Files(cache).map((f) => f.split('-')[0]), ['create.cjs', 'seed.cjs']);
+    const pip = spawnSync(join(tmp, 'with-pip', 'bin', 'python'), ['-m', 'pip', '--version'], { encoding: 'utf8' });
+    assert.equal(pip.status, 0, pip.stderr);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('output: a reader that goes away early is not an error; a full non-blocking pipe gets every byte', { skip }, () => {
+  // `venvkit python list --json | head -c 10`: the rest of the output meets a closed pipe.
+  const cut = spawnSync('sh', ['-c', `'${BIN}' python list --json | head -c 10; echo " exit=$?"`], { encoding: 'utf8' });
+  assert.match(cut.stdout, /^\[\s*\{[\s\S]* exit=0\n$/);
+  assert.doesNotMatch(cut.stderr, /EPIPE|error/i);
+
+  // The same output into a one-page pipe set to O_NONBLOCK that is nearly full already and read
+  // only later: venvkit's writes hit EAGAIN.
+  const full = venvkit(['python', 'list', '--json']);
+  assert.equal(full.status, 0, full.stderr);
+  assert.ok(full.stdout.length > 200, 'the listing is larger than the room left in the pipe');
+  const script = [
+    'import fcntl, os, subprocess, sys, time',
+    'r, w = os.pipe()',
+    'fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: one page',
+    'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+    'os.write(w, b"#" * 4000)',
+    'p = subprocess.Popen(sys.argv[1:], stdout=w)',
+    'os.close(w)',
+    'time.sleep(0.5)',
+    'out = b""',
+    'while True:',
+    '    chunk = os.read(r, 65536)',
+    '    if not chunk: break',
+    '    out += chunk',
+    'assert out.startswith(b"#" * 4000)',
+    'sys.stdout.buffer.write(out[4000:])',
+    'sys.exit(p.wait())',
+  ].join('\n');
+  const slow = spawnSync(py!.exe, ['-c', script, BIN, 'python', 'list', '--json'], { encoding: 'utf8' });
+  assert.equal(slow.status, 0, slow.stderr);
+  assert.equal(slow.stdout, full.stdout);
+});
