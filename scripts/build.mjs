@@ -5,7 +5,7 @@
 // declarations. Type errors do not stop the bundle; `npm run typecheck` (and the test suite) report them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync, chmodSync, renameSync, existsSync, readdirSync } from 'node:fs';
+import { rmSync, chmodSync, renameSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
@@ -24,8 +24,9 @@ const cjs = {
   // import() of bundled or external modules becomes require(): no trip through the ESM loader.
   supported: { 'dynamic-import': false },
   // Bundled modules that ask for their own URL (worker threads re-import their bundle) get the file's.
-  define: { 'import.meta.url': '__venvkit_module_url' },
-  banner: { js: 'var __venvkit_module_url = require("node:url").pathToFileURL(__filename).href;' },
+  // (computed when asked: node:url is not needed at start-up).
+  define: { 'import.meta.url': '__venvkit_meta.url' },
+  banner: { js: 'var __venvkit_meta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
 };
 await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, banner: { js: '#!/usr/bin/env node\n' + cjs.banner.js } });
 chmodSync(`${out}/cli.cjs`, 0o755);
@@ -49,6 +50,12 @@ const commands = readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')
 await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])), outdir: `${out}/commands`, outExtension: { '.js': '.cjs' }, plugins: [partsExternal] });
 
 await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out });
+
+// The CLI reads its bundles as Latin-1 (src/cli/code-cache.ts), which is right because esbuild
+// writes ASCII only (non-ASCII characters escaped): make sure it stays so.
+for (const file of [`${out}/cli.cjs`, ...readdirSync(`${out}/commands`, { recursive: true }).filter((f) => f.endsWith('.cjs')).map((f) => `${out}/commands/${f}`)]) {
+  if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`build: ${file} is not ASCII; src/cli/code-cache.ts reads bundles as Latin-1`);
+}
 
 if (!process.argv.includes('--no-types')) {
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--declarationDir', `${out}/types`], { stdio: 'inherit' });

@@ -42,7 +42,8 @@ export function loadBundle<T>(file: string): T {
       if (got === 0) break;
       n += got;
     }
-    source = buf.toString('utf8', 0, n);
+    // Bundles are ASCII (scripts/build.mjs checks): Latin-1 decoding is a copy, without UTF-8's checks.
+    source = buf.toString('latin1', 0, n);
     cacheFile = join(cacheDir('v8'), `${basename(file)}-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`);
   } finally {
     closeSync(fd);
