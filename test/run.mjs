@@ -1,6 +1,6 @@
 // Runs every *.test.ts under test/ with Node's own test runner (TypeScript through tsx).
 // Usage: node test/run.mjs [filter...]   (filters match file paths)
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,11 @@ const walk = (dir) => readdirSync(dir).flatMap((name) => {
   const p = join(dir, name);
   return statSync(p).isDirectory() ? (name === 'fixtures' ? [] : walk(p)) : name.endsWith('.test.ts') ? [p] : [];
 });
+// Tests run the built CLI (dist/), as users do; `npm test` builds it first.
+if (!existsSync(join(root, 'dist', 'cli.cjs'))) {
+  console.error('dist/ is missing: run `npm run build` first (or `npm test`, which builds)');
+  process.exit(1);
+}
 const filters = process.argv.slice(2);
 const files = walk(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (files.length === 0) {

@@ -23,7 +23,6 @@ before(async () => {
   writeScenarioWheels(files);
   index = writeStaticIndex(files, join(root, 'static'));
   server = await startIndexServer(files);
-  spawnSync('npm', ['run', 'build'], { cwd: join(import.meta.dirname, '..', '..'), stdio: 'ignore' });
 });
 after(async () => {
   await server?.close();

@@ -13,7 +13,6 @@ import { buildWheel } from '../helpers/wheels.js';
 import { ROOT } from '../helpers/cli.js';
 
 test('workers unpack into the cache; their errors keep their codes; a bad module falls back to the main thread', async () => {
-  spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   const bundle = join(ROOT, 'dist', 'commands', 'install.cjs');
   assert.equal(spawnSync('grep', ['-q', 'unpackForWorker', bundle]).status, 0, 'the bundled install command exports unpackForWorker');
   const dir = mkdtempSync(join(tmpdir(), 'vk-pool-'));
