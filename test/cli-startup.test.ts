@@ -3,7 +3,7 @@
 // what a command does, whatever state the cache is in or wherever the output goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, venvkit } from './helpers/cli.js';
@@ -37,11 +37,20 @@ test('the code cache: written by the first run, kept while V8 accepts it, replac
     assert.equal(statSync(file).mtimeMs, stamp, 'an accepted cache is not rewritten');
     assert.deepEqual(readFileSync(file), first);
 
-    // Garbage: V8 rejects it, the command still works, and a good cache replaces it.
+    // Garbage: V8 rejects it, the command still works, and a good cache replaces it. Writing it
+    // also removes caches of other builds not written for a week, and keeps recent ones.
     writeFileSync(file, 'not bytecode at all');
+    const stale = join(cache, 'v8', 'create.cjs-v1.0.0-x64-1-1.bin');
+    const recent = join(cache, 'v8', 'create.cjs-v1.0.0-x64-2-2.bin');
+    writeFileSync(stale, 'old');
+    writeFileSync(recent, 'another install of venvkit');
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(stale, eightDaysAgo, eightDaysAgo);
     create('e3');
     assert.notEqual(readFileSync(file, 'utf8'), 'not bytecode at all', 'the rejected cache was replaced');
     assert.ok(readFileSync(file).length > 1000);
+    assert.equal(existsSync(stale), false, 'a cache of another build unused for a week is removed');
+    assert.equal(existsSync(recent), true, 'a recent cache of another build is kept');
 
     // Unwritable cache location (a file where the v8 directory would be): still works, writes nothing.
     const blocked = join(tmp, 'blocked');

@@ -5,7 +5,7 @@
 // functions that run compiled, not only the top level). V8 checks the source hash and its own
 // version and flags itself and rejects a cache that does not fit; a rejected or unreadable cache
 // is only a slower start, never an error. VENVKIT_NO_CODE_CACHE=1 turns this off.
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -77,10 +77,14 @@ export function loadBundle<T>(file: string): T {
         mkdirSync(dirname(cacheFile), { recursive: true });
         writeFileSync(tmp, data);
         renameSync(tmp, cacheFile);
-        // Caches of earlier builds of this bundle or other Node versions: gone with the first run of a new one.
+        // Caches of other builds of this bundle (or other Node versions) not written for a week are
+        // of builds no longer run. (Two installs of venvkit sharing the cache keep theirs.)
         const prefix = `${basename(file)}-`;
+        const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
         for (const f of readdirSync(dirname(cacheFile))) {
-          if (f.startsWith(prefix) && f !== basename(cacheFile)) rmSync(join(dirname(cacheFile), f), { force: true });
+          if (!f.startsWith(prefix) || f === basename(cacheFile)) continue;
+          const other = join(dirname(cacheFile), f);
+          if ((statSync(other, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < weekAgo) rmSync(other, { force: true });
         }
       } catch {
         // A cache we cannot write only means the next start compiles again.
