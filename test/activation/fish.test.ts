@@ -1,29 +1,22 @@
 // bin/activate.fish in real fish, on an environment whose name is full of special characters.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEnv, fields, HOSTILE_NAME, needProgram, run, sandbox, sentinels, type Sandbox } from '../helpers/shells.js';
+import { activationFixture, assertRestored, assertSwitched, fields, HOSTILE_NAME, needProgram, run } from '../helpers/shells.js';
 
-let box: Sandbox;
-let envDir: string;
-let otherDir: string;
-
-before(() => {
-  box = sandbox('vk-act-fish-');
-  envDir = createEnv(box, HOSTILE_NAME);
-  otherDir = createEnv(box, 'other env', ['--prompt', 'other']);
+const fx = activationFixture('vk-act-fish-', ({ box }) => {
   copyFileSync(join(import.meta.dirname, 'fixtures', 'fish-driver.fish'), join(box.dir, 'driver.fish'));
 });
-after(() => box?.cleanup());
 
 describe('bin/activate.fish', () => {
   for (const prompt of ['default', 'custom']) {
     test(`fish: activate, re-activate, switch, deactivate restores everything (${prompt} fish_prompt)`, (t) => {
       const fish = needProgram(t, 'fish');
       if (!fish) return;
+      const { box, envDir } = fx;
       const env = { ...box.env, PYTHONHOME: '', EMPTY_VAR: '' };
-      const r = run(fish, ['--no-config', 'driver.fish', envDir, otherDir, prompt], { cwd: box.dir, env });
+      const r = run(fish, ['--no-config', 'driver.fish', envDir, fx.otherDir, prompt], { cwd: box.dir, env });
       assert.equal(r.status, 0, `fish failed:\n${r.stdout}\n${r.stderr}`);
       assert.equal(r.stderr, '');
       const f = fields(r.stdout);
@@ -39,16 +32,10 @@ describe('bin/activate.fish', () => {
       // An autoloaded prompt comes back from its own file.
       if (prompt === 'default') assert.equal(f.details_after, f.details_before);
       if (prompt === 'default') assert.match(f.status_prompt.replace(/\x1b(\[[0-9;]*m|\(B)/g, ''), /\[1\]/);
-      assert.equal(f.PATH1, `${bin}:${box.env.PATH}`);
-      assert.equal(f.PATH2, f.PATH1);
-      assert.equal(f.switched, otherDir);
-      assert.equal(f.PATH3, `${join(otherDir, 'bin')}:${box.env.PATH}`);
-      assert.equal(f.python3, join(otherDir, 'bin', 'python'));
+      assertSwitched(f, fx);
       assert.equal(f.nondestructive, 'yes');
       assert.equal(f.VE_after_nd, '<unset>');
-      const diff = f.same === 'yes' ? '' : `\n--- before\n${readFileSync(join(box.dir, 'before.txt'), 'utf8')}\n--- after\n${readFileSync(join(box.dir, 'after.txt'), 'utf8')}`;
-      assert.equal(f.same, 'yes', `the state after deactivate differs from before${diff}`);
-      assert.deepEqual(sentinels(box.dir), []);
+      assertRestored(f, fx);
     });
   }
 
@@ -56,7 +43,7 @@ describe('bin/activate.fish', () => {
     const fish = needProgram(t, 'fish');
     if (!fish) return;
     const script = 'function fish_prompt; echo -n "base> "; end; source $argv[1]/bin/activate.fish; fish_prompt; echo; deactivate; fish_prompt';
-    const r = run(fish, ['--no-config', '-c', script, envDir], { cwd: box.dir, env: { ...box.env, VIRTUAL_ENV_DISABLE_PROMPT: '1' } });
+    const r = run(fish, ['--no-config', '-c', script, fx.envDir], { cwd: fx.box.dir, env: { ...fx.box.env, VIRTUAL_ENV_DISABLE_PROMPT: '1' } });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'base> \nbase> ');
   });

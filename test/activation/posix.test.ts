@@ -1,10 +1,10 @@
 // bin/activate in real POSIX shells (bash, dash, zsh, ksh93, mksh), on an environment whose name is
 // full of characters shells treat specially.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEnv, fields, HOSTILE_NAME, needProgram, run, sandbox, sentinels, type Sandbox } from '../helpers/shells.js';
+import { activationFixture, assertRestored, assertSwitched, fields, HOSTILE_NAME, needProgram, run, sentinels } from '../helpers/shells.js';
 
 const SHELLS = ['bash', 'dash', 'zsh', 'ksh', 'mksh'];
 
@@ -19,17 +19,7 @@ function unquoteKsh(s: string): string {
   return q ? q[1] : s;
 }
 
-let box: Sandbox;
-let envDir: string;
-let otherDir: string;
-
-before(() => {
-  box = sandbox('vk-act-posix-');
-  envDir = createEnv(box, HOSTILE_NAME);
-  otherDir = createEnv(box, 'other env', ['--prompt', 'other']);
-  copyFileSync(DRIVER, join(box.dir, 'driver.sh'));
-});
-after(() => box?.cleanup());
+const fx = activationFixture('vk-act-posix-', ({ box }) => copyFileSync(DRIVER, join(box.dir, 'driver.sh')));
 
 describe('bin/activate in POSIX shells', () => {
   for (const shell of SHELLS) {
@@ -38,8 +28,9 @@ describe('bin/activate in POSIX shells', () => {
         const sh = needProgram(t, shell);
         if (!sh) return;
         // PYTHONHOME exported but empty: activation unsets it, deactivate must put it back empty.
+        const { box, envDir } = fx;
         const env = { ...box.env, PYTHONHOME: '', EMPTY_VAR: '' };
-        const r = run(sh, ['driver.sh', envDir, otherDir, ps1], { cwd: box.dir, env });
+        const r = run(sh, ['driver.sh', envDir, fx.otherDir, ps1], { cwd: box.dir, env });
         const f = fields(r.stdout);
         assert.equal(r.status, 0, `${shell} failed:\n${r.stdout}\n${r.stderr}`);
         assert.equal(r.stderr, '');
@@ -49,11 +40,7 @@ describe('bin/activate in POSIX shells', () => {
         assert.equal(f.VIRTUAL_ENV_PROMPT, HOSTILE_NAME);
         assert.equal(f.PYTHONHOME, '<unset>');
         assert.equal(f.prefix, envDir);
-        assert.equal(f.PATH1, `${bin}:${box.env.PATH}`);
-        assert.equal(f.PATH2, f.PATH1, 'activating twice adds nothing twice');
-        assert.equal(f.switched, otherDir);
-        assert.equal(f.PATH3, `${join(otherDir, 'bin')}:${box.env.PATH}`, 'switching leaves the first env');
-        assert.equal(unquoteKsh(f.python3), join(otherDir, 'bin', 'python'));
+        assertSwitched(f, fx, unquoteKsh);
         assert.equal(f.nondestructive, 'deactivate');
         assert.equal(f.VE_after_nd, '<unset>');
         // The prompt refers to the name (or carries it escaped); it never ends up exported.
@@ -61,9 +48,7 @@ describe('bin/activate in POSIX shells', () => {
         assert.equal(f.leaked, '0', 'activation state stays in shell variables');
         assert.equal(f.flags_after.includes('a'), ps1 === 'allexport', 'set -a is kept as it was');
         assert.match(f.PS1, ps1 === 'unset' ? /^\(.*\) $/ : /^\(.*\) base\$ $/);
-        const diff = f.same === 'yes' ? '' : `\n--- before\n${readFileSync(join(box.dir, 'before.txt'), 'utf8')}\n--- after\n${readFileSync(join(box.dir, 'after.txt'), 'utf8')}`;
-        assert.equal(f.same, 'yes', `the state after deactivate differs from before${diff}`);
-        assert.deepEqual(sentinels(box.dir), []);
+        assertRestored(f, fx);
       });
     }
   }
@@ -86,6 +71,7 @@ describe('the prompt a person sees', () => {
       const sh = needProgram(t, c.shell);
       if (!sh) return;
       const input = [c.setup, `PS1='base$ '`, 'echo one', '. "$TEST_ENV/bin/activate"', 'echo two', 'deactivate', 'echo three', 'exit 0', ''].join('\n');
+      const { box, envDir } = fx;
       const r = run(sh, c.args, { cwd: box.dir, env: { ...box.env, TEST_ENV: envDir }, input });
       assert.equal(r.status, 0, r.stderr);
       // bash wraps long prompt lines when stdin is not a terminal.
@@ -102,7 +88,7 @@ describe('the prompt a person sees', () => {
     const sh = needProgram(t, 'bash');
     if (!sh) return;
     const input = [`PS1='base$ '`, '. "$TEST_ENV/bin/activate"', 'echo "[$PS1]"', 'deactivate', 'exit 0', ''].join('\n');
-    const r = run(sh, ['--norc', '--noprofile', '-i'], { cwd: box.dir, env: { ...box.env, TEST_ENV: envDir, VIRTUAL_ENV_DISABLE_PROMPT: '1' }, input });
+    const r = run(sh, ['--norc', '--noprofile', '-i'], { cwd: fx.box.dir, env: { ...fx.box.env, TEST_ENV: fx.envDir, VIRTUAL_ENV_DISABLE_PROMPT: '1' }, input });
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^\[base\$ \]$/m);
     assert.ok(!r.stderr.includes(`(${HOSTILE_NAME})`), r.stderr);
@@ -114,10 +100,10 @@ describe('running bin/activate instead of sourcing it', () => {
     test(`${shell} says to source it and exits non-zero`, (t) => {
       const sh = needProgram(t, shell);
       if (!sh) return;
-      const r = run(sh, [join(envDir, 'bin', 'activate')], { cwd: box.dir, env: box.env });
+      const r = run(sh, [join(fx.envDir, 'bin', 'activate')], { cwd: fx.box.dir, env: fx.box.env });
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /must be sourced/);
-      assert.deepEqual(sentinels(box.dir), []);
+      assert.deepEqual(sentinels(fx.box.dir), []);
     });
   }
 });

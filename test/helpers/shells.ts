@@ -1,9 +1,10 @@
 // Real shells and real environments for the activation tests.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { venvkit } from './cli.js';
 
 /**
@@ -108,6 +109,50 @@ export function createEnv(box: Sandbox, name: string, extra: string[] = []): str
   const r = venvkit(['create', '-q', '--without-pip', '--python', python3(), ...extra, name], { cwd: box.dir, env: box.env });
   if (r.status !== 0) throw new Error(`venvkit create failed (${r.status}): ${r.stderr}`);
   return join(box.dir, name);
+}
+
+/** The sandbox of an activation test file: an env named HOSTILE_NAME and another ("other env", prompt "other"). */
+export interface ActivationFixture {
+  box: Sandbox;
+  envDir: string;
+  otherDir: string;
+}
+
+/**
+ * Makes the fixture before the file's tests (then `setup`, e.g. copying the shell's driver script
+ * into box.dir) and removes it after them. The returned object is filled in by then.
+ */
+export function activationFixture(prefix: string, setup: (fx: ActivationFixture) => void = () => {}): ActivationFixture {
+  const fx = {} as ActivationFixture;
+  before(() => {
+    fx.box = sandbox(prefix);
+    fx.envDir = createEnv(fx.box, HOSTILE_NAME);
+    fx.otherDir = createEnv(fx.box, 'other env', ['--prompt', 'other']);
+    setup(fx);
+  });
+  after(() => fx.box?.cleanup());
+  return fx;
+}
+
+/**
+ * What every driver script reports alike about PATH: after activating (PATH1), again (PATH2) and
+ * after switching to the other env (PATH3, and its python found as python3).
+ */
+export function assertSwitched(f: Record<string, string>, fx: ActivationFixture, read: (path: string) => string = (x) => x): void {
+  const { box, envDir, otherDir } = fx;
+  assert.equal(f.PATH1, `${join(envDir, 'bin')}:${box.env.PATH}`);
+  assert.equal(f.PATH2, f.PATH1, 'activating twice adds nothing twice');
+  assert.equal(f.switched, otherDir);
+  assert.equal(f.PATH3, `${join(otherDir, 'bin')}:${box.env.PATH}`, 'switching leaves the first env');
+  assert.equal(read(f.python3 ?? ''), join(otherDir, 'bin', 'python'));
+}
+
+/** The state the driver recorded after deactivate is the one before (`same`), and nothing ran. */
+export function assertRestored(f: Record<string, string>, fx: ActivationFixture): void {
+  const dir = fx.box.dir;
+  const diff = f.same === 'yes' ? '' : `\n--- before\n${readFileSync(join(dir, 'before.txt'), 'utf8')}\n--- after\n${readFileSync(join(dir, 'after.txt'), 'utf8')}`;
+  assert.equal(f.same, 'yes', `the state after deactivate differs from before${diff}`);
+  assert.deepEqual(sentinels(dir), []);
 }
 
 export interface Run { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }

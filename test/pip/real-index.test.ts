@@ -3,7 +3,7 @@
 // the result passes `pip check`, imports and console scripts run, and pip uninstalls it cleanly.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,7 @@ test('real requirement sets: same set as pip, pip check passes, imports and scri
   }
   const envs = CORPUS.map((_, i) => join(tmp, `env${i}`));
   for (const e of envs) {
-    const r = spawnSync(BIN, ['create', '-q', '-p', python, e], { env, encoding: 'utf8' });
+    const r: SpawnSyncReturns<string> = spawnSync(BIN, ['create', '-q', '-p', python, e], { env, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   }
   // pip's answers first (two at a time), for the untouched envs
