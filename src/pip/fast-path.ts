@@ -5,7 +5,8 @@ import type { IndexFlags } from '../index/pip-config.js';
 import type { Venv } from '../venv/types.js';
 import { readDists, type DistInfo } from './dists.js';
 import { collectInputs, type CollectedInputs, type RequirementInputs } from './inputs.js';
-import { mismatch, unsatisfiedReason } from './satisfied.js';
+import { InstalledSet } from './installed-deps.js';
+import { unsatisfiedReason } from './satisfied.js';
 
 export interface FastPathResult {
   collected: CollectedInputs;
@@ -14,12 +15,11 @@ export interface FastPathResult {
   satisfied: boolean;
 }
 
-export async function checkInstalled(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean } = {}): Promise<FastPathResult> {
+/** Reads the inputs and what is installed, and says whether installing would change nothing. */
+export async function precheck(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean } = {}): Promise<FastPathResult> {
   const collected = await collectInputs(inputs, flags, options);
   const dists = readDists(venv.paths, { light: true });
   if (options.skip || !venv.base || collected.requirements.length === 0) return { collected, dists, satisfied: false };
-  const byName = new Map(dists.map((d) => [d.normalizedName, d]));
-  const constraintsOk = collected.constraints.every((c) => !byName.has(c.key) || !!c.marker || !mismatch(c, byName.get(c.key)!));
-  const satisfied = constraintsOk && unsatisfiedReason(collected.requirements, byName, markerEnvironment(venv.base)) === undefined;
+  const satisfied = unsatisfiedReason(collected.requirements, new InstalledSet(dists), markerEnvironment(venv.base), collected.constraints) === undefined;
   return { collected, dists, satisfied };
 }

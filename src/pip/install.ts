@@ -19,7 +19,8 @@ import type { ResolvedPackage } from '../resolver/types.js';
 import type { Venv } from '../venv/types.js';
 import { readDists, type DistInfo } from './dists.js';
 import type { RequirementInputs } from './inputs.js';
-import { checkInstalled, type FastPathResult } from './fast-path.js';
+import { precheck, type FastPathResult } from './fast-path.js';
+import { installedFrom } from './installed-deps.js';
 import { lockEnv } from './lock.js';
 import { sameVersion } from '../install/versions.js';
 import { applyTransaction } from './transaction.js';
@@ -42,7 +43,7 @@ export interface InstallOptions {
   cwd?: string;
   onEvent?: (e: InstallEvent) => void;
   onWarning?: (message: string) => void;
-  /** The fast path's answer when the caller already ran checkInstalled (the CLI does, to load less). */
+  /** The fast path's answer when the caller already ran precheck (the CLI does, to load less). */
   prechecked?: FastPathResult;
 }
 
@@ -84,15 +85,13 @@ export interface InstallReport {
   timings: { resolveMs: number; fetchMs: number; installMs: number; totalMs: number };
 }
 
-const bareUrl = (u: string) => u.split('#', 1)[0]!;
-
 function actionFor(p: ResolvedPackage<IndexCandidate>, have: DistInfo | undefined, force: boolean, directUrl: string | undefined): Action {
   if (!have) return 'install';
   const a = tryParseVersion(have.version);
   const b = tryParseVersion(p.version);
   const cmp = a && b ? compareVersions(a, b) : have.version === p.version ? 0 : -1;
   if (cmp === 0) {
-    const otherSource = directUrl !== undefined && bareUrl(have.directUrl?.url ?? '') !== bareUrl(directUrl);
+    const otherSource = directUrl !== undefined && !installedFrom(have, directUrl);
     return force || otherSource ? 'reinstall' : 'keep';
   }
   return cmp < 0 ? 'upgrade' : 'downgrade';
@@ -125,7 +124,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     env: venv.root, dryRun: !!options.dryRun, alreadySatisfied: false, resolved: [], installed: [], removed: [],
     timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: 0 },
   };
-  const fast = options.prechecked ?? (await checkInstalled(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall }));
+  const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall }));
   const collected = fast.collected;
   if (collected.requirements.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so what to install for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });

@@ -2,7 +2,6 @@
 export { resolve, NoSolutionError } from './solver.js';
 export { resolveRequirements, targetName, type ResolveRequirementsOptions } from './resolve-index.js';
 export { IndexProvider, wheelRequirement, type IndexCandidate, type IndexProviderOptions } from './index-provider.js';
-export { unmetRequirements, checkInstalled, type InstalledMetadata, type Unmet, type DependencyProblem } from './installed-check.js';
 export type { Candidate as ResolverCandidate, CandidateMetadata, PackageProvider, ResolveOptions, Resolution, ResolvedPackage } from './types.js';
 export { Version, parseVersion, tryParseVersion, compareVersions, normalizeVersion } from '../pep/pep440.js';
 export { Specifier, SpecifierSet } from '../pep/pep440-specifiers.js';

@@ -6,7 +6,7 @@ import { markerEnvironment } from '../../pep/markers.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { readDists } from '../../pip/dists.js';
-import { checkDists, checkLines } from '../../pip/satisfied.js';
+import { checkDists, checkLines } from '../../pip/check.js';
 
 const HELP = `Usage: venvkit check [--env DIR] [--json]
 

@@ -8,7 +8,7 @@ import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
-import { checkInstalled } from '../../pip/fast-path.js';
+import { precheck } from '../../pip/fast-path.js';
 import { ProgressLine, formatMs } from '../../pip/progress.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
@@ -81,7 +81,7 @@ export default async function install(argv: string[]): Promise<number> {
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
-  const pre = await checkInstalled(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] });
+  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] });
   if (pre.satisfied) {
     const ms = Date.now() - started;
     if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });

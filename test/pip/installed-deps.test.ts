@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unmetRequirements, checkInstalled, type InstalledMetadata } from '../../src/resolver/installed-check.js';
+import { unmetRequirements } from '../../src/pip/satisfied.js';
+import { checkInstalled } from '../../src/pip/check.js';
+import type { InstalledMetadata } from '../../src/pip/installed-deps.js';
 import type { MarkerEnvironment } from '../../src/pep/markers.js';
 
 const env = { python_version: '3.11', python_full_version: '3.11.7', sys_platform: 'linux', os_name: 'posix' } as MarkerEnvironment;
@@ -26,13 +28,4 @@ test('pip check: missing and conflicting dependencies', () => {
     { name: 'old-thing', version: '1.0', missing: ['missing-dep'], conflicts: [{ requirement: 'idna<3', installed: '3.4' }] },
   ]);
   assert.deepEqual(checkInstalled(installed.slice(0, 3), env), []);
-});
-
-test('wheel paths and URLs become name @ url requirements', async () => {
-  const { wheelRequirement } = await import('../../src/resolver/index-provider.js');
-  const r = wheelRequirement('dist/My_Pkg-1.0-py3-none-any.whl', '/work');
-  assert.equal(r.key, 'my-pkg');
-  assert.equal(r.url, 'file:///work/dist/My_Pkg-1.0-py3-none-any.whl');
-  assert.equal(wheelRequirement('https://h/x/a-2.0-py3-none-any.whl#sha256=00').url, 'https://h/x/a-2.0-py3-none-any.whl#sha256=00');
-  assert.throws(() => wheelRequirement('pkg-1.0.tar.gz'), /is not a wheel file/);
 });
