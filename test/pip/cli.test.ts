@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { BIN, venvkit } from '../helpers/cli.js';
 import { startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';
 import { lockEnv } from '../../src/pip/lock.js';
+import { createVenv } from '../../src/venv/create.js';
 import { freshEnv, installedSet, isolatedEnv, python3x, snapshot, writeScenarioWheels } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vk-pip-cli-'));
@@ -88,17 +89,23 @@ test('list, freeze (round trip, direct URLs) and check', { skip: skip() }, async
   r = vk(['check', '--env', v.root]);
   assert.equal(r.status, 0, r.stdout);
   assert.equal(r.stdout, 'No broken requirements found.\n');
-  // break it: a missing dependency and a conflict
-  const v3 = await freshEnv(root, python!, env);
+  // break it: a missing dependency and a conflict (in an env with pip, to ask real pip check too)
+  const v3 = await createVenv(join(root, 'broken'), { python: python!, env });
+  const pipCheck = () => spawnSync(v3.paths.python, ['-m', 'pip', 'check'], { encoding: 'utf8', env: { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
   assert.equal(vk(['install', '--env', v3.root, '-i', index, 'app==2.0', '--no-deps']).status, 0);
   assert.equal(vk(['install', '--env', v3.root, '-i', index, 'util==0.9']).status, 0);
   assert.equal(vk(['install', '--env', v3.root, '-i', index, 'lib==2.0', '--no-deps']).status, 0);
   r = vk(['check', '--env', v3.root]);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, 'lib 2.0 has requirement util>=1, but you have util 0.9.\n');
+  let pip = pipCheck();
+  assert.deepEqual([pip.status, pip.stdout], [r.status, r.stdout], pip.stderr);
   rmSync(join(v3.paths.purelib, 'util-0.9.dist-info'), { recursive: true });
   r = vk(['check', '--env', v3.root]);
   assert.equal(r.stdout, 'app 2.0 requires util, which is not installed.\nlib 2.0 requires util, which is not installed.\n');
+  // pip lists projects in directory order, venvkit by name: compare the lines as sets
+  pip = pipCheck();
+  assert.deepEqual([pip.status, pip.stdout.split('\n').sort()], [r.status, r.stdout.split('\n').sort()], pip.stderr);
 });
 
 test('concurrent installs into one env are serialised by the lock', { skip: skip() }, async () => {

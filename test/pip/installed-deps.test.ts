@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unmetRequirements } from '../../src/pip/satisfied.js';
-import { checkInstalled } from '../../src/pip/check.js';
-import type { InstalledMetadata } from '../../src/pip/installed-deps.js';
+import { unmetRequirements, unsatisfiedReason } from '../../src/pip/satisfied.js';
+import { checkDists, checkInstalled, checkLines } from '../../src/pip/check.js';
+import { InstalledSet, type InstalledMetadata } from '../../src/pip/installed-deps.js';
+import type { DistInfo } from '../../src/pip/dists.js';
+import { canonicalizeName } from '../../src/pep/names.js';
+import { parseRequirement } from '../../src/pep/pep508.js';
 import type { MarkerEnvironment } from '../../src/pep/markers.js';
 
 const env = { python_version: '3.11', python_full_version: '3.11.7', sys_platform: 'linux', os_name: 'posix' } as MarkerEnvironment;
@@ -28,4 +31,62 @@ test('pip check: missing and conflicting dependencies', () => {
     { name: 'old-thing', version: '1.0', missing: ['missing-dep'], conflicts: [{ requirement: 'idna<3', installed: '3.4' }] },
   ]);
   assert.deepEqual(checkInstalled(installed.slice(0, 3), env), []);
+});
+
+// The same facts through the CLI's views: the flat pip check list and the fast path's first reason.
+const dist = (name: string, version: string, requiresDist: string[] = [], url?: string): DistInfo => ({
+  name, version, normalizedName: canonicalizeName(name), distInfoDir: `/sp/${name}-${version}.dist-info`, location: '/sp',
+  installer: 'venvkit', requested: false, requiresDist, ...(url ? { directUrl: { url } } : {}),
+});
+const wheelUrl = 'file:///w/tool-1.0-py3-none-any.whl';
+const dists = [
+  dist('App', '1.0', ['lib>=1.5,<2; python_version >= "3.8"', 'Gone', 'tool @ https://elsewhere/tool.whl', 'nope @ https://h/nope.whl', 'bad requirement ((', 'extra-only; extra == "x"']),
+  dist('lib', '2.0', ['opt; extra == "fast" or sys_platform == "linux"', 'never; extra != "x" and os_name == "nt"']),
+  dist('opt', '0.1'),
+  dist('tool', '1.0', [], `${wheelUrl}#sha256=00`),
+];
+
+test('checkDists: one entry per broken dependency, pip\'s text, in the order given; checkInstalled groups the same facts', () => {
+  const problems = checkDists(dists, env);
+  assert.deepEqual(problems, [
+    { kind: 'conflict', name: 'App', version: '1.0', dependency: 'lib', requirement: 'lib<2,>=1.5; python_version >= "3.8"', installedName: 'lib', installedVersion: '2.0' },
+    { kind: 'missing', name: 'App', version: '1.0', dependency: 'Gone', requirement: 'Gone' },
+    { kind: 'missing', name: 'App', version: '1.0', dependency: 'nope', requirement: 'nope @ https://h/nope.whl' },
+  ]);
+  assert.deepEqual(checkLines(problems), [
+    'App 1.0 has requirement lib<2,>=1.5; python_version >= "3.8", but you have lib 2.0.',
+    'App 1.0 requires Gone, which is not installed.',
+    'App 1.0 requires nope, which is not installed.',
+  ]);
+  assert.deepEqual(checkInstalled(dists, env), [
+    { name: 'app', version: '1.0', missing: ['Gone', 'nope @ https://h/nope.whl'], conflicts: [{ requirement: 'lib>=1.5,<2', installed: '2.0' }] },
+  ]);
+  assert.deepEqual(checkDists(dists.slice(1), env), [], 'an `or` with a true marker applies without the extra');
+});
+
+test('the fast path: URLs compared with direct_url.json, constraints, extras through `or` markers', () => {
+  const set = new InstalledSet(dists.slice(1));
+  const req = (t: string) => parseRequirement(t);
+  assert.equal(unsatisfiedReason([req(`tool @ ${wheelUrl}`)], set, env), undefined, 'same URL, fragment aside');
+  assert.equal(unsatisfiedReason([req('tool @ https://elsewhere/tool.whl')], set, env), 'tool 1.0 is installed, not from https://elsewhere/tool.whl');
+  assert.equal(unsatisfiedReason([req('lib[fast]')], set, env), undefined);
+  assert.equal(unsatisfiedReason([req('lib[fast]>=3')], set, env), 'lib 2.0 is installed, but lib>=3 is wanted');
+  assert.equal(unsatisfiedReason([req('lib'), req('missing; os_name == "posix"')], set, env), 'missing is not installed');
+  assert.equal(unsatisfiedReason([req('lib')], set, env, [req('opt>=1')]), 'opt 0.1 is installed, but opt>=1 is wanted');
+  assert.equal(unsatisfiedReason([req('lib')], set, env, [req('opt>=1; os_name == "nt"'), req('absent<1')]), undefined, 'constraints with markers or on what is not installed are the resolver\'s');
+  // The library view of the same walk: every unmet requirement, and URLs compared when directUrl is known.
+  assert.deepEqual(unmetRequirements([`tool @ ${wheelUrl}`, 'lib[fast]>=3'], dists, env), [{ requirement: 'lib[fast]>=3', requiredBy: null, installed: '2.0' }]);
+  assert.deepEqual(unmetRequirements(['app'], dists, env), [
+    { requirement: 'lib>=1.5,<2', requiredBy: 'app', installed: '2.0' },
+    { requirement: 'Gone', requiredBy: 'app', installed: null },
+    { requirement: 'tool @ https://elsewhere/tool.whl', requiredBy: 'app', installed: '1.0' },
+    { requirement: 'nope @ https://h/nope.whl', requiredBy: 'app', installed: null },
+  ]);
+});
+
+test('a version that is not PEP 440 meets a requirement without specifiers only', () => {
+  const odd = [dist('x', 'unknown'), dist('y', '1.0', ['x', 'x>=1'])];
+  assert.deepEqual(unmetRequirements(['x'], odd, env), []);
+  assert.deepEqual(checkInstalled(odd, env), [{ name: 'y', version: '1.0', missing: [], conflicts: [{ requirement: 'x>=1', installed: 'unknown' }] }]);
+  assert.equal(checkDists(odd, env).length, 1);
 });
