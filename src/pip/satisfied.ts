@@ -12,7 +12,7 @@ import { InstalledSet, findUnmet, mismatch, type InstalledMetadata } from './ins
  */
 export function unsatisfiedReason<D extends InstalledMetadata>(requirements: readonly Requirement[], set: InstalledSet<D>, env: MarkerEnvironment, constraints: readonly Requirement[] = []): string | undefined {
   for (const c of constraints) {
-    // A constraint with a marker is left to the resolver (as before: it never blocks the fast path).
+    // A constraint with a marker is left to the resolver, which evaluates it.
     const dist = c.marker ? undefined : set.get(c.key);
     const why = dist && mismatch(c, dist);
     if (why) return why;
