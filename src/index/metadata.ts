@@ -9,7 +9,7 @@ import { normalizeName } from './dist-filename.js';
 import type { HttpClient } from './http-client.js';
 import { redact } from './http-client.js';
 import type { Candidate } from './types.js';
-import { listZip, readMember, withZipFile, type ReadAt, type ZipMember } from './zip-entry.js';
+import { EOCD_SEARCH_BYTES, RangeZipReader, ZipReader, type ReadAt, type ZipEntry } from '../zip/reader.js';
 
 export interface CoreMetadata {
   name: string;
@@ -65,11 +65,11 @@ export async function fetchCandidateMetadata(c: Candidate, deps: MetadataDeps): 
       const text = await readMetadataFile(c, deps);
       if (text !== undefined) return checked(parseMetadata(text), c);
     }
-    if (/^file:/i.test(c.url)) return checked(parseMetadata(await withZipFile(fileURLToPath(c.url), (r, size) => metadataFromZip(r, size, c))), c);
+    if (/^file:/i.test(c.url)) return checked(parseMetadata(metadataFromFile(fileURLToPath(c.url), c)), c);
     const ranged = await viaRanges(c, deps.http()).catch(() => undefined);
     if (ranged !== undefined) return checked(parseMetadata(ranged), c);
     const { path } = await deps.download(c);
-    return checked(parseMetadata(await withZipFile(path, (r, size) => metadataFromZip(r, size, c))), c);
+    return checked(parseMetadata(metadataFromFile(path, c)), c);
   } catch (e) {
     if (e instanceof VenvkitError) throw e;
     throw new VenvkitError('BAD_WHEEL', `cannot read the metadata of ${c.filename} (${redact(c.url)}): ${(e as Error).message}`, { cause: e });
@@ -111,24 +111,27 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
   return body.toString('utf8');
 }
 
-/** METADATA of the wheel's own .dist-info directory. */
-export async function metadataFromZip(readAt: ReadAt, size: number, c: Pick<Candidate, 'name' | 'filename'>): Promise<string> {
-  const members = await listZip(readAt, size);
-  const m = pickMetadata(members, c.name);
-  if (!m) throw new VenvkitError('BAD_WHEEL', `${c.filename} has no .dist-info/METADATA`);
-  return (await readMember(readAt, m)).toString('utf8');
+/** METADATA of the wheel's own .dist-info directory, from a wheel on disk (a small read: the directory and one member). */
+function metadataFromFile(path: string, c: Pick<Candidate, 'name' | 'filename'>): string {
+  const zip = ZipReader.open(path);
+  try {
+    return zip.read(pickMetadata(zip.entries, c)).toString('utf8');
+  } finally {
+    zip.close();
+  }
 }
 
-function pickMetadata(members: ZipMember[], name: string): ZipMember | undefined {
-  const found = members.filter((m) => /^[^/]+\.dist-info\/METADATA$/.test(m.name));
-  const want = normalizeName(name);
-  return found.find((m) => normalizeName(m.name.split('-')[0]!) === want) ?? found[0];
+function pickMetadata(entries: ZipEntry[], c: Pick<Candidate, 'name' | 'filename'>): ZipEntry {
+  const found = entries.filter((m) => /^[^/]+\.dist-info\/METADATA$/.test(m.name));
+  const want = normalizeName(c.name);
+  const m = found.find((e) => normalizeName(e.name.split('-')[0]!) === want) ?? found[0];
+  if (!m) throw new VenvkitError('BAD_WHEEL', `${c.filename} has no .dist-info/METADATA`);
+  return m;
 }
 
 /** Read METADATA with HTTP Range requests (tail, then the member); undefined when ranges are not served. */
 async function viaRanges(c: Candidate, http: HttpClient): Promise<string | undefined> {
-  const tailLen = 65536 + 22;
-  const first = await rangeGet(http, c.url, `bytes=-${tailLen}`);
+  const first = await rangeGet(http, c.url, `bytes=-${EOCD_SEARCH_BYTES}`);
   if (!first) return undefined;
   const m = /\/(\d+)\s*$/.exec(first.contentRange);
   if (!m) return undefined;
@@ -140,7 +143,8 @@ async function viaRanges(c: Candidate, http: HttpClient): Promise<string | undef
     if (!res || res.body.length !== length) throw new Error(`range request on ${redact(c.url)} was not honoured`);
     return res.body;
   };
-  return metadataFromZip(readAt, size, c);
+  const zip = await RangeZipReader.open(readAt, size);
+  return (await zip.read(pickMetadata(zip.entries, c))).toString('utf8');
 }
 
 /** A Range GET; undefined (and the transfer abandoned) when the server answers with the whole file. */

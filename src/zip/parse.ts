@@ -1,0 +1,229 @@
+// The zip format, parsed one way for every reader: end of central directory (zip64 too), central
+// directory, local headers, stored/deflate data, CRC-32, and the limits against bombs and malformed
+// archives. No I/O here: each parse is a generator that yields the byte ranges it needs and is
+// resumed with exactly those bytes, so the same code runs over a file descriptor (synchronously,
+// see reader.ts) and over HTTP Range requests (asynchronously).
+import { inflateRawSync } from 'node:zlib';
+import { crc32 } from './crc32.js';
+
+export class ZipError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZipError';
+  }
+}
+
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflate (others are refused when read). */
+  method: number;
+  flags: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localHeaderOffset: number;
+  /** Unix mode from the external attributes (0 when the archive was not made on Unix). */
+  unixMode: number;
+  isDirectory: boolean;
+  isSymlink: boolean;
+}
+
+export interface ZipLimits {
+  /** Largest total of declared uncompressed sizes (default 8 GiB). */
+  maxTotalSize?: number;
+  /** Most entries (default 200_000). */
+  maxEntries?: number;
+  /** Largest uncompressed/compressed ratio accepted for one entry above 1 MiB (default 1100: beyond deflate's maximum). */
+  maxRatio?: number;
+}
+
+/** Bytes `length` at `offset` of the archive: what a parse yields. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** A parse of part of an archive: resume it with the bytes of each range it yields; it returns T. */
+export type ZipParse<T> = Generator<ByteRange, T, Buffer>;
+
+/** The end of an archive that can hold its end of central directory record (22 bytes and a comment of up to 64 KiB). */
+export const EOCD_SEARCH_BYTES = 22 + 0xffff;
+
+const SIG_EOCD = 0x06054b50;
+const SIG_EOCD64 = 0x06064b50;
+const SIG_EOCD64_LOC = 0x07064b50;
+const SIG_CDH = 0x02014b50;
+const SIG_LFH = 0x04034b50;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The range, refused when it does not lie inside an archive of `size` bytes. */
+function within(offset: number, length: number, size: number): ByteRange {
+  if (offset < 0 || length < 0 || offset + length > size) throw new ZipError('truncated archive (a record points past the end of the file)');
+  return { offset, length };
+}
+
+/** Every entry of an archive of `size` bytes, from its central directory; throws ZipError on anything malformed. */
+export function* parseDirectory(size: number, limits: ZipLimits = {}): ZipParse<ZipEntry[]> {
+  if (size < 22) throw new ZipError('not a zip archive (too small)');
+  const tailLen = Math.min(size, EOCD_SEARCH_BYTES);
+  const tail = yield within(size - tailLen, tailLen, size);
+  const at = findEocd(tail);
+  const eocdAt = size - tailLen + at;
+  const eocd = tail.subarray(at, at + 22);
+  if (eocd.readUInt16LE(4) !== 0 || eocd.readUInt16LE(6) !== 0) throw new ZipError('multi-disk archives are not supported');
+  let count = eocd.readUInt16LE(10);
+  let cdSize = eocd.readUInt32LE(12);
+  let cdOffset = eocd.readUInt32LE(16);
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    if (eocdAt < 20) throw new ZipError('zip64 locator missing');
+    // The locator sits just before the record: in the tail already, unless a long comment pushed it out.
+    const loc = at >= 20 ? tail.subarray(at - 20, at) : yield within(eocdAt - 20, 20, size);
+    if (loc.readUInt32LE(0) !== SIG_EOCD64_LOC) throw new ZipError('zip64 locator missing');
+    const e64 = yield within(Number(loc.readBigUInt64LE(8)), 56, size);
+    if (e64.readUInt32LE(0) !== SIG_EOCD64) throw new ZipError('bad zip64 end of central directory record');
+    count = Number(e64.readBigUInt64LE(32));
+    cdSize = Number(e64.readBigUInt64LE(40));
+    cdOffset = Number(e64.readBigUInt64LE(48));
+  }
+  const maxEntries = limits.maxEntries ?? 200_000;
+  if (count > maxEntries) throw new ZipError(`too many entries (${count} > ${maxEntries})`);
+  if (cdOffset + cdSize > size) throw new ZipError('central directory points past the end of the file');
+  const cd = yield within(cdOffset, cdSize, size);
+  return parseCentralDirectory(cd, count, cdOffset, limits);
+}
+
+/** Where the end of central directory record starts in `tail`: the last signature whose comment ends the file. */
+function findEocd(tail: Buffer): number {
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === SIG_EOCD && i + 22 + tail.readUInt16LE(i + 20) === tail.length) return i;
+  }
+  throw new ZipError('not a zip archive (no end of central directory record)');
+}
+
+function parseCentralDirectory(cd: Buffer, count: number, cdOffset: number, limits: ZipLimits): ZipEntry[] {
+  const maxTotal = limits.maxTotalSize ?? 8 * 2 ** 30;
+  const maxRatio = limits.maxRatio ?? 1100;
+  const entries: ZipEntry[] = [];
+  const names = new Set<string>();
+  let p = 0;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CDH) throw new ZipError('corrupt central directory');
+    const madeBy = cd.readUInt16LE(p + 4) >> 8;
+    const flags = cd.readUInt16LE(p + 8);
+    const method = cd.readUInt16LE(p + 10);
+    const crc = cd.readUInt32LE(p + 16);
+    let compressedSize = cd.readUInt32LE(p + 20);
+    let uncompressed = cd.readUInt32LE(p + 24);
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    const disk = cd.readUInt16LE(p + 34);
+    const external = cd.readUInt32LE(p + 38);
+    let offset = cd.readUInt32LE(p + 42);
+    const end = p + 46 + nameLen + extraLen + commentLen;
+    if (end > cd.length) throw new ZipError('corrupt central directory');
+    let name: string;
+    try {
+      name = utf8.decode(cd.subarray(p + 46, p + 46 + nameLen));
+    } catch {
+      throw new ZipError('an entry name is not valid UTF-8');
+    }
+    if (uncompressed === 0xffffffff || compressedSize === 0xffffffff || offset === 0xffffffff || disk === 0xffff) {
+      const z64 = zip64Extra(cd.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen), name);
+      if (uncompressed === 0xffffffff) uncompressed = z64.take();
+      if (compressedSize === 0xffffffff) compressedSize = z64.take();
+      if (offset === 0xffffffff) offset = z64.take();
+    }
+    if (flags & 0x1) throw new ZipError(`${name}: encrypted entries are not supported`);
+    if (names.has(name)) throw new ZipError(`duplicate entry ${name}`);
+    names.add(name);
+    if (uncompressed > 1 << 20 && uncompressed > compressedSize * maxRatio) {
+      throw new ZipError(`${name}: claims ${uncompressed} bytes from ${compressedSize} compressed (ratio beyond ${maxRatio}: zip bomb?)`);
+    }
+    total += uncompressed;
+    if (total > maxTotal) throw new ZipError(`archive expands to more than ${maxTotal} bytes (zip bomb?)`);
+    if (offset + 30 + compressedSize > cdOffset) throw new ZipError(`${name}: data overlaps the central directory`);
+    const unixMode = madeBy === 3 ? external >>> 16 : 0;
+    const isDirectory = name.endsWith('/') || (madeBy === 3 ? (unixMode & 0o170000) === 0o040000 : (external & 0x10) !== 0);
+    const isSymlink = (unixMode & 0o170000) === 0o120000;
+    entries.push({ name, method, flags, crc, compressedSize, size: uncompressed, localHeaderOffset: offset, unixMode, isDirectory, isSymlink });
+    p = end;
+  }
+  // Entries must not share bytes (overlapping entries are how non-recursive zip bombs multiply data).
+  const sorted = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    if (prev.localHeaderOffset + 30 + prev.compressedSize > sorted[i].localHeaderOffset) {
+      throw new ZipError(`entries ${prev.name} and ${sorted[i].name} overlap (zip bomb?)`);
+    }
+  }
+  return entries;
+}
+
+/** The zip64 extended information field of `extra`: 64-bit values for the saturated fields only, in order. */
+function zip64Extra(extra: Buffer, name: string): { take(): number } {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (q + 4 + len > extra.length) break;
+    if (id === 0x0001) {
+      let r = q + 4;
+      const end = r + len;
+      return {
+        take() {
+          if (r + 8 > end) throw new ZipError(`${name}: short zip64 extra field`);
+          const v = Number(extra.readBigUInt64LE(r));
+          r += 8;
+          return v;
+        },
+      };
+    }
+    q += 4 + len;
+  }
+  throw new ZipError(`${name}: zip64 sizes without a zip64 extra field`);
+}
+
+/** The uncompressed bytes of `entry` (from parseDirectory over the same archive), checked against its local header, declared size and CRC-32. */
+export function* parseEntryData(entry: ZipEntry, size: number): ZipParse<Buffer> {
+  // The local name nearly always has the central directory's length: read it with the header, in one go.
+  const nameGuess = Buffer.byteLength(entry.name);
+  const head = yield within(entry.localHeaderOffset, 30 + nameGuess, size);
+  if (head.readUInt32LE(0) !== SIG_LFH) throw new ZipError(`${entry.name}: bad local header`);
+  const nameLen = head.readUInt16LE(26);
+  const extraLen = head.readUInt16LE(28);
+  const localName = nameLen === nameGuess ? head.subarray(30) : yield within(entry.localHeaderOffset + 30, nameLen, size);
+  if (!localName.equals(Buffer.from(entry.name, 'utf8')) && localName.toString('latin1') !== entry.name) {
+    throw new ZipError(`${entry.name}: local header names a different file (${localName.toString('utf8')})`);
+  }
+  const raw = yield within(entry.localHeaderOffset + 30 + nameLen + extraLen, entry.compressedSize, size);
+  return decodeEntry(entry, raw);
+}
+
+function decodeEntry(entry: ZipEntry, raw: Buffer): Buffer {
+  let out: Buffer;
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.size) throw new ZipError(`${entry.name}: stored entry with mismatched sizes`);
+    out = raw;
+  } else if (entry.method === 8) {
+    try {
+      // One byte of slack: an entry that inflates past its declared size is caught below, not buffered whole.
+      out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size + 1) });
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/larger than|maxOutputLength|buffer/i.test(msg) || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new ZipError(`${entry.name}: inflates beyond its declared size of ${entry.size} bytes (zip bomb?)`);
+      }
+      throw new ZipError(`${entry.name}: corrupt deflate data (${msg})`);
+    }
+  } else {
+    throw new ZipError(`${entry.name}: unsupported compression method ${entry.method}`);
+  }
+  if (out.length !== entry.size) {
+    throw new ZipError(out.length > entry.size ? `${entry.name}: inflates beyond its declared size of ${entry.size} bytes (zip bomb?)` : `${entry.name}: ${out.length} bytes where the header declares ${entry.size}`);
+  }
+  if (crc32(out) !== entry.crc) throw new ZipError(`${entry.name}: CRC-32 mismatch (corrupt archive)`);
+  return out;
+}
