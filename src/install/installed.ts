@@ -1,5 +1,5 @@
 // Reading what an environment has installed: .dist-info directories and their RECORDs.
-import { readdirSync, readFileSync } from 'node:fs';
+import { opendirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { canonicalizeName } from '../pep/names.js';
 import type { VenvPaths } from '../venv/types.js';
@@ -18,13 +18,31 @@ export function libDirs(paths: VenvPaths): string[] {
   return paths.platlib === paths.purelib ? [paths.purelib] : [paths.purelib, paths.platlib];
 }
 
-/** Every `*.dist-info` directory in the env's lib dirs, with the name and version its own name gives. */
-export function distInfoDirs(paths: VenvPaths): { dir: string; lib: string; name: string; version: string }[] {
+/**
+ * A directory's entry names in the order the OS lists them, as Python's os.listdir returns them.
+ * (readdirSync sorts them: libuv's scandir does.)
+ */
+export function readdirUnsorted(dir: string): string[] {
+  const d = opendirSync(dir);
+  const names: string[] = [];
+  try {
+    for (let e = d.readSync(); e !== null; e = d.readSync()) names.push(e.name);
+  } finally {
+    d.closeSync();
+  }
+  return names;
+}
+
+/**
+ * Every `*.dist-info` directory in the env's lib dirs, with the name and version its own name gives;
+ * `unsorted`: in each lib dir's listing order (what pip sees), else by name.
+ */
+export function distInfoDirs(paths: VenvPaths, options: { unsorted?: boolean } = {}): { dir: string; lib: string; name: string; version: string }[] {
   const out: { dir: string; lib: string; name: string; version: string }[] = [];
   for (const lib of libDirs(paths)) {
     let names: string[];
     try {
-      names = readdirSync(lib);
+      names = options.unsorted ? readdirUnsorted(lib) : readdirSync(lib);
     } catch {
       continue;
     }

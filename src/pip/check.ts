@@ -1,30 +1,51 @@
 // pip check: installed distributions whose dependencies are missing or conflict, as the flat list
-// `venvkit check` prints in pip's words (checkDists, checkLines) and as the library's per-distribution
-// summary (checkInstalled). Pure: both are views of brokenDependencies (installed-deps.ts).
+// `venvkit check` prints in pip's words and order (checkDists, checkLines) and as the library's
+// per-distribution summary (checkInstalled). Pure: both are views of brokenDependencies
+// (installed-deps.ts). What pip prints is pip 23.2's commands/check.py over operations/check.py.
 import type { MarkerEnvironment } from '../pep/markers.js';
 import { markerToString } from '../pep/markers.js';
 import { canonicalizeName } from '../pep/names.js';
+import { normalizeVersion, tryParseVersion } from '../pep/pep440.js';
 import { requirementToString, type Requirement } from '../pep/pep508.js';
-import { InstalledSet, brokenDependencies, type InstalledMetadata } from './installed-deps.js';
+import { brokenDependencies, unparsableRequirement, type InstalledMetadata } from './installed-deps.js';
 
 export interface CheckProblem {
   kind: 'missing' | 'conflict';
-  /** The distribution whose dependency is broken. */
+  /** The distribution whose dependency is broken: its normalised name and version, as pip prints them. */
   name: string;
   version: string;
-  /** The dependency (its name as written, and the requirement text). */
+  /** The dependency's normalised name, and the requirement as written (pip's spelling). */
   dependency: string;
   requirement: string;
-  /** For conflicts: the version installed. */
+  /** For conflicts: what is installed (normalised name and version). */
   installedName?: string;
   installedVersion?: string;
 }
 
-/** pip check: every installed distribution's own dependencies (no extras), for the target env, in the order of `dists`. */
+/**
+ * pip check: every installed distribution's own dependencies (no extras), for the target env, in
+ * pip's order: all missing ones, then all conflicts; each in the order of `dists` (readDists with
+ * order 'pip' gives pip's), sorted within one distribution as pip sorts them. Distributions whose
+ * metadata does not parse are left out (see unparsableDists).
+ */
 export function checkDists(dists: readonly InstalledMetadata[], env: MarkerEnvironment): CheckProblem[] {
-  return brokenDependencies(new InstalledSet(dists), env).map(({ dist, requirement: req, installed }): CheckProblem => {
-    const problem: CheckProblem = { kind: installed ? 'conflict' : 'missing', name: dist.name, version: dist.version, dependency: req.name, requirement: pipRequirementText(req) };
-    return installed ? { ...problem, installedName: installed.name, installedVersion: installed.version } : problem;
+  const position = new Map(dists.map((d, i) => [d, i]));
+  const keyed = brokenDependencies(dists, env).broken.map(({ dist, requirement: req, installed }) => {
+    const requirement = pipRequirementText(req);
+    const problem: CheckProblem = { kind: installed ? 'conflict' : 'missing', name: canonicalizeName(dist.name), version: pipVersion(dist.version), dependency: req.key, requirement };
+    if (installed) Object.assign(problem, { installedName: canonicalizeName(installed.name), installedVersion: pipVersion(installed.version) });
+    return { problem, at: position.get(dist)!, key: pipSortKey(problem) };
+  });
+  const inPipOrder = (kind: CheckProblem['kind']) => keyed.filter((k) => k.problem.kind === kind)
+    .sort((a, b) => a.at - b.at || comparePython(a.key, b.key)).map((k) => k.problem);
+  return [...inPipOrder('missing'), ...inPipOrder('conflict')];
+}
+
+/** Distributions with a Requires-Dist line that does not parse: pip check leaves them out and fails. */
+export function unparsableDists(dists: readonly InstalledMetadata[]): { name: string; version: string; requirement: string; error: string }[] {
+  return dists.flatMap((d) => {
+    const bad = unparsableRequirement(d);
+    return bad ? [{ name: canonicalizeName(d.name), version: pipVersion(d.version), requirement: bad.line, error: bad.error }] : [];
   });
 }
 
@@ -35,11 +56,39 @@ export function checkLines(problems: readonly CheckProblem[]): string[] {
     : `${p.name} ${p.version} has requirement ${p.requirement}, but you have ${p.installedName} ${p.installedVersion}.`);
 }
 
-/** A requirement as pip (packaging) prints it: specifiers sorted, then the marker. */
+/** A version as pip prints it: str() of packaging's Version (normalised) or LegacyVersion (as is). */
+const pipVersion = (v: string): string => normalizeVersion(v);
+
+/**
+ * pip sorts one distribution's problems by str() of its tuples, (name, Requirement) and (name,
+ * Version, Requirement), whose reprs are these: the requirement text breaks ties between
+ * requirements on one project (e.g. `x@ url` sorts before `x`).
+ */
+function pipSortKey(p: CheckProblem): string {
+  const req = `<Requirement('${p.requirement}')>`;
+  if (p.kind === 'missing') return `('${p.dependency}', ${req})`;
+  const version = `<${tryParseVersion(p.installedVersion!) ? 'Version' : 'LegacyVersion'}('${p.installedVersion}')>`;
+  return `('${p.dependency}', ${version}, ${req})`;
+}
+
+/** Python's string order: by code point (JavaScript's < compares UTF-16 units). */
+function comparePython(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    if (x[i] !== y[i]) return x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * A requirement as pip 23.2 (packaging 21.3) prints it: extras sorted, specifiers sorted, then
+ * `@ url` with no space before it, then the marker (after a space when there is a URL).
+ */
 export function pipRequirementText(r: Requirement): string {
   let out = r.name;
   if (r.extras.length) out += `[${r.extras.join(',')}]`;
-  if (r.url) out += ` @ ${r.url}`;
+  if (r.url) out += `@ ${r.url}`;
   else out += r.specifier.specifiers.map(String).sort().join(',');
   if (r.marker) out += `${r.url ? ' ' : ''}; ${markerToString(r.marker)}`;
   return out;
@@ -59,7 +108,7 @@ export function checkInstalled(installed: readonly InstalledMetadata[], env: Mar
   const sorted = [...installed].sort((a, b) => (canonicalizeName(a.name) < canonicalizeName(b.name) ? -1 : 1));
   const out: DependencyProblem[] = [];
   let last: InstalledMetadata | undefined;
-  for (const { dist, requirement, installed: have } of brokenDependencies(new InstalledSet(sorted), env)) {
+  for (const { dist, requirement, installed: have } of brokenDependencies(sorted, env).broken) {
     if (dist !== last) out.push({ name: canonicalizeName(dist.name), version: dist.version, missing: [], conflicts: [] });
     last = dist;
     const shown = requirementToString({ ...requirement, marker: null });

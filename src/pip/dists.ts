@@ -1,9 +1,10 @@
 // What an environment holds, with what pip's list/freeze/check need: each distribution's metadata
 // (Requires-Dist), INSTALLER, REQUESTED and PEP 610 direct_url.json. Reads files only; no Python runs.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { distInfoDirs, type InstalledDist } from '../install/installed.js';
 import { canonicalizeName } from '../pep/names.js';
+import { firstOfEachProject, inLookupOrder } from './discovery-order.js';
 import type { VenvPaths } from '../venv/types.js';
 
 export interface DistInfo extends InstalledDist {
@@ -46,14 +47,20 @@ function readDirectUrl(distInfoDir: string): DirectUrl | undefined {
 }
 
 /**
- * Every distribution in the env's lib dirs with its metadata (sorted by normalised name). `light`
- * reads METADATA only (what the no-op check needs); directUrl is then read on first use.
+ * Every distribution in the env's lib dirs with its metadata, sorted by normalised name. `light`
+ * reads METADATA only (what the no-op check needs); directUrl is then read on first use. `order:
+ * 'pip'`: the order pip finds them in instead (discovery-order.ts), one per project, as pip check
+ * reports them; a METADATA without Name is then skipped, as pip skips it.
  */
-export function readDists(paths: VenvPaths, options: { light?: boolean } = {}): DistInfo[] {
+export function readDists(paths: VenvPaths, options: { light?: boolean; order?: 'name' | 'pip' } = {}): DistInfo[] {
+  const pipOrder = options.order === 'pip';
+  let dirs = distInfoDirs(paths, { unsorted: pipOrder });
+  if (pipOrder) dirs = [...new Set(dirs.map((d) => d.lib))].flatMap((lib) => inLookupOrder(dirs.filter((d) => d.lib === lib), (d) => basename(d.dir)));
   const out: DistInfo[] = [];
-  for (const { dir: distInfoDir, lib, ...fromDirName } of distInfoDirs(paths)) {
+  for (const { dir: distInfoDir, lib, ...fromDirName } of dirs) {
     const text = readText(join(distInfoDir, 'METADATA'));
     const md = text === undefined ? { requiresDist: [] as string[] } : metadataDeps(text);
+    if (pipOrder && md.name === undefined) continue;
     const name = md.name ?? fromDirName.name;
     const version = md.version ?? fromDirName.version;
     const d: DistInfo = {
@@ -72,6 +79,7 @@ export function readDists(paths: VenvPaths, options: { light?: boolean } = {}): 
     }
     out.push(d);
   }
+  if (pipOrder) return firstOfEachProject(out);
   return out.sort((a, b) => (a.normalizedName < b.normalizedName ? -1 : a.normalizedName > b.normalizedName ? 1 : 0));
 }
 

@@ -134,18 +134,45 @@ export interface BrokenDependency<D extends InstalledMetadata> {
   installed: D | undefined;
 }
 
+export interface UnparsableMetadata<D extends InstalledMetadata> {
+  dist: D;
+  /** The first Requires-Dist line that does not parse, and why. */
+  line: string;
+  error: string;
+}
+
+/** `dist`'s first Requires-Dist line that does not parse, extras' lines included (pip parses them all). */
+export function unparsableRequirement(dist: InstalledMetadata): { line: string; error: string } | undefined {
+  for (const line of dist.requiresDist) {
+    try {
+      parseRequirement(line);
+    } catch (e) {
+      return { line, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return undefined;
+}
+
 /**
  * pip check: every installed distribution's own dependencies (no extras; markers evaluated for
- * `env`), in the order of `set.dists`. A URL requirement is met by any installed version, as in pip.
+ * `env`), in the order of `dists`. A URL requirement is met by any installed version, as in pip. A
+ * distribution with a Requires-Dist line that does not parse is left out, as if it were not
+ * installed: pip does the same (and then fails).
  */
-export function brokenDependencies<D extends InstalledMetadata>(set: InstalledSet<D>, env: MarkerEnvironment): BrokenDependency<D>[] {
-  const out: BrokenDependency<D>[] = [];
+export function brokenDependencies<D extends InstalledMetadata>(dists: readonly D[], env: MarkerEnvironment): { broken: BrokenDependency<D>[]; unparsable: UnparsableMetadata<D>[] } {
+  const unparsable: UnparsableMetadata<D>[] = [];
+  const set = new InstalledSet(dists.filter((dist) => {
+    const bad = unparsableRequirement(dist);
+    if (bad) unparsable.push({ dist, ...bad });
+    return !bad;
+  }));
+  const broken: BrokenDependency<D>[] = [];
   for (const dist of set.dists) {
     for (const req of set.dependencies(dist)) {
       if (req.marker && !evaluateMarker(req.marker, env, '')) continue;
       const installed = set.get(req.key);
-      if (!installed || (!req.url && !versionFits(req, installed.version))) out.push({ dist, requirement: req, installed });
+      if (!installed || (!req.url && !versionFits(req, installed.version))) broken.push({ dist, requirement: req, installed });
     }
   }
-  return out;
+  return { broken, unparsable };
 }

@@ -1,17 +1,18 @@
 // venvkit check: installed distributions whose dependencies are missing or conflict (pip check).
 import { parse } from '../args.js';
-import { printJson, stdout } from '../output.js';
+import { printJson, stderr, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { markerEnvironment } from '../../pep/markers.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { readDists } from '../../pip/dists.js';
-import { checkDists, checkLines } from '../../pip/check.js';
+import { checkDists, checkLines, unparsableDists } from '../../pip/check.js';
 
 const HELP = `Usage: venvkit check [--env DIR] [--json]
 
 Verify that every installed distribution has its dependencies installed in compatible versions
-(markers evaluated for the environment's interpreter). Exits 1 when there are problems.
+(markers evaluated for the environment's interpreter), printing what \`pip check\` prints. Exits 1
+when there are problems, or when a distribution's metadata cannot be parsed.
 `;
 
 export default async function check(argv: string[]): Promise<number> {
@@ -22,9 +23,16 @@ export default async function check(argv: string[]): Promise<number> {
   }
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so its markers cannot be evaluated`, { hint: 'Recreate the environment with `venvkit create`.' });
-  const problems = checkDists(readDists(venv.paths), markerEnvironment(venv.base));
-  if (values.json) printJson({ env: venv.root, problems });
-  else if (problems.length === 0) stdout('No broken requirements found.\n');
-  else stdout(checkLines(problems).join('\n') + '\n');
-  return problems.length ? 1 : 0;
+  // What pip check prints, in its order (the order pip finds the distributions in).
+  const dists = readDists(venv.paths, { order: 'pip' });
+  const problems = checkDists(dists, markerEnvironment(venv.base));
+  const unparsable = unparsableDists(dists);
+  const failed = problems.length > 0 || unparsable.length > 0;
+  if (values.json) printJson({ env: venv.root, problems, unparsable });
+  else {
+    for (const u of unparsable) stderr(`WARNING: Error parsing requirements for ${u.name}: ${u.error}\n`);
+    if (!failed) stdout('No broken requirements found.\n');
+    else if (problems.length) stdout(checkLines(problems).join('\n') + '\n');
+  }
+  return failed ? 1 : 0;
 }
