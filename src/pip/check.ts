@@ -62,7 +62,7 @@ const pipVersion = (v: string): string => normalizeVersion(v);
 /**
  * pip sorts one distribution's problems by str() of its tuples, (name, Requirement) and (name,
  * Version, Requirement), whose reprs are these: the requirement text breaks ties between
- * requirements on one project (e.g. `x@ url` sorts before `x`).
+ * requirements on one project, followed by "')" (so `x!=1` sorts before `x`, and `x` before `x@ url`).
  */
 function pipSortKey(p: CheckProblem): string {
   const req = `<Requirement('${p.requirement}')>`;

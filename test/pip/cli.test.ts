@@ -3,13 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, venvkit } from '../helpers/cli.js';
 import { startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';
 import { lockEnv } from '../../src/pip/lock.js';
 import { createVenv } from '../../src/venv/create.js';
+import { checkLines } from '../../src/pip/check.js';
 import { freshEnv, installedSet, isolatedEnv, python3x, snapshot, writeScenarioWheels } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vk-pip-cli-'));
@@ -102,10 +103,71 @@ test('list, freeze (round trip, direct URLs) and check', { skip: skip() }, async
   assert.deepEqual([pip.status, pip.stdout], [r.status, r.stdout], pip.stderr);
   rmSync(join(v3.paths.purelib, 'util-0.9.dist-info'), { recursive: true });
   r = vk(['check', '--env', v3.root]);
-  assert.equal(r.stdout, 'app 2.0 requires util, which is not installed.\nlib 2.0 requires util, which is not installed.\n');
-  // pip lists projects in directory order, venvkit by name: compare the lines as sets
+  assert.deepEqual(r.stdout.split('\n').sort(), ['', 'app 2.0 requires util, which is not installed.', 'lib 2.0 requires util, which is not installed.']);
+  // both list projects in the order the directory lists them: the same bytes
   pip = pipCheck();
-  assert.deepEqual([pip.status, pip.stdout.split('\n').sort()], [r.status, r.stdout.split('\n').sort()], pip.stderr);
+  assert.deepEqual([pip.status, pip.stdout], [r.status, r.stdout], pip.stderr);
+});
+
+/** A .dist-info with just METADATA, as another installer might have left it. */
+function writeDist(lib: string, dirName: string, headers: string[]): void {
+  mkdirSync(join(lib, dirName));
+  writeFileSync(join(lib, dirName, 'METADATA'), ['Metadata-Version: 2.1', ...headers, '', ''].join('\n'));
+}
+
+test('check prints byte for byte what real pip check prints, with the same exit status', { skip: skip() }, async () => {
+  const v = await createVenv(join(root, 'pipcheck'), { python: python!, env });
+  const pipEnv = { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+  const both = () => {
+    const ours = vk(['check', '--env', v.root]);
+    const pip = spawnSync(v.paths.python, ['-m', 'pip', 'check'], { encoding: 'utf8', env: pipEnv });
+    assert.deepEqual({ status: ours.status, stdout: ours.stdout }, { status: pip.status, stdout: pip.stdout }, `pip's stderr: ${pip.stderr}\nours: ${ours.stderr}`);
+    return { ours, pip };
+  };
+  let { ours } = both();
+  assert.deepEqual([ours.status, ours.stdout], [0, 'No broken requirements found.\n']);
+  const lib = v.paths.purelib;
+  // Created out of name order; several projects each with missing and conflicting dependencies,
+  // names and versions needing normalisation, ties and duplicates, markers and extras.
+  writeDist(lib, 'Zed_App-01.0.dist-info', ['Name: Zed_App', 'Version: 01.0', 'Requires-Dist: Missing_Dep', 'Requires-Dist: Util.Lib[b,a] (>=1.0,<2) ; python_version > "3"',
+    'Requires-Dist: aaa', 'Requires-Dist: aaa @ file:///x', 'Requires-Dist: aaa', 'Requires-Dist: aaa!=1', 'Requires-Dist: bbb; os_name == "nt"', 'Requires-Dist: opt; extra == "x"', 'Requires-Dist: Mid.Lib<1 ; os_name == "nt"']);
+  writeDist(lib, 'util_lib-0.9.0.dist-info', ['Name: Util_Lib', 'Version: 0.9.0', 'Requires-Dist: zed-app>=2', 'Requires-Dist: Missing.Dep', 'Requires-Dist: odd>=1', 'Requires-Dist: odd!=2']);
+  writeDist(lib, 'odd-unknown.dist-info', ['Name: odd', 'Version: unknown']);
+  writeDist(lib, 'mid.lib-1.0rc1.dist-info', ['Name: Mid.Lib', 'Version: 1.0-RC1', 'Requires-Dist: ZZZ', 'Requires-Dist: Util-Lib==0.9.0', 'Requires-Dist: zed_app>1.0']);
+  writeDist(lib, 'alpha-2.dist-info', ['Name: alpha', 'Version: 2', 'Requires-Dist: mid-lib>=1.0', 'Requires-Dist: missing_dep[x]>1; python_version >= "3"']);
+  // Two of one project (left by an interrupted uninstall): pip takes the first it lists.
+  writeDist(lib, 'dup-1.0.dist-info', ['Name: dup', 'Version: 1.0', 'Requires-Dist: gone-a']);
+  writeDist(lib, 'Dup-2.0.dist-info', ['Name: Dup', 'Version: 2.0', 'Requires-Dist: gone-b']);
+  writeDist(lib, 'usesdup-1.0.dist-info', ['Name: usesdup', 'Version: 1.0', 'Requires-Dist: DUP>=2']);
+  ({ ours } = both());
+  assert.equal(ours.status, 1);
+  assert.deepEqual(ours.stdout.split('\n').filter((l) => l.startsWith('zed-app ')), [
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires missing-dep, which is not installed.',
+    'zed-app 1.0 has requirement Util.Lib[a,b]<2,>=1.0; python_version > "3", but you have util-lib 0.9.0.',
+  ]);
+  const lines = ours.stdout.trimEnd().split('\n');
+  assert.equal(lines.findIndex((l) => l.includes(' has requirement ')), lines.filter((l) => l.includes(' requires ')).length, 'all missing lines come first');
+  // --json: the same problems, in the same order
+  const json = JSON.parse(vk(['check', '--env', v.root, '--json']).stdout);
+  assert.deepEqual(checkLines(json.problems), lines);
+  assert.deepEqual(json.unparsable, []);
+  // A Requires-Dist line that does not parse: pip leaves the project out (so it is missing for
+  // those that need it), warns on stderr and fails.
+  writeDist(lib, 'bad-1.0.dist-info', ['Name: bad', 'Version: 1.0', 'Requires-Dist: bad requirement ((']);
+  writeDist(lib, 'needbad-1.0.dist-info', ['Name: needbad', 'Version: 1.0', 'Requires-Dist: Bad']);
+  let pip;
+  ({ ours, pip } = both());
+  assert.match(ours.stdout, /^needbad 1\.0 requires bad, which is not installed\.$/m);
+  assert.match(ours.stderr, /^WARNING: Error parsing requirements for bad: /);
+  assert.match(pip.stderr, /^WARNING: Error parsing requirements for bad: /m);
+  // Only that: nothing on stdout, and still a failure.
+  for (const d of readdirSync(lib)) if (d.endsWith('.dist-info') && !d.startsWith('pip-') && d !== 'bad-1.0.dist-info') rmSync(join(lib, d), { recursive: true });
+  ({ ours } = both());
+  assert.deepEqual([ours.status, ours.stdout], [1, '']);
 });
 
 test('concurrent installs into one env are serialised by the lock', { skip: skip() }, async () => {

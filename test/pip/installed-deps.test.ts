@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unmetRequirements, unsatisfiedReason } from '../../src/pip/satisfied.js';
-import { checkDists, checkInstalled, checkLines } from '../../src/pip/check.js';
+import { checkDists, checkInstalled, checkLines, unparsableDists } from '../../src/pip/check.js';
 import { InstalledSet, type InstalledMetadata } from '../../src/pip/installed-deps.js';
 import type { DistInfo } from '../../src/pip/dists.js';
 import { canonicalizeName } from '../../src/pep/names.js';
@@ -47,21 +47,50 @@ const dists = [
 ];
 
 test('checkDists: one entry per broken dependency, pip\'s text, in the order given; checkInstalled groups the same facts', () => {
-  const problems = checkDists(dists, env);
+  // A Requires-Dist line that does not parse: pip check leaves the whole distribution out (and fails).
+  assert.deepEqual(checkDists(dists, env), []);
+  assert.deepEqual(checkInstalled(dists, env), []);
+  assert.deepEqual(unparsableDists(dists).map(({ name, version, requirement }) => ({ name, version, requirement })), [{ name: 'app', version: '1.0', requirement: 'bad requirement ((' }]);
+  const readable = [{ ...dists[0]!, requiresDist: dists[0]!.requiresDist.filter((l) => !l.startsWith('bad')) }, ...dists.slice(1)];
+  assert.deepEqual(unparsableDists(readable), []);
+  const problems = checkDists(readable, env);
   assert.deepEqual(problems, [
-    { kind: 'conflict', name: 'App', version: '1.0', dependency: 'lib', requirement: 'lib<2,>=1.5; python_version >= "3.8"', installedName: 'lib', installedVersion: '2.0' },
-    { kind: 'missing', name: 'App', version: '1.0', dependency: 'Gone', requirement: 'Gone' },
-    { kind: 'missing', name: 'App', version: '1.0', dependency: 'nope', requirement: 'nope @ https://h/nope.whl' },
+    { kind: 'missing', name: 'app', version: '1.0', dependency: 'gone', requirement: 'Gone' },
+    { kind: 'missing', name: 'app', version: '1.0', dependency: 'nope', requirement: 'nope@ https://h/nope.whl' },
+    { kind: 'conflict', name: 'app', version: '1.0', dependency: 'lib', requirement: 'lib<2,>=1.5; python_version >= "3.8"', installedName: 'lib', installedVersion: '2.0' },
   ]);
   assert.deepEqual(checkLines(problems), [
-    'App 1.0 has requirement lib<2,>=1.5; python_version >= "3.8", but you have lib 2.0.',
-    'App 1.0 requires Gone, which is not installed.',
-    'App 1.0 requires nope, which is not installed.',
+    'app 1.0 requires gone, which is not installed.',
+    'app 1.0 requires nope, which is not installed.',
+    'app 1.0 has requirement lib<2,>=1.5; python_version >= "3.8", but you have lib 2.0.',
   ]);
-  assert.deepEqual(checkInstalled(dists, env), [
+  assert.deepEqual(checkInstalled(readable, env), [
     { name: 'app', version: '1.0', missing: ['Gone', 'nope @ https://h/nope.whl'], conflicts: [{ requirement: 'lib>=1.5,<2', installed: '2.0' }] },
   ]);
   assert.deepEqual(checkDists(dists.slice(1), env), [], 'an `or` with a true marker applies without the extra');
+});
+
+test('checkDists in pip\'s order: all missing, then all conflicts, projects as given, each one\'s sorted as pip sorts its tuples', () => {
+  const set = [
+    dist('Zed_App', '01.0', ['Missing_Dep', 'Util.Lib[b,a] (>=1.0,<2); python_version > "3"', 'aaa', 'aaa @ file:///x', 'aaa', 'aaa!=1', 'bbb; os_name == "nt"', 'opt; extra == "x"']),
+    dist('util_lib', '0.9.0', ['zed-app>=2', 'Missing.Dep', 'odd>=1', 'odd!=2']),
+    dist('odd', 'unknown'),
+  ];
+  assert.deepEqual(checkLines(checkDists(set, env)), [
+    // ties are broken by the requirement's text in its repr; duplicates stay (pip 23.2)
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires aaa, which is not installed.',
+    'zed-app 1.0 requires missing-dep, which is not installed.',
+    'util-lib 0.9.0 requires missing-dep, which is not installed.',
+    'zed-app 1.0 has requirement Util.Lib[a,b]<2,>=1.0; python_version > "3", but you have util-lib 0.9.0.',
+    // a version that is not PEP 440 (LegacyVersion in pip 23.2) meets no specifier and prints as is
+    'util-lib 0.9.0 has requirement odd!=2, but you have odd unknown.',
+    'util-lib 0.9.0 has requirement odd>=1, but you have odd unknown.',
+    'util-lib 0.9.0 has requirement zed-app>=2, but you have zed-app 1.0.',
+  ]);
+  assert.deepEqual(checkDists(set, env).slice(0, 4).map((p) => p.requirement), ['aaa!=1', 'aaa', 'aaa', 'aaa@ file:///x']);
 });
 
 test('the fast path: URLs compared with direct_url.json, constraints, extras through `or` markers', () => {
