@@ -103,7 +103,7 @@ export interface DependencyProblem {
   conflicts: { requirement: string; installed: string }[];
 }
 
-/** pip check, one entry per distribution with problems (sorted by normalised name; requirements shown without markers). */
+/** pip check's facts, one entry per distribution with problems (sorted by normalised name; requirements shown without markers; metadata that does not parse left out, as in checkDists). */
 export function checkInstalled(installed: readonly InstalledMetadata[], env: MarkerEnvironment): DependencyProblem[] {
   const sorted = [...installed].sort((a, b) => (canonicalizeName(a.name) < canonicalizeName(b.name) ? -1 : 1));
   const out: DependencyProblem[] = [];

@@ -65,7 +65,8 @@ export class InstalledSet<D extends InstalledMetadata = InstalledMetadata> {
   /**
    * `dist`'s dependencies that `extra` adds ("": those it has without extras), markers not yet
    * evaluated (evaluate them with `extra`). Unparsable lines are skipped: a broken dependency of an
-   * installed distribution is no reason to reinstall it, and pip check skips them too.
+   * installed distribution is no reason to reinstall it (pip check leaves out the whole
+   * distribution instead: brokenDependencies does that before asking for these).
    */
   dependencies(dist: D, extra = ''): Requirement[] {
     let perExtra = this.deps.get(dist);
