@@ -1,7 +1,7 @@
 // Applying install plans to the file system: straight into a fresh staged env (seeding), or as a
 // transaction into a live env (stage beside it, move old files aside, move new ones in, undo on failure).
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { Linker, writeGenerated } from './link.js';
@@ -15,17 +15,9 @@ export interface Placed {
 
 class DirMaker {
   private made = new Set<string>();
-  /** Directories this maker created (outermost first per call). */
-  created: string[] = [];
   ensure(dir: string): void {
     if (this.made.has(dir)) return;
-    const first = mkdirSync(dir, { recursive: true });
-    if (first) {
-      // Every directory from `first` down to `dir` is new.
-      const chain: string[] = [];
-      for (let d = dir; d.length >= first.length; d = dirname(d)) chain.unshift(d);
-      this.created.push(...chain);
-    }
+    mkdirSync(dir, { recursive: true });
     for (let d = dir; !this.made.has(d) && d !== dirname(d); d = dirname(d)) this.made.add(d);
   }
 }
@@ -76,7 +68,7 @@ export function stagedPaths(plan: InstallPlan, root: string, extra: string[] = [
 }
 
 /** Whether anything (file, directory or link, even a dangling one) is at `p`. */
-export const exists = (p: string) => {
+const exists = (p: string) => {
   try {
     lstatSync(p);
     return true;
@@ -86,14 +78,19 @@ export const exists = (p: string) => {
 };
 
 /**
- * Move `remove` (absolute paths: files or whole directories) aside and the staged files in, all
- * synchronously (the caller holds signals meanwhile). On any failure every step is undone and the
- * error rethrown.
+ * The one commit of every install and uninstall into a live env: move `remove` (absolute paths:
+ * files or whole directories) aside, then what is staged under stage/new in. `staged` lists those
+ * paths relative to root. A staged directory the env does not have yet (a new package's whole
+ * tree) moves in with ONE rename; only files landing in existing directories move one by one,
+ * each replacing what is there. All synchronous (the caller holds signals meanwhile). On any
+ * failure every step is undone, in reverse, and the error rethrown.
  */
-export function commit(root: string, stage: string, newRel: string[], remove: string[]): { removedDirs: string[] } {
+export function commitStaged(root: string, stage: string, staged: string[], remove: string[]): { removedDirs: string[] } {
   const undo: (() => void)[] = [];
-  const dirs = new DirMaker();
   const removedParents = new Set<string>();
+  // Directories the env already has, and staged paths already moved in (a file or a whole tree).
+  const present = new Set<string>();
+  const moved = new Set<string>();
   try {
     let n = 0;
     const aside = join(stage, 'old');
@@ -105,15 +102,37 @@ export function commit(root: string, stage: string, newRel: string[], remove: st
       undo.push(() => renameSync(to, p));
     };
     for (const p of remove) if (exists(p)) moveAside(p);
-    for (const rel of newRel) {
-      const dest = join(root, rel);
-      if (exists(dest)) {
-        if (lstatSync(dest).isDirectory()) throw new VenvkitError('BAD_WHEEL', `${dest} is a directory, the wheel installs a file there`);
-        moveAside(dest);
+    const move = (rel: string) => {
+      const from = join(stage, 'new', rel);
+      const to = join(root, rel);
+      renameSync(from, to);
+      moved.add(rel);
+      undo.push(() => renameSync(to, from));
+    };
+    for (const rel of staged) {
+      // The shallowest prefix of `rel` the env lacks moves in whole (and carries `rel` with it).
+      const parts = rel.split('/');
+      let prefix = '';
+      let done = false;
+      for (let i = 0; i < parts.length; i++) {
+        prefix = i === 0 ? parts[0]! : `${prefix}/${parts[i]}`;
+        if (moved.has(prefix)) {
+          done = true; // already in: inside a moved tree, or listed twice (a shipped .pyc also compiled)
+          break;
+        }
+        if (present.has(prefix)) continue;
+        if (!exists(join(root, prefix))) {
+          move(prefix);
+          done = true;
+          break;
+        }
+        if (i < parts.length - 1) present.add(prefix);
       }
-      dirs.ensure(dirname(dest));
-      renameSync(join(stage, 'new', rel), dest);
-      undo.push(() => unlinkSync(dest));
+      if (done) continue;
+      const dest = join(root, rel);
+      if (lstatSync(dest).isDirectory()) throw new VenvkitError('BAD_WHEEL', `${dest} is a directory, the wheel installs a file there`);
+      moveAside(dest);
+      move(rel);
     }
   } catch (e) {
     for (const u of undo.reverse()) {
@@ -121,13 +140,6 @@ export function commit(root: string, stage: string, newRel: string[], remove: st
         u();
       } catch {
         /* best effort: keep undoing the rest */
-      }
-    }
-    for (const d of dirs.created.reverse()) {
-      try {
-        rmdirSync(d);
-      } catch {
-        /* not empty or gone */
       }
     }
     throw e;

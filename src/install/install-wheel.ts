@@ -6,7 +6,7 @@ import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commit, dropStage, newStage, pruneEmptyDirs, stagedPaths, stagePlan, withEnvLock, withSignalsHeld } from './apply.js';
+import { commitStaged, dropStage, newStage, pruneEmptyDirs, stagedPaths, stagePlan, withEnvLock, withSignalsHeld } from './apply.js';
 import { byteCompile } from './compile.js';
 import { findInstalled, recordedFiles } from './installed.js';
 import { Linker, type LinkMode } from './link.js';
@@ -110,7 +110,7 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
       const recPath = join(stage, 'new', relative(root, plan.recordDest));
       writeFileSync(recPath, record);
       if (interrupted()) throw new VenvkitError('INTERRUPTED', `Interrupted: ${manifest.name} was not installed (the environment is unchanged)`);
-      const { removedDirs } = commit(root, stage, stagedPaths(plan, root, pycs), remove);
+      const { removedDirs } = commitStaged(root, stage, stagedPaths(plan, root, pycs), remove);
       pruneEmptyDirs(removedDirs, [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include]);
       return {
         name: manifest.name,

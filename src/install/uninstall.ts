@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commit, dropStage, newStage, pruneEmptyDirs, withEnvLock, withSignalsHeld } from './apply.js';
+import { commitStaged, dropStage, newStage, pruneEmptyDirs, withEnvLock, withSignalsHeld } from './apply.js';
 import { findInstalled, recordedFiles } from './installed.js';
 import { resolveVenv } from './target.js';
 
@@ -44,7 +44,7 @@ export async function uninstall(venvOrPath: Venv | string, name: string, options
   return withEnvLock(venv.root, () => withSignalsHeld(async () => {
     const stage = newStage(venv.root);
     try {
-      const { removedDirs } = commit(venv.root, stage, [], remove);
+      const { removedDirs } = commitStaged(venv.root, stage, [], remove);
       pruneEmptyDirs(removedDirs, [venv.root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include]);
       return { name, removed };
     } catch (e) {

@@ -1,11 +1,11 @@
 // Installing many unpacked wheels into one env as ONE transaction: every new file is staged beside
 // the env, then one commit moves the replaced distributions' files aside and the new ones in. A
 // failure at any point (or an interrupt before the commit) leaves the env exactly as it was.
-import { lstatSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
-import { dropStage, exists, newStage, pruneEmptyDirs, stagePlan } from '../install/apply.js';
+import { commitStaged, dropStage, newStage, pruneEmptyDirs, stagePlan } from '../install/apply.js';
 import { byteCompile } from '../install/compile.js';
 import { recordedFiles, type InstalledDist } from '../install/installed.js';
 import { Linker, type LinkMode } from '../install/link.js';
@@ -88,76 +88,10 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
       staged.push(relative(root, plan.recordDest));
     });
     if (options.interrupted?.()) throw new VenvkitError('INTERRUPTED', 'Interrupted: nothing was installed (the environment is unchanged)', { exitCode: 130 });
-    const { removedDirs } = commitTree(root, stage, staged, remove);
+    const { removedDirs } = commitStaged(root, stage, staged, remove);
     pruneEmptyDirs(removedDirs, [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include]);
     return { linkMode: linker.mode, files: staged.length };
   } finally {
     dropStage(stage);
   }
-}
-
-/**
- * Like the installer's commit, but a staged directory the env does not have yet (a new package's
- * whole tree) moves in with ONE rename; only files landing in existing directories move one by
- * one. Every step is undone, in reverse, if any fails.
- */
-export function commitTree(root: string, stage: string, staged: string[], remove: string[]): { removedDirs: string[] } {
-  const undo: (() => void)[] = [];
-  const removedParents = new Set<string>();
-  const present = new Set<string>();
-  const moved = new Set<string>();
-  try {
-    let n = 0;
-    const aside = join(stage, 'old');
-    mkdirSync(aside, { recursive: true });
-    const moveAside = (p: string) => {
-      const to = join(aside, String(n++));
-      renameSync(p, to);
-      removedParents.add(dirname(p));
-      undo.push(() => renameSync(to, p));
-    };
-    for (const p of remove) if (exists(p)) moveAside(p);
-    const move = (rel: string) => {
-      const from = join(stage, 'new', rel);
-      const to = join(root, rel);
-      renameSync(from, to);
-      moved.add(rel);
-      undo.push(() => renameSync(to, from));
-    };
-    for (const rel of staged) {
-      const parts = rel.split('/');
-      let prefix = '';
-      let done = false;
-      for (let i = 0; i < parts.length; i++) {
-        prefix = i === 0 ? parts[0]! : `${prefix}/${parts[i]}`;
-        if (moved.has(prefix)) {
-          done = true;
-          break;
-        }
-        if (present.has(prefix)) continue;
-        const dest = join(root, prefix);
-        if (!exists(dest)) {
-          move(prefix);
-          done = true;
-          break;
-        }
-        if (i < parts.length - 1) present.add(prefix);
-      }
-      if (done) continue;
-      const dest = join(root, rel);
-      if (lstatSync(dest).isDirectory()) throw new VenvkitError('BAD_WHEEL', `${dest} is a directory, the wheel installs a file there`);
-      moveAside(dest);
-      move(rel);
-    }
-  } catch (e) {
-    for (const u of undo.reverse()) {
-      try {
-        u();
-      } catch {
-        /* best effort: keep undoing the rest */
-      }
-    }
-    throw e;
-  }
-  return { removedDirs: [...removedParents] };
 }

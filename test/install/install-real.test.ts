@@ -181,6 +181,17 @@ test('--compile byte-compiles with the env interpreter and lists the .pyc files 
   assert.ok(!existsSync(pyc));
 });
 
+test('--compile over a wheel that ships its own .pyc installs the freshly compiled one', async () => {
+  // The shipped .pyc and the compiled one are the same path, staged once but listed twice for the
+  // commit (as installRequirements does too); it moves in once.
+  const shipped = 'demo_app/__pycache__/cli.cpython-311.pyc';
+  await installWheel(venv, appWheel('4.1', { [shipped]: 'not bytecode' }), { env, compile: true });
+  const pyc = join(venv.paths.purelib, shipped);
+  assert.equal(python(venv, `import importlib.util; print(open(${JSON.stringify(pyc)}, 'rb').read(4) == importlib.util.MAGIC_NUMBER)`).trim(), 'True');
+  await uninstall(venv, 'demo.app', { env });
+  assert.ok(!existsSync(pyc));
+});
+
 test('an env path with spaces and over the shebang limit gets /bin/sh launchers that work', async () => {
   const py = py312 ?? py311!;
   const deep = join(tmp, 'a dir with spaces', 'x'.repeat(60), 'y'.repeat(40), 'env');
