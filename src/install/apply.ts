@@ -158,21 +158,40 @@ export async function withEnvLock<T>(root: string, work: () => Promise<T>): Prom
   }
 }
 
-/** Hold SIGINT/SIGTERM/SIGHUP while `work` runs (checked through `interrupted()`), then deliver them. */
+const HELD_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** One listener for all installs running in this process (so many in a row add no listeners). */
+let holding = 0;
+let listening = false;
+let pending: NodeJS.Signals[] = [];
+const hold = (s: NodeJS.Signals) => {
+  pending.push(s);
+};
+
+/** After the last install ends (a turn later, so a signal queued meanwhile is still held): stop holding, deliver. */
+function releaseSignals(): void {
+  if (holding > 0 || !listening) return;
+  for (const s of HELD_SIGNALS) process.off(s, hold);
+  listening = false;
+  const first = pending[0];
+  pending = [];
+  if (first) process.kill(process.pid, first);
+}
+
+/**
+ * Hold SIGINT/SIGTERM/SIGHUP while `work` runs (checked through `interrupted()`), then deliver them
+ * once no install in this process is running any more.
+ */
 export async function withSignalsHeld<T>(work: (interrupted: () => boolean) => Promise<T>): Promise<T> {
-  const held: NodeJS.Signals[] = [];
-  const hold = (s: NodeJS.Signals) => {
-    held.push(s);
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, hold);
+  holding++;
+  if (!listening) {
+    for (const s of HELD_SIGNALS) process.on(s, hold);
+    listening = true;
+  }
   try {
-    return await work(() => held.length > 0);
+    return await work(() => pending.length > 0);
   } finally {
-    setImmediate(() => {
-      for (const s of signals) process.off(s, hold);
-      if (held.length) process.kill(process.pid, held[0]);
-    });
+    holding--;
+    setImmediate(releaseSignals);
   }
 }
 
