@@ -223,3 +223,24 @@ test('--upgrade-deps seeds pip from the configured index (newest there), and the
   assert.equal(v.status, 0, v.stderr);
   assert.match(v.stdout, new RegExp(`^pip ${pip.version.replace(/\./g, '\\.')} `));
 });
+
+test('several directories, as `python -m venv A B`: each in turn; --json gives a list; the first failure stops the rest', () => {
+  const py = pyenv('3.12')!;
+  const [a, b, c] = ['multi-a', 'multi-b', 'multi-c'].map((n) => join(dir, n));
+  const r = venvkit(['create', '--without-pip', '-p', py.path, a, b], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.match(/^Created /gm)?.length, 2, r.stderr);
+  for (const d of [a, b]) assert.ok(existsSync(join(d, 'pyvenv.cfg')), d);
+  const j = venvkit(['create', '--without-pip', '--json', '-p', py.path, join(dir, 'multi-j1'), join(dir, 'multi-j2')], { env });
+  assert.equal(j.status, 0, j.stderr);
+  const list = JSON.parse(j.stdout);
+  assert.ok(Array.isArray(list));
+  assert.deepEqual(list.map((e: { root: string }) => e.root), [join(dir, 'multi-j1'), join(dir, 'multi-j2')]);
+  // A file where the first env should go: an error, and the next one is not made.
+  writeFileSync(join(dir, 'multi-file'), 'a file');
+  const f = venvkit(['create', '--without-pip', '-p', py.path, join(dir, 'multi-file'), c], { env });
+  assert.equal(f.status, 1);
+  assert.match(f.stderr, /is a file/);
+  assert.equal(existsSync(c), false, 'the directory after the failing one was not made');
+  assert.equal(readFileSync(join(dir, 'multi-file'), 'utf8'), 'a file');
+});

@@ -1,13 +1,13 @@
-// venvkit create [DIR]: the flags of `python -m venv`, plus -p/--python and --allow-existing.
+// venvkit create [DIR...]: the flags of `python -m venv`, plus -p/--python and --allow-existing.
 import { relative } from 'node:path';
 import { parse } from '../args.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { createVenv, type CreatedVenv } from '../../venv/create.js';
 import { describeInterpreter, venvJson } from '../../venv/describe.js';
 
-const HELP = `Usage: venvkit create [DIR] [options]
+const HELP = `Usage: venvkit create [DIR...] [options]
 
-Create a virtual environment in DIR (default .venv), as \`python -m venv DIR\` would.
+Create a virtual environment in each DIR (default .venv), as \`python -m venv DIR...\` would.
 
 Options:
   -p, --python SPEC             interpreter: 3.12, >=3.9,<3.12, pypy3, cpython@3.12, a path...
@@ -33,8 +33,10 @@ function summary(r: CreatedVenv, cwd: string): string {
   return `${verb} ${shown.startsWith('..') ? r.root : shown} with ${describeInterpreter(r.base)} at ${r.base.path}`;
 }
 
-export default async function create(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('create', argv, {
+type CreateValues = ReturnType<typeof parseCreate>['values'];
+
+function parseCreate(argv: string[]) {
+  return parse('create', argv, {
     python: { type: 'string', short: 'p' },
     'system-site-packages': { type: 'boolean' },
     symlinks: { type: 'boolean' },
@@ -47,21 +49,15 @@ export default async function create(argv: string[]): Promise<number> {
     'without-scm-ignore-files': { type: 'boolean' },
     'allow-existing': { type: 'boolean' },
   });
-  if (values.help) {
-    stdout(HELP);
-    return 0;
-  }
-  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
-  if (positionals.length > 1) {
-    const { VenvkitError } = await import('../../errors.js');
-    throw new VenvkitError('USAGE', `create: one directory at a time (got ${positionals.length})`, { hint: 'Run `venvkit create` once per environment.' });
-  }
+}
+
+async function createOne(dir: string, values: CreateValues, out: Output): Promise<CreatedVenv> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   let r: CreatedVenv;
   try {
-    r = await createVenv(positionals[0] ?? '.venv', {
+    r = await createVenv(dir, {
       python: values.python,
       systemSitePackages: values['system-site-packages'],
       symlinks: values.symlinks,
@@ -87,6 +83,20 @@ export default async function create(argv: string[]): Promise<number> {
     info(out, `  site-packages: ${r.paths.purelib}`);
     if (r.activators.length) info(out, `  activate: . ${r.paths.scripts}/activate`);
   }
-  if (out.json) printJson(venvJson(r));
+  return r;
+}
+
+export default async function create(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCreate(argv);
+  if (values.help) {
+    stdout(HELP);
+    return 0;
+  }
+  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+  // Like `python -m venv A B`: each directory in turn, stopping at the first that fails.
+  const dirs = positionals.length ? positionals : ['.venv'];
+  const made: CreatedVenv[] = [];
+  for (const dir of dirs) made.push(await createOne(dir, values, out));
+  if (out.json) printJson(dirs.length === 1 ? venvJson(made[0]!) : made.map(venvJson));
   return 0;
 }
