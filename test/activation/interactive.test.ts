@@ -72,7 +72,10 @@ describe('interactive shells under tmux', () => {
       const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir });
       try {
         tmux.start([sh, '-f'], box.dir);
+        // Type only at a prompt: csh echoes typed-ahead lines before its prompts, on one line.
+        await tmux.waitFor((s) => s.trim() !== '', 'the first prompt');
         tmux.type("set prompt = 'base> '");
+        await tmux.waitFor((s) => lines(s).some((l) => l === 'base>'), 'the plain prompt');
         tmux.type('source "$TEST_ENV/bin/activate.csh"');
         await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) base>`), 'the activated prompt');
         tmux.type('deactivate');
