@@ -1,18 +1,13 @@
 // What a person sees: bash and fish driven under tmux (a real terminal), sourcing the activation
 // script by hand, and `venvkit shell` started from a bash prompt.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
-import { createEnv, HOSTILE_NAME, needProgram, sandbox, sentinels, Tmux, type Sandbox } from '../helpers/shells.js';
+import { envFixture, HOSTILE_NAME, needProgram, sentinels, Tmux } from '../helpers/shells.js';
 
-let box: Sandbox;
-let envDir: string;
-
-before(() => {
-  box = sandbox('vk-tmux-');
-  envDir = createEnv(box, HOSTILE_NAME);
+const fx = envFixture('vk-tmux-', ({ box }) => {
   // The user's own start-up file: venvkit shell must still run it.
   const home = box.env.HOME;
   writeFileSync(join(home, '.bashrc'), "PS1='home$ '\nFROM_RC=yes\n");
@@ -20,7 +15,6 @@ before(() => {
   mkdirSync(join(home, '.config', 'fish'), { recursive: true });
   writeFileSync(join(home, '.config', 'fish', 'config.fish'), "function fish_prompt; echo -n 'home> '; end\nset -g FROM_RC yes\n");
 });
-after(() => box?.cleanup());
 
 const lines = (s: string) => s.split('\n').map((l) => l.trimEnd());
 
@@ -29,9 +23,9 @@ describe('interactive shells under tmux', () => {
     const tmuxPath = needProgram(t, 'tmux');
     const bash = needProgram(t, 'bash');
     if (!tmuxPath || !bash) return;
-    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir });
+    const tmux = new Tmux(tmuxPath, fx.box.dir, { ...fx.box.env, TEST_ENV: fx.envDir });
     try {
-      tmux.start([bash, '--norc', '--noprofile'], box.dir);
+      tmux.start([bash, '--norc', '--noprofile'], fx.box.dir);
       tmux.type("PS1='base$ '");
       tmux.type('. "$TEST_ENV/bin/activate"');
       const active = await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) base$`), 'the activated prompt');
@@ -39,7 +33,7 @@ describe('interactive shells under tmux', () => {
       tmux.type('deactivate; echo "VE=${VIRTUAL_ENV-none}"');
       const back = await tmux.waitFor((s) => s.includes('VE=none') && lines(s).at(-1) !== undefined && /(^|\n)base\$\s*$/.test(s.trimEnd()), 'the plain prompt');
       assert.ok(back.trimEnd().endsWith('base$'));
-      assert.deepEqual(sentinels(box.dir), []);
+      assert.deepEqual(sentinels(fx.box.dir), []);
     } finally {
       tmux.kill();
     }
@@ -49,16 +43,16 @@ describe('interactive shells under tmux', () => {
     const tmuxPath = needProgram(t, 'tmux');
     const fish = needProgram(t, 'fish');
     if (!tmuxPath || !fish) return;
-    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir });
+    const tmux = new Tmux(tmuxPath, fx.box.dir, { ...fx.box.env, TEST_ENV: fx.envDir });
     try {
-      tmux.start([fish, '--no-config', '-C', "function fish_prompt; echo -n 'base> '; end"], box.dir);
+      tmux.start([fish, '--no-config', '-C', "function fish_prompt; echo -n 'base> '; end"], fx.box.dir);
       await tmux.waitFor((s) => s.includes('base>'), 'the first prompt');
       tmux.type('source $TEST_ENV/bin/activate.fish');
       await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) base>`), 'the activated prompt');
       tmux.type('deactivate; echo VE=(set -q VIRTUAL_ENV; and echo set; or echo none)');
       const back = await tmux.waitFor((s) => s.includes('VE=none') && s.trimEnd().endsWith('base>'), 'the plain prompt');
       assert.ok(!lines(back).at(-1)?.includes('('));
-      assert.deepEqual(sentinels(box.dir), []);
+      assert.deepEqual(sentinels(fx.box.dir), []);
     } finally {
       tmux.kill();
     }
@@ -69,9 +63,9 @@ describe('interactive shells under tmux', () => {
       const tmuxPath = needProgram(t, 'tmux');
       const sh = needProgram(t, shell);
       if (!tmuxPath || !sh) return;
-      const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir });
+      const tmux = new Tmux(tmuxPath, fx.box.dir, { ...fx.box.env, TEST_ENV: fx.envDir });
       try {
-        tmux.start([sh, '-f'], box.dir);
+        tmux.start([sh, '-f'], fx.box.dir);
         // Type only at a prompt: csh echoes typed-ahead lines before its prompts, on one line.
         await tmux.waitFor((s) => s.trim() !== '', 'the first prompt');
         tmux.type("set prompt = 'base> '");
@@ -82,7 +76,7 @@ describe('interactive shells under tmux', () => {
         tmux.type('printf "VE=%s\\n" "$?VIRTUAL_ENV"');
         const back = await tmux.waitFor((s) => s.includes('VE=0') && s.trimEnd().endsWith('base>'), 'the plain prompt');
         assert.ok(!lines(back.trimEnd()).at(-1)?.includes('('));
-        assert.deepEqual(sentinels(box.dir), []);
+        assert.deepEqual(sentinels(fx.box.dir), []);
       } finally {
         tmux.kill();
       }
@@ -93,11 +87,11 @@ describe('interactive shells under tmux', () => {
     const tmuxPath = needProgram(t, 'tmux');
     const bash = needProgram(t, 'bash');
     if (!tmuxPath || !bash) return;
-    const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir, VENVKIT: BIN });
+    const tmux = new Tmux(tmuxPath, fx.box.dir, { ...fx.box.env, TEST_ENV: fx.envDir, VENVKIT: BIN });
     try {
-      tmux.start([bash, '--norc', '--noprofile'], box.dir);
+      tmux.start([bash, '--norc', '--noprofile'], fx.box.dir);
       tmux.type("PS1='parent$ '");
-      writeFileSync(join(box.dir, 'sleeper.py'), 'import time\ntry:\n    print("sleeping", flush=True)\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print("interrupted once", flush=True)\n    time.sleep(0.5)\n    raise\n');
+      writeFileSync(join(fx.box.dir, 'sleeper.py'), 'import time\ntry:\n    print("sleeping", flush=True)\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print("interrupted once", flush=True)\n    time.sleep(0.5)\n    raise\n');
       tmux.type('"$VENVKIT" run --env "$TEST_ENV" python sleeper.py');
       await tmux.waitFor((s) => s.includes('sleeping'), 'the command to start');
       tmux.key('C-c');
@@ -124,20 +118,20 @@ describe('interactive shells under tmux', () => {
       const bash = needProgram(t, 'bash');
       const sh = needProgram(t, c.shell);
       if (!tmuxPath || !bash || !sh) return;
-      const tmux = new Tmux(tmuxPath, box.dir, { ...box.env, TEST_ENV: envDir, VENVKIT: BIN, SHELL: sh });
+      const tmux = new Tmux(tmuxPath, fx.box.dir, { ...fx.box.env, TEST_ENV: fx.envDir, VENVKIT: BIN, SHELL: sh });
       try {
-        tmux.start([bash, '--norc', '--noprofile'], box.dir);
+        tmux.start([bash, '--norc', '--noprofile'], fx.box.dir);
         tmux.type("PS1='parent$ '");
         tmux.type('"$VENVKIT" shell -q "$TEST_ENV"');
         await tmux.waitFor((s) => lines(s).some((l) => l === `(${HOSTILE_NAME}) ${c.prompt}`), `${c.shell} with the env active`);
         tmux.type(c.probe);
-        await tmux.waitFor((s) => s.includes(`rc=yes py=${join(envDir, 'bin', 'python')}`), 'python from the env');
+        await tmux.waitFor((s) => s.includes(`rc=yes py=${join(fx.envDir, 'bin', 'python')}`), 'python from the env');
         tmux.type('exit 3');
         tmux.type('echo "status=$? VE=${VIRTUAL_ENV-none} rc=${FROM_RC-none}"');
         const s = await tmux.waitFor((x) => x.includes('status=3'), 'the parent shell');
         assert.ok(s.includes('status=3 VE=none rc=none'), s);
         assert.ok(s.trimEnd().endsWith('parent$'), s);
-        assert.deepEqual(sentinels(box.dir), []);
+        assert.deepEqual(sentinels(fx.box.dir), []);
       } finally {
         tmux.kill();
       }

@@ -1,35 +1,30 @@
 // venvkit run: the env's interpreter, exit codes, stdin, signals, env selection, argument parsing.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, venvkit } from '../helpers/cli.js';
-import { createEnv, HOSTILE_NAME, sandbox, sentinels, type Sandbox } from '../helpers/shells.js';
+import { createEnv, envFixture, sentinels } from '../helpers/shells.js';
 import { parseRunArgs } from '../../src/cli/commands/run.js';
 import { venvEnv } from '../../src/shell/environment.js';
 
-let box: Sandbox;
-let envDir: string;
 let project: string;
 
-before(() => {
-  box = sandbox('vk-run-');
-  envDir = createEnv(box, HOSTILE_NAME);
+const fx = envFixture('vk-run-', ({ box }) => {
   project = join(box.dir, 'project');
   mkdirSync(join(project, 'src', 'deep'), { recursive: true });
   createEnv(box, 'project/.venv');
 });
-after(() => box?.cleanup());
 
 const PRINT = 'import os, sys; print(sys.prefix); print(os.environ.get("VIRTUAL_ENV")); print(os.environ.get("PYTHONHOME", "<unset>")); print(os.environ["PATH"].split(os.pathsep)[0])';
 
 describe('venvkit run', () => {
   test('runs python from the env: bin first on PATH, VIRTUAL_ENV set, PYTHONHOME unset', () => {
-    const r = venvkit(['run', '--env', envDir, 'python', '-c', PRINT], { cwd: box.dir, env: { ...box.env, PYTHONHOME: '/nonexistent' } });
+    const r = venvkit(['run', '--env', fx.envDir, 'python', '-c', PRINT], { cwd: fx.box.dir, env: { ...fx.box.env, PYTHONHOME: '/nonexistent' } });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.stdout.split('\n').slice(0, 4), [envDir, envDir, '<unset>', join(envDir, 'bin')]);
-    assert.deepEqual(sentinels(box.dir), []);
+    assert.deepEqual(r.stdout.split('\n').slice(0, 4), [fx.envDir, fx.envDir, '<unset>', join(fx.envDir, 'bin')]);
+    assert.deepEqual(sentinels(fx.box.dir), []);
   });
 
   test('options stop at the first non-option; -- also ends them', () => {
@@ -39,41 +34,41 @@ describe('venvkit run', () => {
   });
 
   test('passes the exit code through', () => {
-    const r = venvkit(['run', '--env', envDir, 'python', '-c', 'import sys; sys.exit(42)'], { cwd: box.dir, env: box.env });
+    const r = venvkit(['run', '--env', fx.envDir, 'python', '-c', 'import sys; sys.exit(42)'], { cwd: fx.box.dir, env: fx.box.env });
     assert.equal(r.status, 42);
   });
 
   test('passes stdin and stdout through', () => {
-    const r = venvkit(['run', '--env', envDir, 'python', '-c', 'import sys; print(sys.stdin.read().upper())'], { cwd: box.dir, env: box.env, input: 'hello\n' });
+    const r = venvkit(['run', '--env', fx.envDir, 'python', '-c', 'import sys; print(sys.stdin.read().upper())'], { cwd: fx.box.dir, env: fx.box.env, input: 'hello\n' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'HELLO\n\n');
   });
 
   test('a missing command exits 127 with a clear error', () => {
-    const r = venvkit(['run', '--env', envDir, 'no-such-command-xyz'], { cwd: box.dir, env: box.env });
+    const r = venvkit(['run', '--env', fx.envDir, 'no-such-command-xyz'], { cwd: fx.box.dir, env: fx.box.env });
     assert.equal(r.status, 127);
     assert.match(r.stderr, /command not found: no-such-command-xyz/);
   });
 
   test('finds $VIRTUAL_ENV, else the nearest .venv upwards, else says how to create one', () => {
-    const fromVar = venvkit(['run', 'python', '-c', 'import sys; print(sys.prefix)'], { cwd: box.dir, env: { ...box.env, VIRTUAL_ENV: envDir } });
-    assert.equal(fromVar.stdout.trim(), envDir, fromVar.stderr);
-    const upwards = venvkit(['run', 'python', '-c', 'import sys; print(sys.prefix)'], { cwd: join(project, 'src', 'deep'), env: box.env });
+    const fromVar = venvkit(['run', 'python', '-c', 'import sys; print(sys.prefix)'], { cwd: fx.box.dir, env: { ...fx.box.env, VIRTUAL_ENV: fx.envDir } });
+    assert.equal(fromVar.stdout.trim(), fx.envDir, fromVar.stderr);
+    const upwards = venvkit(['run', 'python', '-c', 'import sys; print(sys.prefix)'], { cwd: join(project, 'src', 'deep'), env: fx.box.env });
     assert.equal(upwards.stdout.trim(), join(project, '.venv'), upwards.stderr);
-    const none = venvkit(['run', 'python', '-V'], { cwd: join(box.dir, 'home'), env: box.env });
+    const none = venvkit(['run', 'python', '-V'], { cwd: join(fx.box.dir, 'home'), env: fx.box.env });
     assert.equal(none.status, 1);
     assert.match(none.stderr, /no virtual environment found/);
     assert.match(none.stderr, /venvkit create \.venv/);
-    const notVenv = venvkit(['run', '--env', join(box.dir, 'home'), 'python'], { cwd: box.dir, env: box.env });
+    const notVenv = venvkit(['run', '--env', join(fx.box.dir, 'home'), 'python'], { cwd: fx.box.dir, env: fx.box.env });
     assert.equal(notVenv.status, 1);
     assert.match(notVenv.stderr, /not a virtual environment/);
   });
 
   test('a different active env leaves PATH; the chosen one is not added twice', () => {
-    const bin = join(envDir, 'bin');
+    const bin = join(fx.envDir, 'bin');
     const other = join(project, '.venv');
-    const env = venvEnv({ PATH: `${join(other, 'bin')}:${bin}:/usr/bin`, VIRTUAL_ENV: other, PYTHONHOME: 'x', VIRTUAL_ENV_PROMPT: 'p' }, { root: envDir, bin });
-    assert.deepEqual(env, { PATH: `${bin}:/usr/bin`, VIRTUAL_ENV: envDir });
+    const env = venvEnv({ PATH: `${join(other, 'bin')}:${bin}:/usr/bin`, VIRTUAL_ENV: other, PYTHONHOME: 'x', VIRTUAL_ENV_PROMPT: 'p' }, { root: fx.envDir, bin });
+    assert.deepEqual(env, { PATH: `${bin}:/usr/bin`, VIRTUAL_ENV: fx.envDir });
   });
 
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
@@ -87,12 +82,12 @@ def h(n, f):
 signal.signal(signal.${sig}, h)
 print("ready", flush=True)
 time.sleep(30)`;
-      const child = spawn(BIN, ['run', '--env', envDir, 'python', '-c', code], { cwd: box.dir, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(BIN, ['run', '--env', fx.envDir, 'python', '-c', code], { cwd: fx.box.dir, env: fx.box.env, stdio: ['ignore', 'pipe', 'pipe'] });
       await new Promise<void>((res) => child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && res()));
       child.kill(sig);
       const [status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('exit', (c, s) => res([c, s])));
       const n = sig === 'SIGTERM' ? 15 : 2;
-      assert.equal(readFileSync(join(box.dir, 'got-signal'), 'utf8'), String(n));
+      assert.equal(readFileSync(join(fx.box.dir, 'got-signal'), 'utf8'), String(n));
       assert.ok(signal === sig || status === 128 + n, `exit ${status} signal ${signal}`);
     });
   }

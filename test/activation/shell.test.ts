@@ -1,20 +1,15 @@
 // venvkit shell in every shell this machine has: the user's start-up file runs, then the env is
 // active; the exit status comes back. (Interactive use under tmux: interactive.test.ts.)
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { venvkit } from '../helpers/cli.js';
-import { createEnv, HOSTILE_NAME, needProgram, nuRaw, sandbox, sentinels, which, type Sandbox } from '../helpers/shells.js';
+import { envFixture, HOSTILE_NAME, needProgram, nuRaw, sentinels, which } from '../helpers/shells.js';
 import { launchPlan, shellKind } from '../../src/shell/launch.js';
 
-let box: Sandbox;
-let envDir: string;
-
-before(() => {
-  box = sandbox('vk-shell-');
-  envDir = createEnv(box, HOSTILE_NAME);
+const fx = envFixture('vk-shell-', ({ box }) => {
   const home = box.env.HOME;
   // Each shell's own start-up file sets a marker the test looks for.
   writeFileSync(join(home, '.bashrc'), 'USER_RC=bash\n');
@@ -25,7 +20,6 @@ before(() => {
   writeFileSync(join(home, '.cshrc'), 'set USER_RC = csh\n');
   writeFileSync(join(home, 'shrc'), 'USER_RC=sh\n');
 });
-after(() => box?.cleanup());
 
 const POSIX_INPUT = 'echo "@@rc=${USER_RC-none}"; echo "@@ve=$VIRTUAL_ENV"; echo "@@py=$(command -v python)"; echo "@@home=$HOME"; exit 7\n';
 const CASES: { shell: string; input: string; rc: string; env?: Record<string, string> }[] = [
@@ -44,61 +38,61 @@ describe('venvkit shell', () => {
     test(`${c.shell}: starts with the env active after the user's start-up file; exit status passes through`, (t) => {
       const sh = needProgram(t, c.shell);
       if (!sh) return;
-      const env = { ...box.env, SHELL: sh, ...(c.env?.ENV ? { ENV: join(box.env.HOME, 'shrc') } : {}) };
+      const env = { ...fx.box.env, SHELL: sh, ...(c.env?.ENV ? { ENV: join(fx.box.env.HOME, 'shrc') } : {}) };
       // stdin from a file: fish cannot read commands from the socket node's `input` option uses.
-      const inputFile = join(box.dir, `input-${c.shell}`);
+      const inputFile = join(fx.box.dir, `input-${c.shell}`);
       writeFileSync(inputFile, c.input);
       const fd = openSync(inputFile, 'r');
-      const r = venvkit(['shell', '-q', envDir], { cwd: box.dir, env, stdio: [fd, 'pipe', 'pipe'] });
+      const r = venvkit(['shell', '-q', fx.envDir], { cwd: fx.box.dir, env, stdio: [fd, 'pipe', 'pipe'] });
       closeSync(fd);
       assert.equal(r.status, 7, `${c.shell}: ${r.stdout}\n${r.stderr}`);
       const out = Object.fromEntries([...r.stdout.matchAll(/@@(\w+)=(.*)/g)].map((m) => [m[1], m[2]]));
-      assert.equal(out.ve, envDir);
-      assert.equal(unquoteKsh(out.py ?? ''), join(envDir, 'bin', 'python'));
+      assert.equal(out.ve, fx.envDir);
+      assert.equal(unquoteKsh(out.py ?? ''), join(fx.envDir, 'bin', 'python'));
       assert.equal(out.rc, c.rc, 'the user start-up file ran');
-      assert.equal(out.home, box.env.HOME, 'HOME is as it was');
-      assert.deepEqual(sentinels(box.dir), []);
+      assert.equal(out.home, fx.box.env.HOME, 'HOME is as it was');
+      assert.deepEqual(sentinels(fx.box.dir), []);
     });
   }
 
   test('zsh: a ZDOTDIR set by the user\'s .zshenv is honoured, and left as they set it', (t) => {
     const zsh = needProgram(t, 'zsh');
     if (!zsh) return;
-    const home = join(box.dir, 'zhome');
+    const home = join(fx.box.dir, 'zhome');
     mkdirSync(join(home, 'zdot'), { recursive: true });
     writeFileSync(join(home, '.zshenv'), 'ZDOTDIR=$HOME/zdot\n');
     writeFileSync(join(home, 'zdot', '.zshrc'), 'USER_RC=zdot\n');
-    const inputFile = join(box.dir, 'input-zdot');
+    const inputFile = join(fx.box.dir, 'input-zdot');
     writeFileSync(inputFile, 'echo "@@rc=$USER_RC zd=$ZDOTDIR ve=$VIRTUAL_ENV"; exit 0\n');
     const fd = openSync(inputFile, 'r');
-    const r = venvkit(['shell', '-q', envDir, '--shell', zsh], { cwd: box.dir, env: { ...box.env, HOME: home }, stdio: [fd, 'pipe', 'pipe'] });
+    const r = venvkit(['shell', '-q', fx.envDir, '--shell', zsh], { cwd: fx.box.dir, env: { ...fx.box.env, HOME: home }, stdio: [fd, 'pipe', 'pipe'] });
     closeSync(fd);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`@@rc=zdot zd=${join(home, 'zdot')} ve=`));
-    assert.ok(r.stdout.includes(`ve=${envDir}`), r.stdout);
+    assert.ok(r.stdout.includes(`ve=${fx.envDir}`), r.stdout);
   });
 
   test('an env active in the parent is left first: its bin leaves PATH, and deactivate gives a plain shell', (t) => {
     const bash = needProgram(t, 'bash');
     if (!bash) return;
-    const other = join(box.dir, 'parent-env');
-    const env = { ...box.env, SHELL: bash, VIRTUAL_ENV: other, VIRTUAL_ENV_PROMPT: 'parent', PATH: `${join(other, 'bin')}:${box.env.PATH}` };
-    const inputFile = join(box.dir, 'input-parent');
+    const other = join(fx.box.dir, 'parent-env');
+    const env = { ...fx.box.env, SHELL: bash, VIRTUAL_ENV: other, VIRTUAL_ENV_PROMPT: 'parent', PATH: `${join(other, 'bin')}:${fx.box.env.PATH}` };
+    const inputFile = join(fx.box.dir, 'input-parent');
     writeFileSync(inputFile, 'echo "@@path=$PATH"; deactivate; echo "@@after=${VIRTUAL_ENV-none} $PATH"; exit 0\n');
     const fd = openSync(inputFile, 'r');
-    const r = venvkit(['shell', '-q', envDir], { cwd: box.dir, env, stdio: [fd, 'pipe', 'pipe'] });
+    const r = venvkit(['shell', '-q', fx.envDir], { cwd: fx.box.dir, env, stdio: [fd, 'pipe', 'pipe'] });
     closeSync(fd);
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(r.stdout.includes(`@@path=${join(envDir, 'bin')}:${box.env.PATH}\n`), r.stdout);
-    assert.ok(r.stdout.includes(`@@after=none ${box.env.PATH}\n`), r.stdout);
+    assert.ok(r.stdout.includes(`@@path=${join(fx.envDir, 'bin')}:${fx.box.env.PATH}\n`), r.stdout);
+    assert.ok(r.stdout.includes(`@@after=none ${fx.box.env.PATH}\n`), r.stdout);
   });
 
   test('--shell picks the shell; an unknown one is a clear error', (t) => {
     const bash = needProgram(t, 'bash');
     if (!bash) return;
-    const r = venvkit(['shell', '-q', envDir, '--shell', 'bash'], { cwd: box.dir, env: { ...box.env, SHELL: '/bin/false' }, input: 'exit 0\n' });
+    const r = venvkit(['shell', '-q', fx.envDir, '--shell', 'bash'], { cwd: fx.box.dir, env: { ...fx.box.env, SHELL: '/bin/false' }, input: 'exit 0\n' });
     assert.equal(r.status, 0, r.stderr);
-    const bad = venvkit(['shell', envDir, '--shell', 'cmd-not-a-shell'], { cwd: box.dir, env: box.env });
+    const bad = venvkit(['shell', fx.envDir, '--shell', 'cmd-not-a-shell'], { cwd: fx.box.dir, env: fx.box.env });
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /does not know how to start/);
   });
@@ -121,13 +115,13 @@ describe('nushell and PowerShell scripts', () => {
   test('nu runs activate.nu (installed by scripts/test-tools.sh; CI installs it)', (t) => {
     const nu = needProgram(t, 'nu');
     if (!nu) return;
-    const file = join(envDir, 'bin', 'activate.nu');
+    const file = join(fx.envDir, 'bin', 'activate.nu');
     const code = `overlay use ${nuRaw(file)}; print $env.VIRTUAL_ENV; deactivate; print ('VIRTUAL_ENV' in ($env | columns))`;
-    const r = spawnSync(nu, ['--no-config-file', '-c', code], { encoding: 'utf8', cwd: box.dir, env: box.env });
+    const r = spawnSync(nu, ['--no-config-file', '-c', code], { encoding: 'utf8', cwd: fx.box.dir, env: fx.box.env });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.equal(r.stderr, '');
-    assert.equal(r.stdout, `${envDir}\nfalse\n`);
-    assert.deepEqual(sentinels(box.dir), []);
+    assert.equal(r.stdout, `${fx.envDir}\nfalse\n`);
+    assert.deepEqual(sentinels(fx.box.dir), []);
   });
 
   test('pwsh runs Activate.ps1 (skipped where pwsh is not installed: no Debian package, CI cannot install it)', (t) => {
@@ -136,10 +130,10 @@ describe('nushell and PowerShell scripts', () => {
       t.skip('pwsh is not installed');
       return;
     }
-    const file = join(envDir, 'bin', 'Activate.ps1');
+    const file = join(fx.envDir, 'bin', 'Activate.ps1');
     const out = spawnShell('pwsh', ['-NoProfile', '-Command', `. '${file.replace(/'/g, "''")}'; $env:VIRTUAL_ENV; deactivate; "after=$env:VIRTUAL_ENV"`]);
-    assert.ok(out.includes(envDir), out);
-    assert.deepEqual(sentinels(box.dir), []);
+    assert.ok(out.includes(fx.envDir), out);
+    assert.deepEqual(sentinels(fx.box.dir), []);
   });
 });
 
@@ -152,6 +146,6 @@ function unquoteKsh(s: string): string {
 }
 
 function spawnShell(program: string, args: readonly string[]): string {
-  const r = spawnSync(program, [...args], { encoding: 'utf8', cwd: box.dir, env: box.env });
+  const r = spawnSync(program, [...args], { encoding: 'utf8', cwd: fx.box.dir, env: fx.box.env });
   return String(r.stdout) + String(r.stderr);
 }

@@ -111,27 +111,38 @@ export function createEnv(box: Sandbox, name: string, extra: string[] = []): str
   return join(box.dir, name);
 }
 
-/** The sandbox of an activation test file: an env named HOSTILE_NAME and another ("other env", prompt "other"). */
-export interface ActivationFixture {
+/** The sandbox of a shell test file, and an env in it named HOSTILE_NAME. */
+export interface EnvFixture {
   box: Sandbox;
   envDir: string;
-  otherDir: string;
 }
 
 /**
- * Makes the fixture before the file's tests (then `setup`, e.g. copying the shell's driver script
- * into box.dir) and removes it after them. The returned object is filled in by then.
+ * Makes the fixture before the file's tests (then `setup`, e.g. writing start-up files into
+ * box.env.HOME) and removes it after them. The returned object is filled in by then.
  */
-export function activationFixture(prefix: string, setup: (fx: ActivationFixture) => void = () => {}): ActivationFixture {
-  const fx = {} as ActivationFixture;
+export function envFixture(prefix: string, setup: (fx: EnvFixture) => void = () => {}): EnvFixture {
+  const fx = {} as EnvFixture;
   before(() => {
     fx.box = sandbox(prefix);
     fx.envDir = createEnv(fx.box, HOSTILE_NAME);
-    fx.otherDir = createEnv(fx.box, 'other env', ['--prompt', 'other']);
     setup(fx);
   });
   after(() => fx.box?.cleanup());
   return fx;
+}
+
+/** An EnvFixture with another env to switch to ("other env", prompt "other"). */
+export interface ActivationFixture extends EnvFixture {
+  otherDir: string;
+}
+
+export function activationFixture(prefix: string, setup: (fx: ActivationFixture) => void = () => {}): ActivationFixture {
+  return envFixture(prefix, (fx) => {
+    const withOther = fx as ActivationFixture;
+    withOther.otherDir = createEnv(fx.box, 'other env', ['--prompt', 'other']);
+    setup(withOther);
+  }) as ActivationFixture;
 }
 
 /**
