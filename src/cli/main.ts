@@ -12,30 +12,30 @@ if (process.env.VENVKIT_NODE_EXTRA_CA_CERTS !== undefined) {
 }
 
 type CommandModule = { default: (argv: string[]) => Promise<number> };
-type Command = { summary: string };
 
 // Each command is built into its own CommonJS bundle, dist/commands/NAME.cjs (scripts/build.mjs),
 // so running a command loads exactly two files, synchronously. This file only runs bundled.
 declare const __dirname: string;
 
-const COMMANDS: Record<string, Command> = {
-  create: { summary: 'create a virtual environment (flags of `python -m venv`)' },
-  info: { summary: "show an environment's pyvenv.cfg, base interpreter and health" },
-  python: { summary: 'list the interpreters found, or find the one a spec picks' },
-  shell: { summary: 'start your shell with an environment active' },
-  run: { summary: 'run a command inside an environment, without activating it' },
-  install: { summary: 'install packages (wheels, requirements) into an environment' },
-  uninstall: { summary: 'remove installed distributions' },
-  list: { summary: 'list installed distributions' },
-  freeze: { summary: "print installed distributions in pip's freeze format" },
-  check: { summary: 'report missing or conflicting dependencies' },
+/** Command name -> its one-line summary for --help. */
+const COMMANDS: Record<string, string> = {
+  create: 'create a virtual environment (flags of `python -m venv`)',
+  info: "show an environment's pyvenv.cfg, base interpreter and health",
+  python: 'list the interpreters found, or find the one a spec picks',
+  shell: 'start your shell with an environment active',
+  run: 'run a command inside an environment, without activating it',
+  install: 'install packages (wheels, requirements) into an environment',
+  uninstall: 'remove installed distributions',
+  list: 'list installed distributions',
+  freeze: "print installed distributions in pip's freeze format",
+  check: 'report missing or conflicting dependencies',
 };
 
 const VERSION = '0.1.0';
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`);
   return `venvkit ${VERSION}: Python virtual environments\n\nUsage: venvkit <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`venvkit <command> --help\` for a command's options.\n`;
 }
 

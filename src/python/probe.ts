@@ -115,9 +115,10 @@ export async function probeInterpreter(path: string, options: ProbeOptions = {})
     throw new VenvkitError('PYTHON_BROKEN', `The interpreter ${abs} answered with something that is not venvkit's probe output`, { hint: 'Is this really a Python interpreter? Pick another with --python.', cause: e });
   }
   const info: InterpreterInfo = { ...raw, path: abs, realPath, stamp };
-  known.set(cacheFile(abs, env), info);
+  const file = cacheFile(abs, env);
+  known.set(file, info);
   try {
-    writeFileAtomic(cacheFile(abs, env), JSON.stringify({ v: CACHE_VERSION, info }));
+    writeFileAtomic(file, JSON.stringify({ v: CACHE_VERSION, info }));
   } catch {
     // A read-only cache only costs speed.
   }
