@@ -28,6 +28,11 @@ export type ErrorCode =
   | 'SHELL_UNSUPPORTED'
   | 'COMMAND_FAILED'
   | 'INTERRUPTED'
+  | 'NOT_PERMITTED'
+  | 'READ_ONLY_FS'
+  | 'PATH_CONFLICT'
+  | 'NAME_TOO_LONG'
+  | 'NO_SPACE'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

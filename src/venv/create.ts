@@ -11,7 +11,8 @@ import { writeActivators } from './activators/index.js';
 import { venvPaths } from './layout.js';
 import { posixPlan, type VenvFlags } from './plan.js';
 import { cfgVersion, unquotePrompt } from './pyvenv-cfg.js';
-import { applyFresh, cleanLeftovers, innerStageName, mergeConflict, mergeInto, renameIntoPlace, replaceDir, siblingName } from './stage.js';
+import { commitInPlace, planMerge, planRefill, recoverInner } from './inplace.js';
+import { applyFresh, cleanSiblings, ENV, innerName, makeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
 import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
 import type { Venv } from './types.js';
 import { windowsPlan } from './windows.js';
@@ -55,8 +56,10 @@ export interface CreatedVenv extends Venv {
   seed: SeedResult | null;
   /** Activation scripts written (relative to the env root). */
   activators: string[];
-  /** Notes about things cleaned up from interrupted runs. */
+  /** Notes about leftovers of interrupted runs: cleaned up, restored, or left alone (see warnings). */
   notes: string[];
+  /** The notes about directories named like venvkit's leftovers that it cannot prove are its own, and so left alone. */
+  warnings: string[];
 }
 
 function checkOptions(o: CreateVenvOptions): void {
@@ -139,9 +142,11 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   checkAbort(options.signal);
 
   const physical = physicalPath(root);
-  let state = inspectTarget(physical);
-  const notes = cleanLeftovers(physical, state.kind !== 'missing');
-  if (notes.length && state.kind === 'missing') state = inspectTarget(physical);
+  // Finish what killed runs left (only what is provably this user's), then look at the target.
+  const left: Leftovers = { notes: [], warnings: [] };
+  cleanSiblings(physical, left);
+  recoverInner(physical, left);
+  const state = inspectTarget(physical);
   const decided = decideAction(root, state, options, info);
   const action = decided.action;
   let mode = decided.mode;
@@ -167,26 +172,30 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const venv: Venv = { root, cfg, paths, prompt: prompt ?? basename(root), base: info, windows };
 
   if (state.kind === 'missing') ensureParent(physical);
-  let stage = siblingName(physical, 'stage');
+  // A new env, or --clear from outside: build next to the target and rename in whole. Changed in
+  // place (made again, --upgrade, --allow-existing, --clear of the cwd): build inside the target.
+  let box = mode === 'rename' || mode === 'replace' ? siblingName(physical, 'stage') : innerName(physical, 'stage');
   try {
-    mkdirSync(stage);
+    makeContainer(box, 'stage', physical);
   } catch (e) {
     // The parent is not writable but the target is an existing directory: build inside it instead
     // (then the env can only be moved in entry by entry, not renamed in whole).
-    if (state.kind === 'missing' || !['EACCES', 'EPERM', 'EROFS'].includes(errnoCode(e) ?? '')) writeError(e, root, `its directory ${dirname(physical)}`);
-    stage = innerStageName(physical);
+    if (state.kind === 'missing' || !['EACCES', 'EPERM', 'EROFS'].includes(errnoCode(e) ?? '') || dirname(box) === physical) writeError(e, root, `its directory ${dirname(physical)}`);
+    box = innerName(physical, 'stage');
     try {
-      mkdirSync(stage);
+      makeContainer(box, 'stage', physical);
     } catch (e2) {
       writeError(e2, root, physical);
     }
     if (mode === 'rename') mode = 'merge';
     if (mode === 'replace') mode = 'refill';
   }
+  const stage = join(box, ENV);
   let seed: SeedResult | null = null;
   let activators: string[] = [];
   try {
     try {
+      mkdirSync(stage);
       applyFresh(ops, stage);
     } catch (e) {
       writeError(e, root, stage);
@@ -198,35 +207,32 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     checkAbort(options.signal);
     await stagedHook(env, stage, options.signal);
     checkAbort(options.signal);
-    if (mode === 'rename') {
-      try {
-        renameIntoPlace(stage, physical);
-      } catch (e) {
-        // An empty mount point (or a dir on another device) cannot be renamed over: fill it instead.
-        if (state.kind !== 'empty' || !['EBUSY', 'EXDEV', 'EPERM'].includes(errnoCode(e) ?? '')) throw e;
-        mergeInto(stage, physical);
-      }
-    }
-    else if (mode === 'replace') replaceDir(stage, physical);
-    else if (mode === 'refill') {
-      // --clear of the env the user stands in: empty it (it is an env: checked above), then move the new one in.
-      for (const name of readdirSync(physical)) if (join(physical, name) !== stage) rmSync(join(physical, name), { recursive: true, force: true });
-      mergeInto(stage, physical);
-    }
-    else {
-      const conflict = mergeConflict(stage, physical);
-      if (conflict) throw new VenvkitError('TARGET_EXISTS', `${conflict} is in the way of the environment (a file where a directory must go, or the reverse)`, { hint: 'Move it away, or create the environment somewhere else.' });
-      mergeInto(stage, physical);
+    try {
+      if (mode === 'rename') {
+        try {
+          renameIntoPlace(stage, physical);
+        } catch (e) {
+          // An empty mount point cannot be renamed over: fill it instead.
+          if (state.kind !== 'empty' || !['EBUSY', 'EXDEV', 'EPERM'].includes(errnoCode(e) ?? '')) throw e;
+          commitInPlace(stage, physical, planMerge(stage, physical, false));
+        }
+      } else if (mode === 'replace') replaceDir(stage, physical);
+      // --clear of the env the user stands in (it is an env: checked above): old entries set aside, new ones in.
+      else if (mode === 'refill') commitInPlace(stage, physical, planRefill(stage, physical));
+      // A directory that is not an env keeps every file: a clash refuses before anything is written.
+      else commitInPlace(stage, physical, planMerge(stage, physical, state.kind === 'other'));
+    } catch (e) {
+      writeError(e, root, physical);
     }
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    rmSync(box, { recursive: true, force: true });
   }
   // An env updated in place gets pip the way an install would: in the env itself, and (like
   // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
   if (!options.withoutPip && mode === 'merge') {
     seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, env });
   }
-  return { ...venv, base: info, action, seed, activators, notes };
+  return { ...venv, base: info, action, seed, activators, notes: left.notes, warnings: left.warnings };
 }
 
 /** Seeding pulls in the wheel installer and the index client: load it only when pip is wanted. */

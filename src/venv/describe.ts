@@ -23,8 +23,8 @@ export function interpreterJson(info: InterpreterInfo): Record<string, unknown> 
 }
 
 /** An env (plus, for a create result, what was done) as JSON-able data. */
-export function venvJson(v: Venv & { action?: string; seed?: unknown; activators?: string[]; notes?: string[] }): Record<string, unknown> {
+export function venvJson(v: Venv & { action?: string; seed?: unknown; activators?: string[]; notes?: string[]; warnings?: string[] }): Record<string, unknown> {
   const out: Record<string, unknown> = { root: v.root, prompt: v.prompt, cfg: v.cfg, paths: v.paths, base: v.base ? interpreterJson(v.base) : null };
-  if (v.action !== undefined) Object.assign(out, { action: v.action, seed: v.seed ?? null, activators: v.activators ?? [], notes: v.notes ?? [] });
+  if (v.action !== undefined) Object.assign(out, { action: v.action, seed: v.seed ?? null, activators: v.activators ?? [], notes: v.notes ?? [], warnings: v.warnings ?? [] });
   return out;
 }

@@ -1,49 +1,99 @@
-// Staging and atomic replacement: an environment is built in a hidden sibling directory and renamed
-// into place, so an interrupted create leaves nothing, or the previous environment, never half of one.
-// Leftovers of killed runs carry the dead process's pid in their name and are cleaned up next time.
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+// Staging and atomic replacement: an environment is built in a hidden directory and renamed into
+// place, so an interrupted create leaves nothing, or the previous environment, never half of one.
+//
+// Every staging or backup directory venvkit makes is a *container*: a directory it creates with mode
+// 0700 and a marker file naming what it is for (`venvkit stage of /abs/target`), the env (or the
+// set-aside old env) inside it. Leftovers of killed runs carry the dead pid in their name and are
+// cleaned up, or restored, next time -- but only when venvkit can prove the container is its own:
+// not a symlink, a directory owned by the current user that group and others cannot write to, holding
+// a regular marker file of the current user with the expected text. Nobody else can create a directory
+// owned by this user, nor write into one that is 0700, so the marker cannot be planted; its text ties
+// the container to one target, so one of the user's own directories renamed to a venvkit name does not
+// pass either. On Windows (no uid or mode bits) the checks are: not a link or junction, a directory,
+// holding the marker with the expected text. Anything else with a venvkit name is left alone and reported.
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { uniqueSuffix } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import type { Op } from './plan.js';
 
-const STAGE = 'venvkit-stage';
-const OLD = 'venvkit-old';
+export type Kind = 'stage' | 'old';
+const MARK = 'venvkit-marker';
+/** The env (or the old env set aside) inside a container. */
+export const ENV = 'env';
 
-/** A hidden sibling of `target` for building (tag stage) or for setting the old env aside (tag old). */
-export function siblingName(target: string, tag: 'stage' | 'old'): string {
-  return join(dirname(target), `.${basename(target)}.${tag === 'stage' ? STAGE : OLD}-${uniqueSuffix()}`);
+/** A hidden sibling of `target` (tag stage: to build in; tag old: to set the old env aside). */
+export function siblingName(target: string, tag: Kind): string {
+  return join(dirname(target), `${siblingPrefix(target)}${tag}-${uniqueSuffix()}`);
 }
+
+// The target's name is cut to 100 characters in sibling names, so that a name near the system's limit
+// (255 bytes) still leaves room for the suffix; the marker holds the full target path.
+const siblingPrefix = (target: string) => `.${basename(target).slice(0, 100)}.venvkit-`;
+
+/** A container inside the target itself (when its parent is not writable, or the env is changed in place). */
+export function innerName(target: string, tag: Kind): string {
+  return join(target, `.venvkit-${tag}-${uniqueSuffix()}`);
+}
+
+const SIBLING = /^(stage|old)-(\d+)-[0-9a-z]+$/;
+const INNER = /^\.venvkit-(stage|old)-(\d+)-[0-9a-z]+$/;
 
 /** Parse a sibling name back: which kind and which pid made it. */
-export function parseSibling(name: string, target: string): { tag: 'stage' | 'old'; pid: number } | undefined {
-  const prefix = `.${basename(target)}.`;
+export function parseSibling(name: string, target: string): { tag: Kind; pid: number } | undefined {
+  const prefix = siblingPrefix(target);
   if (!name.startsWith(prefix)) return undefined;
-  const m = /^(venvkit-stage|venvkit-old)-(\d+)-[0-9a-z]+$/.exec(name.slice(prefix.length));
-  return m ? { tag: m[1] === STAGE ? 'stage' : 'old', pid: Number(m[2]) } : undefined;
+  const m = SIBLING.exec(name.slice(prefix.length));
+  return m ? { tag: m[1] as Kind, pid: Number(m[2]) } : undefined;
 }
 
-/** A staging dir inside the target itself, for when its parent is not writable (the target must exist). */
-export function innerStageName(target: string): string {
-  return join(target, `.${STAGE}-${uniqueSuffix()}`);
+/** Parse a name inside the target: one of venvkit's inner containers? */
+export function parseInner(name: string): { tag: Kind; pid: number } | undefined {
+  const m = INNER.exec(name);
+  return m ? { tag: m[1] as Kind, pid: Number(m[2]) } : undefined;
 }
 
-const INNER = /^\.venvkit-stage-(\d+)-[0-9a-f]{8}$/;
+const markText = (tag: Kind, target: string) => `venvkit ${tag} of ${target}\n`;
 
-/**
- * The target's entries without inner staging dirs; those of dead runs are deleted on the way.
- * (An env staged inside its target while another run still works there is not counted either.)
- */
-export function withoutInnerStages(target: string, names: string[]): string[] {
-  return names.filter((name) => {
-    const m = INNER.exec(name);
-    if (!m) return true;
-    if (!alive(Number(m[1]))) rmSync(join(target, name), { recursive: true, force: true });
-    return false;
-  });
+/** Make a container for `target` (mode 0700, with its marker). Throws what mkdir throws. */
+export function makeContainer(path: string, tag: Kind, target: string): void {
+  mkdirSync(path, { mode: 0o700 });
+  writeFileSync(join(path, MARK), markText(tag, target), { mode: 0o600, flag: 'wx' });
 }
 
-function alive(pid: number): boolean {
+const uid = process.getuid?.();
+
+/** notOurs: the container is this user's, made for another target (names are cut short): not ours to touch, nothing to report. */
+export const OTHER_TARGET = 'made for another target';
+
+/** Why `path` is not provably a container this user made for `target` (undefined: it is). */
+export function notOurs(path: string, tag: Kind, target: string): string | undefined {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    return `cannot be read (${errnoCode(e)})`;
+  }
+  if (st.isSymbolicLink()) return 'it is a symbolic link';
+  if (!st.isDirectory()) return 'it is not a directory';
+  if (uid !== undefined) {
+    if (st.uid !== uid) return `it belongs to uid ${st.uid}, not to this user (uid ${uid})`;
+    if (st.mode & 0o022) return `group or others can write to it (mode ${(st.mode & 0o777).toString(8)})`;
+  }
+  const mark = join(path, MARK);
+  try {
+    const m = lstatSync(mark);
+    if (!m.isFile() || (uid !== undefined && (m.uid !== uid || m.nlink !== 1))) return 'its venvkit marker is not a file of this user';
+    const text = readFileSync(mark, 'utf8');
+    if (text !== markText(tag, target)) return text.startsWith(`venvkit ${tag} of `) ? OTHER_TARGET : 'its venvkit marker is not right';
+  } catch {
+    return 'it has no venvkit marker';
+  }
+  return undefined;
+}
+
+/** Is the process alive (or not ours to signal)? Pids are only a hint of "in use": ownership is proven by notOurs. */
+export function alive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -53,40 +103,53 @@ function alive(pid: number): boolean {
   }
 }
 
+/** What cleaning up found: things done (shown with -v) and things left alone (always shown, as warnings). */
+export interface Leftovers {
+  notes: string[];
+  warnings: string[];
+}
+
+export function leftAlone(out: Leftovers, path: string, why: string): void {
+  if (why === OTHER_TARGET) return;
+  const line = `left ${path} alone: it is named like a venvkit leftover, but ${why}`;
+  out.notes.push(line);
+  out.warnings.push(line);
+}
+
 /**
- * Tidy up after runs that were killed: staging dirs of dead processes are deleted; an old env set aside
- * by a dead `--clear` is put back if the target is missing (the new one never arrived), else deleted.
- * Returns what was done, for -v.
+ * Tidy up after killed runs, next to the target: staging containers of dead processes are deleted; an
+ * old env set aside by a dead `--clear` is put back if the target is missing (the new one never
+ * arrived), else deleted. Only containers proven to be this user's are touched.
  */
-export function cleanLeftovers(target: string, targetExists: boolean): string[] {
+export function cleanSiblings(target: string, out: Leftovers): void {
   let names: string[];
   try {
     names = readdirSync(dirname(target));
   } catch {
-    return [];
+    return;
   }
-  const done: string[] = [];
   for (const name of names) {
     const s = parseSibling(name, target);
     if (!s || alive(s.pid)) continue;
     const path = join(dirname(target), name);
+    const why = notOurs(path, s.tag, target);
+    if (why) {
+      leftAlone(out, path, why);
+      continue;
+    }
     try {
-      if (s.tag === 'old' && !targetExists) {
-        renameSync(path, target);
-        targetExists = true;
-        done.push(`restored ${target} from an interrupted --clear`);
-      } else {
-        rmSync(path, { recursive: true, force: true });
-        done.push(`removed ${path} left by an interrupted run`);
-      }
+      if (s.tag === 'old' && lstatOrNull(target) === null && lstatOrNull(join(path, ENV))?.isDirectory()) {
+        renameSync(join(path, ENV), target);
+        out.notes.push(`restored ${target} from an interrupted --clear`);
+      } else out.notes.push(`removed ${path} left by an interrupted run`);
+      rmSync(path, { recursive: true, force: true });
     } catch {
       // Another run may be tidying the same thing; leaving it is harmless (names are hidden, unique).
     }
   }
-  return done;
 }
 
-function lstatOrNull(path: string): Stats | null {
+export function lstatOrNull(path: string) {
   try {
     return lstatSync(path);
   } catch {
@@ -130,44 +193,6 @@ export function applyFresh(ops: Op[], root: string): void {
   }
 }
 
-/** Top-level names a merge never replaces when the target has them already (the user's .gitignore, lib64). */
-const KEEP = new Set(['.gitignore', 'lib64']);
-
-/** The first path in `target` that is in the way of merging `stage` into it (a file where a dir must go, or the reverse). */
-export function mergeConflict(stage: string, target: string, top = true): string | undefined {
-  for (const e of readdirSync(stage, { withFileTypes: true })) {
-    const d = join(target, e.name);
-    const st = lstatOrNull(d);
-    if (!st || (top && KEEP.has(e.name))) continue;
-    if (e.isDirectory()) {
-      if (!st.isDirectory()) return d;
-      const inner = mergeConflict(join(stage, e.name), d, false);
-      if (inner) return inner;
-    } else if (st.isDirectory()) return d;
-  }
-  return undefined;
-}
-
-/**
- * Move a staged env into an existing directory, keeping everything already there: missing entries are
- * renamed in whole, directories merged, venv's own files (interpreter links, pyvenv.cfg, activators)
- * replaced one atomic rename each; pyvenv.cfg last, so the directory turns into an env only when complete.
- */
-export function mergeInto(stage: string, target: string, top = true): void {
-  const entries = readdirSync(stage, { withFileTypes: true });
-  if (top) entries.sort((a, b) => Number(a.name === 'pyvenv.cfg') - Number(b.name === 'pyvenv.cfg'));
-  for (const e of entries) {
-    const s = join(stage, e.name);
-    const d = join(target, e.name);
-    const st = lstatOrNull(d);
-    if (!st) renameSync(s, d);
-    else if (top && KEEP.has(e.name)) continue;
-    else if (e.isDirectory() && st.isDirectory()) mergeInto(s, d, false);
-    else if (!e.isDirectory() && !st.isDirectory()) renameSync(s, d);
-    else throw new VenvkitError('TARGET_EXISTS', `${d} is in the way of the environment`, { hint: 'Move it away, or create the environment somewhere else.' });
-  }
-}
-
 const TAKEN = new Set(['ENOTEMPTY', 'EEXIST']);
 
 /** Rename the staged env into place where nothing (or an empty dir) is. Throws TARGET_EXISTS when another run got there first. */
@@ -186,8 +211,9 @@ export function renameIntoPlace(stage: string, target: string): void {
 }
 
 /**
- * Replace the env at `target` by the staged one (--clear): set the old one aside, rename the new one in,
- * then delete the old. A concurrent replacement just means one more round; the last one wins whole.
+ * Replace the env at `target` by the staged one (--clear): set the old one aside into a marked
+ * container, rename the new one in, then delete the old. Killed between the two renames, the next
+ * create puts the old one back. A concurrent replacement just means one more round; the last one wins whole.
  */
 export function replaceDir(stage: string, target: string): void {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -197,10 +223,13 @@ export function replaceDir(stage: string, target: string): void {
     } catch (e) {
       if (!TAKEN.has(errnoCode(e) ?? '')) throw e;
     }
-    const aside = siblingName(target, 'old');
+    const box = siblingName(target, 'old');
+    makeContainer(box, 'old', target);
+    const aside = join(box, ENV);
     try {
       renameSync(target, aside);
     } catch (e) {
+      rmSync(box, { recursive: true, force: true });
       if (errnoCode(e) === 'ENOENT') continue;
       throw e;
     }
@@ -209,13 +238,14 @@ export function replaceDir(stage: string, target: string): void {
     } catch (e) {
       if (TAKEN.has(errnoCode(e) ?? '')) {
         // Another run put its env in between our two renames: theirs stays, ours goes round again.
-        rmSync(aside, { recursive: true, force: true });
+        rmSync(box, { recursive: true, force: true });
         continue;
       }
       renameSync(aside, target);
+      rmSync(box, { recursive: true, force: true });
       throw e;
     }
-    rmSync(aside, { recursive: true, force: true });
+    rmSync(box, { recursive: true, force: true });
     return;
   }
   throw new VenvkitError('TARGET_EXISTS', `${target} kept being replaced by other processes`, { hint: 'Run one create at a time for the same directory.' });

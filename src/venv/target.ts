@@ -1,9 +1,10 @@
 // What is at the place an environment is to be created, and whether venvkit may build there.
 import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { VenvkitError, errnoCode } from '../errors.js';
+import { VenvkitError, errnoCode, type ErrorCode } from '../errors.js';
+import { cfgBeingReplaced } from './inplace.js';
 import { parsePyvenvCfg } from './pyvenv-cfg.js';
-import { withoutInnerStages } from './stage.js';
+import { notOurs, parseInner } from './stage.js';
 import type { PyvenvCfg } from './types.js';
 
 export type TargetState =
@@ -21,23 +22,21 @@ export function checkPath(root: string): void {
   }
 }
 
-const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+/** File-system errors a user can cause while venvkit writes an environment: code, what it means, what to do. */
+const FS_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string }> = {
+  EACCES: { code: 'TARGET_NOT_WRITABLE', what: 'is not writable (EACCES)', hint: 'Choose a directory you can write to, or fix its permissions.' },
+  EPERM: { code: 'NOT_PERMITTED', what: 'cannot be changed (EPERM: an immutable file or directory, or a file system that forbids it)', hint: 'Check its attributes (`lsattr`; `chattr -i` clears immutable) and the mount options, or choose another place.' },
+  EROFS: { code: 'READ_ONLY_FS', what: 'is on a read-only file system (EROFS)', hint: 'That file system is read-only; choose another place.' },
+  ENOTDIR: { code: 'PATH_CONFLICT', what: 'cannot be made: part of the path above it is a file, not a directory (ENOTDIR)', hint: 'Check the path; choose a place inside a directory.' },
+  EEXIST: { code: 'PATH_CONFLICT', what: 'cannot be made: part of the path above it is a file, not a directory (EEXIST)', hint: 'Check the path; choose a place inside a directory.' },
+  ENAMETOOLONG: { code: 'NAME_TOO_LONG', what: 'has a name or path longer than this system allows (ENAMETOOLONG)', hint: 'Choose a shorter path (a name is at most 255 bytes on most file systems, the whole path 4096).' },
+  ENOSPC: { code: 'NO_SPACE', what: 'cannot be written: the file system is full (ENOSPC)', hint: 'Free some space, or choose another place.' },
+};
 
-/** Turn a file-system error while writing next to `root` into a clear VenvkitError (else rethrow). */
+/** Turn a file-system error while writing `where` (for the env at `root`) into a clear VenvkitError (else rethrow). */
 export function writeError(e: unknown, root: string, where: string): never {
-  const code = errnoCode(e);
-  if (code && NOT_WRITABLE.has(code)) {
-    throw new VenvkitError('TARGET_NOT_WRITABLE', `Cannot create ${root}: ${where} is not writable (${code})`, {
-      hint: code === 'EROFS' ? 'That file system is read-only; choose another place.' : 'Choose a directory you can write to, or fix its permissions.',
-      cause: e,
-    });
-  }
-  if (code === 'ENOTDIR' || code === 'EEXIST') {
-    throw new VenvkitError('TARGET_NOT_WRITABLE', `Cannot create ${root}: part of the path above it is a file, not a directory`, {
-      hint: 'Check the path; choose a place inside a directory.',
-      cause: e,
-    });
-  }
+  const known = FS_ERRORS[errnoCode(e) ?? ''];
+  if (known) throw new VenvkitError(known.code, `Cannot create ${root}: ${where} ${known.what}`, { hint: known.hint, cause: e });
   throw e;
 }
 
@@ -48,7 +47,7 @@ export function inspectTarget(root: string): TargetState {
     st = lstatSync(root);
   } catch (e) {
     if (errnoCode(e) === 'ENOENT') return { kind: 'missing' };
-    writeError(e, root, dirname(root));
+    writeError(e, root, errnoCode(e) === 'ENAMETOOLONG' ? 'its path' : dirname(root));
   }
   if (st.isSymbolicLink()) {
     try {
@@ -60,7 +59,16 @@ export function inspectTarget(root: string): TargetState {
   if (!st.isDirectory()) {
     throw new VenvkitError('TARGET_IS_FILE', `${root} exists and is a file, not a directory`, { hint: 'Choose another path for the environment; venvkit does not delete files.' });
   }
-  const names = withoutInnerStages(root, readdirSync(root));
+  // venvkit's own containers (of runs still at work) are not the directory's entries; one holding the
+  // pyvenv.cfg of an env being replaced in place makes the directory that env.
+  let replacing: string | undefined;
+  const names = readdirSync(root).filter((name) => {
+    const c = parseInner(name);
+    if (!c || notOurs(join(root, name), c.tag, root)) return true;
+    if (c.tag === 'old') replacing ??= cfgBeingReplaced(root, name);
+    return false;
+  });
+  if (!names.includes('pyvenv.cfg') && replacing !== undefined) return { kind: 'venv', cfg: parsePyvenvCfg(replacing) };
   if (names.length === 0) return { kind: 'empty' };
   if (names.includes('pyvenv.cfg')) {
     try {

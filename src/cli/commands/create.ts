@@ -74,7 +74,9 @@ async function createOne(dir: string, values: CreateValues, out: Output): Promis
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  if (out.verbose) for (const n of r.notes) info(out, n);
+  // Leftovers venvkit cleaned up are told with -v; ones it cannot prove are its own (so left alone) always.
+  for (const n of r.notes) if (!r.warnings.includes(n) && out.verbose) info(out, n);
+  for (const w of r.warnings) warn(out, w);
   info(out, summary(r, process.cwd()));
   if (r.seed?.skipped) warn(out, `pip was not seeded: ${r.seed.skipped}`);
   else if (r.seed && r.seed.installed.length) info(out, `Seeded ${r.seed.installed.map((p) => `${p.name} ${p.version}`).join(', ')}`);

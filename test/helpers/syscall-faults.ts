@@ -1,0 +1,30 @@
+// Tools for crash and trust tests: strace (kill a command at its Nth call of a system call) and
+// setpriv (run a command as the unprivileged user nobody). CI installs both (.ci/run): missing there
+// is a failure; elsewhere the test is skipped with a note.
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+function tool(paths: string[], what: string): string | undefined {
+  const found = paths.find(existsSync);
+  if (found) return found;
+  if (process.env.CI === 'true') throw new Error(`${what} is missing, but CI installs it (.ci/run)`);
+  console.log(`# skip: ${what} not installed`);
+  return undefined;
+}
+
+export const strace = (): string | undefined => tool(['/usr/bin/strace', '/bin/strace'], 'strace');
+/** setpriv, when running as root (the only case where another uid can be taken). */
+export const setpriv = (): string | undefined => (process.getuid?.() === 0 ? tool(['/usr/bin/setpriv', '/bin/setpriv'], 'setpriv (util-linux)') : (console.log('# skip: not root, cannot act as another user'), undefined));
+
+export const NOBODY = 65534;
+
+/** Run `cmd args` as nobody:nogroup with no supplementary groups. */
+export function asNobody(setprivPath: string, cmd: string, args: string[], options: SpawnSyncOptions = {}) {
+  return spawnSync(setprivPath, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', cmd, ...args], { encoding: 'utf8', ...options });
+}
+
+/** Run `cmd args` under strace, SIGKILLed on entering its `n`th `syscall`. killed: whether that happened. */
+export function killAt(stracePath: string, syscall: string, n: number, cmd: string, args: string[], options: SpawnSyncOptions = {}) {
+  const r = spawnSync(stracePath, ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=KILL:when=${n}`, cmd, ...args], { encoding: 'utf8', timeout: 60_000, ...options });
+  return { killed: r.signal === 'SIGKILL' || r.status === 137, status: r.status, stderr: String(r.stderr ?? '') };
+}
