@@ -12,7 +12,7 @@ import { venvPaths } from './layout.js';
 import { posixPlan, type VenvFlags } from './plan.js';
 import { cfgVersion, unquotePrompt } from './pyvenv-cfg.js';
 import { commitInPlace, planMerge, planRefill, recoverInner } from './inplace.js';
-import { applyFresh, cleanSiblings, ENV, innerName, makeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
+import { applyFresh, cleanSiblings, ENV, innerName, makeContainer, removeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
 import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
 import type { Venv } from './types.js';
 import { windowsPlan } from './windows.js';
@@ -225,7 +225,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
       writeError(e, root, physical);
     }
   } finally {
-    rmSync(box, { recursive: true, force: true });
+    removeContainer(box);
   }
   // An env updated in place gets pip the way an install would: in the env itself, and (like
   // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
-import { alive, innerName, leftAlone, lstatOrNull, makeContainer, notOurs, parseInner, type Leftovers } from './stage.js';
+import { alive, innerName, leftAlone, lstatOrNull, makeContainer, notOurs, parseInner, removeContainer, type Leftovers } from './stage.js';
 
 /** One move: `out` sets target/rel aside as box/o<i>; `in` renames stage/rel to target/rel. */
 export type Step = { op: 'out'; i: number; rel: string } | { op: 'in'; rel: string };
@@ -78,7 +78,7 @@ export function commitInPlace(stage: string, target: string, steps: Step[]): voi
     rollBack(box, target, steps);
     throw e;
   }
-  rmSync(box, { recursive: true, force: true });
+  removeContainer(box);
 }
 
 /** Undo the steps done so far, last first: remove what was moved in, put back what was set aside. */
@@ -93,7 +93,7 @@ function rollBack(box: string, target: string, steps: Step[]): void {
       if (lstatOrNull(dest) && (i === undefined || lstatOrNull(join(box, `o${i}`)))) rmSync(dest, { recursive: true, force: true });
     } else if (lstatOrNull(join(box, `o${s.i}`))) renameSync(join(box, `o${s.i}`), dest);
   }
-  rmSync(box, { recursive: true, force: true });
+  removeContainer(box);
 }
 
 /**
@@ -118,10 +118,15 @@ export function recoverInner(target: string, out: Leftovers): void {
     }
     try {
       if (s.tag === 'old' && !lstatOrNull(join(path, COMMITTED)) && lstatOrNull(join(path, JOURNAL))) {
-        rollBack(path, target, JSON.parse(readFileSync(join(path, JOURNAL), 'utf8')) as Step[]);
+        // A journal cut short by the kill means no step was taken yet.
+        let steps: Step[] = [];
+        try {
+          steps = JSON.parse(readFileSync(join(path, JOURNAL), 'utf8')) as Step[];
+        } catch {}
+        rollBack(path, target, steps);
         out.notes.push(`rolled ${target} back to the environment it was before an interrupted run`);
       } else {
-        rmSync(path, { recursive: true, force: true });
+        removeContainer(path);
         out.notes.push(`removed ${path} left by an interrupted run`);
       }
     } catch {

@@ -61,10 +61,31 @@ export function makeContainer(path: string, tag: Kind, target: string): void {
   writeFileSync(join(path, MARK), markText(tag, target), { mode: 0o600, flag: 'wx' });
 }
 
+/**
+ * Delete a container so that a kill at any point leaves one the next run still recognises: its
+ * contents first, then the files that say what it is (journal, committed: see inplace.ts), the marker
+ * last. (A container killed after its marker went is an empty private directory: see cleanEmpty.)
+ */
+export function removeContainer(box: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(box);
+  } catch {
+    return;
+  }
+  for (const name of names) if (!LAST.includes(name)) rmSync(join(box, name), { recursive: true, force: true });
+  for (const name of LAST) rmSync(join(box, name), { force: true });
+  rmSync(box, { recursive: true, force: true });
+}
+const LAST = ['journal', 'committed', MARK];
+
 const uid = process.getuid?.();
 
 /** notOurs: the container is this user's, made for another target (names are cut short): not ours to touch, nothing to report. */
 export const OTHER_TARGET = 'made for another target';
+
+/** notOurs: an empty private directory of this user (a container whose deletion was cut short): removing it loses nothing. */
+export const EMPTY = 'empty';
 
 /** Why `path` is not provably a container this user made for `target` (undefined: it is). */
 export function notOurs(path: string, tag: Kind, target: string): string | undefined {
@@ -81,6 +102,7 @@ export function notOurs(path: string, tag: Kind, target: string): string | undef
     if (st.mode & 0o022) return `group or others can write to it (mode ${(st.mode & 0o777).toString(8)})`;
   }
   const mark = join(path, MARK);
+  if (uid !== undefined && st.nlink === 2 && readdirSync(path).length === 0) return EMPTY;
   try {
     const m = lstatSync(mark);
     if (!m.isFile() || (uid !== undefined && (m.uid !== uid || m.nlink !== 1))) return 'its venvkit marker is not a file of this user';
@@ -111,6 +133,10 @@ export interface Leftovers {
 
 export function leftAlone(out: Leftovers, path: string, why: string): void {
   if (why === OTHER_TARGET) return;
+  if (why === EMPTY) {
+    rmSync(path, { recursive: true, force: true });
+    return;
+  }
   const line = `left ${path} alone: it is named like a venvkit leftover, but ${why}`;
   out.notes.push(line);
   out.warnings.push(line);
@@ -142,7 +168,7 @@ export function cleanSiblings(target: string, out: Leftovers): void {
         renameSync(join(path, ENV), target);
         out.notes.push(`restored ${target} from an interrupted --clear`);
       } else out.notes.push(`removed ${path} left by an interrupted run`);
-      rmSync(path, { recursive: true, force: true });
+      removeContainer(path);
     } catch {
       // Another run may be tidying the same thing; leaving it is harmless (names are hidden, unique).
     }
@@ -229,7 +255,7 @@ export function replaceDir(stage: string, target: string): void {
     try {
       renameSync(target, aside);
     } catch (e) {
-      rmSync(box, { recursive: true, force: true });
+      removeContainer(box);
       if (errnoCode(e) === 'ENOENT') continue;
       throw e;
     }
@@ -238,14 +264,14 @@ export function replaceDir(stage: string, target: string): void {
     } catch (e) {
       if (TAKEN.has(errnoCode(e) ?? '')) {
         // Another run put its env in between our two renames: theirs stays, ours goes round again.
-        rmSync(box, { recursive: true, force: true });
+        removeContainer(box);
         continue;
       }
       renameSync(aside, target);
-      rmSync(box, { recursive: true, force: true });
+      removeContainer(box);
       throw e;
     }
-    rmSync(box, { recursive: true, force: true });
+    removeContainer(box);
     return;
   }
   throw new VenvkitError('TARGET_EXISTS', `${target} kept being replaced by other processes`, { hint: 'Run one create at a time for the same directory.' });

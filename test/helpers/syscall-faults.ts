@@ -1,7 +1,7 @@
 // Tools for crash and trust tests: strace (kill a command at its Nth call of a system call) and
 // setpriv (run a command as the unprivileged user nobody). CI installs both (.ci/run): missing there
 // is a failure; elsewhere the test is skipped with a note.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnOptions, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 function tool(paths: string[], what: string): string | undefined {
@@ -20,11 +20,27 @@ export const NOBODY = 65534;
 
 /** Run `cmd args` as nobody:nogroup with no supplementary groups. */
 export function asNobody(setprivPath: string, cmd: string, args: string[], options: SpawnSyncOptions = {}) {
-  return spawnSync(setprivPath, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', cmd, ...args], { encoding: 'utf8', ...options });
+  const r = spawnSync(setprivPath, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', cmd, ...args], { encoding: 'utf8', ...options });
+  return { status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+export interface Ran { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** Run a command without blocking the event loop (so that tests can run side by side). */
+export function run(cmd: string, args: string[], options: SpawnOptions = {}): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
 }
 
 /** Run `cmd args` under strace, SIGKILLed on entering its `n`th `syscall`. killed: whether that happened. */
-export function killAt(stracePath: string, syscall: string, n: number, cmd: string, args: string[], options: SpawnSyncOptions = {}) {
-  const r = spawnSync(stracePath, ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=KILL:when=${n}`, cmd, ...args], { encoding: 'utf8', timeout: 60_000, ...options });
-  return { killed: r.signal === 'SIGKILL' || r.status === 137, status: r.status, stderr: String(r.stderr ?? '') };
+export async function killAt(stracePath: string, syscall: string, n: number, cmd: string, args: string[], options: SpawnOptions = {}) {
+  const r = await run(stracePath, ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=KILL:when=${n}`, cmd, ...args], options);
+  return { killed: r.signal === 'SIGKILL' || r.status === 137, status: r.status, stderr: r.stderr };
 }

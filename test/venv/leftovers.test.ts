@@ -119,7 +119,7 @@ test("this user's look-alikes are left alone unless marked and private: no marke
   assert.ok(existsSync(join(target, 'pyvenv.cfg')));
 });
 
-test('a real --clear killed between its two renames is restored by the next create', (t) => {
+test('a real --clear killed between its two renames is restored by the next create', async (t) => {
   const st = strace();
   if (!st) return t.skip('needs strace');
   const parent = join(dir, 'genuine');
@@ -128,7 +128,7 @@ test('a real --clear killed between its two renames is restored by the next crea
   assert.equal(create([target]).status, 0);
   writeFileSync(join(sitePackages(target), 'installed.txt'), 'a package\n');
   // rename 1: the staged env onto the existing one (ENOTEMPTY); 2: the old env aside; 3: the new one in.
-  const killed = killAt(st, 'rename', 3, BIN, ['create', '--without-pip', '--clear', '-p', py, target], { env });
+  const killed = await killAt(st, 'rename', 3, BIN, ['create', '--without-pip', '--clear', '-p', py, target], { env });
   assert.ok(killed.killed, killed.stderr);
   assert.ok(!existsSync(target), 'killed with the old env set aside and the new one not yet in');
   const r = create(['-v', target]);
