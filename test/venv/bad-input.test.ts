@@ -206,3 +206,62 @@ test('--json reports errors as JSON with the code and hint', () => {
   assert.equal(out.error.code, 'TARGET_IS_FILE');
   assert.ok(out.error.hint);
 });
+
+test('--allow-existing never overwrites a file it did not write: a clash refuses, writing nothing', () => {
+  const t = join(dir, 'own-activate');
+  mkdirSync(join(t, 'bin'), { recursive: true });
+  writeFileSync(join(t, 'bin', 'activate'), '# my own activate script\n');
+  writeFileSync(join(t, 'bin', 'tool'), '#!/bin/sh\n');
+  const before = snapshot(t);
+  const r = create(['-p', py, '--allow-existing', '--json', t]);
+  assert.equal(r.status, 1, r.stderr);
+  const err = JSON.parse(r.stdout).error;
+  assert.equal(err.code, 'TARGET_EXISTS');
+  assert.match(err.message, /own-activate\/bin\/activate exists: --allow-existing keeps the directory's files and never overwrites one it did not write/);
+  assert.match(err.hint, /Nothing was written\. Move bin\/activate away/);
+  assert.equal(snapshot(t), before, 'nothing written, nothing left behind');
+  assert.equal(readFileSync(join(t, 'bin', 'activate'), 'utf8'), '# my own activate script\n');
+  // Without the clash, the user's own files in bin/ stay next to the env's.
+  const u = join(dir, 'own-bin');
+  mkdirSync(join(u, 'bin'), { recursive: true });
+  writeFileSync(join(u, 'bin', 'tool'), '#!/bin/sh\n');
+  const ok = create(['-p', py, '--allow-existing', u]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(readFileSync(join(u, 'bin', 'tool'), 'utf8'), '#!/bin/sh\n');
+  assert.ok(existsSync(join(u, 'bin', 'activate')));
+});
+
+test('file-system errors a user causes have their own codes, the path and a hint', () => {
+  const code = (r: ReturnType<typeof create>) => JSON.parse(r.stdout).error as { code: string; message: string; hint: string };
+  // A file where a directory must go.
+  const f = join(dir, 'afile3');
+  writeFileSync(f, 'x\n');
+  const notDir = code(create(['-p', py, '--json', join(f, 'sub', 'env')]));
+  assert.equal(notDir.code, 'PATH_CONFLICT');
+  assert.match(notDir.message, /afile3\/sub\/env.*part of the path above it is a file/);
+  // A name past the file system's limit (255 bytes).
+  const long = join(dir, 'n'.repeat(300));
+  const tooLong = code(create(['-p', py, '--json', long]));
+  assert.equal(tooLong.code, 'NAME_TOO_LONG');
+  assert.match(tooLong.message, /n{300}.*longer than this system allows/);
+  assert.match(tooLong.hint, /shorter path/);
+  // A name near the limit is fine: venvkit's hidden staging names are cut short, not the env's.
+  const near = join(dir, 'm'.repeat(250));
+  const ok = create(['-p', py, near]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(create(['-p', py, '--clear', near]).status, 0);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('venvkit')), []);
+  // An immutable parent (chattr +i): EPERM even for root.
+  const imm = join(dir, 'immutable');
+  mkdirSync(imm);
+  if (spawnSync('chattr', ['+i', imm]).status === 0) {
+    try {
+      const perm = code(create(['-p', py, '--json', join(imm, 'env')]));
+      assert.equal(perm.code, 'NOT_PERMITTED');
+      assert.match(perm.message, /immutable.*EPERM|EPERM/);
+      assert.match(perm.hint, /chattr -i/);
+    } finally {
+      spawnSync('chattr', ['-i', imm]);
+    }
+  } else console.log('# skip: chattr +i does not work here');
+});
