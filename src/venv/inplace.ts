@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
-import { alive, innerName, leftAlone, lstatOrNull, makeContainer, notOurs, parseInner, removeContainer, type Leftovers } from './stage.js';
+import { alive, cleanSiblings, innerName, leftAlone, lstatOrNull, makeContainer, notOurs, parseInner, removeContainer, type Leftovers } from './stage.js';
 
 /** One move: `out` sets target/rel aside as box/o<i>; `in` renames stage/rel to target/rel. */
 export type Step = { op: 'out'; i: number; rel: string } | { op: 'in'; rel: string };
@@ -144,4 +144,12 @@ export function cfgBeingReplaced(target: string, name: string): string | undefin
   } catch {
     return undefined;
   }
+}
+
+/** Finish or roll back a create killed half-way at `root` (for commands that open an env); true if anything was done. */
+export function recoverInterrupted(root: string): boolean {
+  const left: Leftovers = { notes: [], warnings: [] };
+  cleanSiblings(root, left);
+  recoverInner(root, left);
+  return left.notes.length > left.warnings.length;
 }

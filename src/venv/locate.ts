@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { VenvkitError } from '../errors.js';
+import { recoverInterrupted } from './inplace.js';
 
 export interface LocateOptions {
   /** --env DIR (or a positional DIR), relative to cwd. */
@@ -24,7 +25,7 @@ export function locateVenv(options: LocateOptions = {}): LocatedVenv {
   const cwd = options.cwd ?? process.cwd();
   if (options.explicit !== undefined && options.explicit !== '') {
     const root = resolve(cwd, options.explicit);
-    if (!existsSync(root)) {
+    if (!existsSync(root) && !recoverInterrupted(root)) {
       throw new VenvkitError('VENV_NOT_FOUND', `${root} does not exist`, { hint: `Create it with \`venvkit create ${options.explicit}\`.` });
     }
     if (!isVenv(root)) {

@@ -4,6 +4,7 @@ import { basename, isAbsolute, join, posix, resolve, win32 } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { probeInterpreter, readCachedInfo } from '../python/probe.js';
 import type { InterpreterInfo } from '../python/types.js';
+import { recoverInterrupted } from './inplace.js';
 import { venvPaths } from './layout.js';
 import { cfgVersion, parsePyvenvCfg, unquotePrompt } from './pyvenv-cfg.js';
 import type { PyvenvCfg, Venv } from './types.js';
@@ -14,12 +15,16 @@ export interface OpenOptions {
   probe?: boolean;
 }
 
-/** Read `<root>/pyvenv.cfg`, or throw VENV_NOT_FOUND / NOT_A_VENV. */
-export function readVenvCfg(root: string): PyvenvCfg {
+/**
+ * Read `<root>/pyvenv.cfg`, or throw VENV_NOT_FOUND / NOT_A_VENV. A create killed half-way (an env set
+ * aside by --clear, or changed in place) is first finished or rolled back, as the next create would.
+ */
+export function readVenvCfg(root: string, recover = true): PyvenvCfg {
   try {
     return parsePyvenvCfg(readFileSync(join(root, 'pyvenv.cfg'), 'utf8'));
   } catch (e) {
     const code = errnoCode(e);
+    if (recover && code === 'ENOENT' && recoverInterrupted(root)) return readVenvCfg(root, false);
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
       let exists = true;
       try {

@@ -136,4 +136,11 @@ test('a real --clear killed between its two renames is restored by the next crea
   assert.match(r.stderr, /restored .*env from an interrupted --clear/);
   assert.equal(readFileSync(join(sitePackages(target), 'installed.txt'), 'utf8'), 'a package\n');
   assert.deepEqual(readdirSync(parent).filter((n) => n.includes('venvkit')), []);
+  // Any command that opens the env does the same: `venvkit info` after the same kill.
+  assert.ok((await killAt(st, 'rename', 3, BIN, ['create', '--without-pip', '--clear', '-p', py, target], { env })).killed);
+  assert.ok(!existsSync(target));
+  const info = venvkit(['info', target], { env });
+  assert.equal(info.status, 0, info.stderr);
+  assert.equal(readFileSync(join(sitePackages(target), 'installed.txt'), 'utf8'), 'a package\n');
+  assert.deepEqual(readdirSync(parent).filter((n) => n.includes('venvkit')), []);
 });
