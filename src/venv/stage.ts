@@ -11,7 +11,7 @@
 // the container to one target, so one of the user's own directories renamed to a venvkit name does not
 // pass either. On Windows (no uid or mode bits) the checks are: not a link or junction, a directory,
 // holding the marker with the expected text. Anything else with a venvkit name is left alone and reported.
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { uniqueSuffix } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
@@ -74,8 +74,12 @@ export function removeContainer(box: string): void {
     return;
   }
   for (const name of names) if (!LAST.includes(name)) rmSync(join(box, name), { recursive: true, force: true });
-  for (const name of LAST) rmSync(join(box, name), { force: true });
-  rmSync(box, { recursive: true, force: true });
+  for (const name of LAST) if (names.includes(name)) rmSync(join(box, name), { force: true });
+  try {
+    rmdirSync(box);
+  } catch {
+    rmSync(box, { recursive: true, force: true });
+  }
 }
 const LAST = ['journal', 'committed', MARK];
 
