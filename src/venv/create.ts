@@ -12,7 +12,7 @@ import { venvPaths } from './layout.js';
 import { posixPlan, type VenvFlags } from './plan.js';
 import { cfgVersion, unquotePrompt } from './pyvenv-cfg.js';
 import { commitInPlace, planMerge, planRefill, recoverInner } from './inplace.js';
-import { applyFresh, cleanSiblings, ENV, innerName, makeContainer, removeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
+import { applyFresh, cleanSiblings, dropEmptyContainer, ENV, innerName, makeContainer, removeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
 import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
 import type { Venv } from './types.js';
 import { windowsPlan } from './windows.js';
@@ -145,8 +145,12 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   // Finish what killed runs left (only what is provably this user's), then look at the target.
   const left: Leftovers = { notes: [], warnings: [] };
   cleanSiblings(physical, left);
-  recoverInner(physical, left);
-  const state = inspectTarget(physical);
+  let state = inspectTarget(physical);
+  if (state.kind !== 'missing') {
+    const before = left.notes.length;
+    recoverInner(physical, left);
+    if (left.notes.length > before) state = inspectTarget(physical);
+  }
   const decided = decideAction(root, state, options, info);
   const action = decided.action;
   let mode = decided.mode;
@@ -193,6 +197,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const stage = join(box, ENV);
   let seed: SeedResult | null = null;
   let activators: string[] = [];
+  let dropped = false;
   try {
     try {
       mkdirSync(stage);
@@ -224,8 +229,10 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     } catch (e) {
       writeError(e, root, physical);
     }
+    // Moved in whole: the container holds only its marker.
+    if (mode === 'rename' || mode === 'replace') dropped = dropEmptyContainer(box);
   } finally {
-    removeContainer(box);
+    if (!dropped) removeContainer(box);
   }
   // An env updated in place gets pip the way an install would: in the env itself, and (like
   // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.

@@ -11,7 +11,7 @@
 // the container to one target, so one of the user's own directories renamed to a venvkit name does not
 // pass either. On Windows (no uid or mode bits) the checks are: not a link or junction, a directory,
 // holding the marker with the expected text. Anything else with a venvkit name is left alone and reported.
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { uniqueSuffix } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
@@ -82,6 +82,17 @@ export function removeContainer(box: string): void {
   }
 }
 const LAST = ['journal', 'committed', MARK];
+
+/** Delete a container whose env was renamed out (the marker is all it holds): two calls, no listing. True if done. */
+export function dropEmptyContainer(box: string): boolean {
+  try {
+    unlinkSync(join(box, MARK));
+    rmdirSync(box);
+    return true;
+  } catch {
+    return false; // removeContainer takes what is left
+  }
+}
 
 const uid = process.getuid?.();
 
