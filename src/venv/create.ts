@@ -1,7 +1,7 @@
 // createVenv: what `python -m venv DIR` does, without running Python once the interpreter is known.
 // find the interpreter -> check the target -> build the plan -> stage it in a hidden sibling ->
 // activators (+ pip) inside the stage -> rename into place (or merge into an existing directory).
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { findPython } from '../python/find.js';
@@ -184,7 +184,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   } catch (e) {
     // The parent is not writable but the target is an existing directory: build inside it instead
     // (then the env can only be moved in entry by entry, not renamed in whole).
-    if (state.kind === 'missing' || !['EACCES', 'EPERM', 'EROFS'].includes(errnoCode(e) ?? '') || dirname(box) === physical) writeError(e, root, `its directory ${dirname(physical)}`);
+    if (state.kind === 'missing' || !['EACCES', 'EPERM', 'EROFS'].includes(errnoCode(e) ?? '') || dirname(box) === physical) writeError(e, root, dirname(box) === physical ? physical : `its directory ${dirname(physical)}`);
     box = innerName(physical, 'stage');
     try {
       makeContainer(box, 'stage', physical);
