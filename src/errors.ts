@@ -28,6 +28,9 @@ export type ErrorCode =
   | 'SHELL_UNSUPPORTED'
   | 'COMMAND_FAILED'
   | 'INTERRUPTED'
+  | 'BAD_PYPROJECT'
+  | 'NOT_A_PROJECT'
+  | 'BUILD_FAILED'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

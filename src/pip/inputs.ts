@@ -10,6 +10,7 @@ import { readRequirementFiles, type RequirementLine } from '../index/requirement
 import type { IndexSettings } from '../index/types.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
+import { localSource, type LocalSource } from '../build/local-source.js';
 
 export interface RequirementInputs {
   /** PEP 508 strings, local wheel paths, or file:// / https:// URLs of wheels. */
@@ -18,6 +19,8 @@ export interface RequirementInputs {
   requirementFiles?: string[];
   /** -c files. */
   constraintFiles?: string[];
+  /** -e/--editable: project directories (with [extras]) to install in editable mode. */
+  editables?: string[];
 }
 
 export interface CollectedInputs {
@@ -27,6 +30,8 @@ export interface CollectedInputs {
   /** Hash-checking mode: --require-hashes, or any requirement carrying --hash (as in pip). */
   hashMode: boolean;
   settings: IndexSettings;
+  /** Requirements naming local source (project directories, sdists, -e): built before resolving. */
+  local: LocalSource[];
 }
 
 const WHEEL_URL = /^(file|https?):\/\/.*\.whl(#.*)?$/i;
@@ -62,8 +67,13 @@ function isFile(p: string): boolean {
   }
 }
 
-function lineToRequirement(line: RequirementLine, cwd: string): Requirement {
+function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSource[]): Requirement | undefined {
   if (line.location) {
+    const source = localSource(line.text, cwd);
+    if (source) {
+      local.push(source);
+      return undefined;
+    }
     const asWheel = wheelRequirement(line.location.url, cwd);
     if (!asWheel) {
       throw new VenvkitError('NO_WHEEL', `${line.text} (${line.file}:${line.line}) is not a wheel`, { hint: 'venvkit installs wheels only: point at a .whl file, or build one with `pip wheel`.' });
@@ -79,7 +89,13 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const requirements: Requirement[] = [];
-  for (const text of inputs.requirements ?? []) requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));
+  const local: LocalSource[] = [];
+  for (const text of inputs.editables ?? []) local.push(localSource(text, cwd, true)!);
+  for (const text of inputs.requirements ?? []) {
+    const source = localSource(text, cwd);
+    if (source) local.push(source);
+    else requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));
+  }
   const files = [
     ...(inputs.requirementFiles ?? []).map((path) => ({ path, constraint: false })),
     ...(inputs.constraintFiles ?? []).map((path) => ({ path, constraint: true })),
@@ -92,7 +108,10 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const parsed = files.length
     ? await readRequirementFiles(files, { env, cwd })
     : { requirements: [], constraints: [], options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] } };
-  for (const line of parsed.requirements) requirements.push(lineToRequirement(line, cwd));
+  for (const line of parsed.requirements) {
+    const req = lineToRequirement(line, cwd, local);
+    if (req) requirements.push(req);
+  }
   const constraints = parsed.constraints.filter((l) => !l.location).map((l) => parseRequirement(l.text));
   let settings = loadPipConfig({ env }).settings;
   settings = applyFileOptions(settings, parsed.options);
@@ -104,5 +123,5 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
       hint: 'Put them in a requirements file with --hash=sha256:<hex>.',
     });
   }
-  return { requirements, constraints, pins: hashPins(parsed.requirements, parsed.constraints), hashMode, settings };
+  return { requirements, constraints, pins: hashPins(parsed.requirements, parsed.constraints), hashMode, settings, local };
 }
