@@ -132,7 +132,6 @@ export async function runHook(call: HookCall): Promise<unknown> {
     const out = existsSync(outPath) ? (JSON.parse(readFileSync(outPath, 'utf8')) as { return?: unknown; error?: string; message?: string; traceback?: string }) : undefined;
     if (!out || out.error || status.code !== 0) {
       const why = out?.message ?? (status.sig ? `the hook process was killed by ${status.sig}` : `the hook process exited with status ${status.code}`);
-      if (out?.traceback) appendFileSync(call.logFile, out.traceback);
       const tail = tailLines(call.logFile, 20).map((l) => `  ${l}`).join('\n');
       const unavailable = out?.error === 'backend_unavailable';
       throw new VenvkitError('BUILD_FAILED', `Building ${call.project} failed in ${call.hook}: ${why}\n${tail}\n(full log: ${call.logFile})`, {
