@@ -28,6 +28,9 @@ export type ErrorCode =
   | 'SHELL_UNSUPPORTED'
   | 'COMMAND_FAILED'
   | 'INTERRUPTED'
+  | 'BAD_SDIST'
+  | 'VCS_FAILED'
+  | 'BAD_DEPENDENCY_GROUP'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');
