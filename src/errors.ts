@@ -31,6 +31,9 @@ export type ErrorCode =
   | 'BAD_PYPROJECT'
   | 'NOT_A_PROJECT'
   | 'BUILD_FAILED'
+  | 'BAD_SDIST'
+  | 'VCS_FAILED'
+  | 'BAD_DEPENDENCY_GROUP'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

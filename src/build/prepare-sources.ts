@@ -53,9 +53,7 @@ async function wheelFromSdist(source: LocalSource, options: BuildOptions, workDi
     options.ctx.onEvent?.({ kind: 'built', project: basename(source.path), file: hit, ms: 0, cached: true });
     return { wheel: hit, sha256 };
   }
-  // TODO(source-leaves): a static import of './sdist-unpack.js' once that branch is merged.
-  const leaf = './sdist-unpack.js';
-  const { unpackSdist } = (await import(leaf)) as { unpackSdist: (a: string, d: string, o: { signal?: AbortSignal }) => Promise<string> };
+  const { unpackSdist } = await import('./sdist-unpack.js');
   const tree = mkdtempSync(join(workDir, 'sdist-'));
   const projectRoot = await unpackSdist(source.path, tree, { signal: options.ctx.signal });
   mkdirSync(root, { recursive: true });
