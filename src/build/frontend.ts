@@ -10,7 +10,7 @@ import { readPyproject, type Pyproject } from '../project/pyproject.js';
 import type { InterpreterInfo } from '../python/types.js';
 import { buildEnv, installBuildRequirements } from './build-env.js';
 import type { BuildContext } from './context.js';
-import { runHook, type ConfigSettings, type HookName } from './hooks.js';
+import { runHook, type ConfigSettings, type HookCall, type HookName } from './hooks.js';
 
 export type BuildKind = 'wheel' | 'editable' | 'sdist';
 
@@ -80,17 +80,24 @@ export async function buildProject(dir: string, kind: BuildKind, outDir: string,
   const logFile = newLog(basename(dir), ctx.env);
   const env = hookEnv(ctx.env, isolated);
   const config = options.configSettings && Object.keys(options.configSettings).length ? options.configSettings : undefined;
-  const call = (hook: HookName, kwargs: Record<string, unknown>) => {
+  const call = (hook: HookName, kwargs: Record<string, unknown>, then?: HookCall['then']) => {
     ctx.onEvent?.({ kind: 'building', project, hook });
-    return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook, kwargs: { ...kwargs, config_settings: config }, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal });
+    return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook, kwargs: { ...kwargs, config_settings: config }, then, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal });
   };
-  const extra = await call(`get_requires_for_build_${kind}` as HookName, {});
+  mkdirSync(outDir, { recursive: true });
+  const buildHook = `build_${kind}` as HookName;
+  const buildKwargs = { [kind === 'sdist' ? 'sdist_directory' : 'wheel_directory']: outDir, config_settings: config };
+  // get_requires and the build in one process when nothing more needs installing (hook-script.ts).
+  const first = await call(`get_requires_for_build_${kind}` as HookName, {}, { hook: buildHook, kwargs: buildKwargs, always: !isolated });
+  const extra = first.value;
   if (!Array.isArray(extra) || extra.some((r) => typeof r !== 'string')) {
     throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} answered get_requires_for_build_${kind} with ${JSON.stringify(extra)}, not a list of requirements`, { hint: 'This is a bug in the build backend.' });
   }
-  if (extra.length && isolated) await installBuildRequirements(ctx, venv!, extra as string[], project, `get_requires_for_build_${kind}`);
-  mkdirSync(outDir, { recursive: true });
-  const name = kind === 'sdist' ? await call('build_sdist', { sdist_directory: outDir }) : await call(`build_${kind}` as HookName, { wheel_directory: outDir });
+  let name = first.then;
+  if (!('then' in first)) {
+    if (extra.length && isolated) await installBuildRequirements(ctx, venv!, extra as string[], project, `get_requires_for_build_${kind}`);
+    name = (await call(buildHook, buildKwargs)).value;
+  }
   if (typeof name !== 'string' || name.includes('/') || name.includes('\\') || !existsSync(join(outDir, name))) {
     throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} reported ${JSON.stringify(name)} from build_${kind}, which is not a file it made in ${outDir}`, { hint: `See the build log: ${logFile}` });
   }

@@ -27,6 +27,8 @@ export interface HookCall {
   backendPath: string[];
   hook: HookName;
   kwargs: Record<string, unknown>;
+  /** After a get_requires_* hook: run this hook too, in the same process, when what it asked for is installed (or `always`). */
+  then?: { hook: HookName; kwargs: Record<string, unknown>; always?: boolean };
   /** The log file the backend's output is appended to. */
   logFile: string;
   /** Show the backend's output live on stderr. */
@@ -78,8 +80,15 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** Runs one hook and returns its return value (see the module comment). */
-export async function runHook(call: HookCall): Promise<unknown> {
+export interface HookResult {
+  /** The hook's return value. */
+  value: unknown;
+  /** The `then` hook's return value, when it ran. */
+  then?: unknown;
+}
+
+/** Runs one hook (and maybe its `then`) and returns what they returned (see the module comment). */
+export async function runHook(call: HookCall): Promise<HookResult> {
   const env = call.env ?? process.env;
   if (call.signal?.aborted) throw interrupted(call);
   const runner = hookRunnerPath(env);
@@ -87,7 +96,10 @@ export async function runHook(call: HookCall): Promise<unknown> {
   mkdirSync(controlRoot, { recursive: true });
   const control = mkdtempSync(join(controlRoot, 'hook-'));
   try {
-    writeFileAtomic(join(control, 'input.json'), JSON.stringify({ backend: call.backend, backend_path: call.backendPath, kwargs: call.kwargs }));
+    writeFileAtomic(join(control, 'input.json'), JSON.stringify({
+      backend: call.backend, backend_path: call.backendPath, kwargs: call.kwargs,
+      ...(call.then ? { then: { hook: call.then.hook, kwargs: call.then.kwargs }, skip_requires_check: !!call.then.always } : {}),
+    }));
     appendFileSync(call.logFile, `\n== venvkit: ${call.hook} (${call.backend}) in ${call.projectDir}\n`);
     const child = spawn(call.python, [runner, call.hook, control], {
       cwd: call.projectDir,
@@ -129,18 +141,18 @@ export async function runHook(call: HookCall): Promise<unknown> {
     }
     if (aborted) throw interrupted(call);
     const outPath = join(control, 'output.json');
-    const out = existsSync(outPath) ? (JSON.parse(readFileSync(outPath, 'utf8')) as { return?: unknown; error?: string; message?: string; traceback?: string }) : undefined;
+    const out = existsSync(outPath) ? (JSON.parse(readFileSync(outPath, 'utf8')) as { return?: unknown; then?: unknown; error?: string; hook?: string; message?: string; traceback?: string }) : undefined;
     if (!out || out.error || status.code !== 0) {
       const why = out?.message ?? (status.sig ? `the hook process was killed by ${status.sig}` : `the hook process exited with status ${status.code}`);
       const tail = tailLines(call.logFile, 20).map((l) => `  ${l}`).join('\n');
       const unavailable = out?.error === 'backend_unavailable';
-      throw new VenvkitError('BUILD_FAILED', `Building ${call.project} failed in ${call.hook}: ${why}\n${tail}\n(full log: ${call.logFile})`, {
+      throw new VenvkitError('BUILD_FAILED', `Building ${call.project} failed in ${out?.hook ?? call.hook}: ${why}\n${tail}\n(full log: ${call.logFile})`, {
         hint: unavailable
           ? `The build backend ${call.backend} could not be imported: check build-system.requires and build-backend in pyproject.toml.`
           : 'The error is the build backend\'s: see the output above and the full log. Nothing was installed.',
       });
     }
-    return out.return;
+    return { value: out.return, ...('then' in out ? { then: out.then } : {}) };
   } finally {
     rmSync(control, { recursive: true, force: true });
   }

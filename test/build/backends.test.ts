@@ -95,8 +95,8 @@ for (const backend of BACKENDS) {
     assert.match(r.stderr, /already satisfied/);
     assert.equal(buildLogs(), logs, 'no build ran');
 
-    r = run(py, ['-m', 'pip', 'uninstall', '-y', name]);
-    assert.equal(r.status, 0, r.err);
+    const u = run(py, ['-m', 'pip', 'uninstall', '-y', name]);
+    assert.equal(u.status, 0, u.err);
     assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
   });
 }
