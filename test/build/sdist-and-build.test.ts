@@ -1,0 +1,91 @@
+// `venvkit build` (an sdist, then the wheel from it; the same files as `python -m build`), local
+// sdists (.tar.gz and .zip) installed with the built wheel cached by the sdist's hash (a second env
+// builds nothing), `.[extra]` from the project directory and `name @ file:///dir`.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { venvkit } from '../helpers/cli.js';
+import { python3x } from '../pip/helpers.js';
+import { createVenv } from '../../src/venv/create.js';
+import { buildTestEnv, localIndex, writeFiles, writeProject } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'vk-build-sdist-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const env = buildTestEnv(join(tmp, 'cache'));
+const python = python3x();
+const skip = !python ? 'no CPython 3.11/3.12 under $PYENV_ROOT' : !localIndex(env) ? 'no file:// index in pip\'s configuration' : false;
+const vk = (args: string[], cwd?: string) => venvkit(args, { env, cwd, timeout: 300_000 });
+const py = (exe: string, code: string) => spawnSync(exe, ['-c', code], { encoding: 'utf8', env, cwd: tmp });
+const buildLogs = () => {
+  const logs = join(env.VENVKIT_CACHE_DIR!, 'build', 'logs');
+  return existsSync(logs) ? readdirSync(logs).length : 0;
+};
+/** Member names of a wheel or an sdist (the sdist's top directory kept). */
+const members = (file: string) => py(python!, `import sys, tarfile, zipfile\nf = sys.argv[1] if len(sys.argv) > 1 else ${JSON.stringify(file)}\nnames = zipfile.ZipFile(f).namelist() if f.endswith(('.whl', '.zip')) else tarfile.open(f).getnames()\nprint("\\n".join(sorted(n for n in names if not n.endswith('/'))))`).stdout;
+
+test('venvkit build makes what python -m build makes; the sdist installs, and a second env builds nothing', { skip, timeout: 300_000 }, async () => {
+  const dir = writeProject(join(tmp, 'flitproj'), 'flit-core', 'sdistdemo', ['six']);
+  let r = vk(['build', '-p', python!], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /Successfully built sdistdemo-0\.1\.tar\.gz and sdistdemo-0\.1-py\d?.*-none-any\.whl/);
+  const ours = readdirSync(join(dir, 'dist')).sort();
+  // python -m build (build from the local index) in its own env.
+  const tool = await createVenv(join(tmp, 'env-build-tool'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', tool.root, 'build', 'pip']);
+  assert.equal(r.status, 0, r.stderr);
+  const theirsDir = join(tmp, 'theirs');
+  const b = spawnSync(tool.paths.python, ['-m', 'build', '--outdir', theirsDir, dir], { encoding: 'utf8', env, timeout: 300_000 });
+  assert.equal(b.status, 0, b.stderr + b.stdout);
+  assert.deepEqual(readdirSync(theirsDir).sort(), ours);
+  for (const f of ours) assert.equal(members(join(dir, 'dist', f)), members(join(theirsDir, f)), f);
+
+  // The sdist into two envs: built once.
+  const sdist = join(dir, 'dist', 'sdistdemo-0.1.tar.gz');
+  const e1 = await createVenv(join(tmp, 'env-sdist-1'), { python: python!, env, withoutPip: true });
+  const e2 = await createVenv(join(tmp, 'env-sdist-2'), { python: python!, env, withoutPip: true });
+  const logs0 = buildLogs();
+  r = vk(['install', '--env', e1.root, sdist]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(buildLogs() > logs0, 'built');
+  const logs1 = buildLogs();
+  r = vk(['install', '--env', e2.root, sdist]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(buildLogs(), logs1, 'no build for the second env');
+  for (const e of [e1, e2]) {
+    assert.equal(py(e.paths.python, 'import sdistdemo, six; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
+    const du = JSON.parse(readFileSync(join(e.paths.purelib, 'sdistdemo-0.1.dist-info', 'direct_url.json'), 'utf8'));
+    assert.equal(du.url, pathToFileURL(sdist).href);
+    assert.match(du.archive_info.hash, /^sha256=[0-9a-f]{64}$/);
+  }
+
+  // The same project as a .zip sdist.
+  const zip = join(tmp, 'sdistdemo-0.1.zip');
+  const z = py(python!, `import tarfile, zipfile\nt = tarfile.open(${JSON.stringify(sdist)})\nwith zipfile.ZipFile(${JSON.stringify(zip)}, "w") as z:\n    for m in t.getmembers():\n        if m.isfile(): z.writestr(m.name, t.extractfile(m).read())`);
+  assert.equal(z.status, 0, z.stderr);
+  const e3 = await createVenv(join(tmp, 'env-sdist-3'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', e3.root, zip]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(py(e3.paths.python, 'import sdistdemo; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
+});
+
+test('.[extra] from the project directory, name @ file:///dir, and a name that does not match', { skip, timeout: 300_000 }, async () => {
+  const dir = writeFiles(join(tmp, 'extras'), {
+    'pyproject.toml': '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "extrademo"\nversion = "2.0"\ndescription = "x"\n\n[project.optional-dependencies]\nsix = ["six"]\n',
+    'extrademo/__init__.py': '"""x"""\n',
+  });
+  const v = await createVenv(join(tmp, 'env-extras'), { python: python!, env, withoutPip: true });
+  let r = vk(['install', '--env', v.root, '.[six]'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\+ extrademo==2\.0/);
+  assert.match(r.stderr, /\+ six==/);
+  r = vk(['install', '--env', v.root, `extrademo @ ${pathToFileURL(dir).href}`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(v.paths.purelib, 'extrademo-2.0.dist-info', 'direct_url.json'), 'utf8')).url, pathToFileURL(dir).href);
+  r = vk(['install', '--env', v.root, '--json', `otherName @ ${pathToFileURL(dir).href}`]);
+  assert.equal(r.status, 1);
+  assert.match(JSON.parse(r.stdout).error.message, /names otherName, but the project at .* is extrademo/);
+});
