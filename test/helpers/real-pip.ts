@@ -48,7 +48,7 @@ export function realPip(t: TestContext, dir: string, packages: string[] = []): R
   const mk = spawnSync(python, ['-m', 'venv', dir], { env, encoding: 'utf8' });
   assert.equal(mk.status, 0, mk.stderr);
   const py = join(dir, 'bin', 'python');
-  const inst = spawnSync(py, ['-m', 'pip', 'install', '-q', '--index-url', index, 'pip>=26.2,<26.3', ...packages], { env, encoding: 'utf8', timeout: 300_000 });
+  const inst = spawnSync(py, ['-m', 'pip', 'install', '-q', '-U', '--index-url', index, 'pip>=26.2,<26.3', ...packages], { env, encoding: 'utf8', timeout: 300_000 });
   assert.equal(inst.status, 0, `installing pip 26.2 ${packages.join(' ')} from ${index} failed:\n${inst.stderr}`);
   const run: RealPip['run'] = (args, options = {}) => {
     const r = spawnSync(py, args, { env: options.env ?? env, cwd: options.cwd, encoding: 'utf8', timeout: 300_000 });
