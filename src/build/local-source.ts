@@ -5,9 +5,12 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
+import type { EditableRequirement } from '../index/editable-requirement.js';
+import { isVcsUrl, parseVcsUrl, type VcsSpec } from './vcs.js';
 
 export interface LocalSource {
-  kind: 'dir' | 'sdist';
+  /** vcs: a git+... URL, checked out before building (a VCS editable is checked out into <env>/src). */
+  kind: 'dir' | 'sdist' | 'vcs';
   /** Absolute path of the directory or archive. */
   path: string;
   /** Its file:// URL (what direct_url.json records). */
@@ -21,10 +24,27 @@ export interface LocalSource {
   marker: string;
   /** What the user wrote. */
   text: string;
+  /** The parsed VCS URL (kind vcs). */
+  vcs?: VcsSpec;
+}
+
+/** The local source of a parsed `-e` value (command line or requirement file). */
+export function editableSource(e: EditableRequirement): LocalSource {
+  const marker = e.marker ? `; ${e.marker}` : '';
+  if (e.vcs) return { kind: 'vcs', path: '', url: e.url, editable: true, extras: e.extras, marker, text: e.text, vcs: e.vcs, ...(e.name ? { name: e.name } : {}) };
+  return { kind: 'dir', path: e.path!, url: e.url, editable: true, extras: e.extras, marker, text: e.text, ...(e.name ? { name: e.name } : {}) };
+}
+
+function vcsSource(url: string, text: string, extras: string[], marker: string, name?: string): LocalSource {
+  const vcs = parseVcsUrl(url);
+  const egg = vcs.egg?.replace(/\[.*$/, '');
+  const given = name ?? egg;
+  if (!given) throw new VenvkitError('BAD_REQUIREMENT', `${text}: cannot tell the project name`, { hint: `Name it: "NAME @ ${url}", or add #egg=NAME to the URL.` });
+  return { kind: 'vcs', path: '', url, editable: false, extras, marker, text, vcs, name: given };
 }
 
 const SDIST = /\.(tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$/i;
-const NAMED_URL = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*@\s*(file:\S+)\s*(;.*)?$/;
+const NAMED_URL = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*@\s*((?:file:|git\+)\S+)\s*(;.*)?$/;
 
 function kindOf(path: string): 'dir' | 'file' | undefined {
   try {
@@ -66,6 +86,10 @@ export function localSource(text: string, cwd: string, editable = false): LocalS
     const bare = url!.split('#', 1)[0]!;
     if (/\.whl$/i.test(bare)) return undefined;
     const extrasList = (extras ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+    if (isVcsUrl(url!)) {
+      if (editable) throw new VenvkitError('BAD_REQUIREMENT', `-e ${text}: use the -e VCS form`, { hint: 'Write -e git+URL#egg=NAME.' });
+      return vcsSource(url!, text, extrasList, marker ?? '', name);
+    }
     return make(fileURLToPath(bare), editable, extrasList, marker ?? '', text, name);
   }
   if (/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(text)) {
@@ -78,6 +102,10 @@ export function localSource(text: string, cwd: string, editable = false): LocalS
   if (semi >= 0) {
     marker = body.slice(body.indexOf(';', semi)).trim();
     body = body.slice(0, semi).trim();
+  }
+  if (isVcsUrl(body)) {
+    if (editable) throw new VenvkitError('BAD_REQUIREMENT', `-e ${text}: use the -e VCS form`, { hint: 'Write -e git+URL#egg=NAME.' });
+    return vcsSource(body, text, [], marker);
   }
   if (/^file:/i.test(body)) {
     const { base, extras } = splitExtras(body);

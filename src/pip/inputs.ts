@@ -10,7 +10,8 @@ import { readRequirementFiles, type RequirementLine } from '../index/requirement
 import type { IndexSettings } from '../index/types.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
-import { localSource, type LocalSource } from '../build/local-source.js';
+import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
+import { parseEditable } from '../index/editable-requirement.js';
 
 export interface RequirementInputs {
   /** PEP 508 strings, local wheel paths, or file:// / https:// URLs of wheels. */
@@ -68,12 +69,16 @@ function isFile(p: string): boolean {
 }
 
 function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSource[]): Requirement | undefined {
+  if (line.editable) {
+    local.push(editableSource(line.editable));
+    return undefined;
+  }
+  const source = localSource(line.text, cwd);
+  if (source) {
+    local.push(source);
+    return undefined;
+  }
   if (line.location) {
-    const source = localSource(line.text, cwd);
-    if (source) {
-      local.push(source);
-      return undefined;
-    }
     const asWheel = wheelRequirement(line.location.url, cwd);
     if (!asWheel) {
       throw new VenvkitError('NO_WHEEL', `${line.text} (${line.file}:${line.line}) is not a wheel`, { hint: 'venvkit installs wheels only: point at a .whl file, or build one with `pip wheel`.' });
@@ -90,7 +95,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const cwd = options.cwd ?? process.cwd();
   const requirements: Requirement[] = [];
   const local: LocalSource[] = [];
-  for (const text of inputs.editables ?? []) local.push(localSource(text, cwd, true)!);
+  for (const text of inputs.editables ?? []) local.push(editableSource(parseEditable(text, cwd)));
   for (const text of inputs.requirements ?? []) {
     const source = localSource(text, cwd);
     if (source) local.push(source);

@@ -171,7 +171,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         },
       };
       const prepared = await prepareLocalSources(collected.local, {
-        ctx, interpreter: venv.base, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir,
+        ctx, interpreter: venv.base, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir, srcDir: join(venv.root, 'src'),
       });
       for (const p of prepared) {
         const url = pathToFileURL(p.wheelPath).href;

@@ -89,3 +89,44 @@ test('.[extra] from the project directory, name @ file:///dir, and a name that d
   assert.equal(r.status, 1);
   assert.match(JSON.parse(r.stdout).error.message, /names otherName, but the project at .* is extrademo/);
 });
+
+const hasGit = spawnSync('git', ['--version']).status === 0;
+if (!hasGit && process.env.CI === 'true') throw new Error('git is not installed, but CI installs it (.ci/run)');
+
+test('VCS: name @ git+file://...@tag (built once per commit), -e git+...#egg= into <env>/src, a missing rev', { skip: skip || (hasGit ? false : 'git not installed'), timeout: 300_000 }, async () => {
+  const repo = writeProject(join(tmp, 'repo'), 'flit-core', 'vcsdemo');
+  const g = (args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  g(['init', '-q']);
+  g(['add', '-A']);
+  g(['commit', '-qm', 'one']);
+  g(['tag', 'v1']);
+  const commit = g(['rev-parse', 'HEAD']);
+  const url = `git+${pathToFileURL(repo).href}`;
+  const e1 = await createVenv(join(tmp, 'env-vcs-1'), { python: python!, env, withoutPip: true });
+  const e2 = await createVenv(join(tmp, 'env-vcs-2'), { python: python!, env, withoutPip: true });
+  let r = vk(['install', '--env', e1.root, `vcsdemo @ ${url}@v1`]);
+  assert.equal(r.status, 0, r.stderr);
+  const logs = buildLogs();
+  r = vk(['install', '--env', e2.root, `vcsdemo @ ${url}@v1`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(buildLogs(), logs, 'the same commit is not built again');
+  assert.deepEqual(JSON.parse(readFileSync(join(e2.paths.purelib, 'vcsdemo-0.1.dist-info', 'direct_url.json'), 'utf8')), { url: pathToFileURL(repo).href, vcs_info: { vcs: 'git', commit_id: commit, requested_revision: 'v1' } });
+  assert.equal(py(e2.paths.python, 'import vcsdemo; print(vcsdemo.GREETING)').stdout, 'hello from vcsdemo\n');
+
+  const e3 = await createVenv(join(tmp, 'env-vcs-3'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', e3.root, '-e', `${url}#egg=vcsdemo`]);
+  assert.equal(r.status, 0, r.stderr);
+  const src = join(e3.root, 'src', 'vcsdemo');
+  assert.ok(existsSync(join(src, 'pyproject.toml')));
+  assert.equal(py(e3.paths.python, 'import vcsdemo; print(vcsdemo.__file__)').stdout.trim(), join(src, 'vcsdemo', '__init__.py'));
+  r = vk(['freeze', '--env', e3.root]);
+  assert.match(r.stdout, new RegExp(`^-e ${url.replace(/[.+]/g, '\\$&')}@${commit}#egg=vcsdemo$`, 'm'));
+
+  r = vk(['install', '--env', e1.root, '--json', `vcsdemo @ ${url}@no-such-rev`]);
+  assert.equal(r.status, 1);
+  assert.match(JSON.parse(r.stdout).error.message, /no-such-rev/);
+});
