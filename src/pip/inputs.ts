@@ -22,6 +22,8 @@ export interface RequirementInputs {
   constraintFiles?: string[];
   /** -e/--editable: project directories (with [extras]) to install in editable mode. */
   editables?: string[];
+  /** --group [path:]name: PEP 735 dependency groups (of ./pyproject.toml by default). */
+  groups?: string[];
 }
 
 export interface CollectedInputs {
@@ -96,7 +98,12 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const requirements: Requirement[] = [];
   const local: LocalSource[] = [];
   for (const text of inputs.editables ?? []) local.push(editableSource(parseEditable(text, cwd)));
-  for (const text of inputs.requirements ?? []) {
+  const texts = [...(inputs.requirements ?? [])];
+  if (inputs.groups?.length) {
+    const { parseGroupArg, readGroupRequirements } = await import('../project/dependency-groups.js');
+    for (const g of await readGroupRequirements(inputs.groups.map((a) => parseGroupArg(a, cwd)))) texts.push(g.requirement);
+  }
+  for (const text of texts) {
     const source = localSource(text, cwd);
     if (source) local.push(source);
     else requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));

@@ -72,7 +72,7 @@ test('venvkit build makes what python -m build makes; the sdist installs, and a 
   assert.equal(py(e3.paths.python, 'import sdistdemo; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
 });
 
-test('.[extra] from the project directory, name @ file:///dir, and a name that does not match', { skip, timeout: 300_000 }, async () => {
+test('.[extra] from the project directory, name @ file:///dir, a name that does not match, -e . with --group', { skip, timeout: 300_000 }, async () => {
   const dir = writeFiles(join(tmp, 'extras'), {
     'pyproject.toml': '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "extrademo"\nversion = "2.0"\ndescription = "x"\n\n[project.optional-dependencies]\nsix = ["six"]\n',
     'extrademo/__init__.py': '"""x"""\n',
@@ -88,6 +88,16 @@ test('.[extra] from the project directory, name @ file:///dir, and a name that d
   r = vk(['install', '--env', v.root, '--json', `otherName @ ${pathToFileURL(dir).href}`]);
   assert.equal(r.status, 1);
   assert.match(JSON.parse(r.stdout).error.message, /names otherName, but the project at .* is extrademo/);
+  // PEP 735 groups with -e . (pip 26's --group [path:]name, ./pyproject.toml by default).
+  writeFiles(dir, { 'pyproject.toml': `${readFileSync(join(dir, 'pyproject.toml'), 'utf8')}\n[dependency-groups]\ndev = [{ include-group = "tools" }]\ntools = ["six"]\n` });
+  const g = await createVenv(join(tmp, 'env-groups'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', g.root, '-e', '.', '--group', 'dev'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\+ extrademo==2\.0/);
+  assert.match(r.stderr, /\+ six==/);
+  r = vk(['install', '--env', g.root, '--json', '--group', 'nosuch'], dir);
+  assert.equal(r.status, 1);
+  assert.equal(JSON.parse(r.stdout).error.code, 'BAD_DEPENDENCY_GROUP');
 });
 
 const hasGit = spawnSync('git', ['--version']).status === 0;

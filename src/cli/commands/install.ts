@@ -24,6 +24,7 @@ Options:
       --env DIR              the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
   -e, --editable DIR         install the project in DIR in editable mode (PEP 660; repeatable)
   -r, --requirement FILE     install from a requirements file (repeatable)
+      --group [PATH:]NAME    install a PEP 735 dependency group of PATH (default ./pyproject.toml; repeatable)
   -c, --constraint FILE      constrain versions with a constraints file (repeatable)
   -i, --index-url URL        the main package index (replaces pip's)
       --extra-index-url URL  another index (repeatable)
@@ -50,6 +51,7 @@ export default async function install(argv: string[]): Promise<number> {
     env: { type: 'string' },
     requirement: { type: 'string', short: 'r', multiple: true },
     editable: { type: 'string', short: 'e', multiple: true },
+    group: { type: 'string', multiple: true },
     'no-build-isolation': { type: 'boolean' },
     'config-settings': { type: 'string', short: 'C', multiple: true },
     constraint: { type: 'string', short: 'c', multiple: true },
@@ -74,14 +76,15 @@ export default async function install(argv: string[]): Promise<number> {
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const files = values.requirement ?? [];
   const editables = values.editable ?? [];
-  if (positionals.length === 0 && files.length === 0 && editables.length === 0) {
+  const groups = values.group ?? [];
+  if (positionals.length === 0 && files.length === 0 && editables.length === 0 && groups.length === 0) {
     throw new VenvkitError('USAGE', 'install: give at least one requirement, wheel file, project directory, -e DIR or -r FILE', { hint: 'Run `venvkit install --help`.' });
   }
   const configSettings = values['config-settings']?.length ? parseConfigSettings(values['config-settings']) : undefined;
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
-  const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [], editables };
+  const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [], editables, groups };
   const flags = {
     indexUrl: values['index-url'],
     extraIndexUrls: values['extra-index-url'],
