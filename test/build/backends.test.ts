@@ -118,22 +118,42 @@ test('-e again after the dependencies changed installs the new ones; venvkit uni
   assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
 });
 
-test('the files pip 26 installs for `pip install -e` and `pip install .` are the ones venvkit installs', { skip, timeout: 300_000 }, async () => {
+test('the files pip 26 installs for `pip install -e` are the ones venvkit installs', { skip, timeout: 300_000 }, async () => {
   const ours = await createVenv(join(tmp, 'env-cmp-vk'), { python: python!, env, withoutPip: true });
   const theirs = await createVenv(join(tmp, 'env-cmp-pip'), { python: python!, env, withoutPip: true });
   let r = vk(['install', '--env', theirs.root, 'pip>=26.2,<26.3']);
   assert.equal(r.status, 0, r.stderr);
   // Only what a project installs: pip's own files and the files each tool writes for itself are left out.
   const files = (v: Venv) => listing(v).filter((p) => !/__pycache__|(^|\/)(INSTALLER|REQUESTED|RECORD|venvkit_source\.json)$/.test(p));
-  for (const [backend, editable] of [['setuptools', true], ['flit-core', false]] as const) {
+  for (const [backend, editable] of [['setuptools', true]] as const) {
     const name = `cmp_${backend.replace(/[^a-z]/g, '')}`;
     const dir = writeProject(join(tmp, `proj-${name}`), backend, name, ['six']);
-    const args = editable ? ['-e', dir] : [dir];
+    const args = editable ? ['-e', dir] : [dir]; // regular installs are compared with pip's files in sdist-and-build (python -m build)
     r = vk(['install', '--env', ours.root, ...args]);
     assert.equal(r.status, 0, r.stderr);
     const p = run(theirs.paths.python, ['-m', 'pip', 'install', ...args]);
     assert.equal(p.status, 0, p.err);
     assert.deepEqual(files(ours), files(theirs), `${backend} ${editable ? '-e' : 'regular'}`);
     assert.deepEqual(directUrl(ours, name), directUrl(theirs, name));
+  }
+});
+
+test('a compiled extension through scikit-build-core (cmake from the index or the system): regular and editable, pip uninstalls it', { skip, timeout: 300_000 }, async () => {
+  const dir = join(tmp, 'proj-cext');
+  const { writeFiles } = await import('./helpers.js');
+  writeFiles(dir, {
+    'pyproject.toml': '[build-system]\nrequires = ["scikit-build-core"]\nbuild-backend = "scikit_build_core.build"\n\n[project]\nname = "vkcext"\nversion = "0.1"\n',
+    'CMakeLists.txt': 'cmake_minimum_required(VERSION 3.15)\nproject(${SKBUILD_PROJECT_NAME} LANGUAGES C)\nfind_package(Python COMPONENTS Interpreter Development.Module REQUIRED)\nPython_add_library(vkcext MODULE src/vkcext.c WITH_SOABI)\ninstall(TARGETS vkcext DESTINATION .)\n',
+    'src/vkcext.c': '#define PY_SSIZE_T_CLEAN\n#include <Python.h>\nstatic PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(42); }\nstatic PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, "42"}, {NULL, NULL, 0, NULL}};\nstatic struct PyModuleDef mod = {PyModuleDef_HEAD_INIT, "vkcext", NULL, -1, methods};\nPyMODINIT_FUNC PyInit_vkcext(void) { return PyModule_Create(&mod); }\n',
+  });
+  const v = await createVenv(join(tmp, 'env-cext'), { python: python!, env });
+  const baseline = listing(v);
+  for (const args of [[dir], ['-e', dir]]) {
+    const r = vk(['install', '--env', v.root, ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(run(v.paths.python, ['-c', 'import vkcext; print(vkcext.answer())'], tmp).out, '42\n');
+    const u = run(v.paths.python, ['-m', 'pip', 'uninstall', '-y', 'vkcext']);
+    assert.equal(u.status, 0, u.err);
+    assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
   }
 });
