@@ -128,7 +128,7 @@ test('the files pip 26 installs for `pip install -e` are the ones venvkit instal
   for (const [backend, editable] of [['setuptools', true]] as const) {
     const name = `cmp_${backend.replace(/[^a-z]/g, '')}`;
     const dir = writeProject(join(tmp, `proj-${name}`), backend, name, ['six']);
-    const args = editable ? ['-e', dir] : [dir]; // regular installs are compared with pip's files in sdist-and-build (python -m build)
+    const args = editable ? ['-e', dir] : [dir]; // the regular wheels are compared with python -m build's in sdist-and-build.test.ts
     r = vk(['install', '--env', ours.root, ...args]);
     assert.equal(r.status, 0, r.stderr);
     const p = run(theirs.paths.python, ['-m', 'pip', 'install', ...args]);
