@@ -153,7 +153,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     return report;
   }
 
-  const client = new IndexClient({ settings: collected.settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  const warned = new Set<string>();
+  const warnOnce = (m: string) => {
+    // "index URL could not be read, continuing without it: <why, naming the project>": once per index.
+    const key = /^index \S+ could not be read/.exec(m)?.[0] ?? m;
+    if (!warned.has(key)) options.onWarning?.(m);
+    warned.add(key);
+  };
+  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, ...(options.noCache ? { cacheDir: false as const } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
   let workDir: string | undefined;
@@ -166,8 +173,9 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       const ctx: BuildContext = {
         env, verbose: options.verbose, signal: options.signal,
         onEvent: (event) => emit({ kind: 'build', event }),
+        // Build envs are filled with the same index settings: say each index warning once.
         install: async (target, requirements) => {
-          await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: options.onWarning, linkMode: options.linkMode });
+          await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: options.linkMode });
         },
       };
       const prepared = await prepareLocalSources(collected.local, {
