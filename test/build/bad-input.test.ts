@@ -72,8 +72,9 @@ test('bad input: not a project, malformed pyproject, unknown build requirement, 
   r = vk(['install', '--env', v.root, '--json', '-e', join(unknown, 'pyproject.toml')]);
   assert.equal(r.status, 1);
   e = errorOf(r.stdout);
-  assert.equal(e.code, 'BAD_PATH');
-  assert.match(e.message, /is a file, not a directory/);
+  assert.equal(e.code, 'BAD_REQUIREMENT');
+  assert.match(e.message, /pyproject\.toml is not a directory/);
+  assert.ok(e.hint);
   r = vk(['install', '--env', v.root, '-C', 'novalue', '-e', unknown]);
   assert.equal(r.status, 2);
   assert.deepEqual(snapshot(v.root), before);
