@@ -33,6 +33,12 @@ export type ErrorCode =
   | 'PATH_CONFLICT'
   | 'NAME_TOO_LONG'
   | 'NO_SPACE'
+  | 'BAD_PYPROJECT'
+  | 'NOT_A_PROJECT'
+  | 'BUILD_FAILED'
+  | 'BAD_SDIST'
+  | 'VCS_FAILED'
+  | 'BAD_DEPENDENCY_GROUP'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

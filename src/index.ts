@@ -14,3 +14,5 @@ export { resolve, resolveRequirements, NoSolutionError, IndexProvider, wheelRequ
 export { installRequirements, freeze, freezeLine, readDists, checkDists, checkLines, checkInstalled, unparsableDists, unmetRequirements, lockEnv, type InstallOptions, type InstallReport, type InstallEvent, type ReportPackage, type RequirementInputs, type FreezeOptions, type DistInfo, type DirectUrl, type CheckProblem, type DependencyProblem, type Unmet, type InstalledMetadata, type EnvLock } from './pip/api.js';
 // Internal: the unpack worker threads of installRequirements load this bundle and call it.
 export { unpackForWorker } from './pip/install.js';
+export { buildDistributions, type BuildDistributionsOptions } from './pip/build-dists.js';
+export { readPyproject, type Pyproject, type BuildSystem } from './project/pyproject.js';

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { timedRun, must } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
+import { buildTasks } from './tasks-build.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -219,5 +220,6 @@ export function allTasks(ctx) {
     ...CREATE_PIP_PYTHONS.map((m) => createWithPip(ctx, m)),
     noopInstall(ctx),
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
+    ...buildTasks(ctx),
   ];
 }

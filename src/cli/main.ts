@@ -29,6 +29,7 @@ const COMMANDS: Record<string, string> = {
   list: 'list installed distributions',
   freeze: "print installed distributions in pip's freeze format",
   check: 'report missing or conflicting dependencies',
+  build: 'build an sdist and a wheel of a project (as `python -m build`)',
 };
 
 const VERSION = '0.1.0';

@@ -6,6 +6,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { VenvkitError } from '../errors.js';
+import { parseEditable, type EditableRequirement } from './editable-requirement.js';
+import type { FormatControlOp } from './format-control.js';
 
 export interface RequirementLine {
   /** The requirement as written (after joining continuations and expanding ${VAR}). */
@@ -17,8 +19,10 @@ export interface RequirementLine {
   /** The file it came from (absolute path or URL) and its 1-based line. */
   file: string;
   line: number;
-  /** Set when the line is a local file or a bare URL rather than a `name...` requirement. */
-  location?: { url: string; path?: string };
+  /** Set when the line is a local file or a bare URL rather than a `name...` requirement (vcs: a git+... URL). */
+  location?: { url: string; path?: string; vcs?: boolean };
+  /** Set for `-e`/`--editable` lines: the parsed editable (text is then the value after -e). */
+  editable?: EditableRequirement;
 }
 
 export interface RequirementsFileOptions {
@@ -29,6 +33,10 @@ export interface RequirementsFileOptions {
   pre: boolean;
   requireHashes: boolean;
   trustedHosts: string[];
+  /** --no-binary/--only-binary values in the order read (apply after the command line's: FormatControl.from). */
+  formatControl?: FormatControlOp[];
+  /** --prefer-binary was given. */
+  preferBinary?: boolean;
 }
 
 export interface ParsedRequirements {
@@ -54,7 +62,7 @@ export async function readRequirementFiles(
 ): Promise<ParsedRequirements> {
   const out: ParsedRequirements = {
     requirements: [], constraints: [], files: [],
-    options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] },
+    options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [], formatControl: [], preferBinary: false },
   };
   const cwd = options.cwd ?? process.cwd();
   for (const f of files) await readOne(toLocation(f.path, cwd), !!f.constraint, out, options, [], undefined);
@@ -244,7 +252,7 @@ async function readOne(
     const where = `${loc.display}:${item.line}`;
     if (item.kind === 'requirement') {
       const req: RequirementLine = { text: item.text, hashes: item.hashes, constraint, file: loc.display, line: item.line };
-      const location = localLocation(item.text, cwd);
+      const location = vcsLocation(item.text) ?? localLocation(item.text, cwd);
       if (location) req.location = location;
       (constraint ? out.constraints : out.requirements).push(req);
       continue;
@@ -266,9 +274,23 @@ async function readOne(
       case 'no-index': o.noIndex = true; break;
       case 'pre': o.pre = true; break;
       case 'require-hashes': o.requireHashes = true; break;
-      case 'editable':
-        throw usage(where, `editable requirements (-e ${v}) are not supported: venvkit installs wheels only`);
-      default: break; // --prefer-binary, --only-binary, --no-binary, --use-feature: no meaning for a wheels-only installer
+      case 'editable': {
+        if (constraint) throw usage(where, `editable requirements are not allowed as constraints (-e ${v})`);
+        let editable: EditableRequirement;
+        try {
+          editable = parseEditable(unquote(v), cwd);
+        } catch (e) {
+          throw e instanceof VenvkitError ? new VenvkitError(e.code, `${where}: ${e.message}`, { hint: e.hint, cause: e }) : e;
+        }
+        out.requirements.push({ text: editable.text, hashes: [], constraint, file: loc.display, line: item.line, editable });
+        break;
+      }
+      case 'no-binary': case 'only-binary':
+        if (v.startsWith('-')) throw usage(where, `--${item.name} needs a value (:all:, :none: or project names)`);
+        (o.formatControl ??= []).push({ option: item.name, value: v, where });
+        break;
+      case 'prefer-binary': o.preferBinary = true; break;
+      default: break; // --use-feature: nothing to do
     }
   }
 }
@@ -289,6 +311,18 @@ export function localLocation(text: string, cwd: string): { url: string; path?: 
   if (!looksLikePath) return undefined;
   const path = isAbsolute(t) ? t : resolve(cwd, t);
   return { url: pathToFileURL(path).href, path };
+}
+
+/** A bare VCS URL line (`git+https://...#egg=name`, with an optional `; marker`). */
+function vcsLocation(text: string): { url: string; vcs: true } | undefined {
+  const semi = text.indexOf('; ');
+  const url = (semi === -1 ? text : text.slice(0, semi)).trim();
+  return /^(git|hg|svn|bzr)\+/i.test(url) ? { url, vcs: true } : undefined;
+}
+
+/** A value quoted whole in the file ("-e 'name @ url'"), as pip's shlex split reads it. */
+function unquote(v: string): string {
+  return v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0]) ? v.slice(1, -1) : v;
 }
 
 function usage(where: string, message: string): VenvkitError {

@@ -48,6 +48,8 @@ export interface PlanOptions {
   requested?: boolean;
   /** PEP 610 direct_url.json content, when installed from a URL or local file. */
   directUrl?: object;
+  /** More files venvkit writes into the dist-info (name -> content), listed in RECORD. */
+  extraMeta?: Record<string, string>;
 }
 
 export const sha256Record = (data: Buffer | string) => `sha256=${createHash('sha256').update(data).digest('base64url')}`;
@@ -108,6 +110,7 @@ export function planInstall(manifest: WheelManifest, target: InstallTarget, opti
   meta('INSTALLER', `${options.installer ?? 'venvkit'}\n`);
   if (options.requested) meta('REQUESTED', '');
   if (options.directUrl) meta('direct_url.json', JSON.stringify(options.directUrl));
+  for (const [name, content] of Object.entries(options.extraMeta ?? {})) meta(name, content);
   const pyFiles = files.filter((f) => f.dest.endsWith('.py') && (f.dest.startsWith(paths.purelib + '/') || f.dest.startsWith(paths.platlib + '/'))).map((f) => f.dest);
   return {
     name: manifest.name,

@@ -7,6 +7,9 @@ import { readDists, type DistInfo } from './dists.js';
 import { collectInputs, type CollectedInputs, type RequirementInputs } from './inputs.js';
 import { InstalledSet } from './installed-deps.js';
 import { unsatisfiedReason } from './satisfied.js';
+import { parseRequirement, type Requirement } from '../pep/pep508.js';
+import { recordedState, sourceState } from '../build/source-state.js';
+import type { LocalSource } from '../build/local-source.js';
 
 export interface FastPathResult {
   collected: CollectedInputs;
@@ -16,10 +19,29 @@ export interface FastPathResult {
 }
 
 /** Reads the inputs and what is installed, and says whether installing would change nothing. */
-export async function precheck(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean } = {}): Promise<FastPathResult> {
+export async function precheck(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean; configSettings?: object } = {}): Promise<FastPathResult> {
   const collected = await collectInputs(inputs, flags, options);
   const dists = readDists(venv.paths, { light: true });
-  if (options.skip || !venv.base || collected.requirements.length === 0) return { collected, dists, satisfied: false };
-  const satisfied = unsatisfiedReason(collected.requirements, new InstalledSet(dists), markerEnvironment(venv.base), collected.constraints) === undefined;
+  if (options.skip || !venv.base || collected.requirements.length + collected.local.length === 0) return { collected, dists, satisfied: false };
+  const current = currentEditables(collected.local, dists, options.configSettings);
+  if (!current) return { collected, dists, satisfied: false };
+  const satisfied = unsatisfiedReason([...collected.requirements, ...current], new InstalledSet(dists), markerEnvironment(venv.base), collected.constraints) === undefined;
   return { collected, dists, satisfied };
+}
+
+/**
+ * Local sources that need no build: editables installed from the same directory whose recorded
+ * source state (src/build/source-state.ts) is current, as `name[extras] @ url` requirements so
+ * their dependencies are checked too. Undefined when any local source must be built (a regular
+ * directory or an sdist is always built and reinstalled, as pip does).
+ */
+function currentEditables(local: readonly LocalSource[], dists: readonly DistInfo[], configSettings: object | undefined): Requirement[] | undefined {
+  const out: Requirement[] = [];
+  for (const s of local) {
+    if (!s.editable) return undefined;
+    const dist = dists.find((d) => d.directUrl?.url === s.url && d.directUrl.dir_info?.editable === true);
+    if (!dist || recordedState(dist.distInfoDir) !== sourceState(s.path, configSettings)) return undefined;
+    out.push(parseRequirement(`${dist.name}${s.extras.length ? `[${s.extras.join(',')}]` : ''} @ ${s.url}${s.marker ? ` ${s.marker}` : ''}`));
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // pip freeze: one requirement line per installed distribution, `name==version`, or `name @ url`
 // for what PEP 610 says came from a URL or local file, so the output installs the same set again.
 import { readDists, type DistInfo, type DirectUrl } from './dists.js';
+import { editableFreezeLines, editableLocation } from './editable-info.js';
 import type { Venv } from '../venv/types.js';
 
 export interface FreezeOptions {
@@ -21,9 +22,15 @@ export function directReference(name: string, d: DirectUrl): string {
   return fragments.length ? `${out}#${fragments.join('&')}` : out;
 }
 
+/**
+ * freeze's entry for one distribution. An editable gives pip 26's lines joined by newlines: its
+ * `-e` line (a git requirement when the project is in a git checkout with a remote, else its
+ * path), after a comment line saying why when it is a path.
+ */
 export function freezeLine(d: DistInfo): string {
-  if (d.directUrl && !d.directUrl.dir_info?.editable) return directReference(d.name, d.directUrl);
-  if (d.directUrl?.dir_info?.editable) return `-e ${d.directUrl.url}`;
+  const editable = editableLocation(d);
+  if (editable !== undefined) return editableFreezeLines(d.name, d.version, editable).join('\n');
+  if (d.directUrl) return directReference(d.name, d.directUrl);
   return `${d.name}==${d.version}`;
 }
 
@@ -40,5 +47,5 @@ export function freeze(venv: Venv, options: FreezeOptions = {}): string[] {
   return readDists(venv.paths)
     .filter((d) => !skip.has(d.normalizedName))
     .sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0))
-    .map(freezeLine);
+    .flatMap((d) => freezeLine(d).split('\n'));
 }

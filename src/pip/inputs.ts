@@ -10,6 +10,8 @@ import { readRequirementFiles, type RequirementLine } from '../index/requirement
 import type { IndexSettings } from '../index/types.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
+import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
+import { parseEditable } from '../index/editable-requirement.js';
 
 export interface RequirementInputs {
   /** PEP 508 strings, local wheel paths, or file:// / https:// URLs of wheels. */
@@ -18,6 +20,10 @@ export interface RequirementInputs {
   requirementFiles?: string[];
   /** -c files. */
   constraintFiles?: string[];
+  /** -e/--editable: project directories (with [extras]) to install in editable mode. */
+  editables?: string[];
+  /** --group [path:]name: PEP 735 dependency groups (of ./pyproject.toml by default). */
+  groups?: string[];
 }
 
 export interface CollectedInputs {
@@ -27,6 +33,8 @@ export interface CollectedInputs {
   /** Hash-checking mode: --require-hashes, or any requirement carrying --hash (as in pip). */
   hashMode: boolean;
   settings: IndexSettings;
+  /** Requirements naming local source (project directories, sdists, -e): built before resolving. */
+  local: LocalSource[];
 }
 
 const WHEEL_URL = /^(file|https?):\/\/.*\.whl(#.*)?$/i;
@@ -62,7 +70,16 @@ function isFile(p: string): boolean {
   }
 }
 
-function lineToRequirement(line: RequirementLine, cwd: string): Requirement {
+function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSource[]): Requirement | undefined {
+  if (line.editable) {
+    local.push(editableSource(line.editable));
+    return undefined;
+  }
+  const source = localSource(line.text, cwd);
+  if (source) {
+    local.push(source);
+    return undefined;
+  }
   if (line.location) {
     const asWheel = wheelRequirement(line.location.url, cwd);
     if (!asWheel) {
@@ -79,7 +96,18 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const requirements: Requirement[] = [];
-  for (const text of inputs.requirements ?? []) requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));
+  const local: LocalSource[] = [];
+  for (const text of inputs.editables ?? []) local.push(editableSource(parseEditable(text, cwd)));
+  const texts = [...(inputs.requirements ?? [])];
+  if (inputs.groups?.length) {
+    const { parseGroupArg, readGroupRequirements } = await import('../project/dependency-groups.js');
+    for (const g of await readGroupRequirements(inputs.groups.map((a) => parseGroupArg(a, cwd)))) texts.push(g.requirement);
+  }
+  for (const text of texts) {
+    const source = localSource(text, cwd);
+    if (source) local.push(source);
+    else requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));
+  }
   const files = [
     ...(inputs.requirementFiles ?? []).map((path) => ({ path, constraint: false })),
     ...(inputs.constraintFiles ?? []).map((path) => ({ path, constraint: true })),
@@ -92,7 +120,10 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const parsed = files.length
     ? await readRequirementFiles(files, { env, cwd })
     : { requirements: [], constraints: [], options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] } };
-  for (const line of parsed.requirements) requirements.push(lineToRequirement(line, cwd));
+  for (const line of parsed.requirements) {
+    const req = lineToRequirement(line, cwd, local);
+    if (req) requirements.push(req);
+  }
   const constraints = parsed.constraints.filter((l) => !l.location).map((l) => parseRequirement(l.text));
   let settings = loadPipConfig({ env }).settings;
   settings = applyFileOptions(settings, parsed.options);
@@ -104,5 +135,5 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
       hint: 'Put them in a requirements file with --hash=sha256:<hex>.',
     });
   }
-  return { requirements, constraints, pins: hashPins(parsed.requirements, parsed.constraints), hashMode, settings };
+  return { requirements, constraints, pins: hashPins(parsed.requirements, parsed.constraints), hashMode, settings, local };
 }

@@ -2,8 +2,15 @@
 // for the env's interpreter, compare with what is installed, fetch + verify + unpack in parallel,
 // then install everything as one transaction under the env's lock. Nothing is read from an index
 // when what is installed already satisfies the requirements.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildContext, BuildEvent } from '../build/context.js';
+import type { ConfigSettings } from '../build/hooks.js';
+import type { PreparedSource } from '../build/prepare-sources.js';
+import { STATE_FILE } from '../build/source-state.js';
+import { cacheDir } from '../cache/dirs.js';
+import { parseRequirement } from '../pep/pep508.js';
 import { availableParallelism } from 'node:os';
 import { wheelCacheRoot, type CachedWheel } from '../cache/wheels.js';
 import { UnpackPool, unpackJob } from './unpack-pool.js';
@@ -45,6 +52,14 @@ export interface InstallOptions {
   onWarning?: (message: string) => void;
   /** The fast path's answer when the caller already ran precheck (the CLI does, to load less). */
   prechecked?: FastPathResult;
+  /** false: --no-build-isolation (build local projects with the target env as it is). */
+  buildIsolation?: boolean;
+  /** -C/--config-settings for the build backends. */
+  configSettings?: ConfigSettings;
+  /** Show the build backends' output live. */
+  verbose?: boolean;
+  /** Abort builds (Ctrl-C): the hook processes are ended and nothing is installed. */
+  signal?: AbortSignal;
 }
 
 export type InstallEvent =
@@ -53,7 +68,9 @@ export type InstallEvent =
   | { kind: 'download'; name: string; received: number; total?: number }
   | { kind: 'fetched'; name: string; done: number; count: number; bytes: number }
   | { kind: 'installing'; count: number }
-  | { kind: 'waiting-for-lock'; pid: number };
+  | { kind: 'waiting-for-lock'; pid: number }
+  | { kind: 'building-sources'; count: number }
+  | { kind: 'build'; event: BuildEvent };
 
 export type Action = 'keep' | 'install' | 'upgrade' | 'downgrade' | 'reinstall';
 
@@ -124,9 +141,9 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     env: venv.root, dryRun: !!options.dryRun, alreadySatisfied: false, resolved: [], installed: [], removed: [],
     timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: 0 },
   };
-  const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall }));
+  const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall, configSettings: options.configSettings }));
   const collected = fast.collected;
-  if (collected.requirements.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
+  if (collected.requirements.length + collected.local.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so what to install for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   let dists = fast.dists;
   let byName = new Map(dists.map((d) => [d.normalizedName, d]));
@@ -136,8 +153,41 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     return report;
   }
 
-  const client = new IndexClient({ settings: collected.settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  const warned = new Set<string>();
+  const warnOnce = (m: string) => {
+    // "index URL could not be read, continuing without it: <why, naming the project>": once per index.
+    const key = /^index \S+ could not be read/.exec(m)?.[0] ?? m;
+    if (!warned.has(key)) options.onWarning?.(m);
+    warned.add(key);
+  };
+  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
+  const built = new Map<string, PreparedSource>();
+  let workDir: string | undefined;
   try {
+    if (collected.local.length) {
+      emit({ kind: 'building-sources', count: collected.local.length });
+      mkdirSync(cacheDir('build', env), { recursive: true });
+      workDir = mkdtempSync(join(cacheDir('build', env), 'work-'));
+      const { prepareLocalSources } = await import('../build/prepare-sources.js');
+      const ctx: BuildContext = {
+        env, verbose: options.verbose, signal: options.signal,
+        onEvent: (event) => emit({ kind: 'build', event }),
+        // Build envs are filled with the same index settings: say each index warning once.
+        install: async (target, requirements) => {
+          await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: options.linkMode });
+        },
+      };
+      const prepared = await prepareLocalSources(collected.local, {
+        ctx, interpreter: venv.base, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir, srcDir: join(venv.root, 'src'),
+      });
+      for (const p of prepared) {
+        const url = pathToFileURL(p.wheelPath).href;
+        built.set(url, p);
+        const extras = p.source.extras.length ? `[${p.source.extras.join(',')}]` : '';
+        collected.requirements.push(parseRequirement(`${p.name}${extras} @ ${url}${p.source.marker ? ` ${p.source.marker}` : ''}`));
+      }
+    }
     emit({ kind: 'resolving' });
     const t0 = Date.now();
     const preferred = new Map(dists.map((d) => [d.normalizedName, d.version]));
@@ -223,11 +273,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
           const have = byName.get(p.name);
           const file = p.candidate.file!;
           const isDirect = directReqs.has(p.name);
+          const local = built.get(file.url);
           return {
             wheel: wheels[i]!,
             replaces: have ? [have] : [],
             requested: p.requiredBy.includes('') || !!have?.requested,
-            ...(isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
+            ...(local
+              ? { directUrl: local.directUrl, ...(local.state ? { extraMeta: { [STATE_FILE]: JSON.stringify({ state: local.state }) } } : {}) }
+              : isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
           };
         });
         const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, interrupted });
@@ -242,6 +295,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     }
   } finally {
     client.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
   }
 }
 

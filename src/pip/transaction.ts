@@ -19,6 +19,8 @@ export interface TransactionItem {
   replaces: InstalledDist[];
   requested: boolean;
   directUrl?: object;
+  /** More dist-info files (install/plan.ts extraMeta). */
+  extraMeta?: Record<string, string>;
 }
 
 export interface TransactionOptions {
@@ -32,9 +34,9 @@ export interface TransactionOptions {
 export async function applyTransaction(venv: Venv, items: TransactionItem[], options: TransactionOptions = {}): Promise<{ linkMode: LinkMode; files: number }> {
   const target = installTarget(venv);
   const root = venv.root;
-  const plans: InstallPlan[] = items.map(({ wheel, requested, directUrl }) => {
+  const plans: InstallPlan[] = items.map(({ wheel, requested, directUrl, extraMeta }) => {
     try {
-      return planInstall(wheel.manifest, target, { installer: 'venvkit', requested, directUrl }, (p) => readFileSync(join(wheel.filesDir, p)));
+      return planInstall(wheel.manifest, target, { installer: 'venvkit', requested, directUrl, extraMeta }, (p) => readFileSync(join(wheel.filesDir, p)));
     } catch (e) {
       if (e instanceof VenvkitError) throw e;
       throw new VenvkitError('UNSAFE_WHEEL', `${wheel.manifest.filename}: ${(e as Error).message}`, { hint: 'Refusing to install it.' });

@@ -102,7 +102,7 @@ test('a constraints file given directly; file:// paths; missing files and includ
   write('loop-b.txt', 'x\n-r loop-a.txt\n');
   await assert.rejects(readRequirementFiles([{ path: join(dir, 'loop-a.txt') }]), /loop-b\.txt:2: requirement files include each other in a loop/);
   const ed = write('ed.txt', '-e ./proj\n');
-  await assert.rejects(readRequirementFiles([{ path: ed }]), /ed\.txt:1: editable requirements .* not supported/);
+  await assert.rejects(readRequirementFiles([{ path: ed }], { cwd: dir }), /ed\.txt:1: -e \.\/proj: .*proj is not a directory/);
 });
 
 test('requirement files by http URL, with includes relative to that URL', async () => {

@@ -7,8 +7,9 @@ import { stdout } from '../output.js';
 
 const HELP = `Usage: venvkit freeze [--env DIR] [--all]
 
-Print the installed distributions in requirements format (name==version, or name @ URL for what
-was installed from a file or URL), so \`venvkit freeze > requirements.txt\` reinstalls the same set.
+Print the installed distributions in requirements format (name==version, name @ URL for what
+was installed from a file or URL, -e PATH or -e git+URL@COMMIT#egg=NAME for editables, as pip 26
+prints them), so \`venvkit freeze > requirements.txt\` reinstalls the same set.
 
 Options:
       --env DIR   the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)

@@ -10,16 +10,21 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { precheck } from '../../pip/fast-path.js';
 import { ProgressLine, formatMs } from '../../pip/progress.js';
+import { parseConfigSettings } from '../../build/config-settings.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
 Install packages (and what they depend on) into an environment, resolving them against the
 indexes pip is configured with (pip.conf, PIP_INDEX_URL...), for the environment's interpreter.
-A requirement is a PEP 508 string ("flask>=3", "uvicorn[standard]"), a .whl path or a file:// URL.
+A requirement is a PEP 508 string ("flask>=3", "uvicorn[standard]"), a .whl path or a file:// URL,
+a project directory (".", "./pkg[extra]", "name @ file:///dir") or an sdist (x-1.0.tar.gz, .zip);
+projects and sdists are built with their PEP 517 backend first.
 
 Options:
       --env DIR              the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
+  -e, --editable DIR         install the project in DIR in editable mode (PEP 660; repeatable)
   -r, --requirement FILE     install from a requirements file (repeatable)
+      --group [PATH:]NAME    install a PEP 735 dependency group of PATH (default ./pyproject.toml; repeatable)
   -c, --constraint FILE      constrain versions with a constraints file (repeatable)
   -i, --index-url URL        the main package index (replaces pip's)
       --extra-index-url URL  another index (repeatable)
@@ -32,6 +37,8 @@ Options:
       --require-hashes       demand a --hash for every requirement (implied by any --hash)
       --dry-run              resolve and report, change nothing
       --no-cache             do not use or fill venvkit's download and page caches
+      --no-build-isolation   build projects with the target environment as it is
+  -C, --config-settings K=V  a setting for the build backend (repeatable; a repeated key is a list)
       --link-mode MODE       clone | hardlink | copy (default clone, falling back to hardlink, then copy)
       --compile              byte-compile the installed modules
   -q, --quiet                print nothing but errors
@@ -43,6 +50,10 @@ export default async function install(argv: string[]): Promise<number> {
   const { values, positionals } = parse('install', argv, {
     env: { type: 'string' },
     requirement: { type: 'string', short: 'r', multiple: true },
+    editable: { type: 'string', short: 'e', multiple: true },
+    group: { type: 'string', multiple: true },
+    'no-build-isolation': { type: 'boolean' },
+    'config-settings': { type: 'string', short: 'C', multiple: true },
     constraint: { type: 'string', short: 'c', multiple: true },
     'index-url': { type: 'string', short: 'i' },
     'extra-index-url': { type: 'string', multiple: true },
@@ -64,13 +75,16 @@ export default async function install(argv: string[]): Promise<number> {
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const files = values.requirement ?? [];
-  if (positionals.length === 0 && files.length === 0) {
-    throw new VenvkitError('USAGE', 'install: give at least one requirement, wheel file or -r FILE', { hint: 'Run `venvkit install --help`.' });
+  const editables = values.editable ?? [];
+  const groups = values.group ?? [];
+  if (positionals.length === 0 && files.length === 0 && editables.length === 0 && groups.length === 0) {
+    throw new VenvkitError('USAGE', 'install: give at least one requirement, wheel file, project directory, -e DIR or -r FILE', { hint: 'Run `venvkit install --help`.' });
   }
+  const configSettings = values['config-settings']?.length ? parseConfigSettings(values['config-settings']) : undefined;
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
-  const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [] };
+  const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [], editables, groups };
   const flags = {
     indexUrl: values['index-url'],
     extraIndexUrls: values['extra-index-url'],
@@ -81,7 +95,7 @@ export default async function install(argv: string[]): Promise<number> {
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
-  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] });
+  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'], configSettings });
   if (pre.satisfied) {
     const ms = Date.now() - started;
     if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });
@@ -90,9 +104,26 @@ export default async function install(argv: string[]): Promise<number> {
   }
   const { installRequirements } = await import('../../pip/install.js');
   const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json);
+  // Ctrl-C while a build backend runs: stop it and its children (they are in their own process
+  // group, so the terminal's SIGINT does not reach them), then exit with INTERRUPTED.
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  let listening = false;
+  const listen = (on: boolean) => {
+    if (on === listening) return;
+    listening = on;
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      if (on) process.on(s, onSignal);
+      else process.off(s, onSignal);
+    }
+  };
   let report;
   try {
     report = await installRequirements(venv, inputs, {
+      buildIsolation: !values['no-build-isolation'],
+      configSettings,
+      verbose: out.verbose,
+      signal: abort.signal,
       index: flags,
       prechecked: pre,
       noDeps: values['no-deps'],
@@ -102,13 +133,24 @@ export default async function install(argv: string[]): Promise<number> {
       noCache: values['no-cache'],
       linkMode: mode as LinkMode | undefined,
       compile: values.compile,
-      onEvent: (e) => progress.event(e),
+      onEvent: (e) => {
+        if (e.kind === 'building-sources') listen(true);
+        else if (e.kind === 'resolving') listen(false);
+        if (e.kind === 'build') {
+          progress.clear();
+          if (out.verbose && e.event.kind === 'build-env') info(out, `${e.event.reused ? 'Using' : 'Making'} the build environment for ${e.event.requirements.join(', ') || '(no requirements)'}`);
+          if (out.verbose && e.event.kind === 'built') info(out, `Built ${e.event.file}${e.event.cached ? ' (cached)' : ` in ${formatMs(e.event.ms)}`}`);
+          return;
+        }
+        progress.event(e);
+      },
       onWarning: (m) => {
         progress.clear();
         warn(out, m);
       },
     });
   } finally {
+    listen(false);
     progress.clear();
   }
   if (out.json) {

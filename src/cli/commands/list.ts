@@ -4,6 +4,7 @@ import { printJson, type Output, stdout } from '../output.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { readDists } from '../../pip/dists.js';
+import { editableLocation } from '../../pip/editable-info.js';
 
 const HELP = `Usage: venvkit list [--env DIR] [--json] [-v]
 
@@ -12,7 +13,10 @@ List the distributions installed in an environment.
 Options:
       --env DIR   the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
   -v, --verbose   also show each one's location and installer
-      --json      print [{name, version, location, installer}] as JSON
+      --json      print [{name, version, location, installer}] as JSON (and
+                  editable_project_location for editables)
+
+An "Editable project location" column appears when something is installed editable (as pip list).
 `;
 
 export function table(rows: string[][]): string {
@@ -29,14 +33,16 @@ export default async function list(argv: string[]): Promise<number> {
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });
-  const dists = readDists(venv.paths).sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
+  // pip sorts by the normalised name (readDists' order).
+  const dists = readDists(venv.paths).map((d) => ({ d, editable: editableLocation(d) }));
   if (out.json) {
-    printJson(dists.map((d) => ({ name: d.name, version: d.version, location: d.location, installer: d.installer })));
+    printJson(dists.map(({ d, editable }) => ({ name: d.name, version: d.version, location: d.location, installer: d.installer, ...(editable !== undefined ? { editable_project_location: editable } : {}) })));
     return 0;
   }
   if (dists.length === 0) return 0;
-  const head = out.verbose ? ['Package', 'Version', 'Location', 'Installer'] : ['Package', 'Version'];
-  const rows = dists.map((d) => (out.verbose ? [d.name, d.version, d.location, d.installer] : [d.name, d.version]));
+  const withEditables = dists.some((x) => x.editable !== undefined);
+  const head = ['Package', 'Version', ...(withEditables ? ['Editable project location'] : []), ...(out.verbose ? ['Location', 'Installer'] : [])];
+  const rows = dists.map(({ d, editable }) => [d.name, d.version, ...(withEditables ? [editable ?? ''] : []), ...(out.verbose ? [d.location, d.installer] : [])]);
   stdout(table([head, ...rows]));
   return 0;
 }

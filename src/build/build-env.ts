@@ -1,0 +1,69 @@
+// Isolated build environments, made by venvkit itself (createVenv without pip, then the context's
+// installer) in the cache: <cache>/build-envs/<hash of the interpreter and the sorted requirement
+// set>. One is reused for the same set and interpreter. It is complete only once its marker file
+// is written; a directory without the marker (an interrupted fill) is made again. Filling is done
+// under the directory's lock, so two processes never fill the same env at once.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir } from '../cache/dirs.js';
+import { VenvkitError } from '../errors.js';
+import { lockEnv } from '../pip/lock.js';
+import type { InterpreterInfo } from '../python/types.js';
+import { createVenv } from '../venv/create.js';
+import { openVenv } from '../venv/open.js';
+import type { Venv } from '../venv/types.js';
+import type { BuildContext } from './context.js';
+
+const MARKER = '.venvkit-build-env.json';
+
+/** The build env's directory for `requirements` and `interpreter`. */
+export function buildEnvDir(interpreter: InterpreterInfo, requirements: readonly string[], env: NodeJS.ProcessEnv): string {
+  const set = [...new Set(requirements.map((r) => r.trim()))].sort();
+  const key = createHash('sha256').update(JSON.stringify({ v: 1, python: interpreter.path, version: interpreter.version, impl: interpreter.implementation, set })).digest('hex').slice(0, 32);
+  return join(cacheDir('build-envs', env), key);
+}
+
+/** The isolated build env for `requirements` (made and filled on first use). */
+export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[], project: string): Promise<Venv> {
+  const dir = buildEnvDir(interpreter, requirements, ctx.env);
+  if (existsSync(join(dir, MARKER))) {
+    ctx.onEvent?.({ kind: 'build-env', requirements: [...requirements], reused: true });
+    return openVenv(dir, { env: ctx.env });
+  }
+  const root = cacheDir('build-envs', ctx.env);
+  mkdirSync(root, { recursive: true });
+  const lock = await lockEnv(root);
+  try {
+    if (existsSync(join(dir, MARKER))) return openVenv(dir, { env: ctx.env });
+    rmSync(dir, { recursive: true, force: true });
+    ctx.onEvent?.({ kind: 'build-env', requirements: [...requirements], reused: false });
+    let ok = false;
+    try {
+      const venv = await createVenv(dir, { interpreter, withoutPip: true, withoutScmIgnoreFiles: true, env: ctx.env, signal: ctx.signal });
+      if (requirements.length) await installBuildRequirements(ctx, venv, [...requirements], project, 'build-system.requires');
+      writeFileSync(join(dir, MARKER), JSON.stringify({ python: interpreter.path, requirements }));
+      ok = true;
+      return venv;
+    } finally {
+      if (!ok) rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** Installs build requirements, naming the project and the requirements when that fails. */
+export async function installBuildRequirements(ctx: BuildContext, venv: Venv, requirements: string[], project: string, source: string): Promise<void> {
+  try {
+    await ctx.install(venv, requirements, { signal: ctx.signal });
+  } catch (e) {
+    if (e instanceof VenvkitError && e.code !== 'INTERRUPTED') {
+      throw new VenvkitError(e.code, `Cannot install the build requirements of ${project} (${source}: ${requirements.join(', ')}):\n${e.message}`, {
+        hint: e.hint ?? 'Check the build requirements in the project\'s pyproject.toml and your index settings.',
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}

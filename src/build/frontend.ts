@@ -1,0 +1,107 @@
+// venvkit's PEP 517/660 build frontend: a project directory -> a wheel, an editable wheel or an
+// sdist. With isolation (the default) the backend runs in a build env venvkit makes from
+// build-system.requires (build-env.ts), plus what get_requires_for_build_* asks for; without it,
+// in the target env's interpreter as it is. Each hook runs in venvkit's hook runner (hooks.ts).
+import { mkdirSync, mkdtempSync, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { cacheDir } from '../cache/dirs.js';
+import { VenvkitError } from '../errors.js';
+import { readPyproject, type Pyproject } from '../project/pyproject.js';
+import type { InterpreterInfo } from '../python/types.js';
+import { buildEnv, installBuildRequirements } from './build-env.js';
+import type { BuildContext } from './context.js';
+import { runHook, type ConfigSettings, type HookCall, type HookName } from './hooks.js';
+
+export type BuildKind = 'wheel' | 'editable' | 'sdist';
+
+export interface BuildOptions {
+  ctx: BuildContext;
+  /** The interpreter the result is for (the target env's base interpreter). */
+  interpreter: InterpreterInfo;
+  /** false: --no-build-isolation, run the backend with `targetPython` as it is. */
+  isolation?: boolean;
+  /** The target env's interpreter (used without isolation). */
+  targetPython?: string;
+  configSettings?: ConfigSettings;
+  /** The project read already (else read from the directory). */
+  pyproject?: Pyproject;
+}
+
+export interface Built {
+  /** The file made (absolute). */
+  path: string;
+  /** The backend's log. */
+  logFile: string;
+}
+
+/** A short name for messages: the project's name and its directory. */
+export function projectLabel(p: Pyproject): string {
+  const project = p.data.project as { name?: unknown } | undefined;
+  const name = typeof project?.name === 'string' ? project.name : basename(p.dir);
+  return `${name} (${p.dir})`;
+}
+
+function hookEnv(base: NodeJS.ProcessEnv, isolated: boolean): NodeJS.ProcessEnv {
+  const env = { ...base };
+  // What pip's isolated builds also keep out: user site-packages and the caller's PYTHONPATH.
+  if (isolated) {
+    delete env.PYTHONPATH;
+    env.PYTHONNOUSERSITE = '1';
+  }
+  delete env.PYTHONHOME;
+  delete env.__PYVENV_LAUNCHER__;
+  return env;
+}
+
+function newLog(project: string, env: NodeJS.ProcessEnv): string {
+  const dir = join(cacheDir('build', env), 'logs');
+  mkdirSync(dir, { recursive: true });
+  const safe = project.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
+  return join(mkdtempSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safe}-`)), 'build.log');
+}
+
+/** Builds `kind` from the project in `dir` into `outDir`; returns the file made. */
+export async function buildProject(dir: string, kind: BuildKind, outDir: string, options: BuildOptions): Promise<Built> {
+  const { ctx } = options;
+  const started = Date.now();
+  const pyproject = options.pyproject ?? (await readPyproject(dir));
+  const project = projectLabel(pyproject);
+  const { buildSystem } = pyproject;
+  const isolated = options.isolation !== false;
+  let python: string;
+  let venv;
+  if (isolated) {
+    venv = await buildEnv(ctx, options.interpreter, buildSystem.requires, project);
+    python = venv.paths.python;
+  } else {
+    if (!options.targetPython) throw new TypeError('buildProject: --no-build-isolation needs targetPython');
+    python = options.targetPython;
+  }
+  const logFile = newLog(basename(dir), ctx.env);
+  const env = hookEnv(ctx.env, isolated);
+  const config = options.configSettings && Object.keys(options.configSettings).length ? options.configSettings : undefined;
+  const call = (hook: HookName, kwargs: Record<string, unknown>, then?: HookCall['then']) => {
+    ctx.onEvent?.({ kind: 'building', project, hook });
+    return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook, kwargs: { ...kwargs, config_settings: config }, then, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal });
+  };
+  mkdirSync(outDir, { recursive: true });
+  const buildHook = `build_${kind}` as HookName;
+  const buildKwargs = { [kind === 'sdist' ? 'sdist_directory' : 'wheel_directory']: outDir, config_settings: config };
+  // get_requires and the build in one process when nothing more needs installing (hook-script.ts).
+  const first = await call(`get_requires_for_build_${kind}` as HookName, {}, { hook: buildHook, kwargs: buildKwargs, always: !isolated });
+  const extra = first.value;
+  if (!Array.isArray(extra) || extra.some((r) => typeof r !== 'string')) {
+    throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} answered get_requires_for_build_${kind} with ${JSON.stringify(extra)}, not a list of requirements`, { hint: 'This is a bug in the build backend.' });
+  }
+  let name = first.then;
+  if (!('then' in first)) {
+    if (extra.length && isolated) await installBuildRequirements(ctx, venv!, extra as string[], project, `get_requires_for_build_${kind}`);
+    name = (await call(buildHook, buildKwargs)).value;
+  }
+  if (typeof name !== 'string' || name.includes('/') || name.includes('\\') || !existsSync(join(outDir, name))) {
+    throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} reported ${JSON.stringify(name)} from build_${kind}, which is not a file it made in ${outDir}`, { hint: `See the build log: ${logFile}` });
+  }
+  const path = join(outDir, name);
+  ctx.onEvent?.({ kind: 'built', project, file: path, ms: Date.now() - started, cached: false });
+  return { path, logFile };
+}

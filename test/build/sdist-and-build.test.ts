@@ -1,0 +1,142 @@
+// `venvkit build` (an sdist, then the wheel from it; the same files as `python -m build`), local
+// sdists (.tar.gz and .zip) installed with the built wheel cached by the sdist's hash (a second env
+// builds nothing), `.[extra]` from the project directory and `name @ file:///dir`.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { venvkit } from '../helpers/cli.js';
+import { python3x } from '../pip/helpers.js';
+import { createVenv } from '../../src/venv/create.js';
+import { buildTestEnv, localIndex, writeFiles, writeProject } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'vk-build-sdist-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const env = buildTestEnv(join(tmp, 'cache'));
+const python = python3x();
+const skip = !python ? 'no CPython 3.11/3.12 under $PYENV_ROOT' : !localIndex(env) ? 'no file:// index in pip\'s configuration' : false;
+const vk = (args: string[], cwd?: string) => venvkit(args, { env, cwd, timeout: 300_000 });
+const py = (exe: string, code: string) => spawnSync(exe, ['-c', code], { encoding: 'utf8', env, cwd: tmp });
+const buildLogs = () => {
+  const logs = join(env.VENVKIT_CACHE_DIR!, 'build', 'logs');
+  return existsSync(logs) ? readdirSync(logs).length : 0;
+};
+/** Member names of a wheel or an sdist (the sdist's top directory kept). */
+const members = (file: string) => py(python!, `import sys, tarfile, zipfile\nf = sys.argv[1] if len(sys.argv) > 1 else ${JSON.stringify(file)}\nnames = zipfile.ZipFile(f).namelist() if f.endswith(('.whl', '.zip')) else tarfile.open(f).getnames()\nprint("\\n".join(sorted(n for n in names if not n.endswith('/'))))`).stdout;
+
+test('venvkit build makes what python -m build makes; the sdist installs, and a second env builds nothing', { skip, timeout: 300_000 }, async () => {
+  const dir = writeProject(join(tmp, 'flitproj'), 'flit-core', 'sdistdemo', ['six']);
+  let r = vk(['build', '-p', python!], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /Successfully built sdistdemo-0\.1\.tar\.gz and sdistdemo-0\.1-py\d?.*-none-any\.whl/);
+  const ours = readdirSync(join(dir, 'dist')).sort();
+  // python -m build (build from the local index) in its own env.
+  const tool = await createVenv(join(tmp, 'env-build-tool'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', tool.root, 'build', 'pip']);
+  assert.equal(r.status, 0, r.stderr);
+  const theirsDir = join(tmp, 'theirs');
+  const b = spawnSync(tool.paths.python, ['-m', 'build', '--outdir', theirsDir, dir], { encoding: 'utf8', env, timeout: 300_000 });
+  assert.equal(b.status, 0, b.stderr + b.stdout);
+  assert.deepEqual(readdirSync(theirsDir).sort(), ours);
+  for (const f of ours) assert.equal(members(join(dir, 'dist', f)), members(join(theirsDir, f)), f);
+
+  // The sdist into two envs: built once.
+  const sdist = join(dir, 'dist', 'sdistdemo-0.1.tar.gz');
+  const e1 = await createVenv(join(tmp, 'env-sdist-1'), { python: python!, env, withoutPip: true });
+  const e2 = await createVenv(join(tmp, 'env-sdist-2'), { python: python!, env, withoutPip: true });
+  const logs0 = buildLogs();
+  r = vk(['install', '--env', e1.root, sdist]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(buildLogs() > logs0, 'built');
+  const logs1 = buildLogs();
+  r = vk(['install', '--env', e2.root, sdist]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(buildLogs(), logs1, 'no build for the second env');
+  for (const e of [e1, e2]) {
+    assert.equal(py(e.paths.python, 'import sdistdemo, six; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
+    const du = JSON.parse(readFileSync(join(e.paths.purelib, 'sdistdemo-0.1.dist-info', 'direct_url.json'), 'utf8'));
+    assert.equal(du.url, pathToFileURL(sdist).href);
+    assert.match(du.archive_info.hash, /^sha256=[0-9a-f]{64}$/);
+  }
+
+  // The same project as a .zip sdist.
+  const zip = join(tmp, 'sdistdemo-0.1.zip');
+  const z = py(python!, `import tarfile, zipfile\nt = tarfile.open(${JSON.stringify(sdist)})\nwith zipfile.ZipFile(${JSON.stringify(zip)}, "w") as z:\n    for m in t.getmembers():\n        if m.isfile(): z.writestr(m.name, t.extractfile(m).read())`);
+  assert.equal(z.status, 0, z.stderr);
+  const e3 = await createVenv(join(tmp, 'env-sdist-3'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', e3.root, zip]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(py(e3.paths.python, 'import sdistdemo; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
+});
+
+test('.[extra] from the project directory, name @ file:///dir, a name that does not match, -e . with --group', { skip, timeout: 300_000 }, async () => {
+  const dir = writeFiles(join(tmp, 'extras'), {
+    'pyproject.toml': '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "extrademo"\nversion = "2.0"\ndescription = "x"\n\n[project.optional-dependencies]\nsix = ["six"]\n',
+    'extrademo/__init__.py': '"""x"""\n',
+  });
+  const v = await createVenv(join(tmp, 'env-extras'), { python: python!, env, withoutPip: true });
+  let r = vk(['install', '--env', v.root, '.[six]'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\+ extrademo==2\.0/);
+  assert.match(r.stderr, /\+ six==/);
+  r = vk(['install', '--env', v.root, `extrademo @ ${pathToFileURL(dir).href}`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(v.paths.purelib, 'extrademo-2.0.dist-info', 'direct_url.json'), 'utf8')).url, pathToFileURL(dir).href);
+  r = vk(['install', '--env', v.root, '--json', `otherName @ ${pathToFileURL(dir).href}`]);
+  assert.equal(r.status, 1);
+  assert.match(JSON.parse(r.stdout).error.message, /names otherName, but the project at .* is extrademo/);
+  // PEP 735 groups with -e . (pip 26's --group [path:]name, ./pyproject.toml by default).
+  writeFiles(dir, { 'pyproject.toml': `${readFileSync(join(dir, 'pyproject.toml'), 'utf8')}\n[dependency-groups]\ndev = [{ include-group = "tools" }]\ntools = ["six"]\n` });
+  const g = await createVenv(join(tmp, 'env-groups'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', g.root, '-e', '.', '--group', 'dev'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\+ extrademo==2\.0/);
+  assert.match(r.stderr, /\+ six==/);
+  r = vk(['install', '--env', g.root, '--json', '--group', 'nosuch'], dir);
+  assert.equal(r.status, 1);
+  assert.equal(JSON.parse(r.stdout).error.code, 'BAD_DEPENDENCY_GROUP');
+});
+
+const hasGit = spawnSync('git', ['--version']).status === 0;
+if (!hasGit && process.env.CI === 'true') throw new Error('git is not installed, but CI installs it (.ci/run)');
+
+test('VCS: name @ git+file://...@tag (built once per commit), -e git+...#egg= into <env>/src, a missing rev', { skip: skip || (hasGit ? false : 'git not installed'), timeout: 300_000 }, async () => {
+  const repo = writeProject(join(tmp, 'repo'), 'flit-core', 'vcsdemo');
+  const g = (args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  g(['init', '-q']);
+  g(['add', '-A']);
+  g(['commit', '-qm', 'one']);
+  g(['tag', 'v1']);
+  const commit = g(['rev-parse', 'HEAD']);
+  const url = `git+${pathToFileURL(repo).href}`;
+  const e1 = await createVenv(join(tmp, 'env-vcs-1'), { python: python!, env, withoutPip: true });
+  const e2 = await createVenv(join(tmp, 'env-vcs-2'), { python: python!, env, withoutPip: true });
+  let r = vk(['install', '--env', e1.root, `vcsdemo @ ${url}@v1`]);
+  assert.equal(r.status, 0, r.stderr);
+  const logs = buildLogs();
+  r = vk(['install', '--env', e2.root, `vcsdemo @ ${url}@v1`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(buildLogs(), logs, 'the same commit is not built again');
+  assert.deepEqual(JSON.parse(readFileSync(join(e2.paths.purelib, 'vcsdemo-0.1.dist-info', 'direct_url.json'), 'utf8')), { url: pathToFileURL(repo).href, vcs_info: { vcs: 'git', commit_id: commit, requested_revision: 'v1' } });
+  assert.equal(py(e2.paths.python, 'import vcsdemo; print(vcsdemo.GREETING)').stdout, 'hello from vcsdemo\n');
+
+  const e3 = await createVenv(join(tmp, 'env-vcs-3'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', e3.root, '-e', `${url}#egg=vcsdemo`]);
+  assert.equal(r.status, 0, r.stderr);
+  const src = join(e3.root, 'src', 'vcsdemo');
+  assert.ok(existsSync(join(src, 'pyproject.toml')));
+  assert.equal(py(e3.paths.python, 'import vcsdemo; print(vcsdemo.__file__)').stdout.trim(), join(src, 'vcsdemo', '__init__.py'));
+  r = vk(['freeze', '--env', e3.root]);
+  assert.match(r.stdout, new RegExp(`^-e ${url.replace(/[.+]/g, '\\$&')}@${commit}#egg=vcsdemo$`, 'm'));
+
+  r = vk(['install', '--env', e1.root, '--json', `vcsdemo @ ${url}@no-such-rev`]);
+  assert.equal(r.status, 1);
+  assert.match(JSON.parse(r.stdout).error.message, /no-such-rev/);
+});

@@ -1,0 +1,60 @@
+// Real pip 26.2 (and build tools) in a throw-away venv, installed from the machine's local index
+// (found through pip's own configuration, never by path), for tests that compare with pip.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { loadPipConfig } from '../../src/index/pip-config.js';
+import { python3x } from '../pip/helpers.js';
+
+/** The env pip runs with: no version check, no prompts, no VIRTUAL_ENV. */
+export function pipRunEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', ...extra };
+  delete env.VIRTUAL_ENV;
+  return env;
+}
+
+/** The first file:// index pip is configured with (pypi.org itself is not reachable here). */
+export function localIndex(): string | undefined {
+  const s = loadPipConfig({ env: process.env }).settings;
+  return [s.indexUrl, ...s.extraIndexUrls].find((u) => u.startsWith('file:'));
+}
+
+export interface RealPip {
+  /** The venv's python. */
+  python: string;
+  /** The venv's root. */
+  dir: string;
+  /** The --index-url that reaches the local index. */
+  index: string;
+  /** Run the venv's python synchronously; asserts nothing. */
+  run(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): { status: number | null; stdout: string; stderr: string };
+}
+
+/**
+ * A venv at `dir` with pip 26.2.x and `packages` installed from the local index, or undefined after
+ * skipping `t` (a failure under CI=true, where the index and CPython 3.11/3.12 are always there).
+ */
+export function realPip(t: TestContext, dir: string, packages: string[] = []): RealPip | undefined {
+  const python = python3x();
+  const index = localIndex();
+  if (!python || !index) {
+    const why = !python ? 'no CPython 3.11/3.12 under $PYENV_ROOT' : 'pip is not configured with a local file:// index';
+    if (process.env.CI === 'true') assert.fail(why);
+    t.skip(why);
+    return undefined;
+  }
+  const env = pipRunEnv();
+  const mk = spawnSync(python, ['-m', 'venv', dir], { env, encoding: 'utf8' });
+  assert.equal(mk.status, 0, mk.stderr);
+  const py = join(dir, 'bin', 'python');
+  const inst = spawnSync(py, ['-m', 'pip', 'install', '-q', '-U', '--index-url', index, 'pip>=26.2,<26.3', ...packages], { env, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(inst.status, 0, `installing pip 26.2 ${packages.join(' ')} from ${index} failed:\n${inst.stderr}`);
+  const run: RealPip['run'] = (args, options = {}) => {
+    const r = spawnSync(py, args, { env: options.env ?? env, cwd: options.cwd, encoding: 'utf8', timeout: 300_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const v = run(['-m', 'pip', '--version']);
+  assert.match(v.stdout, /^pip 26\.2/, v.stdout + v.stderr);
+  return { python: py, dir, index, run };
+}
