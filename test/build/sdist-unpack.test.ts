@@ -153,6 +153,9 @@ test('modes: setuid, setgid, sticky and group/other write bits are dropped; owne
     { name: 'pkg-1.0/suid', data: '#!/bin/sh\n', mode: 0o7777 },
     { name: 'pkg-1.0/noexec', data: 'x', mode: 0o077 },
     { name: 'pkg-1.0/ro', data: 'x', mode: 0o444 },
+    { name: 'pkg-1.0/hard', type: 'hard', link: 'pkg-1.0/ro' },
+    { name: 'pkg-1.0/docs', type: 'dir' },
+    { name: 'pkg-1.0/docs/readme', type: 'sym', link: '../ro' },
   ]);
   const c = caseDir();
   const root = await unpackSdist(archive, c.dest);
@@ -161,6 +164,10 @@ test('modes: setuid, setgid, sticky and group/other write bits are dropped; owne
   assert.equal(mode('suid'), '755');
   assert.equal(mode('noexec'), '644');
   assert.equal(mode('ro'), '644');
+  // Links that stay inside are kept: a hard link as a copy of the earlier file, a symlink as is.
+  assert.equal(readFileSync(join(root, 'hard'), 'utf8'), 'x');
+  assert.ok(lstatSync(join(root, 'docs', 'readme')).isSymbolicLink());
+  assert.equal(readFileSync(join(root, 'docs', 'readme'), 'utf8'), 'x');
 });
 
 test('an archive without a single top-level directory is refused', async (t) => {
