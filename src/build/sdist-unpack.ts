@@ -1,4 +1,4 @@
-// Unpacks a source distribution (.tar.gz/.tgz/.tar or .zip) into a directory and returns its project
+// Unpacks a source distribution (.tar.gz/.tgz/.tar, .tar.bz2/.tar.xz through the system's bzip2/xz, or .zip) into a directory and returns its project
 // root. sdists are archives from strangers, so every member is checked before anything is written,
 // with the rules of Python's tarfile "data" filter (PEP 706) as the floor, and refused rather than
 // silently fixed: absolute paths, `..`, links that are absolute or point outside, hard links to
@@ -7,8 +7,10 @@
 // archive made), so nothing lands outside destDir. setuid/setgid/sticky and group/other write bits
 // are dropped. node-tar is used as a parser only: its own extractor strips bad paths silently.
 import { closeSync, constants, copyFileSync, createReadStream, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { dirname, join, sep } from 'node:path';
 import { VenvkitError } from '../errors.js';
+import { fileMode, insideAfterResolving, lstatOrUndefined } from './extract-rules.js';
 
 export interface UnpackOptions {
   signal?: AbortSignal;
@@ -33,7 +35,7 @@ export async function unpackSdist(archive: string, destDir: string, opts: Unpack
   const out = new Extractor(archive, destDir, opts);
   try {
     if (format === 'zip') await out.zip();
-    else await out.tar();
+    else await out.tar(format === 'tar' ? undefined : format);
     out.checkLinks();
     return join(destDir, out.topLevel());
   } catch (e) {
@@ -42,16 +44,13 @@ export async function unpackSdist(archive: string, destDir: string, opts: Unpack
   }
 }
 
-function archiveFormat(archive: string): 'zip' | 'tar' {
+function archiveFormat(archive: string): 'zip' | 'tar' | 'bzip2' | 'xz' {
   const lower = archive.toLowerCase();
   if (lower.endsWith('.zip')) return 'zip';
   if (/\.(tar\.gz|tgz|tar)$/.test(lower)) return 'tar';
-  if (/\.(tar\.bz2|tbz|tar\.xz|txz)$/.test(lower)) {
-    throw new VenvkitError('BAD_SDIST', `${archive}: bzip2 and xz compressed sdists are not supported`, {
-      hint: 'Source distributions are .tar.gz (PEP 625) or .zip; recompress it, or install a wheel of it.',
-    });
-  }
-  throw new VenvkitError('BAD_SDIST', `${archive}: not a source distribution (expected .tar.gz, .tgz, .tar or .zip)`, {
+  if (/\.(tar\.bz2|tbz2?)$/.test(lower)) return 'bzip2';
+  if (/\.(tar\.xz|txz)$/.test(lower)) return 'xz';
+  throw new VenvkitError('BAD_SDIST', `${archive}: not a source distribution (expected .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar or .zip)`, {
     hint: 'Give the path of an sdist archive, a project directory, or a wheel.',
   });
 }
@@ -167,18 +166,43 @@ class Extractor {
     this.made.set(parts.join('/'), 'file');
   }
 
-  async tar(): Promise<void> {
+  /** Parse the tar stream (gzip detected by node-tar; bzip2 and xz through the system's own command). */
+  async tar(decompressor?: 'bzip2' | 'xz'): Promise<void> {
     const { Parser } = await import('tar');
     const { signal } = this.opts;
     if (signal?.aborted) throw this.interrupted();
     await new Promise<void>((resolve, reject) => {
       let failed = false;
-      const input = createReadStream(this.archive);
+      const child = decompressor ? spawn(decompressor, ['-dc', '--', this.archive], { stdio: ['ignore', 'pipe', 'pipe'] }) : undefined;
+      const input = child ? child.stdout! : createReadStream(this.archive);
       const parser = new Parser({ strict: true });
+      let parsed = false;
+      let parseError: VenvkitError | undefined;
+      let childDone = !child;
+      const maybeResolve = () => {
+        if (failed || !parsed || !childDone) return;
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      if (child) {
+        let err = '';
+        child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+        child.on('error', (e: NodeJS.ErrnoException) => fail(new VenvkitError('BAD_SDIST', `${this.archive}: cannot decompress it: ${e.code === 'ENOENT' ? `the ${decompressor} command is not installed` : e.message}`, {
+          hint: `Install ${decompressor}, or use a .tar.gz sdist or a wheel of the project.`, cause: e,
+        })));
+        child.on('close', (code) => {
+          childDone = true;
+          // The decompressor's own complaint says more than the parser's about what it was fed.
+          if (code !== 0) fail(this.damaged(`${decompressor} could not decompress it (${err.trim().split('\n').pop() || `exit status ${code}`})`));
+          else if (parseError) fail(parseError);
+          else maybeResolve();
+        });
+      }
       const fail = (e: unknown) => {
         if (failed) return;
         failed = true;
         input.destroy();
+        child?.kill('SIGKILL');
         parser.abort(e instanceof Error ? e : new Error(String(e)));
         signal?.removeEventListener('abort', onAbort);
         reject(e);
@@ -197,15 +221,22 @@ class Extractor {
         throw this.bad(entry.path, `is of a type venvkit does not unpack (${entry.type})`);
       }));
       parser.on('entry', (entry: TarEntry) => guard(() => this.tarEntry(entry, (e) => guard(() => { throw e; }))));
-      parser.on('error', (e: Error & { tarCode?: string }) => guard(() => {
-        throw this.damaged(tarMessage(e), e);
-      }));
-      parser.on('end', () => {
-        if (failed) return;
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
+      parser.on('error', (e: Error & { tarCode?: string }) => {
+        if (child && !childDone) {
+          // Let the decompressor run to its end (drained, unread) and say what it thinks first.
+          parseError ??= this.damaged(tarMessage(e), e);
+          input.unpipe(parser as unknown as NodeJS.WritableStream);
+          input.resume();
+        }
+        else guard(() => {
+          throw this.damaged(tarMessage(e), e);
+        });
       });
-      input.on('error', (e) => fail(new VenvkitError('BAD_SDIST', `cannot read ${this.archive}: ${e.message}`, { cause: e })));
+      parser.on('end', () => {
+        parsed = true;
+        maybeResolve();
+      });
+      input.on('error', (e: Error) => fail(new VenvkitError('BAD_SDIST', `cannot read ${this.archive}: ${e.message}`, { cause: e })));
       input.pipe(parser as unknown as NodeJS.WritableStream);
     });
   }
@@ -342,59 +373,6 @@ interface TarEntry {
   on(event: 'data', fn: (chunk: Buffer) => void): unknown;
   on(event: 'end', fn: () => void): unknown;
   resume(): void;
-}
-
-/** PEP 706's data filter for a regular file: owner read/write on, group/other write off, no setuid/setgid/sticky, exec for group/other only with the owner's. */
-export function fileMode(mode: number): number {
-  let m = (mode & 0o777 & ~0o022) | 0o600;
-  if (!(m & 0o100)) m &= ~0o011;
-  return m;
-}
-
-/**
- * Whether `linkpath`, read as a symlink in `fromDir`, ends inside `root` when resolved against the
- * file system as it stands (symlinks already made are followed, a chain too; missing parts are
- * taken lexically). A loop counts as outside.
- */
-export function insideAfterResolving(root: string, fromDir: string, linkpath: string): boolean {
-  let hops = 0;
-  const walk = (start: string, rel: string): string | undefined => {
-    let cur = start;
-    for (const comp of rel.split(/[\\/]/)) {
-      if (comp === '' || comp === '.') continue;
-      if (comp === '..') {
-        cur = dirname(cur);
-        continue;
-      }
-      const next = join(cur, comp);
-      let st;
-      try {
-        st = lstatSync(next);
-      } catch {
-        cur = next;
-        continue;
-      }
-      if (st.isSymbolicLink()) {
-        if (++hops > 40) return undefined;
-        const t = readlinkSync(next);
-        if (t.startsWith('/') || /^[A-Za-z]:/.test(t)) return undefined;
-        const r = walk(cur, t);
-        if (r === undefined) return undefined;
-        cur = r;
-      } else cur = next;
-    }
-    return cur;
-  };
-  const end = walk(fromDir, linkpath);
-  return end !== undefined && (end === root || end.startsWith(root.endsWith(sep) ? root : root + sep));
-}
-
-function lstatOrUndefined(p: string) {
-  try {
-    return lstatSync(p);
-  } catch {
-    return undefined;
-  }
 }
 
 function relTo(root: string, p: string): string {

@@ -41,11 +41,12 @@ function caseDir(): { dir: string; dest: string } {
 }
 
 /** Build a tar.gz with Python's tarfile from a list of member specs (JSON) handed to the script below. */
-function pyTar(path: string, members: Record<string, unknown>[], opts: { truncate?: number } = {}): void {
+function pyTar(path: string, members: Record<string, unknown>[]): void {
   const script = `
 import io, json, sys, tarfile
 path, members = sys.argv[1], json.loads(sys.argv[2])
-with tarfile.open(path, 'w:gz', format=tarfile.PAX_FORMAT) as tf:
+mode = 'w:bz2' if path.endswith('.bz2') else 'w:xz' if path.endswith('.xz') else 'w:gz'
+with tarfile.open(path, mode, format=tarfile.PAX_FORMAT) as tf:
     for m in members:
         ti = tarfile.TarInfo(m['name'])
         ti.type = {'file': tarfile.REGTYPE, 'dir': tarfile.DIRTYPE, 'sym': tarfile.SYMTYPE, 'hard': tarfile.LNKTYPE,
@@ -152,6 +153,9 @@ test('modes: setuid, setgid, sticky and group/other write bits are dropped; owne
     { name: 'pkg-1.0/suid', data: '#!/bin/sh\n', mode: 0o7777 },
     { name: 'pkg-1.0/noexec', data: 'x', mode: 0o077 },
     { name: 'pkg-1.0/ro', data: 'x', mode: 0o444 },
+    { name: 'pkg-1.0/hard', type: 'hard', link: 'pkg-1.0/ro' },
+    { name: 'pkg-1.0/docs', type: 'dir' },
+    { name: 'pkg-1.0/docs/readme', type: 'sym', link: '../ro' },
   ]);
   const c = caseDir();
   const root = await unpackSdist(archive, c.dest);
@@ -160,6 +164,10 @@ test('modes: setuid, setgid, sticky and group/other write bits are dropped; owne
   assert.equal(mode('suid'), '755');
   assert.equal(mode('noexec'), '644');
   assert.equal(mode('ro'), '644');
+  // Links that stay inside are kept: a hard link as a copy of the earlier file, a symlink as is.
+  assert.equal(readFileSync(join(root, 'hard'), 'utf8'), 'x');
+  assert.ok(lstatSync(join(root, 'docs', 'readme')).isSymbolicLink());
+  assert.equal(readFileSync(join(root, 'docs', 'readme'), 'utf8'), 'x');
 });
 
 test('an archive without a single top-level directory is refused', async (t) => {
@@ -221,4 +229,27 @@ test('a real sdist (setuptools through python -m build --sdist) unpacks to its p
   const c2 = caseDir();
   await assert.rejects(unpackSdist(sdist, c2.dest, { signal: AbortSignal.abort() }), (e: unknown) => isVenvkitError(e, 'INTERRUPTED'));
   assert.deepEqual(readdirSync(c2.dest), []);
+});
+
+test('.tar.bz2 and .tar.xz sdists go through the system\'s bzip2/xz, with the same checks', async (t) => {
+  if (!needPython(t)) return;
+  for (const ext of ['tar.bz2', 'tar.xz']) {
+    const good = join(tmp, `good-1.0.${ext}`);
+    pyTar(good, [{ name: 'good-1.0', type: 'dir' }, { name: 'good-1.0/setup.py', data: 'print(1)\n' }]);
+    const c = caseDir();
+    const root = await unpackSdist(good, c.dest);
+    assert.equal(readFileSync(join(root, 'setup.py'), 'utf8'), 'print(1)\n');
+    const evil = join(tmp, `evil.${ext}`);
+    pyTar(evil, [{ name: 'good-1.0/l', type: 'sym', link: '../../../x' }]);
+    await refused(evil, caseDir(), /'good-1\.0\/l'.*outside/);
+    const whole = readFileSync(good);
+    const cut = join(tmp, `cut.${ext}`);
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    await refused(cut, caseDir(), /could not decompress it/);
+    // Sound compression around something that is not a tar archive.
+    const junk = join(tmp, `junk.${ext}`);
+    const z = spawnSync(ext.endsWith('xz') ? 'xz' : 'bzip2', ['-c'], { input: 'not a tarball\n'.repeat(100) });
+    writeFileSync(junk, z.stdout as Buffer);
+    await refused(junk, caseDir(), /not a tar archive|fails its checksum/);
+  }
 });

@@ -12,6 +12,7 @@ import { checkoutVcs, directUrlForVcs, isVcsUrl, parseVcsUrl } from '../../src/b
 import { isVenvkitError } from '../../src/errors.js';
 import { parseRequirement } from '../../src/pep/pep508.js';
 import { which } from '../helpers/shells.js';
+import { realPip } from '../helpers/real-pip.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vk-vcs-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -209,4 +210,46 @@ test('an AbortSignal kills git and the processes it started', async (t) => {
   await new Promise((r) => setTimeout(r, 100));
   assert.ok(!alive(childPid), 'git\'s child is still running');
   assert.deepEqual(readdirSync(d), []);
+});
+
+test('submodules are checked out, as pip does (git submodule update --init --recursive)', async (t) => {
+  if (!needGit(t)) return;
+  const sub = join(tmp, 'subrepo');
+  mkdirSync(sub);
+  g(['init', '-q'], sub);
+  writeFileSync(join(sub, 'inner.txt'), 'inner\n');
+  g(['add', '-A'], sub);
+  g(['commit', '-q', '-m', 'inner'], sub);
+  const top = join(tmp, 'toprepo');
+  mkdirSync(top);
+  g(['init', '-q'], top);
+  // git allows the file transport for submodules only when the user says so (CVE-2022-39253).
+  const allowFile = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.file.allow', GIT_CONFIG_VALUE_0: 'always' };
+  const r = spawnSync('git', ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', pathToFileURL(sub).href, 'vendor/inner'], { cwd: top, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  g(['commit', '-q', '-m', 'with submodule'], top);
+  const d = dest();
+  await checkoutVcs(parseVcsUrl(`git+${pathToFileURL(top).href}`), d, { env: { ...process.env, ...allowFile } });
+  assert.equal(readFileSync(join(d, 'vendor', 'inner', 'inner.txt'), 'utf8'), 'inner\n');
+});
+
+test('direct_url.json for a VCS install: the same as pip 26.2 writes for the same URL', { timeout: 300_000 }, async (t) => {
+  if (!needGit(t)) return;
+  const pip = realPip(t, join(tmp, 'pipenv'), ['setuptools']);
+  if (!pip) return;
+  const proj = join(tmp, 'pyrepo');
+  mkdirSync(join(proj, 'py', 'vcsdemo'), { recursive: true });
+  writeFileSync(join(proj, 'py', 'setup.py'), 'from setuptools import setup\nsetup(name="vcsdemo", version="1.0", packages=["vcsdemo"])\n');
+  writeFileSync(join(proj, 'py', 'vcsdemo', '__init__.py'), '');
+  g(['init', '-q'], proj);
+  g(['add', '-A'], proj);
+  g(['commit', '-q', '-m', 'one'], proj);
+  g(['tag', 'v1'], proj);
+  const u = `git+${pathToFileURL(proj).href}@v1#egg=vcsdemo&subdirectory=py`;
+  const inst = pip.run(['-m', 'pip', 'install', '-q', '--no-build-isolation', '--no-deps', u]);
+  assert.equal(inst.status, 0, inst.stderr);
+  const theirs = JSON.parse(pip.run(['-c', 'import importlib.metadata as m; print(m.distribution("vcsdemo").read_text("direct_url.json"))']).stdout) as object;
+  const spec = parseVcsUrl(u);
+  const ours = directUrlForVcs(spec, (await checkoutVcs(spec, dest())).commitId);
+  assert.deepEqual(ours, theirs);
 });
