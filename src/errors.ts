@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'SHELL_UNSUPPORTED'
   | 'COMMAND_FAILED'
   | 'INTERRUPTED'
+  | 'TXN_INTERRUPTED'
   | 'NOT_PERMITTED'
   | 'READ_ONLY_FS'
   | 'PATH_CONFLICT'
@@ -56,7 +57,7 @@ export class VenvkitError extends Error {
     this.name = 'VenvkitError';
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : 1);
+    this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : code === 'INTERRUPTED' ? 130 : 1);
   }
 
   toJSON(): { code: ErrorCode; message: string; hint?: string } {

@@ -10,6 +10,9 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { precheck } from '../../pip/fast-path.js';
 import { ProgressLine, formatMs } from '../../pip/progress.js';
+import { repairEnv } from '../../install/recover.js';
+import { abortOnSignals } from '../signals.js';
+import { printRecovered, printWaiting } from '../recovered.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
@@ -70,6 +73,10 @@ export default async function install(argv: string[]): Promise<number> {
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
+  const signal = abortOnSignals();
+  // What a killed venvkit left is finished first, so the check below reads what is really installed.
+  const recovered = await repairEnv(venv.root, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
+  printRecovered(venv.root, recovered);
   const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [] };
   const flags = {
     indexUrl: values['index-url'],
@@ -84,7 +91,7 @@ export default async function install(argv: string[]): Promise<number> {
   const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] });
   if (pre.satisfied) {
     const ms = Date.now() - started;
-    if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });
+    if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], ...(recovered.length ? { recovered } : {}), timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });
     else info(out, `Requirements already satisfied (checked in ${formatMs(ms)})`);
     return 0;
   }
@@ -102,7 +109,12 @@ export default async function install(argv: string[]): Promise<number> {
       noCache: values['no-cache'],
       linkMode: mode as LinkMode | undefined,
       compile: values.compile,
-      onEvent: (e) => progress.event(e),
+      signal,
+      onEvent: (e) => {
+        if (e.kind !== 'waiting-for-lock') return progress.event(e);
+        progress.clear();
+        printWaiting(venv.root, e.pid);
+      },
       onWarning: (m) => {
         progress.clear();
         warn(out, m);
@@ -111,6 +123,8 @@ export default async function install(argv: string[]): Promise<number> {
   } finally {
     progress.clear();
   }
+  printRecovered(venv.root, report.recovered);
+  if (recovered.length) report.recovered = [...recovered, ...(report.recovered ?? [])];
   if (out.json) {
     printJson(report);
     return 0;

@@ -5,6 +5,8 @@ import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
 import { uninstall as uninstallDist, type UninstallResult } from '../../install/uninstall.js';
 import { openVenv } from '../../venv/open.js';
+import { abortOnSignals } from '../signals.js';
+import { printRecovered, printWaiting } from '../recovered.js';
 
 const HELP = `Usage: venvkit uninstall NAME... [options]
 
@@ -31,11 +33,14 @@ export default async function uninstall(argv: string[]): Promise<number> {
   const envDir = chooseEnvDir(values.env);
   const venv = await openVenv(envDir);
   const results: UninstallResult[] = [];
+  const signal = abortOnSignals();
   for (const name of positionals) {
-    const r = await uninstallDist(venv, name);
+    const r = await uninstallDist(venv, name, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
+    printRecovered(venv.root, r.recovered);
     for (const d of r.removed) info(out, `Uninstalled ${d.name} ${d.version}`);
     results.push(r);
   }
-  if (out.json) printJson({ env: envDir, uninstalled: results.flatMap((r) => r.removed) });
+  const recovered = results.flatMap((r) => r.recovered ?? []);
+  if (out.json) printJson({ env: envDir, uninstalled: results.flatMap((r) => r.removed), ...(recovered.length ? { recovered } : {}) });
   return 0;
 }
