@@ -187,6 +187,17 @@ export function throwIfInterrupted(signal: AbortSignal | undefined, what = 'noth
   throw new VenvkitError('INTERRUPTED', `Interrupted: ${what} (the environment is unchanged)`, { exitCode });
 }
 
+/**
+ * The last check before a commit: let signals that came meanwhile reach the host's listeners (a
+ * signal is read in the event loop's poll phase, and two turns make sure one poll phase passes),
+ * then throw INTERRUPTED if aborted. From here to the end of the commit, callers stay synchronous.
+ */
+export async function checkpoint(signal: AbortSignal | undefined, what?: string): Promise<void> {
+  if (!signal) return;
+  for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+  throwIfInterrupted(signal, what);
+}
+
 /** Remove a stage dir, whatever is in it. */
 export function dropStage(stage: string): void {
   if (existsSync(stage)) rmSync(stage, { recursive: true, force: true });

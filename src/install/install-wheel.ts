@@ -6,7 +6,7 @@ import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commitStaged, dropStage, newStage, stagedPaths, stagePlan, throwIfInterrupted } from './apply.js';
+import { commitStaged, dropStage, newStage, stagedPaths, stagePlan, throwIfInterrupted, checkpoint } from './apply.js';
 import { withEnvLock } from './recover.js';
 import { fsFailure } from './fs-errors.js';
 import type { Recovered } from './journal.js';
@@ -115,7 +115,7 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
       const recPath = join(stage, 'new', relative(root, plan.recordDest));
       writeFileSync(recPath, record);
       // Synchronous from this check to the end of the commit (see applyTransaction).
-      throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
+      await checkpoint(options.signal, `${manifest.name} was not installed`);
       commitStaged(root, stage, stagedPaths(plan, root, pycs), remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `install of ${manifest.name}` });
       return {
         name: manifest.name,

@@ -3,7 +3,9 @@
 // with the fix when they find an interrupted transaction they cannot finish.
 import { errnoCode, isVenvkitError, VenvkitError } from '../errors.js';
 import type { LockOptions } from '../pip/lock.js';
-import { hasJournal, recoverEnv, stageNames, type Recovered } from './journal.js';
+import { readdirSync } from 'node:fs';
+import { hasJournal, recoverEnv, type Recovered } from './journal.js';
+import { LOCK_NAME, STAGE_PREFIX } from './reserved.js';
 
 /**
  * Run `work` holding the env's lock (`<root>/.venvkit.lock`, shared with `venvkit install`), after
@@ -23,7 +25,7 @@ export async function withEnvLock<T>(root: string, options: LockOptions & { onRe
 
 /** Before a change: finish what a killed venvkit left, if anything (waits for the lock only then). */
 export async function repairEnv(root: string, options: LockOptions = {}): Promise<Recovered[]> {
-  if (stageNames(root).length === 0) return [];
+  if (!leftovers(root)) return [];
   let out: Recovered[] = [];
   await withEnvLock(root, { ...options, onRecovered: (r) => (out = r) }, async () => {});
   return out;
@@ -37,18 +39,21 @@ function cannotFinish(root: string, cause: unknown): VenvkitError {
 }
 
 /**
- * Before a read (list, freeze, check): when a killed venvkit left a journal, finish it now if the
- * lock can be had at once; a live venvkit holding the lock is changing the env right now (nothing
- * is interrupted). When the env cannot be written, fail with TXN_INTERRUPTED and the fix.
+ * Before a read (list, freeze, check): when a killed venvkit left something (a journal, a stage, a
+ * lock), finish and clean it now if the lock can be had at once; a live venvkit holding the lock is
+ * changing the env right now (nothing is interrupted). When a journal is there but the env cannot
+ * be written, fail with TXN_INTERRUPTED and the fix (what is installed cannot be told).
  */
 export async function recoverForRead(root: string): Promise<Recovered[]> {
-  if (!hasJournal(root)) return [];
+  if (!leftovers(root)) return [];
+  const journal = hasJournal(root);
   const { lockEnv } = await import('../pip/lock.js');
   let lock;
   try {
     lock = await lockEnv(root, { timeoutMs: 0 });
   } catch (e) {
     if (isVenvkitError(e, 'LOCKED')) return [];
+    if (!journal) return []; // only garbage: harmless to a reader
     if (isVenvkitError(e) || errnoCode(e)) throw cannotFinish(root, e);
     throw e;
   }
@@ -56,8 +61,18 @@ export async function recoverForRead(root: string): Promise<Recovered[]> {
     return recoverEnv(root);
   } catch (e) {
     if (isVenvkitError(e) || !errnoCode(e)) throw e;
+    if (!journal) return [];
     throw cannotFinish(root, e);
   } finally {
     lock.release();
+  }
+}
+
+/** Whether the env root holds a stage or a lock (one readdir). */
+function leftovers(root: string): boolean {
+  try {
+    return readdirSync(root).some((n) => n === LOCK_NAME || n.startsWith(STAGE_PREFIX));
+  } catch {
+    return false;
   }
 }

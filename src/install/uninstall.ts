@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commitStaged, dropStage, newStage, throwIfInterrupted } from './apply.js';
+import { commitStaged, dropStage, newStage, throwIfInterrupted, checkpoint } from './apply.js';
 import { withEnvLock } from './recover.js';
 import { fsFailure } from './fs-errors.js';
 import { hasJournal, type Recovered } from './journal.js';
@@ -57,7 +57,7 @@ export async function uninstall(venvOrPath: Venv | string, name: string, options
       remove.push(...files);
       removed.push({ name: d.name, version: d.version, files: files.length });
     }
-    throwIfInterrupted(options.signal, 'nothing was uninstalled');
+    await checkpoint(options.signal, 'nothing was uninstalled');
     const stage = newStage(venv.root);
     try {
       commitStaged(venv.root, stage, [], remove, { keep: [venv.root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `uninstall of ${name}` });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
-import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted } from '../install/apply.js';
+import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
 import { fsFailure } from '../install/fs-errors.js';
 import { byteCompile } from '../install/compile.js';
 import { recordedFiles, type InstalledDist } from '../install/installed.js';
@@ -93,7 +93,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
     });
     // From this check to the end of the commit everything is synchronous: a signal that comes
     // meanwhile is seen by the host after the commit (then the install is complete).
-    throwIfInterrupted(options.signal);
+    await checkpoint(options.signal);
     commitStaged(root, stage, staged, remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: 'install' });
     return { linkMode: linker.mode, files: staged.length };
   } catch (e) {
