@@ -1,6 +1,7 @@
 // Fault injection for the crash-safety tests: run the built CLI under strace with a signal injected
 // at the Nth call of a system call (`-e inject=rename:signal=KILL:when=N`), and the tools that needs.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { BIN } from './cli.js';
 import { which } from './shells.js';
@@ -26,15 +27,27 @@ export interface FaultRun {
   hit: boolean;
   stdout: string;
   stderr: string;
+  /** With `log`: strace's line for the call the signal was injected at. */
+  at?: string;
 }
 
 /**
  * Run `venvkit ARGS` with `signal` sent to it at the `when`th call of `syscall` (counted over the
  * process and its threads). strace's own messages go to /dev/null.
  */
-export function venvkitWithFault(syscall: string, when: number, signal: 'KILL' | 'INT', args: string[], options: SpawnSyncOptions = {}): FaultRun {
-  const r = spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=${signal}:when=${when}`, BIN, ...args], { encoding: 'utf8', timeout: 120_000, ...options });
+export function venvkitWithFault(syscall: string, when: number, signal: 'KILL' | 'INT', args: string[], options: SpawnSyncOptions = {}, log?: string): FaultRun {
+  const r = spawnSync('strace', ['-f', '-qq', '-o', log ?? '/dev/null', '-e', `trace=${syscall}`, '-e', `signal=SIG${signal}`, '-e', `inject=${syscall}:signal=${signal}:when=${when}`, BIN, ...args], { encoding: 'utf8', timeout: 120_000, ...options });
   const sig = r.signal ?? (r.status === 137 ? 'SIGKILL' : null);
   const hit = signal === 'KILL' ? sig === 'SIGKILL' : /injected|SIGINT/.test(String(r.stderr)) || r.status === 130;
-  return { status: r.status, signal: sig, hit, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  let at: string | undefined;
+  if (log) {
+    // The call just before strace's "--- SIGINT" line, in the same thread.
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes(`--- SIG${signal} `));
+    if (i > 0) {
+      const tid = lines[i]!.split(' ')[0];
+      for (let j = i - 1; j >= 0 && at === undefined; j--) if (lines[j]!.startsWith(`${tid} `) && lines[j]!.includes(`${syscall}(`)) at = lines[j];
+    }
+  }
+  return { status: r.status, signal: sig, hit: signal === 'KILL' ? hit : at !== undefined, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), at };
 }
