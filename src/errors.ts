@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'PATH_CONFLICT'
   | 'NAME_TOO_LONG'
   | 'NO_SPACE'
+  | 'CROSS_DEVICE'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

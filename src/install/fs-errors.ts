@@ -12,6 +12,7 @@ const KINDS: Record<string, { code: ErrorCode; what: string; hint: string }> = {
   EISDIR: { code: 'PATH_CONFLICT', what: 'a directory stands where a file is needed', hint: 'Move away what is at that path (no installed distribution owns it), then try again.' },
   ENOTEMPTY: { code: 'PATH_CONFLICT', what: 'a directory that is not empty stands where a file is needed', hint: 'Move away what is at that path (no installed distribution owns it), then try again.' },
   ENAMETOOLONG: { code: 'NAME_TOO_LONG', what: 'the name is longer than this file system allows', hint: 'Use an environment at a shorter path, or a file system that takes longer names.' },
+  EXDEV: { code: 'CROSS_DEVICE', what: 'it is on another file system (mount) than the environment\'s root, and venvkit moves files atomically within one', hint: 'Keep the whole environment on one file system (no separate mount inside it).' },
   ENOSPC: { code: 'NO_SPACE', what: 'no space left on the device', hint: 'Free some disk space and try again.' },
   EDQUOT: { code: 'NO_SPACE', what: 'disk quota exceeded', hint: 'Free some space within your quota and try again.' },
 };
