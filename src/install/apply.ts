@@ -203,4 +203,3 @@ export function dropStage(stage: string): void {
   if (existsSync(stage)) rmSync(stage, { recursive: true, force: true });
 }
 
-export { pruneEmptyDirs };

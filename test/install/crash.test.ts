@@ -162,6 +162,16 @@ test('a kill during the recovery itself is recovered by the next command', { ski
   rmSync(crashed, { recursive: true, force: true });
   cpSync(envDir, crashed, { recursive: true, verbatimSymlinks: true });
   assert.notDeepEqual(state(), oldState, 'the kill left a half-done env (the case to recover)');
+  // A reader that cannot write the env (here: a read-only mount) says so, and how to fix it.
+  const setup = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1"';
+  if (spawnSync('unshare', ['-m', 'sh', '-c', setup, 'sh', envDir]).status === 0) {
+    for (const cmd of ['list', 'freeze', 'check']) {
+      const ro = spawnSync('unshare', ['-m', 'sh', '-c', `${setup} && shift && exec "$@"`, 'sh', envDir, join(import.meta.dirname, '../../bin/venvkit'), cmd, '--env', envDir], { env, encoding: 'utf8' });
+      assert.equal(ro.status, 1, `${cmd} on a read-only env with a journal: ${ro.stdout}${ro.stderr}`);
+      assert.match(ro.stderr, /has an install or uninstall that was interrupted .* what it shows now is not what is installed/);
+      assert.match(ro.stderr, /hint: Run `venvkit list --env .*` as a user who can write to the environment/);
+    }
+  } else console.log('# skip (part): no private read-only bind mount here (needs CAP_SYS_ADMIN)');
   const first = vk(['list', '--env', envDir]);
   assert.match(first.stderr, /^note: rolled back an interrupted install in .* \(\d+ file moves? undone; the environment is as it was before\)$/m);
   assert.deepEqual(state(), oldState);
