@@ -69,7 +69,7 @@ export function stagedPaths(plan: InstallPlan, root: string, extra: string[] = [
   return [...plan.files.map((f) => f.dest), ...extra, plan.recordDest].map((p) => relative(root, p));
 }
 
-/** Where a path (relative to root, one of `staged`) stands, when planning the moves. */
+/** The error for something in the env standing where the plan needs another kind of entry (found before anything moves). */
 function conflict(root: string, rel: string, what: string): VenvkitError {
   return new VenvkitError('PATH_CONFLICT', `${join(root, rel)}: ${what}`, {
     hint: 'Move away what is at that path (no installed distribution owns it), then try again. The environment was left as it was.',

@@ -196,7 +196,14 @@ function removeStale(path: string, text: string): void {
   if (readOr(() => readFileSync(path, 'utf8')) !== text) return;
   try {
     unlinkSync(path);
-  } catch {
-    /* someone else removed it */
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'ENOENT') return; // someone else removed it
+    // Cannot remove it (a read-only env, another user's): say so rather than try forever.
+    const why = code === 'EROFS' ? 'the file system is read-only' : (e as Error).message;
+    throw new VenvkitError(code === 'EROFS' ? 'READ_ONLY_FS' : 'TARGET_NOT_WRITABLE', `Cannot remove the stale lock ${path} (its process is gone): ${why}`, {
+      hint: 'Run venvkit as a user who can write to the environment, on a writable file system.',
+      cause: e,
+    });
   }
 }
