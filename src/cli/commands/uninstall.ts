@@ -34,8 +34,15 @@ export default async function uninstall(argv: string[]): Promise<number> {
   const venv = await openVenv(envDir);
   const results: UninstallResult[] = [];
   const signal = abortOnSignals();
-  for (const name of positionals) {
-    const r = await uninstallDist(venv, name, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
+  for (const [i, name] of positionals.entries()) {
+    let r: UninstallResult;
+    try {
+      r = await uninstallDist(venv, name, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
+    } catch (e) {
+      // Each name is its own transaction: say which went before the interrupt.
+      if (!(e instanceof VenvkitError) || e.code !== 'INTERRUPTED' || i === 0) throw e;
+      throw new VenvkitError('INTERRUPTED', `Interrupted: ${positionals.slice(0, i).join(', ')} uninstalled; ${positionals.slice(i).join(', ')} left as they were`, { exitCode: e.exitCode });
+    }
     printRecovered(venv.root, r.recovered);
     for (const d of r.removed) info(out, `Uninstalled ${d.name} ${d.version}`);
     results.push(r);
