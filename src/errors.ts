@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'SHELL_UNSUPPORTED'
   | 'COMMAND_FAILED'
   | 'INTERRUPTED'
+  | 'TXN_INTERRUPTED'
   | 'NOT_PERMITTED'
   | 'READ_ONLY_FS'
   | 'PATH_CONFLICT'
@@ -39,6 +40,7 @@ export type ErrorCode =
   | 'BAD_SDIST'
   | 'VCS_FAILED'
   | 'BAD_DEPENDENCY_GROUP'
+  | 'CROSS_DEVICE'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');
@@ -62,7 +64,7 @@ export class VenvkitError extends Error {
     this.name = 'VenvkitError';
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : 1);
+    this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : code === 'INTERRUPTED' ? 130 : 1);
   }
 
   toJSON(): { code: ErrorCode; message: string; hint?: string } {

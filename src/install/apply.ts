@@ -1,9 +1,12 @@
 // Applying install plans to the file system: straight into a fresh staged env (seeding), or as a
-// transaction into a live env (stage beside it, move old files aside, move new ones in, undo on failure).
+// transaction into a live env (stage beside it, move old files aside, move new ones in, undo on failure),
+// journaled so that a kill at any moment is finished or undone by the next command (journal.ts).
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { errnoCode, VenvkitError } from '../errors.js';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { VenvkitError } from '../errors.js';
+import { exists, isDirectory, pruneEmptyDirs, resolveJournal, undoMoves, writeJournal, type Move } from './journal.js';
+import { isReservedEnvPath, STAGE_PREFIX } from './reserved.js';
 import { Linker, writeGenerated } from './link.js';
 import type { InstallPlan } from './plan.js';
 
@@ -38,10 +41,9 @@ export function writePlans(items: (Placed & { record: string })[], linker: Linke
   }
 }
 
-/** A staging area inside the env root (same file system, so renames are atomic). */
+/** A staging area inside the env root (same file system, so renames are atomic). Call it holding the env lock, after recoverEnv. */
 export function newStage(root: string): string {
-  removeStaleStages(root);
-  const stage = join(root, `.venvkit-txn-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const stage = join(root, `${STAGE_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(stage);
   return stage;
 }
@@ -67,172 +69,137 @@ export function stagedPaths(plan: InstallPlan, root: string, extra: string[] = [
   return [...plan.files.map((f) => f.dest), ...extra, plan.recordDest].map((p) => relative(root, p));
 }
 
-/** Whether anything (file, directory or link, even a dangling one) is at `p`. */
-const exists = (p: string) => {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** The error for something in the env standing where the plan needs another kind of entry (found before anything moves). */
+function conflict(root: string, rel: string, what: string): VenvkitError {
+  return new VenvkitError('PATH_CONFLICT', `${join(root, rel)}: ${what}`, {
+    hint: 'Move away what is at that path (no installed distribution owns it), then try again. The environment was left as it was.',
+  });
+}
 
 /**
- * The one commit of every install and uninstall into a live env: move `remove` (absolute paths:
- * files or whole directories) aside, then what is staged under stage/new in. `staged` lists those
- * paths relative to root. A staged directory the env does not have yet (a new package's whole
- * tree) moves in with ONE rename; only files landing in existing directories move one by one,
- * each replacing what is there. All synchronous (the caller holds signals meanwhile). On any
- * failure every step is undone, in reverse, and the error rethrown.
+ * The renames that commit a stage: `remove` (absolute paths: files or whole directories) moved
+ * aside into stage/old, then what is staged under stage/new moved in. A staged directory the env
+ * does not have yet (a new package's whole tree) moves in with ONE rename; only files landing in
+ * existing directories move one by one, each replacing what is there. Reads the env, changes nothing.
  */
-export function commitStaged(root: string, stage: string, staged: string[], remove: string[]): { removedDirs: string[] } {
-  const undo: (() => void)[] = [];
-  const removedParents = new Set<string>();
-  // Directories the env already has, and staged paths already moved in (a file or a whole tree).
+export function planMoves(root: string, stage: string, staged: string[], remove: string[]): { moves: Move[]; prune: string[] } {
+  const stageRel = relative(root, stage);
+  const moves: Move[] = [];
+  const gone = new Set<string>();
+  const prune = new Set<string>();
+  const isGone = (rel: string) => {
+    for (let r = rel; ; r = r.slice(0, r.lastIndexOf('/'))) {
+      if (gone.has(r)) return true;
+      if (!r.includes('/')) return false;
+    }
+  };
+  let n = 0;
+  const aside = (rel: string) => {
+    moves.push({ kind: 'aside', from: rel, to: `${stageRel}/old/${n++}` });
+    gone.add(rel);
+    if (rel.includes('/')) prune.add(rel.slice(0, rel.lastIndexOf('/')));
+  };
+  for (const p of remove) {
+    const rel = relative(root, p).split(sep).join('/');
+    // Never outside the env, never venvkit's own files (a RECORD may list anything).
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || isReservedEnvPath(rel)) continue;
+    if (!isGone(rel) && exists(join(root, rel))) aside(rel);
+  }
+  // Directories the env has (and keeps), and staged paths already moving in (a file or a whole tree).
   const present = new Set<string>();
   const moved = new Set<string>();
-  try {
-    let n = 0;
-    const aside = join(stage, 'old');
-    mkdirSync(aside, { recursive: true });
-    const moveAside = (p: string) => {
-      const to = join(aside, String(n++));
-      renameSync(p, to);
-      removedParents.add(dirname(p));
-      undo.push(() => renameSync(to, p));
-    };
-    for (const p of remove) if (exists(p)) moveAside(p);
-    const move = (rel: string) => {
-      const from = join(stage, 'new', rel);
-      const to = join(root, rel);
-      renameSync(from, to);
-      moved.add(rel);
-      undo.push(() => renameSync(to, from));
-    };
-    for (const rel of staged) {
-      // The shallowest prefix of `rel` the env lacks moves in whole (and carries `rel` with it).
-      const parts = rel.split('/');
-      let prefix = '';
-      let done = false;
-      for (let i = 0; i < parts.length; i++) {
-        prefix = i === 0 ? parts[0]! : `${prefix}/${parts[i]}`;
-        if (moved.has(prefix)) {
-          done = true; // already in: inside a moved tree, or listed twice (a shipped .pyc also compiled)
-          break;
-        }
-        if (present.has(prefix)) continue;
-        if (!exists(join(root, prefix))) {
-          move(prefix);
-          done = true;
-          break;
-        }
-        if (i < parts.length - 1) present.add(prefix);
+  const moveIn = (rel: string) => {
+    moves.push({ kind: 'in', from: `${stageRel}/new/${rel}`, to: rel });
+    moved.add(rel);
+  };
+  for (const rel of staged) {
+    // The shallowest prefix of `rel` the env lacks moves in whole (and carries `rel` with it).
+    const parts = rel.split('/');
+    let prefix = '';
+    let done = false;
+    for (let i = 0; i < parts.length; i++) {
+      prefix = i === 0 ? parts[0]! : `${prefix}/${parts[i]}`;
+      if (moved.has(prefix)) {
+        done = true; // already in: inside a moved tree, or listed twice (a shipped .pyc also compiled)
+        break;
       }
-      if (done) continue;
-      const dest = join(root, rel);
-      if (lstatSync(dest).isDirectory()) throw new VenvkitError('BAD_WHEEL', `${dest} is a directory, the wheel installs a file there`);
-      moveAside(dest);
-      move(rel);
-    }
-  } catch (e) {
-    for (const u of undo.reverse()) {
-      try {
-        u();
-      } catch {
-        /* best effort: keep undoing the rest */
+      if (present.has(prefix)) continue;
+      if (isGone(prefix) || !exists(join(root, prefix))) {
+        moveIn(prefix);
+        done = true;
+        break;
+      }
+      if (i < parts.length - 1) {
+        if (!isDirectory(join(root, prefix))) throw conflict(root, prefix, `a file stands where the wheel needs a directory (for ${rel})`);
+        present.add(prefix);
       }
     }
-    throw e;
+    if (done) continue;
+    if (lstatSync(join(root, rel)).isDirectory()) throw conflict(root, rel, 'a directory stands where the wheel installs a file');
+    aside(rel);
+    moveIn(rel);
   }
-  return { removedDirs: [...removedParents] };
-}
-
-/** Run `work` holding the env's lock (`<root>/.venvkit.lock`, shared with `venvkit install`). */
-export async function withEnvLock<T>(root: string, work: () => Promise<T>): Promise<T> {
-  const { lockEnv } = await import('../pip/lock.js');
-  const lock = await lockEnv(root);
-  try {
-    return await work();
-  } finally {
-    lock.release();
-  }
-}
-
-const HELD_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-/** One listener for all installs running in this process (so many in a row add no listeners). */
-let holding = 0;
-let listening = false;
-let pending: NodeJS.Signals[] = [];
-const hold = (s: NodeJS.Signals) => {
-  pending.push(s);
-};
-
-/** After the last install ends (a turn later, so a signal queued meanwhile is still held): stop holding, deliver. */
-function releaseSignals(): void {
-  if (holding > 0 || !listening) return;
-  for (const s of HELD_SIGNALS) process.off(s, hold);
-  listening = false;
-  const first = pending[0];
-  pending = [];
-  if (first) process.kill(process.pid, first);
+  return { moves, prune: [...prune] };
 }
 
 /**
- * Hold SIGINT/SIGTERM/SIGHUP while `work` runs (checked through `interrupted()`), then deliver them
- * once no install in this process is running any more.
+ * The one commit of every install and uninstall into a live env (see planMoves), journaled: the
+ * moves are written to the stage's journal before the first one, so a kill at any point is finished
+ * or undone by the next venvkit command (journal.ts). All synchronous: no signal handler or other
+ * JS runs in between. On a failure every move done is undone, in reverse, and the error rethrown.
+ * With `keep`, directories left empty are removed afterwards (never `keep` or above).
  */
-export async function withSignalsHeld<T>(work: (interrupted: () => boolean) => Promise<T>): Promise<T> {
-  holding++;
-  if (!listening) {
-    for (const s of HELD_SIGNALS) process.on(s, hold);
-    listening = true;
-  }
+export function commitStaged(root: string, stage: string, staged: string[], remove: string[], options: { keep?: string[]; op?: string } = {}): { removedDirs: string[] } {
+  const { moves, prune } = planMoves(root, stage, staged, remove);
+  const rel = (p: string) => relative(root, p).split(sep).join('/');
+  const keep = options.keep;
+  mkdirSync(join(stage, 'old'), { recursive: true });
+  writeJournal(stage, { version: 1, op: options.op ?? 'install', moves, prune: keep ? prune : [], keep: (keep ?? []).map(rel) });
+  let done = 0;
   try {
-    return await work(() => pending.length > 0);
-  } finally {
-    holding--;
-    setImmediate(releaseSignals);
-  }
-}
-
-/** Remove `dirs` and their parents while they are empty, stopping at (and keeping) any of `keep`. */
-export function pruneEmptyDirs(dirs: string[], keep: string[]): void {
-  const keepSet = new Set(keep);
-  const sorted = [...new Set(dirs)].sort((a, b) => b.length - a.length);
-  for (let d of sorted) {
-    while (!keepSet.has(d) && d !== dirname(d) && keep.some((k) => d.startsWith(k + '/'))) {
-      try {
-        rmdirSync(d);
-      } catch (e) {
-        if (errnoCode(e) !== 'ENOENT') break;
-      }
-      d = dirname(d);
+    for (const m of moves) {
+      renameSync(join(root, m.from), join(root, m.to));
+      done++;
     }
-  }
-}
-
-/** Stage dirs left by venvkit processes that no longer run (killed with SIGKILL, power loss). */
-function removeStaleStages(root: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const m = /^\.venvkit-txn-(\d+)-[0-9a-f]+$/.exec(n);
-    if (!m || Number(m[1]) === process.pid) continue;
+  } catch (e) {
     try {
-      process.kill(Number(m[1]), 0);
-      continue; // still running
-    } catch (e) {
-      if (errnoCode(e) === 'EPERM') continue;
+      undoMoves(root, moves.slice(0, done));
+    } catch (undoError) {
+      // The journal stays: the next venvkit command finishes undoing it.
+      throw new VenvkitError('TXN_INTERRUPTED', `Changing ${root} failed (${(e as Error).message}), and undoing it failed too (${(undoError as Error).message})`, {
+        hint: `Run any venvkit command on the environment (e.g. \`venvkit list --env ${root}\`) once the cause is fixed: it finishes undoing the change.`,
+        cause: e,
+      });
     }
-    rmSync(join(root, n), { recursive: true, force: true });
+    resolveJournal(stage);
+    throw e;
   }
+  const removedDirs = prune.map((d) => join(root, d));
+  if (keep) pruneEmptyDirs(removedDirs, keep);
+  resolveJournal(stage);
+  return { removedDirs };
+}
+
+/** Throw INTERRUPTED when `signal` was aborted (by the host: the CLI on Ctrl-C). */
+export function throwIfInterrupted(signal: AbortSignal | undefined, what = 'nothing was installed'): void {
+  if (!signal?.aborted) return;
+  const exitCode = signal.reason === 'SIGTERM' ? 143 : signal.reason === 'SIGHUP' ? 129 : 130;
+  throw new VenvkitError('INTERRUPTED', `Interrupted: ${what} (the environment is unchanged)`, { exitCode });
+}
+
+/**
+ * The last check before a commit: let signals that came meanwhile reach the host's listeners (a
+ * signal is read in the event loop's poll phase, and two turns make sure one poll phase passes),
+ * then throw INTERRUPTED if aborted. From here to the end of the commit, callers stay synchronous.
+ */
+export async function checkpoint(signal: AbortSignal | undefined, what?: string): Promise<void> {
+  if (!signal) return;
+  for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+  throwIfInterrupted(signal, what);
 }
 
 /** Remove a stage dir, whatever is in it. */
 export function dropStage(stage: string): void {
   if (existsSync(stage)) rmSync(stage, { recursive: true, force: true });
 }
+

@@ -4,9 +4,12 @@ import { relative, resolve } from 'node:path';
 import { unpackedWheel } from '../cache/wheels.js';
 import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
-import { errnoCode, VenvkitError } from '../errors.js';
+import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commitStaged, dropStage, newStage, pruneEmptyDirs, stagedPaths, stagePlan, withEnvLock, withSignalsHeld } from './apply.js';
+import { commitStaged, dropStage, newStage, stagedPaths, stagePlan, throwIfInterrupted, checkpoint } from './apply.js';
+import { withEnvLock } from './recover.js';
+import { fsFailure } from './fs-errors.js';
+import type { Recovered } from './journal.js';
 import { byteCompile } from './compile.js';
 import { findInstalled, recordedFiles } from './installed.js';
 import { Linker, type LinkMode } from './link.js';
@@ -29,6 +32,10 @@ export interface InstallWheelOptions {
   /** Install even when the wheel's tags say it is not for this interpreter/platform. */
   ignoreTags?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Cancels the install (before its commit; the env is then unchanged): INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Called once when another process holds the env's lock and this install starts waiting. */
+  onWait?: (pid: number) => void;
 }
 
 export interface InstallWheelResult {
@@ -40,13 +47,8 @@ export interface InstallWheelResult {
   linkMode: LinkMode;
   /** true when the wheel was already unpacked in the cache. */
   cached: boolean;
-}
-
-function fsError(e: unknown, root: string): unknown {
-  const code = errnoCode(e);
-  if (e instanceof VenvkitError || !code) return e;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new VenvkitError('TARGET_NOT_WRITABLE', `Cannot write into ${root}: ${(e as Error).message}`, { hint: 'Check the permissions of the environment.', cause: e });
-  return new VenvkitError('INTERNAL', `Installing into ${root} failed: ${(e as Error).message}`, { cause: e });
+  /** Transactions a killed venvkit had left in the env, finished (forward or back) before this install. */
+  recovered?: Recovered[];
 }
 
 /** Install the wheel file at `wheelPath` into an env (a Venv, or the path of one). */
@@ -83,7 +85,9 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
   }
   const linker = new Linker(options.linkMode ?? 'clone');
   const root = venv.root;
-  return withEnvLock(root, () => withSignalsHeld(async (interrupted) => {
+  throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
+  let recovered: Recovered[] | undefined;
+  return withEnvLock(root, { signal: options.signal, onWait: options.onWait, onRecovered: (r) => (recovered = r) }, async () => {
     const old = findInstalled(venv.paths, manifest.name);
     const remove: string[] = [];
     for (const d of old) {
@@ -103,15 +107,16 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
       if (options.compile) {
         const stagedOf = (p: string) => join(stage, 'new', relative(root, p));
         const written = await byteCompile(venv.paths.python, plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p })));
+        throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
         const prefix = join(stage, 'new') + '/';
         pycs = written.filter((w) => w.startsWith(prefix)).map((w) => join(root, w.slice(prefix.length)));
       }
       const record = recordFor(plan, pycs);
       const recPath = join(stage, 'new', relative(root, plan.recordDest));
       writeFileSync(recPath, record);
-      if (interrupted()) throw new VenvkitError('INTERRUPTED', `Interrupted: ${manifest.name} was not installed (the environment is unchanged)`);
-      const { removedDirs } = commitStaged(root, stage, stagedPaths(plan, root, pycs), remove);
-      pruneEmptyDirs(removedDirs, [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include]);
+      // Synchronous from this check to the end of the commit (see applyTransaction).
+      await checkpoint(options.signal, `${manifest.name} was not installed`);
+      commitStaged(root, stage, stagedPaths(plan, root, pycs), remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `install of ${manifest.name}` });
       return {
         name: manifest.name,
         version: manifest.version,
@@ -119,11 +124,12 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
         files: plan.files.length + pycs.length + 1,
         linkMode: linker.mode,
         cached: !cached.unpacked,
+        ...(recovered ? { recovered } : {}),
       };
     } catch (e) {
-      throw fsError(e, root);
+      throw fsFailure(e, root, stage);
     } finally {
       dropStage(stage);
     }
-  }));
+  });
 }

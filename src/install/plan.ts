@@ -7,6 +7,11 @@ import { placeEntry } from './entry-paths.js';
 import { consoleScriptNames, launcherScript, rewritePythonShebang } from './scripts.js';
 import type { WheelManifest } from './unpack.js';
 import { formatRecord, type RecordRow } from './wheel-meta.js';
+import { isReservedEnvPath } from './reserved.js';
+import { VenvkitError } from '../errors.js';
+
+/** The longest file name (one path segment, in bytes) the usual file systems take (ext4, XFS, Btrfs, APFS, NTFS). */
+const NAME_MAX = 255;
 
 export interface InstallTarget {
   /** Final install locations (the env as it will be used, not where it is staged). */
@@ -71,6 +76,15 @@ export function planInstall(manifest: WheelManifest, target: InstallTarget, opti
     if (prev !== undefined) throw new Error(`${what} and ${prev} would both be installed as ${f.dest}`);
     const rel = f.dest.startsWith(rootPrefix) ? f.dest.slice(rootPrefix.length) : relative(paths.root, f.dest);
     if (rel.startsWith('..') || rel === '' || posix.isAbsolute(rel)) throw new Error(`${what} would be installed outside the environment (${f.dest})`);
+    if (isReservedEnvPath(rel)) {
+      throw new VenvkitError('BAD_WHEEL', `${manifest.filename}: ${what} would be installed as ${f.dest}, a name venvkit reserves for itself in the environment`, { hint: 'Refusing to install it: the wheel is broken or hostile.' });
+    }
+    const long = rel.split('/').find((seg) => Buffer.byteLength(seg) > NAME_MAX);
+    if (long !== undefined) {
+      throw new VenvkitError('NAME_TOO_LONG', `${manifest.filename}: ${what} would be installed as ${f.dest}, whose name "${long.slice(0, 40)}..." is ${Buffer.byteLength(long)} bytes long (file systems allow ${NAME_MAX})`, {
+        hint: 'No file system can hold this name: the wheel cannot be installed here. Report it to its authors.',
+      });
+    }
     if (rel === 'pyvenv.cfg' || (f.dest.startsWith(paths.scripts + '/') && /^(python|pypy)[\d.]*w?(\.exe)?$/.test(rel.slice(rel.lastIndexOf('/') + 1)))) {
       throw new Error(`${what} would replace the environment's own ${rel}`);
     }

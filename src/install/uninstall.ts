@@ -1,8 +1,11 @@
 // uninstall: remove a distribution by its RECORD, all or nothing.
 import { relative } from 'node:path';
-import { errnoCode, VenvkitError } from '../errors.js';
+import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
-import { commitStaged, dropStage, newStage, pruneEmptyDirs, withEnvLock, withSignalsHeld } from './apply.js';
+import { commitStaged, dropStage, newStage, throwIfInterrupted, checkpoint } from './apply.js';
+import { withEnvLock } from './recover.js';
+import { fsFailure } from './fs-errors.js';
+import { hasJournal, type Recovered } from './journal.js';
 import { findInstalled, recordedFiles } from './installed.js';
 import { resolveVenv } from './target.js';
 
@@ -10,49 +13,59 @@ export interface UninstallOptions {
   env?: NodeJS.ProcessEnv;
   /** Do not fail when the distribution is not installed (report it as not found). */
   missingOk?: boolean;
+  /** Cancels the uninstall (before its commit; the env is then unchanged): INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Called once when another process holds the env's lock and this starts waiting. */
+  onWait?: (pid: number) => void;
 }
 
 export interface UninstallResult {
   name: string;
   /** The versions removed (empty when it was not installed and missingOk was set). */
   removed: { name: string; version: string; files: number }[];
+  /** Transactions a killed venvkit had left in the env, finished (forward or back) first. */
+  recovered?: Recovered[];
 }
 
 /** Remove the distribution `name` (any spelling PEP 503 considers the same) from an env. */
 export async function uninstall(venvOrPath: Venv | string, name: string, options: UninstallOptions = {}): Promise<UninstallResult> {
   const venv = await resolveVenv(venvOrPath, options.env ?? process.env);
-  const dists = findInstalled(venv.paths, name);
-  if (dists.length === 0) {
+  const notInstalled = () => {
     if (options.missingOk) return { name, removed: [] };
     throw new VenvkitError('NOT_INSTALLED', `${name} is not installed in ${venv.root}`, { hint: 'Run `venvkit list` to see what is installed.' });
-  }
-  const remove: string[] = [];
-  const removed: UninstallResult['removed'] = [];
-  for (const d of dists) {
-    let files: string[];
-    try {
-      files = recordedFiles(d, venv.root).files;
-    } catch (e) {
-      throw new VenvkitError('COMMAND_FAILED', `Cannot uninstall ${d.name} ${d.version}: ${relative(venv.root, d.distInfoDir)} has no readable RECORD`, {
-        hint: 'It was not installed from a wheel by a standard installer; remove its files by hand or recreate the environment.',
-        cause: e,
-      });
+  };
+  // Nothing to do (and no interrupted transaction that could be hiding it): no lock needed.
+  if (findInstalled(venv.paths, name).length === 0 && !hasJournal(venv.root)) return notInstalled();
+  throwIfInterrupted(options.signal, 'nothing was uninstalled');
+  let recovered: Recovered[] | undefined;
+  return withEnvLock(venv.root, { signal: options.signal, onWait: options.onWait, onRecovered: (r) => (recovered = r) }, async () => {
+    // Read under the lock, after recovery: what is installed now.
+    const dists = findInstalled(venv.paths, name);
+    if (dists.length === 0) return notInstalled();
+    const remove: string[] = [];
+    const removed: UninstallResult['removed'] = [];
+    for (const d of dists) {
+      let files: string[];
+      try {
+        files = recordedFiles(d, venv.root).files;
+      } catch (e) {
+        throw new VenvkitError('COMMAND_FAILED', `Cannot uninstall ${d.name} ${d.version}: ${relative(venv.root, d.distInfoDir)} has no readable RECORD`, {
+          hint: 'It was not installed from a wheel by a standard installer; remove its files by hand or recreate the environment.',
+          cause: e,
+        });
+      }
+      remove.push(...files);
+      removed.push({ name: d.name, version: d.version, files: files.length });
     }
-    remove.push(...files);
-    removed.push({ name: d.name, version: d.version, files: files.length });
-  }
-  return withEnvLock(venv.root, () => withSignalsHeld(async () => {
+    await checkpoint(options.signal, 'nothing was uninstalled');
     const stage = newStage(venv.root);
     try {
-      const { removedDirs } = commitStaged(venv.root, stage, [], remove);
-      pruneEmptyDirs(removedDirs, [venv.root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include]);
-      return { name, removed };
+      commitStaged(venv.root, stage, [], remove, { keep: [venv.root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `uninstall of ${name}` });
+      return { name, removed, ...(recovered ? { recovered } : {}) };
     } catch (e) {
-      const code = errnoCode(e);
-      if (code === 'EACCES' || code === 'EPERM') throw new VenvkitError('TARGET_NOT_WRITABLE', `Cannot remove files from ${venv.root}: ${(e as Error).message}`, { cause: e });
-      throw e;
+      throw fsFailure(e, venv.root, stage, 'uninstall from');
     } finally {
       dropStage(stage);
     }
-  }));
+  });
 }

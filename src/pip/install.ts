@@ -15,7 +15,10 @@ import { availableParallelism } from 'node:os';
 import { wheelCacheRoot, type CachedWheel } from '../cache/wheels.js';
 import { UnpackPool, unpackJob } from './unpack-pool.js';
 import { VenvkitError } from '../errors.js';
-import { withSignalsHeld } from '../install/apply.js';
+import { throwIfInterrupted } from '../install/apply.js';
+import type { Recovered } from '../install/journal.js';
+import { repairEnv } from '../install/recover.js';
+import { recoverEnv } from '../install/journal.js';
 import type { LinkMode } from '../install/link.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { IndexClient } from '../index/index-client.js';
@@ -58,7 +61,11 @@ export interface InstallOptions {
   configSettings?: ConfigSettings;
   /** Show the build backends' output live. */
   verbose?: boolean;
-  /** Abort builds (Ctrl-C): the hook processes are ended and nothing is installed. */
+  /**
+   * Cancels the install: before its commit the env is left unchanged (INTERRUPTED, exit code 130);
+   * once the commit has started it completes. The library adds no signal handlers of its own: the
+   * host wires Ctrl-C to this (the CLI does).
+   */
   signal?: AbortSignal;
 }
 
@@ -99,6 +106,8 @@ export interface InstallReport {
   /** What was removed because it was replaced. */
   removed: { name: string; version: string }[];
   linkMode?: LinkMode;
+  /** Transactions a killed venvkit had left in the env, finished (forward or back) first. */
+  recovered?: Recovered[];
   timings: { resolveMs: number; fetchMs: number; installMs: number; totalMs: number };
 }
 
@@ -132,6 +141,23 @@ async function pool<T, R>(items: T[], limit: number, run: (item: T) => Promise<R
   return out;
 }
 
+/** `promise`, or INTERRUPTED as soon as `signal` is aborted (the work goes on in the background and is dropped). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      try {
+        throwIfInterrupted(signal);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Install requirements into `venv` (see the module comment). */
 export async function installRequirements(venv: Venv, inputs: RequirementInputs, options: InstallOptions = {}): Promise<InstallReport> {
   const started = Date.now();
@@ -141,6 +167,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     env: venv.root, dryRun: !!options.dryRun, alreadySatisfied: false, resolved: [], installed: [], removed: [],
     timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: 0 },
   };
+  const signal = options.signal;
+  throwIfInterrupted(signal);
+  const lockOptions = { signal, onWait: (pid: number) => emit({ kind: 'waiting-for-lock', pid }) };
+  // What a killed venvkit left is finished first: what is installed is read after that.
+  if (!options.prechecked) {
+    const recovered = await repairEnv(venv.root, lockOptions);
+    if (recovered.length) report.recovered = recovered;
+  }
   const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall, configSettings: options.configSettings }));
   const collected = fast.collected;
   if (collected.requirements.length + collected.local.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
@@ -191,14 +225,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     emit({ kind: 'resolving' });
     const t0 = Date.now();
     const preferred = new Map(dists.map((d) => [d.normalizedName, d.version]));
-    const resolution = await resolveRequirements(collected.requirements, {
+    const resolution = await abortable(resolveRequirements(collected.requirements, {
       index: client,
       venv,
       constraints: collected.constraints,
       preferred,
       upgrade: options.upgrade ? new Set(collected.requirements.map((r) => r.key)) : undefined,
       noDeps: options.noDeps,
-    });
+    }), signal);
     report.timings.resolveMs = Date.now() - t0;
     emit({ kind: 'resolved', packages: resolution.packages.length, ms: report.timings.resolveMs });
 
@@ -231,9 +265,12 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       return report;
     }
 
-    const lock = await lockEnv(venv.root, { onWait: (pid) => emit({ kind: 'waiting-for-lock', pid }) });
+    throwIfInterrupted(signal);
+    const lock = await lockEnv(venv.root, lockOptions);
     try {
-      return await withSignalsHeld(async (interrupted) => {
+      {
+        const recovered = recoverEnv(venv.root);
+        if (recovered.length) report.recovered = [...(report.recovered ?? []), ...recovered];
         // What is installed may have changed while we waited for the lock.
         dists = readDists(venv.paths);
         byName = new Map(dists.map((d) => [d.normalizedName, d]));
@@ -243,8 +280,8 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         const unpacker = new UnpackPool(import.meta.url, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, env);
         const received = new Map<string, number>();
         const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
-        const wheels = await pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
-          if (interrupted()) throw new VenvkitError('INTERRUPTED', 'Interrupted: nothing was installed (the environment is unchanged)', { exitCode: 130 });
+        const wheels = await abortable(pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
+          throwIfInterrupted(signal);
           const file = p.candidate.file!;
           const required = collected.hashMode ? (collected.pins.get(p.name) ?? collected.pins.get(file.url)) : undefined;
           const got = await client.download(file, { requiredHashes: required, onProgress: (n, total) => {
@@ -260,12 +297,11 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
           done++;
           emit({ kind: 'fetched', name: p.name, done, count: todo.length, bytes: bytes() });
           return wheel;
-        });
+        }), signal).finally(() => void unpacker.close());
         todo.forEach((p, i) => {
           const e = report.installed.find((x) => x.url === p.candidate.file!.url);
           if (e) e.name = wheels[i]!.manifest.name;
         });
-        void unpacker.close();
         report.timings.fetchMs = Date.now() - t1;
         const t2 = Date.now();
         emit({ kind: 'installing', count: todo.length });
@@ -283,13 +319,13 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
               : isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
           };
         });
-        const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, interrupted });
+        const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal });
         for (const item of items) for (const d of item.replaces) report.removed.push({ name: d.name, version: d.version });
         report.linkMode = result.linkMode;
         report.timings.installMs = Date.now() - t2;
         report.timings.totalMs = Date.now() - started;
         return report;
-      });
+      }
     } finally {
       lock.release();
     }

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
-import { commitStaged, dropStage, newStage, pruneEmptyDirs, stagePlan } from '../install/apply.js';
+import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
+import { fsFailure } from '../install/fs-errors.js';
 import { byteCompile } from '../install/compile.js';
 import { recordedFiles, type InstalledDist } from '../install/installed.js';
 import { Linker, type LinkMode } from '../install/link.js';
@@ -26,8 +27,8 @@ export interface TransactionItem {
 export interface TransactionOptions {
   linkMode?: LinkMode;
   compile?: boolean;
-  /** Checked right before the commit: true aborts with INTERRUPTED. */
-  interrupted?: () => boolean;
+  /** Checked right before the commit (and between steps): aborted means INTERRUPTED, nothing changed. */
+  signal?: AbortSignal;
 }
 
 /** Plan, stage and commit every item; returns the link mode used. */
@@ -59,6 +60,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
     }
   }
   const linker = new Linker(options.linkMode ?? 'clone');
+  throwIfInterrupted(options.signal);
   const stage = newStage(root);
   try {
     const staged: string[] = [];
@@ -72,7 +74,9 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
       const prefix = join(stage, 'new') + '/';
       const work = stagedPlans.flatMap((plan, i) => plan.pyFiles.filter((p) => owner.get(p) === i).map((p) => ({ path: join(stage, 'new', relative(root, p)), shown: p, i })));
       const bySource = new Map<string, string>();
-      for (const pyc of await byteCompile(venv.paths.python, work)) {
+      const compiled = await byteCompile(venv.paths.python, work);
+      throwIfInterrupted(options.signal);
+      for (const pyc of compiled) {
         const m = /^(.*)\/__pycache__\/(.+)\.[^./]+\.pyc$/.exec(pyc);
         if (m) bySource.set(`${m[1]}/${m[2]}.py`, pyc);
       }
@@ -89,10 +93,13 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
       stagePlan({ plan: { ...plan, files: [] }, filesDir: items[i]!.wheel.filesDir }, recordFor(plan, pycsByPlan[i]), stage, root, linker);
       staged.push(relative(root, plan.recordDest));
     });
-    if (options.interrupted?.()) throw new VenvkitError('INTERRUPTED', 'Interrupted: nothing was installed (the environment is unchanged)', { exitCode: 130 });
-    const { removedDirs } = commitStaged(root, stage, staged, remove);
-    pruneEmptyDirs(removedDirs, [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include]);
+    // From this check to the end of the commit everything is synchronous: a signal that comes
+    // meanwhile is seen by the host after the commit (then the install is complete).
+    await checkpoint(options.signal);
+    commitStaged(root, stage, staged, remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: 'install' });
     return { linkMode: linker.mode, files: staged.length };
+  } catch (e) {
+    throw fsFailure(e, root, stage);
   } finally {
     dropStage(stage);
   }

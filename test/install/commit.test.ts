@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { commitStaged } from '../../src/install/apply.js';
+import type { VenvkitError } from '../../src/errors.js';
 import { snapshot } from '../pip/helpers.js';
 
 function put(path: string, text: string): void {
@@ -65,7 +66,7 @@ test('commitStaged undoes everything when a step fails', () => {
     put(join(stage, 'new/lib/site/shared/x.py'), 'x1');
     put(join(stage, 'new/lib/site/clash'), 'a file where a directory is');
     const before = envState(root);
-    assert.throws(() => commitStaged(root, stage, ['lib/site/pkg/n.py', 'lib/site/shared/x.py', 'lib/site/clash'], [join(root, 'lib/site/old/a.py')]), /is a directory/);
+    assert.throws(() => commitStaged(root, stage, ['lib/site/pkg/n.py', 'lib/site/shared/x.py', 'lib/site/clash'], [join(root, 'lib/site/old/a.py')]), (e: VenvkitError) => e.code === 'PATH_CONFLICT' && e.message.includes(join(root, 'lib/site/clash')));
     assert.deepEqual(envState(root), before);
   });
 });
@@ -85,9 +86,8 @@ test('commitStaged: a rename that fails right after the file it replaces went as
   });
 });
 
-test('commitStaged: a file standing where the staged tree needs a directory fails the commit and is kept', () => {
-  // The env has a file `pkg`; the wheel installs pkg/n.py. The rename fails (ENOTDIR) after other
-  // files were replaced, and every step is undone.
+test('commitStaged: a file standing where the staged tree needs a directory fails before anything moves, and is kept', () => {
+  // The env has a file `pkg`; the wheel installs pkg/n.py: PATH_CONFLICT naming it, from the plan.
   withRoot((root, stage) => {
     put(join(root, 'lib/site/shared/x.py'), 'x0');
     put(join(root, 'lib/site/pkg'), 'a file where a directory is needed');
@@ -95,7 +95,7 @@ test('commitStaged: a file standing where the staged tree needs a directory fail
     put(join(stage, 'new/lib/site/fresh/m.py'), 'm');
     put(join(stage, 'new/lib/site/pkg/n.py'), 'n');
     const before = envState(root);
-    assert.throws(() => commitStaged(root, stage, ['lib/site/shared/x.py', 'lib/site/fresh/m.py', 'lib/site/pkg/n.py'], []), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+    assert.throws(() => commitStaged(root, stage, ['lib/site/shared/x.py', 'lib/site/fresh/m.py', 'lib/site/pkg/n.py'], []), (e: VenvkitError) => e.code === 'PATH_CONFLICT' && e.message.includes(join(root, 'lib/site/pkg')));
     assert.deepEqual(envState(root), before);
   });
 });

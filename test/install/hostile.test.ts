@@ -163,7 +163,7 @@ test('a failure half-way through moving files in leaves the env exactly as it wa
   mkdirSync(join(venv.paths.purelib, 'victim', 'zz.py'));
   writeFileSync(join(venv.paths.purelib, 'victim', 'zz.py', 'keep'), 'x');
   const w = buildWheel(wheels, { name: 'victim', version: '0.2', files: { 'victim/__init__.py': 'X = 2\n', 'victim/aa.py': '', 'victim/zz.py': '' } });
-  await refused(w, 'BAD_WHEEL', /is a directory/, true);
+  await refused(w, 'PATH_CONFLICT', /a directory stands where the wheel installs a file/, true);
   assert.equal(readFileSync(join(venv.paths.purelib, 'victim', '__init__.py'), 'utf8'), 'X = 1\n');
   assert.ok(existsSync(join(venv.paths.purelib, 'victim-0.1.dist-info', 'RECORD')));
   assert.ok(!readdirSync(venv.root).some((n) => n.startsWith('.venvkit-txn')));

@@ -5,6 +5,8 @@ import { VenvkitError } from '../../errors.js';
 import { markerEnvironment } from '../../pep/markers.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
+import { recoverForRead } from '../../install/recover.js';
+import { printRecovered } from '../recovered.js';
 import { readDists } from '../../pip/dists.js';
 import { checkDists, checkLines, unparsableDists } from '../../pip/check.js';
 
@@ -22,6 +24,8 @@ export default async function check(argv: string[]): Promise<number> {
     return 0;
   }
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
+  // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
+  printRecovered(venv.root, await recoverForRead(venv.root));
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so its markers cannot be evaluated`, { hint: 'Recreate the environment with `venvkit create`.' });
   // What pip check prints, in its order (the order pip finds the distributions in).
   const dists = readDists(venv.paths, { order: 'pip' });

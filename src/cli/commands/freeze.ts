@@ -2,6 +2,8 @@
 import { parse } from '../args.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
+import { recoverForRead } from '../../install/recover.js';
+import { printRecovered } from '../recovered.js';
 import { freeze as freezeLines } from '../../pip/freeze.js';
 import { stdout } from '../output.js';
 
@@ -23,6 +25,8 @@ export default async function freeze(argv: string[]): Promise<number> {
     return 0;
   }
   const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });
+  // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
+  printRecovered(venv.root, await recoverForRead(venv.root));
   const lines = freezeLines(venv, { all: !!values.all });
   if (values.json) stdout(JSON.stringify(lines, null, 2) + '\n');
   else if (lines.length) stdout(lines.join('\n') + '\n');

@@ -11,6 +11,9 @@ import { openVenv } from '../../venv/open.js';
 import { precheck } from '../../pip/fast-path.js';
 import { ProgressLine, formatMs } from '../../pip/progress.js';
 import { parseConfigSettings } from '../../build/config-settings.js';
+import { repairEnv } from '../../install/recover.js';
+import { abortOnSignals } from '../signals.js';
+import { printRecovered, printWaiting } from '../recovered.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
@@ -84,6 +87,10 @@ export default async function install(argv: string[]): Promise<number> {
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
+  const signal = abortOnSignals();
+  // What a killed venvkit left is finished first, so the check below reads what is really installed.
+  const recovered = await repairEnv(venv.root, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
+  printRecovered(venv.root, recovered);
   const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [], editables, groups };
   const flags = {
     indexUrl: values['index-url'],
@@ -98,32 +105,18 @@ export default async function install(argv: string[]): Promise<number> {
   const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'], configSettings });
   if (pre.satisfied) {
     const ms = Date.now() - started;
-    if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });
+    if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], ...(recovered.length ? { recovered } : {}), timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });
     else info(out, `Requirements already satisfied (checked in ${formatMs(ms)})`);
     return 0;
   }
   const { installRequirements } = await import('../../pip/install.js');
   const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json);
-  // Ctrl-C while a build backend runs: stop it and its children (they are in their own process
-  // group, so the terminal's SIGINT does not reach them), then exit with INTERRUPTED.
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  let listening = false;
-  const listen = (on: boolean) => {
-    if (on === listening) return;
-    listening = on;
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-      if (on) process.on(s, onSignal);
-      else process.off(s, onSignal);
-    }
-  };
   let report;
   try {
     report = await installRequirements(venv, inputs, {
       buildIsolation: !values['no-build-isolation'],
       configSettings,
       verbose: out.verbose,
-      signal: abort.signal,
       index: flags,
       prechecked: pre,
       noDeps: values['no-deps'],
@@ -133,9 +126,13 @@ export default async function install(argv: string[]): Promise<number> {
       noCache: values['no-cache'],
       linkMode: mode as LinkMode | undefined,
       compile: values.compile,
+      signal,
       onEvent: (e) => {
-        if (e.kind === 'building-sources') listen(true);
-        else if (e.kind === 'resolving') listen(false);
+        if (e.kind === 'waiting-for-lock') {
+          progress.clear();
+          printWaiting(venv.root, e.pid);
+          return;
+        }
         if (e.kind === 'build') {
           progress.clear();
           if (out.verbose && e.event.kind === 'build-env') info(out, `${e.event.reused ? 'Using' : 'Making'} the build environment for ${e.event.requirements.join(', ') || '(no requirements)'}`);
@@ -150,9 +147,10 @@ export default async function install(argv: string[]): Promise<number> {
       },
     });
   } finally {
-    listen(false);
     progress.clear();
   }
+  printRecovered(venv.root, report.recovered);
+  if (recovered.length) report.recovered = [...recovered, ...(report.recovered ?? [])];
   if (out.json) {
     printJson(report);
     return 0;

@@ -3,6 +3,8 @@ import { parse } from '../args.js';
 import { printJson, type Output, stdout } from '../output.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
+import { recoverForRead } from '../../install/recover.js';
+import { printRecovered } from '../recovered.js';
 import { readDists } from '../../pip/dists.js';
 import { editableLocation } from '../../pip/editable-info.js';
 
@@ -33,6 +35,8 @@ export default async function list(argv: string[]): Promise<number> {
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });
+  // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
+  printRecovered(venv.root, await recoverForRead(venv.root));
   // pip sorts by the normalised name (readDists' order).
   const dists = readDists(venv.paths).map((d) => ({ d, editable: editableLocation(d) }));
   if (out.json) {

@@ -5,6 +5,8 @@ import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
 import { uninstall as uninstallDist, type UninstallResult } from '../../install/uninstall.js';
 import { openVenv } from '../../venv/open.js';
+import { abortOnSignals } from '../signals.js';
+import { printRecovered, printWaiting } from '../recovered.js';
 
 const HELP = `Usage: venvkit uninstall NAME... [options]
 
@@ -31,11 +33,21 @@ export default async function uninstall(argv: string[]): Promise<number> {
   const envDir = chooseEnvDir(values.env);
   const venv = await openVenv(envDir);
   const results: UninstallResult[] = [];
-  for (const name of positionals) {
-    const r = await uninstallDist(venv, name);
+  const signal = abortOnSignals();
+  for (const [i, name] of positionals.entries()) {
+    let r: UninstallResult;
+    try {
+      r = await uninstallDist(venv, name, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
+    } catch (e) {
+      // Each name is its own transaction: say which went before the interrupt.
+      if (!(e instanceof VenvkitError) || e.code !== 'INTERRUPTED' || i === 0) throw e;
+      throw new VenvkitError('INTERRUPTED', `Interrupted: ${positionals.slice(0, i).join(', ')} uninstalled; ${positionals.slice(i).join(', ')} left as they were`, { exitCode: e.exitCode });
+    }
+    printRecovered(venv.root, r.recovered);
     for (const d of r.removed) info(out, `Uninstalled ${d.name} ${d.version}`);
     results.push(r);
   }
-  if (out.json) printJson({ env: envDir, uninstalled: results.flatMap((r) => r.removed) });
+  const recovered = results.flatMap((r) => r.recovered ?? []);
+  if (out.json) printJson({ env: envDir, uninstalled: results.flatMap((r) => r.removed), ...(recovered.length ? { recovered } : {}) });
   return 0;
 }
