@@ -29,11 +29,22 @@ export interface HttpOptions {
   /** pip's trusted-host: hosts (or host:port) whose HTTPS certificates are not verified. */
   trustedHosts?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Largest body get() accepts, after decompression (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** Slowest body accepted: at least this many bytes in every `timeout`-second window (default MIN_RATE, bytes/s). */
+  minRate?: number;
+  /** Longest a whole get() body may take, seconds (default max(300, 20 x timeout)). */
+  bodyDeadline?: number;
   /** Called for each retry, with the reason (for -v output). */
   onRetry?: (url: string, attempt: number, reason: string) => void;
 }
 
 export interface HttpResponse { status: number; url: string; headers: http.IncomingHttpHeaders; body: Buffer }
+
+/** Cap on a page, metadata file or requirements file read whole, after decompression: 128 MiB. */
+export const MAX_BODY_BYTES = 128 * 2 ** 20;
+/** A body slower than this (bytes/s, averaged over each `timeout`-second window) is timed out. */
+export const MIN_RATE = 1024;
 
 /** Errors after which a host is treated as down for the rest of the run. */
 const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'ECONNECT_TIMEOUT', 'EPROXY']);
@@ -42,7 +53,7 @@ const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_ERRORS = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'Z_BUF_ERROR', 'Z_DATA_ERROR']);
 
 export class HttpClient {
-  private readonly opts: Required<Pick<HttpOptions, 'timeout' | 'connectTimeout' | 'retries' | 'backoffMs' | 'concurrency'>> & HttpOptions;
+  private readonly opts: Required<Pick<HttpOptions, 'timeout' | 'connectTimeout' | 'retries' | 'backoffMs' | 'concurrency' | 'maxBodyBytes' | 'minRate' | 'bodyDeadline'>> & HttpOptions;
   private readonly agents = new Map<string, http.Agent>();
   private readonly deadHosts = new Map<string, string>();
   /** Credentials learned from index URLs, applied to every URL on the same origin (as pip does). */
@@ -56,6 +67,8 @@ export class HttpClient {
     this.opts = {
       ...options, timeout, connectTimeout: options.connectTimeout ?? Math.min(timeout, 10),
       retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 200, concurrency: options.concurrency ?? 16,
+      maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES, minRate: options.minRate ?? MIN_RATE,
+      bodyDeadline: options.bodyDeadline ?? Math.max(300, 20 * timeout),
     };
   }
 
@@ -69,11 +82,18 @@ export class HttpClient {
     return u.href;
   }
 
-  /** GET a whole body (pages, small files). 404 and other 4xx come back as a status, 5xx after retries too. */
-  async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  /**
+   * GET a whole body (pages, small files). 404 and other 4xx come back as a status, 5xx after retries too.
+   * The body is capped after decompression (maxBodyBytes) and must keep up the minimum rate and
+   * arrive within the overall deadline; otherwise INDEX_ERROR names the URL.
+   */
+  async get(url: string, headers: Record<string, string> = {}, limits: { maxBytes?: number } = {}): Promise<HttpResponse> {
     return this.withRetries(url, async (attempt) => {
       const { res, finalUrl } = await this.open(url, { 'accept-encoding': 'gzip, deflate, br', ...headers }, attempt);
-      const body = await readAll(decoded(res), this.opts.timeout * 1000, finalUrl);
+      const body = await readAll(res, decoded(res), {
+        url: finalUrl, idleMs: this.opts.timeout * 1000, minRate: this.opts.minRate,
+        deadlineMs: this.opts.bodyDeadline * 1000, maxBytes: limits.maxBytes ?? this.opts.maxBodyBytes,
+      });
       return { status: res.statusCode ?? 0, url: finalUrl, headers: res.headers, body };
     });
   }
@@ -92,6 +112,7 @@ export class HttpClient {
         throw statusError(finalUrl, status, res.statusMessage);
       }
       res.setTimeout(this.opts.timeout * 1000, () => res.destroy(Object.assign(new Error(`no data for ${this.opts.timeout} s`), { code: 'ETIMEDOUT' })));
+      watchRate(res, this.opts.timeout * 1000, this.opts.minRate, finalUrl);
       res.once('close', release);
       return { url: finalUrl, status, headers: res.headers, body: res };
     });
@@ -139,7 +160,7 @@ export class HttpClient {
         const status = res.statusCode ?? 0;
         if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
           res.resume();
-          current = new URL(res.headers.location, current).href;
+          current = redirectTarget(current, res.headers.location);
           continue;
         }
         if (!holdSlot) res.once('end', release).once('close', release);
@@ -263,18 +284,111 @@ function decoded(res: http.IncomingMessage): Readable {
   }
 }
 
-function readAll(stream: Readable, idleMs: number, url: string): Promise<Buffer> {
+/**
+ * Where a redirect from `from` to `location` leads; INDEX_ERROR when it changes the scheme other
+ * than http: -> https: (a redirect to file: would make a remote index read local files).
+ */
+export function redirectTarget(from: string, location: string): string {
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    throw new VenvkitError('INDEX_ERROR', `${redact(from)} redirects to an invalid URL ${JSON.stringify(clip(location))}`);
+  }
+  const was = new URL(from).protocol;
+  if (to.protocol !== was && !(was === 'http:' && to.protocol === 'https:')) {
+    throw new VenvkitError('INDEX_ERROR', `refusing the redirect from ${redact(from)} to ${clip(redact(to.href))}: it changes the scheme from ${was} to ${to.protocol}`, {
+      hint: 'Only http: to https: redirects are followed. Check the index URL, or do not trust this index.',
+    });
+  }
+  return to.href;
+}
+
+interface BodyLimits { url: string; idleMs: number; minRate: number; deadlineMs: number; maxBytes: number }
+
+/**
+ * Destroy `res` when fewer than minRate bytes/s arrive from its socket over a window of `windowMs`
+ * (the idle timeout handles silence). Counts the socket's bytes, so a compressed trickle is
+ * measured as it arrives, whatever it inflates to; it adds no 'data' listener (that would change
+ * how the caller reads), and a window in which the reader itself held the body back is not counted.
+ */
+function watchRate(res: http.IncomingMessage, windowMs: number, minRate: number, url: string): void {
+  if (!(minRate > 0) || !(windowMs > 0)) return;
+  const socket = res.socket;
+  if (!socket) return;
+  const need = Math.ceil((minRate * windowMs) / 1000);
+  let last = socket.bytesRead;
+  const timer = setInterval(() => {
+    const now = socket.bytesRead;
+    const got = now - last;
+    last = now;
+    const heldBack = res.readableFlowing !== true || res.readableLength >= res.readableHighWaterMark;
+    if (got < need && !heldBack && !res.readableEnded) {
+      clearInterval(timer);
+      res.destroy(Object.assign(new Error(`${redact(url)} is too slow: ${got} bytes in ${windowMs / 1000} s, below the minimum of ${minRate} bytes/s`), { code: 'ETOOSLOW' }));
+    }
+  }, windowMs);
+  timer.unref?.();
+  res.once('close', () => clearInterval(timer));
+  res.once('end', () => clearInterval(timer));
+}
+
+/** Read `stream` (decoded from `res`) whole, within the limits. */
+function readAll(res: http.IncomingMessage, stream: Readable, limits: BodyLimits): Promise<Buffer> {
+  const { url, idleMs, maxBytes, deadlineMs } = limits;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(deadline);
+      reject(e);
+      res.destroy();
+      if (stream !== res) stream.destroy();
+    };
     let timer = setTimeout(onIdle, idleMs);
+    const deadline = setTimeout(() => fail(new VenvkitError('INDEX_ERROR', `${redact(url)} took longer than ${deadlineMs / 1000} s to download`, {
+      hint: 'The server sends too slowly; raise --timeout (PIP_DEFAULT_TIMEOUT) if the network is really this slow.',
+    })), deadlineMs);
     function onIdle() {
-      stream.destroy(Object.assign(new Error(`no data for ${idleMs / 1000} s while reading ${redact(url)}`), { code: 'ETIMEDOUT' }));
+      fail(Object.assign(new Error(`no data for ${idleMs / 1000} s while reading ${redact(url)}`), { code: 'ETIMEDOUT' }));
     }
-    stream.on('data', (c: Buffer) => { chunks.push(c); clearTimeout(timer); timer = setTimeout(onIdle, idleMs); });
-    stream.once('end', () => { clearTimeout(timer); resolve(Buffer.concat(chunks)); });
-    stream.once('error', (e) => { clearTimeout(timer); reject(e); });
-    stream.once('close', () => { clearTimeout(timer); if (!stream.readableEnded) reject(Object.assign(new Error('connection closed before the response ended'), { code: 'ECONNRESET' })); });
+    watchRate(res, idleMs, limits.minRate, url);
+    stream.on('data', (c: Buffer) => {
+      total += c.length;
+      if (total > maxBytes) {
+        fail(new VenvkitError('INDEX_ERROR', `${redact(url)} is larger than ${maxBytes} bytes (after decompression); refusing to read more`, {
+          hint: 'An index page or metadata file this large is not what an index serves: check the index URL, or do not trust this index.',
+        }));
+        return;
+      }
+      chunks.push(c);
+      clearTimeout(timer);
+      timer = setTimeout(onIdle, idleMs);
+    });
+    stream.once('end', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(deadline);
+      resolve(Buffer.concat(chunks));
+    });
+    const onError = (e: Error) => {
+      if ((e as NodeJS.ErrnoException).code === 'ETOOSLOW') {
+        fail(new VenvkitError('INDEX_ERROR', e.message, { hint: 'The server sends too slowly; raise --timeout (PIP_DEFAULT_TIMEOUT) if the network is really this slow.' }));
+      } else fail(e);
+    };
+    stream.once('error', onError);
+    if (stream !== res) res.once('error', onError);
+    stream.once('close', () => { if (!stream.readableEnded) fail(Object.assign(new Error('connection closed before the response ended'), { code: 'ECONNRESET' })); });
   });
+}
+
+function clip(s: string, max = 200): string {
+  return s.length > max ? `${s.slice(0, max)}... (${s.length} characters)` : s;
 }
 
 /** A URL without its password, for messages. */

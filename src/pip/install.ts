@@ -43,6 +43,8 @@ export interface InstallOptions {
   cwd?: string;
   onEvent?: (e: InstallEvent) => void;
   onWarning?: (message: string) => void;
+  /** Notes worth showing with -v (index links that were ignored, and why). */
+  onNote?: (message: string) => void;
   /** The fast path's answer when the caller already ran precheck (the CLI does, to load less). */
   prechecked?: FastPathResult;
 }
@@ -136,7 +138,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     return report;
   }
 
-  const client = new IndexClient({ settings: collected.settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  const client = new IndexClient({ settings: collected.settings, onWarning: options.onWarning, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}) });
   try {
     emit({ kind: 'resolving' });
     const t0 = Date.now();
