@@ -8,6 +8,7 @@ import * as zlib from 'node:zlib';
 
 interface ZlibInternals {
   _handle: { close(): void } | null;
+  _outBuffer?: Buffer;
   close(): void;
   _processChunk(chunk: Buffer, flushFlag: number): Buffer;
   removeAllListeners(event: string): void;
@@ -17,10 +18,14 @@ export class RawInflater {
   private z: ZlibInternals | undefined;
 
   constructor() {
-    this.z = zlib.createInflateRaw() as unknown as ZlibInternals;
+    this.z = zlib.createInflateRaw({ chunkSize: 256 * 1024 }) as unknown as ZlibInternals;
   }
 
-  /** Inflate the next piece of compressed input; `last` marks the end of the input. Throws on corrupt data. */
+  /**
+   * Inflate the next piece of compressed input; `last` marks the end of the input. Throws on corrupt
+   * data. The result is the caller's to keep (zlib may return a view of its reused output buffer:
+   * that one is copied).
+   */
   write(chunk: Buffer, last = false): Buffer {
     const z = this.z;
     if (!z) throw new Error('inflater closed');
@@ -31,7 +36,8 @@ export class RawInflater {
     native.close = () => {};
     z.close = () => {};
     try {
-      return z._processChunk(chunk, last ? zlib.constants.Z_FINISH : zlib.constants.Z_NO_FLUSH);
+      const out = z._processChunk(chunk, last ? zlib.constants.Z_FINISH : zlib.constants.Z_NO_FLUSH);
+      return z._outBuffer && out.buffer === z._outBuffer.buffer ? Buffer.from(out) : out;
     } finally {
       z._handle = native;
       native.close = nativeClose;
