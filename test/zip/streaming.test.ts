@@ -34,7 +34,7 @@ test('a 512 MiB entry of a 0.5 MiB wheel is unpacked in bounded memory (peak RSS
   const wheel = bigWheel('bigblob', BIG);
   assert.ok(statSync(wheel).size < 1 << 20, 'the wheel itself is small');
   const dest = join(tmp, 'bigblob-out');
-  const script = join(tmp, 'unpack-child.ts');
+  const script = join(tmp, 'unpack-child.mts');
   writeFileSync(script, `import { unpackWheel } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src/install/unpack.ts')).href)};
 const m = unpackWheel(process.argv[2], process.argv[3], 'x');
 console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, files: m.files.map((f) => [f.path, f.size]) }));
