@@ -16,6 +16,7 @@ import type { HttpClient } from './http-client.js';
 import { redact } from './http-client.js';
 import type { Candidate } from './types.js';
 import { normalizeName, parseDistFilename, unsafeFilenameReason } from './dist-filename.js';
+import { clip } from '../pep/quote.js';
 
 export interface DownloadOptions {
   /** --require-hashes: the file must match one of these (`algo:hex`). */
@@ -216,8 +217,7 @@ export function localName(c: Pick<Candidate, 'filename' | 'name' | 'url'>): stri
     if (!dist || normalizeName(dist.name) !== normalizeName(c.name)) why = `it is not a wheel or source distribution of ${c.name}`;
   }
   if (why) {
-    const shown = JSON.stringify(f.length > 200 ? `${f.slice(0, 200)}...` : f);
-    throw new VenvkitError('INDEX_ERROR', `refusing to download ${redact(c.url.length > 300 ? `${c.url.slice(0, 300)}...` : c.url)}: the index names the file ${shown}, and ${why}`, {
+    throw new VenvkitError('INDEX_ERROR', `refusing to download ${clip(redact(c.url), 300)}: the index names the file ${JSON.stringify(clip(f))}, and ${why}`, {
       hint: 'The index gave a file name that could write outside venvkit\'s directories or is not a distribution file; it was not downloaded. Do not trust this index.',
     });
   }

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { netrcCredentials, type Credentials } from './netrc.js';
 import { proxyFor, proxyAuthorization, TunnelAgent } from './proxy.js';
+import { clip } from '../pep/quote.js';
 
 export interface HttpOptions {
   /** Idle time allowed while waiting for response bytes (pip's `timeout`), seconds. */
@@ -387,9 +388,6 @@ function readAll(res: http.IncomingMessage, stream: Readable, limits: BodyLimits
   });
 }
 
-function clip(s: string, max = 200): string {
-  return s.length > max ? `${s.slice(0, max)}... (${s.length} characters)` : s;
-}
 
 /** A URL without its password, for messages. */
 export function redact(url: string): string {

@@ -9,6 +9,7 @@ import { readFindLinks, readProjectPage } from './sources.js';
 import { downloadCandidate, type DownloadOptions, type DownloadResult } from './download.js';
 import { fetchCandidateMetadata, type CoreMetadata } from './metadata.js';
 import type { Candidate, IndexSettings, PageLink, ProjectCandidates, SourceFailure } from './types.js';
+import { clip } from '../pep/quote.js';
 
 export interface IndexClientOptions {
   settings: IndexSettings;
@@ -176,10 +177,6 @@ export class IndexClient {
   }
 }
 
-/** A string from an index, cut for a message. */
-function clip(s: string, max = 200): string {
-  return s.length > max ? `${s.slice(0, max)}... (${s.length} characters)` : s;
-}
 
 /** The user-facing reason a project has no installable wheel (undefined when it has some). */
 export function noWheelReason(p: ProjectCandidates): string | undefined {

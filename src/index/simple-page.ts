@@ -2,6 +2,7 @@
 // PEP 503 (HTML anchors), PEP 592 (data-yanked), PEP 658/714 (data-core-metadata,
 // data-dist-info-metadata), PEP 691 (application/vnd.pypi.simple.v1+json).
 import type { PageLink } from './types.js';
+import { clip } from '../pep/quote.js';
 
 export const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
 /** What we ask an index for: JSON preferred, HTML accepted. */
@@ -81,10 +82,6 @@ export function fetchableUrl(href: string, base: string): string | undefined {
   return u.href;
 }
 
-/** A string from a page, cut for a message. */
-function clip(s: string, max = 200): string {
-  return s.length > max ? `${s.slice(0, max)}... (${s.length} characters)` : s;
-}
 
 /** PEP 503 HTML project page (also find-links pages): every <a href>, honouring <base href>. Linear in the page's size. */
 export function parseHtmlPage(body: string, pageUrl: string): PageLink[] {
@@ -208,6 +205,7 @@ export function unescapeHtml(s: string): string {
       const code = ent[1] === 'x' || ent[1] === 'X' ? parseInt(ent.slice(2), 16) : parseInt(ent.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
     }
-    return NAMED[ent.toLowerCase()] ?? m;
+    const name = ent.toLowerCase();
+    return Object.hasOwn(NAMED, name) ? NAMED[name]! : m;
   });
 }
