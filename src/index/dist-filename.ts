@@ -17,6 +17,34 @@ export interface DistFile {
 const SDIST_EXTS = ['.tar.gz', '.zip', '.tar.bz2', '.tar.xz', '.tgz', '.tar', '.tbz', '.txz'];
 
 /**
+ * Why a file name from an index cannot be used as a local file name, or undefined when it can:
+ * it must be one plain path segment (no `/`, `\\`, `..`, NUL or control characters), at most
+ * 255 bytes. Index pages are untrusted input; their names must never steer where files go.
+ */
+export function unsafeFilenameReason(filename: string): string | undefined {
+  if (filename === '') return 'it is empty';
+  if (/[/\\]/.test(filename)) return 'it contains a path separator';
+  if (filename.includes('..')) return "it contains '..'";
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(filename)) return 'it contains NUL or control characters';
+  if (Buffer.byteLength(filename) > 255) return 'it is longer than 255 bytes';
+  return undefined;
+}
+
+/**
+ * A distribution file name from an index, checked for `project` (normalised): the file if it is
+ * a safe plain name that parses as a wheel or sdist of that project, else why it is ignored.
+ */
+export function indexDistFile(filename: string, project: string): DistFile | string {
+  const unsafe = unsafeFilenameReason(filename);
+  if (unsafe) return `unsafe file name: ${unsafe}`;
+  const dist = parseDistFilename(filename, project);
+  if (!dist) return 'not a wheel or source distribution file name';
+  if (normalizeName(dist.name) !== project) return `a file of another project (${dist.name})`;
+  return dist;
+}
+
+/**
  * Name and version of a wheel or sdist filename, or undefined for anything else. `project` (a
  * normalised name), when known, splits sdist names whose project names contain dashes.
  */

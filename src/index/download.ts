@@ -5,7 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile, copyFile, link, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,8 @@ import { VenvkitError, errnoCode } from '../errors.js';
 import type { HttpClient } from './http-client.js';
 import { redact } from './http-client.js';
 import type { Candidate } from './types.js';
+import { normalizeName, parseDistFilename, unsafeFilenameReason } from './dist-filename.js';
+import { clip } from '../pep/quote.js';
 
 export interface DownloadOptions {
   /** --require-hashes: the file must match one of these (`algo:hex`). */
@@ -40,23 +42,24 @@ export interface DownloadResult {
 const ALGOS = new Set(['sha256', 'sha384', 'sha512', 'sha224', 'sha1', 'md5']);
 
 export async function downloadCandidate(c: Candidate, options: DownloadOptions): Promise<DownloadResult> {
+  const filename = localName(c);
   const wanted = algorithmsFor(c, options.requiredHashes);
   if (/^file:/i.test(c.url)) {
     const path = fileURLToPath(c.url);
     const memoDir = options.cacheDir === false ? undefined : join(options.cacheDir ?? cacheBucket('downloads'), 'local-hashes');
     const hashes = await localHashes(path, wanted, memoDir);
     verify(c, hashes, options.requiredHashes);
-    if (options.dest) return { path: await placeInto(path, options.dest, c.filename), hashes, cached: true };
+    if (options.dest) return { path: await placeInto(path, options.dest, filename), hashes, cached: true };
     return { path, hashes, cached: true };
   }
   const dir = options.cacheDir === false ? undefined : join(options.cacheDir ?? cacheBucket('downloads'), cacheKey(c));
   if (dir) {
-    const hit = await cachedFile(dir, c, options.requiredHashes);
-    if (hit) return { path: options.dest ? await placeInto(hit.path, options.dest, c.filename) : hit.path, hashes: hit.hashes, cached: true };
+    const hit = await cachedFile(dir, filename, c, options.requiredHashes);
+    if (hit) return { path: options.dest ? await placeInto(hit.path, options.dest, filename) : hit.path, hashes: hit.hashes, cached: true };
   }
   const targetDir = dir ?? options.dest ?? (await import('node:os')).tmpdir();
   await mkdir(targetDir, { recursive: true });
-  const final = join(targetDir, c.filename);
+  const final = inside(targetDir, filename);
   const tmp = stagingName(final, 'part');
   let hashes: Record<string, string>;
   for (let attempt = 0; ; attempt++) {
@@ -79,7 +82,7 @@ export async function downloadCandidate(c: Candidate, options: DownloadOptions):
   }
   await rename(tmp, final);
   if (dir) await writeFile(join(dir, 'hashes.json'), JSON.stringify(hashes));
-  return { path: dir && options.dest ? await placeInto(final, options.dest, c.filename) : final, hashes, cached: false };
+  return { path: dir && options.dest ? await placeInto(final, options.dest, filename) : final, hashes, cached: false };
 }
 
 /**
@@ -124,15 +127,15 @@ export function cacheKey(c: Candidate): string {
   return join(h.slice(0, 2), h.slice(2, 32));
 }
 
-async function cachedFile(dir: string, c: Candidate, required?: string[]): Promise<{ path: string; hashes: Record<string, string> } | undefined> {
+async function cachedFile(dir: string, filename: string, c: Candidate, required?: string[]): Promise<{ path: string; hashes: Record<string, string> } | undefined> {
   let hashes: Record<string, string>;
+  const path = inside(dir, filename);
   try {
     hashes = JSON.parse(await readFile(join(dir, 'hashes.json'), 'utf8'));
-    await stat(join(dir, c.filename));
+    await stat(path);
   } catch {
     return undefined;
   }
-  const path = join(dir, c.filename);
   const need = [...algorithmsFor(c, required)].filter((a) => !hashes[a]);
   if (need.length) hashes = { ...hashes, ...(await hashStream(createReadStream(path), new Set(need))) };
   verify(c, hashes, required);
@@ -201,10 +204,39 @@ async function fetchTo(url: string, file: string, algos: Set<string>, options: D
   return Object.fromEntries([...hashers].map(([a, h]) => [a, h.digest('hex')]));
 }
 
+/**
+ * The local name of a candidate's file: its name from the index, only when that is one plain path
+ * segment naming a wheel or sdist of the candidate's project. The index's string never reaches a
+ * path otherwise (INDEX_ERROR: the file is not downloaded).
+ */
+export function localName(c: Pick<Candidate, 'filename' | 'name' | 'url'>): string {
+  const f = c.filename;
+  let why = unsafeFilenameReason(f);
+  if (!why) {
+    const dist = parseDistFilename(f, normalizeName(c.name));
+    if (!dist || normalizeName(dist.name) !== normalizeName(c.name)) why = `it is not a wheel or source distribution of ${c.name}`;
+  }
+  if (why) {
+    throw new VenvkitError('INDEX_ERROR', `refusing to download ${clip(redact(c.url), 300)}: the index names the file ${JSON.stringify(clip(f))}, and ${why}`, {
+      hint: 'The index gave a file name that could write outside venvkit\'s directories or is not a distribution file; it was not downloaded. Do not trust this index.',
+    });
+  }
+  return f;
+}
+
+/** dir/name, checked to be directly inside dir (a second guard behind localName). */
+function inside(dir: string, name: string): string {
+  const path = join(dir, name);
+  if (dirname(resolve(path)) !== resolve(dir) || basename(path) !== name) {
+    throw new VenvkitError('INDEX_ERROR', `refusing to write ${JSON.stringify(name)} outside ${dir}`, { hint: 'The file name came from an index; do not trust this index.' });
+  }
+  return path;
+}
+
 /** A hard link (or copy) of `path` as dest/filename. */
 async function placeInto(path: string, dest: string, filename: string): Promise<string> {
   await mkdir(dest, { recursive: true });
-  const target = join(dest, filename);
+  const target = inside(dest, filename);
   if (target === path) return path;
   await rm(target, { force: true });
   try {

@@ -7,11 +7,13 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { netrcCredentials, type Credentials } from './netrc.js';
 import { proxyFor, proxyAuthorization, TunnelAgent } from './proxy.js';
+import { decoded, readAll, redact, redirectTarget, watchRate } from './http-body.js';
+
+export { redact, redirectTarget } from './http-body.js';
 
 export interface HttpOptions {
   /** Idle time allowed while waiting for response bytes (pip's `timeout`), seconds. */
@@ -29,11 +31,22 @@ export interface HttpOptions {
   /** pip's trusted-host: hosts (or host:port) whose HTTPS certificates are not verified. */
   trustedHosts?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Largest body get() accepts, after decompression (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** Slowest body accepted: at least this many bytes in every `timeout`-second window (default MIN_RATE, bytes/s). */
+  minRate?: number;
+  /** Longest a whole get() body may take, seconds (default max(300, 20 x timeout)). */
+  bodyDeadline?: number;
   /** Called for each retry, with the reason (for -v output). */
   onRetry?: (url: string, attempt: number, reason: string) => void;
 }
 
 export interface HttpResponse { status: number; url: string; headers: http.IncomingHttpHeaders; body: Buffer }
+
+/** Cap on a page, metadata file or requirements file read whole, after decompression: 128 MiB. */
+export const MAX_BODY_BYTES = 128 * 2 ** 20;
+/** A body slower than this (bytes/s, averaged over each `timeout`-second window) is timed out. */
+export const MIN_RATE = 1024;
 
 /** Errors after which a host is treated as down for the rest of the run. */
 const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'ECONNECT_TIMEOUT', 'EPROXY']);
@@ -42,7 +55,7 @@ const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_ERRORS = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'Z_BUF_ERROR', 'Z_DATA_ERROR']);
 
 export class HttpClient {
-  private readonly opts: Required<Pick<HttpOptions, 'timeout' | 'connectTimeout' | 'retries' | 'backoffMs' | 'concurrency'>> & HttpOptions;
+  private readonly opts: Required<Pick<HttpOptions, 'timeout' | 'connectTimeout' | 'retries' | 'backoffMs' | 'concurrency' | 'maxBodyBytes' | 'minRate' | 'bodyDeadline'>> & HttpOptions;
   private readonly agents = new Map<string, http.Agent>();
   private readonly deadHosts = new Map<string, string>();
   /** Credentials learned from index URLs, applied to every URL on the same origin (as pip does). */
@@ -56,6 +69,8 @@ export class HttpClient {
     this.opts = {
       ...options, timeout, connectTimeout: options.connectTimeout ?? Math.min(timeout, 10),
       retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 200, concurrency: options.concurrency ?? 16,
+      maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES, minRate: options.minRate ?? MIN_RATE,
+      bodyDeadline: options.bodyDeadline ?? Math.max(300, 20 * timeout),
     };
   }
 
@@ -69,11 +84,18 @@ export class HttpClient {
     return u.href;
   }
 
-  /** GET a whole body (pages, small files). 404 and other 4xx come back as a status, 5xx after retries too. */
-  async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  /**
+   * GET a whole body (pages, small files). 404 and other 4xx come back as a status, 5xx after retries too.
+   * The body is capped after decompression (maxBodyBytes) and must keep up the minimum rate and
+   * arrive within the overall deadline; otherwise INDEX_ERROR names the URL.
+   */
+  async get(url: string, headers: Record<string, string> = {}, limits: { maxBytes?: number } = {}): Promise<HttpResponse> {
     return this.withRetries(url, async (attempt) => {
       const { res, finalUrl } = await this.open(url, { 'accept-encoding': 'gzip, deflate, br', ...headers }, attempt);
-      const body = await readAll(decoded(res), this.opts.timeout * 1000, finalUrl);
+      const body = await readAll(res, decoded(res), {
+        url: finalUrl, idleMs: this.opts.timeout * 1000, minRate: this.opts.minRate,
+        deadlineMs: this.opts.bodyDeadline * 1000, maxBytes: limits.maxBytes ?? this.opts.maxBodyBytes,
+      });
       return { status: res.statusCode ?? 0, url: finalUrl, headers: res.headers, body };
     });
   }
@@ -92,6 +114,7 @@ export class HttpClient {
         throw statusError(finalUrl, status, res.statusMessage);
       }
       res.setTimeout(this.opts.timeout * 1000, () => res.destroy(Object.assign(new Error(`no data for ${this.opts.timeout} s`), { code: 'ETIMEDOUT' })));
+      watchRate(res, this.opts.timeout * 1000, this.opts.minRate, finalUrl);
       res.once('close', release);
       return { url: finalUrl, status, headers: res.headers, body: res };
     });
@@ -139,7 +162,7 @@ export class HttpClient {
         const status = res.statusCode ?? 0;
         if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
           res.resume();
-          current = new URL(res.headers.location, current).href;
+          current = redirectTarget(current, res.headers.location);
           continue;
         }
         if (!holdSlot) res.once('end', release).once('close', release);
@@ -251,40 +274,6 @@ export class HttpClient {
     const next = this.waiting.shift();
     if (next) next();
     else this.active--;
-  }
-}
-
-function decoded(res: http.IncomingMessage): Readable {
-  switch ((res.headers['content-encoding'] ?? '').toLowerCase()) {
-    case 'gzip': case 'x-gzip': return res.pipe(createGunzip());
-    case 'deflate': return res.pipe(createInflate());
-    case 'br': return res.pipe(createBrotliDecompress());
-    default: return res;
-  }
-}
-
-function readAll(stream: Readable, idleMs: number, url: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let timer = setTimeout(onIdle, idleMs);
-    function onIdle() {
-      stream.destroy(Object.assign(new Error(`no data for ${idleMs / 1000} s while reading ${redact(url)}`), { code: 'ETIMEDOUT' }));
-    }
-    stream.on('data', (c: Buffer) => { chunks.push(c); clearTimeout(timer); timer = setTimeout(onIdle, idleMs); });
-    stream.once('end', () => { clearTimeout(timer); resolve(Buffer.concat(chunks)); });
-    stream.once('error', (e) => { clearTimeout(timer); reject(e); });
-    stream.once('close', () => { clearTimeout(timer); if (!stream.readableEnded) reject(Object.assign(new Error('connection closed before the response ended'), { code: 'ECONNRESET' })); });
-  });
-}
-
-/** A URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.href;
-  } catch {
-    return url;
   }
 }
 

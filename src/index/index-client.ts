@@ -3,17 +3,20 @@
 // as another location answered; when none could be read, INDEX_ERROR names them.
 import { VenvkitError } from '../errors.js';
 import { cacheDir as cacheBucket } from '../cache/dirs.js';
-import { normalizeName, parseDistFilename } from './dist-filename.js';
+import { indexDistFile, normalizeName } from './dist-filename.js';
 import { HttpClient, redact, type HttpOptions } from './http-client.js';
 import { readFindLinks, readProjectPage } from './sources.js';
 import { downloadCandidate, type DownloadOptions, type DownloadResult } from './download.js';
 import { fetchCandidateMetadata, type CoreMetadata } from './metadata.js';
 import type { Candidate, IndexSettings, PageLink, ProjectCandidates, SourceFailure } from './types.js';
+import { clip } from '../pep/quote.js';
 
 export interface IndexClientOptions {
   settings: IndexSettings;
   /** Warnings for the user (an index that could not be reached, an ignored find-links location). */
   onWarning?: (message: string) => void;
+  /** Notes for -v output (links ignored because their names are unsafe or not for the project). */
+  onNote?: (message: string) => void;
   /** Extra HTTP tuning (retries, backoff, concurrency); timeout and cert come from settings. */
   http?: Omit<HttpOptions, 'timeout' | 'cert' | 'trustedHosts'>;
   /** Download cache directory; undefined: cacheDir('downloads'). false: no caches at all (--no-cache). */
@@ -109,8 +112,12 @@ export class IndexClient {
 
     const seen = new Map<string, Candidate>();
     for (const { link, source } of all) {
-      const dist = parseDistFilename(link.filename, project);
-      if (!dist || normalizeName(dist.name) !== project) continue;
+      const dist = indexDistFile(link.filename, project);
+      if (typeof dist === 'string') {
+        // pip skips links whose names do not parse for the project; unsafe names are said so.
+        if (dist.startsWith('unsafe')) this.options.onNote?.(`ignoring a link from ${source}: ${dist} (${JSON.stringify(clip(link.filename))})`);
+        continue;
+      }
       if (dist.kind === 'sdist') {
         out.sdists.push({ filename: link.filename, version: dist.version, url: link.url, source });
         continue;
@@ -169,6 +176,7 @@ export class IndexClient {
     this.options.onWarning?.(message);
   }
 }
+
 
 /** The user-facing reason a project has no installable wheel (undefined when it has some). */
 export function noWheelReason(p: ProjectCandidates): string | undefined {

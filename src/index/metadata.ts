@@ -54,6 +54,9 @@ export function parseMetadata(text: string): CoreMetadata {
   return md;
 }
 
+/** Largest METADATA accepted (a PEP 658 file or a wheel's member), after decompression: 64 MiB. */
+export const MAX_METADATA_BYTES = 64 * 2 ** 20;
+
 export interface MetadataDeps {
   http: () => HttpClient;
   download: (c: Candidate) => Promise<{ path: string }>;
@@ -92,7 +95,7 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
       return undefined;
     }
   } else {
-    const res = await deps.http().get(url);
+    const res = await deps.http().get(url, {}, { maxBytes: MAX_METADATA_BYTES });
     if (res.status === 404) return undefined;
     if (res.status < 200 || res.status >= 300) throw new VenvkitError('INDEX_ERROR', `GET ${redact(url)} failed: HTTP ${res.status}`);
     body = res.body;
@@ -115,7 +118,7 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
 function metadataFromFile(path: string, c: Pick<Candidate, 'name' | 'filename'>): string {
   const zip = ZipReader.open(path);
   try {
-    return zip.read(pickMetadata(zip.entries, c)).toString('utf8');
+    return zip.read(pickMetadata(zip.entries, c), MAX_METADATA_BYTES).toString('utf8');
   } finally {
     zip.close();
   }
@@ -126,6 +129,9 @@ function pickMetadata(entries: ZipEntry[], c: Pick<Candidate, 'name' | 'filename
   const want = normalizeName(c.name);
   const m = found.find((e) => normalizeName(e.name.split('-')[0]!) === want) ?? found[0];
   if (!m) throw new VenvkitError('BAD_WHEEL', `${c.filename} has no .dist-info/METADATA`);
+  if (m.size > MAX_METADATA_BYTES || m.compressedSize > MAX_METADATA_BYTES) {
+    throw new VenvkitError('BAD_WHEEL', `${c.filename}: ${m.name} declares ${m.size} bytes, more than the ${MAX_METADATA_BYTES} venvkit reads`, { hint: 'The wheel is malformed or hostile; do not trust its source.' });
+  }
   return m;
 }
 
@@ -147,14 +153,27 @@ async function viaRanges(c: Candidate, http: HttpClient): Promise<string | undef
   return (await zip.read(pickMetadata(zip.entries, c))).toString('utf8');
 }
 
-/** A Range GET; undefined (and the transfer abandoned) when the server answers with the whole file. */
+/**
+ * A Range GET; undefined (and the transfer abandoned) when the server answers with the whole file.
+ * At most the requested number of bytes (or the tail's) is kept: a server that sends more is cut off.
+ */
 async function rangeGet(http: HttpClient, url: string, range: string): Promise<{ body: Buffer; contentRange: string } | undefined> {
   const res = await http.stream(url, { range, 'accept-encoding': 'identity' });
   if (res.status !== 206) {
     res.body.destroy();
     return undefined;
   }
+  const m = /^bytes=(\d*)-(\d*)$/.exec(range)!;
+  const max = m[1] === '' ? Number(m[2]) : Number(m[2]) - Number(m[1]) + 1;
   const chunks: Buffer[] = [];
-  for await (const chunk of res.body) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of res.body) {
+    total += (chunk as Buffer).length;
+    if (total > max) {
+      res.body.destroy();
+      throw new Error(`range request on ${redact(url)} answered with more than the ${max} bytes asked for`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return { body: Buffer.concat(chunks), contentRange: String(res.headers['content-range'] ?? '') };
 }

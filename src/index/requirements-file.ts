@@ -164,10 +164,10 @@ export function logicalLines(text: string): { text: string; line: number }[] {
   for (let i = 0; i < lines.length; i++) {
     let l = lines[i]!;
     if (buf === '') start = i + 1;
-    const comment = /(^|\s)#.*$/.exec(l);
-    if (comment) {
+    const comment = commentStart(l);
+    if (comment !== -1) {
       // A comment ends the logical line (pip: a comment inside a continuation ends it too).
-      l = l.slice(0, comment.index);
+      l = l.slice(0, comment);
       buf += l;
       if (buf.trim()) out.push({ text: buf.trim(), line: start });
       buf = '';
@@ -183,6 +183,14 @@ export function logicalLines(text: string): { text: string; line: number }[] {
   }
   if (buf.trim()) out.push({ text: buf.trim(), line: start });
   return out;
+}
+
+/** Where a comment starts in `line` (a `#` at the start or after whitespace), or -1. Linear. */
+function commentStart(line: string): number {
+  for (let i = line.indexOf('#'); i !== -1; i = line.indexOf('#', i + 1)) {
+    if (i === 0 || /\s/.test(line[i - 1]!)) return i;
+  }
+  return -1;
 }
 
 /** Split on whitespace, honouring quotes (markers contain them: `; python_version < "3.8"`). */
@@ -300,8 +308,10 @@ async function readOne(
  * Relative paths are taken from the current directory, as pip does.
  */
 export function localLocation(text: string, cwd: string): { url: string; path?: string } | undefined {
-  const t = text.split(/\s*;\s*/)[0]!.trim().replace(/\[[^\]]*\]$/, '');
-  if (/^[A-Za-z0-9._-]+\s*\[?[^@]*@/.test(text) && !/^file:/i.test(t)) return undefined; // name @ url
+  // Plain string scans, not regexes: requirement lines are untrusted and may be megabytes long.
+  const semi = text.indexOf(';');
+  const t = withoutExtras((semi === -1 ? text : text.slice(0, semi)).trim());
+  if (/^[A-Za-z0-9._-]/.test(text) && text.includes('@') && !/^file:/i.test(t)) return undefined; // name @ url
   if (/^file:/i.test(t)) {
     const url = new URL(t);
     return { url: url.href, path: fileURLToPath(url) };
@@ -323,6 +333,13 @@ function vcsLocation(text: string): { url: string; vcs: true } | undefined {
 /** A value quoted whole in the file ("-e 'name @ url'"), as pip's shlex split reads it. */
 function unquote(v: string): string {
   return v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0]) ? v.slice(1, -1) : v;
+}
+
+/** `t` without a trailing `[extras]` (from the first `[` after the last `]` before the end). */
+function withoutExtras(t: string): string {
+  if (!t.endsWith(']')) return t;
+  const open = t.indexOf('[', t.lastIndexOf(']', t.length - 2) + 1);
+  return open === -1 ? t : t.slice(0, open);
 }
 
 function usage(where: string, message: string): VenvkitError {

@@ -2,7 +2,7 @@
 // Every check happens before or while writing into `dest` (a private temp dir): a refused wheel
 // leaves nothing behind but that dir, which the caller removes.
 import { createHash, getHashes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
@@ -237,25 +237,14 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
       const inDistInfo = e.name.startsWith(distInfo + '/');
       const base = inDistInfo ? e.name.slice(distInfo.length + 1) : '';
       const row = record.get(e.name);
-      let data: Buffer;
-      try {
-        data = zip.read(e);
-      } catch (err) {
-        if (err instanceof ZipError) throw bad(wheel, `corrupt or hostile archive: ${err.message}`);
-        throw err;
+      const checkHash = !(inDistInfo && SIGNATURE_FILES.has(base));
+      let algo = 'sha256';
+      if (checkHash) {
+        if (!row || !row.hash) throw new VenvkitError('HASH_MISMATCH', `${wheel}: ${e.name} is not listed with a hash in RECORD`, { hint: 'The wheel was altered after it was built, or built wrongly; get it again from its source.' });
+        algo = row.hash.algorithm;
+        if (!STRONG.has(algo) || !hashes.has(nodeAlgorithm(algo))) throw bad(wheel, `RECORD uses the hash "${algo}" for ${e.name}, which venvkit does not accept (sha256 or stronger)`);
       }
       seen.add(e.name);
-      const sha = createHash('sha256').update(data).digest();
-      if (!(inDistInfo && SIGNATURE_FILES.has(base))) {
-        if (!row || !row.hash) throw new VenvkitError('HASH_MISMATCH', `${wheel}: ${e.name} is not listed with a hash in RECORD`, { hint: 'The wheel was altered after it was built, or built wrongly; get it again from its source.' });
-        const algo = row.hash.algorithm;
-        if (!STRONG.has(algo) || !hashes.has(nodeAlgorithm(algo))) throw bad(wheel, `RECORD uses the hash "${algo}" for ${e.name}, which venvkit does not accept (sha256 or stronger)`);
-        const digest = algo === 'sha256' ? sha : createHash(nodeAlgorithm(algo)).update(data).digest();
-        if (b64url(digest) !== row.hash.digest.replace(/=+$/, '')) {
-          throw new VenvkitError('HASH_MISMATCH', `${wheel}: ${e.name} does not match its hash in RECORD`, { hint: 'The wheel was altered after it was built; get it again from its source.' });
-        }
-        if (row.size !== null && row.size !== data.length) throw new VenvkitError('HASH_MISMATCH', `${wheel}: ${e.name} is ${data.length} bytes, RECORD says ${row.size}`, { hint: 'The wheel was altered after it was built; get it again from its source.' });
-      }
       const out = join(dest, e.name);
       const dir = dirname(out);
       if (!madeDirs.has(dir)) {
@@ -263,8 +252,34 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
         madeDirs.add(dir);
       }
       const exec = (e.unixMode & 0o111) !== 0;
-      writeFileSync(out, data, { mode: exec ? 0o755 : 0o644 });
-      files.push({ path: e.name, size: data.length, hash: `sha256=${b64url(sha)}`, exec });
+      // Streamed to disk piece by piece and hashed on the way: a big entry is never held whole in
+      // memory, and one that inflates past its declared size is stopped there.
+      const hasher = createHash('sha256');
+      const other = algo === 'sha256' ? undefined : createHash(nodeAlgorithm(algo));
+      let size = 0;
+      const fd = openSync(out, 'w', exec ? 0o755 : 0o644);
+      try {
+        zip.stream(e, (piece) => {
+          hasher.update(piece);
+          other?.update(piece);
+          for (let off = 0; off < piece.length; ) off += writeSync(fd, piece, off, piece.length - off);
+          size += piece.length;
+        });
+      } catch (err) {
+        if (err instanceof ZipError) throw bad(wheel, `corrupt or hostile archive: ${err.message}`);
+        throw err;
+      } finally {
+        closeSync(fd);
+      }
+      const sha = hasher.digest();
+      if (checkHash) {
+        const digest = other ? other.digest() : sha;
+        if (b64url(digest) !== row!.hash!.digest.replace(/=+$/, '')) {
+          throw new VenvkitError('HASH_MISMATCH', `${wheel}: ${e.name} does not match its hash in RECORD`, { hint: 'The wheel was altered after it was built; get it again from its source.' });
+        }
+        if (row!.size !== null && row!.size !== size) throw new VenvkitError('HASH_MISMATCH', `${wheel}: ${e.name} is ${size} bytes, RECORD says ${row!.size}`, { hint: 'The wheel was altered after it was built; get it again from its source.' });
+      }
+      files.push({ path: e.name, size, hash: `sha256=${b64url(sha)}`, exec });
     }
     for (const r of record.values()) {
       if (r.hash && !seen.has(r.path)) throw bad(wheel, `RECORD lists ${r.path}, which the archive does not contain`);

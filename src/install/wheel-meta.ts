@@ -114,21 +114,23 @@ export function formatRecord(rows: RecordRow[]): string {
 
 /** entry_points.txt as configparser reads it (case-sensitive keys, `=` only, # and ; comments). */
 export function parseEntryPoints(text: string): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
+  // Prototype-less objects: a section or key named __proto__ from a wheel must stay plain data.
+  const out: Record<string, Record<string, string>> = Object.create(null);
   let section: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const m = /^\[(.+)\]$/.exec(line);
     if (m) {
-      section = out[m[1].trim()] ??= {};
+      section = out[m[1].trim()] ??= Object.create(null) as Record<string, string>;
       continue;
     }
     const eq = line.indexOf('=');
     if (eq <= 0 || !section) throw new Error(`malformed line "${line.slice(0, 80)}"`);
     section[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }
-  return out;
+  // Back to plain objects; fromEntries defines keys as data, so "__proto__" stays an ordinary key.
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Object.fromEntries(Object.entries(v))]));
 }
 
 export interface EntryPointTarget {
@@ -139,7 +141,9 @@ export interface EntryPointTarget {
 
 /** "pkg.mod:obj.attr [extra1,extra2]" -> { module, attr }; throws on anything else. */
 export function parseEntryPointValue(value: string): EntryPointTarget {
-  const m = /^([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_][\w]*)*)\s*(?::\s*([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_][\w]*)*))?\s*(?:\[[^\]]*\])?\s*$/u.exec(value);
-  if (!m) throw new Error(`malformed entry point "${value}"`);
+  // Trimmed first, and each optional part starts with its own punctuation: no two adjacent \s* that
+  // could split the same spaces (that made a line of spaces take cubic time).
+  const m = /^([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)(?:\s*:\s*([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*))?(?:\s*\[[^\]]*\])?$/u.exec(value.trim());
+  if (!m) throw new Error(`malformed entry point "${value.length > 200 ? `${value.slice(0, 200)}...` : value}"`);
   return { module: m[1].replace(/\s+/g, ''), attr: (m[2] ?? '').replace(/\s+/g, '') };
 }

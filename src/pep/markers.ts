@@ -8,12 +8,17 @@ import type { InterpreterInfo } from '../python/types.js';
 import { tryParseVersion, compareVersions } from './pep440.js';
 import { Specifier } from './pep440-specifiers.js';
 import { canonicalizeName } from './names.js';
+import { clip, pointAt } from './quote.js';
 
 export type MarkerOp = '<' | '<=' | '==' | '!=' | '>=' | '>' | '~=' | '===' | 'in' | 'not in';
 export type MarkerValue = { variable: MarkerVariable } | { literal: string };
+/** `and` / `or` hold all their operands in one list, so a long chain is flat (no deep recursion). */
 export type Marker =
-  | { kind: 'and' | 'or'; left: Marker; right: Marker }
+  | { kind: 'and' | 'or'; items: Marker[] }
   | { kind: 'compare'; lhs: MarkerValue; op: MarkerOp; rhs: MarkerValue };
+
+/** Deepest nesting of parentheses accepted in markers (pip's parser stops near 300, at Python's recursion limit). */
+export const MAX_MARKER_DEPTH = 100;
 
 export interface MarkerEnvironment {
   python_version: string;
@@ -64,9 +69,18 @@ export function markerEnvironment(info: InterpreterInfo): MarkerEnvironment {
 
 type Token = { t: 'str' | 'var' | 'op' | '(' | ')' | 'and' | 'or'; v: string; at: number };
 
+const OP_RE = /===|==|!=|~=|<=|>=|<|>/y;
+const WORD_RE = /[A-Za-z_][A-Za-z0-9_.]*/y;
+const NOT_IN_RE = /not\s+in\b/y;
+
+/** Linear: sticky regexes at the current position, no copies of the rest of the string. */
 function tokenize(s: string, start: number, fail: (why: string, at: number) => never): Token[] {
   const out: Token[] = [];
   let i = start;
+  const at = (re: RegExp): string | undefined => {
+    re.lastIndex = i;
+    return re.exec(s)?.[0];
+  };
   while (i < s.length) {
     const c = s[i]!;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
@@ -79,35 +93,38 @@ function tokenize(s: string, start: number, fail: (why: string, at: number) => n
       out.push({ t: 'str', v: s.slice(i + 1, end), at: i });
       i = end + 1;
     } else {
-      const op = /^(===|==|!=|~=|<=|>=|<|>)/.exec(s.slice(i));
+      const op = at(OP_RE);
       if (op) {
-        out.push({ t: 'op', v: op[1]!, at: i });
-        i += op[1]!.length;
+        out.push({ t: 'op', v: op, at: i });
+        i += op.length;
         continue;
       }
-      const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(s.slice(i));
-      if (!word) fail(`unexpected character '${c}' in markers`, i);
-      const w = word![0];
+      const w = at(WORD_RE);
+      if (!w) fail(`unexpected character '${c}' in markers`, i);
       if (w === 'and' || w === 'or') out.push({ t: w, v: w, at: i });
       else if (w === 'in') out.push({ t: 'op', v: 'in', at: i });
       else if (w === 'not') {
-        const m = /^not\s+in\b/.exec(s.slice(i));
+        const m = at(NOT_IN_RE);
         if (!m) fail("expected 'not in'", i);
         out.push({ t: 'op', v: 'not in', at: i });
-        i += m![0].length;
+        i += m!.length;
         continue;
-      } else if (VARIABLES[w]) out.push({ t: 'var', v: VARIABLES[w]!, at: i });
-      else fail(`unknown marker variable '${w}' (expected one of python_version, sys_platform, platform_machine, extra, ...)`, i);
-      i += w.length;
+      } else if (Object.hasOwn(VARIABLES, w!)) out.push({ t: 'var', v: VARIABLES[w!]!, at: i });
+      else fail(`unknown marker variable '${clip(w!, 60)}' (expected one of python_version, sys_platform, platform_machine, extra, ...)`, i);
+      i += w!.length;
     }
   }
   return out;
 }
 
-/** Parses markers starting at `start` in `s` to the end of the string. */
+/**
+ * Parses markers starting at `start` in `s` to the end of the string. Recursion only follows
+ * parentheses, which may nest MAX_MARKER_DEPTH deep; `and`/`or` chains of any length are loops.
+ */
 export function parseMarkerAt(s: string, start: number, fail: (why: string, at: number) => never): { marker: Marker; end: number } {
   const toks = tokenize(s, start, fail);
   let k = 0;
+  let depth = 0;
   const peek = () => toks[k];
   const atEnd = () => (k < toks.length ? toks[k]!.at : s.length);
   const value = (): MarkerValue => {
@@ -118,10 +135,12 @@ export function parseMarkerAt(s: string, start: number, fail: (why: string, at: 
   };
   const atom = (): Marker => {
     if (peek()?.t === '(') {
+      if (++depth > MAX_MARKER_DEPTH) fail(`markers nested more than ${MAX_MARKER_DEPTH} parentheses deep`, toks[k]!.at);
       k++;
       const m = or();
       if (peek()?.t !== ')') fail("expected ')'", atEnd());
       k++;
+      depth--;
       return m;
     }
     const lhs = value();
@@ -131,32 +150,28 @@ export function parseMarkerAt(s: string, start: number, fail: (why: string, at: 
     const rhs = value();
     return { kind: 'compare', lhs, op: op!.v as MarkerOp, rhs };
   };
-  const and = (): Marker => {
-    let m = atom();
-    while (peek()?.t === 'and') {
+  const chain = (kind: 'and' | 'or', next: () => Marker): Marker => {
+    const first = next();
+    if (peek()?.t !== kind) return first;
+    const items = [first];
+    while (peek()?.t === kind) {
       k++;
-      m = { kind: 'and', left: m, right: atom() };
+      items.push(next());
     }
-    return m;
+    return { kind, items };
   };
-  const or = (): Marker => {
-    let m = and();
-    while (peek()?.t === 'or') {
-      k++;
-      m = { kind: 'or', left: m, right: and() };
-    }
-    return m;
-  };
+  const and = (): Marker => chain('and', atom);
+  const or = (): Marker => chain('or', and);
   if (toks.length === 0) fail('expected markers after ;', s.length);
   const marker = or();
-  if (k < toks.length) fail(`unexpected '${toks[k]!.v}' in markers`, toks[k]!.at);
+  if (k < toks.length) fail(`unexpected '${clip(toks[k]!.v, 60)}' in markers`, toks[k]!.at);
   return { marker, end: s.length };
 }
 
 /** Parses a standalone marker expression (`python_version >= "3.8" and os_name == "posix"`). */
 export function parseMarker(text: string): Marker {
   return parseMarkerAt(text, 0, (why, at) => {
-    throw new VenvkitError('BAD_REQUIREMENT', `Invalid marker '${text}': ${why}\n    ${text}\n    ${' '.repeat(at)}^`);
+    throw new VenvkitError('BAD_REQUIREMENT', `Invalid marker '${clip(text)}': ${why}${pointAt(text, at)}`);
   }).marker;
 }
 
@@ -199,8 +214,8 @@ function compare(lhs: string, op: MarkerOp, rhs: string): boolean {
 
 /** Evaluates markers for `env`; `extra` is the extra being evaluated ("" for none). */
 export function evaluateMarker(m: Marker, env: MarkerEnvironment, extra = ''): boolean {
-  if (m.kind === 'and') return evaluateMarker(m.left, env, extra) && evaluateMarker(m.right, env, extra);
-  if (m.kind === 'or') return evaluateMarker(m.left, env, extra) || evaluateMarker(m.right, env, extra);
+  if (m.kind === 'and') return m.items.every((x) => evaluateMarker(x, env, extra));
+  if (m.kind === 'or') return m.items.some((x) => evaluateMarker(x, env, extra));
   if (m.kind !== 'compare') return false;
   const isExtra = ('variable' in m.lhs && m.lhs.variable === 'extra') || ('variable' in m.rhs && m.rhs.variable === 'extra');
   const get = (v: MarkerValue) => ('literal' in v ? v.literal : v.variable === 'extra' ? extra : env[v.variable]);
@@ -215,7 +230,7 @@ export function evaluateMarker(m: Marker, env: MarkerEnvironment, extra = ''): b
 
 /** Whether the marker mentions `extra` anywhere. */
 export function markerUsesExtra(m: Marker): boolean {
-  if (m.kind !== 'compare') return markerUsesExtra(m.left) || markerUsesExtra(m.right);
+  if (m.kind !== 'compare') return m.items.some(markerUsesExtra);
   return ('variable' in m.lhs && m.lhs.variable === 'extra') || ('variable' in m.rhs && m.rhs.variable === 'extra');
 }
 
@@ -224,6 +239,6 @@ export function markerToString(m: Marker, parent?: 'and' | 'or'): string {
     const v = (x: MarkerValue) => ('literal' in x ? (x.literal.includes('"') ? `'${x.literal}'` : `"${x.literal}"`) : x.variable);
     return `${v(m.lhs)} ${m.op} ${v(m.rhs)}`;
   }
-  const s = `${markerToString(m.left, m.kind)} ${m.kind} ${markerToString(m.right, m.kind)}`;
+  const s = m.items.map((x) => markerToString(x, m.kind)).join(` ${m.kind} `);
   return parent === 'and' && m.kind === 'or' ? `(${s})` : s;
 }

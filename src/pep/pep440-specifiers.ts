@@ -5,6 +5,7 @@
  */
 import { VenvkitError } from '../errors.js';
 import { Version, compareVersions, parseVersion, tryParseVersion } from './pep440.js';
+import { clip } from './quote.js';
 
 export type Operator = '===' | '==' | '!=' | '~=' | '<=' | '>=' | '<' | '>';
 
@@ -35,7 +36,7 @@ export class Specifier {
     }
     const vt = this.wildcard ? this.versionText.slice(0, -2) : this.versionText;
     const v = tryParseVersion(vt);
-    if (!v) throw bad(text, `'${vt}' is not a valid version`);
+    if (!v) throw bad(text, `'${clip(vt)}' is not a valid version`);
     this.version = v;
     if (this.wildcard) {
       if (this.operator !== '==' && this.operator !== '!=') throw bad(text, `'.*' is only allowed with == and !=`);
@@ -97,7 +98,7 @@ export class Specifier {
 }
 
 function bad(text: string, why: string): VenvkitError {
-  return new VenvkitError('BAD_REQUIREMENT', `Invalid version specifier '${text.trim()}': ${why}`);
+  return new VenvkitError('BAD_REQUIREMENT', `Invalid version specifier '${clip(text.trim())}': ${clip(why, 400)}`);
 }
 
 function exactMatch(v: Version, spec: Version): boolean {

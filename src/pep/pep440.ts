@@ -3,6 +3,7 @@
  * Specifiers (==, ~=, <, ...) live in pep440-specifiers.ts.
  */
 import { VenvkitError } from '../errors.js';
+import { clip } from './quote.js';
 
 export type PreKind = 'a' | 'b' | 'rc';
 export type LocalPart = number | string;
@@ -111,7 +112,7 @@ export function parseVersion(text: string): Version {
   const hit = cache.get(text);
   if (hit) return hit;
   const v = tryParseVersion(text);
-  if (!v) throw new VenvkitError('BAD_REQUIREMENT', `Invalid version: '${text}'`, { hint: 'Versions follow PEP 440, e.g. 1.0, 2.1rc1, 1!3.0.post1+local.' });
+  if (!v) throw new VenvkitError('BAD_REQUIREMENT', `Invalid version: '${clip(text)}'`, { hint: 'Versions follow PEP 440, e.g. 1.0, 2.1rc1, 1!3.0.post1+local.' });
   if (cache.size > 50000) cache.clear();
   cache.set(text, v);
   return v;

@@ -6,6 +6,7 @@ import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from './names.js';
 import { SpecifierSet } from './pep440-specifiers.js';
 import { type Marker, parseMarkerAt, markerToString } from './markers.js';
+import { clip, pointAt } from './quote.js';
 
 export interface Requirement {
   /** The name as written. */
@@ -27,8 +28,9 @@ const NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
 
 export class RequirementSyntaxError extends VenvkitError {
   constructor(text: string, why: string, column?: number) {
-    const where = column === undefined ? '' : `\n    ${text}\n    ${' '.repeat(column)}^`;
-    super('BAD_REQUIREMENT', `Invalid requirement '${text}': ${why}${where}`, {
+    // The text is untrusted (metadata, requirement files): quoted cut, once.
+    const where = column === undefined ? '' : pointAt(text, column);
+    super('BAD_REQUIREMENT', `Invalid requirement '${clip(text)}': ${clip(why, 400)}${where}`, {
       hint: 'Requirements follow PEP 508, e.g. requests>=2.28, uvicorn[standard]; python_version >= "3.8", pkg @ https://host/pkg-1.0-py3-none-any.whl',
     });
   }
@@ -78,7 +80,7 @@ export function parseRequirement(text: string): Requirement {
     while (i < s.length && !/\s/.test(s[i]!)) i++;
     url = s.slice(start, i);
     if (url === '') fail('expected a URL after @');
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url)) fail(`'${url}' is not a URL (expected a scheme like https:// or file://)`, start);
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url)) fail(`'${clip(url)}' is not a URL (expected a scheme like https:// or file://)`, start);
     ws();
     if (i < s.length && s[i] !== ';') fail('expected a space then ; before the markers after a URL');
   } else {
@@ -95,7 +97,7 @@ export function parseRequirement(text: string): Requirement {
     ws();
     if (i < s.length && s[i] !== ';') fail("expected ';' before the markers");
     if (specText.trim() !== '' && !/^\s*(===|==|!=|~=|<=|>=|<|>)/.test(specText)) {
-      fail(`expected a version specifier such as >=1.0 (or ';' before markers), found '${specText.trim()}'`, start);
+      fail(`expected a version specifier such as >=1.0 (or ';' before markers), found '${clip(specText.trim())}'`, start);
     }
   }
   let specifier: SpecifierSet;

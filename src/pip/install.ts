@@ -53,6 +53,8 @@ export interface InstallOptions {
   cwd?: string;
   onEvent?: (e: InstallEvent) => void;
   onWarning?: (message: string) => void;
+  /** Notes worth showing with -v (index links that were ignored, and why). */
+  onNote?: (message: string) => void;
   /** The fast path's answer when the caller already ran precheck (the CLI does, to load less). */
   prechecked?: FastPathResult;
   /** false: --no-build-isolation (build local projects with the target env as it is). */
@@ -194,7 +196,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     if (!warned.has(key)) options.onWarning?.(m);
     warned.add(key);
   };
-  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
   let workDir: string | undefined;

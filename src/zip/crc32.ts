@@ -3,7 +3,7 @@ import * as zlib from 'node:zlib';
 
 let table: Uint32Array | undefined;
 
-function crc32Table(data: Uint8Array): number {
+function crc32Table(data: Uint8Array, prev: number): number {
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -12,13 +12,14 @@ function crc32Table(data: Uint8Array): number {
       table[n] = c >>> 0;
     }
   }
-  let crc = 0xffffffff;
+  let crc = (prev ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-const native = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+const native = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
-export function crc32(data: Uint8Array): number {
-  return native ? native(data) >>> 0 : crc32Table(data);
+/** CRC-32 of `data`, continuing from `prev` (the CRC of the bytes before it; 0 to start). */
+export function crc32(data: Uint8Array, prev = 0): number {
+  return native ? native(data, prev) >>> 0 : crc32Table(data, prev);
 }

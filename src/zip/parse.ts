@@ -5,6 +5,7 @@
 // see reader.ts) and over HTTP Range requests (asynchronously).
 import { inflateRawSync } from 'node:zlib';
 import { crc32 } from './crc32.js';
+import { RawInflater } from './inflate.js';
 
 export class ZipError extends Error {
   constructor(message: string) {
@@ -186,8 +187,8 @@ function zip64Extra(extra: Buffer, name: string): { take(): number } {
   throw new ZipError(`${name}: zip64 sizes without a zip64 extra field`);
 }
 
-/** The uncompressed bytes of `entry` (from parseDirectory over the same archive), checked against its local header, declared size and CRC-32. */
-export function* parseEntryData(entry: ZipEntry, size: number): ZipParse<Buffer> {
+/** Where the compressed bytes of `entry` lie, after checking its local header against the central directory. */
+export function* parseEntryRange(entry: ZipEntry, size: number): ZipParse<ByteRange> {
   // The local name nearly always has the central directory's length: read it with the header, in one go.
   const nameGuess = Buffer.byteLength(entry.name);
   const head = yield within(entry.localHeaderOffset, 30 + nameGuess, size);
@@ -196,10 +197,73 @@ export function* parseEntryData(entry: ZipEntry, size: number): ZipParse<Buffer>
   const extraLen = head.readUInt16LE(28);
   const localName = nameLen === nameGuess ? head.subarray(30) : yield within(entry.localHeaderOffset + 30, nameLen, size);
   if (!localName.equals(Buffer.from(entry.name, 'utf8')) && localName.toString('latin1') !== entry.name) {
-    throw new ZipError(`${entry.name}: local header names a different file (${localName.toString('utf8')})`);
+    throw new ZipError(`${entry.name}: local header names a different file (${localName.toString('utf8').slice(0, 200)})`);
   }
-  const raw = yield within(entry.localHeaderOffset + 30 + nameLen + extraLen, entry.compressedSize, size);
+  return within(entry.localHeaderOffset + 30 + nameLen + extraLen, entry.compressedSize, size);
+}
+
+/** The uncompressed bytes of `entry` (from parseDirectory over the same archive), checked against its local header, declared size and CRC-32. */
+export function* parseEntryData(entry: ZipEntry, size: number): ZipParse<Buffer> {
+  const range = yield* parseEntryRange(entry, size);
+  const raw = yield range;
   return decodeEntry(entry, raw);
+}
+
+/**
+ * An entry's data decoded piece by piece (`push` each piece of its compressed bytes in order, then
+ * `finish`): never more than its declared size comes out. An entry that inflates past that size
+ * is stopped there (ZipError: zip bomb?), and the CRC-32 is checked at the end. Memory stays
+ * bounded by the piece size times deflate's maximum ratio (~1032), whatever the entry's size.
+ */
+export class EntryDecoder {
+  private out = 0;
+  private crc = 0;
+  private readonly inflater: RawInflater | undefined;
+  private done = false;
+
+  constructor(private readonly entry: ZipEntry) {
+    if (entry.method === 0) {
+      if (entry.compressedSize !== entry.size) throw new ZipError(`${entry.name}: stored entry with mismatched sizes`);
+    } else if (entry.method === 8) {
+      this.inflater = new RawInflater();
+    } else {
+      throw new ZipError(`${entry.name}: unsupported compression method ${entry.method}`);
+    }
+  }
+
+  /** The decoded bytes of the next piece of compressed data (`last`: this is the final piece). */
+  push(raw: Buffer, last = false): Buffer {
+    let data: Buffer;
+    if (!this.inflater) data = raw;
+    else {
+      try {
+        data = this.inflater.write(raw, last);
+      } catch (e) {
+        this.close();
+        throw new ZipError(`${this.entry.name}: corrupt deflate data (${(e as Error).message})`);
+      }
+    }
+    if (this.out + data.length > this.entry.size) {
+      this.close();
+      throw new ZipError(`${this.entry.name}: inflates beyond its declared size of ${this.entry.size} bytes (zip bomb?)`);
+    }
+    this.out += data.length;
+    this.crc = crc32(data, this.crc);
+    if (last) this.finish();
+    return data;
+  }
+
+  private finish(): void {
+    this.close();
+    if (this.done) return;
+    this.done = true;
+    if (this.out !== this.entry.size) throw new ZipError(`${this.entry.name}: ${this.out} bytes where the header declares ${this.entry.size}`);
+    if (this.crc !== this.entry.crc) throw new ZipError(`${this.entry.name}: CRC-32 mismatch (corrupt archive)`);
+  }
+
+  close(): void {
+    this.inflater?.close();
+  }
 }
 
 function decodeEntry(entry: ZipEntry, raw: Buffer): Buffer {

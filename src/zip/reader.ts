@@ -2,7 +2,8 @@
 // descriptor (synchronous; large archives are never loaded whole), RangeZipReader through any
 // asynchronous "read these bytes" function (HTTP Range requests, for a wheel's METADATA).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parseDirectory, parseEntryData, ZipError, type ByteRange, type ZipEntry, type ZipLimits, type ZipParse } from './parse.js';
+import { EntryDecoder, parseDirectory, parseEntryData, parseEntryRange, ZipError, type ByteRange, type ZipEntry, type ZipLimits, type ZipParse } from './parse.js';
+import { rawInflaterSupported } from './inflate.js';
 
 export { EOCD_SEARCH_BYTES, ZipError, type ZipEntry, type ZipLimits } from './parse.js';
 
@@ -34,11 +35,50 @@ export class ZipReader {
     this.fd = -1;
   }
 
-  /** The uncompressed bytes of `entry`, checked against its declared size and CRC-32. */
-  read(entry: ZipEntry): Buffer {
+  /**
+   * The uncompressed bytes of `entry` in memory, checked against its declared size and CRC-32.
+   * For small members (metadata): an entry declaring more than `maxSize` bytes is refused.
+   */
+  read(entry: ZipEntry, maxSize = READ_LIMIT): Buffer {
+    if (entry.size > maxSize) throw new ZipError(`${entry.name}: ${entry.size} bytes is too large to read into memory (the limit is ${maxSize})`);
     return runSync(parseEntryData(entry, this.fileSize), this.fd);
   }
+
+  /**
+   * Stream the uncompressed bytes of `entry` to `onData` in pieces, checked as they come (never past
+   * its declared size; CRC-32 at the end): memory stays bounded whatever the entry's size. A ZipError
+   * may come after some pieces were delivered; the caller discards what it wrote.
+   */
+  stream(entry: ZipEntry, onData: (piece: Buffer) => void, pieceSize = PIECE): void {
+    if (entry.size <= WHOLE_LIMIT || (entry.method === 8 && !rawInflaterSupported())) {
+      // Small entries (nearly all) in one go, bounded by their declared size; likewise every entry
+      // on a Node without incremental inflate.
+      onData(runSync(parseEntryData(entry, this.fileSize), this.fd));
+      return;
+    }
+    const range = runSync(parseEntryRange(entry, this.fileSize), this.fd);
+    const decoder = new EntryDecoder(entry);
+    try {
+      const end = range.offset + range.length;
+      let at = range.offset;
+      do {
+        const n = Math.min(pieceSize, end - at);
+        const piece = decoder.push(readFd(this.fd, { offset: at, length: n }), at + n === end);
+        at += n;
+        if (piece.length) onData(piece);
+      } while (at < end);
+    } finally {
+      decoder.close();
+    }
+  }
 }
+
+/** Compressed bytes read per piece when streaming: with deflate's ~1032:1 maximum, at most ~16 MiB out. */
+const PIECE = 16 * 1024;
+/** Entries up to this size are decoded in one piece. */
+const WHOLE_LIMIT = 1024 * 1024;
+/** The most ZipReader.read holds in memory by default. */
+export const READ_LIMIT = 64 * 2 ** 20;
 
 /** Exactly `length` bytes at `offset` (the parser has checked the range against the archive's size). */
 export type ReadAt = (offset: number, length: number) => Promise<Buffer>;

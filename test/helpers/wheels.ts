@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 
 export interface RawEntry {
   name: string;
@@ -20,6 +20,8 @@ export interface RawEntry {
   localName?: string;
   /** Point this central entry at another entry's local header (overlap). */
   sameOffsetAs?: string;
+  /** Already deflated data (method 8) with its real size and CRC: big entries without holding them whole. */
+  packed?: { body: Buffer; size: number; crc: number };
 }
 
 /** Write a zip archive from raw entries (no zip64). */
@@ -30,10 +32,10 @@ export function writeZip(path: string, entries: RawEntry[]): void {
   let offset = 0;
   for (const e of entries) {
     const data = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data, 'utf8');
-    const method = e.method ?? 8;
-    const body = method === 8 ? deflateRawSync(data) : data;
-    const crc = e.crc ?? crc32(data);
-    const size = e.declaredSize ?? data.length;
+    const method = e.packed ? 8 : e.method ?? 8;
+    const body = e.packed ? e.packed.body : method === 8 ? deflateRawSync(data) : data;
+    const crc = e.crc ?? (e.packed ? e.packed.crc : crc32(data));
+    const size = e.declaredSize ?? (e.packed ? e.packed.size : data.length);
     const name = Buffer.from(e.name, 'utf8');
     const lname = Buffer.from(e.localName ?? e.name, 'utf8');
     const local = Buffer.alloc(30);
@@ -73,6 +75,45 @@ export function writeZip(path: string, entries: RawEntry[]): void {
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   writeFileSync(path, Buffer.concat([...chunks, cd, end]));
+}
+
+/**
+ * `size` bytes of `fill` (a byte, or a block repeated), deflated as a stream (never held whole), with the RECORD hash and CRC-32
+ * of the uncompressed data: a big entry for a small wheel.
+ */
+export function packedFill(size: number, fill: number | Buffer = 0): { body: Buffer; size: number; crc: number; record: string } {
+  const chunk = typeof fill === 'number' ? Buffer.alloc(Math.min(size, 1 << 20), fill) : fill;
+  const out: Buffer[] = [];
+  const sha = createHash('sha256');
+  let crc = 0;
+  let left = size;
+  // Synchronous streaming: deflate each piece with Z_SYNC_FLUSH through one raw deflate context.
+  const z = createDeflateRaw();
+  const zi = z as unknown as { _processChunk(b: Buffer, flag: number): Buffer; _handle: { close(): void } | null; close(): void };
+  const write = (b: Buffer, flag: number) => {
+    const native = zi._handle!;
+    const nc = native.close;
+    const c = zi.close;
+    native.close = () => {};
+    zi.close = () => {};
+    try {
+      out.push(Buffer.from(zi._processChunk(b, flag)));
+    } finally {
+      zi._handle = native;
+      native.close = nc;
+      zi.close = c;
+      z.removeAllListeners('error');
+    }
+  };
+  while (left > 0) {
+    const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+    sha.update(piece);
+    crc = crc32(piece, crc);
+    left -= piece.length;
+    write(piece, left > 0 ? constants.Z_NO_FLUSH : constants.Z_FINISH);
+  }
+  z.close();
+  return { body: Buffer.concat(out), size, crc, record: `sha256=${sha.digest('base64url')}` };
 }
 
 export const recordHash = (data: Buffer | string) => `sha256=${createHash('sha256').update(data).digest('base64url')}`;

@@ -39,6 +39,7 @@ Options:
       --pre                  allow pre-releases
       --require-hashes       demand a --hash for every requirement (implied by any --hash)
       --dry-run              resolve and report, change nothing
+      --timeout SECONDS      network timeout: no data for this long, or a body slower than 1 KiB/s over it (default pip's, 15)
       --no-cache             do not use or fill venvkit's download and page caches
       --no-build-isolation   build projects with the target environment as it is
   -C, --config-settings K=V  a setting for the build backend (repeatable; a repeated key is a list)
@@ -48,6 +49,13 @@ Options:
   -v, --verbose              say more (resolution time, each package)
       --json                 print a report of what was resolved and installed as JSON
 `;
+
+function timeoutFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new VenvkitError('USAGE', `install: --timeout must be a positive number of seconds (got "${v}")`);
+  return n;
+}
 
 export default async function install(argv: string[]): Promise<number> {
   const { values, positionals } = parse('install', argv, {
@@ -69,6 +77,7 @@ export default async function install(argv: string[]): Promise<number> {
     'require-hashes': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
+    timeout: { type: 'string' },
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
   });
@@ -99,6 +108,7 @@ export default async function install(argv: string[]): Promise<number> {
     noIndex: values['no-index'],
     pre: values.pre,
     requireHashes: values['require-hashes'],
+    timeout: timeoutFlag(values.timeout),
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
@@ -145,6 +155,10 @@ export default async function install(argv: string[]): Promise<number> {
         progress.clear();
         warn(out, m);
       },
+      onNote: out.verbose ? (m) => {
+        progress.clear();
+        info(out, m);
+      } : undefined,
     });
   } finally {
     progress.clear();
