@@ -31,12 +31,16 @@ export function cacheKey(s: string): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
-/** Write a file so readers see the old content or the new, never a torn one. */
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): void {
-  mkdirSync(dirname(path), { recursive: true });
+/**
+ * Write a cache file so readers see the old content or the new, never a torn one. Directories it
+ * makes are 0700 and the file 0644 (cache readers refuse group/other-writable files, whatever the
+ * umask); the temp file is created exclusively, so a link planted at its name is not followed.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = stagingName(path);
   try {
-    writeFileSync(tmp, data, mode === undefined ? undefined : { mode });
+    writeFileSync(tmp, data, { mode, flag: 'wx' });
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

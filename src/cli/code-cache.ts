@@ -5,11 +5,15 @@
 // functions that ran, not only the top level). V8 checks the source (by length) and its own version
 // and flags, and rejects a cache that does not fit; a rejected or unreadable cache is only a slower
 // start, never an error. VENVKIT_NO_CODE_CACHE=1 turns this off.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Trust (src/cache/trust.ts): the v8 directory is used only when it and the cache root are yours and
+// not writable by others (two stats, once per process), and a cache file only when the open file is
+// yours alone (checked on the fstat that reading it needs anyway): bytecode someone else planted is
+// never loaded.
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheDir } from '../cache/dirs.js';
+import { readOwnFile, usableCacheDir } from '../cache/trust.js';
 
 declare const require: NodeJS.Require;
 
@@ -33,13 +37,9 @@ export function loadBundle<T>(file: string): T {
   const st = statSync(file);
   // Bundles are ASCII (scripts/build.mjs checks): Latin-1 decoding is a copy, without UTF-8's checks.
   const source = readFileSync(file, 'latin1');
-  const cacheFile = join(cacheDir('v8'), `${basename(file)}-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`);
-  let cached: Buffer | undefined;
-  try {
-    cached = readFileSync(cacheFile);
-  } catch {
-    cached = undefined;
-  }
+  const dir = usableCacheDir('v8');
+  const cacheFile = dir ? join(dir, `${basename(file)}-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`) : undefined;
+  const cached = cacheFile ? readOwnFile(cacheFile) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
   const mod = new Module(file, require.main);
   mod.filename = file;
@@ -55,13 +55,12 @@ export function loadBundle<T>(file: string): T {
     throw e;
   }
   mod.loaded = true;
-  if (cached === undefined || script.cachedDataRejected === true) {
+  if (cacheFile && (cached === undefined || script.cachedDataRejected === true)) {
     pending.push(() => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
         const data = script.createCachedData();
-        mkdirSync(dirname(cacheFile), { recursive: true });
-        writeFileSync(tmp, data);
+        writeFileSync(tmp, data, { mode: 0o644, flag: 'wx' });
         renameSync(tmp, cacheFile);
         // Caches of other builds of this bundle (or other Node versions) not written for a week are
         // of builds no longer run. (Two installs of venvkit sharing the cache keep theirs.)

@@ -2,7 +2,11 @@
 // to exit codes. Everything a command does is a library call; this layer parses and prints.
 import { join } from 'node:path';
 import { loadBundle, saveCodeCaches } from './code-cache.js';
-import { reportError, stderr, stdout } from './output.js';
+import { reportError, stderr, stdout, yellow } from './output.js';
+import { setCacheWarningHandler } from '../cache/trust.js';
+
+// A cache that may not be used (another user's, writable by others, unwritable) is one line on stderr.
+setCacheWarningHandler((m) => stderr(`${yellow('warning')}: ${m}\n`));
 
 // bin/venvkit starts Node without NODE_EXTRA_CA_CERTS (see there); restore it for child processes.
 // The HTTPS client loads the certificates it names itself (src/index/).

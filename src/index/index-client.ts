@@ -2,7 +2,7 @@
 // candidates per project. One unreachable location is a warning (as in pip), not a failure, as long
 // as another location answered; when none could be read, INDEX_ERROR names them.
 import { VenvkitError } from '../errors.js';
-import { cacheDir as cacheBucket } from '../cache/dirs.js';
+import { usableCacheDir } from '../cache/trust.js';
 import { indexDistFile, normalizeName } from './dist-filename.js';
 import { HttpClient, redact, type HttpOptions } from './http-client.js';
 import { readFindLinks, readProjectPage } from './sources.js';
@@ -64,7 +64,7 @@ export class IndexClient {
 
   /** Download (or, for file:// URLs, verify in place) a candidate; see downloadCandidate. */
   download(candidate: Candidate, options: Omit<DownloadOptions, 'http' | 'cacheDir'> = {}): Promise<DownloadResult> {
-    return downloadCandidate(candidate, { ...options, http: () => this.http(), cacheDir: this.options.cacheDir });
+    return downloadCandidate(candidate, { ...options, http: () => this.http(), cacheDir: this.downloadCacheDir() });
   }
 
   /** The wheel's core metadata: PEP 658 `.metadata` when advertised, else read from the wheel. */
@@ -76,10 +76,15 @@ export class IndexClient {
     this.httpClient?.close();
   }
 
+  // The default caches are used only when they may be trusted (cache/trust.ts: yours, not writable by others).
   private pageCacheDir(): string | undefined {
     const o = this.options;
     if (o.cacheDir === false || o.pageCacheDir === false) return undefined;
-    return o.pageCacheDir ?? cacheBucket('http');
+    return o.pageCacheDir ?? usableCacheDir('http');
+  }
+
+  private downloadCacheDir(): string | false {
+    return this.options.cacheDir ?? usableCacheDir('downloads') ?? false;
   }
 
   private sources(): Source[] {

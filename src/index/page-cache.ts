@@ -2,9 +2,9 @@
 // without a request; stale ones are revalidated with If-None-Match / If-Modified-Since, and a 304
 // answer costs no body. Only successful pages are stored; `no-store` is honoured.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic.js';
+import { readOwnFileAsync } from '../cache/trust.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
 
 interface Entry {
@@ -20,7 +20,7 @@ interface Entry {
 
 export interface PageResult { status: number; url: string; contentType: string; body: string; fromCache: boolean }
 
-/** GET `url` through the cache in `dir` (undefined: no cache). */
+/** GET `url` through the cache in `dir` (undefined: no cache; the caller checked that it may be used). */
 export async function getPage(http: HttpClient, url: string, accept: string, dir: string | undefined): Promise<PageResult> {
   const file = dir ? join(dir, ...keyPath(url, accept)) : undefined;
   const cached = file ? await load(file) : undefined;
@@ -66,7 +66,8 @@ function keyPath(url: string, accept: string): [string, string] {
 
 async function load(file: string): Promise<Entry | undefined> {
   try {
-    const e = JSON.parse(await readFile(file, 'utf8')) as Entry;
+    // Only a file of yours alone (cache/trust.ts): a page planted by someone else is not read.
+    const e = JSON.parse((await readOwnFileAsync(file))?.toString('utf8') ?? '') as Entry;
     return typeof e.body === 'string' ? e : undefined;
   } catch {
     return undefined;

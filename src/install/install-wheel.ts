@@ -1,7 +1,7 @@
 // installWheel: one local .whl into one env, all or nothing.
 import { pathToFileURL } from 'node:url';
 import { relative, resolve } from 'node:path';
-import { unpackedWheel } from '../cache/wheels.js';
+import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type WheelStore } from '../cache/wheels.js';
 import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { VenvkitError } from '../errors.js';
@@ -15,12 +15,14 @@ import { findInstalled, recordedFiles } from './installed.js';
 import { Linker, type LinkMode } from './link.js';
 import { planInstall, recordFor, type InstallPlan } from './plan.js';
 import { installTarget, resolveVenv } from './target.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface InstallWheelOptions {
-  /** How files come from the unpacked-wheel cache (default clone, falling back to hardlink, then copy). */
+  /** How files come from the unpacked-wheel cache (default clone, falling back to copy; see link.ts). */
   linkMode?: LinkMode;
+  /** Use no cache: unpack into a private temp dir. */
+  noCache?: boolean;
   /** Byte-compile the installed modules with the env's interpreter. */
   compile?: boolean;
   /** Write REQUESTED (default true: the user named this wheel). */
@@ -55,7 +57,6 @@ export interface InstallWheelResult {
 export async function installWheel(venvOrPath: Venv | string, wheelPath: string, options: InstallWheelOptions = {}): Promise<InstallWheelResult> {
   const env = options.env ?? process.env;
   const venv = await resolveVenv(venvOrPath, env);
-  const target = installTarget(venv);
   const abs = resolve(wheelPath);
   if (!options.ignoreTags && venv.base) {
     const parsed = tryParseWheelFilename(abs);
@@ -65,8 +66,18 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
       });
     }
   }
-  const cached = unpackedWheel(abs, { env });
-  const { manifest, filesDir } = cached;
+  const store = openWheelStore(env, { noCache: options.noCache });
+  try {
+    return await installUnpacked(venv, abs, store, options);
+  } finally {
+    closeWheelStore(store);
+  }
+}
+
+async function installUnpacked(venv: Venv, abs: string, store: WheelStore, options: InstallWheelOptions): Promise<InstallWheelResult> {
+  const target = installTarget(venv);
+  const cached = unpackedWheelHere(abs, { store });
+  const { manifest } = cached;
   let plan: InstallPlan;
   try {
     plan = planInstall(
@@ -77,13 +88,13 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
         requested: options.requested ?? true,
         directUrl: options.directUrl === false ? undefined : (options.directUrl ?? { url: pathToFileURL(abs).href, archive_info: { hash: `sha256=${manifest.sha256}`, hashes: { sha256: manifest.sha256 } } }),
       },
-      (p) => readFileSync(join(filesDir, p)),
+      (p) => readWheelFile(cached, p),
     );
   } catch (e) {
     if (e instanceof VenvkitError) throw e;
     throw new VenvkitError('UNSAFE_WHEEL', `${manifest.filename}: ${(e as Error).message}`, { hint: 'Refusing to install it.' });
   }
-  const linker = new Linker(options.linkMode ?? 'clone');
+  const linker = new Linker(options.linkMode ?? 'clone', [cached]);
   const root = venv.root;
   throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
   let recovered: Recovered[] | undefined;
@@ -102,7 +113,7 @@ export async function installWheel(venvOrPath: Venv | string, wheelPath: string,
     }
     const stage = newStage(root);
     try {
-      stagePlan({ plan, filesDir }, undefined, stage, root, linker);
+      stagePlan({ plan, filesDir: cached.filesDir }, undefined, stage, root, linker);
       let pycs: string[] = [];
       if (options.compile) {
         const stagedOf = (p: string) => join(stage, 'new', relative(root, p));

@@ -3,7 +3,7 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { installWheel } from './install-wheel.js';
 import { join } from 'node:path';
-import { unpackedWheel, type CachedWheel } from '../cache/wheels.js';
+import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
 import { writePlans } from './apply.js';
@@ -19,7 +19,7 @@ export interface SeedOptions {
   venv: Venv;
   /** Seed the newest pip (and setuptools where venv would) from the configured index. */
   upgradeDeps?: boolean;
-  /** Default: $VENVKIT_LINK_MODE, else clone (falling back to hardlink, then copy). */
+  /** Default: $VENVKIT_LINK_MODE, else clone (falling back to copy; see install/link.ts). */
   linkMode?: LinkMode;
   /** Byte-compile the seeded packages (python -m venv does; off by default for speed). */
   compile?: boolean;
@@ -73,19 +73,32 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   const target = installTarget(venv);
   const pip = wheels.find((w) => w.name === 'pip');
   const requested = pipWritesRequested(pip?.version);
-  const unpacked: CachedWheel[] = wheels.map((w) => unpackedWheel(w.wheel!, { env }));
+  const store = openWheelStore(env);
+  try {
+    const unpacked: CachedWheel[] = wheels.map((w) => unpackedWheelHere(w.wheel!, { store }));
+    await seedUnpacked(unpacked, options, linkMode, requested);
+    return { installed: unpacked.map((c) => ({ name: c.manifest.name, version: c.manifest.version })) };
+  } finally {
+    closeWheelStore(store);
+  }
+}
+
+async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkMode: LinkMode, requested: boolean): Promise<void> {
+  const { venv, stageRoot } = options;
+  const base = venv.base!;
+  const target = installTarget(venv);
   const items = unpacked.map((c) => {
-    const plan = planInstall(c.manifest, target, { installer: 'pip', requested }, (p) => readFileSync(join(c.filesDir, p)));
+    const plan = planInstall(c.manifest, target, { installer: 'pip', requested }, (p) => readWheelFile(c, p));
     return { plan, filesDir: c.filesDir };
   });
   const rel = (p: string) => {
     if (p !== venv.root && !p.startsWith(venv.root + '/')) throw new VenvkitError('INTERNAL', `seed path ${p} is outside ${venv.root}`);
     return join(stageRoot, p.slice(venv.root.length));
   };
-  const linker = new Linker(linkMode);
+  const linker = new Linker(linkMode, unpacked);
   if (options.compile) {
     // Files must be in place to compile: link them first, then compile, then write the RECORDs.
-    writePlans(items.map((i) => ({ ...i, record: '' })), linker, rel);
+    writePlans(items.map((i) => ({ plan: i.plan, filesDir: i.filesDir, record: '' })), linker, rel);
     const all = items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p, plan: i.plan })));
     const written = new Set(await byteCompile(base.executable || base.path, all));
     for (const i of items) {
@@ -95,7 +108,6 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
       writeFileSync(rel(i.plan.recordDest), recordFor(i.plan, pycs));
     }
   } else {
-    writePlans(items.map((i) => ({ ...i, record: recordFor(i.plan) })), linker, rel);
+    writePlans(items.map((i) => ({ plan: i.plan, filesDir: i.filesDir, record: recordFor(i.plan) })), linker, rel);
   }
-  return { installed: unpacked.map((c) => ({ name: c.manifest.name, version: c.manifest.version })) };
 }

@@ -214,7 +214,7 @@ function expandTag(tag: string): string[] {
 
 /**
  * Verify the wheel at `wheelPath` and unpack its files under `dest` (created; files at dest/<path>,
- * mode 0644 or 0755). Throws VenvkitError BAD_WHEEL / UNSAFE_WHEEL / HASH_MISMATCH.
+ * read-only: mode 0444 or 0555). Throws VenvkitError BAD_WHEEL / UNSAFE_WHEEL / HASH_MISMATCH.
  */
 export function unpackWheel(wheelPath: string, dest: string, sha256: string, limits?: ZipLimits): WheelManifest {
   const wheel = wheelPath.replace(/^.*[\\/]/, '');
@@ -257,7 +257,7 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
       const hasher = createHash('sha256');
       const other = algo === 'sha256' ? undefined : createHash(nodeAlgorithm(algo));
       let size = 0;
-      const fd = openSync(out, 'w', exec ? 0o755 : 0o644);
+      const fd = openSync(out, 'w', exec ? 0o555 : 0o444); // read-only: see cache/wheels.ts
       try {
         zip.stream(e, (piece) => {
           hasher.update(piece);

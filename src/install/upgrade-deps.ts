@@ -8,7 +8,7 @@ import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import { parseSpecifiers } from '../pep/pep440-specifiers.js';
 import { parseWheelFilename } from '../pep/wheel-name.js';
 import type { InterpreterInfo } from '../python/types.js';
-import { unpackedWheel } from '../cache/wheels.js';
+import { closeWheelStore, openWheelStore, unpackedWheelHere } from '../cache/wheels.js';
 
 type Seed = { name: string; version: string; wheel: string | null };
 
@@ -57,7 +57,13 @@ export async function newestSeedWheels(info: InterpreterInfo, bundled: Seed[], e
       if (current && compareVersions(v!, current) <= 0) break;
       const got = await client.download(c);
       // Indexes without data-requires-python: the wheel's own METADATA decides.
-      const { manifest } = unpackedWheel(got.path, { env, sha256: got.hashes.sha256 });
+      const store = openWheelStore(env);
+      let manifest;
+      try {
+        ({ manifest } = unpackedWheelHere(got.path, { store, sha256: got.hashes.sha256 }));
+      } finally {
+        closeWheelStore(store);
+      }
       if (!pythonOk(manifest.requiresPython, info)) continue;
       chosen = { name: seed.name, version: manifest.version, wheel: got.path };
       break;

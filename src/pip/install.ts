@@ -12,8 +12,8 @@ import { STATE_FILE } from '../build/source-state.js';
 import { cacheDir } from '../cache/dirs.js';
 import { parseRequirement } from '../pep/pep508.js';
 import { availableParallelism } from 'node:os';
-import { wheelCacheRoot, type CachedWheel } from '../cache/wheels.js';
-import { UnpackPool, unpackJob } from './unpack-pool.js';
+import { closeWheelStore, openWheelStore, type CachedWheel, type WheelStore } from '../cache/wheels.js';
+import { UnpackPool, unpackHere, unpackJob } from './unpack-pool.js';
 import { VenvkitError } from '../errors.js';
 import { throwIfInterrupted } from '../install/apply.js';
 import type { Recovered } from '../install/journal.js';
@@ -43,7 +43,7 @@ export interface InstallOptions {
   upgrade?: boolean;
   forceReinstall?: boolean;
   dryRun?: boolean;
-  /** Use no cache (downloads, index pages). */
+  /** Use no cache (downloads, index pages, unpacked wheels): wheels are unpacked into a private temp dir. */
   noCache?: boolean;
   linkMode?: LinkMode;
   compile?: boolean;
@@ -279,54 +279,60 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         const todo = resolution.packages.filter((p) => report.installed.some((i) => i.url === p.candidate.file!.url));
         const t1 = Date.now();
         let done = 0;
-        const unpacker = new UnpackPool(import.meta.url, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, env);
-        const received = new Map<string, number>();
-        const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
-        const wheels = await abortable(pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
-          throwIfInterrupted(signal);
-          const file = p.candidate.file!;
-          const required = collected.hashMode ? (collected.pins.get(p.name) ?? collected.pins.get(file.url)) : undefined;
-          const got = await client.download(file, { requiredHashes: required, onProgress: (n, total) => {
-            received.set(p.name, n);
-            emit({ kind: 'download', name: p.name, received: n, total });
-          } });
-          const sha = got.hashes.sha256;
-          // A cache hit costs one small read: no worker needed.
-          const wheel = sha && existsSync(join(wheelCacheRoot(env), sha, 'wheel.json')) ? unpackJob(got.path, sha, env) : await unpacker.unpack(got.path, sha);
-          if (wheel.manifest.normalizedName !== p.name || wheel.manifest.version !== p.version && !sameVersion(wheel.manifest.version, p.version)) {
-            throw new VenvkitError('BAD_WHEEL', `${file.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${p.name} ${p.version}`, { hint: 'The index serves a wheel whose metadata does not match its name.' });
-          }
-          done++;
-          emit({ kind: 'fetched', name: p.name, done, count: todo.length, bytes: bytes() });
-          return wheel;
-        }), signal).finally(() => void unpacker.close());
-        todo.forEach((p, i) => {
-          const e = report.installed.find((x) => x.url === p.candidate.file!.url);
-          if (e) e.name = wheels[i]!.manifest.name;
-        });
-        report.timings.fetchMs = Date.now() - t1;
-        const t2 = Date.now();
-        emit({ kind: 'installing', count: todo.length });
-        const items = todo.map((p, i) => {
-          const have = byName.get(p.name);
-          const file = p.candidate.file!;
-          const isDirect = directReqs.has(p.name);
-          const local = built.get(file.url);
-          return {
-            wheel: wheels[i]!,
-            replaces: have ? [have] : [],
-            requested: p.requiredBy.includes('') || !!have?.requested,
-            ...(local
-              ? { directUrl: local.directUrl, ...(local.state ? { extraMeta: { [STATE_FILE]: JSON.stringify({ state: local.state }) } } : {}) }
-              : isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
-          };
-        });
-        const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal });
-        for (const item of items) for (const d of item.replaces) report.removed.push({ name: d.name, version: d.version });
-        report.linkMode = result.linkMode;
-        report.timings.installMs = Date.now() - t2;
-        report.timings.totalMs = Date.now() - started;
-        return report;
+        const store = openWheelStore(env, { noCache: options.noCache });
+        const unpacker = new UnpackPool(import.meta.url, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, store);
+        try {
+          const received = new Map<string, number>();
+          const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
+          const wheels = await abortable(pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
+            throwIfInterrupted(signal);
+            const file = p.candidate.file!;
+            const required = collected.hashMode ? (collected.pins.get(p.name) ?? collected.pins.get(file.url)) : undefined;
+            const got = await client.download(file, { requiredHashes: required, onProgress: (n, total) => {
+              received.set(p.name, n);
+              emit({ kind: 'download', name: p.name, received: n, total });
+            } });
+            const sha = got.hashes.sha256;
+            // A cache hit costs one small read: no worker needed (its files are checked as they are placed).
+            const wheel = sha && store.root && existsSync(join(store.root, sha, 'wheel.json')) ? unpackHere(got.path, sha, store) : await unpacker.unpack(got.path, sha);
+            if (wheel.manifest.normalizedName !== p.name || wheel.manifest.version !== p.version && !sameVersion(wheel.manifest.version, p.version)) {
+              throw new VenvkitError('BAD_WHEEL', `${file.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${p.name} ${p.version}`, { hint: 'The index serves a wheel whose metadata does not match its name.' });
+            }
+            done++;
+            emit({ kind: 'fetched', name: p.name, done, count: todo.length, bytes: bytes() });
+            return wheel;
+          }), signal).finally(() => void unpacker.close());
+          todo.forEach((p, i) => {
+            const e = report.installed.find((x) => x.url === p.candidate.file!.url);
+            if (e) e.name = wheels[i]!.manifest.name;
+          });
+          report.timings.fetchMs = Date.now() - t1;
+          const t2 = Date.now();
+          emit({ kind: 'installing', count: todo.length });
+          const items = todo.map((p, i) => {
+            const have = byName.get(p.name);
+            const file = p.candidate.file!;
+            const isDirect = directReqs.has(p.name);
+            const local = built.get(file.url);
+            return {
+              wheel: wheels[i]!,
+              replaces: have ? [have] : [],
+              requested: p.requiredBy.includes('') || !!have?.requested,
+              ...(local
+                ? { directUrl: local.directUrl, ...(local.state ? { extraMeta: { [STATE_FILE]: JSON.stringify({ state: local.state }) } } : {}) }
+                : isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
+            };
+          });
+          const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal });
+          for (const item of items) for (const d of item.replaces) report.removed.push({ name: d.name, version: d.version });
+          report.linkMode = result.linkMode;
+          report.timings.installMs = Date.now() - t2;
+          report.timings.totalMs = Date.now() - started;
+          return report;
+        } finally {
+          await unpacker.close();
+          closeWheelStore(store);
+        }
       }
     } finally {
       lock.release();
@@ -338,6 +344,6 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
 }
 
 /** Entry point of the unpack worker threads (see unpack-pool.ts); kept here so the bundle exports it by name. */
-export function unpackForWorker(path: string, sha256: string | undefined, env: NodeJS.ProcessEnv): CachedWheel {
-  return unpackJob(path, sha256, env);
+export function unpackForWorker(path: string, sha256: string | undefined, store: WheelStore): CachedWheel {
+  return unpackJob(path, sha256, store);
 }

@@ -1,9 +1,8 @@
 // Installing many unpacked wheels into one env as ONE transaction: every new file is staged beside
 // the env, then one commit moves the replaced distributions' files aside and the new ones in. A
 // failure at any point (or an interrupt before the commit) leaves the env exactly as it was.
-import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { CachedWheel } from '../cache/wheels.js';
+import { readWheelFile, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
 import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
 import { fsFailure } from '../install/fs-errors.js';
@@ -37,7 +36,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
   const root = venv.root;
   const plans: InstallPlan[] = items.map(({ wheel, requested, directUrl, extraMeta }) => {
     try {
-      return planInstall(wheel.manifest, target, { installer: 'venvkit', requested, directUrl, extraMeta }, (p) => readFileSync(join(wheel.filesDir, p)));
+      return planInstall(wheel.manifest, target, { installer: 'venvkit', requested, directUrl, extraMeta }, (p) => readWheelFile(wheel, p));
     } catch (e) {
       if (e instanceof VenvkitError) throw e;
       throw new VenvkitError('UNSAFE_WHEEL', `${wheel.manifest.filename}: ${(e as Error).message}`, { hint: 'Refusing to install it.' });
@@ -59,7 +58,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
       }
     }
   }
-  const linker = new Linker(options.linkMode ?? 'clone');
+  const linker = new Linker(options.linkMode ?? 'clone', items.map((i) => i.wheel));
   throwIfInterrupted(options.signal);
   const stage = newStage(root);
   try {

@@ -1,9 +1,11 @@
 // Unpacking wheels into the cache off the main thread: the installer's unpack is synchronous (tens
 // of thousands of small file writes for a big set), so a few worker threads run it side by side
 // while the main thread keeps downloading. Each worker imports the module at `moduleUrl` and calls
-// its `unpackForWorker` export.
+// its `unpackForWorker` export. Every job names the store (cache or scratch dir) the main thread
+// chose; a worker that finds the cache unwritable unpacks into scratch and says so, and the main
+// thread then stops using the cache (one warning).
 import { Worker } from 'node:worker_threads';
-import { unpackedWheel, type CachedWheel } from '../cache/wheels.js';
+import { noteCacheFailure, unpackedWheel, unpackedWheelHere, type CachedWheel, type WheelStore } from '../cache/wheels.js';
 import { VenvkitError, type ErrorCode } from '../errors.js';
 
 interface Job { path: string; sha256?: string; resolve: (w: CachedWheel) => void; reject: (e: unknown) => void }
@@ -11,8 +13,13 @@ interface Job { path: string; sha256?: string; resolve: (w: CachedWheel) => void
 type Reply = { id: number; wheel?: CachedWheel; error?: { code?: string; message: string; hint?: string } };
 
 /** What a worker runs for one job (exported again by the module the workers import). */
-export function unpackJob(path: string, sha256: string | undefined, env: NodeJS.ProcessEnv): CachedWheel {
-  return unpackedWheel(path, { env, sha256 });
+export function unpackJob(path: string, sha256: string | undefined, store: WheelStore): CachedWheel {
+  return unpackedWheel(path, { store, sha256 });
+}
+
+/** unpackJob on the main thread: a cache found unwritable is given up for `store` (warned once). */
+export function unpackHere(path: string, sha256: string | undefined, store: WheelStore): CachedWheel {
+  return unpackedWheelHere(path, { store, sha256 });
 }
 
 export class UnpackPool {
@@ -24,7 +31,7 @@ export class UnpackPool {
   /** Jobs a worker thread finished (the rest ran on the main thread). */
   workerJobs = 0;
 
-  constructor(private readonly moduleUrl: string, private readonly size: number, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(private readonly moduleUrl: string, private readonly size: number, private readonly store: WheelStore) {}
 
   private spawn(): { w: Worker; busy: boolean } {
     // A CommonJS bundle (the CLI's) is required; an ES module (the library, or source) is imported.
@@ -33,14 +40,14 @@ const load = workerData.url.endsWith('.cjs') ? Promise.resolve().then(() => requ
 load.then((m) => {
   parentPort.on('message', (job) => {
     try {
-      parentPort.postMessage({ id: job.id, wheel: m.unpackForWorker(job.path, job.sha256, workerData.env) });
+      parentPort.postMessage({ id: job.id, wheel: m.unpackForWorker(job.path, job.sha256, job.store) });
     } catch (e) {
       parentPort.postMessage({ id: job.id, error: { code: e && e.code, message: String(e && e.message || e), hint: e && e.hint } });
     }
   });
   parentPort.postMessage({ ready: true });
 }, (e) => parentPort.postMessage({ id: -1, error: { message: String(e && e.message || e) } }));`;
-    const w = new Worker(code, { eval: true, workerData: { url: this.moduleUrl, env: this.env } });
+    const w = new Worker(code, { eval: true, workerData: { url: this.moduleUrl } });
     const slot = { w, busy: false };
     w.unref();
     w.on('message', (m: Reply & { ready?: boolean }) => {
@@ -56,7 +63,8 @@ load.then((m) => {
         if (m.error) job.reject(m.error.code ? new VenvkitError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint }) : new Error(m.error.message));
         else {
           this.workerJobs++;
-          job.resolve(m.wheel!);
+          noteCacheFailure(this.store, m.wheel!);
+          job.resolve({ ...m.wheel!, store: this.store });
         }
       }
       this.pump();
@@ -74,7 +82,7 @@ load.then((m) => {
     this.queue.length = 0;
     for (const j of jobs) {
       try {
-        j.resolve(unpackJob(j.path, j.sha256, this.env));
+        j.resolve(unpackHere(j.path, j.sha256, this.store));
       } catch (e) {
         j.reject(e);
       }
@@ -94,13 +102,13 @@ load.then((m) => {
       slot.busy = true;
       slot.w.ref();
       this.pending.set(job.id, job);
-      slot.w.postMessage({ id: job.id, path: job.path, sha256: job.sha256 });
+      slot.w.postMessage({ id: job.id, path: job.path, sha256: job.sha256, store: { ...this.store } });
     }
     for (const s of this.workers) if (!s.busy) s.w.unref();
   }
 
   unpack(path: string, sha256?: string): Promise<CachedWheel> {
-    if (this.failed || this.size <= 0) return Promise.resolve().then(() => unpackJob(path, sha256, this.env));
+    if (this.failed || this.size <= 0) return Promise.resolve().then(() => unpackHere(path, sha256, this.store));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, path, sha256, resolve, reject });
       this.pump();

@@ -1,10 +1,10 @@
 // The Python-looking names in a directory, remembered on disk per directory and reused while the
 // directory's mtime and inode are unchanged (adding, removing or renaming an entry changes them).
 // Listing /usr/bin costs over a millisecond; one stat and a shared small JSON file cost far less.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic.js';
-import { cacheDir } from '../cache/dirs.js';
+import { readOwnText, usableCacheDir } from '../cache/trust.js';
 
 const VERSION = 1;
 /** A listing taken within this long of the directory's last change may miss a same-tick change: not kept. */
@@ -15,19 +15,27 @@ interface Entry { mtimeMs: number; ino: number; names: string[] }
 export class DirCache {
   private entries: Record<string, Entry> | undefined;
   private dirty = false;
-  private readonly file: string;
+  /** undefined: the cache may not be used (cache/trust.ts); checked on first use. */
+  private file: string | undefined | null = null;
 
   constructor(
-    env: NodeJS.ProcessEnv,
+    private readonly env: NodeJS.ProcessEnv,
     private readonly select: (names: string[]) => string[],
-  ) {
-    this.file = join(cacheDir('discovery', env), 'dirs.json');
+  ) {}
+
+  private cacheFile(): string | undefined {
+    if (this.file === null) {
+      const dir = usableCacheDir('discovery', this.env);
+      this.file = dir && join(dir, 'dirs.json');
+    }
+    return this.file;
   }
 
   private load(): Record<string, Entry> {
     if (!this.entries) {
       try {
-        const data = JSON.parse(readFileSync(this.file, 'utf8')) as { v: number; dirs: Record<string, Entry> };
+        const file = this.cacheFile();
+        const data = JSON.parse((file && readOwnText(file)) ?? '') as { v: number; dirs: Record<string, Entry> };
         this.entries = data.v === VERSION && data.dirs && typeof data.dirs === 'object' ? data.dirs : {};
       } catch {
         this.entries = {};
@@ -65,8 +73,10 @@ export class DirCache {
   flush(): void {
     if (!this.dirty || !this.entries) return;
     this.dirty = false;
+    const file = this.cacheFile();
+    if (!file) return;
     try {
-      writeFileAtomic(this.file, JSON.stringify({ v: VERSION, dirs: this.entries }));
+      writeFileAtomic(file, JSON.stringify({ v: VERSION, dirs: this.entries }));
     } catch {
       // ignore
     }

@@ -1,6 +1,6 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { cacheDir } from '../cache/dirs.js';
+import { readOwnText, usableCacheDir } from '../cache/trust.js';
 import { cacheKey, writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { PROBE_SCRIPT } from './probe-script.js';
@@ -23,8 +23,10 @@ function stampOf(realPath: string): InterpreterInfo['stamp'] {
   return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
 }
 
-function cacheFile(path: string, env: NodeJS.ProcessEnv): string {
-  return join(cacheDir('interpreters', env), `${cacheKey(path)}.json`);
+/** The cache file for `path`, or undefined when the cache may not be used (cache/trust.ts). */
+function cacheFile(path: string, env: NodeJS.ProcessEnv): string | undefined {
+  const dir = usableCacheDir('interpreters', env);
+  return dir && join(dir, `${cacheKey(path)}.json`);
 }
 
 /**
@@ -50,10 +52,11 @@ export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.en
     return undefined;
   }
   const file = cacheFile(path, env);
+  if (!file) return undefined;
   try {
     const remembered = known.get(file);
     if (remembered && unchanged(remembered, path, realPath)) return remembered;
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { v: number; info: InterpreterInfo };
+    const data = JSON.parse(readOwnText(file) ?? '') as { v: number; info: InterpreterInfo };
     if (data.v !== CACHE_VERSION || !unchanged(data.info, path, realPath)) return undefined;
     known.set(file, data.info);
     return data.info;
@@ -116,11 +119,13 @@ export async function probeInterpreter(path: string, options: ProbeOptions = {})
   }
   const info: InterpreterInfo = { ...raw, path: abs, realPath, stamp };
   const file = cacheFile(abs, env);
-  known.set(file, info);
-  try {
-    writeFileAtomic(file, JSON.stringify({ v: CACHE_VERSION, info }));
-  } catch {
-    // A read-only cache only costs speed.
+  if (file) {
+    known.set(file, info);
+    try {
+      writeFileAtomic(file, JSON.stringify({ v: CACHE_VERSION, info }));
+    } catch {
+      // A read-only cache only costs speed.
+    }
   }
   return info;
 }

@@ -6,6 +6,7 @@ export { unpackForWorker } from '../../pip/install.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
+import { disableCaches } from '../../cache/trust.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { precheck } from '../../pip/fast-path.js';
@@ -40,10 +41,15 @@ Options:
       --require-hashes       demand a --hash for every requirement (implied by any --hash)
       --dry-run              resolve and report, change nothing
       --timeout SECONDS      network timeout: no data for this long, or a body slower than 1 KiB/s over it (default pip's, 15)
-      --no-cache             do not use or fill venvkit's download and page caches
+      --no-cache             use no cache at all (downloads, index pages, unpacked wheels, interpreters)
       --no-build-isolation   build projects with the target environment as it is
   -C, --config-settings K=V  a setting for the build backend (repeatable; a repeated key is a list)
-      --link-mode MODE       clone | hardlink | copy (default clone, falling back to hardlink, then copy)
+      --link-mode MODE       how files come from the unpacked-wheel cache (or $VENVKIT_LINK_MODE):
+                               clone     reflink where the file system can, else copy (the default)
+                               copy      always copy
+                               hardlink  share the cache's files: fastest, but an in-place edit of an
+                                         installed file then changes the cache and every env that
+                                         shares it (the next install notices and unpacks it again)
       --compile              byte-compile the installed modules
   -q, --quiet                print nothing but errors
   -v, --verbose              say more (resolution time, each package)
@@ -95,6 +101,7 @@ export default async function install(argv: string[]): Promise<number> {
   const configSettings = values['config-settings']?.length ? parseConfigSettings(values['config-settings']) : undefined;
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
+  if (values['no-cache']) disableCaches();
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
   const signal = abortOnSignals();
   // What a killed venvkit left is finished first, so the check below reads what is really installed.
