@@ -92,21 +92,32 @@ function checkDir(dir: string): string {
     reason = `it cannot be used (${errnoCode(e) ?? (e as Error).message})`;
   }
   state.decided.set(dir, reason);
-  if (reason) warnCacheUnusable(dir, reason);
   return reason;
 }
 
 /**
  * The cache bucket `bucket` (wheels, http, interpreters, ...) if it may be used: the cache root and
  * the bucket are directories (created 0700 when missing) owned by you and not writable by group or
- * others. Otherwise undefined, after one warning per process naming the directory and why.
+ * others. Otherwise undefined, after one warning per process naming the directory and why
+ * (`quietIfUnusable`: no warning for a directory that is merely unusable, e.g. a file in the way).
  */
-export function usableCacheDir(bucket: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function usableCacheDir(bucket: string, env: NodeJS.ProcessEnv = process.env, options: { quietIfUnusable?: boolean } = {}): string | undefined {
   if (state.disabled) return undefined;
   const root = cacheRoot(env);
-  if (checkDir(root)) return undefined;
-  const dir = join(root, bucket);
-  return checkDir(dir) ? undefined : dir;
+  for (let dir of [root, join(root, bucket)]) {
+    let reason = checkDir(dir);
+    if (!reason) continue;
+    if (dir !== root && reason.startsWith('it cannot be used')) {
+      // A bucket that cannot be made: the root cannot take any (one warning, about the root).
+      state.decided.set(root, reason);
+      dir = root;
+      reason = state.decided.get(root)!;
+    }
+    // Another user's or a shared directory is always said; a broken one only where a cache matters.
+    if (!options.quietIfUnusable || reason.startsWith('it is owned') || reason.startsWith('it is writable')) warnCacheUnusable(dir, reason);
+    return undefined;
+  }
+  return join(root, bucket);
 }
 
 /** Use no cache from now on in this process, without a word (the CLI's --no-cache). */

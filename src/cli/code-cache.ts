@@ -37,7 +37,7 @@ export function loadBundle<T>(file: string): T {
   const st = statSync(file);
   // Bundles are ASCII (scripts/build.mjs checks): Latin-1 decoding is a copy, without UTF-8's checks.
   const source = readFileSync(file, 'latin1');
-  const dir = usableCacheDir('v8');
+  const dir = usableCacheDir('v8', process.env, { quietIfUnusable: true });
   const cacheFile = dir ? join(dir, `${basename(file)}-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`) : undefined;
   const cached = cacheFile ? readOwnFile(cacheFile) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UnpackPool } from '../../src/pip/unpack-pool.js';
 import { isVenvkitError } from '../../src/errors.js';
+import { closeWheelStore, openWheelStore } from '../../src/cache/wheels.js';
 import { buildWheel } from '../helpers/wheels.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -20,18 +21,20 @@ test('workers unpack into the cache; their errors keep their codes; a bad module
   try {
     const wheels = [1, 2, 3].map((i) => buildWheel(dir, { name: `pkg${i}`, version: '1.0', files: { [`pkg${i}/__init__.py`]: `x = ${i}\n` } }));
     const bad = buildWheel(dir, { name: 'broken', version: '1.0', record: () => ['nonsense'] });
-    const pool = new UnpackPool(pathToFileURL(bundle).href, 2, env);
+    const store = openWheelStore(env);
+    const pool = new UnpackPool(pathToFileURL(bundle).href, 2, store);
     const got = await Promise.all(wheels.map((w) => pool.unpack(w)));
     assert.deepEqual(got.map((g) => g.manifest.name), ['pkg1', 'pkg2', 'pkg3']);
     for (const g of got) assert.ok(existsSync(join(g.filesDir, `${g.manifest.name}/__init__.py`)));
     assert.equal(pool.workerJobs, 3);
     await assert.rejects(pool.unpack(bad), (e) => isVenvkitError(e) && /broken/.test(e.message));
     await pool.close();
-    const fallback = new UnpackPool(pathToFileURL(join(dir, 'missing.js')).href, 1, env);
+    const fallback = new UnpackPool(pathToFileURL(join(dir, 'missing.js')).href, 1, store);
     const w = await fallback.unpack(wheels[0]!);
     assert.equal(w.manifest.name, 'pkg1');
     assert.equal(fallback.workerJobs, 0);
     await fallback.close();
+    closeWheelStore(store);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
