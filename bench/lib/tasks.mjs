@@ -22,7 +22,9 @@ export const INSTALL_PYTHON = '3.11';
 export const REQUIREMENT_SETS = [
   { name: 'requests', reqs: ['requests'], imports: ['requests'], commands: [], timeoutMs: 300_000 },
   { name: 'flask', reqs: ['flask'], imports: ['flask'], commands: [['flask', '--version']], timeoutMs: 300_000 },
-  { name: 'jupyter', reqs: ['jupyter'], imports: ['jupyter_core'], commands: [['jupyter', '--paths']], timeoutMs: 900_000, targets: { cold: { kind: 'speedup', min: 3 }, warm: { kind: 'speedup', min: 10 } } },
+  // hardlinks: also time --link-mode hardlink, to show what the isolating default (copy where there
+  // are no reflinks, every file from a cache entry checked as it is copied) costs.
+  { name: 'jupyter', reqs: ['jupyter'], imports: ['jupyter_core'], commands: [['jupyter', '--paths']], timeoutMs: 900_000, hardlinks: true, targets: { cold: { kind: 'speedup', min: 3 }, warm: { kind: 'speedup', min: 10 } } },
 ];
 
 function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120_000 } = {}) {
@@ -145,9 +147,23 @@ function installSet(ctx, set) {
   const id = `install-${set.name}`;
   const py = ctx.pythons.get(INSTALL_PYTHON);
   const missing = missingPython(ctx, INSTALL_PYTHON);
-  const dirs = Object.fromEntries(['cold', 'warm', 'pip'].map((k) => [k, join(ctx.work, 'envs', `install-${k}`)]));
+  const keys = ['cold', 'warm', 'pip', ...(set.hardlinks ? ['cold-hardlink', 'warm-hardlink'] : [])];
+  const dirs = Object.fromEntries(keys.map((k) => [k, join(ctx.work, 'envs', `install-${k}`)]));
   const index = ctx.index.url ? ['-i', ctx.index.url] : [];
-  const vk = (k) => () => [ctx.cli, 'install', '--env', dirs[k], ...index, ...set.reqs];
+  const vk = (k) => () => [ctx.cli, 'install', '--env', dirs[k], ...index, ...set.reqs, ...(k.endsWith('-hardlink') ? ['--link-mode', 'hardlink'] : [])];
+  const hardlinkSides = !set.hardlinks ? [] : [
+    spawnSide('cold-hardlink', 'venvkit install --link-mode hardlink, cold cache', vk('cold-hardlink'), {
+      env: ctx.venvkitEnv(ctx.cacheCold), missing, timeoutMs: set.timeoutMs,
+      prepare: () => { freshVenv(ctx.work, dirs['cold-hardlink'], py, ctx.baseEnv); discard(ctx.cacheCold); mkdirSync(ctx.cacheCold, { recursive: true }); },
+    }),
+    spawnSide('warm-hardlink', 'venvkit install --link-mode hardlink, warm cache', vk('warm-hardlink'), { env: ctx.venvkitEnv(ctx.cacheWarm), missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs['warm-hardlink'], py, ctx.baseEnv) }),
+  ];
+  const hardlinkRows = !set.hardlinks ? [] : [
+    { a: 'cold-hardlink', b: 'pip', task: `install ${set.name}, venvkit cache cold, --link-mode hardlink` },
+    { a: 'warm-hardlink', b: 'pip', task: `install ${set.name}, venvkit cache warm, --link-mode hardlink` },
+    { a: 'cold', b: 'cold-hardlink', task: `install ${set.name}, venvkit cache cold: default (isolated copies) vs --link-mode hardlink` },
+    { a: 'warm', b: 'warm-hardlink', task: `install ${set.name}, venvkit cache warm: default (isolated copies) vs --link-mode hardlink` },
+  ];
   const sets = new Map();
   return {
     id,
@@ -160,15 +176,17 @@ function installSet(ctx, set) {
       }),
       spawnSide('warm', 'venvkit install, warm cache', vk('warm'), { env: ctx.venvkitEnv(ctx.cacheWarm), missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.warm, py, ctx.baseEnv) }),
       spawnSide('pip', 'pip install', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', ...index, ...set.reqs], { env: ctx.baseEnv, missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.pip, py, ctx.baseEnv) }),
+      ...hardlinkSides,
     ],
     rows: [
       { a: 'cold', b: 'pip', task: `install ${set.name}, venvkit cache cold`, target: set.targets?.cold },
       { a: 'warm', b: 'pip', task: `install ${set.name}, venvkit cache warm`, target: set.targets?.warm },
+      ...hardlinkRows,
     ],
     orderChecks: ['pip', 'cold', 'warm'],
     check: (keys, c) => {
       const out = new Map();
-      for (const k of ['pip', 'cold', 'warm'].filter((x) => keys.includes(x))) {
+      for (const k of keys.filter((x) => x === 'pip').concat(keys.filter((x) => x !== 'pip'))) {
         const s = installedSet(dirs[k], c.baseEnv);
         if (s.error) { out.set(k, s.error); continue; }
         sets.set(k, s.lines);
