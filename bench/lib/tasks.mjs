@@ -2,7 +2,9 @@
 // compared with which, and the target from the issues), and a check of every side's result.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { timedRun, must } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
@@ -230,6 +232,62 @@ function noopInstall(ctx) {
   };
 }
 
+/**
+ * The cost of checking cache entries as they are placed (the warm path; entries a command unpacks
+ * itself are not checked again), alone: every file of the jupyter set's cache entries placed into an
+ * empty directory by the installer's Linker, checked vs unchecked, copying and hard-linking.
+ * Timed in-process around the placing only (bench/lib/check-cost.ts, run from the sources with tsx).
+ */
+function cacheCheck(ctx) {
+  const id = 'cache-check-jupyter';
+  const py = ctx.pythons.get(INSTALL_PYTHON);
+  const missing = missingPython(ctx, INSTALL_PYTHON);
+  const env = join(ctx.work, 'envs', 'cache-check');
+  const out = join(ctx.work, 'cache-check-out');
+  const root = join(ctx.cacheWarm, 'wheels', 'v1');
+  const script = fileURLToPath(new URL('./check-cost.ts', import.meta.url));
+  const index = ctx.index.url ? ['-i', ctx.index.url] : [];
+  let names = [];
+  const results = new Map();
+  const side = (key, label, mode, checked) => ({
+    key, label, missing,
+    prepare: () => { discard(out); mkdirSync(out, { recursive: true }); },
+    exec: () => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script, mode, checked ? 'checked' : 'unchecked', root, out, ...names], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+      if (r.status !== 0) return { ok: false, message: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ') };
+      const got = JSON.parse(r.stdout);
+      results.set(key, got);
+      return { ok: true, ms: got.ms };
+    },
+  });
+  return {
+    id,
+    title: 'checking the jupyter set\'s cache entries while placing them (in-process, placing only)',
+    setup: () => {
+      // The warm cache holds jupyter once venvkit installed it there; the report names the set.
+      freshVenv(ctx.work, env, py, ctx.baseEnv);
+      const r = must(ctx.cli, ['install', '--env', env, ...index, 'jupyter', '--json', '-q'], { env: ctx.venvkitEnv(ctx.cacheWarm) });
+      names = JSON.parse(r.stdout).installed.map((p) => p.name.toLowerCase().replace(/[-_.]+/g, '-'));
+    },
+    sides: [
+      side('copy-checked', 'copy, every file hashed while copied', 'copy', true),
+      side('copy-unchecked', 'copy, unchecked', 'copy', false),
+      side('hardlink-checked', 'hard link, every file hashed after linking', 'hardlink', true),
+      side('hardlink-unchecked', 'hard link, unchecked', 'hardlink', false),
+    ],
+    rows: [
+      { a: 'copy-checked', b: 'copy-unchecked' },
+      { a: 'hardlink-checked', b: 'hardlink-unchecked' },
+    ],
+    check: (keys) => new Map(keys.map((k) => {
+      const g = results.get(k);
+      if (!g) return [k, null];
+      const placed = readdirSync(out).length;
+      return [k, placed !== g.files || g.files < 1000 ? `placed ${placed} of ${g.files} files` : k.endsWith('-checked') && g.checked !== g.files ? `checked ${g.checked} of ${g.files} files` : null];
+    })),
+  };
+}
+
 /** Every task, in the order they run (cheap ones first). */
 export function allTasks(ctx) {
   return [
@@ -239,5 +297,6 @@ export function allTasks(ctx) {
     noopInstall(ctx),
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
     ...buildTasks(ctx),
+    cacheCheck(ctx),
   ];
 }
