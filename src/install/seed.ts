@@ -1,6 +1,6 @@
 // Seeding a new env with what `python -m venv` would put there (ensurepip's bundled wheels),
 // through the wheel installer: no Python process runs.
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { installWheel } from './install-wheel.js';
 import { join } from 'node:path';
 import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type CachedWheel } from '../cache/wheels.js';
@@ -70,7 +70,6 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
     }
     return { installed };
   }
-  const target = installTarget(venv);
   const pip = wheels.find((w) => w.name === 'pip');
   const requested = pipWritesRequested(pip?.version);
   const store = openWheelStore(env);
