@@ -276,8 +276,8 @@ function cacheCheck(ctx) {
       side('hardlink-unchecked', 'hard link, unchecked', 'hardlink', false),
     ],
     rows: [
-      { a: 'copy-checked', b: 'copy-unchecked' },
-      { a: 'hardlink-checked', b: 'hardlink-unchecked' },
+      { a: 'copy-checked', b: 'copy-unchecked', task: 'placing the jupyter set\'s cached files by copy: checked vs unchecked (in-process)' },
+      { a: 'hardlink-checked', b: 'hardlink-unchecked', task: 'placing the jupyter set\'s cached files by hard link: checked vs unchecked (in-process)' },
     ],
     check: (keys) => new Map(keys.map((k) => {
       const g = results.get(k);
