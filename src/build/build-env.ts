@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../cache/dirs.js';
+import { cacheDirOrPrivate } from '../cache/trust.js';
 import { VenvkitError } from '../errors.js';
 import { lockEnv } from '../pip/lock.js';
 import type { InterpreterInfo } from '../python/types.js';
@@ -21,7 +21,7 @@ const MARKER = '.venvkit-build-env.json';
 export function buildEnvDir(interpreter: InterpreterInfo, requirements: readonly string[], env: NodeJS.ProcessEnv): string {
   const set = [...new Set(requirements.map((r) => r.trim()))].sort();
   const key = createHash('sha256').update(JSON.stringify({ v: 1, python: interpreter.path, version: interpreter.version, impl: interpreter.implementation, set })).digest('hex').slice(0, 32);
-  return join(cacheDir('build-envs', env), key);
+  return join(cacheDirOrPrivate('build-envs', env), key);
 }
 
 /** The isolated build env for `requirements` (made and filled on first use). */
@@ -31,7 +31,7 @@ export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, 
     ctx.onEvent?.({ kind: 'build-env', requirements: [...requirements], reused: true });
     return openVenv(dir, { env: ctx.env });
   }
-  const root = cacheDir('build-envs', ctx.env);
+  const root = cacheDirOrPrivate('build-envs', ctx.env);
   mkdirSync(root, { recursive: true });
   const lock = await lockEnv(root);
   try {

@@ -2,7 +2,7 @@
 // to be complete), or only what was asked for (--sdist, --wheel: both from the source tree).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir } from '../cache/dirs.js';
+import { cacheDirOrPrivate } from '../cache/trust.js';
 import { readPyproject } from '../project/pyproject.js';
 import { buildProject, type BuildOptions } from './frontend.js';
 
@@ -22,7 +22,7 @@ export async function buildDists(dir: string, request: DistsRequest, options: Bu
     const sdist = (await buildProject(dir, 'sdist', outDir, { ...options, pyproject })).path;
     made.push(sdist);
     const { unpackSdist } = await import('./sdist-unpack.js');
-    const tree = mkdtempSync(join(cacheDir('build', options.ctx.env), 'sdist-'));
+    const tree = mkdtempSync(join(cacheDirOrPrivate('build', options.ctx.env), 'sdist-'));
     try {
       const root = await unpackSdist(sdist, tree, { signal: options.ctx.signal });
       made.push((await buildProject(root, 'wheel', outDir, { ...options, pyproject: undefined })).path);

@@ -4,7 +4,7 @@
 // in the target env's interpreter as it is. Each hook runs in venvkit's hook runner (hooks.ts).
 import { mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { cacheDir } from '../cache/dirs.js';
+import { cacheDirOrPrivate } from '../cache/trust.js';
 import { VenvkitError } from '../errors.js';
 import { readPyproject, type Pyproject } from '../project/pyproject.js';
 import type { InterpreterInfo } from '../python/types.js';
@@ -54,7 +54,7 @@ function hookEnv(base: NodeJS.ProcessEnv, isolated: boolean): NodeJS.ProcessEnv 
 }
 
 function newLog(project: string, env: NodeJS.ProcessEnv): string {
-  const dir = join(cacheDir('build', env), 'logs');
+  const dir = join(cacheDirOrPrivate('build', env), 'logs');
   mkdirSync(dir, { recursive: true });
   const safe = project.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
   return join(mkdtempSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safe}-`)), 'build.log');

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../cache/dirs.js';
+import { cacheDirOrPrivate } from '../cache/trust.js';
 import { writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError } from '../errors.js';
 import { HOOK_SCRIPT, HOOK_SCRIPT_VERSION } from './hook-script.js';
@@ -41,7 +41,7 @@ export interface HookCall {
 
 /** The runner script's path in the cache, written once per version. */
 export function hookRunnerPath(env: NodeJS.ProcessEnv = process.env): string {
-  const path = join(cacheDir('build', env), `hook-runner-v${HOOK_SCRIPT_VERSION}.py`);
+  const path = join(cacheDirOrPrivate('build', env), `hook-runner-v${HOOK_SCRIPT_VERSION}.py`);
   let current = false;
   try {
     current = readFileSync(path, 'utf8') === HOOK_SCRIPT;
@@ -92,7 +92,7 @@ export async function runHook(call: HookCall): Promise<HookResult> {
   const env = call.env ?? process.env;
   if (call.signal?.aborted) throw interrupted(call);
   const runner = hookRunnerPath(env);
-  const controlRoot = cacheDir('build', env);
+  const controlRoot = cacheDirOrPrivate('build', env);
   mkdirSync(controlRoot, { recursive: true });
   const control = mkdtempSync(join(controlRoot, 'hook-'));
   try {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheDir } from '../cache/dirs.js';
+import { cacheDirOrPrivate } from '../cache/trust.js';
 import { sha256File } from '../cache/wheels.js';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
@@ -48,7 +48,7 @@ function onlyWheel(dir: string): string | undefined {
 
 /** The cached wheel for `key`, else the one `make` builds from the project it returns (then cached). */
 async function cachedWheel(key: string, label: string, options: BuildOptions, workDir: string, make: (tree: string) => Promise<string>): Promise<string> {
-  const root = join(cacheDir('built-wheels', options.ctx.env), 'v1');
+  const root = join(cacheDirOrPrivate('built-wheels', options.ctx.env), 'v1');
   const final = join(root, builtWheelKey(key, options));
   const hit = onlyWheel(final);
   if (hit) {

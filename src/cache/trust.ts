@@ -16,6 +16,7 @@
 // protected by its ACLs; venvkit does not read ACLs).
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { errnoCode } from '../errors.js';
 import { cacheRoot } from './dirs.js';
 
@@ -118,6 +119,20 @@ export function usableCacheDir(bucket: string, env: NodeJS.ProcessEnv = process.
     return undefined;
   }
   return join(root, bucket);
+}
+
+/**
+ * A cache bucket to write into and read back (build envs, the hook runner, built wheels): the
+ * cache's when it may be used, else a private directory of this process (0700, in the temp dir).
+ */
+export function cacheDirOrPrivate(bucket: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = usableCacheDir(bucket, env);
+  if (dir) return dir;
+  const own = ((state as State & { own?: string }).own ??= join(tmpdir(), `venvkit-cache-${process.pid}-${Math.random().toString(36).slice(2, 10)}`));
+  mkdirSync(own, { recursive: true, mode: 0o700 });
+  const st = statSync(own);
+  if (untrustedReason(st) || (myUid !== undefined && (st.mode & 0o077) !== 0)) throw new Error(`${own} is not venvkit's own`);
+  return join(own, bucket);
 }
 
 /** Use no cache from now on in this process, without a word (the CLI's --no-cache). */

@@ -9,7 +9,7 @@ import type { BuildContext, BuildEvent } from '../build/context.js';
 import type { ConfigSettings } from '../build/hooks.js';
 import type { PreparedSource } from '../build/prepare-sources.js';
 import { STATE_FILE } from '../build/source-state.js';
-import { cacheDir } from '../cache/dirs.js';
+import { cacheDirOrPrivate } from '../cache/trust.js';
 import { parseRequirement } from '../pep/pep508.js';
 import { availableParallelism } from 'node:os';
 import { closeWheelStore, openWheelStore, type CachedWheel, type WheelStore } from '../cache/wheels.js';
@@ -203,8 +203,8 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   try {
     if (collected.local.length) {
       emit({ kind: 'building-sources', count: collected.local.length });
-      mkdirSync(cacheDir('build', env), { recursive: true });
-      workDir = mkdtempSync(join(cacheDir('build', env), 'work-'));
+      mkdirSync(cacheDirOrPrivate('build', env), { recursive: true });
+      workDir = mkdtempSync(join(cacheDirOrPrivate('build', env), 'work-'));
       const { prepareLocalSources } = await import('../build/prepare-sources.js');
       const ctx: BuildContext = {
         env, verbose: options.verbose, signal: options.signal,
