@@ -4,7 +4,7 @@
 // HTTP downloads land in a cache keyed by URL + advertised hash, beside a record of their hashes.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile, copyFile, link, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile, copyFile, link, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
@@ -57,7 +57,8 @@ export async function downloadCandidate(c: Candidate, options: DownloadOptions):
     const hit = await cachedFile(dir, filename, c, options.requiredHashes);
     if (hit) return { path: options.dest ? await placeInto(hit.path, options.dest, filename) : hit.path, hashes: hit.hashes, cached: true };
   }
-  const targetDir = dir ?? options.dest ?? (await import('node:os')).tmpdir();
+  // Last resort (no cache, no dest): a fresh private directory, never a predictable name in /tmp.
+  const targetDir = dir ?? options.dest ?? (await mkdtemp(join((await import('node:os')).tmpdir(), 'venvkit-download-')));
   await mkdir(targetDir, { recursive: true });
   const final = inside(targetDir, filename);
   const tmp = stagingName(final, 'part');

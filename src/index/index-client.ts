@@ -1,6 +1,9 @@
 // The index client: every configured index and find-links location, merged into one list of wheel
 // candidates per project. One unreachable location is a warning (as in pip), not a failure, as long
 // as another location answered; when none could be read, INDEX_ERROR names them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { usableCacheDir } from '../cache/trust.js';
 import { indexDistFile, normalizeName } from './dist-filename.js';
@@ -64,7 +67,17 @@ export class IndexClient {
 
   /** Download (or, for file:// URLs, verify in place) a candidate; see downloadCandidate. */
   download(candidate: Candidate, options: Omit<DownloadOptions, 'http' | 'cacheDir'> = {}): Promise<DownloadResult> {
-    return downloadCandidate(candidate, { ...options, http: () => this.http(), cacheDir: this.downloadCacheDir() });
+    const cacheDir = this.downloadCacheDir();
+    // Without a download cache a file goes into this client's own directory (0700, removed by
+    // close()), never to a name in the shared temp directory that another user could take first.
+    const dest = options.dest ?? (cacheDir === false && !/^file:/i.test(candidate.url) ? this.scratchDir() : undefined);
+    return downloadCandidate(candidate, { ...options, ...(dest ? { dest } : {}), http: () => this.http(), cacheDir });
+  }
+
+  private scratch?: string;
+  private scratchDir(): string {
+    this.scratch ??= mkdtempSync(join(tmpdir(), 'venvkit-download-'));
+    return this.scratch;
   }
 
   /** The wheel's core metadata: PEP 658 `.metadata` when advertised, else read from the wheel. */
@@ -74,6 +87,8 @@ export class IndexClient {
 
   close(): void {
     this.httpClient?.close();
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
+    this.scratch = undefined;
   }
 
   // The default caches are used only when they may be trusted (cache/trust.ts: yours, not writable by others).

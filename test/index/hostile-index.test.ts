@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants, createGzip } from 'node:zlib';
@@ -313,4 +313,31 @@ test('the CLI honours --timeout and PIP_DEFAULT_TIMEOUT against a trickling inde
   }
   t.diagnostic(`hostile cases tried: ${tally.tried}, refused: ${tally.refused}`);
   assert.equal(tally.refused, tally.tried);
+});
+
+test('without a download cache a file goes to a private directory, not to a predictable name in the temp directory', async () => {
+  const shared = join(tmp, 'shared-tmp');
+  mkdirSync(shared, { recursive: true, mode: 0o1777 });
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = shared;
+  const notes: string[] = [];
+  const c = new IndexClient({
+    settings: settings({ indexUrl: `${origin}/names` }), cacheDir: false, pageCacheDir: false,
+    onNote: (n) => notes.push(n), http: { retries: 0, backoffMs: 10, env: {} },
+  });
+  try {
+    const p = await c.project('vkt');
+    const got = await c.download(p.candidates[0]!);
+    // Another user could create (or hold) shared/<filename> first: the file must not be there.
+    assert.ok(!existsSync(join(shared, 'vkt-2.0-py3-none-any.whl')), 'the download was written under a name others can predict');
+    const dir = join(got.path, '..');
+    assert.notEqual(dir, shared);
+    assert.equal(statSync(dir).mode & 0o077, 0, 'the download directory is open to others');
+    c.close();
+    assert.ok(!existsSync(dir), 'close() leaves the private download directory behind');
+  } finally {
+    c.close();
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
 });
