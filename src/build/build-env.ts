@@ -1,10 +1,14 @@
 // Isolated build environments, made by venvkit itself (createVenv without pip, then the context's
 // installer) in the cache: <cache>/build-envs/<hash of the interpreter and the sorted requirement
-// set>. One is reused for the same set and interpreter. It is complete only once its marker file
-// is written; a directory without the marker (an interrupted fill) is made again. Filling is done
-// under the directory's lock, so two processes never fill the same env at once.
+// set>. An env holds exactly one requirement set, installed in one go when it is made and never
+// added to afterwards (a backend's get_requires_for_build_* asking for more gets the env of the
+// larger set: frontend.ts); it is reused for the same set and interpreter. It is complete only
+// once its marker file is written (atomically, last); a directory without the marker (an
+// interrupted fill) is made again. Filling is done under the cache's lock, so two processes never
+// fill the same env at once.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../cache/atomic.js';
 import { join } from 'node:path';
 import { cacheDirOrPrivate } from '../cache/trust.js';
 import { VenvkitError } from '../errors.js';
@@ -25,7 +29,8 @@ export function buildEnvDir(interpreter: InterpreterInfo, requirements: readonly
 }
 
 /** The isolated build env for `requirements` (made and filled on first use). */
-export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[], project: string): Promise<Venv> {
+export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[], project: string, source = 'build-system.requires'): Promise<Venv> {
+  requirements = [...new Set(requirements.map((r) => r.trim()))];
   const dir = buildEnvDir(interpreter, requirements, ctx.env);
   if (existsSync(join(dir, MARKER))) {
     ctx.onEvent?.({ kind: 'build-env', requirements: [...requirements], reused: true });
@@ -41,8 +46,8 @@ export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, 
     let ok = false;
     try {
       const venv = await createVenv(dir, { interpreter, withoutPip: true, withoutScmIgnoreFiles: true, env: ctx.env, signal: ctx.signal });
-      if (requirements.length) await installBuildRequirements(ctx, venv, [...requirements], project, 'build-system.requires');
-      writeFileSync(join(dir, MARKER), JSON.stringify({ python: interpreter.path, requirements }));
+      if (requirements.length) await installBuildRequirements(ctx, venv, [...requirements], project, source);
+      writeFileAtomic(join(dir, MARKER), JSON.stringify({ python: interpreter.path, requirements }));
       ok = true;
       return venv;
     } finally {

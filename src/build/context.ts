@@ -19,3 +19,20 @@ export interface BuildContext {
   signal?: AbortSignal;
   onEvent?: (e: BuildEvent) => void;
 }
+
+/** An sdist offered by an index or find-links location (the index layer's Candidate, in part). */
+export interface SdistFile {
+  name: string;
+  version: string;
+  filename: string;
+  url: string;
+  hashes: Record<string, string>;
+}
+
+/** What the resolver needs from the frontend for sdist candidates (src/build/index-sdists.ts). */
+export interface SdistBuilder {
+  /** The sdist's core metadata: prepare_metadata_for_build_wheel, else from the wheel it builds (cached). */
+  metadata(file: SdistFile): Promise<{ name: string; version: string; requiresDist: string[]; requiresPython?: string; providesExtra: string[] }>;
+  /** The wheel built from the sdist (from the built-wheel cache when it was built before). */
+  wheel(file: SdistFile): Promise<string>;
+}

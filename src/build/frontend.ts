@@ -1,6 +1,7 @@
 // venvkit's PEP 517/660 build frontend: a project directory -> a wheel, an editable wheel or an
-// sdist. With isolation (the default) the backend runs in a build env venvkit makes from
-// build-system.requires (build-env.ts), plus what get_requires_for_build_* asks for; without it,
+// sdist, or a wheel's metadata. With isolation (the default) the backend runs in a build env venvkit
+// makes from build-system.requires (build-env.ts), or from those plus what get_requires_for_build_*
+// asks for when that is more (another env, keyed by the whole set); without isolation,
 // in the target env's interpreter as it is. Each hook runs in venvkit's hook runner (hooks.ts).
 import { mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -8,7 +9,7 @@ import { cacheDirOrPrivate } from '../cache/trust.js';
 import { VenvkitError } from '../errors.js';
 import { readPyproject, type Pyproject } from '../project/pyproject.js';
 import type { InterpreterInfo } from '../python/types.js';
-import { buildEnv, installBuildRequirements } from './build-env.js';
+import { buildEnv } from './build-env.js';
 import type { BuildContext } from './context.js';
 import { runHook, type ConfigSettings, type HookCall, type HookName } from './hooks.js';
 
@@ -60,19 +61,26 @@ function newLog(project: string, env: NodeJS.ProcessEnv): string {
   return join(mkdtempSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safe}-`)), 'build.log');
 }
 
-/** Builds `kind` from the project in `dir` into `outDir`; returns the file made. */
-export async function buildProject(dir: string, kind: BuildKind, outDir: string, options: BuildOptions): Promise<Built> {
+interface HookResult {
+  value: unknown;
+  logFile: string;
+  project: string;
+}
+
+/**
+ * Runs get_requires_for_build_<kind>, then `hook` with `kwargs`: in the same process when what
+ * get_requires asked for is already there; else (isolated) in the build env of the full set,
+ * build-system.requires plus those, so that each build env holds exactly one requirement set.
+ */
+async function runWithRequires(dir: string, kind: BuildKind, hook: HookName, kwargs: Record<string, unknown>, options: BuildOptions): Promise<HookResult> {
   const { ctx } = options;
-  const started = Date.now();
   const pyproject = options.pyproject ?? (await readPyproject(dir));
   const project = projectLabel(pyproject);
   const { buildSystem } = pyproject;
   const isolated = options.isolation !== false;
   let python: string;
-  let venv;
   if (isolated) {
-    venv = await buildEnv(ctx, options.interpreter, buildSystem.requires, project);
-    python = venv.paths.python;
+    python = (await buildEnv(ctx, options.interpreter, buildSystem.requires, project)).paths.python;
   } else {
     if (!options.targetPython) throw new TypeError('buildProject: --no-build-isolation needs targetPython');
     python = options.targetPython;
@@ -80,28 +88,48 @@ export async function buildProject(dir: string, kind: BuildKind, outDir: string,
   const logFile = newLog(basename(dir), ctx.env);
   const env = hookEnv(ctx.env, isolated);
   const config = options.configSettings && Object.keys(options.configSettings).length ? options.configSettings : undefined;
-  const call = (hook: HookName, kwargs: Record<string, unknown>, then?: HookCall['then']) => {
-    ctx.onEvent?.({ kind: 'building', project, hook });
-    return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook, kwargs: { ...kwargs, config_settings: config }, then, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal });
+  const call = (name: HookName, kw: Record<string, unknown>, then?: HookCall['then']) => {
+    ctx.onEvent?.({ kind: 'building', project, hook: name });
+    return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook: name, kwargs: { ...kw, config_settings: config }, then, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal });
   };
-  mkdirSync(outDir, { recursive: true });
-  const buildHook = `build_${kind}` as HookName;
-  const buildKwargs = { [kind === 'sdist' ? 'sdist_directory' : 'wheel_directory']: outDir, config_settings: config };
-  // get_requires and the build in one process when nothing more needs installing (hook-script.ts).
-  const first = await call(`get_requires_for_build_${kind}` as HookName, {}, { hook: buildHook, kwargs: buildKwargs, always: !isolated });
+  const hookKwargs = { ...kwargs, config_settings: config };
+  // get_requires and the hook in one process when nothing more needs installing (hook-script.ts).
+  const first = await call(`get_requires_for_build_${kind}` as HookName, {}, { hook, kwargs: hookKwargs, always: !isolated });
   const extra = first.value;
   if (!Array.isArray(extra) || extra.some((r) => typeof r !== 'string')) {
     throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} answered get_requires_for_build_${kind} with ${JSON.stringify(extra)}, not a list of requirements`, { hint: 'This is a bug in the build backend.' });
   }
-  let name = first.then;
-  if (!('then' in first)) {
-    if (extra.length && isolated) await installBuildRequirements(ctx, venv!, extra as string[], project, `get_requires_for_build_${kind}`);
-    name = (await call(buildHook, buildKwargs)).value;
+  if ('then' in first) return { value: first.then, logFile, project };
+  if (extra.length && isolated) {
+    python = (await buildEnv(ctx, options.interpreter, [...buildSystem.requires, ...(extra as string[])], project, `get_requires_for_build_${kind}`)).paths.python;
   }
+  return { value: (await call(hook, hookKwargs)).value, logFile, project };
+}
+
+/** Builds `kind` from the project in `dir` into `outDir`; returns the file made. */
+export async function buildProject(dir: string, kind: BuildKind, outDir: string, options: BuildOptions): Promise<Built> {
+  const started = Date.now();
+  mkdirSync(outDir, { recursive: true });
+  const buildHook = `build_${kind}` as HookName;
+  const { value: name, logFile, project } = await runWithRequires(dir, kind, buildHook, { [kind === 'sdist' ? 'sdist_directory' : 'wheel_directory']: outDir }, options);
   if (typeof name !== 'string' || name.includes('/') || name.includes('\\') || !existsSync(join(outDir, name))) {
     throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} reported ${JSON.stringify(name)} from build_${kind}, which is not a file it made in ${outDir}`, { hint: `See the build log: ${logFile}` });
   }
   const path = join(outDir, name);
-  ctx.onEvent?.({ kind: 'built', project, file: path, ms: Date.now() - started, cached: false });
+  options.ctx.onEvent?.({ kind: 'built', project, file: path, ms: Date.now() - started, cached: false });
   return { path, logFile };
+}
+
+/**
+ * prepare_metadata_for_build_wheel into `outDir`: the .dist-info directory's path, or undefined
+ * when the backend does not have the hook (the caller then builds the wheel).
+ */
+export async function prepareWheelMetadata(dir: string, outDir: string, options: BuildOptions): Promise<string | undefined> {
+  mkdirSync(outDir, { recursive: true });
+  const { value, logFile, project } = await runWithRequires(dir, 'wheel', 'prepare_metadata_for_build_wheel', { metadata_directory: outDir }, options);
+  if (value && typeof value === 'object' && (value as { hook_missing?: unknown }).hook_missing) return undefined;
+  if (typeof value !== 'string' || value.includes('/') || value.includes('\\') || !existsSync(join(outDir, value, 'METADATA'))) {
+    throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} reported ${JSON.stringify(value)} from prepare_metadata_for_build_wheel, which is not a .dist-info directory it made in ${outDir}`, { hint: `See the build log: ${logFile}` });
+  }
+  return join(outDir, value);
 }

@@ -30,14 +30,14 @@ export interface PreparedSource {
   state?: string;
 }
 
-function builtWheelKey(source: string, options: BuildOptions): string {
+export function builtWheelKey(source: string, options: BuildOptions): string {
   return createHash('sha256')
     .update(JSON.stringify({ v: 1, source, config: options.configSettings ?? {}, isolation: options.isolation !== false, tags: compatibleTags(options.interpreter) }))
     .digest('hex')
     .slice(0, 40);
 }
 
-function onlyWheel(dir: string): string | undefined {
+export function onlyWheel(dir: string): string | undefined {
   try {
     const w = readdirSync(dir).filter((f) => f.endsWith('.whl'));
     return w.length === 1 ? join(dir, w[0]!) : undefined;
@@ -47,7 +47,7 @@ function onlyWheel(dir: string): string | undefined {
 }
 
 /** The cached wheel for `key`, else the one `make` builds from the project it returns (then cached). */
-async function cachedWheel(key: string, label: string, options: BuildOptions, workDir: string, make: (tree: string) => Promise<string>): Promise<string> {
+export async function cachedWheel(key: string, label: string, options: BuildOptions, workDir: string, make: (tree: string) => Promise<string>): Promise<string> {
   const root = join(cacheDirOrPrivate('built-wheels', options.ctx.env), 'v1');
   const final = join(root, builtWheelKey(key, options));
   const hit = onlyWheel(final);

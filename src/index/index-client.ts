@@ -138,10 +138,6 @@ export class IndexClient {
         if (dist.startsWith('unsafe')) this.options.onNote?.(`ignoring a link from ${source}: ${dist} (${JSON.stringify(clip(link.filename))})`);
         continue;
       }
-      if (dist.kind === 'sdist') {
-        out.sdists.push({ filename: link.filename, version: dist.version, url: link.url, source });
-        continue;
-      }
       const prior = seen.get(link.filename);
       if (prior) {
         // The same file from two places: keep the first, but learn a hash it lacked.
@@ -155,7 +151,7 @@ export class IndexClient {
         if (typeof link.coreMetadata === 'object') c.metadataHashes = link.coreMetadata;
       }
       seen.set(link.filename, c);
-      out.candidates.push(c);
+      (dist.kind === 'sdist' ? out.sdists : out.candidates).push(c);
     }
     if (indexSources.length > 0 && answered === 0 && out.candidates.length === 0 && out.sdists.length === 0) {
       if (errors.length === 1 && errors[0] instanceof VenvkitError) throw errors[0];
@@ -202,7 +198,7 @@ export class IndexClient {
 export function noWheelReason(p: ProjectCandidates): string | undefined {
   if (p.candidates.length > 0) return undefined;
   if (p.sdists.length > 0) {
-    return `only a source distribution is available for ${p.name} (${p.sdists[0]!.filename}); venvkit installs wheels only`;
+    return `only a source distribution is available for ${p.name} (${p.sdists[0]!.filename}); it is built when installed`;
   }
   if (p.failures.length > 0) {
     return `no distributions of ${p.name} were found, but ${p.failures.map((f) => f.source).join(', ')} could not be read`;

@@ -115,7 +115,7 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
 }
 
 /** METADATA of the wheel's own .dist-info directory, from a wheel on disk (a small read: the directory and one member). */
-function metadataFromFile(path: string, c: Pick<Candidate, 'name' | 'filename'>): string {
+export function metadataFromFile(path: string, c: Pick<Candidate, 'name' | 'filename'>): string {
   const zip = ZipReader.open(path);
   try {
     return zip.read(pickMetadata(zip.entries, c), MAX_METADATA_BYTES).toString('utf8');

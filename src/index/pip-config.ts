@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { IndexSettings } from './types.js';
+import type { FormatControlOp } from './format-control.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple';
 export const DEFAULT_TIMEOUT = 15;
@@ -205,6 +206,10 @@ export interface IndexFlags {
   requireHashes?: boolean;
   timeout?: number;
   cert?: string;
+  /** --no-binary / --only-binary values, in command-line order (applied before the requirement files'). */
+  formatControl?: FormatControlOp[];
+  /** --prefer-binary. */
+  preferBinary?: boolean;
 }
 
 /**
@@ -224,6 +229,9 @@ export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSet
   if (flags.requireHashes) out.requireHashes = true;
   if (flags.timeout !== undefined) out.timeout = flags.timeout;
   if (flags.cert !== undefined) out.cert = flags.cert;
+  // pip applies the command line's --no-binary/--only-binary first, then each file's.
+  if (flags.formatControl?.length) out.formatControl = [...flags.formatControl, ...(settings.formatControl ?? [])];
+  if (flags.preferBinary) out.preferBinary = true;
   return out;
 }
 
@@ -234,6 +242,7 @@ export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSet
  */
 export function applyFileOptions(settings: IndexSettings, o: {
   indexUrl?: string; extraIndexUrls: string[]; findLinks: string[]; noIndex: boolean; pre: boolean; requireHashes: boolean; trustedHosts: string[];
+  formatControl?: FormatControlOp[]; preferBinary?: boolean;
 }): IndexSettings {
   const add = (a: string[], b: string[]) => [...a, ...b.filter((x) => !a.includes(x))];
   return {
@@ -245,5 +254,7 @@ export function applyFileOptions(settings: IndexSettings, o: {
     noIndex: settings.noIndex || o.noIndex,
     pre: settings.pre || o.pre,
     requireHashes: settings.requireHashes || o.requireHashes,
+    ...(o.formatControl?.length ? { formatControl: [...(settings.formatControl ?? []), ...o.formatControl] } : {}),
+    ...(settings.preferBinary || o.preferBinary ? { preferBinary: true } : {}),
   };
 }

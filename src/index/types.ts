@@ -1,4 +1,5 @@
 // Shared shapes of the index layer: settings (pip config + flags), candidates, project pages.
+import type { FormatControlOp } from './format-control.js';
 
 /** Where packages are looked for, and how: pip's configuration merged with venvkit's flags. */
 export interface IndexSettings {
@@ -19,6 +20,10 @@ export interface IndexSettings {
   cert?: string;
   /** Hosts pip would accept without TLS verification (pip's trusted-host). */
   trustedHosts: string[];
+  /** --no-binary/--only-binary values in pip's order: the command line's, then each requirement file's (FormatControl.from). */
+  formatControl?: FormatControlOp[];
+  /** --prefer-binary: an older version with a wheel is chosen before a newer one with only an sdist. */
+  preferBinary?: boolean;
 }
 
 /** A distribution file offered by an index or find-links location. */
@@ -67,8 +72,8 @@ export interface ProjectCandidates {
   name: string;
   /** Wheels only, newest-first is not guaranteed (the resolver sorts). */
   candidates: Candidate[];
-  /** Source distributions seen (so the caller can say "only an sdist is available"). */
-  sdists: { filename: string; version?: string; url: string; source: string }[];
+  /** Source distributions (candidates when no wheel fits, or under --no-binary). */
+  sdists: Candidate[];
   /** Locations that could not be read. The project may exist there. */
   failures: SourceFailure[];
 }

@@ -12,6 +12,7 @@ import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
 import { parseEditable } from '../index/editable-requirement.js';
+import { FormatControl } from '../index/format-control.js';
 
 export interface RequirementInputs {
   /** PEP 508 strings, local wheel paths, or file:// / https:// URLs of wheels. */
@@ -128,6 +129,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   let settings = loadPipConfig({ env }).settings;
   settings = applyFileOptions(settings, parsed.options);
   settings = applyFlags(settings, flags);
+  if (settings.formatControl?.length) FormatControl.from(settings.formatControl); // a bad value is an error before anything is read
   const hashMode = settings.requireHashes || parsed.requirements.some((l) => l.hashes.length > 0);
   if (hashMode) checkRequireHashes(parsed.requirements, parsed.constraints);
   if (hashMode && (inputs.requirements?.length ?? 0) > 0) {

@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildContext, BuildEvent } from '../build/context.js';
+import type { BuildContext, BuildEvent, SdistBuilder } from '../build/context.js';
+import { canonicalizeName } from '../pep/names.js';
+import type { Candidate as IndexFile } from '../index/types.js';
 import type { ConfigSettings } from '../build/hooks.js';
 import type { PreparedSource } from '../build/prepare-sources.js';
 import { STATE_FILE } from '../build/source-state.js';
@@ -126,7 +128,7 @@ function actionFor(p: ResolvedPackage<IndexCandidate>, have: DistInfo | undefine
 }
 
 function describeFailure(p: ResolvedPackage<IndexCandidate>): string {
-  return p.candidate.unusable ? `${p.name} ${p.version} ${p.candidate.unusable}` : `${p.name} ${p.version} has no wheel to install`;
+  return p.candidate.unusable ? `${p.name} ${p.version} ${p.candidate.unusable}` : `${p.name} ${p.version} has no file to install`;
 }
 
 /** Run `tasks` with at most `limit` at once; the first failure rejects (others finish in the background). */
@@ -200,23 +202,38 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
   let workDir: string | undefined;
+  const work = () => {
+    if (!workDir) {
+      mkdirSync(cacheDirOrPrivate('build', env), { recursive: true });
+      workDir = mkdtempSync(join(cacheDirOrPrivate('build', env), 'work-'));
+    }
+    return workDir;
+  };
+  const ctx: BuildContext = {
+    env, verbose: options.verbose, signal: options.signal,
+    onEvent: (event) => emit({ kind: 'build', event }),
+    // Build envs are filled with the same index settings (and format control): say each index warning once.
+    install: async (target, requirements) => {
+      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: options.linkMode });
+    },
+  };
+  const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work() });
+  // sdists from the indexes: the frontend is loaded only when the resolver meets one.
+  let sdistBuilder: Promise<SdistBuilder> | undefined;
+  const builder = () => (sdistBuilder ??= import('../build/index-sdists.js').then(({ IndexSdists }) => new IndexSdists({
+    ...buildOptions(),
+    download: async (file) => {
+      const required = collected.hashMode ? (collected.pins.get(canonicalizeName(file.name)) ?? collected.pins.get(file.url)) : undefined;
+      const got = await client.download(file as IndexFile, { requiredHashes: required });
+      return { path: got.path, sha256: got.hashes.sha256! };
+    },
+  })));
+  const sdists: SdistBuilder = { metadata: async (f) => (await builder()).metadata(f), wheel: async (f) => (await builder()).wheel(f) };
   try {
     if (collected.local.length) {
       emit({ kind: 'building-sources', count: collected.local.length });
-      mkdirSync(cacheDirOrPrivate('build', env), { recursive: true });
-      workDir = mkdtempSync(join(cacheDirOrPrivate('build', env), 'work-'));
       const { prepareLocalSources } = await import('../build/prepare-sources.js');
-      const ctx: BuildContext = {
-        env, verbose: options.verbose, signal: options.signal,
-        onEvent: (event) => emit({ kind: 'build', event }),
-        // Build envs are filled with the same index settings: say each index warning once.
-        install: async (target, requirements) => {
-          await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: options.linkMode });
-        },
-      };
-      const prepared = await prepareLocalSources(collected.local, {
-        ctx, interpreter: venv.base, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir, srcDir: join(venv.root, 'src'),
-      });
+      const prepared = await prepareLocalSources(collected.local, { ...buildOptions(), srcDir: join(venv.root, 'src') });
       for (const p of prepared) {
         const url = pathToFileURL(p.wheelPath).href;
         built.set(url, p);
@@ -234,13 +251,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       preferred,
       upgrade: options.upgrade ? new Set(collected.requirements.map((r) => r.key)) : undefined,
       noDeps: options.noDeps,
+      sdists,
     }), signal);
     report.timings.resolveMs = Date.now() - t0;
     emit({ kind: 'resolved', packages: resolution.packages.length, ms: report.timings.resolveMs });
 
     const unusable = resolution.packages.filter((p) => !p.candidate.file || p.candidate.unusable);
     if (unusable.length) {
-      throw new VenvkitError('NO_WHEEL', unusable.map(describeFailure).join('\n'), { hint: 'venvkit installs wheels only: use a version with a wheel for this interpreter, or build one with `pip wheel`.' });
+      throw new VenvkitError('NO_WHEEL', unusable.map(describeFailure).join('\n'), { hint: 'Use a version with a file for this interpreter, or check --only-binary / --no-binary.' });
     }
     if (collected.hashMode) {
       const unpinned = resolution.packages.filter((p) => !(collected.pins.get(p.name)?.length || collected.pins.get(p.candidate.file!.url)?.length));
@@ -266,6 +284,11 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       report.timings.totalMs = Date.now() - started;
       return report;
     }
+    // Wheels of the sdists chosen, built (or taken from the built-wheel cache) before the env is locked.
+    const fromSdists = new Map<string, string>();
+    for (const p of resolution.packages) {
+      if (p.candidate.sdist && report.installed.some((i) => i.url === p.candidate.file!.url)) fromSdists.set(p.candidate.file!.url, await sdists.wheel(p.candidate.file!));
+    }
 
     throwIfInterrupted(signal);
     const lock = await lockEnv(venv.root, lockOptions);
@@ -288,10 +311,13 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
             throwIfInterrupted(signal);
             const file = p.candidate.file!;
             const required = collected.hashMode ? (collected.pins.get(p.name) ?? collected.pins.get(file.url)) : undefined;
-            const got = await client.download(file, { requiredHashes: required, onProgress: (n, total) => {
-              received.set(p.name, n);
-              emit({ kind: 'download', name: p.name, received: n, total });
-            } });
+            const builtWheel = fromSdists.get(file.url);
+            const got = builtWheel
+              ? { path: builtWheel, hashes: {} as Record<string, string> }
+              : await client.download(file, { requiredHashes: required, onProgress: (n, total) => {
+                received.set(p.name, n);
+                emit({ kind: 'download', name: p.name, received: n, total });
+              } });
             const sha = got.hashes.sha256;
             // A cache hit costs one small read: no worker needed (its files are checked as they are placed).
             const wheel = sha && store.root && existsSync(join(store.root, sha, 'wheel.json')) ? unpackHere(got.path, sha, store) : await unpacker.unpack(got.path, sha);

@@ -1,8 +1,10 @@
 /**
  * The package provider backed by the index client (src/index/): one candidate per version, the
  * best wheel for the target interpreter (pip's order: Requires-Python fits, not yanked, most
- * specific tag), metadata from PEP 658 files or the wheel itself. Versions with no usable wheel stay
- * in the list, marked unusable with the reason, so explanations can name it.
+ * specific tag), metadata from PEP 658 files or the wheel itself; a version with no usable wheel is
+ * its sdist, whose metadata the build frontend makes (through the SdistBuilder the caller hands
+ * down, so this module never loads the frontend). Versions with neither stay in the list, marked
+ * unusable with the reason, so explanations can name it.
  */
 import { basename, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,14 +16,18 @@ import { SpecifierSet } from '../pep/pep440-specifiers.js';
 import { bestTagRank } from '../pep/tags.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import type { Candidate, CandidateMetadata, PackageProvider } from './types.js';
+import type { FormatControl } from '../index/format-control.js';
+import type { SdistBuilder } from '../build/context.js';
 
 export interface IndexCandidate extends Candidate {
   /** Normalised project name. */
   name: string;
-  /** The wheel chosen for this version; null when no wheel can be installed here. */
+  /** The file chosen for this version (a wheel, or an sdist when no wheel may be used); null when none can be installed here. */
   file: IndexFile | null;
   /** Position of the wheel's best tag in the target's tag list (0 = most specific). */
   tagRank: number | null;
+  /** `file` is a source distribution: its metadata and its wheel come from a build. */
+  sdist?: boolean;
 }
 
 export interface IndexProviderOptions {
@@ -31,6 +37,12 @@ export interface IndexProviderOptions {
   pythonVersion: string;
   /** Short description of the target for messages ("CPython 3.12 on linux x86_64"). */
   targetName: string;
+  /** --no-binary / --only-binary (pip's FormatControl); default: wheels and sdists allowed. */
+  formatControl?: FormatControl;
+  /** --prefer-binary: sdist-only versions are tried after every version with a wheel. */
+  preferBinary?: boolean;
+  /** Builds the metadata of sdist candidates; without it sdists are not candidates. */
+  sdists?: SdistBuilder;
 }
 
 function wheelTags(filename: string): string[] {
@@ -48,46 +60,73 @@ function pythonFits(spec: string | undefined, python: string): boolean {
   }
 }
 
+function fileList(files: IndexFile[]): string {
+  return `${files.slice(0, 3).map((f) => f.filename).join(', ')}${files.length > 3 ? ', ...' : ''}`;
+}
+
 export class IndexProvider implements PackageProvider<IndexCandidate> {
   constructor(private readonly client: IndexClient, private readonly options: IndexProviderOptions) {}
 
+  /**
+   * One candidate per version, as pip's CandidateEvaluator ranks the files of a version: the best
+   * compatible wheel, else the version's sdist (pip ranks any wheel above the sdist of the same
+   * version); --no-binary/--only-binary remove wheels/sdists first.
+   */
   async versions(name: string): Promise<IndexCandidate[]> {
     const project = await this.client.project(name);
-    const byVersion = new Map<string, { files: IndexFile[]; sdist: boolean; version: string }>();
+    const formats = this.options.formatControl?.allowedFormats(name) ?? new Set(['binary', 'source']);
+    const byVersion = new Map<string, { files: IndexFile[]; sdists: IndexFile[]; version: string }>();
     const slot = (version: string) => {
       const key = tryParseVersion(version)?.toString() ?? version;
       let s = byVersion.get(key);
-      if (!s) byVersion.set(key, (s = { files: [], sdist: false, version }));
+      if (!s) byVersion.set(key, (s = { files: [], sdists: [], version }));
       return s;
     };
     for (const f of project.candidates) slot(f.version).files.push(f);
-    for (const s of project.sdists) if (s.version) slot(s.version).sdist = true;
+    for (const s of project.sdists) if (s.version) slot(s.version).sdists.push(s);
     const out: IndexCandidate[] = [];
-    for (const { files, sdist, version } of byVersion.values()) {
+    const fitKey = (f: IndexFile) => (pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 2) + (f.yanked ? 1 : 0);
+    for (const { files, sdists, version } of byVersion.values()) {
       let best: { f: IndexFile; key: [number, number, number] } | null = null;
-      for (const f of files) {
-        const rank = bestTagRank(wheelTags(f.filename), this.options.tags);
-        if (rank === null) continue;
-        const key: [number, number, number] = [pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 1, f.yanked ? 1 : 0, rank];
-        if (!best || (key[0] - best.key[0] || key[1] - best.key[1] || key[2] - best.key[2]) < 0) best = { f, key };
+      if (formats.has('binary')) {
+        for (const f of files) {
+          const rank = bestTagRank(wheelTags(f.filename), this.options.tags);
+          if (rank === null) continue;
+          const key: [number, number, number] = [pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 1, f.yanked ? 1 : 0, rank];
+          if (!best || (key[0] - best.key[0] || key[1] - best.key[1] || key[2] - best.key[2]) < 0) best = { f, key };
+        }
       }
       if (best) {
         out.push({ name, version: best.f.version, file: best.f, tagRank: best.key[2], requiresPython: best.f.requiresPython ?? null, yanked: best.f.yanked || false });
-      } else {
-        const unusable = files.length > 0
-          ? `has no wheel for ${this.options.targetName} (only ${files.slice(0, 3).map((f) => f.filename).join(', ')}${files.length > 3 ? ', ...' : ''})`
-          : sdist
-            ? 'has only a source distribution (venvkit installs wheels only)'
-            : 'has no installable file';
-        out.push({ name, version, file: null, tagRank: null, unusable });
+        continue;
       }
+      const sdist = formats.has('source') && this.options.sdists ? [...sdists].sort((a, b) => fitKey(a) - fitKey(b))[0] : undefined;
+      if (sdist) {
+        out.push({
+          name, version: sdist.version, file: sdist, tagRank: null, sdist: true, costly: true,
+          requiresPython: sdist.requiresPython ?? null, yanked: sdist.yanked || false,
+          ...(this.options.preferBinary ? { demoted: true } : {}),
+        });
+        continue;
+      }
+      let unusable: string;
+      if (files.length > 0 && !formats.has('binary')) {
+        unusable = `has only wheels (${fileList(files)}), and --no-binary excludes them`;
+      } else if (files.length > 0) {
+        unusable = `has no wheel for ${this.options.targetName} (only ${fileList(files)})${sdists.length ? ', and --only-binary excludes its source distribution' : ''}`;
+      } else if (sdists.length > 0) {
+        unusable = `has only a source distribution (${sdists[0]!.filename}), and --only-binary excludes it`;
+      } else {
+        unusable = 'has no installable file';
+      }
+      out.push({ name, version, file: null, tagRank: null, unusable });
     }
     return out;
   }
 
   async dependencies(_name: string, c: IndexCandidate): Promise<CandidateMetadata> {
     if (!c.file) return { requiresDist: [] };
-    const md = await this.client.fetchMetadata(c.file);
+    const md = c.sdist ? await this.options.sdists!.metadata(c.file) : await this.client.fetchMetadata(c.file);
     return { requiresDist: md.requiresDist, requiresPython: md.requiresPython ?? null, providesExtra: md.providesExtra };
   }
 

@@ -3,6 +3,8 @@
  * against the configured indexes. Markers, Requires-Python and wheel tags are those of the target
  * interpreter. Constraint files from pip's configuration (settings.constraints) are applied.
  */
+import type { SdistBuilder } from '../build/context.js';
+import { FormatControl } from '../index/format-control.js';
 import type { IndexClient } from '../index/index-client.js';
 import { readRequirementFiles } from '../index/requirements-file.js';
 import { markerEnvironment } from '../pep/markers.js';
@@ -24,6 +26,8 @@ export interface ResolveRequirementsOptions extends Omit<ResolveOptions, 'env' |
   interpreter?: InterpreterInfo;
   /** Constraints in addition to the constraint files of the index settings. */
   constraints?: readonly (string | Requirement)[];
+  /** Builds sdist candidates' metadata (without it, only wheels are candidates). */
+  sdists?: SdistBuilder;
 }
 
 /** A short name for an interpreter in messages: "CPython 3.12 on linux x86_64". */
@@ -46,8 +50,13 @@ export async function resolveRequirements(
     for (const line of files.constraints) if (!line.location) constraints.push(line.text);
   }
   const env = markerEnvironment(info);
-  const provider = new IndexProvider(options.index, { tags: compatibleTags(info), pythonVersion: env.python_full_version, targetName: targetName(info) });
-  const { index: _index, venv: _venv, interpreter: _interpreter, ...rest } = options;
+  const provider = new IndexProvider(options.index, {
+    tags: compatibleTags(info), pythonVersion: env.python_full_version, targetName: targetName(info),
+    ...(settings.formatControl?.length ? { formatControl: FormatControl.from(settings.formatControl) } : {}),
+    preferBinary: !!settings.preferBinary,
+    ...(options.sdists ? { sdists: options.sdists } : {}),
+  });
+  const { index: _index, venv: _venv, interpreter: _interpreter, sdists: _sdists, ...rest } = options;
   return resolve(requirements, provider, {
     ...rest,
     env,

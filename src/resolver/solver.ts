@@ -28,7 +28,8 @@ function hintFor(explanation: string): string {
   const hints = ['Relax the version constraints named above.'];
   if (explanation.includes('is a pre-release')) hints.push('Pass --pre to allow pre-releases.');
   if (explanation.includes('requires Python')) hints.push('Pin an older release, or use an environment with a newer Python.');
-  if (explanation.includes('source distribution') || explanation.includes('has no wheel')) hints.push('venvkit installs wheels only: build one with `pip wheel`, or pick a release that has a wheel for this interpreter.');
+  if (explanation.includes('--only-binary') || explanation.includes('--no-binary')) hints.push('Check --only-binary / --no-binary (on the command line and in requirement files).');
+  else if (explanation.includes('has no wheel')) hints.push('Pick a release that has a wheel for this interpreter or an sdist.');
   return hints.join(' ');
 }
 
@@ -215,7 +216,9 @@ class Solver<C extends Candidate> {
       if (i !== undefined && this.usable(p, i)) return i;
     }
     const allowPre = this.allowsPrereleases(p);
-    for (const i of idx) if (this.usable(p, i) && (allowPre || !p.versions[i]!.isPrerelease)) return i;
+    for (const demoted of [false, true]) {
+      for (const i of idx) if (!!p.cands[i]?.demoted === demoted && this.usable(p, i) && (allowPre || !p.versions[i]!.isPrerelease)) return i;
+    }
     return null;
   }
 
@@ -298,7 +301,7 @@ class Solver<C extends Candidate> {
     if (p.id === ROOT || (this.options.noDeps && p.extra === null)) return;
     let n = 0;
     for (let k = i - 1; k >= 0 && n < PREFETCH_ON_BACKTRACK; k--) {
-      if ((set & bit(k)) === 0n || !this.usable(p, k)) continue;
+      if ((set & bit(k)) === 0n || !this.usable(p, k) || p.cands[k]?.costly) continue;
       this.packages.meta(p.base, k).catch(() => {});
       n++;
     }
@@ -327,7 +330,7 @@ class Solver<C extends Candidate> {
     const p = this.packages.get(dep);
     if (p.id === ROOT || this.options.noDeps) return;
     const i = this.choose(p, set);
-    if (i !== null) this.packages.meta(p.base, i).catch(() => {});
+    if (i !== null && !p.cands[i]?.costly) this.packages.meta(p.base, i).catch(() => {});
   }
 
   private result(): Resolution<C> {

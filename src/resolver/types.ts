@@ -40,6 +40,10 @@ export interface Candidate {
   yanked?: boolean | string | null;
   /** Why this candidate cannot be used for the target, when it cannot. */
   unusable?: string | null;
+  /** Tried only after every version that is not demoted (pip's --prefer-binary puts sdist-only versions last). */
+  demoted?: boolean;
+  /** Its metadata is costly (an sdist to build): fetched only when the solver tries it, never prefetched. */
+  costly?: boolean;
 }
 
 export interface CandidateMetadata {

@@ -15,6 +15,7 @@ import { parseConfigSettings } from '../../build/config-settings.js';
 import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
+import type { FormatControlOp } from '../../index/format-control.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
@@ -38,6 +39,9 @@ Options:
   -U, --upgrade              upgrade the named packages to the newest allowed versions
       --force-reinstall      reinstall everything resolved, even when up to date
       --pre                  allow pre-releases
+      --no-binary NAMES      do not use wheels of these projects (comma list, :all: or :none:): build their sdists
+      --only-binary NAMES    do not use sdists of these projects (comma list, :all: or :none:)
+      --prefer-binary        prefer an older version with a wheel to a newer one with only an sdist
       --require-hashes       demand a --hash for every requirement (implied by any --hash)
       --dry-run              resolve and report, change nothing
       --timeout SECONDS      network timeout: no data for this long, or a body slower than 1 KiB/s over it (default pip's, 15)
@@ -63,6 +67,16 @@ function timeoutFlag(v: string | undefined): number | undefined {
   return n;
 }
 
+/** --no-binary / --only-binary values in the order given (pip applies them in turn). */
+function formatOps(argv: string[]): FormatControlOp[] {
+  const ops: FormatControlOp[] = [];
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const m = /^--(no-binary|only-binary)(?:=(.*))?$/.exec(argv[i]!);
+    if (m) ops.push({ option: m[1] as FormatControlOp['option'], value: m[2] ?? argv[++i] ?? '', where: 'command line' });
+  }
+  return ops;
+}
+
 export default async function install(argv: string[]): Promise<number> {
   const { values, positionals } = parse('install', argv, {
     env: { type: 'string' },
@@ -80,6 +94,9 @@ export default async function install(argv: string[]): Promise<number> {
     upgrade: { type: 'boolean', short: 'U' },
     'force-reinstall': { type: 'boolean' },
     pre: { type: 'boolean' },
+    'no-binary': { type: 'string', multiple: true },
+    'only-binary': { type: 'string', multiple: true },
+    'prefer-binary': { type: 'boolean' },
     'require-hashes': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
@@ -116,6 +133,8 @@ export default async function install(argv: string[]): Promise<number> {
     pre: values.pre,
     requireHashes: values['require-hashes'],
     timeout: timeoutFlag(values.timeout),
+    formatControl: formatOps(argv),
+    preferBinary: values['prefer-binary'],
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
