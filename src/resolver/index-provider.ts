@@ -115,7 +115,7 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
       } else if (files.length > 0) {
         unusable = `has no wheel for ${this.options.targetName} (only ${fileList(files)})${sdists.length ? ', and --only-binary excludes its source distribution' : ''}`;
       } else if (sdists.length > 0) {
-        unusable = `has only a source distribution (${sdists[0]!.filename}), and --only-binary excludes it`;
+        unusable = `has only a source distribution (${sdists[0]!.filename})${formats.has('source') ? ' (no builder was given to the resolver)' : ', and --only-binary excludes it'}`;
       } else {
         unusable = 'has no installable file';
       }

@@ -71,7 +71,7 @@ test('file:// index: wheels with hashes, requires-python, yanked; sdist-only pro
   assert.deepEqual(beta.candidates.map((x) => [x.name, x.version]), [['Beta_Pkg', '1.0']]);
   const src = await c.project('srconly');
   assert.equal(src.candidates.length, 0);
-  assert.match(noWheelReason(src)!, /only a source distribution is available for srconly \(srconly-1\.0\.tar\.gz\); venvkit installs wheels only/);
+  assert.match(noWheelReason(src)!, /only a source distribution is available for srconly \(srconly-1\.0\.tar\.gz\); it is built when installed/);
   const none = await c.project('nothing-here');
   assert.deepEqual([none.candidates, none.failures], [[], []]);
   assert.deepEqual(warnings, []);
