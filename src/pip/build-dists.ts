@@ -1,14 +1,21 @@
 // The library's `buildDistributions`: the build frontend (src/build/) with venvkit's resolver and
-// installer as its build context, for the interpreter a spec picks (as `venvkit create -p` would).
+// installer as its build context, for the interpreter a spec picks (as `venvkit create -p` would);
+// without a spec, the interpreter of the env the user works in (as `python -m build` run there:
+// $VIRTUAL_ENV, else the nearest .venv; --no-isolation then uses that env's packages), else
+// .python-version, else python3.
 import type { BuildEvent, BuildContext } from '../build/context.js';
 import { buildDists, type DistsRequest } from '../build/dists.js';
 import type { ConfigSettings } from '../build/hooks.js';
 import type { IndexFlags } from '../index/pip-config.js';
+import { VenvkitError } from '../errors.js';
 import { findPython } from '../python/find.js';
+import { locateVenv } from '../venv/locate.js';
+import { openVenv } from '../venv/open.js';
+import type { Venv } from '../venv/types.js';
 import { installRequirements } from './install.js';
 
 export interface BuildDistributionsOptions extends DistsRequest {
-  /** Interpreter spec (default: .python-version, else python3 on PATH). */
+  /** Interpreter spec (default: $VIRTUAL_ENV's or the nearest .venv's interpreter, else .python-version, else python3 on PATH). */
   python?: string;
   index?: IndexFlags;
   /** false: --no-build-isolation (run the backend with that interpreter as it is). */
@@ -25,12 +32,27 @@ export interface BuildDistributionsOptions extends DistsRequest {
 /** Builds the project in `dir` as `python -m build` does; returns the files made. */
 export async function buildDistributions(dir: string, options: BuildDistributionsOptions = {}): Promise<string[]> {
   const env = options.env ?? process.env;
-  const interpreter = await findPython(options.python, { env, cwd: options.cwd ?? dir });
+  const cwd = options.cwd ?? dir;
+  // Without -p, the env `python -m build` would run in: the active one, else the nearest .venv.
+  const venv = options.python === undefined ? await userVenv(env, cwd) : undefined;
+  const interpreter = venv?.base ?? (await findPython(options.python, { env, cwd }));
   const ctx: BuildContext = {
     env, verbose: options.verbose, signal: options.signal, onEvent: options.onEvent,
     install: async (venv, requirements) => {
       await installRequirements(venv, { requirements }, { index: options.index, env, onWarning: options.onWarning });
     },
   };
-  return buildDists(dir, options, { ctx, interpreter, isolation: options.isolation, targetPython: interpreter.path, configSettings: options.configSettings });
+  return buildDists(dir, options, { ctx, interpreter, isolation: options.isolation, targetPython: venv?.base ? venv.paths.python : interpreter.path, configSettings: options.configSettings });
+}
+
+/** $VIRTUAL_ENV's env, else the nearest .venv above `cwd`; undefined when there is none. */
+async function userVenv(env: NodeJS.ProcessEnv, cwd: string): Promise<Venv | undefined> {
+  let root: string;
+  try {
+    root = locateVenv({ env, cwd }).root;
+  } catch (e) {
+    if (e instanceof VenvkitError && e.code === 'VENV_NOT_FOUND') return undefined;
+    throw e;
+  }
+  return openVenv(root, { env });
 }

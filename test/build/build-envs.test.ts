@@ -3,7 +3,7 @@
 // build-system.requires alone (which other projects share).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { venvkit } from '../helpers/cli.js';
@@ -37,4 +37,26 @@ test('get_requires_for_build_wheel asking for more: another env of the whole set
   r = venvkit(['install', '--env', v.root, plain], { env, timeout: 300_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(envs(), [{ requirements: ['wheel'], six: false }, { requirements: ['wheel', 'six'], six: true }]);
+});
+
+test('venvkit build without -p: the nearest .venv\'s interpreter, else .python-version', { skip, timeout: 300_000 }, async () => {
+  const root = join(tmp, 'which');
+  const versions = join(process.env.PYENV_ROOT || join(process.env.HOME ?? '/root', '.pyenv'), 'versions');
+  const py312 = readdirSync(versions).find((n) => n.startsWith('3.12.'));
+  const py313 = readdirSync(versions).find((n) => n.startsWith('3.13.'));
+  if (!py312 || !py313) {
+    assert.ok(process.env.CI !== 'true', 'CPython 3.12 and 3.13 are needed');
+    return;
+  }
+  const dir = writeInTreeProject(join(root, 'proj'), 'which', 'import sys\nopen("built-with.txt", "w").write("%d.%d" % sys.version_info[:2])');
+  writeFileSync(join(root, '.python-version'), '3.13\n');
+  await createVenv(join(root, '.venv'), { python: join(versions, py312, 'bin', 'python3'), env, withoutPip: true });
+  const built = () => {
+    const r = venvkit(['build', '--wheel', '-o', join(root, 'dist')], { env, cwd: dir, timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(join(dir, 'built-with.txt'), 'utf8');
+  };
+  assert.equal(built(), '3.12', 'the .venv above the project');
+  rmSync(join(root, '.venv'), { recursive: true });
+  assert.equal(built(), '3.13', '.python-version without a .venv');
 });

@@ -15,7 +15,8 @@ Options:
   -s, --sdist                build an sdist
   -w, --wheel                build a wheel
   -o, --outdir DIR           where to put them (default: DIR/dist)
-  -p, --python SPEC          the interpreter to build for (default: .python-version, else python3)
+  -p, --python SPEC          the interpreter to build for (default: the active env's or the nearest
+                             .venv's, else .python-version, else python3)
   -n, --no-isolation         build with that interpreter's own packages (no build environment)
   -C, --config-setting K=V   a setting for the build backend (repeatable; a repeated key is a list)
   -i, --index-url URL        the package index for build requirements (replaces pip's)
