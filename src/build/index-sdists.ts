@@ -13,7 +13,7 @@ import { canonicalizeName } from '../pep/names.js';
 import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import type { SdistBuilder, SdistFile } from './context.js';
 import { prepareWheelMetadata, type BuildOptions } from './frontend.js';
-import { builtWheelKey, cachedWheel, onlyWheel } from './prepare-sources.js';
+import { builtWheelKey, cachedWheel, onlyWheel } from './built-wheels.js';
 import { cacheDirOrPrivate } from '../cache/trust.js';
 
 type Metadata = Awaited<ReturnType<SdistBuilder['metadata']>>;

@@ -2,17 +2,18 @@
 // build_editable for -e) into a work directory; an sdist is unpacked and built once, then the wheel
 // is kept in <cache>/built-wheels/v1/<key>, the key being the sdist's sha256, the config settings
 // and the target interpreter's tags, so a second env installing the same sdist builds nothing.
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+// sdists from indexes (index-sdists.ts) are built the same way; this module is the bundle part
+// ("build-sources") install loads for either, so it re-exports that builder.
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheDirOrPrivate } from '../cache/trust.js';
 import { sha256File } from '../cache/wheels.js';
-import { errnoCode, VenvkitError } from '../errors.js';
+import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
-import { compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { buildProject, type BuildOptions } from './frontend.js';
+import { cachedWheel } from './built-wheels.js';
+export { IndexSdists } from './index-sdists.js';
 import type { LocalSource } from './local-source.js';
 import { sourceState } from './source-state.js';
 import { checkoutVcs, directUrlForVcs, type VcsDirectUrl } from './vcs.js';
@@ -28,52 +29,6 @@ export interface PreparedSource {
   directUrl: { url: string; dir_info?: { editable?: boolean }; archive_info?: { hash: string; hashes: Record<string, string> } } | VcsDirectUrl;
   /** For editables: the source state recorded at install (source-state.ts). */
   state?: string;
-}
-
-export function builtWheelKey(source: string, options: BuildOptions): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ v: 1, source, config: options.configSettings ?? {}, isolation: options.isolation !== false, tags: compatibleTags(options.interpreter) }))
-    .digest('hex')
-    .slice(0, 40);
-}
-
-export function onlyWheel(dir: string): string | undefined {
-  try {
-    const w = readdirSync(dir).filter((f) => f.endsWith('.whl'));
-    return w.length === 1 ? join(dir, w[0]!) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The cached wheel for `key`, else the one `make` builds from the project it returns (then cached). */
-export async function cachedWheel(key: string, label: string, options: BuildOptions, workDir: string, make: (tree: string) => Promise<string>): Promise<string> {
-  const root = join(cacheDirOrPrivate('built-wheels', options.ctx.env), 'v1');
-  const final = join(root, builtWheelKey(key, options));
-  const hit = onlyWheel(final);
-  if (hit) {
-    options.ctx.onEvent?.({ kind: 'built', project: label, file: hit, ms: 0, cached: true });
-    return hit;
-  }
-  const tree = mkdtempSync(join(workDir, 'src-'));
-  const projectRoot = await make(tree);
-  mkdirSync(root, { recursive: true });
-  const tmp = mkdtempSync(join(root, '.tmp-'));
-  try {
-    await buildProject(projectRoot, 'wheel', tmp, { ...options, pyproject: undefined });
-    try {
-      renameSync(tmp, final);
-    } catch (e) {
-      // Another process built the same wheel first: use its copy.
-      if (errnoCode(e) !== 'ENOTEMPTY' && errnoCode(e) !== 'EEXIST') throw e;
-    }
-    const wheel = onlyWheel(final);
-    if (!wheel) throw new VenvkitError('BUILD_FAILED', `Building ${label} did not leave one wheel in ${final}`, { hint: `Remove ${final} and try again.` });
-    return wheel;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(tree, { recursive: true, force: true });
-  }
 }
 
 async function wheelFromSdist(source: LocalSource, options: BuildOptions, workDir: string): Promise<{ wheel: string; sha256: string }> {

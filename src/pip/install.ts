@@ -220,7 +220,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work() });
   // sdists from the indexes: the frontend is loaded only when the resolver meets one.
   let sdistBuilder: Promise<SdistBuilder> | undefined;
-  const builder = () => (sdistBuilder ??= import('../build/index-sdists.js').then(({ IndexSdists }) => new IndexSdists({
+  const builder = () => (sdistBuilder ??= import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
     ...buildOptions(),
     download: async (file) => {
       const required = collected.hashMode ? (collected.pins.get(canonicalizeName(file.name)) ?? collected.pins.get(file.url)) : undefined;
