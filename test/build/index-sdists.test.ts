@@ -6,7 +6,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, venvkit } from '../helpers/cli.js';
@@ -81,6 +82,19 @@ test('an sdist-only project from a file:// index and over HTTP: built, installed
     await server.close();
   }
 
+  // Hash-checking mode: the sdist is checked as a wheel is.
+  const sha = createHash('sha256').update(readFileSync(join(files, 'sdonly-1.0.tar.gz'))).digest('hex');
+  const six = JSON.parse(vk(['install', '--env', join(tmp, 'probe'), '--dry-run', '--json', 'six']).stdout).resolved[0];
+  const sixSha = createHash('sha256').update(readFileSync(new URL(six.url))).digest('hex');
+  const hashed = join(tmp, 'hashed.txt');
+  writeFileSync(hashed, `--extra-index-url ${index}\nsdonly==1.0 --hash=sha256:${'0'.repeat(64)}\nsix==${six.version} --hash=sha256:${sixSha}\n`);
+  r = vk(['install', '--env', join(tmp, 'probe'), '--dry-run', '-r', hashed]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /hash mismatch for .*sdonly-1\.0\.tar\.gz/);
+  writeFileSync(hashed, `--extra-index-url ${index}\nsdonly==1.0 --hash=sha256:${sha}\nsix==${six.version} --hash=sha256:${sixSha}\n`);
+  r = vk(['install', '--env', join(tmp, 'probe'), '--dry-run', '-r', hashed]);
+  assert.equal(r.status, 0, r.stderr);
+
   // find-links (a directory) works the same.
   const e3 = await createVenv(join(tmp, 'env3'), { python: python!, env, withoutPip: true });
   r = vk(['install', '--env', e3.root, '-f', files, 'sdonly']);
@@ -99,6 +113,10 @@ test('a newer sdist and an older wheel: default, --prefer-binary, --only-binary,
     { flags: ['--prefer-binary', '--no-binary', ':all:', '--no-binary', ':none:'], reqs: ['mixed'], want: '1.0' },
   ];
   for (const c of cases) assert.equal(chosen(c.reqs, c.flags).mixed, c.want, c.flags.join(' '));
+  // Resolving (a dry run) took mixed 2.0's metadata from prepare_metadata_for_build_wheel: no wheel was built.
+  const builtWheels = join(env.VENVKIT_CACHE_DIR!, 'built-wheels', 'v1');
+  const wheelsBuilt = () => (existsSync(builtWheels) ? readdirSync(builtWheels).flatMap((d) => readdirSync(join(builtWheels, d))) : []);
+  assert.ok(!wheelsBuilt().some((f) => f.startsWith('mixed-2.0-')), wheelsBuilt().join(', '));
 
   // --only-binary :all: with a version that has only an sdist: a clear error naming the option.
   let r = vk(['install', '--env', join(tmp, 'probe'), '--dry-run', '--extra-index-url', index, '--only-binary', ':all:', 'mixed==2.0']);
@@ -129,7 +147,7 @@ test('a newer sdist and an older wheel: default, --prefer-binary, --only-binary,
     const report = join(tmp, 'report.json');
     const p = pip.run(['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--report', report, '--index-url', pip.index, '--extra-index-url', index, ...c.flags, ...c.reqs], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
     assert.equal(p.status, 0, p.stderr);
-    const got = JSON.parse((await import('node:fs')).readFileSync(report, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'mixed');
+    const got = JSON.parse(readFileSync(report, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'mixed');
     assert.equal(got.metadata.version, c.want, `pip ${c.flags.join(' ')}`);
   }
 });
