@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN, venvkit } from './helpers/cli.js';
+import { BIN, CLI, venvkit } from './helpers/cli.js';
 import { pyenvPythons, tempDir } from './python/interpreters.js';
 
 const py = pyenvPythons().filter((p) => p.version[0] === 3).at(-1);
@@ -118,4 +118,11 @@ test('output: a reader that goes away early is not an error; a full non-blocking
   const slow = spawnSync(py!.exe, ['-c', script, BIN, 'python', 'list', '--json'], { encoding: 'utf8' });
   assert.equal(slow.status, 0, slow.stderr);
   assert.equal(slow.stdout, full.stdout);
+});
+
+test('the build frontend is its own bundle: install (whose no-op path loads install.cjs) does not carry it', () => {
+  const commands = join(dirname(CLI), 'commands');
+  // The hook runner's hook names are in the frontend's code only.
+  assert.ok(readFileSync(join(commands, 'parts', 'build-sources.cjs'), 'latin1').includes('prepare_metadata_for_build_wheel'));
+  assert.ok(!readFileSync(join(commands, 'install.cjs'), 'latin1').includes('prepare_metadata_for_build_wheel'), 'install.cjs holds the frontend');
 });
