@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PythonSource } from './types.js';
 import { type Hint, compareRelease, hintFromDir, hintFromName, mergeHints } from './spec.js';
+import { windowsCandidates } from './windows-candidates.js';
+import { realWindowsHost } from './windows-host.js';
 import { type ShimContext, executableSize, isShimDir, realDir, pyenvRoot, realpathOrUndefined, resolveShim, shimRoot } from './pyenv.js';
 
 export interface Candidate {
@@ -134,6 +136,10 @@ export function uvPythonDir(env: NodeJS.ProcessEnv): string {
  * duplicates: the caller de-duplicates by realPath.
  */
 export function* allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHint): Generator<Candidate> {
+  if (process.platform === 'win32') {
+    yield* windowsCandidates(realWindowsHost(ctx.env), filter);
+    return;
+  }
   const seen = new Set<string>();
   for (const dir of ctx.pathDirs) yield* dirCandidates(ctx, dir, 'path', filter, seen);
   for (const dir of pyenvVersionDirs(ctx.env)) {
