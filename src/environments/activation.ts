@@ -37,8 +37,9 @@ function attempt(make: () => string): string | undefined {
 export function venvActivation(scripts: string): Partial<Record<ActivationShell, string>> {
   const out: Partial<Record<ActivationShell, string>> = {};
   for (const [shell, file, make] of VENV_RULES) {
-    const script = join(scripts, file);
-    if (!existsSync(script)) continue;
+    // virtualenv writes activate.ps1 (lower case).
+    const script = [join(scripts, file), join(scripts, file.toLowerCase())].find((f) => existsSync(f));
+    if (!script) continue;
     const cmd = attempt(() => make(script));
     if (cmd) out[shell] = cmd;
   }

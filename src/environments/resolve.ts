@@ -81,6 +81,8 @@ export async function resolveEnvironment(path: string, options: ResolveEnvironme
         hint: 'Give an environment directory or the path of a Python interpreter.',
       });
     }
+    // pyenv's and uv's installs say their version in their directory names: nothing to run.
+    if (inst.kind !== 'system' && inst.version) return { ...inst, basePrefix: abs, activation: {}, environmentVariables: {} };
     return fromInterpreter(inst.executable, c, options, undefined);
   }
   return fromInterpreter(abs, c, options, undefined);
