@@ -1,6 +1,6 @@
 // The command that activates an environment in each shell, its path quoted by the same rules as the
 // activation scripts (src/venv/activators/quote.ts); and the variables `venvkit run` sets.
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { venvEnv } from '../shell/environment.js';
 import { checkNoControl, quoteCsh, quoteFish, quoteNu, quotePosix, quotePowerShell, refuse } from '../venv/activators/quote.js';
@@ -36,10 +36,17 @@ function attempt(make: () => string): string | undefined {
 /** For a venv: one command per shell whose script is in the env's scripts directory. */
 export function venvActivation(scripts: string): Partial<Record<ActivationShell, string>> {
   const out: Partial<Record<ActivationShell, string>> = {};
+  let names: Set<string>;
+  try {
+    names = new Set(readdirSync(scripts));
+  } catch {
+    return out;
+  }
   for (const [shell, file, make] of VENV_RULES) {
     // virtualenv writes activate.ps1 (lower case).
-    const script = [join(scripts, file), join(scripts, file.toLowerCase())].find((f) => existsSync(f));
-    if (!script) continue;
+    const name = [file, file.toLowerCase()].find((f) => names.has(f));
+    if (!name) continue;
+    const script = join(scripts, name);
     const cmd = attempt(() => make(script));
     if (cmd) out[shell] = cmd;
   }

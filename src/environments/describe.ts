@@ -88,8 +88,9 @@ export function describeVenv(dir: string, cfg: PyvenvCfg, c: LocationContext): F
   const v = cfgVersion(cfg);
   const raw = cfg.version_info ?? cfg.version;
   let version = raw && /^\d+\.\d+\.\d+/.test(raw) ? /^\d+\.\d+\.\d+[a-z0-9]*/.exec(raw)![0] : v ? v.join('.') : undefined;
-  let implementation = cfg.implementation ? cfg.implementation.toLowerCase() : /pypy/i.test(cfg.home ?? '') ? 'pypy' : undefined;
-  if (!version || !implementation) {
+  // venv writes no implementation: PyPy's home or interpreter says pypy; else CPython once the version is known.
+  let implementation = cfg.implementation ? cfg.implementation.toLowerCase() : /pypy/i.test(`${cfg.home ?? ''} ${executable ?? ''}`) || existsSync(join(dir, 'bin', 'pypy3')) ? 'pypy' : undefined;
+  if (!version) {
     const cached = fromCache(executable, c.env);
     version ??= cached.version;
     implementation ??= cached.implementation;
