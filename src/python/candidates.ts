@@ -7,8 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PythonSource } from './types.js';
 import { type Hint, compareRelease, hintFromDir, hintFromName, mergeHints } from './spec.js';
-import { windowsCandidates } from './windows-candidates.js';
-import { realWindowsHost } from './windows-host.js';
+import { type WindowsHost, windowsCandidates } from './windows-candidates.js';
 import { type ShimContext, executableSize, isShimDir, realDir, pyenvRoot, realpathOrUndefined, resolveShim, shimRoot } from './pyenv.js';
 
 export interface Candidate {
@@ -61,6 +60,8 @@ const anyHint: HintFilter = () => true;
 /** The context of one lookup: PATH, env, cwd, and memos (real paths, pyenv selection, directory listings). */
 export interface DiscoveryContext extends ShimContext {
   dirs?: DirCache;
+  /** On Windows: the file system, registry and launcher discovery reads (see windows-host.ts). */
+  windowsHost?: WindowsHost;
 }
 
 export function dirCacheFor(env: NodeJS.ProcessEnv): DirCache {
@@ -136,8 +137,8 @@ export function uvPythonDir(env: NodeJS.ProcessEnv): string {
  * duplicates: the caller de-duplicates by realPath.
  */
 export function* allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHint): Generator<Candidate> {
-  if (process.platform === 'win32') {
-    yield* windowsCandidates(realWindowsHost(ctx.env), filter);
+  if (ctx.windowsHost) {
+    yield* windowsCandidates(ctx.windowsHost, filter);
     return;
   }
   const seen = new Set<string>();
