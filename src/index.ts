@@ -16,3 +16,4 @@ export { installRequirements, freeze, freezeLine, readDists, checkDists, checkLi
 export { unpackForWorker } from './pip/install.js';
 export { buildDistributions, type BuildDistributionsOptions } from './pip/build-dists.js';
 export { readPyproject, type Pyproject, type BuildSystem } from './project/pyproject.js';
+export { resolveEnvironment, findEnvironments, watchEnvironments, type ResolveEnvironmentOptions, type FindEnvironmentsOptions, type WatchEnvironmentsOptions, type EnvironmentWatcher, type EnvironmentEvent, type EnvironmentSource, type EnvironmentKind, type ActivationShell, type FoundEnvironment, type ResolvedEnvironment } from './environments/index.js';

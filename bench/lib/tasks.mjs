@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { timedRun, must } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
+import { findEnvironmentsTask, resolveEnvironmentTask } from './env-tasks.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
 import { buildTasks } from './tasks-build.mjs';
 
@@ -293,6 +294,8 @@ export function allTasks(ctx) {
   return [
     ...CREATE_PYTHONS.map((m) => createBare(ctx, m)),
     ...['3.12'].map((m) => libraryCreate(ctx, m)),
+    resolveEnvironmentTask(ctx),
+    findEnvironmentsTask(ctx),
     ...CREATE_PIP_PYTHONS.map((m) => createWithPip(ctx, m)),
     noopInstall(ctx),
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),

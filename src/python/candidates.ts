@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PythonSource } from './types.js';
 import { type Hint, compareRelease, hintFromDir, hintFromName, mergeHints } from './spec.js';
+import { type WindowsHost, windowsCandidates } from './windows-candidates.js';
 import { type ShimContext, executableSize, isShimDir, realDir, pyenvRoot, realpathOrUndefined, resolveShim, shimRoot } from './pyenv.js';
 
 export interface Candidate {
@@ -59,6 +60,8 @@ const anyHint: HintFilter = () => true;
 /** The context of one lookup: PATH, env, cwd, and memos (real paths, pyenv selection, directory listings). */
 export interface DiscoveryContext extends ShimContext {
   dirs?: DirCache;
+  /** On Windows: the file system, registry and launcher discovery reads (see windows-host.ts). */
+  windowsHost?: WindowsHost;
 }
 
 export function dirCacheFor(env: NodeJS.ProcessEnv): DirCache {
@@ -134,6 +137,10 @@ export function uvPythonDir(env: NodeJS.ProcessEnv): string {
  * duplicates: the caller de-duplicates by realPath.
  */
 export function* allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHint): Generator<Candidate> {
+  if (ctx.windowsHost) {
+    yield* windowsCandidates(ctx.windowsHost, filter);
+    return;
+  }
   const seen = new Set<string>();
   for (const dir of ctx.pathDirs) yield* dirCandidates(ctx, dir, 'path', filter, seen);
   for (const dir of pyenvVersionDirs(ctx.env)) {

@@ -23,6 +23,12 @@ function context(options: FindOptions): Ctx {
   return { env, cwd, pathDirs: pathDirs(env, cwd), dirs: dirCacheFor(env) };
 }
 
+/** On Windows, discovery also asks the registry and the py launcher: that host is loaded only there. */
+async function withWindowsHost(ctx: Ctx): Promise<Ctx> {
+  if (process.platform === 'win32' && !ctx.windowsHost) ctx.windowsHost = (await import('./windows-host.js')).realWindowsHost(ctx.env);
+  return ctx;
+}
+
 async function probe(path: string, source: PythonSource, ctx: Ctx, realPath?: string): Promise<PythonInstallation> {
   return { ...(await probeInterpreter(path, { env: ctx.env, realPath })), source };
 }
@@ -200,7 +206,7 @@ async function findDefault(ctx: Ctx): Promise<PythonInstallation> {
  * real interpreter. Throws BAD_SPEC, PYTHON_NOT_FOUND, PYTHON_UNSUPPORTED (< 3.3) or PYTHON_BROKEN.
  */
 export async function findPython(spec?: string, options: FindOptions = {}): Promise<PythonInstallation> {
-  const ctx = context(options);
+  const ctx = await withWindowsHost(context(options));
   try {
     if (spec === undefined || spec.trim() === '') return await findDefault(ctx);
     return await findRequest(parseSpec(spec), ctx);
@@ -217,7 +223,7 @@ export interface Discovery {
 
 /** Probe every candidate (in parallel), de-duplicated by real path, in discovery order. */
 export async function discover(options: FindOptions | Ctx = {}): Promise<Discovery> {
-  const ctx = 'pathDirs' in options ? options : context(options);
+  const ctx = await withWindowsHost('pathDirs' in options ? options : context(options));
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   for (const c of allCandidates(ctx)) {

@@ -21,6 +21,15 @@ out["prefix"] = sys.prefix
 out["basePrefix"] = getattr(sys, "base_prefix", sys.prefix)
 out["execPrefix"] = sys.exec_prefix
 out["baseExecPrefix"] = getattr(sys, "base_exec_prefix", sys.exec_prefix)
+# -S skips site.py, and site.py is what makes sys.prefix a virtual environment's root (PEP 405):
+# find pyvenv.cfg next to the executable or one level up, as site.venv() does.
+if out["prefix"] == out["basePrefix"]:
+    _exe = os.environ.get("__PYVENV_LAUNCHER__") if sys.platform == "darwin" else None
+    _dir = os.path.dirname(os.path.abspath(_exe or sys.executable))
+    for _d in (_dir, os.path.dirname(_dir)):
+        if os.path.isfile(os.path.join(_d, "pyvenv.cfg")):
+            out["prefix"] = out["execPrefix"] = _d
+            break
 out["platform"] = sys.platform
 out["osName"] = os.name
 out["machine"] = platform.machine()

@@ -6,7 +6,8 @@ import { VenvkitError, errnoCode } from '../errors.js';
 import { PROBE_SCRIPT } from './probe-script.js';
 import type { InterpreterInfo } from './types.js';
 
-const CACHE_VERSION = 3;
+// 4: prefix/execPrefix are the environment root for an interpreter inside a venv.
+const CACHE_VERSION = 4;
 
 export interface ProbeOptions {
   /** Skip the on-disk cache (always run the interpreter). */

@@ -1,5 +1,6 @@
 /** Where discovery found an interpreter. */
-export type PythonSource = 'path' | 'pyenv' | 'system' | 'user' | 'explicit' | 'python-version';
+/** Windows adds: 'py-launcher' (`py --list-paths`), 'registry' (PEP 514), 'store' (Microsoft Store aliases). */
+export type PythonSource = 'path' | 'pyenv' | 'system' | 'user' | 'explicit' | 'python-version' | 'py-launcher' | 'registry' | 'store';
 
 export type Implementation = 'cpython' | 'pypy' | string;
 

@@ -1,5 +1,6 @@
 // openVenv: read an existing environment (pyvenv.cfg, its base interpreter, its install paths).
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { envRootOfInterpreter } from '../environments/interpreter-root.js';
 import { basename, isAbsolute, join, posix, resolve, win32 } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { probeInterpreter, readCachedInfo } from '../python/probe.js';
@@ -114,9 +115,22 @@ function guessImplementation(root: string, cfg: PyvenvCfg, windows: boolean): st
   }
 }
 
-/** Describe the environment at `dir`: its pyvenv.cfg, base interpreter (when found) and install paths. */
+/** An environment's directory, or the one an interpreter path (bin/python, a link to it) belongs to. */
+function envRoot(path: string): string {
+  const abs = resolve(path);
+  if (statSync(abs, { throwIfNoEntry: false })?.isFile() !== true) return abs;
+  const found = envRootOfInterpreter(abs);
+  if (!found) {
+    throw new VenvkitError('NOT_A_VENV', `${abs} is not inside a virtual environment (no pyvenv.cfg next to it or one level up)`, {
+      hint: 'Give an environment directory, or the interpreter of one (ENV/bin/python).',
+    });
+  }
+  return found.root;
+}
+
+/** Describe the environment at `dir` (its directory, or its interpreter's path): pyvenv.cfg, base interpreter (when found), install paths. */
 export async function openVenv(dir: string, options: OpenOptions = {}): Promise<Venv> {
-  const root = resolve(dir);
+  const root = envRoot(dir);
   const cfg = readVenvCfg(root);
   const windows = process.platform === 'win32' || looksWindows(cfg);
   const base = await findBase(root, cfg, windows, options);
