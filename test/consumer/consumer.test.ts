@@ -98,7 +98,10 @@ function runHost(name: string, args: string[], cwd: string, workerPath?: string)
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
+    // A host whose workers load its own bundle never finishes (each worker starts the host again).
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
       if (code !== 0 || !line) return reject(new Error(`${name}: exit ${code}\n${out}\n${err}`));
       if (err.trim()) return reject(new Error(`${name}: warnings\n${err}`));
