@@ -12,7 +12,7 @@ export const WORKER_FILE = 'venvkit-worker.cjs';
  * Unpack worker threads: `false` unpacks on the calling thread (the event loop is blocked while a
  * wheel is unpacked); `{ path }` names the worker file when the host ships it elsewhere (copy
  * `require.resolve('venvkit/worker')` next to your bundle). Default: found next to venvkit's own
- * module, or in the `venvkit` package found from there, from the main script or from the cwd.
+ * module or the main script, or in the `venvkit` package found from either (as Node resolves it).
  */
 export type WorkersOption = false | { path: string };
 
@@ -64,7 +64,9 @@ function search(): string | undefined {
   }
   // Next to venvkit's module (dist/), or next to the host's bundle when the host put it there.
   for (const dir of [own, main]) if (dir && existsSync(join(dir, WORKER_FILE))) return join(dir, WORKER_FILE);
-  for (const start of [own, main, process.cwd()]) {
+  // Not from the cwd: a worker file found there (a project's node_modules) would run code the host
+  // never chose, in its own process.
+  for (const start of [own, main]) {
     const pkg = start && packageFrom(start);
     const file = pkg && join(pkg, 'dist', WORKER_FILE);
     if (file && existsSync(file)) return file;
