@@ -86,7 +86,7 @@ test('the shipped types pass tsc (skipLibCheck false) under module commonjs, nod
   assert.deepEqual(failures, []);
 });
 
-interface Outcome { installed: string[]; workerUnpacks: number; stallMs: number; stallCpuMs?: number; stallPhase: string; internalExported: boolean; starts: number }
+interface Outcome { installed: string[]; workerUnpacks: number; wall: Record<string, number>; cpu?: Record<string, number>; internalExported: boolean; starts: number }
 
 function runHost(name: string, args: string[], cwd: string, workerPath?: string): Promise<Outcome> {
   const envDir = join(tmp, `env-${name}`);
@@ -163,17 +163,22 @@ test('a host unbundled and bundled by esbuild (cjs, esm), webpack and rollup: in
     const got = await Promise.all(batch.map(([name, script, cwd, wp]) => runHost(name, [script], cwd, wp)));
     batch.forEach(([name], j) => (results[name] = got[j]!));
   }
-  // A stall: the longest gap between 2 ms timer ticks while installing, by the wall clock (on this
-  // shared, loaded machine mostly time spent waiting for a core) and by the CPU the main thread
-  // spent in a gap (Linux: the host's own blocking work, what is asserted where it is measurable).
-  console.log(`# longest event-loop stall during install, ms (wall / main-thread CPU, phase): ${Object.entries(results).map(([n, r]) => `${n} ${r.stallMs}/${r.stallCpuMs ?? '-'} (${r.stallPhase})`).join(', ')}`);
+  // A stall: the longest gap between 2 ms timer ticks in each phase of the install, by the wall
+  // clock (on this shared, loaded machine mostly time spent waiting for a core) and by the CPU the
+  // main thread spent in one gap (Linux: the host's own blocking work). Asserted up to the end of
+  // fetching and unpacking, which the workers take off the main thread; the commit ('installing':
+  // placing the files into the env) runs on the calling thread and is only printed.
+  const fmt = (m: Record<string, number> | undefined) => (m ? Object.entries(m).map(([k, v]) => `${k} ${v}`).join(' ') : '-');
+  for (const [name, r] of Object.entries(results)) console.log(`# ${name}: longest stall per phase, wall ms: ${fmt(r.wall)}; main-thread CPU ms: ${fmt(r.cpu)}`);
+  const before = (m: Record<string, number>) => Math.max(...Object.entries(m).filter(([k]) => k !== 'installing').map(([, v]) => v));
   for (const [name, r] of Object.entries(results)) {
     assert.deepEqual(r.installed, ['babel', 'docutils', 'pygments'], name);
     assert.equal(r.workerUnpacks, 3, `${name}: the workers unpacked all three wheels`);
     assert.equal(r.starts, 1, `${name}: the host's start-up code ran once`);
     assert.equal(r.internalExported, false, `${name}: unpackForWorker is not public API`);
-    assert.ok((r.stallCpuMs ?? r.stallMs) < 250, `${name}: the event loop stalled ${r.stallCpuMs ?? r.stallMs} ms (main-thread CPU)`);
-    assert.ok(r.stallMs < 5000, `${name}: the event loop stalled ${r.stallMs} ms (wall clock)`);
+    const stall = before(r.cpu ?? r.wall);
+    assert.ok(stall < 250, `${name}: the event loop stalled ${stall} ms (${r.cpu ? 'main-thread CPU' : 'wall clock'}) before the commit`);
+    assert.ok(before(r.wall) < 5000, `${name}: the event loop stalled ${before(r.wall)} ms (wall clock) before the commit`);
     assert.ok(existsSync(join(tmp, `env-${name}`, 'pyvenv.cfg')), name);
   }
 });
