@@ -1,11 +1,12 @@
 // Builds dist/: the CLI as CommonJS bundles — a small dispatcher (dist/cli.cjs) and one
 // self-contained file per command (dist/commands/NAME.cjs), so a command loads two files through
 // Node's synchronous CommonJS loader and no code it does not use (measured: ~30 ms less CPU per
-// `venvkit create` than ESM chunks) — and the library as one ESM file (dist/index.js), then type
-// declarations. Type errors do not stop the bundle; `npm run typecheck` (and the test suite) report them.
+// `venvkit create` than ESM chunks) — the library as one ESM file (dist/index.js) and one CommonJS
+// file (dist/index.cjs), the unpack worker (dist/venvkit-worker.cjs), then type declarations. Type
+// errors do not stop the bundle; `npm run typecheck` (and the test suite) report them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync, chmodSync, renameSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rmSync, chmodSync, cpSync, renameSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
@@ -26,7 +27,8 @@ const cjs = {
   // Bundled modules that ask for their own URL (worker threads re-import their bundle) get the file's.
   // (computed when asked: node:url is not needed at start-up).
   define: { 'import.meta.url': '__venvkit_meta.url' },
-  banner: { js: 'var __venvkit_meta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
+  // (typeof: a host that bundles dist/index.cjs into an ES module has no __filename).
+  banner: { js: 'var __venvkit_meta = { get url() { return typeof __filename === "string" ? require("node:url").pathToFileURL(__filename).href : undefined; } };' },
 };
 await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, banner: { js: '#!/usr/bin/env node\n' + cjs.banner.js } });
 chmodSync(`${out}/cli.cjs`, 0o755);
@@ -49,7 +51,10 @@ await build({ ...cjs, entryPoints: PARTS, outdir: `${out}/commands/parts`, outEx
 const commands = readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
 await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])), outdir: `${out}/commands`, outExtension: { '.js': '.cjs' }, plugins: [partsExternal] });
 
+// The library: ESM (dist/index.js) and CommonJS (dist/index.cjs), and the unpack workers' own file
+// (dist/venvkit-worker.cjs: the unpacker only, so a worker never loads the library or a host's bundle).
 await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out });
+await build({ ...cjs, entryPoints: { index: 'src/index.ts', 'venvkit-worker': 'src/pip/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });
 
 // The CLI reads its bundles as Latin-1 (src/cli/code-cache.ts), which is right because esbuild
 // writes ASCII only (non-ASCII characters escaped): make sure it stays so.
@@ -60,6 +65,11 @@ for (const file of [`${out}/cli.cjs`, ...readdirSync(`${out}/commands`, { recurs
 if (!process.argv.includes('--no-types')) {
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--declarationDir', `${out}/types`], { stdio: 'inherit' });
   if (tsc.status !== 0) console.error('build: type declarations emitted with errors (see above); run `npm run typecheck`');
+  // The same declarations for `require` (package.json exports): TypeScript (module node16/nodenext)
+  // reads dist/types as ES modules ("type": "module"); under dist/types-cjs a package.json says
+  // CommonJS, so a CommonJS consumer's `require('venvkit')` type-checks as what it gets, dist/index.cjs.
+  cpSync(`${out}/types`, `${out}/types-cjs`, { recursive: true });
+  writeFileSync(`${out}/types-cjs/package.json`, '{ "type": "commonjs" }\n');
 }
 
 const old = `dist.old-${process.pid}`;

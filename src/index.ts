@@ -12,8 +12,7 @@ export { installWheel, installWheels, uninstall, seedPackages, listInstalled, ty
 export { locateVenv, type LocatedVenv, type LocateOptions } from './venv/locate.js';
 export { resolve, resolveRequirements, NoSolutionError, IndexProvider, wheelRequirement, parseVersion, SpecifierSet, parseRequirement, parseMarker, evaluateMarker, markerEnvironment, compatibleTags, bestTagRank, type PackageProvider, type ResolveOptions, type Resolution, type ResolvedPackage, type ResolveRequirementsOptions, type IndexCandidate, type Requirement, type MarkerEnvironment } from './resolver/api.js';
 export { installRequirements, freeze, freezeLine, readDists, checkDists, checkLines, checkInstalled, unparsableDists, unmetRequirements, lockEnv, type InstallOptions, type InstallReport, type InstallEvent, type ReportPackage, type RequirementInputs, type FreezeOptions, type DistInfo, type DirectUrl, type CheckProblem, type DependencyProblem, type Unmet, type InstalledMetadata, type EnvLock } from './pip/api.js';
-// Internal: the unpack worker threads of installRequirements load this bundle and call it.
-export { unpackForWorker } from './pip/install.js';
 export { buildDistributions, type BuildDistributionsOptions } from './pip/build-dists.js';
 export { readPyproject, type Pyproject, type BuildSystem } from './project/pyproject.js';
 export { resolveEnvironment, findEnvironments, watchEnvironments, type ResolveEnvironmentOptions, type FindEnvironmentsOptions, type WatchEnvironmentsOptions, type EnvironmentWatcher, type EnvironmentEvent, type EnvironmentSource, type EnvironmentKind, type ActivationShell, type FoundEnvironment, type ResolvedEnvironment } from './environments/index.js';
+export type { WorkersOption } from './pip/worker-file.js';

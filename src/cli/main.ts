@@ -8,13 +8,6 @@ import { setCacheWarningHandler } from '../cache/trust.js';
 // A cache that may not be used (another user's, writable by others, unwritable) is one line on stderr.
 setCacheWarningHandler((m) => stderr(`${yellow('warning')}: ${m}\n`));
 
-// bin/venvkit starts Node without NODE_EXTRA_CA_CERTS (see there); restore it for child processes.
-// The HTTPS client loads the certificates it names itself (src/index/).
-if (process.env.VENVKIT_NODE_EXTRA_CA_CERTS !== undefined) {
-  process.env.NODE_EXTRA_CA_CERTS = process.env.VENVKIT_NODE_EXTRA_CA_CERTS;
-  delete process.env.VENVKIT_NODE_EXTRA_CA_CERTS;
-}
-
 type CommandModule = { default: (argv: string[]) => Promise<number> };
 
 // Each command is built into its own CommonJS bundle, dist/commands/NAME.cjs (scripts/build.mjs),

@@ -1,6 +1,6 @@
 // Reading HTTP bodies from untrusted servers: decompression, a cap on the decoded size, an idle
 // timeout, a minimum rate and an overall deadline; and which redirects are followed.
-import type http from 'node:http';
+import type * as http from 'node:http';
 import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { VenvkitError } from '../errors.js';

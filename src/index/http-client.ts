@@ -2,9 +2,9 @@
 // transient failures, connect and read timeouts, credentials (URL userinfo, ~/.netrc), proxies,
 // a CA bundle loaded only when the first HTTPS request is made. Hosts that cannot be reached at
 // all are remembered, so later requests to them fail at once instead of waiting again.
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
 import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';

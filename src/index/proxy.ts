@@ -1,8 +1,8 @@
 // Proxies from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY; lower-case names win, as in
 // requests/curl), and an HTTPS agent that tunnels through a proxy with CONNECT.
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 

@@ -15,7 +15,8 @@ import { cacheDirOrPrivate } from '../cache/trust.js';
 import { parseRequirement } from '../pep/pep508.js';
 import { availableParallelism } from 'node:os';
 import { closeWheelStore, openWheelStore, type CachedWheel, type WheelStore } from '../cache/wheels.js';
-import { UnpackPool, unpackHere, unpackJob } from './unpack-pool.js';
+import { UnpackPool, unpackHere } from './unpack-pool.js';
+import { workerFile, type WorkersOption } from './worker-file.js';
 import { VenvkitError } from '../errors.js';
 import { throwIfInterrupted } from '../install/apply.js';
 import type { Recovered } from '../install/journal.js';
@@ -57,6 +58,8 @@ export interface InstallOptions {
   onWarning?: (message: string) => void;
   /** Notes worth showing with -v (index links that were ignored, and why). */
   onNote?: (message: string) => void;
+  /** Unpack worker threads: `false` (unpack on the calling thread) or `{ path }` of the worker file; see WorkersOption. */
+  workers?: WorkersOption;
   /** The fast path's answer when the caller already ran precheck (the CLI does, to load less). */
   prechecked?: FastPathResult;
   /** false: --no-build-isolation (build local projects with the target env as it is). */
@@ -113,6 +116,8 @@ export interface InstallReport {
   /** Transactions a killed venvkit had left in the env, finished (forward or back) first. */
   recovered?: Recovered[];
   timings: { resolveMs: number; fetchMs: number; installMs: number; totalMs: number };
+  /** How many wheels worker threads unpacked (the others came from the cache or were unpacked on the calling thread). */
+  workerUnpacks: number;
 }
 
 function actionFor(p: ResolvedPackage<IndexCandidate>, have: DistInfo | undefined, force: boolean, directUrl: string | undefined): Action {
@@ -170,6 +175,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   const report: InstallReport = {
     env: venv.root, dryRun: !!options.dryRun, alreadySatisfied: false, resolved: [], installed: [], removed: [],
     timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: 0 },
+    workerUnpacks: 0,
   };
   const signal = options.signal;
   throwIfInterrupted(signal);
@@ -303,7 +309,9 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         const t1 = Date.now();
         let done = 0;
         const store = openWheelStore(env, { noCache: options.noCache });
-        const unpacker = new UnpackPool(import.meta.url, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, store);
+        const workers = todo.length > 2 ? workerFile(options.workers) : undefined;
+        if (todo.length > 2 && !workers && options.workers !== false) options.onWarning?.('venvkit: the unpack worker file (venvkit-worker.cjs) was not found; unpacking on the calling thread (pass workers: { path } to name it, or workers: false)');
+        const unpacker = new UnpackPool(workers, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, store);
         try {
           const received = new Map<string, number>();
           const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
@@ -332,6 +340,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
             const e = report.installed.find((x) => x.url === p.candidate.file!.url);
             if (e) e.name = wheels[i]!.manifest.name;
           });
+          report.workerUnpacks = unpacker.workerJobs;
           report.timings.fetchMs = Date.now() - t1;
           const t2 = Date.now();
           emit({ kind: 'installing', count: todo.length });
@@ -367,9 +376,4 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     client.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   }
-}
-
-/** Entry point of the unpack worker threads (see unpack-pool.ts); kept here so the bundle exports it by name. */
-export function unpackForWorker(path: string, sha256: string | undefined, store: WheelStore): CachedWheel {
-  return unpackJob(path, sha256, store);
 }

@@ -1,7 +1,7 @@
 // Unpacking wheels into the cache off the main thread: the installer's unpack is synchronous (tens
 // of thousands of small file writes for a big set), so a few worker threads run it side by side
-// while the main thread keeps downloading. Each worker imports the module at `moduleUrl` and calls
-// its `unpackForWorker` export. Every job names the store (cache or scratch dir) the main thread
+// while the main thread keeps downloading. Each worker runs the worker file (dist/venvkit-worker.cjs,
+// src/pip/unpack-worker.ts; found by worker-file.ts), which holds the unpacker and nothing else. Every job names the store (cache or scratch dir) the main thread
 // chose; a worker that finds the cache unwritable unpacks into scratch and says so, and the main
 // thread then stops using the cache (one warning).
 import { Worker } from 'node:worker_threads';
@@ -12,7 +12,7 @@ interface Job { path: string; sha256?: string; resolve: (w: CachedWheel) => void
 
 type Reply = { id: number; wheel?: CachedWheel; error?: { code?: string; message: string; hint?: string } };
 
-/** What a worker runs for one job (exported again by the module the workers import). */
+/** What a worker runs for one job (unpack-worker.ts). */
 export function unpackJob(path: string, sha256: string | undefined, store: WheelStore): CachedWheel {
   return unpackedWheel(path, { store, sha256 });
 }
@@ -31,31 +31,15 @@ export class UnpackPool {
   /** Jobs a worker thread finished (the rest ran on the main thread). */
   workerJobs = 0;
 
-  constructor(private readonly moduleUrl: string, private readonly size: number, private readonly store: WheelStore) {}
+  /** `file`: the worker file; undefined runs every job on the main thread. */
+  constructor(private readonly file: string | undefined, private readonly size: number, private readonly store: WheelStore) {}
 
   private spawn(): { w: Worker; busy: boolean } {
-    // A CommonJS bundle (the CLI's) is required; an ES module (the library, or source) is imported.
-    const code = `const { parentPort, workerData } = require('node:worker_threads');
-const load = workerData.url.endsWith('.cjs') ? Promise.resolve().then(() => require(require('node:url').fileURLToPath(workerData.url))) : import(workerData.url);
-load.then((m) => {
-  parentPort.on('message', (job) => {
-    try {
-      parentPort.postMessage({ id: job.id, wheel: m.unpackForWorker(job.path, job.sha256, job.store) });
-    } catch (e) {
-      parentPort.postMessage({ id: job.id, error: { code: e && e.code, message: String(e && e.message || e), hint: e && e.hint } });
-    }
-  });
-  parentPort.postMessage({ ready: true });
-}, (e) => parentPort.postMessage({ id: -1, error: { message: String(e && e.message || e) } }));`;
-    const w = new Worker(code, { eval: true, workerData: { url: this.moduleUrl } });
+    const w = new Worker(this.file!);
     const slot = { w, busy: false };
     w.unref();
     w.on('message', (m: Reply & { ready?: boolean }) => {
       if (m.ready) return;
-      if (m.id === -1) {
-        this.fallback(m.error?.message ?? 'worker failed to start');
-        return;
-      }
       const job = this.pending.get(m.id);
       this.pending.delete(m.id);
       slot.busy = false;
@@ -108,7 +92,7 @@ load.then((m) => {
   }
 
   unpack(path: string, sha256?: string): Promise<CachedWheel> {
-    if (this.failed || this.size <= 0) return Promise.resolve().then(() => unpackHere(path, sha256, this.store));
+    if (this.failed || this.size <= 0 || !this.file) return Promise.resolve().then(() => unpackHere(path, sha256, this.store));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, path, sha256, resolve, reject });
       this.pump();

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
-/** The command users run (package.json `bin`): a sh wrapper that starts dist/cli.cjs. */
-export const BIN = fileURLToPath(new URL('../../bin/venvkit', import.meta.url));
+/** The command users run (package.json `bin`): a Node file that loads dist/cli.cjs. */
+export const BIN = fileURLToPath(new URL('../../bin/venvkit.cjs', import.meta.url));
 
 export interface CliResult { status: number | null; stdout: string; stderr: string }
 

@@ -54,7 +54,7 @@ function restore(): void {
 function callsToKill(syscall: string, args: string[], from: () => void = restore): number[] {
   from();
   const log = join(root, 'trace.log');
-  const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', `trace=${syscall}`, join(import.meta.dirname, '../../bin/venvkit'), ...args], { env, encoding: 'utf8' });
+  const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', `trace=${syscall}`, join(import.meta.dirname, '../../bin/venvkit.cjs'), ...args], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const calls = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(`${syscall}(`));
   const out: number[] = [];
@@ -166,7 +166,7 @@ test('a kill during the recovery itself is recovered by the next command', { ski
   const setup = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1"';
   if (spawnSync('unshare', ['-m', 'sh', '-c', setup, 'sh', envDir]).status === 0) {
     for (const cmd of ['list', 'freeze', 'check']) {
-      const ro = spawnSync('unshare', ['-m', 'sh', '-c', `${setup} && shift && exec "$@"`, 'sh', envDir, join(import.meta.dirname, '../../bin/venvkit'), cmd, '--env', envDir], { env, encoding: 'utf8' });
+      const ro = spawnSync('unshare', ['-m', 'sh', '-c', `${setup} && shift && exec "$@"`, 'sh', envDir, join(import.meta.dirname, '../../bin/venvkit.cjs'), cmd, '--env', envDir], { env, encoding: 'utf8' });
       assert.equal(ro.status, 1, `${cmd} on a read-only env with a journal: ${ro.stdout}${ro.stderr}`);
       assert.match(ro.stderr, /has an install or uninstall that was interrupted .* what it shows now is not what is installed/);
       assert.match(ro.stderr, /hint: Run `venvkit list --env .*` as a user who can write to the environment/);

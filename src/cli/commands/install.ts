@@ -1,8 +1,6 @@
 // venvkit install: requirements (PEP 508, wheel paths, file:// URLs, -r files) into an env,
 // resolved against pip's configured indexes for the env's interpreter. See src/pip/install.ts.
 import { parse } from '../args.js';
-// The unpack worker threads load this command's bundle and call this (see src/pip/unpack-pool.ts).
-export { unpackForWorker } from '../../pip/install.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
