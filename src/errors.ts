@@ -61,7 +61,8 @@ export class VenvkitError extends Error {
 
   constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'VenvkitError';
+    // A cancelled call (INTERRUPTED) is also what hosts test for: `e.name === 'AbortError'`.
+    this.name = code === 'INTERRUPTED' ? 'AbortError' : 'VenvkitError';
     this.code = code;
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : code === 'INTERRUPTED' ? 130 : 1);

@@ -1,5 +1,8 @@
-/** The error an aborted call rejects with: the signal's reason when it is an AbortError, else a DOMException named AbortError. */
+import { VenvkitError } from '../errors.js';
+
+/** The error an aborted call rejects with, as everywhere in venvkit: INTERRUPTED, named AbortError. */
 export function abortError(signal: AbortSignal): Error {
   const r = signal.reason as unknown;
-  return r instanceof Error && r.name === 'AbortError' ? r : new DOMException('The operation was aborted', 'AbortError');
+  if (r instanceof VenvkitError && r.code === 'INTERRUPTED') return r;
+  return new VenvkitError('INTERRUPTED', 'Interrupted: the search for environments was cancelled', { cause: r, hint: 'Nothing was changed.' });
 }

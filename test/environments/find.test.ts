@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { findEnvironments } from '../../src/environments/find.js';
 import { parseGitignore } from '../../src/environments/locators/gitignore.js';
 import { buildMachine, fakeVenv } from './fixtures.js';
+import { isVenvkitError } from '../../src/errors.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'venvkit-findenv-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -42,7 +43,7 @@ test('$VIRTUAL_ENV and the nearest .venv upwards are found from cwd outside the 
 test('an aborted signal rejects with AbortError', async () => {
   const ac = new AbortController();
   ac.abort();
-  await assert.rejects(findEnvironments({ cwd: m.workspace, env: m.env, signal: ac.signal }), { name: 'AbortError' });
+  await assert.rejects(findEnvironments({ cwd: m.workspace, env: m.env, signal: ac.signal }), (e) => isVenvkitError(e, 'INTERRUPTED') && (e as Error).name === 'AbortError');
 });
 
 test('.gitignore rules for directories: anchoring, globs, negation', () => {

@@ -95,7 +95,7 @@ test('a live holder is waited for: one line on stderr (not a terminal), then the
   try {
     const c = new AbortController();
     setTimeout(() => c.abort(), 200);
-    await assert.rejects(lockEnv(venv.root, { signal: c.signal }), (e) => isVenvkitError(e, 'INTERRUPTED'));
+    await assert.rejects(lockEnv(venv.root, { signal: c.signal }), (e) => isVenvkitError(e, 'INTERRUPTED') && (e as Error).name === 'AbortError');
   } finally {
     again.release();
   }
