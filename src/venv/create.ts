@@ -1,7 +1,7 @@
 // createVenv: what `python -m venv DIR` does, without running Python once the interpreter is known.
 // find the interpreter -> check the target -> build the plan -> stage it in a hidden sibling ->
 // activators (+ pip) inside the stage -> rename into place (or merge into an existing directory).
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { findPython } from '../python/find.js';
@@ -119,7 +119,9 @@ export function decideAction(root: string, state: TargetState, o: CreateVenvOpti
 async function stagedHook(env: NodeJS.ProcessEnv, stage: string, signal?: AbortSignal): Promise<void> {
   const file = env.VENVKIT_TEST_STAGED_HOOK;
   if (!file) return;
-  writeFileSync(file, stage);
+  // Written whole or not at all: a test polls for the file and reads it at once.
+  writeFileSync(`${file}.tmp`, stage);
+  renameSync(`${file}.tmp`, file);
   await new Promise<void>((done) => {
     const t = setTimeout(done, Number(env.VENVKIT_TEST_STAGED_WAIT_MS) || 30_000);
     signal?.addEventListener('abort', () => (clearTimeout(t), done()), { once: true });
