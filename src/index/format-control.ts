@@ -12,6 +12,8 @@ export interface FormatControlOp {
   option: FormatOption;
   value: string;
   where?: string;
+  /** From pip's configuration or a PIP_* variable (applied before the command line's values). */
+  fromConfig?: boolean;
 }
 
 export type DistFormat = 'binary' | 'source';

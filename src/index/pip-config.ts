@@ -131,7 +131,23 @@ function settingsFrom(ordered: ConfigEntry[]): IndexSettings {
     timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT,
     cert: get('cert')?.trim() || undefined,
     trustedHosts: list('trusted-host'),
+    ...configFormatControl(ordered, get),
   };
+}
+
+/**
+ * `no-binary`, `only-binary` and `prefer-binary` from pip's config and PIP_* variables. pip hands
+ * config values to the options' callbacks as defaults, so they apply before the command line's.
+ */
+function configFormatControl(ordered: ConfigEntry[], get: (key: string) => string | undefined): Pick<IndexSettings, 'formatControl' | 'preferBinary'> {
+  const ops: FormatControlOp[] = [];
+  // Each value in the order pip reads them (files in order, [global] before [install], PIP_* last).
+  for (const e of ordered) {
+    const option = e.key === 'no-binary' || e.key === 'only-binary' ? e.key : undefined;
+    const value = e.value.trim();
+    if (option && value) ops.push({ option, value, where: `${e.origin} (${option})`, fromConfig: true });
+  }
+  return { ...(ops.length ? { formatControl: ops } : {}), ...(toBool(get('prefer-binary')) ? { preferBinary: true } : {}) };
 }
 
 /** pip's strtobool, lenient: unknown strings are false. */
@@ -229,8 +245,11 @@ export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSet
   if (flags.requireHashes) out.requireHashes = true;
   if (flags.timeout !== undefined) out.timeout = flags.timeout;
   if (flags.cert !== undefined) out.cert = flags.cert;
-  // pip applies the command line's --no-binary/--only-binary first, then each file's.
-  if (flags.formatControl?.length) out.formatControl = [...flags.formatControl, ...(settings.formatControl ?? [])];
+  // pip applies the configuration's --no-binary/--only-binary, then the command line's, then each file's.
+  if (flags.formatControl?.length) {
+    const ops = settings.formatControl ?? [];
+    out.formatControl = [...ops.filter((o) => o.fromConfig), ...flags.formatControl, ...ops.filter((o) => !o.fromConfig)];
+  }
   if (flags.preferBinary) out.preferBinary = true;
   return out;
 }

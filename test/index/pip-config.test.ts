@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { FormatControl } from '../../src/index/format-control.js';
+import { applyFileOptions } from '../../src/index/pip-config.js';
 import { applyFlags, loadPipConfig, parseIni, pipConfigFiles, pipConfigListLines, DEFAULT_INDEX_URL } from '../../src/index/pip-config.js';
 
 const files = (m: Record<string, string>) => (p: string) => m[p];
@@ -103,4 +105,19 @@ test('this machine: the same entries as `pip config list`, and the settings pip 
   const links = /Looking in links: (.*)/.exec(d.stdout)?.[1];
   if (ours.settings.findLinks.length) assert.equal(links, ours.settings.findLinks.join(', '));
   for (const c of ours.settings.constraints) assert.ok(existsSync(c) || /^\w+:\/\//.test(c), `constraint file ${c} from pip's config`);
+});
+
+test('no-binary, only-binary and prefer-binary from the config and PIP_* variables, applied before the command line and the files (as pip)', () => {
+  const readFile = (p: string) => (p === '/etc/pip.conf' ? '[install]\nonly-binary = :all:\nprefer-binary = yes\n' : undefined);
+  const base = loadPipConfig({ env: { PIP_NO_BINARY: 'mixed' }, home: '/h', readFile }).settings;
+  assert.equal(base.preferBinary, true);
+  assert.deepEqual(FormatControl.from(base.formatControl ?? []).allowedFormats('Mixed'), new Set(['source']));
+  assert.deepEqual(FormatControl.from(base.formatControl ?? []).allowedFormats('other'), new Set(['binary']));
+  // The order pip applies them: configuration (files, then PIP_* variables), command line, requirement files.
+  const withFile = applyFileOptions(base, { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [], formatControl: [{ option: 'only-binary', value: 'late', where: 'r.txt:1' }] });
+  const s = applyFlags(withFile, { formatControl: [{ option: 'no-binary', value: ':all:' }] });
+  assert.deepEqual(s.formatControl?.map((o) => `${o.option}=${o.value}`), ['only-binary=:all:', 'no-binary=mixed', 'no-binary=:all:', 'only-binary=late']);
+  const fc = FormatControl.from(s.formatControl ?? []);
+  assert.deepEqual(fc.allowedFormats('other'), new Set(['source']), "the command line's :all: wins over the configuration");
+  assert.deepEqual(fc.allowedFormats('late'), new Set(['binary']), "the file's value comes last");
 });
