@@ -42,8 +42,15 @@ const WHEEL_URL = /^(file|https?):\/\/.*\.whl(#.*)?$/i;
 
 /** A wheel path or URL as `name @ url` (name from the filename); undefined when `text` is not one. */
 export function wheelRequirement(text: string, cwd: string): string | undefined {
-  const t = text.trim();
+  let t = text.trim();
   if (/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(t)) return undefined;
+  // `path/to/x.whl[extra1,extra2]`, as pip takes it: the extras go onto the name.
+  let extras = '';
+  const open = t.endsWith(']') ? t.lastIndexOf('[') : -1;
+  if (open > 0 && /\.whl$/i.test(t.slice(0, open))) {
+    extras = t.slice(open);
+    t = t.slice(0, open);
+  }
   let url: string;
   let file: string;
   if (WHEEL_URL.test(t)) {
@@ -60,7 +67,7 @@ export function wheelRequirement(text: string, cwd: string): string | undefined 
   }
   const parsed = tryParseWheelFilename(basename(file));
   if (typeof parsed === 'string') throw new VenvkitError('BAD_REQUIREMENT', parsed, { hint: 'A wheel file name is NAME-VERSION(-BUILD)?-PY-ABI-PLATFORM.whl.' });
-  return `${parsed.name} @ ${url}`;
+  return `${parsed.name}${extras} @ ${url}`;
 }
 
 function isFile(p: string): boolean {
