@@ -16,7 +16,7 @@ import { cachedWheel } from './built-wheels.js';
 export { IndexSdists } from './index-sdists.js';
 import type { LocalSource } from './local-source.js';
 import { sourceState } from './source-state.js';
-import { checkoutVcs, directUrlForVcs, type VcsDirectUrl } from './vcs.js';
+import { checkoutVcs, directUrlForVcs, updateVcs, type VcsDirectUrl } from './vcs.js';
 
 export interface PreparedSource {
   source: LocalSource;
@@ -63,7 +63,7 @@ export async function prepareLocalSources(sources: readonly LocalSource[], optio
     let directUrl: PreparedSource['directUrl'];
     let state: string | undefined;
     if (source.kind === 'vcs' && source.editable) {
-      // As pip: the checkout goes to <env>/src/<name> (kept, and reused as it is when it exists).
+      // As pip: the checkout goes to <env>/src/<name>, kept; an existing one is updated to the revision asked for.
       const dest = join(options.srcDir ?? join(options.workDir, 'src'), canonicalizeName(source.name ?? 'project'));
       let exists = false;
       try {
@@ -71,7 +71,8 @@ export async function prepareLocalSources(sources: readonly LocalSource[], optio
       } catch {
         exists = false;
       }
-      const dir = exists ? join(dest, source.vcs!.subdirectory ?? '') : (await checkoutVcs(source.vcs!, dest, { signal: options.ctx.signal, env: options.ctx.env })).dir;
+      const vcsOptions = { signal: options.ctx.signal, env: options.ctx.env };
+      const dir = (exists ? await updateVcs(source.vcs!, dest, vcsOptions) : await checkoutVcs(source.vcs!, dest, vcsOptions)).dir;
       source = { ...source, kind: 'dir', path: dir, url: pathToFileURL(dir).href };
     }
     if (source.kind === 'vcs') {

@@ -163,6 +163,65 @@ export async function checkoutVcs(spec: VcsSpec, destDir: string, options: Check
   }
 }
 
+/**
+ * Bring an existing checkout (pip's `<env>/src/NAME` of an editable VCS requirement) to `spec`'s
+ * revision, as pip updates it: fetch from the same remote and check the revision out. Unlike pip
+ * (`git reset --hard`), local changes are never thrown away: a checkout with uncommitted changes that
+ * would have to move is refused, and so is a checkout of another repository.
+ */
+export async function updateVcs(spec: VcsSpec, destDir: string, options: CheckoutOptions = {}): Promise<CheckoutResult> {
+  if (spec.url.startsWith('-') || spec.rev?.startsWith('-')) throw bad(spec.original, "a URL or revision starting with '-' is refused");
+  const dest = resolve(destDir);
+  const git = (args: string[], cwd?: string) => runGit(args, cwd, options);
+  const remote = await git(['remote', 'get-url', 'origin'], dest);
+  if (remote.code !== 0 || remote.stdout.trim() !== spec.url) {
+    throw new VenvkitError('VCS_FAILED', `${dest} already holds ${remote.code === 0 ? `a checkout of ${remote.stdout.trim()}` : 'something that is not a git checkout'}, not of ${spec.url}`, {
+      hint: `Move ${dest} away (venvkit does not delete it), then install again.`,
+    });
+  }
+  const head = async () => {
+    const r = await git(['rev-parse', 'HEAD'], dest);
+    if (r.code !== 0) throw failed(spec, 'rev-parse', r);
+    return r.stdout.trim();
+  };
+  const before = await head();
+  // The revision asked for (the remote's default branch when none), fetched; else a commit already here.
+  let target: string | undefined;
+  const f = await git(['fetch', '-q', '--', spec.url, spec.rev ?? 'HEAD'], dest);
+  if (f.code === 0) {
+    const r = await git(['rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}'], dest);
+    if (r.code === 0) target = r.stdout.trim();
+  }
+  if (!target && spec.rev) {
+    const r = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${spec.rev}^{commit}`], dest);
+    if (r.code === 0) target = r.stdout.trim();
+  }
+  if (!target) throw failed(spec, 'fetch', f);
+  if (target !== before) {
+    const dirty = await git(['status', '--porcelain', '--untracked-files=no'], dest);
+    if (dirty.code !== 0) throw failed(spec, 'status', dirty);
+    if (dirty.stdout.trim()) {
+      throw new VenvkitError('VCS_FAILED', `${dest} has uncommitted changes, and ${spec.rev ?? 'the default branch'} is another commit (${target.slice(0, 12)}, the checkout is at ${before.slice(0, 12)})`, {
+        hint: 'Commit or stash your changes in that checkout (venvkit never discards them), then install again.',
+      });
+    }
+    const c = await git(['checkout', '-q', '--detach', target], dest);
+    if (c.code !== 0) throw failed(spec, 'checkout', c);
+  }
+  if (existsSync(join(dest, '.gitmodules'))) {
+    const s = await git(['submodule', 'update', '--init', '--recursive', '-q'], dest);
+    if (s.code !== 0) throw failed(spec, 'submodule update', s);
+  }
+  let dir = dest;
+  if (spec.subdirectory) {
+    dir = join(dest, ...spec.subdirectory.split('/'));
+    if (!dir.startsWith(dest + sep) || !isDir(dir)) {
+      throw new VenvkitError('VCS_FAILED', `${spec.original}: the repository has no directory ${spec.subdirectory} at ${target.slice(0, 12)}`, { hint: 'Check #subdirectory= against the repository at that revision.' });
+    }
+  }
+  return { dir, root: dest, commitId: target, ...(spec.rev !== undefined ? { requestedRevision: spec.rev } : {}) };
+}
+
 /** After a full (partial) clone: a branch, a tag, a commit (short or full), else fetch a full hash or a ref, as pip does. */
 async function checkoutRev(spec: VcsSpec, rev: string, dest: string, git: (a: string[], c?: string) => Promise<GitResult>, firstFailure?: GitResult): Promise<void> {
   for (const ref of [`refs/remotes/origin/${rev}`, `refs/tags/${rev}`]) {

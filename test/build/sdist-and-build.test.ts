@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -139,4 +139,41 @@ test('VCS: name @ git+file://...@tag (built once per commit), -e git+...#egg= in
   r = vk(['install', '--env', e1.root, '--json', `vcsdemo @ ${url}@no-such-rev`]);
   assert.equal(r.status, 1);
   assert.match(JSON.parse(r.stdout).error.message, /no-such-rev/);
+});
+
+test('VCS: -e git+...@REV again updates the checkout in <env>/src to that revision, and never discards local changes', { skip: skip || (hasGit ? false : 'git not installed'), timeout: 300_000 }, async () => {
+  const repo = writeProject(join(tmp, 'repo-upd'), 'flit-core', 'vcsupd');
+  const g = (args: string[], cwd = repo) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  g(['init', '-q']);
+  g(['add', '-A']);
+  g(['commit', '-qm', 'one']);
+  g(['tag', 'v1']);
+  const init = join(repo, 'vcsupd', '__init__.py');
+  writeFileSync(init, readFileSync(init, 'utf8').replace('hello from vcsupd', 'second release'));
+  g(['commit', '-qam', 'two']);
+  g(['tag', 'v2']);
+  const v2 = g(['rev-parse', 'HEAD']);
+  const url = `git+${pathToFileURL(repo).href}`;
+  const e = await createVenv(join(tmp, 'env-vcs-upd'), { python: python!, env, withoutPip: true });
+  let r = vk(['install', '--env', e.root, '-e', `${url}@v1#egg=vcsupd`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(py(e.paths.python, 'import vcsupd; print(vcsupd.GREETING)').stdout, 'hello from vcsupd\n');
+  const src = join(e.root, 'src', 'vcsupd');
+  r = vk(['install', '--env', e.root, '-e', `${url}@v2#egg=vcsupd`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(g(['rev-parse', 'HEAD'], src), v2, 'the checkout was moved to v2');
+  assert.equal(py(e.paths.python, 'import vcsupd; print(vcsupd.GREETING)').stdout, 'second release\n');
+  // A local edit in the checkout is kept: moving back to v1 is refused, saying why.
+  const mine = join(src, 'vcsupd', '__init__.py');
+  writeFileSync(mine, readFileSync(mine, 'utf8') + '# my edit\n');
+  r = vk(['install', '--env', e.root, '--json', '-e', `${url}@v1#egg=vcsupd`]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(JSON.parse(r.stdout).error.code, 'VCS_FAILED');
+  assert.match(JSON.parse(r.stdout).error.message, /uncommitted changes/);
+  assert.match(readFileSync(mine, 'utf8'), /# my edit/);
+  assert.equal(g(['rev-parse', 'HEAD'], src), v2);
 });
