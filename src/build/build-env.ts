@@ -36,9 +36,18 @@ export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, 
     ctx.onEvent?.({ kind: 'build-env', requirements: [...requirements], reused: true });
     return openVenv(dir, { env: ctx.env });
   }
-  const root = cacheDirOrPrivate('build-envs', ctx.env);
-  mkdirSync(root, { recursive: true });
-  const lock = await lockEnv(root);
+  // An sdist whose build needs an sdist whose build needs the first (under --no-binary :all:, say)
+  // would fill build environments forever: the same requirement set twice in the chain stops it.
+  const set = [...requirements].sort().join(', ');
+  if (ctx.chain?.includes(set)) {
+    throw new VenvkitError('BUILD_FAILED', `Build requirements form a cycle: ${[...ctx.chain, set].map((c) => `[${c}]`).join(' -> ')}`, {
+      hint: 'Each needs the other built first. Allow wheels for the build backends (drop --no-binary :all:, or add --only-binary for them).',
+    });
+  }
+  // One lock per build env (not one for all): filling one may need another built first.
+  const lockDir = `${dir}.lock`;
+  mkdirSync(lockDir, { recursive: true });
+  const lock = await lockEnv(lockDir);
   try {
     if (existsSync(join(dir, MARKER))) return openVenv(dir, { env: ctx.env });
     rmSync(dir, { recursive: true, force: true });

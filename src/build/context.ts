@@ -18,6 +18,8 @@ export interface BuildContext {
   verbose?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: BuildEvent) => void;
+  /** The build requirement sets being installed above this build (each sorted and joined), to stop cycles. */
+  chain?: readonly string[];
 }
 
 /** An sdist offered by an index or find-links location (the index layer's Candidate, in part). */

@@ -62,6 +62,8 @@ export interface InstallOptions {
   workers?: WorkersOption;
   /** The fast path's answer when the caller already ran precheck (the CLI does, to load less). */
   prechecked?: FastPathResult;
+  /** @internal The build environments being filled above this install (to stop build-requirement cycles). */
+  buildChain?: readonly string[];
   /** false: --no-build-isolation (build local projects with the target env as it is). */
   buildIsolation?: boolean;
   /** -C/--config-settings for the build backends. */
@@ -219,8 +221,10 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     env, verbose: options.verbose, signal: options.signal,
     onEvent: (event) => emit({ kind: 'build', event }),
     // Build envs are filled with the same index settings (and format control): say each index warning once.
+    chain: options.buildChain,
     install: async (target, requirements) => {
-      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: options.linkMode });
+      const chain = [...(options.buildChain ?? []), [...requirements].sort().join(', ')];
+      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: options.linkMode, buildChain: chain });
     },
   };
   const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work() });
