@@ -143,20 +143,7 @@ export async function checkoutVcs(spec: VcsSpec, destDir: string, options: Check
     const head = await git(['rev-parse', 'HEAD'], dest);
     if (head.code !== 0) throw failed(spec, 'rev-parse', head);
     const commitId = head.stdout.trim();
-    if (existsSync(join(dest, '.gitmodules'))) {
-      const s = await git(['submodule', 'update', '--init', '--recursive', '-q'], dest);
-      if (s.code !== 0) throw failed(spec, 'submodule update', s);
-    }
-    let dir = dest;
-    if (spec.subdirectory) {
-      dir = join(dest, ...spec.subdirectory.split('/'));
-      if (!dir.startsWith(dest + sep) || !isDir(dir)) {
-        throw new VenvkitError('VCS_FAILED', `${spec.original}: the repository has no directory ${spec.subdirectory} at ${commitId.slice(0, 12)}`, {
-          hint: 'Check #subdirectory= against the repository at that revision.',
-        });
-      }
-    }
-    return { dir, root: dest, commitId, ...(rev !== undefined ? { requestedRevision: rev } : {}) };
+    return await finishCheckout(spec, dest, commitId, git);
   } catch (e) {
     empty();
     throw e;
@@ -208,6 +195,11 @@ export async function updateVcs(spec: VcsSpec, destDir: string, options: Checkou
     const c = await git(['checkout', '-q', '--detach', target], dest);
     if (c.code !== 0) throw failed(spec, 'checkout', c);
   }
+  return finishCheckout(spec, dest, target, git);
+}
+
+/** The common end of a checkout and an update: submodules as pip does, then the #subdirectory. */
+async function finishCheckout(spec: VcsSpec, dest: string, commitId: string, git: (a: string[], c?: string) => Promise<GitResult>): Promise<CheckoutResult> {
   if (existsSync(join(dest, '.gitmodules'))) {
     const s = await git(['submodule', 'update', '--init', '--recursive', '-q'], dest);
     if (s.code !== 0) throw failed(spec, 'submodule update', s);
@@ -216,10 +208,12 @@ export async function updateVcs(spec: VcsSpec, destDir: string, options: Checkou
   if (spec.subdirectory) {
     dir = join(dest, ...spec.subdirectory.split('/'));
     if (!dir.startsWith(dest + sep) || !isDir(dir)) {
-      throw new VenvkitError('VCS_FAILED', `${spec.original}: the repository has no directory ${spec.subdirectory} at ${target.slice(0, 12)}`, { hint: 'Check #subdirectory= against the repository at that revision.' });
+      throw new VenvkitError('VCS_FAILED', `${spec.original}: the repository has no directory ${spec.subdirectory} at ${commitId.slice(0, 12)}`, {
+        hint: 'Check #subdirectory= against the repository at that revision.',
+      });
     }
   }
-  return { dir, root: dest, commitId: target, ...(spec.rev !== undefined ? { requestedRevision: spec.rev } : {}) };
+  return { dir, root: dest, commitId, ...(spec.rev !== undefined ? { requestedRevision: spec.rev } : {}) };
 }
 
 /** After a full (partial) clone: a branch, a tag, a commit (short or full), else fetch a full hash or a ref, as pip does. */
