@@ -10,6 +10,7 @@
 // for hard-linked envs, which root ignores.
 // Without a usable cache (--no-cache, a cache refused or unwritable) wheels are unpacked into a
 // private scratch directory (0700, under the temp dir) that closeWheelStore removes.
+import { pidAlive as alive } from './pid.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -304,14 +305,6 @@ const DEAD_GRACE_MS = 60_000;
 /** Any temp dir (another host's, or a reused pid's) this old is abandoned. */
 const ABANDONED_MS = 24 * 3600_000;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM';
-  }
-}
 
 /**
  * Remove what interrupted unpacks (a kill, a crash) left in the cache: `.tmp-*` directories owned

@@ -8,6 +8,7 @@
 // Elsewhere (macOS, Windows) only the pid and host name are recorded: stale when the pid is gone on
 // the same host. A lock of the old format (a bare pid) is stale when its pid is gone or started
 // after the lock file was written. Waiting always says so once (onWait) and honours `signal`.
+import { pidAlive as alive } from '../cache/pid.js';
 import { closeSync, openSync, readFileSync, readlinkSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -69,14 +70,6 @@ function me(): Holder {
   return (self = h);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM';
-  }
-}
 
 /** When a process started, in ms since the epoch (Linux), from its start ticks and the boot time. */
 function startedAtMs(pid: number): number | undefined {

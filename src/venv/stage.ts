@@ -11,6 +11,7 @@
 // the container to one target, so one of the user's own directories renamed to a venvkit name does not
 // pass either. On Windows (no uid or mode bits) the checks are: not a link or junction, a directory,
 // holding the marker with the expected text. Anything else with a venvkit name is left alone and reported.
+import { pidAlive } from '../cache/pid.js';
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { uniqueSuffix } from '../cache/atomic.js';
@@ -131,13 +132,7 @@ export function notOurs(path: string, tag: Kind, target: string): string | undef
 
 /** Is the process alive (or not ours to signal)? Pids are only a hint of "in use": ownership is proven by notOurs. */
 export function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM';
-  }
+  return pid === process.pid || pidAlive(pid);
 }
 
 /** What cleaning up found: things done (shown with -v) and things left alone (always shown, as warnings). */
