@@ -144,7 +144,9 @@ describe('venvkit shell --shell nu', () => {
       const prefix = `(${HOSTILE_NAME}) `;
       await tmux.waitFor((s) => s.split('\n').some((l) => l.startsWith(`${prefix}${fx.box.dir}>`)), 'the activated prompt', 15_000);
       tmux.type('print $"@@ve=($env.VIRTUAL_ENV)@@"; print $"@@rc=($env.USER_RC)@@"; print $"@@py=(which python | get 0.path)@@"');
-      const screen = await tmux.waitFor((s) => s.includes('@@py='), 'the printed fields', 15_000);
+      // The typed line itself holds '@@py=(which…': wait for the printed value, not the echo.
+      const printed = `@@py=${join(fx.envDir, 'bin', 'python')}@@`;
+      const screen = await tmux.waitFor((s) => s.replace(/\n/g, '').includes(printed), 'the printed fields', 15_000);
       const flat = screen.replace(/\n/g, '');
       assert.ok(flat.includes(`@@ve=${fx.envDir}@@`), screen);
       assert.ok(flat.includes(`@@py=${join(fx.envDir, 'bin', 'python')}@@`), screen);
