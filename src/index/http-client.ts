@@ -253,7 +253,7 @@ export class HttpClient {
     } else {
       ca.push(...tls.rootCertificates);
     }
-    for (const v of [env.VENVKIT_EXTRA_CA_CERTS, env.VENVKIT_NODE_EXTRA_CA_CERTS ?? env.NODE_EXTRA_CA_CERTS]) {
+    for (const v of [env.VENVKIT_EXTRA_CA_CERTS, env.NODE_EXTRA_CA_CERTS]) {
       if (!v) continue;
       try {
         ca.push(readFileSync(v));
