@@ -54,7 +54,7 @@ await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `s
 // The library: ESM (dist/index.js) and CommonJS (dist/index.cjs), and the unpack workers' own file
 // (dist/venvkit-worker.cjs: the unpacker only, so a worker never loads the library or a host's bundle).
 await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out });
-await build({ ...cjs, entryPoints: { index: 'src/index.ts', 'venvkit-worker': 'src/pip/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });
+await build({ ...cjs, entryPoints: { index: 'src/index.ts', 'venvkit-worker': 'src/plan-apply/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });
 
 // The CLI reads its bundles as Latin-1 (src/cli/code-cache.ts), which is right because esbuild
 // writes ASCII only (non-ASCII characters escaped): make sure it stays so.

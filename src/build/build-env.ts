@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../cache/atomic.js';
 import { join } from 'node:path';
 import { cacheDirOrPrivate } from '../cache/trust.js';
 import { VenvkitError } from '../errors.js';
-import { lockEnv } from '../pip/lock.js';
+import { lockEnv } from '../install/env-lock.js';
 import type { InterpreterInfo } from '../python/types.js';
 import { createVenv } from '../venv/create.js';
 import { openVenv } from '../venv/open.js';

@@ -1,7 +1,7 @@
 // The build context: what the frontend needs from the layers above it (the resolver and the
 // installer), handed down by the caller so that src/build/ never imports the installer, and the
 // installer reaches the frontend only through a lazy import. `installRequirements` implements it
-// (src/pip/build-context.ts).
+// (src/plan-apply/install.ts).
 import type { Venv } from '../venv/types.js';
 
 export type BuildEvent =

@@ -3,6 +3,5 @@ export { installWheel, type InstallWheelOptions, type InstallWheelResult } from 
 export { installWheels } from './install-wheels.js';
 export { uninstall, type UninstallOptions, type UninstallResult } from './uninstall.js';
 export { seedPackages, type SeedOptions, type SeedResult } from './seed.js';
-export { listInstalled, type InstalledDist } from './installed.js';
 export type { LinkMode } from './link.js';
 export { chooseEnvDir } from './target.js';

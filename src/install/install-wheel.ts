@@ -11,7 +11,7 @@ import { withEnvLock } from './recover.js';
 import { fsFailure } from './fs-errors.js';
 import type { Recovered } from './journal.js';
 import { byteCompile } from './compile.js';
-import { findInstalled, recordedFiles } from './installed.js';
+import { findInstalled, recordedFiles } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from './link.js';
 import { planInstall, recordFor, type InstallPlan } from './plan.js';
 import { installTarget, resolveVenv } from './target.js';

@@ -2,7 +2,7 @@
 // under the env's lock. Changing commands wait for the lock; reading ones never wait, and fail
 // with the fix when they find an interrupted transaction they cannot finish.
 import { errnoCode, isVenvkitError, VenvkitError } from '../errors.js';
-import type { LockOptions } from '../pip/lock.js';
+import type { LockOptions } from './env-lock.js';
 import { readdirSync } from 'node:fs';
 import { hasJournal, recoverEnv, type Recovered } from './journal.js';
 import { LOCK_NAME, STAGE_PREFIX } from './reserved.js';
@@ -12,7 +12,7 @@ import { LOCK_NAME, STAGE_PREFIX } from './reserved.js';
  * finishing any transaction a killed venvkit left (reported through `onRecovered`).
  */
 export async function withEnvLock<T>(root: string, options: LockOptions & { onRecovered?: (r: Recovered[]) => void }, work: () => Promise<T>): Promise<T> {
-  const { lockEnv } = await import('../pip/lock.js');
+  const { lockEnv } = await import('./env-lock.js');
   const lock = await lockEnv(root, options);
   try {
     const recovered = recoverEnv(root);
@@ -47,7 +47,7 @@ function cannotFinish(root: string, cause: unknown): VenvkitError {
 export async function recoverForRead(root: string): Promise<Recovered[]> {
   if (!leftovers(root)) return [];
   const journal = hasJournal(root);
-  const { lockEnv } = await import('../pip/lock.js');
+  const { lockEnv } = await import('./env-lock.js');
   let lock;
   try {
     lock = await lockEnv(root, { timeoutMs: 0 });

@@ -3,7 +3,7 @@
 
 /** Every name venvkit uses at an env's top level starts with this (matched ignoring case). */
 export const RESERVED_PREFIX = '.venvkit';
-/** The env's lock file (src/pip/lock.ts). */
+/** The env's lock file (src/install/env-lock.ts). */
 export const LOCK_NAME = '.venvkit.lock';
 /** Transaction stages: `<env>/.venvkit-txn-<pid>-<hex>/` (src/install/apply.ts). */
 export const STAGE_PREFIX = '.venvkit-txn-';

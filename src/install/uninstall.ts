@@ -6,7 +6,7 @@ import { commitStaged, dropStage, newStage, throwIfInterrupted, checkpoint } fro
 import { withEnvLock } from './recover.js';
 import { fsFailure } from './fs-errors.js';
 import { hasJournal, type Recovered } from './journal.js';
-import { findInstalled, recordedFiles } from './installed.js';
+import { findInstalled, recordedFiles } from '../installed/dist-info.js';
 import { resolveVenv } from './target.js';
 
 export interface UninstallOptions {

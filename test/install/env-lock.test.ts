@@ -10,7 +10,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
 import { buildWheel } from '../helpers/wheels.js';
-import { lockEnv } from '../../src/pip/lock.js';
+import { lockEnv } from '../../src/install/env-lock.js';
 import { installWheel } from '../../src/install/install-wheel.js';
 import { createVenv } from '../../src/venv/create.js';
 import { isVenvkitError } from '../../src/errors.js';

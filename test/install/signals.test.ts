@@ -15,7 +15,7 @@ import { buildWheel } from '../helpers/wheels.js';
 import { createVenv } from '../../src/venv/create.js';
 import { installWheel } from '../../src/install/install-wheel.js';
 import { uninstall } from '../../src/install/uninstall.js';
-import { installRequirements } from '../../src/pip/install.js';
+import { installRequirements } from '../../src/plan-apply/install.js';
 import { openVenv } from '../../src/venv/open.js';
 import { isVenvkitError } from '../../src/errors.js';
 import { isolatedEnv, python3x, snapshot } from '../pip/helpers.js';

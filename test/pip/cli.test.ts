@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, venvkit } from '../helpers/cli.js';
 import { startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';
-import { lockEnv } from '../../src/pip/lock.js';
+import { lockEnv } from '../../src/install/env-lock.js';
 import { createVenv } from '../../src/venv/create.js';
-import { checkLines } from '../../src/pip/check.js';
+import { checkLines } from '../../src/installed/check.js';
 import { freshEnv, installedSet, isolatedEnv, python3x, snapshot, writeScenarioWheels } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vk-pip-cli-'));

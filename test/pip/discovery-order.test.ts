@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstOfEachProject, inLookupOrder, lookupKey } from '../../src/pip/discovery-order.js';
-import { readdirUnsorted } from '../../src/install/installed.js';
+import { firstOfEachProject, inLookupOrder, lookupKey } from '../../src/installed/discovery-order.js';
+import { readdirUnsorted } from '../../src/installed/dist-info.js';
 import { python3x } from './helpers.js';
 
 test('importlib.metadata\'s key for a .dist-info directory: the name before the first dash, normalised with underscores', () => {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unmetRequirements, unsatisfiedReason } from '../../src/pip/satisfied.js';
-import { checkDists, checkInstalled, checkLines, unparsableDists } from '../../src/pip/check.js';
-import { InstalledSet, type InstalledMetadata } from '../../src/pip/installed-deps.js';
-import type { DistInfo } from '../../src/pip/dists.js';
+import { unmetRequirements, unsatisfiedReason } from '../../src/installed/satisfied.js';
+import { checkDists, checkInstalled, checkLines, unparsableDists } from '../../src/installed/check.js';
+import { InstalledSet, type InstalledMetadata } from '../../src/installed/dependencies.js';
+import type { DistInfo } from '../../src/installed/dists.js';
 import { canonicalizeName } from '../../src/pep/names.js';
 import { parseRequirement } from '../../src/pep/pep508.js';
 import type { MarkerEnvironment } from '../../src/pep/markers.js';

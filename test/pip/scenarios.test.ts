@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installRequirements, type InstallOptions } from '../../src/pip/install.js';
+import { installRequirements, type InstallOptions } from '../../src/plan-apply/install.js';
 import { isVenvkitError } from '../../src/errors.js';
 import type { Venv } from '../../src/venv/types.js';
 import { startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';

@@ -1,4 +1,4 @@
-// venvkit build: what `python -m build` does (src/pip/build-dists.ts).
+// venvkit build: what `python -m build` does (src/plan-apply/build-dists.ts).
 import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { info, printJson, stdout, warn, type Output } from '../output.js';
@@ -55,7 +55,7 @@ export default async function build(argv: string[]): Promise<number> {
   const onSignal = () => abort.abort();
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
   try {
-    const { buildDistributions } = await import('../../pip/build-dists.js');
+    const { buildDistributions } = await import('../../plan-apply/build-dists.js');
     const started = Date.now();
     const files = await buildDistributions(dir, {
       sdist: values.sdist, wheel: values.wheel, outDir: values.outdir ? resolve(values.outdir) : undefined,

@@ -7,8 +7,8 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { recoverForRead } from '../../install/recover.js';
 import { printRecovered } from '../recovered.js';
-import { readDists } from '../../pip/dists.js';
-import { checkDists, checkLines, unparsableDists } from '../../pip/check.js';
+import { readDists } from '../../installed/dists.js';
+import { checkDists, checkLines, unparsableDists } from '../../installed/check.js';
 
 const HELP = `Usage: venvkit check [--env DIR] [--json]
 

@@ -4,7 +4,7 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { recoverForRead } from '../../install/recover.js';
 import { printRecovered } from '../recovered.js';
-import { freeze as freezeLines } from '../../pip/freeze.js';
+import { freeze as freezeLines } from '../../installed/freeze.js';
 import { stdout } from '../output.js';
 
 const HELP = `Usage: venvkit freeze [--env DIR] [--all]

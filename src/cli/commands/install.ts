@@ -1,5 +1,5 @@
 // venvkit install: requirements (PEP 508, wheel paths, file:// URLs, -r files) into an env,
-// resolved against pip's configured indexes for the env's interpreter. See src/pip/install.ts.
+// resolved against pip's configured indexes for the env's interpreter. See src/plan-apply/install.ts.
 import { parse } from '../args.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -7,8 +7,8 @@ import { LINK_MODES, type LinkMode } from '../../install/link.js';
 import { disableCaches } from '../../cache/trust.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
-import { precheck } from '../../pip/fast-path.js';
-import { ProgressLine, formatMs } from '../../pip/progress.js';
+import { precheck } from '../../plan-apply/fast-path.js';
+import { ProgressLine, formatMs } from '../../plan-apply/progress.js';
 import { parseConfigSettings } from '../../build/config-settings.js';
 import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
@@ -143,7 +143,7 @@ export default async function install(argv: string[]): Promise<number> {
     else info(out, `Requirements already satisfied (checked in ${formatMs(ms)})`);
     return 0;
   }
-  const { installRequirements } = await import('../../pip/install.js');
+  const { installRequirements } = await import('../../plan-apply/install.js');
   const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json);
   let report;
   try {

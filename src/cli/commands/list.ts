@@ -5,8 +5,8 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { recoverForRead } from '../../install/recover.js';
 import { printRecovered } from '../recovered.js';
-import { readDists } from '../../pip/dists.js';
-import { editableLocation } from '../../pip/editable-info.js';
+import { readDists } from '../../installed/dists.js';
+import { editableLocation } from '../../installed/editable-info.js';
 
 const HELP = `Usage: venvkit list [--env DIR] [--json] [-v]
 

@@ -30,11 +30,11 @@ import type { IndexCandidate } from '../resolver/index-provider.js';
 import { resolveRequirements } from '../resolver/resolve-index.js';
 import type { ResolvedPackage } from '../resolver/types.js';
 import type { Venv } from '../venv/types.js';
-import { readDists, type DistInfo } from './dists.js';
+import { readDists, type DistInfo } from '../installed/dists.js';
 import type { RequirementInputs } from './inputs.js';
 import { precheck, type FastPathResult } from './fast-path.js';
-import { installedFrom } from './installed-deps.js';
-import { lockEnv } from './lock.js';
+import { installedFrom } from '../installed/dependencies.js';
+import { lockEnv } from '../install/env-lock.js';
 import { sameVersion } from '../install/versions.js';
 import { applyTransaction } from './transaction.js';
 

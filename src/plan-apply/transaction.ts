@@ -7,7 +7,7 @@ import { VenvkitError } from '../errors.js';
 import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
 import { fsFailure } from '../install/fs-errors.js';
 import { byteCompile } from '../install/compile.js';
-import { recordedFiles, type InstalledDist } from '../install/installed.js';
+import { recordedFiles, type InstalledDist } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from '../install/link.js';
 import { planInstall, recordFor, type InstallPlan } from '../install/plan.js';
 import { installTarget } from '../install/target.js';

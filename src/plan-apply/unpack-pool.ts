@@ -1,7 +1,7 @@
 // Unpacking wheels into the cache off the main thread: the installer's unpack is synchronous (tens
 // of thousands of small file writes for a big set), so a few worker threads run it side by side
 // while the main thread keeps downloading. Each worker runs the worker file (dist/venvkit-worker.cjs,
-// src/pip/unpack-worker.ts; found by worker-file.ts), which holds the unpacker and nothing else. Every job names the store (cache or scratch dir) the main thread
+// src/plan-apply/unpack-worker.ts; found by worker-file.ts), which holds the unpacker and nothing else. Every job names the store (cache or scratch dir) the main thread
 // chose; a worker that finds the cache unwritable unpacks into scratch and says so, and the main
 // thread then stops using the cache (one warning).
 import { Worker } from 'node:worker_threads';

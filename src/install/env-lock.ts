@@ -13,7 +13,7 @@ import { closeSync, openSync, readFileSync, readlinkSync, statSync, unlinkSync, 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
-import { LOCK_NAME } from '../install/reserved.js';
+import { LOCK_NAME } from './reserved.js';
 
 export interface EnvLock {
   path: string;

@@ -1,10 +1,10 @@
 // Does what is installed already satisfy a set of requirements, dependencies and extras included?
 // The no-op fast path of `install` (no index is read when the answer is yes) and the library's
-// `unmetRequirements`. Pure: both are walks of findUnmet (installed-deps.ts).
+// `unmetRequirements`. Pure: both are walks of findUnmet (dependencies.ts).
 import { canonicalizeName } from '../pep/names.js';
 import type { MarkerEnvironment } from '../pep/markers.js';
 import { parseRequirement, requirementToString, type Requirement } from '../pep/pep508.js';
-import { InstalledSet, findUnmet, mismatch, type InstalledMetadata } from './installed-deps.js';
+import { InstalledSet, findUnmet, mismatch, type InstalledMetadata } from './dependencies.js';
 
 /**
  * The first reason the installed set does not satisfy `requirements`, everything they need and the

@@ -2,7 +2,7 @@
 // (Requires-Dist), INSTALLER, REQUESTED and PEP 610 direct_url.json. Reads files only; no Python runs.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { distInfoDirs, type InstalledDist } from '../install/installed.js';
+import { distInfoDirs, type InstalledDist } from './dist-info.js';
 import { canonicalizeName } from '../pep/names.js';
 import { firstOfEachProject, inLookupOrder } from './discovery-order.js';
 import type { VenvPaths } from '../venv/types.js';

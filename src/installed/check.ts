@@ -1,13 +1,13 @@
 // pip check: installed distributions whose dependencies are missing or conflict, as the flat list
 // `venvkit check` prints in pip's words and order (checkDists, checkLines) and as the library's
 // per-distribution summary (checkInstalled). Pure: both are views of brokenDependencies
-// (installed-deps.ts). What pip prints is pip 23.2's commands/check.py over operations/check.py.
+// (dependencies.ts). What pip prints is pip 23.2's commands/check.py over operations/check.py.
 import type { MarkerEnvironment } from '../pep/markers.js';
 import { markerToString } from '../pep/markers.js';
 import { canonicalizeName } from '../pep/names.js';
 import { normalizeVersion, tryParseVersion } from '../pep/pep440.js';
 import { requirementToString, type Requirement } from '../pep/pep508.js';
-import { brokenDependencies, unparsableRequirement, type InstalledMetadata } from './installed-deps.js';
+import { brokenDependencies, unparsableRequirement, type InstalledMetadata } from './dependencies.js';
 
 export interface CheckProblem {
   kind: 'missing' | 'conflict';

@@ -3,10 +3,10 @@
 import { markerEnvironment } from '../pep/markers.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import type { Venv } from '../venv/types.js';
-import { readDists, type DistInfo } from './dists.js';
+import { readDists, type DistInfo } from '../installed/dists.js';
 import { collectInputs, type CollectedInputs, type RequirementInputs } from './inputs.js';
-import { InstalledSet } from './installed-deps.js';
-import { unsatisfiedReason } from './satisfied.js';
+import { InstalledSet } from '../installed/dependencies.js';
+import { unsatisfiedReason } from '../installed/satisfied.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { recordedState, sourceState } from '../build/source-state.js';
 import type { LocalSource } from '../build/local-source.js';

@@ -3,7 +3,7 @@ import { opendirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { canonicalizeName } from '../pep/names.js';
 import type { VenvPaths } from '../venv/types.js';
-import { parseHeaderFields, parseRecord } from './wheel-meta.js';
+import { parseHeaderFields, parseRecord } from '../install/wheel-meta.js';
 
 export interface InstalledDist {
   name: string;
