@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'BAD_REQUIREMENT'
   | 'INDEX_ERROR'
   | 'NO_SOLUTION'
+  | 'NOT_FOUND'
   | 'NO_WHEEL'
   | 'LOCKED'
   | 'SHELL_UNSUPPORTED'

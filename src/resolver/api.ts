@@ -1,5 +1,5 @@
 // The resolver's and the PEP modules' public surface (re-exported by src/index.ts).
-export { resolve, NoSolutionError } from './solver.js';
+export { resolve, NoSolutionError, ProjectNotFoundError } from './solver.js';
 export { resolveRequirements, targetName, type ResolveRequirementsOptions } from './resolve-index.js';
 export { IndexProvider, wheelRequirement, type IndexCandidate, type IndexProviderOptions } from './index-provider.js';
 export type { Candidate as ResolverCandidate, CandidateMetadata, PackageProvider, ResolveOptions, Resolution, ResolvedPackage } from './types.js';

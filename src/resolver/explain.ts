@@ -61,7 +61,7 @@ class Writer<C extends Candidate> {
   private available(pkg: string): string {
     const p = this.packages.get(pkg);
     const vs = p.versions.map(String);
-    if (vs.length === 0) return `there is no version of ${pkg}`;
+    if (vs.length === 0) return `there is no project named ${pkg} on the configured indexes`;
     if (vs.length > 4) return `no version of ${pkg} matches (${vs.length} versions exist, ${vs[0]} to ${vs[vs.length - 1]})`;
     return `only ${pkg} ${vs.length === 1 ? vs[0] : vs.slice(0, -1).join(', ') + ' and ' + vs[vs.length - 1]} ${vs.length === 1 ? 'exists' : 'exist'}`;
   }
@@ -81,7 +81,9 @@ class Writer<C extends Candidate> {
       case 'unavailable':
         return `${this.term(inc.terms[0]!)} ${c.reason}`;
       case 'noVersions':
-        return `there is no usable version of ${this.term(inc.terms[0]!)}`;
+        return this.packages.get(inc.terms[0]!.pkg).versions.length === 0
+          ? `there is no project named ${inc.terms[0]!.pkg} on the configured indexes`
+          : `there is no usable version of ${this.term(inc.terms[0]!)}`;
       case 'conflict':
         break;
     }

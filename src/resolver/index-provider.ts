@@ -10,6 +10,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import type { IndexClient } from '../index/index-client.js';
+import { redact } from '../index/http-body.js';
 import type { Candidate as IndexFile } from '../index/types.js';
 import { tryParseVersion } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
@@ -128,6 +129,13 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
     if (!c.file) return { requiresDist: [] };
     const md = c.sdist ? await this.options.sdists!.metadata(c.file) : await this.client.fetchMetadata(c.file);
     return { requiresDist: md.requiresDist, requiresPython: md.requiresPython ?? null, providesExtra: md.providesExtra };
+  }
+
+  /** The indexes and find-links locations asked for `name`, and those that could not be read. */
+  async sources(name: string): Promise<{ asked: string[]; unreadable: string[] }> {
+    const project = await this.client.project(name).catch(() => undefined);
+    const asked = [...this.client.indexes(), ...this.client.settings.findLinks].map(redact);
+    return { asked, unreadable: [...new Set(project?.failures.map((f) => f.source) ?? [])] };
   }
 
   /** A `name @ file:///path/x.whl` (or https://) requirement: that one wheel. */

@@ -65,12 +65,14 @@ export class Packages<C extends Candidate> {
   readonly pinned = new Map<string, bigint>();
   readonly urls = new Map<string, string>();
   private order = 0;
+  /** Order of first mention, given when a package is first asked for (not when its versions arrive: deterministic). */
+  private readonly orders = new Map<string, number>();
   private readonly python: Version | null;
   metadataFetches = 0;
 
   constructor(private readonly provider: PackageProvider<C>, private readonly options: ResolveOptions) {
     this.python = tryParseVersion(options.pythonVersion ?? options.env.python_full_version);
-    this.pkgs.set(ROOT, { id: ROOT, base: ROOT, extra: null, cands: [], versions: [parseVersion('0')], unusable: [null], yanked: [false], full: NONE | bit(0), order: this.order++ });
+    this.pkgs.set(ROOT, { id: ROOT, base: ROOT, extra: null, cands: [], versions: [parseVersion('0')], unusable: [null], yanked: [false], full: NONE | bit(0), order: this.orderOf(ROOT) });
   }
 
   get(id: string): Pkg<C> {
@@ -81,10 +83,18 @@ export class Packages<C extends Candidate> {
 
   full = (id: string): bigint => this.get(id).full;
 
+  private orderOf(id: string): number {
+    let n = this.orders.get(id);
+    if (n === undefined) this.orders.set(id, (n = this.order++));
+    return n;
+  }
+
   /** Loads the universe of `id` (and of its base package). */
   ensure(id: string): Promise<void> {
     if (this.pkgs.has(id)) return Promise.resolve();
     const { base, extra } = splitId(id);
+    this.orderOf(base);
+    this.orderOf(id);
     let p = this.loading.get(base);
     if (!p) {
       p = this.loadBase(base);
@@ -94,7 +104,7 @@ export class Packages<C extends Candidate> {
     return p.then(() => {
       if (this.pkgs.has(id)) return;
       const b = this.get(base);
-      this.pkgs.set(id, { ...b, id, extra, order: this.order++ });
+      this.pkgs.set(id, { ...b, id, extra, order: this.orderOf(id) });
     });
   }
 
@@ -118,7 +128,7 @@ export class Packages<C extends Candidate> {
     const full = (1n << BigInt(uniq.length + 1)) - 1n;
     this.pkgs.set(base, {
       id: base, base, extra: null, cands: uniq.map((x) => x.c), versions: uniq.map((x) => x.v), unusable,
-      yanked: uniq.map(({ c }) => !!c.yanked), full, order: this.order++,
+      yanked: uniq.map(({ c }) => !!c.yanked), full, order: this.orderOf(base),
     });
   }
 

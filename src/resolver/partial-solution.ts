@@ -62,6 +62,12 @@ export class PartialSolution {
     this.acc.set(pkg, this.accumulated(pkg) & set);
   }
 
+  /** The decision level at which `pkg` was decided, or undefined when it is not decided. */
+  decisionLevel(pkg: string): number | undefined {
+    if (!this.decisions.has(pkg)) return undefined;
+    return this.byPkg.get(pkg)?.find((a) => a.cause === null)?.level;
+  }
+
   /** Undo every assignment made after decision level `level`. */
   backtrack(level: number): void {
     const touched = new Set<string>();

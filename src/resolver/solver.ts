@@ -10,27 +10,18 @@ import { type Requirement, parseRequirement, requirementToString } from '../pep/
 import { Incompatibility, type Cause, type Term, NONE, indices, popcount } from './incompatibility.js';
 import { PartialSolution } from './partial-solution.js';
 import { Packages, ROOT, bit, splitId, type Pkg } from './packages.js';
-import { explain } from './explain.js';
+import { failureError, PRERELEASE_REASON } from './no-solution.js';
+import { Priorities } from './priorities.js';
 import type { Candidate, PackageProvider, Resolution, ResolveOptions, ResolvedPackage } from './types.js';
 
-export class NoSolutionError extends VenvkitError {
-  constructor(readonly explanation: string) {
-    super('NO_SOLUTION', `No set of versions satisfies the requirements:\n${explanation}`, { hint: hintFor(explanation) });
-  }
-}
+export { NoSolutionError, ProjectNotFoundError } from './no-solution.js';
 
 /** How many older versions to prefetch when a version of a package is rejected. */
 const PREFETCH_ON_BACKTRACK = 6;
 
-const PRERELEASE_REASON = 'is a pre-release (allowed with --pre, or when a requirement names a pre-release)';
-
-function hintFor(explanation: string): string {
-  const hints = ['Relax the version constraints named above.'];
-  if (explanation.includes('is a pre-release')) hints.push('Pass --pre to allow pre-releases.');
-  if (explanation.includes('requires Python')) hints.push('Pin an older release, or use an environment with a newer Python.');
-  if (explanation.includes('--only-binary') || explanation.includes('--no-binary')) hints.push('Check --only-binary / --no-binary (on the command line and in requirement files).');
-  else if (explanation.includes('has no wheel')) hints.push('Pick a release that has a wheel for this interpreter or an sdist.');
-  return hints.join(' ');
+/** Thrown inside the solver when the root cause is proven; run() turns it into the user's error. */
+class Unsolvable {
+  constructor(readonly failure: Incompatibility) {}
 }
 
 function toRequirement(r: string | Requirement): Requirement {
@@ -53,6 +44,7 @@ class Solver<C extends Candidate> {
   /** For merging "foo 1.0 depends on bar<1" and "foo 1.1 depends on bar<1" into one. */
   private readonly lastDep = new Map<string, Incompatibility>();
   private readonly depsChosen = new Map<string, string[]>();
+  private readonly priorities = new Priorities();
   private decisions = 0;
   private conflicts = 0;
   private rootReqs: Requirement[] = [];
@@ -62,7 +54,7 @@ class Solver<C extends Candidate> {
    */
   private readonly pendingConstraints = new Map<string, Requirement[]>();
 
-  constructor(provider: PackageProvider<C>, private readonly options: ResolveOptions) {
+  constructor(private readonly provider: PackageProvider<C>, private readonly options: ResolveOptions) {
     this.packages = new Packages(provider, options);
     this.ps = new PartialSolution(this.packages.full);
   }
@@ -96,18 +88,27 @@ class Solver<C extends Candidate> {
     }
     const maxSteps = this.options.maxSteps ?? 200000;
     let next: string | null = ROOT;
-    while (next !== null) {
-      this.propagate(next);
-      next = await this.decideNext();
-      if (this.decisions + this.conflicts > maxSteps) {
-        throw new VenvkitError('NO_SOLUTION', `Resolution gave up after ${maxSteps} steps`, { hint: 'Pin some versions to narrow the search.' });
+    try {
+      while (next !== null) {
+        this.propagate([next]);
+        this.reprioritise();
+        next = await this.decideNext();
+        if (this.decisions + this.conflicts > maxSteps) {
+          throw new VenvkitError('NO_SOLUTION', `Resolution gave up after ${maxSteps} steps`, { hint: 'Pin some versions to narrow the search.' });
+        }
       }
+    } catch (e) {
+      if (!(e instanceof Unsolvable)) throw e;
+      const pythonVersion = this.options.pythonVersion ?? this.options.env.python_full_version;
+      throw await failureError(e.failure, { packages: this.packages, provider: this.provider, pythonVersion });
     }
     return this.result();
   }
 
-  private propagate(start: string): void {
-    const changed = [start];
+  /** Unit propagation from the packages in `start`; true when it had to resolve a conflict. */
+  private propagate(start: string[]): boolean {
+    let hadConflict = false;
+    const changed = [...start];
     while (changed.length > 0) {
       const pkg = changed.pop()!;
       const list = this.incompats.get(pkg) ?? [];
@@ -118,7 +119,9 @@ class Solver<C extends Candidate> {
           const rootCause = this.resolveConflict(inc);
           const t = this.relate(rootCause);
           if (t === 'satisfied' || t === null) throw new Error('internal: learned clause is not almost satisfied');
+          this.priorities.record(t.pkg, rootCause.terms.map((x) => x.pkg));
           this.ps.derive(t.pkg, this.packages.full(t.pkg) ^ t.set, rootCause);
+          hadConflict = true;
           changed.length = 0;
           changed.push(t.pkg);
           break;
@@ -128,6 +131,20 @@ class Solver<C extends Candidate> {
         }
       }
     }
+    return hadConflict;
+  }
+
+  /**
+   * Culprits of repeated conflicts are decided late from now on (priorities.ts): undo their
+   * decisions and everything after, then propagate every clause again (clauses learned since may
+   * now derive something at the level backtracked to).
+   */
+  private reprioritise(): void {
+    const levels = this.priorities.takePending().map((id) => this.ps.decisionLevel(id)).filter((l) => l !== undefined);
+    if (levels.length === 0) return;
+    this.ps.backtrack(Math.min(...levels) - 1);
+    // A conflict stops a propagation early (it backjumps): go again until one pass is clean.
+    while (this.propagate([...this.incompats.keys()].reverse()));
   }
 
   /** 'satisfied', the one term left undecided (almost satisfied), or null (nothing to learn). */
@@ -150,7 +167,7 @@ class Solver<C extends Candidate> {
     for (;;) {
       const only = inc.terms[0];
       if (inc.terms.length === 0 || (inc.terms.length === 1 && only!.pkg === ROOT && (only!.set & NONE) === 0n)) {
-        throw new NoSolutionError(explain(inc, this.packages));
+        throw new Unsolvable(inc);
       }
       this.conflicts++;
       let recentTerm: Term | null = null;
@@ -230,13 +247,14 @@ class Solver<C extends Candidate> {
   private async decideNext(): Promise<string | null> {
     const undecided = this.ps.undecided();
     if (undecided.length === 0) return null;
-    // Pinned packages first, then in the order they were first required (breadth first, like pip).
+    // Pinned packages first, then in the order they were first required (breadth first, like
+    // pip), except for packages re-prioritised after repeated conflicts (priorities.ts).
     let pick = undecided[0]!;
     let best = Infinity;
     for (const id of undecided) {
       const p = this.packages.get(id);
       const n = popcount(this.ps.accumulated(id) & ~NONE);
-      const score = (n <= 1 ? 0 : 1e9) + p.order;
+      const score = this.priorities.score(id, n, p.order);
       if (score < best) {
         best = score;
         pick = id;
@@ -248,7 +266,8 @@ class Solver<C extends Candidate> {
     if (i === null) {
       const byReason = new Map<string, bigint>();
       for (const k of indices(set)) {
-        const reason = p.unusable[k] ?? (p.yanked[k] ? 'is yanked' : p.versions[k]!.isPrerelease ? PRERELEASE_REASON : 'cannot be used');
+        const yank = p.cands[k]?.yanked;
+        const reason = p.unusable[k] ?? (p.yanked[k] ? `is yanked${typeof yank === 'string' && yank ? ` (${yank})` : ''}` : p.versions[k]!.isPrerelease ? PRERELEASE_REASON : 'cannot be used');
         byReason.set(reason, (byReason.get(reason) ?? 0n) | bit(k));
       }
       if (byReason.size === 0) this.add(this.make([{ pkg: pick, set: set & ~NONE }], { kind: 'noVersions' }));
@@ -263,17 +282,22 @@ class Solver<C extends Candidate> {
     }
     this.depsChosen.set(`${pick}@${i}`, result.deps.map((d) => d.id));
     let conflict = false;
+    const culprits: string[] = [];
     for (const d of result.deps) {
       this.applyConstraints(d.id);
       const inc = this.dependencyIncompat(pick, i, d.id, d.set, d.text);
       this.add(inc);
-      conflict ||= inc.terms.every((t) => t.pkg === pick || this.ps.relation(t) === 'satisfied');
+      if (inc.terms.every((t) => t.pkg === pick || this.ps.relation(t) === 'satisfied')) {
+        conflict = true;
+        culprits.push(...inc.terms.map((t) => t.pkg));
+      }
       this.prefetch(d.id, d.set);
     }
     if (!conflict) {
       this.ps.decide(pick, bit(i));
       this.decisions++;
     } else {
+      this.priorities.record(pick, culprits);
       this.prefetchOlder(p, i, set);
     }
     return pick;

@@ -60,6 +60,11 @@ export interface PackageProvider<C extends Candidate = Candidate> {
   dependencies(name: string, candidate: C): Promise<CandidateMetadata>;
   /** Candidate for a `name @ url` requirement (only needed when such requirements are used). */
   fromUrl?(name: string, url: string): Promise<C>;
+  /**
+   * Where the provider looked for `name`, for the NOT_FOUND error of a project it has no version
+   * of: the places asked (index URLs, find-links; credentials redacted) and those that could not be read.
+   */
+  sources?(name: string): Promise<{ asked: string[]; unreadable: string[] }>;
 }
 
 export interface ResolveOptions {

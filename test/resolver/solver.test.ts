@@ -63,7 +63,6 @@ test('diamond conflict: explanation names both sides', async () => {
 test('missing version: "only bar 2.0 exists"', async () => {
   const text = await failure({ foo: { '1.0': ['bar<1'] }, bar: { '2.0': [] } }, ['foo==1.0']);
   assert.equal(text, 'Because you require foo==1.0 and foo depends on bar<1 (but only bar 2.0 exists), the requirements are unsatisfiable.');
-  assert.match(await failure({}, ['nothere>=1']), /you require nothere>=1 \(but there is no version of nothere\)/);
   // Many versions each needing a missing version: one line, not one per version.
   const many: FakeIndex = { x: {}, z: { '0.5': [] } };
   for (let i = 1; i <= 8; i++) many.x![`${i}.0`] = [`z>=${i}`];
@@ -144,7 +143,7 @@ test('pre-releases: only when asked for, named, or when there are no final relea
   assert.deepEqual(await solve(index, ['a']), { a: '1.0' });
   assert.deepEqual(await solve(index, ['a'], { prereleases: true }), { a: '2.0b1' });
   assert.deepEqual(await solve(index, ['a>=2.0a1']), { a: '2.0b1' });
-  assert.match(await failure(index, ['a>=1.5']), /a==2\.0b1 is a pre-release \(allowed with --pre/);
+  assert.match(await failure(index, ['a>=1.5']), /a==2\.0b1 is a pre-release \(pre-releases are not allowed\)/);
   // A pre-release is not taken to avoid backtracking (pip would pick the older parent too).
   assert.deepEqual(await solve({ ...index, p: { '1.0': ['a<2'], '2.0': ['a>=2'] } }, ['p']), { a: '1.0', p: '1.0' });
   assert.deepEqual(await solve(index, ['b']), { b: '1.0a2' });
