@@ -67,11 +67,15 @@ test('Requires-Python excluding every candidate: the target Python and the newes
   assert.match(e3.hint!, /late 1\.0, requires Python >=4, and the target is Python 3\.11\.7/);
 });
 
-test('only yanked versions fit: pin one (PEP 592), with the yank reason', async () => {
+test('only yanked versions fit: pin one (PEP 592); a real conflict keeps the generic hint', async () => {
   const e = await error({ yank: { '1.0': [], '2.0': { yanked: true } } }, ['yank>1']);
   assert.equal(e.code, 'NO_SOLUTION');
   assert.match(e.hint!, /The only versions of yank that fit are yanked \(2\.0\)\. A yanked release is used only when a requirement pins it exactly \(yank==2\.0\)/);
   assert.doesNotMatch(e.hint!, relax);
+  // A real conflict keeps the generic hint.
+  const conflict = await error({ a: { '1.0': ['b>=2'] }, c: { '1.0': ['b<2'] }, b: { '1.0': [], '2.0': [] } }, ['a', 'c']);
+  assert.equal(conflict.code, 'NO_SOLUTION');
+  assert.match(conflict.hint!, relax);
 });
 
 test('only pre-releases fit: --pre, in library wording too', async () => {
@@ -80,10 +84,4 @@ test('only pre-releases fit: --pre, in library wording too', async () => {
   assert.match(e.message, /beta>=2\.0b1 is a pre-release \(pre-releases are not allowed\)/);
   assert.match(e.hint!, /The only versions of beta that fit are pre-releases \(2\.0rc1 and 2\.0b1\)\. Allow pre-releases with --pre \(library: `prereleases: true`\), or name one in the requirement \(beta>=2\.0rc1\)/);
   assert.doesNotMatch(e.hint!, relax);
-});
-
-test('a real conflict keeps the generic hint', async () => {
-  const e = await error({ a: { '1.0': ['b>=2'] }, c: { '1.0': ['b<2'] }, b: { '1.0': [], '2.0': [] } }, ['a', 'c']);
-  assert.equal(e.code, 'NO_SOLUTION');
-  assert.match(e.hint!, relax);
 });

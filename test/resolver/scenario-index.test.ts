@@ -74,8 +74,14 @@ const scenarios: [string[], Want][] = [
   [['conflict-a', 'conflict-b'], /Because conflict-a depends on shared>=2 and conflict-b depends on shared<2, conflict-a and conflict-b are incompatible/],
   [['marked'], { marked: '1.0', lib: '2.0' }],
   [['sdistonly'], /sdistonly has only a source distribution/],
-  [['missing-project'], /there is no version of missing-project/],
+  [['missing-project'], /^no project named missing-project on the configured indexes$/],
 ];
+/** What the hint of a failure says (the real cause, not "relax the version constraints"). */
+const hints: Record<string, RegExp> = {
+  'newpy>=2': /newpy 2\.0, requires Python >=3\.99, and the target is Python 3\.11\.7.*the newest is 1\.0/,
+  'yank>1': /The only versions of yank that fit are yanked \(2\.0; reason: broken release\).*\(yank==2\.0\)/,
+  'missing-project': /Check the spelling of 'missing-project'; looked in (file|http):\/\/\S+\/simple\./,
+};
 
 let info: InterpreterInfo | undefined;
 let server: IndexServer | undefined;
@@ -110,9 +116,10 @@ for (const transport of ['file', 'http'] as const) {
         const label = reqs.join(' ');
         const run = resolveRequirements(reqs, { index: client, interpreter: info });
         if (want instanceof RegExp) {
-          await assert.rejects(run, (e: Error & { code?: string }) => {
-            assert.equal(e.code, 'NO_SOLUTION', `${label}: ${e.message}`);
+          await assert.rejects(run, (e: Error & { code?: string; hint?: string }) => {
+            assert.equal(e.code, label === 'missing-project' ? 'NOT_FOUND' : 'NO_SOLUTION', `${label}: ${e.message}`);
             assert.match(e.message, want, label);
+            if (hints[label]) assert.match(e.hint ?? '', hints[label]!, label);
             return true;
           });
         } else {
