@@ -38,6 +38,8 @@ export class ProjectNotFoundError extends NoSolutionError {
 /** The external facts the failure rests on, by kind. */
 interface Facts {
   missing: string[];
+  /** Of those, the ones the user's requirements name (the others come from packages' metadata). */
+  missingDirect: Set<string>;
   /** base -> version bits, per kind of unusable version. */
   python: Map<string, bigint>;
   yanked: Map<string, bigint>;
@@ -48,7 +50,7 @@ interface Facts {
 }
 
 function collect<C extends Candidate>(failure: Incompatibility, packages: Packages<C>): Facts {
-  const facts: Facts = { missing: [], python: new Map(), yanked: new Map(), pre: new Map(), otherReasons: [], transitive: false };
+  const facts: Facts = { missing: [], missingDirect: new Set(), python: new Map(), yanked: new Map(), pre: new Map(), otherReasons: [], transitive: false };
   const seen = new Set<Incompatibility>();
   const add = (m: Map<string, bigint>, pkg: string, bits: bigint) => m.set(pkg, (m.get(pkg) ?? 0n) | bits);
   const stack = [failure];
@@ -64,7 +66,10 @@ function collect<C extends Candidate>(failure: Incompatibility, packages: Packag
     if (c.kind === 'dependency') {
       if (c.depender !== ROOT) facts.transitive = true;
       const base = splitId(c.dependee).base;
-      if (c.noMatch && packages.get(base).versions.length === 0 && !facts.missing.includes(base)) facts.missing.push(base);
+      if (c.noMatch && packages.get(base).versions.length === 0) {
+        if (!facts.missing.includes(base)) facts.missing.push(base);
+        if (c.depender === ROOT) facts.missingDirect.add(base);
+      }
     } else if (c.kind === 'noVersions' || c.kind === 'unavailable') {
       const t = inc.terms[0];
       if (!t) continue;
@@ -135,10 +140,14 @@ export async function failureError<C extends Candidate>(failure: Incompatibility
     const where = await Promise.all(facts.missing.map((name) => ctx.provider.sources?.(name).catch(() => undefined)));
     const asked = [...new Set(where.flatMap((w) => w?.asked ?? []))];
     const unreadable = [...new Set(where.flatMap((w) => w?.unreadable ?? []))];
-    let hint = `Check the spelling of ${facts.missing.map((n) => `'${n}'`).join(', ')}`;
-    hint += asked.length ? `; looked in ${asked.join(', ')}.` : '.';
+    const quote = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
+    const direct = facts.missing.filter((n) => facts.missingDirect.has(n));
+    const indirect = facts.missing.filter((n) => !facts.missingDirect.has(n));
+    const parts: string[] = [];
+    if (direct.length) parts.push(`Check the spelling of ${quote(direct)}`);
+    if (indirect.length) parts.push(`${quote(indirect)} ${indirect.length > 1 ? 'are' : 'is'} required by the packages named above, not by you: use an index that has ${indirect.length > 1 ? 'them' : 'it'}, or versions of those packages that do not need ${indirect.length > 1 ? 'them' : 'it'}`);
+    let hint = parts.join('. ') + (asked.length ? `; looked in ${asked.join(', ')}.` : '.');
     if (unreadable.length) hint += ` ${unreadable.join(', ')} could not be read: the project may be there.`;
-    if (facts.transitive) hint += ' A dependency that names it comes from the metadata of the packages above: another version of them may not need it.';
     return new ProjectNotFoundError(facts.missing, explanation, [hint, ...hints].join(' '), facts.transitive);
   }
   if (hints.length === 0) hints.push('Relax the version constraints named above.');

@@ -48,6 +48,7 @@ test('a dependency naming a project no index has: NOT_FOUND, with who requires i
   assert.ok(isVenvkitError(e, 'NOT_FOUND'));
   assert.match(e.message, /^no project named helper-typo on the configured indexes:\n/);
   assert.match(e.message, /app depends on helper-typo \(but there is no project named helper-typo on the configured indexes\)/);
+  assert.match(e.hint!, /^'helper-typo' is required by the packages named above, not by you: use an index that has it, or versions of those packages that do not need it; looked in /);
   // An older version that does not need it is still chosen: NOT_FOUND only when nothing else works.
   const ok = await resolve(['app'], new Located({ app: { '1.0': ['helper-typo'], '0.9': [] } }), { env });
   assert.deepEqual(ok.packages.map((p) => `${p.name}==${p.version}`), ['app==0.9']);
