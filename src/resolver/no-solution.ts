@@ -98,7 +98,7 @@ function pythonHint<C extends Candidate>(p: Pkg<C>, bits: bigint, target: string
   const all = p.versions.every((_, i) => p.unusable[i]?.startsWith(PYTHON_REASON));
   let older: string | undefined;
   for (let i = p.versions.length - 1; i >= 0 && older === undefined; i--) if (!p.unusable[i]?.startsWith(PYTHON_REASON)) older = String(p.versions[i]);
-  const why = all ? `no release of ${p.base} supports Python ${target}` : `every version of ${p.base} that fits requires another Python`;
+  const why = all ? `No release of ${p.base} supports Python ${target}` : `Every version of ${p.base} that fits requires another Python`;
   return `${why}: the newest, ${p.base} ${p.versions[newest]}, requires Python ${spec}, and the target is Python ${target}. ` +
     `Use an environment with a Python that satisfies ${spec}${older ? `, or a release of ${p.base} that supports Python ${target} (the newest is ${older})` : ''}.`;
 }

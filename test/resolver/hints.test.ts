@@ -58,11 +58,11 @@ test('Requires-Python excluding every candidate: the target Python and the newes
   const index: FakeIndex = { newpy: { '1.0': { requiresPython: '>=3.12' }, '2.0': { requiresPython: '>=3.99' } } };
   const e = await error(index, ['newpy']);
   assert.equal(e.code, 'NO_SOLUTION');
-  assert.match(e.hint!, /no release of newpy supports Python 3\.11\.7: the newest, newpy 2\.0, requires Python >=3\.99, and the target is Python 3\.11\.7/);
+  assert.match(e.hint!, /No release of newpy supports Python 3\.11\.7: the newest, newpy 2\.0, requires Python >=3\.99, and the target is Python 3\.11\.7/);
   assert.doesNotMatch(e.hint!, relax);
   // Some release supports it, but not one the requirement allows: that one is named.
   const e2 = await error({ newpy: { '1.0': [], '2.0': { requiresPython: '>=3.99' }, '2.1': { requiresPython: '>=3.99' } } }, ['newpy>=2']);
-  assert.match(e2.hint!, /every version of newpy that fits requires another Python: the newest, newpy 2\.1, requires Python >=3\.99, and the target is Python 3\.11\.7\. Use an environment with a Python that satisfies >=3\.99, or a release of newpy that supports Python 3\.11\.7 \(the newest is 1\.0\)/);
+  assert.match(e2.hint!, /Every version of newpy that fits requires another Python: the newest, newpy 2\.1, requires Python >=3\.99, and the target is Python 3\.11\.7\. Use an environment with a Python that satisfies >=3\.99, or a release of newpy that supports Python 3\.11\.7 \(the newest is 1\.0\)/);
   // Requires-Python found only in the metadata counts too.
   const e3 = await error({ late: { '1.0': { metadataRequiresPython: '>=4' } } }, ['late']);
   assert.match(e3.hint!, /late 1\.0, requires Python >=4, and the target is Python 3\.11\.7/);
