@@ -379,6 +379,6 @@ class Solver<C extends Candidate> {
       p.extras.sort();
       p.requiredBy.sort();
     }
-    return { packages, stats: { decisions: this.decisions, conflicts: this.conflicts, metadataFetches: this.packages.metadataFetches } };
+    return { packages, stats: { decisions: this.decisions, conflicts: this.conflicts, metadataFetches: this.packages.metadataFetches, reprioritised: this.priorities.reprioritised } };
   }
 }

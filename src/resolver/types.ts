@@ -102,6 +102,6 @@ export interface ResolvedPackage<C extends Candidate = Candidate> {
 export interface Resolution<C extends Candidate = Candidate> {
   /** Chosen packages, sorted by name. */
   packages: ResolvedPackage<C>[];
-  /** How much work it took (decisions, conflicts, metadata fetches). */
-  stats: { decisions: number; conflicts: number; metadataFetches: number };
+  /** How much work it took (decisions, conflicts, metadata fetches, packages re-prioritised after repeated conflicts). */
+  stats: { decisions: number; conflicts: number; metadataFetches: number; reprioritised: number };
 }

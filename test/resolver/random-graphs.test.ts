@@ -22,18 +22,18 @@ const NAMES = ['a', 'b', 'c', 'd', 'e'];
 const VERSIONS = ['1', '2', '3'];
 const SPECS = ['', '>=2', '<2', '==1', '==2', '==3', '!=2', '<3', '>=3'];
 
-function randomIndex(r: () => number): { index: FakeIndex; roots: string[] } {
+function randomIndex(r: () => number, versions = VERSIONS, specs = SPECS, density = 0.35): { index: FakeIndex; roots: string[] } {
   const index: FakeIndex = {};
   for (const n of NAMES) {
     index[n] = {};
-    for (const v of VERSIONS) {
+    for (const v of versions) {
       if (r() < 0.15) continue;
       const deps: string[] = [];
-      for (const m of NAMES) if (m > n && r() < 0.35) deps.push(m + SPECS[Math.floor(r() * SPECS.length)]);
+      for (const m of NAMES) if (m > n && r() < density) deps.push(m + specs[Math.floor(r() * specs.length)]);
       index[n]![v] = deps;
     }
   }
-  const roots = NAMES.filter(() => r() < 0.4).map((n) => n + SPECS[Math.floor(r() * SPECS.length)]);
+  const roots = NAMES.filter(() => r() < 0.4).map((n) => n + specs[Math.floor(r() * specs.length)]);
   if (roots.length === 0) roots.push('a');
   return { index, roots };
 }
@@ -87,4 +87,32 @@ test('random graphs: valid answers, and "no solution" only when there is none', 
     }
   }
   assert.ok(solved > 50 && unsolvable > 50, `a mix of cases (${solved} solved, ${unsolvable} unsolvable)`);
+});
+
+test('random graphs with many versions: re-prioritisation after repeated conflicts stays sound', async (t) => {
+  // Seven versions each and dense, narrow dependencies: packages reject each other's versions
+  // often enough that culprits are decided late and their decisions undone (priorities.ts).
+  const versions = ['1', '2', '3', '4', '5', '6', '7'];
+  const specs = ['', '>=4', '<3', '==1', '==5', '==7', '!=6', '<6', '>=6', '>=2,<4'];
+  let solved = 0;
+  let unsolvable = 0;
+  let reprioritised = 0;
+  for (let seed = 1; seed <= 150; seed++) {
+    const { index, roots } = randomIndex(rng(seed), versions, specs, 0.6);
+    const possible = exists(index, roots);
+    try {
+      const r = await resolve(roots, new MemoryProvider(index), { env });
+      const chosen = Object.fromEntries(r.packages.map((p) => [p.name, p.version]));
+      assert.ok(valid(index, roots, chosen), `seed ${seed}: invalid answer ${JSON.stringify(chosen)} for ${roots} in ${JSON.stringify(index)}`);
+      reprioritised += r.stats.reprioritised;
+      solved++;
+    } catch (e) {
+      if (!(e instanceof NoSolutionError)) throw e;
+      assert.ok(!possible, `seed ${seed}: solver found no solution but one exists for ${roots} in ${JSON.stringify(index)}\n${e.explanation}`);
+      unsolvable++;
+    }
+  }
+  assert.ok(solved > 20 && unsolvable > 20, `a mix of cases (${solved} solved, ${unsolvable} unsolvable)`);
+  t.diagnostic(`${solved} solved, ${unsolvable} unsolvable, ${reprioritised} packages re-prioritised`);
+  assert.ok(reprioritised > 0, 'some resolutions re-prioritised packages');
 });
