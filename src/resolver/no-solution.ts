@@ -6,9 +6,11 @@
  *   - a project no index has                -> NOT_FOUND "no project named X on the configured indexes"
  *   - versions excluded by Requires-Python  -> the target's Python and the newest version's requirement
  *   - only yanked versions fit              -> pin one with == (PEP 592)
- *   - only pre-releases fit                 -> --pre (library: `prereleases: true`)
+ *   - only pre-releases fit                 -> the `pre` option (--pre)
  *   - no wheel / format control             -> which files exist
  *   - anything else (a real conflict)       -> relax the version constraints named above
+ *
+ * Hints name library options ("the `pre` option"); the CLI prints its flags instead.
  */
 import { VenvkitError, type ErrorCode } from '../errors.js';
 import { type Incompatibility, indices } from './incompatibility.js';
@@ -115,7 +117,7 @@ function preHint<C extends Candidate>(p: Pkg<C>, bits: bigint): string {
   const idx = indices(bits);
   const newest = p.versions[idx[idx.length - 1]!];
   return `The only versions of ${p.base} that fit are pre-releases (${versionList(p, bits)}). ` +
-    `Allow pre-releases with --pre (library: \`prereleases: true\`), or name one in the requirement (${p.base}>=${newest}).`;
+    `Allow pre-releases with the \`pre\` option, or name one in the requirement (${p.base}>=${newest}).`;
 }
 
 export interface FailureContext<C extends Candidate> {
@@ -134,7 +136,7 @@ export async function failureError<C extends Candidate>(failure: Incompatibility
   for (const [base, bits] of facts.yanked) hints.push(yankedHint(ctx.packages.get(base), bits));
   for (const [base, bits] of facts.pre) hints.push(preHint(ctx.packages.get(base), bits));
   const other = facts.otherReasons.join('\n');
-  if (other.includes('--only-binary') || other.includes('--no-binary')) hints.push('Check --only-binary / --no-binary (on the command line, in requirement files and in pip\'s configuration).');
+  if (other.includes('--only-binary') || other.includes('--no-binary')) hints.push('Check the `formatControl` option and the --only-binary / --no-binary lines of requirement files.');
   else if (other.includes('has no wheel')) hints.push('Pick a release that has a wheel for this interpreter or an sdist.');
   if (facts.missing.length > 0) {
     const where = await Promise.all(facts.missing.map((name) => ctx.provider.sources?.(name).catch(() => undefined)));

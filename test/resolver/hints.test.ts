@@ -79,10 +79,10 @@ test('only yanked versions fit: pin one (PEP 592); a real conflict keeps the gen
   assert.match(conflict.hint!, relax);
 });
 
-test('only pre-releases fit: --pre, in library wording too', async () => {
+test('only pre-releases fit: the `pre` option (--pre)', async () => {
   const e = await error({ beta: { '1.0': [], '2.0b1': [], '2.0rc1': [] } }, ['beta>1']);
   assert.equal(e.code, 'NO_SOLUTION');
   assert.match(e.message, /beta>=2\.0b1 is a pre-release \(pre-releases are not allowed\)/);
-  assert.match(e.hint!, /The only versions of beta that fit are pre-releases \(2\.0rc1 and 2\.0b1\)\. Allow pre-releases with --pre \(library: `prereleases: true`\), or name one in the requirement \(beta>=2\.0rc1\)/);
+  assert.match(e.hint!, /The only versions of beta that fit are pre-releases \(2\.0rc1 and 2\.0b1\)\. Allow pre-releases with the `pre` option, or name one in the requirement \(beta>=2\.0rc1\)/);
   assert.doesNotMatch(e.hint!, relax);
 });
