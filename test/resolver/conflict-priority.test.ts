@@ -1,6 +1,6 @@
 // Conflict-driven priorities and deterministic order, on a generated index served over HTTP:
 //
-//   you require web and tool;  web 1.0 -> lib;  tool 1.0 -> sdk;  sdk N -> core==N (N = 1..30);
+//   you require web and tool;  web 1.0 -> lib;  tool 1.0 -> mid -> sdk;  sdk N -> core==N (N = 1..30);
 //   core N -> lib<2 for N >= 2 (core 1 has no such bound);  lib 1.0, 1.5, 2.0, 2.1.
 //
 // lib is met first (breadth first) and gets 2.1; every sdk then brings a core that needs lib<2. A
@@ -26,7 +26,8 @@ const python = join(root, 'versions', '3.11.7', 'bin', 'python');
 
 const wheels: WheelSpec[] = [
   { name: 'web', version: '1.0', requires: ['lib'] },
-  { name: 'tool', version: '1.0', requires: ['sdk'] },
+  { name: 'tool', version: '1.0', requires: ['mid'] },
+  { name: 'mid', version: '1.0', requires: ['sdk'] },
   ...['1.0', '1.5', '2.0', '2.1'].map((version) => ({ name: 'lib', version })),
   // For the order test: whichever of a and b is decided first gets its newest version.
   { name: 'a', version: '1.0' }, { name: 'a', version: '2.0', requires: ['c>=2'] },
@@ -77,8 +78,8 @@ async function resolveOver(url: string, reqs: string[]) {
 test('a package that keeps rejecting another\'s versions is revisited; the other is not walked down to its oldest release', async (t) => {
   if (!needPython(t)) return;
   const { set, stats } = await resolveOver(server!.url, ['web', 'tool']);
-  assert.deepEqual(set, { core: '30.0', lib: '1.5', sdk: '30.0', tool: '1.0', web: '1.0' });
-  // The naive order reads the metadata of all 30 sdk and 30 core releases (64 reads in all).
+  assert.deepEqual(set, { core: '30.0', lib: '1.5', mid: '1.0', sdk: '30.0', tool: '1.0', web: '1.0' });
+  // The naive order reads the metadata of all 30 sdk and 30 core releases (65 reads in all).
   assert.ok(stats.metadataFetches <= 20, `metadata reads: ${stats.metadataFetches}`);
   t.diagnostic(`decisions ${stats.decisions}, conflicts ${stats.conflicts}, metadata reads ${stats.metadataFetches}`);
 
