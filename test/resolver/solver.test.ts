@@ -195,11 +195,10 @@ test('metadata is fetched lazily and in parallel', async () => {
   const index: FakeIndex = { top: { '1.0': Array.from({ length: 12 }, (_, i) => `d${i}`) } };
   for (let i = 0; i < 12; i++) index[`d${i}`] = { '1.0': [], '2.0': [] };
   const provider = new MemoryProvider(index, 15);
-  const started = Date.now();
   const r = await resolve(['top'], provider, { env });
   assert.equal(r.packages.length, 13);
+  // Parallelism is shown by the requests in flight at once, not by wall time (a loaded machine).
   assert.ok(provider.peakInFlight >= 6, `peak in flight ${provider.peakInFlight}`);
-  assert.ok(Date.now() - started < 12 * 2 * 15, `took ${Date.now() - started} ms`);
   assert.equal(new Set(provider.metadataCalls).size, provider.metadataCalls.length, 'no metadata fetched twice');
   assert.ok(!provider.metadataCalls.includes('d0==1.0'), 'older versions are not fetched');
 });
