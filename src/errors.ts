@@ -42,6 +42,8 @@ export type ErrorCode =
   | 'VCS_FAILED'
   | 'BAD_DEPENDENCY_GROUP'
   | 'CROSS_DEVICE'
+  | 'BAD_LOCK'
+  | 'LOCK_UNCOVERED'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

@@ -17,3 +17,5 @@ export { buildDistributions, type BuildDistributionsOptions } from './plan-apply
 export { readPyproject, type Pyproject, type BuildSystem } from './project/pyproject.js';
 export { resolveEnvironment, findEnvironments, watchEnvironments, type ResolveEnvironmentOptions, type FindEnvironmentsOptions, type WatchEnvironmentsOptions, type EnvironmentWatcher, type EnvironmentEvent, type EnvironmentSource, type EnvironmentKind, type ActivationShell, type FoundEnvironment, type ResolvedEnvironment } from './environments/index.js';
 export type { WorkersOption } from './plan-apply/worker-file.js';
+export { lock, writeLock, lockFormat, type LockOptions, type LockResult, type LockFormat } from './lock/api.js';
+export type { LockedPackage } from './lock/merge.js';

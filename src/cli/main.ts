@@ -27,6 +27,7 @@ const COMMANDS: Record<string, string> = {
   freeze: "print installed distributions in pip's freeze format",
   check: 'report missing or conflicting dependencies',
   build: 'build an sdist and a wheel of a project (as `python -m build`)',
+  lock: 'resolve requirements into pylock.toml or requirements.txt (for any target Python and platform)',
 };
 
 const VERSION = '0.1.0';

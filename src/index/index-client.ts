@@ -146,6 +146,8 @@ export class IndexClient {
       }
       const c: Candidate = { name: dist.name, version: dist.version, filename: link.filename, url: link.url, hashes: link.hashes, yanked: link.yanked, source };
       if (link.requiresPython) c.requiresPython = link.requiresPython;
+      if (link.size !== undefined) c.size = link.size;
+      if (link.uploadTime) c.uploadTime = link.uploadTime;
       if (link.coreMetadata) {
         c.metadataUrl = `${link.url}.metadata`;
         if (typeof link.coreMetadata === 'object') c.metadataHashes = link.coreMetadata;

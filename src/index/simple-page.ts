@@ -33,6 +33,8 @@ export function parseJsonPage(body: string, pageUrl: string): PageLink[] {
     const hashes = { ...fragHashes, ...hashesOf(f.hashes, f.filename, 'hashes') };
     const link: PageLink = { filename: f.filename, url, hashes, yanked: yankedOf(f.yanked) };
     if (typeof f['requires-python'] === 'string' && f['requires-python']) link.requiresPython = f['requires-python'];
+    if (typeof f.size === 'number' && Number.isSafeInteger(f.size) && f.size >= 0) link.size = f.size;
+    if (typeof f['upload-time'] === 'string' && RFC3339.test(f['upload-time'])) link.uploadTime = f['upload-time'];
     const meta = f['core-metadata'] ?? f['data-dist-info-metadata'] ?? f['dist-info-metadata'];
     if (meta === true) link.coreMetadata = true;
     else if (meta && typeof meta === 'object') link.coreMetadata = hashesOf(meta, f.filename, 'core-metadata');
@@ -40,6 +42,9 @@ export function parseJsonPage(body: string, pageUrl: string): PageLink[] {
   }
   return out;
 }
+
+/** PEP 700 upload-time: an RFC 3339 UTC date-time ("2024-01-02T03:04:05.123456Z"). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 function yankedOf(v: unknown): boolean | string {
   if (typeof v === 'string') return v === '' ? true : v;

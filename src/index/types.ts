@@ -46,6 +46,9 @@ export interface Candidate {
   metadataHashes?: Record<string, string>;
   /** The index or find-links location this came from. */
   source: string;
+  /** PEP 700 (JSON pages): the file's size in bytes and its upload time (RFC 3339), when the index gives them. */
+  size?: number;
+  uploadTime?: string;
 }
 
 /** A file link as found on a project page, before wheel filtering. */
@@ -57,6 +60,9 @@ export interface PageLink {
   yanked: boolean | string;
   /** true: `<url>.metadata`; a hash map: same with its hashes; undefined: none. */
   coreMetadata?: boolean | Record<string, string>;
+  /** PEP 700 `size` and `upload-time`, when a JSON page gives them. */
+  size?: number;
+  uploadTime?: string;
 }
 
 /** One index (or find-links) failing to answer. */

@@ -2,10 +2,12 @@
  * Platform compatibility tags (https://packaging.python.org/specifications/platform-compatibility-tags/):
  * the ordered list of tags a target interpreter accepts, best first, as pip computes it
  * (pip._internal.utils.compatibility_tags.get_supported over packaging.tags), from the probe's facts.
- * Linux (manylinux / musllinux / linux_<arch>) and Windows are covered; macOS (macosx_*) is not yet.
+ * Linux (manylinux / musllinux / linux_<arch>) and Windows are covered; macOS (macosx_*) when the
+ * facts carry macosVersion (lock targets, src/pep/target-env.ts).
  * Pure; no I/O.
  */
 import type { InterpreterInfo } from '../python/types.js';
+import { macPlatformTags } from './target-env.js';
 
 /** Manylinux policies that predate PEP 600, by the glibc they stand for. */
 const LEGACY_MANYLINUX: Record<string, string> = { '2.17': 'manylinux2014', '2.12': 'manylinux2010', '2.5': 'manylinux1' };
@@ -31,6 +33,7 @@ export function platformTags(info: InterpreterInfo): string[] {
     const m = info.machine.toLowerCase();
     return [info.pointerBits === 32 || m === 'x86' ? 'win32' : m === 'arm64' ? 'win_arm64' : 'win_amd64'];
   }
+  if (info.platform === 'darwin' && info.macosVersion) return macPlatformTags(info.macosVersion, info.machine);
   if (!info.platform.startsWith('linux')) return [normalize(`${info.platform}_${info.machine}`)];
   const arch = linuxArch(info);
   const out: string[] = [];

@@ -51,6 +51,8 @@ export interface InterpreterInfo {
   cacheTag: string | null;
   /** The running glibc (os.confstr CS_GNU_LIBC_VERSION), else platform.libc_ver(): ["glibc", "2.36"] or ["", ""] */
   libc: [string, string];
+  /** macOS: the release wheel tags are computed for (platform.mac_ver(); set for lock targets, src/pep/target-env.ts). */
+  macosVersion?: string;
   /** The wheels ensurepip would install, in order, from the interpreter's own ensurepip/_bundled. */
   ensurepip: { name: string; version: string; wheel: string | null }[];
   /** Site-packages of the base installation (for --system-site-packages checks). */

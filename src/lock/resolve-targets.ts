@@ -1,0 +1,110 @@
+/**
+ * One resolution per lock target, all against one index client: project pages are read once, and
+ * a file's metadata is fetched once however many targets use it. The targets are resolved at the
+ * same time (their index reads overlap). A target without a solution is LOCK_UNCOVERED, naming it.
+ */
+import { VenvkitError } from '../errors.js';
+import { FormatControl } from '../index/format-control.js';
+import type { IndexClient } from '../index/index-client.js';
+import type { Requirement } from '../pep/pep508.js';
+import { IndexProvider, type IndexCandidate } from '../resolver/index-provider.js';
+import { resolve } from '../resolver/solver.js';
+import type { CandidateMetadata, PackageProvider, Resolution } from '../resolver/types.js';
+import type { LockTarget } from './targets.js';
+
+/** A provider for one target that shares `metadata` (by file URL) with the other targets' providers. */
+class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
+  constructor(private readonly inner: IndexProvider, private readonly metadata: Map<string, Promise<CandidateMetadata>>) {}
+
+  versions(name: string): Promise<readonly IndexCandidate[]> {
+    return this.inner.versions(name);
+  }
+
+  dependencies(name: string, c: IndexCandidate): Promise<CandidateMetadata> {
+    const key = c.file?.url;
+    if (!key) return this.inner.dependencies(name, c);
+    let p = this.metadata.get(key);
+    if (!p) {
+      p = this.inner.dependencies(name, c);
+      this.metadata.set(key, p);
+      p.catch(() => this.metadata.delete(key));
+    }
+    return p;
+  }
+
+  fromUrl(name: string, url: string): Promise<IndexCandidate> {
+    return this.inner.fromUrl(name, url);
+  }
+}
+
+export interface ResolveTargetsOptions {
+  client: IndexClient;
+  constraints: readonly Requirement[];
+  prereleases: boolean;
+  /** Versions to keep (from the previous lock), per target. */
+  preferred?: (t: LockTarget) => ReadonlyMap<string, string> | undefined;
+  upgrade?: boolean | ReadonlySet<string>;
+  onWarning?: (message: string) => void;
+}
+
+export interface TargetResolution {
+  target: LockTarget;
+  resolution: Resolution<IndexCandidate>;
+}
+
+export interface ResolvedTargets {
+  results: TargetResolution[];
+  /** Metadata of every candidate chosen, by file URL. */
+  metadata: Map<string, Promise<CandidateMetadata>>;
+}
+
+/** Resolves `requirements` for every target (see the module comment). */
+export async function resolveTargets(requirements: readonly Requirement[], targets: readonly LockTarget[], o: ResolveTargetsOptions): Promise<ResolvedTargets> {
+  const metadata = new Map<string, Promise<CandidateMetadata>>();
+  const settings = o.client.settings;
+  const formatControl = settings.formatControl?.length ? FormatControl.from(settings.formatControl) : undefined;
+  const warned = new Set<string>();
+  const onWarning = (m: string) => {
+    if (warned.has(m)) return;
+    warned.add(m);
+    o.onWarning?.(m);
+  };
+  const settled = await Promise.allSettled(targets.map(async (target) => {
+    const provider = new SharedMetadataProvider(new IndexProvider(o.client, {
+      tags: target.tags, pythonVersion: target.env.python_full_version, targetName: target.name,
+      ...(formatControl ? { formatControl } : {}),
+      preferBinary: !!settings.preferBinary,
+    }), metadata);
+    try {
+      const preferred = o.preferred?.(target);
+      const resolution = await resolve(requirements, provider, {
+        env: target.env,
+        constraints: o.constraints,
+        prereleases: o.prereleases,
+        ...(preferred ? { preferred } : {}),
+        ...(o.upgrade !== undefined ? { upgrade: o.upgrade } : {}),
+        onWarning,
+      });
+      for (const p of resolution.packages) {
+        if (!p.candidate.file) {
+          throw new VenvkitError('LOCK_UNCOVERED', `${p.name} ${p.version} ${p.candidate.unusable ?? 'has no file to install'}`, { hint: 'Pick another version or environment.' });
+        }
+      }
+      return { target, resolution };
+    } catch (e) {
+      if (e instanceof VenvkitError && (e.code === 'NO_SOLUTION' || e.code === 'LOCK_UNCOVERED')) {
+        const many = targets.length > 1;
+        throw new VenvkitError('LOCK_UNCOVERED', `cannot lock for ${target.name}: ${e.message}`, {
+          hint: `${e.hint ? `${e.hint} ` : ''}${many ? 'Or leave this environment out of the lock (--environment, --platform, --python-version).' : ''}`.trim(),
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  }));
+  // The first failing target in the order given, whatever finished first.
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = settled.map((r) => (r as PromiseFulfilledResult<TargetResolution>).value);
+  return { results, metadata };
+}
