@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, crc32, gzipSync } from 'node:zlib';
 import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
@@ -79,9 +79,9 @@ export function writeWheel(dir: string, w: WheelSpec): string {
 }
 
 /** Per-file attributes the index advertises. */
-export interface FileAttrs { requiresPython?: string; yanked?: boolean | string; }
+export interface FileAttrs { requiresPython?: string; yanked?: boolean | string; /** PEP 700 upload-time (JSON pages). */ uploadTime?: string }
 
-export interface IndexFile { filename: string; project: string; sha256: string; attrs: FileAttrs; hasMetadata: boolean }
+export interface IndexFile { filename: string; project: string; sha256: string; size: number; attrs: FileAttrs; hasMetadata: boolean }
 
 const norm = (n: string) => n.replace(/[-_.]+/g, '-').toLowerCase();
 
@@ -92,6 +92,7 @@ export function scanFiles(filesDir: string, attrs: Record<string, FileAttrs> = {
     .sort()
     .map((filename) => ({
       filename,
+      size: statSync(join(filesDir, filename)).size,
       project: norm(filename.endsWith('.whl') ? filename.split('-')[0]! : filename.replace(/-\d.*$/, '')),
       sha256: createHash('sha256').update(readFileSync(join(filesDir, filename))).digest('hex'),
       attrs: attrs[filename] ?? {},
@@ -120,7 +121,8 @@ export function jsonPage(project: string, files: IndexFile[], filesHref: string)
     name: project,
     files: files.map((f) => ({
       filename: f.filename, url: `${filesHref}${encodeURIComponent(f.filename)}`, hashes: { sha256: f.sha256 },
-      'requires-python': f.attrs.requiresPython ?? null, yanked: f.attrs.yanked ?? false,
+      'requires-python': f.attrs.requiresPython ?? null, yanked: f.attrs.yanked ?? false, size: f.size,
+      ...(f.attrs.uploadTime ? { 'upload-time': f.attrs.uploadTime } : {}),
       ...(f.hasMetadata ? { 'core-metadata': true } : {}),
     })),
   });
