@@ -10,6 +10,7 @@ import { discard, freshVenv } from './setup.mjs';
 import { findEnvironmentsTask, resolveEnvironmentTask } from './env-tasks.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
 import { buildTasks } from './tasks-build.mjs';
+import { lockTasks } from './tasks-lock.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -300,6 +301,7 @@ export function allTasks(ctx) {
     noopInstall(ctx),
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
     ...buildTasks(ctx),
+    ...lockTasks(ctx),
     cacheCheck(ctx),
   ];
 }

@@ -6,11 +6,21 @@
 import { VenvkitError } from '../errors.js';
 import { FormatControl } from '../index/format-control.js';
 import type { IndexClient } from '../index/index-client.js';
-import type { Requirement } from '../pep/pep508.js';
+import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { IndexProvider, type IndexCandidate } from '../resolver/index-provider.js';
 import { resolve } from '../resolver/solver.js';
 import type { CandidateMetadata, PackageProvider, Resolution } from '../resolver/types.js';
 import type { LockTarget } from './targets.js';
+
+/** A requirement parsed (an invalid one stays a string: the solver reports it, naming the package). */
+function parsedOnce(r: string | Requirement): string | Requirement {
+  if (typeof r !== 'string') return r;
+  try {
+    return parseRequirement(r);
+  } catch {
+    return r;
+  }
+}
 
 /** A provider for one target that shares `metadata` (by file URL) with the other targets' providers. */
 class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
@@ -25,7 +35,8 @@ class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
     if (!key) return this.inner.dependencies(name, c);
     let p = this.metadata.get(key);
     if (!p) {
-      p = this.inner.dependencies(name, c);
+      // Parsed once for every target (the solvers do not change requirements).
+      p = this.inner.dependencies(name, c).then((md) => ({ ...md, requiresDist: md.requiresDist.map(parsedOnce) }));
       this.metadata.set(key, p);
       p.catch(() => this.metadata.delete(key));
     }
