@@ -99,6 +99,7 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
       ...(previous.length ? { preferred: (t: LockTarget) => pinsFor(previous, t) } : {}),
       ...(upgrade ? { upgrade } : {}),
       ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+      ...(o.noCache ? { noCache: true } : {}),
     });
     const packages = mergeResolutions(results, inputs.roots);
     const files = await fileFacts(packages, client);

@@ -10,6 +10,7 @@ import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { IndexProvider, type IndexCandidate } from '../resolver/index-provider.js';
 import { resolve } from '../resolver/solver.js';
 import type { CandidateMetadata, PackageProvider, Resolution } from '../resolver/types.js';
+import { MetadataCache } from './metadata-cache.js';
 import type { LockTarget } from './targets.js';
 
 /** A requirement parsed (an invalid one stays a string: the solver reports it, naming the package). */
@@ -24,7 +25,7 @@ function parsedOnce(r: string | Requirement): string | Requirement {
 
 /** A provider for one target that shares `metadata` (by file URL) with the other targets' providers. */
 class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
-  constructor(private readonly inner: IndexProvider, private readonly metadata: Map<string, Promise<CandidateMetadata>>) {}
+  constructor(private readonly inner: IndexProvider, private readonly metadata: Map<string, Promise<CandidateMetadata>>, private readonly disk?: MetadataCache) {}
 
   versions(name: string): Promise<readonly IndexCandidate[]> {
     return this.inner.versions(name);
@@ -36,7 +37,13 @@ class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
     let p = this.metadata.get(key);
     if (!p) {
       // Parsed once for every target (the solvers do not change requirements).
-      p = this.inner.dependencies(name, c).then((md) => ({ ...md, requiresDist: md.requiresDist.map(parsedOnce) }));
+      const sha256 = c.file?.hashes.sha256;
+      const stored = c.sdist ? undefined : this.disk?.get(sha256);
+      const read = stored ? Promise.resolve(stored) : this.inner.dependencies(name, c).then((md) => {
+        if (!c.sdist) this.disk?.set(sha256, md);
+        return md;
+      });
+      p = read.then((md) => ({ ...md, requiresDist: md.requiresDist.map(parsedOnce) }));
       this.metadata.set(key, p);
       p.catch(() => this.metadata.delete(key));
     }
@@ -56,6 +63,8 @@ export interface ResolveTargetsOptions {
   preferred?: (t: LockTarget) => ReadonlyMap<string, string> | undefined;
   upgrade?: boolean | ReadonlySet<string>;
   onWarning?: (message: string) => void;
+  /** Do not read or write the metadata cache (metadata-cache.ts). */
+  noCache?: boolean;
 }
 
 export interface TargetResolution {
@@ -72,6 +81,7 @@ export interface ResolvedTargets {
 /** Resolves `requirements` for every target (see the module comment). */
 export async function resolveTargets(requirements: readonly Requirement[], targets: readonly LockTarget[], o: ResolveTargetsOptions): Promise<ResolvedTargets> {
   const metadata = new Map<string, Promise<CandidateMetadata>>();
+  const disk = o.noCache ? undefined : new MetadataCache();
   const settings = o.client.settings;
   const formatControl = settings.formatControl?.length ? FormatControl.from(settings.formatControl) : undefined;
   const warned = new Set<string>();
@@ -85,7 +95,7 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
       tags: target.tags, pythonVersion: target.env.python_full_version, targetName: target.name,
       ...(formatControl ? { formatControl } : {}),
       preferBinary: !!settings.preferBinary,
-    }), metadata);
+    }), metadata, disk);
     try {
       const preferred = o.preferred?.(target);
       const resolution = await resolve(requirements, provider, {

@@ -29,7 +29,10 @@ const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 const isTable = (v: unknown): v is TomlTable => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof TomlDateTime);
 const isArrayOfTables = (v: unknown): v is TomlTable[] => Array.isArray(v) && v.length > 0 && v.every(isTable);
 
+const PLAIN = /^[^"\\\x00-\x1f\x7f]*$/;
+
 function formatString(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
