@@ -1,7 +1,8 @@
 /**
  * One resolution per lock target, all against one index client: project pages are read once, and
- * a file's metadata is fetched once however many targets use it. The targets are resolved at the
- * same time (their index reads overlap). A target without a solution is LOCK_UNCOVERED, naming it.
+ * a file's metadata is fetched once however many targets use it. The targets are resolved in turn,
+ * in the order given (so the first one that fails is the one named). A target without a solution is
+ * LOCK_UNCOVERED, naming it.
  */
 import { VenvkitError } from '../errors.js';
 import { FormatControl } from '../index/format-control.js';
@@ -90,7 +91,7 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
     warned.add(m);
     o.onWarning?.(m);
   };
-  const settled = await Promise.allSettled(targets.map(async (target) => {
+  const one = async (target: LockTarget): Promise<TargetResolution> => {
     const provider = new SharedMetadataProvider(new IndexProvider(o.client, {
       tags: target.tags, pythonVersion: target.env.python_full_version, targetName: target.name,
       ...(formatControl ? { formatControl } : {}),
@@ -122,10 +123,10 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
       }
       throw e;
     }
-  }));
-  // The first failing target in the order given, whatever finished first.
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  const results = settled.map((r) => (r as PromiseFulfilledResult<TargetResolution>).value);
+  };
+  // The first target reads the index pages and metadata the others mostly share; the rest then run
+  // in turn: they are CPU work, and fifteen solvers alive at once only make the heap (and GC) larger.
+  const results: TargetResolution[] = [];
+  for (const target of targets) results.push(await one(target));
   return { results, metadata };
 }
