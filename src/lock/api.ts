@@ -101,7 +101,8 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
       ...(o.onWarning ? { onWarning: o.onWarning } : {}),
       ...(o.noCache ? { noCache: true } : {}),
     });
-    const packages = mergeResolutions(results, inputs.roots);
+    // requirements.txt has no extras or groups to choose from: what was asked for is installed.
+    const packages = mergeResolutions(results, format === 'pylock' ? inputs.roots : { activations: new Map(), labels: inputs.roots.labels });
     const files = await fileFacts(packages, client);
     const environments = environmentsOf(targets, o.environments);
     let text: string;
@@ -115,10 +116,10 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
       const single = targets.length === 1 ? `Python ${targets[0]!.python.join('.')}` : undefined;
       text = writeRequirements({ command: o.command ?? 'lock', ...(single ? { pythonLabel: single } : {}), environments, packages, files });
     }
-    const before = new Map(previous.map((p) => [`${p.name}==${p.version}`, p.name]));
-    const after = new Set(packages.map((p) => `${p.name}==${p.version}`));
-    const changed = [...new Set(packages.filter((p) => !before.has(`${p.name}==${p.version}`)).map((p) => p.name))];
-    const removed = previous.length ? [...new Set([...before].filter(([k]) => !after.has(k)).map(([, n]) => n))].filter((n) => !packages.some((p) => p.name === n)) : [];
+    const pinned = new Set(previous.map((p) => `${p.name}==${p.version}`));
+    const names = new Set(packages.map((p) => p.name));
+    const changed = [...new Set(packages.filter((p) => !pinned.has(`${p.name}==${p.version}`)).map((p) => p.name))];
+    const removed = [...new Set(previous.map((p) => p.name))].filter((n) => !names.has(n));
     return { path, format, text, targets: results.map((r) => ({ name: r.target.name, resolution: r.resolution })), packages, changed, removed };
   } finally {
     client.close();

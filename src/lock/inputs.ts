@@ -6,7 +6,7 @@
  * Local projects, sdists and editables are not lockable (their metadata needs a build): refused.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { readRequirementFiles } from '../index/requirements-file.js';
@@ -77,12 +77,13 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
   const requirements: Requirement[] = [...collected.requirements];
   const activations = new Map<string, Activation[]>();
   const labels = new Map<string, string[]>();
-  const note = (r: Requirement, act: Activation, label?: string) => {
+  const label = (r: Requirement, text: string) => {
+    const l = labels.get(r.key) ?? labels.set(r.key, []).get(r.key)!;
+    if (!l.includes(text)) l.push(text);
+  };
+  const note = (r: Requirement, act: Activation, text?: string) => {
     (activations.get(r.key) ?? activations.set(r.key, []).get(r.key)!).push(act);
-    if (label) {
-      const l = labels.get(r.key) ?? labels.set(r.key, []).get(r.key)!;
-      if (!l.includes(label)) l.push(label);
-    }
+    if (text) label(r, text);
   };
   for (const r of collected.requirements) note(r, { kind: 'base' });
   // `# via -r FILE` for what the -r files asked for (read again for the file of each line).
@@ -92,8 +93,7 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
       if (line.location || line.editable) continue;
       const r = parseRequirement(line.text);
       const shown = /^[a-z][a-z0-9+.-]*:\/\//i.test(line.file) ? line.file : relative(cwd, line.file) || line.file;
-      note(r, { kind: 'base' }, `-r ${shown}`);
-      activations.get(r.key)!.pop();
+      label(r, `-r ${shown}`);
     }
   }
   const groupArgs = [...(inputs.groups ?? [])];
@@ -107,11 +107,11 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
       throw bad(path, 'its dependencies are dynamic (computed by the build backend)', 'venvkit lock reads static [project] dependencies only: list them in pyproject.toml, or lock a requirements file.');
     }
     const name = typeof project.name === 'string' ? project.name : undefined;
-    const label = name ? `${canonicalizeName(name)} (${shown})` : shown;
+    const via = name ? `${canonicalizeName(name)} (${shown})` : shown;
     for (const text of stringList(project.dependencies, path, 'project.dependencies')) {
       const r = parseRequirement(text);
       requirements.push(r);
-      note(r, { kind: 'base' }, label);
+      note(r, { kind: 'base' }, via);
     }
     const optional = (project['optional-dependencies'] ?? {}) as Record<string, unknown>;
     const known = new Map(Object.keys(optional).map((k) => [canonicalizeName(k), k]));
@@ -121,7 +121,7 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
       for (const text of stringList(optional[key], path, `project.optional-dependencies.${key}`)) {
         const r = parseRequirement(text);
         requirements.push(r);
-        note(r, { kind: 'extra', name: extra }, label);
+        note(r, { kind: 'extra', name: extra }, via);
       }
     }
   }
@@ -138,7 +138,7 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
       for (const text of resolveDependencyGroups(data, [g.group], g.path)) {
         const r = parseRequirement(text);
         requirements.push(r);
-        note(r, { kind: 'group', name: group }, `${shown === 'pyproject.toml' ? '' : `${dirname(shown)}:`}--group ${group}`.replace(/^\.:/, ''));
+        note(r, { kind: 'group', name: group }, shown === 'pyproject.toml' ? `--group ${group}` : `--group ${shown}:${group}`);
       }
     }
   }

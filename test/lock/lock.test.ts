@@ -115,11 +115,13 @@ test('a pyproject.toml: its dependencies, --extra and --group, with pylock marke
   assert.deepEqual(doc['dependency-groups'], ['test']);
   assert.deepEqual(doc['default-groups'], ['test']);
   assert.deepEqual(doc.packages.map((p) => [p.name, p.marker ?? '']), [['base', ''], ['fast', "'speed' in extras"], ['pytest-ish', "'test' in dependency_groups"], ['shared', '']]);
-  const txt = venvkit(['lock', '-p', python ?? 'python3', '--index-url', index, 'pyproject.toml', '--extra', 'speed', '-o', 'requirements.txt'], { env, cwd });
+  const txt = venvkit(['lock', '-p', python ?? 'python3', '--index-url', index, 'pyproject.toml', '--extra', 'speed', '--group', 'test', '-o', 'requirements.txt'], { env, cwd });
   assert.equal(txt.status, 0, txt.stderr);
   const req = readFileSync(join(cwd, 'requirements.txt'), 'utf8');
   assert.match(req, /\nbase==1\.0 \\\n {4}--hash=sha256:\w+\n {4}# via demo \(pyproject\.toml\)\n/);
   assert.match(req, /\nshared==1\.0 \\\n {4}--hash=sha256:\w+\n {4}# via\n {4}# {3}base\n {4}# {3}fast\n/);
+  assert.match(req, /\npytest-ish==1\.0 \\\n {4}--hash=sha256:\w+\n {4}# via --group test\n/);
+  assert.match(req, /\nfast==1\.0 \\\n/, 'no extras or groups markers in a requirements.txt: what was asked for is installed');
 });
 
 test('bad input: each its own error, and an existing lock is never lost', () => {
