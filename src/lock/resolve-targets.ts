@@ -114,8 +114,9 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
       }
       return { target, resolution };
     } catch (e) {
-      if (e instanceof VenvkitError && (e.code === 'NO_SOLUTION' || e.code === 'LOCK_UNCOVERED')) {
-        const many = targets.length > 1;
+      const many = targets.length > 1;
+      // A project no index has (NOT_FOUND) keeps its code for one target; among several, the target is named.
+      if (e instanceof VenvkitError && (e.code === 'NO_SOLUTION' || e.code === 'LOCK_UNCOVERED' || (many && e.code === 'NOT_FOUND'))) {
         throw new VenvkitError('LOCK_UNCOVERED', `cannot lock for ${target.name}: ${e.message}`, {
           hint: `${e.hint ? `${e.hint} ` : ''}${many ? 'Or leave this environment out of the lock (--environment, --platform, --python-version).' : ''}`.trim(),
           cause: e,
