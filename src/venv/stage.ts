@@ -238,7 +238,7 @@ export function renameIntoPlace(stage: string, target: string): void {
   } catch (e) {
     if (TAKEN.has(errnoCode(e) ?? '')) {
       throw new VenvkitError('TARGET_EXISTS', `${target} was created by another process while this one was building it`, {
-        hint: 'Nothing was changed by this run. Use --clear to replace that environment.',
+        hint: 'Nothing was changed by this run. Use the `clear` option to replace that environment.',
         cause: e,
       });
     }
