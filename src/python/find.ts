@@ -190,7 +190,7 @@ async function findDefault(ctx: Ctx): Promise<PythonInstallation> {
     }
     if (tooOld) throw unsupported(tooOld);
     throw new VenvkitError('PYTHON_NOT_FOUND', `No installed Python matches ${file} (${entries.join(', ')})`, {
-      hint: `${await foundSummary(ctx)}\nInstall that version (e.g. \`pyenv install ${entries[0]}\`), edit the file, or pass the `python` option.`,
+      hint: `${await foundSummary(ctx)}\nInstall that version (e.g. \`pyenv install ${entries[0]}\`), edit the file, or pass the \`python\` option.`,
     });
   }
   const c = firstOnPath('python3', ctx);
