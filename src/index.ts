@@ -69,12 +69,20 @@ export const buildDistributions: typeof Lib.buildDistributions = async (...a) =>
 export const readPyproject: typeof Lib.readPyproject = async (...a) => (await lib()).readPyproject(...a);
 export type { Pyproject, BuildSystem } from './project/pyproject.js';
 
-// What an environment holds
-export { listInstalled, type InstalledDist } from './install/installed.js';
-export { freeze, type FreezeOptions } from './pip/freeze.js';
-export { readDists, type DistInfo, type DirectUrl } from './pip/dists.js';
-export { checkInstalled, type DependencyProblem } from './pip/check.js';
+// What an environment holds (read from its files; async, so the reading code loads on first use)
+export type { InstalledDist } from './install/installed.js';
+export type { FreezeOptions } from './pip/freeze.js';
+export type { DistInfo, DirectUrl } from './pip/dists.js';
+export type { DependencyProblem } from './pip/check.js';
 export type { InstalledMetadata } from './pip/installed-deps.js';
+/** The distributions installed in an env's site-packages (name, version, dist-info directory). */
+export const listInstalled = async (...a: Parameters<typeof Lib.listInstalled>): Promise<ReturnType<typeof Lib.listInstalled>> => (await lib()).listInstalled(...a);
+/** What `pip freeze` prints for the env, one line per distribution. */
+export const freeze = async (...a: Parameters<typeof Lib.freeze>): Promise<ReturnType<typeof Lib.freeze>> => (await lib()).freeze(...a);
+/** The installed distributions with their metadata (what `venvkit list` shows). */
+export const readDists = async (...a: Parameters<typeof Lib.readDists>): Promise<ReturnType<typeof Lib.readDists>> => (await lib()).readDists(...a);
+/** Missing or conflicting dependencies among installed distributions, as `pip check` reports them. */
+export const checkInstalled = async (...a: Parameters<typeof Lib.checkInstalled>): Promise<ReturnType<typeof Lib.checkInstalled>> => (await lib()).checkInstalled(...a);
 
 // Finding environments
 export type { ResolveEnvironmentOptions, FindEnvironmentsOptions, WatchEnvironmentsOptions, EnvironmentWatcher, EnvironmentEvent, EnvironmentSource, EnvironmentKind, ActivationShell, FoundEnvironment, ResolvedEnvironment } from './environments/index.js';

@@ -14,3 +14,7 @@ export { resolveRequirements } from './resolver/resolve-index.js';
 export { buildDistributions } from './pip/build-dists.js';
 export { readPyproject } from './project/pyproject.js';
 export { resolveEnvironment, findEnvironments } from './environments/index.js';
+export { listInstalled } from './install/installed.js';
+export { freeze } from './pip/freeze.js';
+export { readDists } from './pip/dists.js';
+export { checkInstalled } from './pip/check.js';
