@@ -2,8 +2,29 @@
 //
 // This module is kept small so that importing venvkit is fast (bench: import): the calls that do the
 // work are thin wrappers that load the rest of the library (src/lib.ts, its own file in dist/) on
-// first use. Their types are those of the functions they call. Internal helpers are not exported.
+// first use, with the same signatures. Internal helpers are not exported.
 import type * as Lib from './lib.js';
+import type { InterpreterInfo, PythonInstallation } from './python/types.js';
+import type { FindOptions } from './python/find.js';
+import type { ProbeOptions } from './python/probe.js';
+import type { Venv, VenvPaths } from './venv/types.js';
+import type { OpenOptions } from './venv/open.js';
+import type { CreateVenvOptions, CreatedVenv } from './venv/create.js';
+import type { RemoveVenvOptions, RemovedVenv } from './venv/remove.js';
+import type { ReadRequirementsOptions, ParsedRequirements } from './index/requirements-file.js';
+import type { InstallOptions, InstallReport } from './pip/install.js';
+import type { RequirementInputs } from './pip/inputs.js';
+import type { InstallWheelOptions, InstallWheelResult } from './install/install-wheel.js';
+import type { UninstallOptions, UninstallResult } from './install/uninstall.js';
+import type { BuildDistributionsOptions } from './pip/build-dists.js';
+import type { Pyproject } from './project/pyproject.js';
+import type { InstalledDist } from './install/installed.js';
+import type { FreezeOptions } from './pip/freeze.js';
+import type { DistInfo } from './pip/dists.js';
+import type { DependencyProblem } from './pip/check.js';
+import type { InstalledMetadata } from './pip/installed-deps.js';
+import type { MarkerEnvironment } from './pep/markers.js';
+import type { ResolveEnvironmentOptions, ResolvedEnvironment, FindEnvironmentsOptions, FoundEnvironment } from './environments/index.js';
 
 let loaded: Promise<typeof Lib> | undefined;
 const lib = (): Promise<typeof Lib> => (loaded ??= import('./lib.js'));
@@ -16,12 +37,22 @@ export type { InterpreterInfo, PythonInstallation, PythonSource } from './python
 export type { FindOptions } from './python/find.js';
 export type { ProbeOptions } from './python/probe.js';
 export { parseSpec, type PythonRequest } from './python/spec.js';
-/** Find the interpreter a spec (`3.12`, `>=3.10`, `pypy3`, a path) picks, as `venvkit create -p SPEC` would. */
-export const findPython: typeof Lib.findPython = async (...a) => (await lib()).findPython(...a);
-/** Every interpreter found on the machine (PATH, pyenv, system and user locations). */
-export const listPythons: typeof Lib.listPythons = async (...a) => (await lib()).listPythons(...a);
-/** The facts about one interpreter (version, implementation, paths, tags), from one probe, cached. */
-export const probeInterpreter: typeof Lib.probeInterpreter = async (...a) => (await lib()).probeInterpreter(...a);
+/**
+ * The interpreter a spec picks (`3.12`, `>=3.10,<3.13`, `pypy3`, `cpython@3.12`, a path), as
+ * `venvkit create -p SPEC` would; without a spec, `.python-version`, else `python3` on PATH.
+ * Throws PYTHON_NOT_FOUND, PYTHON_UNSUPPORTED or BAD_SPEC.
+ */
+export async function findPython(spec?: string, options?: FindOptions): Promise<PythonInstallation> {
+  return (await lib()).findPython(spec, options);
+}
+/** Every interpreter found on the machine (PATH, pyenv, system and user locations), each probed once (cached). */
+export async function listPythons(options?: FindOptions): Promise<PythonInstallation[]> {
+  return (await lib()).listPythons(options);
+}
+/** The facts about one interpreter (version, implementation, paths, tags), from one probe, cached on disk. */
+export async function probeInterpreter(path: string, options?: ProbeOptions): Promise<InterpreterInfo> {
+  return (await lib()).probeInterpreter(path, options);
+}
 
 // Virtual environments
 export type { Venv, VenvPaths, PyvenvCfg } from './venv/types.js';
@@ -30,17 +61,32 @@ export type { CreateVenvOptions, CreatedVenv, CreateAction } from './venv/create
 export type { RemoveVenvOptions, RemovedVenv } from './venv/remove.js';
 export { checkHealth, type VenvHealth, type HealthProblem, type HealthCode } from './venv/health.js';
 export { locateVenv, type LocatedVenv, type LocateOptions } from './venv/locate.js';
-/** Create a virtual environment, as `python -m venv` of the chosen interpreter does (staged, then renamed into place). */
-export const createVenv: typeof Lib.createVenv = async (...a) => (await lib()).createVenv(...a);
-/** Open an existing environment: its directory or any interpreter path inside it. */
-export const openVenv: typeof Lib.openVenv = async (...a) => (await lib()).openVenv(...a);
-/** Delete a virtual environment, and only one (a directory holding pyvenv.cfg, not a link). */
-export const removeVenv: typeof Lib.removeVenv = async (...a) => (await lib()).removeVenv(...a);
+/**
+ * Create a virtual environment at `dir`, as `python -m venv` of the chosen interpreter makes it (pip
+ * seeded unless `withoutPip`). It is built aside and renamed into place: an interruption leaves nothing,
+ * or the previous environment.
+ */
+export async function createVenv(dir: string, options?: CreateVenvOptions): Promise<CreatedVenv> {
+  return (await lib()).createVenv(dir, options);
+}
+/** Open an existing environment: its directory, or any interpreter path inside it. Throws VENV_NOT_FOUND or NOT_A_VENV. */
+export async function openVenv(dir: string, options?: OpenOptions): Promise<Venv> {
+  return (await lib()).openVenv(dir, options);
+}
+/**
+ * Delete the virtual environment at `path`, and only an environment: a directory holding pyvenv.cfg,
+ * not a link to one (NOT_A_VENV), nor a missing path (VENV_NOT_FOUND). It is renamed aside in one
+ * step, then deleted; links inside it are removed, never followed.
+ */
+export async function removeVenv(path: string, options?: RemoveVenvOptions): Promise<RemovedVenv> {
+  return (await lib()).removeVenv(path, options);
+}
 
 // Installing
 export type { IndexFlags, PipConfig } from './index/pip-config.js';
 export type { IndexSettings } from './index/types.js';
-export type { RequirementLine, ParsedRequirements } from './index/requirements-file.js';
+export type { RequirementLine, ParsedRequirements, ReadRequirementsOptions, RequirementsFileOptions } from './index/requirements-file.js';
+export type { BuildDistributionsOptions } from './pip/build-dists.js';
 export { loadPipConfig } from './index/pip-config.js';
 export type { InstallOptions, InstallReport, InstallEvent, ReportPackage, Action } from './pip/install.js';
 export type { RequirementInputs } from './pip/inputs.js';
@@ -49,24 +95,41 @@ export type { InstallWheelOptions, InstallWheelResult } from './install/install-
 export type { UninstallOptions, UninstallResult } from './install/uninstall.js';
 export type { LinkMode } from './install/link.js';
 export type { Recovered } from './install/journal.js';
-export type { ResolveRequirementsOptions } from './resolver/resolve-index.js';
-export type { Resolution, ResolvedPackage } from './resolver/types.js';
-/** Install requirements (names, files, wheels, projects, editables) into an env, as `pip install` does: all or nothing. */
-export const installRequirements: typeof Lib.installRequirements = async (...a) => (await lib()).installRequirements(...a);
-/** Install one wheel file into an env (no dependencies). */
-export const installWheel: typeof Lib.installWheel = async (...a) => (await lib()).installWheel(...a);
+/**
+ * Install requirements (names, requirement files, wheels, project directories, editables, groups)
+ * into an env, as `pip install` does, from the indexes in pip's configuration: all or nothing.
+ * `options.signal` cancels it (before the commit, the env is unchanged); `options.onEvent` reports progress.
+ */
+export async function installRequirements(venv: Venv, inputs: RequirementInputs, options?: InstallOptions): Promise<InstallReport> {
+  return (await lib()).installRequirements(venv, inputs, options);
+}
+/** Install one wheel file into an env (no dependencies), all or nothing. */
+export async function installWheel(venvOrPath: Venv | string, wheelPath: string, options?: InstallWheelOptions): Promise<InstallWheelResult> {
+  return (await lib()).installWheel(venvOrPath, wheelPath, options);
+}
 /** Install several wheel files into an env (no dependencies). */
-export const installWheels: typeof Lib.installWheels = async (...a) => (await lib()).installWheels(...a);
-/** Remove a distribution by its RECORD; one that is not installed is skipped with a warning, as pip does. */
-export const uninstall: typeof Lib.uninstall = async (...a) => (await lib()).uninstall(...a);
-/** Resolve requirements against the configured indexes without installing anything. */
-export const resolveRequirements: typeof Lib.resolveRequirements = async (...a) => (await lib()).resolveRequirements(...a);
-/** Read pip requirement files (`-r`, `-c`, options, markers, hashes), as pip reads them. */
-export const readRequirementFiles: typeof Lib.readRequirementFiles = async (...a) => (await lib()).readRequirementFiles(...a);
-/** Build a project's sdist and wheel, as `python -m build` does. */
-export const buildDistributions: typeof Lib.buildDistributions = async (...a) => (await lib()).buildDistributions(...a);
-/** Read a project's pyproject.toml. */
-export const readPyproject: typeof Lib.readPyproject = async (...a) => (await lib()).readPyproject(...a);
+export async function installWheels(venvOrPath: Venv | string, wheelPaths: string[], options?: InstallWheelOptions & { onInstalled?: (r: InstallWheelResult) => void }): Promise<InstallWheelResult[]> {
+  return (await lib()).installWheels(venvOrPath, wheelPaths, options);
+}
+/**
+ * Remove the distribution `name` by its RECORD, all or nothing. One that is not installed is skipped
+ * with a warning in the result (`Skipping NAME as it is not installed.`), as pip does, unless `missingOk: false`.
+ */
+export async function uninstall(venvOrPath: Venv | string, name: string, options?: UninstallOptions): Promise<UninstallResult> {
+  return (await lib()).uninstall(venvOrPath, name, options);
+}
+/** Read requirement files (`-r`) and constraint files (`-c`) with everything they include, as pip reads them. */
+export async function readRequirementFiles(files: { path: string; constraint?: boolean }[], options?: ReadRequirementsOptions): Promise<ParsedRequirements> {
+  return (await lib()).readRequirementFiles(files, options);
+}
+/** Build a project's sdist, then a wheel from it, as `python -m build` does; returns their paths. */
+export async function buildDistributions(dir: string, options?: BuildDistributionsOptions): Promise<string[]> {
+  return (await lib()).buildDistributions(dir, options);
+}
+/** Read and check a project's pyproject.toml (BAD_PYPROJECT with line and column when malformed). */
+export async function readPyproject(dir: string): Promise<Pyproject> {
+  return (await lib()).readPyproject(dir);
+}
 export type { Pyproject, BuildSystem } from './project/pyproject.js';
 
 // What an environment holds (read from its files; async, so the reading code loads on first use)
@@ -76,20 +139,35 @@ export type { DistInfo, DirectUrl } from './pip/dists.js';
 export type { DependencyProblem } from './pip/check.js';
 export type { InstalledMetadata } from './pip/installed-deps.js';
 /** The distributions installed in an env's site-packages (name, version, dist-info directory). */
-export const listInstalled = async (...a: Parameters<typeof Lib.listInstalled>): Promise<ReturnType<typeof Lib.listInstalled>> => (await lib()).listInstalled(...a);
+export async function listInstalled(paths: VenvPaths): Promise<InstalledDist[]> {
+  return (await lib()).listInstalled(paths);
+}
 /** What `pip freeze` prints for the env, one line per distribution. */
-export const freeze = async (...a: Parameters<typeof Lib.freeze>): Promise<ReturnType<typeof Lib.freeze>> => (await lib()).freeze(...a);
-/** The installed distributions with their metadata (what `venvkit list` shows). */
-export const readDists = async (...a: Parameters<typeof Lib.readDists>): Promise<ReturnType<typeof Lib.readDists>> => (await lib()).readDists(...a);
+export async function freeze(venv: Venv, options?: FreezeOptions): Promise<string[]> {
+  return (await lib()).freeze(venv, options);
+}
+/** The installed distributions with their metadata, in name order or pip's lookup order (what `venvkit list` shows). */
+export async function readDists(paths: VenvPaths, options?: { light?: boolean; order?: 'name' | 'pip' }): Promise<DistInfo[]> {
+  return (await lib()).readDists(paths, options);
+}
 /** Missing or conflicting dependencies among installed distributions, as `pip check` reports them. */
-export const checkInstalled = async (...a: Parameters<typeof Lib.checkInstalled>): Promise<ReturnType<typeof Lib.checkInstalled>> => (await lib()).checkInstalled(...a);
+export async function checkInstalled(installed: readonly InstalledMetadata[], env: MarkerEnvironment): Promise<DependencyProblem[]> {
+  return (await lib()).checkInstalled(installed, env);
+}
 
 // Finding environments
 export type { ResolveEnvironmentOptions, FindEnvironmentsOptions, WatchEnvironmentsOptions, EnvironmentWatcher, EnvironmentEvent, EnvironmentSource, EnvironmentKind, ActivationShell, FoundEnvironment, ResolvedEnvironment } from './environments/index.js';
-/** What an editor needs to know about an env or interpreter path: kind, prefixes, version, activation. */
-export const resolveEnvironment: typeof Lib.resolveEnvironment = async (...a) => (await lib()).resolveEnvironment(...a);
+/**
+ * What an editor needs to know about an env directory or any interpreter path: kind, `sys.prefix`,
+ * base prefix, version, implementation, activation commands per shell, the variables `venvkit run` sets.
+ */
+export async function resolveEnvironment(path: string, options?: ResolveEnvironmentOptions): Promise<ResolvedEnvironment> {
+  return (await lib()).resolveEnvironment(path, options);
+}
 /** Every environment in a workspace and on the machine, each labelled with its kind; starts no Python. */
-export const findEnvironments: typeof Lib.findEnvironments = async (...a) => (await lib()).findEnvironments(...a);
+export async function findEnvironments(options?: FindEnvironmentsOptions): Promise<FoundEnvironment[]> {
+  return (await lib()).findEnvironments(options);
+}
 export { watchEnvironments } from './environments/watch.js';
 
 // Python packaging standards (PEP 440 versions, PEP 508 requirements and markers, wheel tags)

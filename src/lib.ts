@@ -10,7 +10,6 @@ export { installWheel } from './install/install-wheel.js';
 export { installWheels } from './install/install-wheels.js';
 export { uninstall } from './install/uninstall.js';
 export { installRequirements } from './pip/install.js';
-export { resolveRequirements } from './resolver/resolve-index.js';
 export { buildDistributions } from './pip/build-dists.js';
 export { readPyproject } from './project/pyproject.js';
 export { resolveEnvironment, findEnvironments } from './environments/index.js';

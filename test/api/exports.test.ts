@@ -17,7 +17,7 @@ const cjsPath = join(ROOT, 'dist', 'index.cjs');
 const PUBLIC = [
   'VenvkitError', 'isVenvkitError', 'findPython', 'listPythons', 'probeInterpreter', 'parseSpec', 'createVenv', 'openVenv',
   'removeVenv', 'checkHealth', 'locateVenv', 'installRequirements', 'installWheel', 'installWheels', 'uninstall',
-  'resolveRequirements', 'readRequirementFiles', 'loadPipConfig', 'buildDistributions', 'readPyproject', 'listInstalled',
+  'readRequirementFiles', 'loadPipConfig', 'buildDistributions', 'readPyproject', 'listInstalled',
   'freeze', 'readDists', 'checkInstalled', 'resolveEnvironment', 'findEnvironments', 'watchEnvironments',
   'Version', 'parseVersion', 'compareVersions', 'Specifier', 'SpecifierSet', 'parseRequirement', 'parseMarker',
   'evaluateMarker', 'markerEnvironment', 'compatibleTags',
@@ -28,7 +28,7 @@ test('ESM and CommonJS entries export the same public names, and no internal hel
   const cjs = Object.keys(createRequire(import.meta.url)(cjsPath)).filter((k) => k !== 'default' && k !== '__esModule').sort();
   assert.deepEqual(esm, PUBLIC);
   assert.deepEqual(cjs, PUBLIC);
-  for (const internal of ['unpackForWorker', 'IndexClient', 'IndexProvider', 'lockEnv', 'chooseEnvDir', 'applyFlags', 'seedPackages', 'resolve', 'NoSolutionError', 'freezeLine']) {
+  for (const internal of ['unpackForWorker', 'IndexClient', 'IndexProvider', 'lockEnv', 'chooseEnvDir', 'applyFlags', 'seedPackages', 'resolve', 'resolveRequirements', 'NoSolutionError', 'freezeLine']) {
     assert.ok(!esm.includes(internal), internal);
   }
 });
