@@ -66,7 +66,7 @@ const libExternal = (file) => ({
 await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out, plugins: [libExternal('./lib.js')] });
 await build({ ...common, format: 'esm', entryPoints: { lib: 'src/lib.ts' }, outdir: out });
 await build({ ...cjs, entryPoints: { index: 'src/index.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, plugins: [libExternal('./lib.cjs')] });
-await build({ ...cjs, entryPoints: { lib: 'src/lib.ts', 'venvkit-worker': 'src/pip/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });
+await build({ ...cjs, entryPoints: { lib: 'src/lib.ts', 'venvkit-worker': 'src/plan-apply/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });
 
 // The CLI reads its bundles as Latin-1 (src/cli/code-cache.ts), which is right because esbuild
 // writes ASCII only (non-ASCII characters escaped): make sure it stays so.

@@ -12,17 +12,17 @@ import type { OpenOptions } from './venv/open.js';
 import type { CreateVenvOptions, CreatedVenv } from './venv/create.js';
 import type { RemoveVenvOptions, RemovedVenv } from './venv/remove.js';
 import type { ReadRequirementsOptions, ParsedRequirements } from './index/requirements-file.js';
-import type { InstallOptions, InstallReport } from './pip/install.js';
-import type { RequirementInputs } from './pip/inputs.js';
+import type { InstallOptions, InstallReport } from './plan-apply/install.js';
+import type { RequirementInputs } from './plan-apply/inputs.js';
 import type { InstallWheelOptions, InstallWheelResult } from './install/install-wheel.js';
 import type { UninstallOptions, UninstallResult } from './install/uninstall.js';
-import type { BuildDistributionsOptions } from './pip/build-dists.js';
+import type { BuildDistributionsOptions } from './plan-apply/build-dists.js';
 import type { Pyproject } from './project/pyproject.js';
-import type { InstalledDist } from './install/installed.js';
-import type { FreezeOptions } from './pip/freeze.js';
-import type { DistInfo } from './pip/dists.js';
-import type { DependencyProblem } from './pip/check.js';
-import type { InstalledMetadata } from './pip/installed-deps.js';
+import type { InstalledDist } from './installed/dist-info.js';
+import type { FreezeOptions } from './installed/freeze.js';
+import type { DistInfo } from './installed/dists.js';
+import type { DependencyProblem } from './installed/check.js';
+import type { InstalledMetadata } from './installed/dependencies.js';
 import type { MarkerEnvironment } from './pep/markers.js';
 import type { ResolveEnvironmentOptions, ResolvedEnvironment, FindEnvironmentsOptions, FoundEnvironment } from './environments/index.js';
 
@@ -86,11 +86,11 @@ export async function removeVenv(path: string, options?: RemoveVenvOptions): Pro
 export type { IndexFlags, PipConfig } from './index/pip-config.js';
 export type { IndexSettings } from './index/types.js';
 export type { RequirementLine, ParsedRequirements, ReadRequirementsOptions, RequirementsFileOptions } from './index/requirements-file.js';
-export type { BuildDistributionsOptions } from './pip/build-dists.js';
+export type { BuildDistributionsOptions } from './plan-apply/build-dists.js';
 export { loadPipConfig } from './index/pip-config.js';
-export type { InstallOptions, InstallReport, InstallEvent, ReportPackage, Action } from './pip/install.js';
-export type { RequirementInputs } from './pip/inputs.js';
-export type { WorkersOption } from './pip/worker-file.js';
+export type { InstallOptions, InstallReport, InstallEvent, ReportPackage, Action } from './plan-apply/install.js';
+export type { RequirementInputs } from './plan-apply/inputs.js';
+export type { WorkersOption } from './plan-apply/worker-file.js';
 export type { InstallWheelOptions, InstallWheelResult } from './install/install-wheel.js';
 export type { UninstallOptions, UninstallResult } from './install/uninstall.js';
 export type { LinkMode } from './install/link.js';
@@ -133,11 +133,11 @@ export async function readPyproject(dir: string): Promise<Pyproject> {
 export type { Pyproject, BuildSystem } from './project/pyproject.js';
 
 // What an environment holds (read from its files; async, so the reading code loads on first use)
-export type { InstalledDist } from './install/installed.js';
-export type { FreezeOptions } from './pip/freeze.js';
-export type { DistInfo, DirectUrl } from './pip/dists.js';
-export type { DependencyProblem } from './pip/check.js';
-export type { InstalledMetadata } from './pip/installed-deps.js';
+export type { InstalledDist } from './installed/dist-info.js';
+export type { FreezeOptions } from './installed/freeze.js';
+export type { DistInfo, DirectUrl } from './installed/dists.js';
+export type { DependencyProblem } from './installed/check.js';
+export type { InstalledMetadata } from './installed/dependencies.js';
 /** The distributions installed in an env's site-packages (name, version, dist-info directory). */
 export async function listInstalled(paths: VenvPaths): Promise<InstalledDist[]> {
   return (await lib()).listInstalled(paths);

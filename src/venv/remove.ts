@@ -34,7 +34,7 @@ export interface RemovedVenv {
 export async function removeVenv(path: string, options: RemoveVenvOptions = {}): Promise<RemovedVenv> {
   const root = resolve(options.cwd ?? process.cwd(), path);
   const before = checkIsVenv(root);
-  const { lockEnv } = await import('../pip/lock.js');
+  const { lockEnv } = await import('../install/env-lock.js');
   const lock = await lockEnv(root, { signal: options.signal, onWait: options.onWait });
   const box = siblingName(root, 'trash');
   const aside = join(box, ENV);
