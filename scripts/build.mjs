@@ -53,8 +53,20 @@ await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `s
 
 // The library: ESM (dist/index.js) and CommonJS (dist/index.cjs), and the unpack workers' own file
 // (dist/venvkit-worker.cjs: the unpacker only, so a worker never loads the library or a host's bundle).
-await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out });
-await build({ ...cjs, entryPoints: { index: 'src/index.ts', 'venvkit-worker': 'src/plan-apply/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });
+// src/index.ts is small (importing venvkit must be fast: bench task `import`); what does the work is
+// src/lib.ts, which index.ts imports dynamically on the first call that needs it. So each format gets
+// two files, dist/index.{js,cjs} and dist/lib.{js,cjs} (the few small modules both use are in both).
+// One file each, not esbuild's ESM chunks: each ES module file costs a load of its own.
+const libExternal = (file) => ({
+  name: 'lib-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lib\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: file, external: true } : undefined));
+  },
+});
+await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out, plugins: [libExternal('./lib.js')] });
+await build({ ...common, format: 'esm', entryPoints: { lib: 'src/lib.ts' }, outdir: out });
+await build({ ...cjs, entryPoints: { index: 'src/index.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, plugins: [libExternal('./lib.cjs')] });
+await build({ ...cjs, entryPoints: { lib: 'src/lib.ts', 'venvkit-worker': 'src/plan-apply/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });
 
 // The CLI reads its bundles as Latin-1 (src/cli/code-cache.ts), which is right because esbuild
 // writes ASCII only (non-ASCII characters escaped): make sure it stays so.

@@ -76,8 +76,13 @@ export class VenvkitError extends Error {
   }
 }
 
+/**
+ * Is `e` an error venvkit threw on purpose (optionally: with this `code`)? Checks the brand every
+ * VenvkitError carries, not the class, so it also recognises errors from another copy of venvkit (its
+ * ESM and CommonJS entries, a host's several bundles); a plain object with a `code` is not one.
+ */
 export function isVenvkitError(e: unknown, code?: ErrorCode): e is VenvkitError {
-  return e instanceof VenvkitError && (code === undefined || e.code === code);
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true && (code === undefined || (e as VenvkitError).code === code);
 }
 
 /** The `code` of a Node system error (ENOENT, EACCES...), or undefined. */

@@ -11,6 +11,7 @@ import { findEnvironmentsTask, resolveEnvironmentTask } from './env-tasks.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
 import { buildTasks } from './tasks-build.mjs';
 import { lockTasks } from './tasks-lock.mjs';
+import { importTask } from './import-task.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -293,6 +294,7 @@ function cacheCheck(ctx) {
 /** Every task, in the order they run (cheap ones first). */
 export function allTasks(ctx) {
   return [
+    importTask(ctx),
     ...CREATE_PYTHONS.map((m) => createBare(ctx, m)),
     ...['3.12'].map((m) => libraryCreate(ctx, m)),
     resolveEnvironmentTask(ctx),

@@ -41,7 +41,7 @@ export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, 
   const set = [...requirements].sort().join(', ');
   if (ctx.chain?.includes(set)) {
     throw new VenvkitError('BUILD_FAILED', `Build requirements form a cycle: ${[...ctx.chain, set].map((c) => `[${c}]`).join(' -> ')}`, {
-      hint: 'Each needs the other built first. Allow wheels for the build backends (drop --no-binary :all:, or add --only-binary for them).',
+      hint: 'Each needs the other built first. Allow wheels for the build backends (in the `formatControl` option: drop no-binary :all:, or add only-binary for them).',
     });
   }
   // One lock per build env (not one for all): filling one may need another built first.

@@ -269,10 +269,10 @@ export function repairWheel(wheel: CachedWheel, why: string): void {
   try {
     sha = sha256File(archive);
   } catch (e) {
-    throw new VenvkitError('BAD_WHEEL', `The cached copy of ${manifest.filename} was damaged, and ${archive} cannot be read to unpack it again: ${(e as Error).message}`, { hint: 'Run the command again (with --no-cache to download it again).', cause: e });
+    throw new VenvkitError('BAD_WHEEL', `The cached copy of ${manifest.filename} was damaged, and ${archive} cannot be read to unpack it again: ${(e as Error).message}`, { hint: 'Run the command again (with the `noCache` option to download it again).', cause: e });
   }
   if (sha !== manifest.sha256) {
-    throw new VenvkitError('HASH_MISMATCH', `The cached copy of ${manifest.filename} was damaged, and ${archive} no longer has sha256 ${manifest.sha256} (now ${sha})`, { hint: 'Run the command again with --no-cache to download it again.' });
+    throw new VenvkitError('HASH_MISMATCH', `The cached copy of ${manifest.filename} was damaged, and ${archive} no longer has sha256 ${manifest.sha256} (now ${sha})`, { hint: 'Run the command again with the `noCache` option to download it again.' });
   }
   const fresh = unpackedWheel(archive, { store: root === store.root ? store : { scratch: store.scratch }, sha256: sha });
   if (fresh.cacheFailed) noteCacheFailure(store, fresh);
@@ -293,7 +293,7 @@ export function readWheelFile(wheel: CachedWheel, path: string): Buffer {
       if (errnoCode(e) !== 'ENOENT' || wheel.verified) throw e;
       why = `${path} is missing`;
     }
-    if (attempt > 0) throw new VenvkitError('BAD_WHEEL', `The cached copy of ${wheel.manifest.filename} is damaged again right after unpacking it (${why})`, { hint: 'Something is changing the cache as venvkit uses it; try again with --no-cache.' });
+    if (attempt > 0) throw new VenvkitError('BAD_WHEEL', `The cached copy of ${wheel.manifest.filename} is damaged again right after unpacking it (${why})`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
     repairWheel(wheel, why);
   }
 }

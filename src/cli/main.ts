@@ -23,6 +23,7 @@ const COMMANDS: Record<string, string> = {
   run: 'run a command inside an environment, without activating it',
   install: 'install packages (wheels, requirements) into an environment',
   uninstall: 'remove installed distributions',
+  delete: 'delete virtual environments (only environments)',
   list: 'list installed distributions',
   freeze: "print installed distributions in pip's freeze format",
   check: 'report missing or conflicting dependencies',

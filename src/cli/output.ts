@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { VenvkitError } from '../errors.js';
+import { forCli } from './cli-text.js';
 
 export interface Output {
   json: boolean;
@@ -60,11 +61,14 @@ export function printJson(value: unknown): void {
 /** Print an error (as JSON on stdout with --json, else for people on stderr) and return its exit code. */
 export function reportError(e: unknown, json: boolean): number {
   const err = e instanceof VenvkitError ? e : new VenvkitError('INTERNAL', (e as Error)?.stack ?? String(e), { hint: 'This is a bug in venvkit; please report it with the command you ran.' });
+  // The library's words for options become the CLI's flags (src/cli/cli-text.ts).
+  const message = forCli(err.message);
+  const hint = forCli(err.hint);
   if (json) {
-    printJson({ error: err.toJSON() });
+    printJson({ error: { code: err.code, message, ...(hint ? { hint } : {}) } });
   } else {
-    stderr(`${red('error')}: ${err.message}\n`);
-    if (err.hint) stderr(`${dim('hint')}: ${err.hint}\n`);
+    stderr(`${red('error')}: ${message}\n`);
+    if (hint) stderr(`${dim('hint')}: ${hint}\n`);
   }
   return err.exitCode;
 }

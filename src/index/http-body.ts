@@ -82,7 +82,7 @@ export function readAll(res: http.IncomingMessage, stream: Readable, limits: Bod
     };
     let timer = setTimeout(onIdle, idleMs);
     const deadline = setTimeout(() => fail(new VenvkitError('INDEX_ERROR', `${redact(url)} took longer than ${deadlineMs / 1000} s to download`, {
-      hint: 'The server sends too slowly; raise --timeout (PIP_DEFAULT_TIMEOUT) if the network is really this slow.',
+      hint: 'The server sends too slowly; raise the `timeout` option (PIP_DEFAULT_TIMEOUT) if the network is really this slow.',
     })), deadlineMs);
     function onIdle() {
       fail(Object.assign(new Error(`no data for ${idleMs / 1000} s while reading ${redact(url)}`), { code: 'ETIMEDOUT' }));
@@ -109,7 +109,7 @@ export function readAll(res: http.IncomingMessage, stream: Readable, limits: Bod
     });
     const onError = (e: Error) => {
       if ((e as NodeJS.ErrnoException).code === 'ETOOSLOW') {
-        fail(new VenvkitError('INDEX_ERROR', e.message, { hint: 'The server sends too slowly; raise --timeout (PIP_DEFAULT_TIMEOUT) if the network is really this slow.' }));
+        fail(new VenvkitError('INDEX_ERROR', e.message, { hint: 'The server sends too slowly; raise the `timeout` option (PIP_DEFAULT_TIMEOUT) if the network is really this slow.' }));
       } else fail(e);
     };
     stream.once('error', onError);

@@ -290,6 +290,6 @@ function asIndexError(url: string, e: unknown): VenvkitError {
   const why = code === 'ENOTFOUND' ? `host ${new URL(url).hostname} not found` : (e as Error).message;
   return new VenvkitError('INDEX_ERROR', `cannot reach ${redact(url)}: ${why}`, {
     cause: e,
-    hint: 'Check the index URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY), or use --no-index with --find-links.',
+    hint: 'Check the index URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY), or use the `noIndex` option with the `findLinks` option.',
   });
 }

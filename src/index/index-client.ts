@@ -159,7 +159,7 @@ export class IndexClient {
       if (errors.length === 1 && errors[0] instanceof VenvkitError) throw errors[0];
       const hint = errors.find((e): e is VenvkitError => e instanceof VenvkitError && !!e.hint)?.hint;
       throw new VenvkitError('INDEX_ERROR', `no index could be read for ${project}: ${out.failures.map((f) => f.message).join('; ')}`, {
-        hint: hint ?? 'Check the index URLs (pip config list, PIP_INDEX_URL, --index-url) and the network, or use --no-index with --find-links.',
+        hint: hint ?? 'Check the index URLs (pip config list, PIP_INDEX_URL, the `indexUrl` option) and the network, or use the `noIndex` option with the `findLinks` option.',
       });
     }
     return out;

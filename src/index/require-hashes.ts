@@ -53,7 +53,7 @@ export function checkRequireHashes(requirements: RequirementLine[], constraints:
   }
   if (unhashed.length) {
     throw new VenvkitError('BAD_REQUIREMENT', `in --require-hashes mode every requirement needs --hash; these have none:\n  ${unhashed.join('\n  ')}`, {
-      hint: 'Add --hash=sha256:<hex> to each line (or drop --require-hashes).',
+      hint: 'Add --hash=sha256:<hex> to each line (or drop the `requireHashes` option).',
     });
   }
 }

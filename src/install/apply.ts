@@ -167,7 +167,7 @@ export function commitStaged(root: string, stage: string, staged: string[], remo
     } catch (undoError) {
       // The journal stays: the next venvkit command finishes undoing it.
       throw new VenvkitError('TXN_INTERRUPTED', `Changing ${root} failed (${(e as Error).message}), and undoing it failed too (${(undoError as Error).message})`, {
-        hint: `Run any venvkit command on the environment (e.g. \`venvkit list --env ${root}\`) once the cause is fixed: it finishes undoing the change.`,
+        hint: `Once the cause is fixed, act on the environment with venvkit again (listInstalled(), or \`venvkit list --env ${root}\`): it finishes undoing the change.`,
         cause: e,
       });
     }

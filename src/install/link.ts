@@ -136,7 +136,7 @@ export class Linker {
       if (!why) return;
       rmSync(dst, { force: true });
       if (source.repairs++ > 0) {
-        throw new VenvkitError('BAD_WHEEL', `The cached copy of ${source.wheel.manifest.filename} is damaged again right after unpacking it (${why})`, { hint: 'Something is changing the cache as venvkit uses it; try again with --no-cache.' });
+        throw new VenvkitError('BAD_WHEEL', `The cached copy of ${source.wheel.manifest.filename} is damaged again right after unpacking it (${why})`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
       }
       repairWheel(source.wheel, why);
       source.files = undefined;

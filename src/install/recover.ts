@@ -33,7 +33,7 @@ export async function repairEnv(root: string, options: LockOptions = {}): Promis
 
 function cannotFinish(root: string, cause: unknown): VenvkitError {
   return new VenvkitError('TXN_INTERRUPTED', `${root} has an install or uninstall that was interrupted (killed) half-way, and it cannot be finished from here (${(cause as Error).message}): what it shows now is not what is installed`, {
-    hint: `Run \`venvkit list --env ${root}\` as a user who can write to the environment: it finishes or undoes the interrupted change.`,
+    hint: `Act on it with venvkit (listInstalled(), or \`venvkit list --env ${root}\`) as a user who can write to the environment: it finishes or undoes the interrupted change.`,
     cause,
   });
 }

@@ -38,7 +38,7 @@ export function chooseEnvDir(explicit: string | undefined, env: NodeJS.ProcessEn
     }
     if (d === dirname(d)) break;
   }
-  throw new VenvkitError('VENV_NOT_FOUND', 'No environment to act on: no --env, no $VIRTUAL_ENV, and no .venv here or in a parent directory', {
-    hint: 'Pass --env DIR, activate an environment, or create one with `venvkit create .venv`.',
+  throw new VenvkitError('VENV_NOT_FOUND', 'No environment to act on: none named, no $VIRTUAL_ENV, and no .venv here or in a parent directory', {
+    hint: 'Name the environment (the `explicit` option), activate one, or create one (createVenv, or `venvkit create .venv`).',
   });
 }

@@ -11,7 +11,10 @@ import { resolveVenv } from './target.js';
 
 export interface UninstallOptions {
   env?: NodeJS.ProcessEnv;
-  /** Do not fail when the distribution is not installed (report it as not found). */
+  /**
+   * What to do when the distribution is not installed. Default (true): skip it with a warning in the
+   * result, as `pip uninstall` does. false: throw NOT_INSTALLED.
+   */
   missingOk?: boolean;
   /** Cancels the uninstall (before its commit; the env is then unchanged): INTERRUPTED. */
   signal?: AbortSignal;
@@ -21,8 +24,10 @@ export interface UninstallOptions {
 
 export interface UninstallResult {
   name: string;
-  /** The versions removed (empty when it was not installed and missingOk was set). */
+  /** The versions removed (empty when it was not installed). */
   removed: { name: string; version: string; files: number }[];
+  /** pip's words when it was not installed and skipped: `Skipping NAME as it is not installed.` */
+  warnings?: string[];
   /** Transactions a killed venvkit had left in the env, finished (forward or back) first. */
   recovered?: Recovered[];
 }
@@ -31,8 +36,8 @@ export interface UninstallResult {
 export async function uninstall(venvOrPath: Venv | string, name: string, options: UninstallOptions = {}): Promise<UninstallResult> {
   const venv = await resolveVenv(venvOrPath, options.env ?? process.env);
   const notInstalled = () => {
-    if (options.missingOk) return { name, removed: [] };
-    throw new VenvkitError('NOT_INSTALLED', `${name} is not installed in ${venv.root}`, { hint: 'Run `venvkit list` to see what is installed.' });
+    if (options.missingOk !== false) return { name, removed: [], warnings: [`Skipping ${name} as it is not installed.`] };
+    throw new VenvkitError('NOT_INSTALLED', `${name} is not installed in ${venv.root}`, { hint: 'listInstalled(), or `venvkit list`, shows what is installed.' });
   };
   // Nothing to do (and no interrupted transaction that could be hiding it): no lock needed.
   if (findInstalled(venv.paths, name).length === 0 && !hasJournal(venv.root)) return notInstalled();

@@ -44,7 +44,7 @@ export async function newestSeedWheels(info: InterpreterInfo, bundled: Seed[], e
     try {
       project = await client.project(seed.name);
     } catch (e) {
-      throw new VenvkitError('INDEX_ERROR', `--upgrade-deps: cannot look up ${seed.name} on the configured indexes: ${(e as Error).message}`, { hint: 'Check `pip config list`, or create the env without --upgrade-deps.', cause: e });
+      throw new VenvkitError('INDEX_ERROR', `the \`upgradeDeps\` option: cannot look up ${seed.name} on the configured indexes: ${(e as Error).message}`, { hint: 'Check `pip config list`, or create the env without the `upgradeDeps` option.', cause: e });
     }
     const current = tryParseVersion(seed.version);
     const candidates = project.candidates

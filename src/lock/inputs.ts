@@ -66,7 +66,7 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
   if (pyprojects.length > 1) throw new VenvkitError('USAGE', `lock: one pyproject.toml at a time (got ${pyprojects.length})`, { hint: 'Lock each project on its own, or list the others with -r.' });
   const texts = given.filter((t) => !isPyproject(t));
   const extras = [...new Set((inputs.extras ?? []).map(canonicalizeName))].sort();
-  if (extras.length && !pyprojects.length) throw new VenvkitError('USAGE', 'lock: --extra needs a pyproject.toml to take the extra from', { hint: 'Give the project: venvkit lock pyproject.toml --extra NAME.' });
+  if (extras.length && !pyprojects.length) throw new VenvkitError('USAGE', 'lock: the `extras` option needs a pyproject.toml to take the extra from', { hint: 'Give the project\'s pyproject.toml as an input as well (`venvkit lock pyproject.toml --extra NAME`; lock({ requirements: [\'pyproject.toml\'], extras }) in the library).' });
 
   const collected = await collectInputs({ requirements: texts, requirementFiles: inputs.requirementFiles ?? [], constraintFiles: inputs.constraintFiles ?? [] }, flags, options);
   if (collected.local.length) {
@@ -130,7 +130,7 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
     const { parseToml } = await import('../project/pyproject.js');
     for (const arg of groupArgs) {
       const g = arg.includes(':') || !pyprojects.length ? parseGroupArg(arg, cwd) : { path: pyprojects[0]!, group: arg };
-      if (!existsSync(g.path)) throw new VenvkitError('BAD_PATH', `No such file: ${g.path} (for --group ${arg})`, { hint: 'Give --group path/to/pyproject.toml:NAME, or run in the project directory.' });
+      if (!existsSync(g.path)) throw new VenvkitError('BAD_PATH', `No such file: ${g.path} (for the group ${arg})`, { hint: 'Name the group as path/to/pyproject.toml:NAME, or run in the project directory.' });
       const data = await parseToml(readFileSync(g.path, 'utf8'), g.path);
       const group = canonicalizeName(g.group);
       if (!groups.includes(group)) groups.push(group);

@@ -28,7 +28,7 @@ function markerOf(text: string | undefined): Marker | null {
 
 function badLock(path: string, why: string, cause?: unknown): VenvkitError {
   return new VenvkitError('BAD_LOCK', `${path}: ${why}`, {
-    hint: 'Fix or remove that file, or pass --upgrade to lock afresh (the file is then replaced).',
+    hint: 'Fix or remove that file, or use the `upgrade` option to lock afresh (the file is then replaced).',
     ...(cause ? { cause } : {}),
   });
 }

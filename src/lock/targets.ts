@@ -83,7 +83,7 @@ export function lockTargets(options: TargetOptions, host?: InterpreterInfo): Loc
   if (!options.environments?.length) {
     if (!platforms.length) platforms.push(parsePlatform(hostPlatformSpec()));
     if (!versions.length) {
-      if (!host) throw new VenvkitError('USAGE', 'lock: --platform needs --python-version when no Python interpreter is given', { hint: 'Add --python-version 3.12 (repeatable).' });
+      if (!host) throw new VenvkitError('USAGE', 'lock: the `platforms` option needs the `pythonVersions` option when no Python interpreter is given', { hint: 'Add a Python version such as 3.12 with the `pythonVersions` option (repeatable).' });
       versions.push([host.version[0], host.version[1], 0]);
     }
     return dedupe(platforms.flatMap((p) => versions.map((v) => platformTarget(v, p))));
@@ -97,7 +97,7 @@ export function lockTargets(options: TargetOptions, host?: InterpreterInfo): Loc
     const matching = grid.filter((t) => evaluateMarker(marker, t.env));
     if (!matching.length) {
       throw new VenvkitError('LOCK_UNCOVERED', `--environment '${text}' matches none of the targets venvkit locks for (${gridPlatforms.map((p) => p.spec).join(', ')}; CPython ${gridVersions.map((v) => `${v[0]}.${v[1]}`).join(', ')})`, {
-        hint: 'Name a platform (sys_platform, platform_machine) and a Python version (python_version) among those, or widen the grid with --platform / --python-version.',
+        hint: 'Name a platform (sys_platform, platform_machine) and a Python version (python_version) among those, or widen the grid with the `platforms` and `pythonVersions` options.',
       });
     }
     out.push(...matching);

@@ -30,7 +30,7 @@ export function parseGroupArg(arg: string, cwd: string = process.cwd()): GroupAr
     path = arg.slice(0, colon);
     if (basename(path.replace(/[\\/]+$/, '')) !== 'pyproject.toml' || /[\\/]$/.test(path)) {
       throw new VenvkitError('USAGE', `--group ${arg}: group paths use 'pyproject.toml' filenames`, {
-        hint: 'Write --group NAME (./pyproject.toml) or --group path/to/pyproject.toml:NAME.',
+        hint: 'A dependency group is NAME (from ./pyproject.toml) or path/to/pyproject.toml:NAME (the `groups` option).',
       });
     }
   }
@@ -124,7 +124,7 @@ async function loadToml(path: string): Promise<unknown> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new VenvkitError('BAD_DEPENDENCY_GROUP', code === 'ENOENT' ? `${path} not found. Cannot resolve '--group' option.` : `Error reading ${path}: ${(e as Error).message}`, {
-      hint: code === 'ENOENT' ? 'Run it in the project directory, or give the file: --group path/to/pyproject.toml:NAME.' : undefined, cause: e,
+      hint: code === 'ENOENT' ? 'Run it in the project directory, or give the file: path/to/pyproject.toml:NAME (the `groups` option).' : undefined, cause: e,
     });
   }
   const { parse, TomlError } = await import('smol-toml');

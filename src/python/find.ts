@@ -35,7 +35,7 @@ async function probe(path: string, source: PythonSource, ctx: Ctx, realPath?: st
 
 function unsupported(inst: PythonInstallation): VenvkitError {
   return new VenvkitError('PYTHON_UNSUPPORTED', `${inst.path} is Python ${inst.versionString}: PEP 405 virtual environments need Python 3.3+`, {
-    hint: 'Pick a Python 3 interpreter with --python (`venvkit python list` shows the ones found).',
+    hint: 'Pick a Python 3 interpreter with the `python` option (listPythons(), or `venvkit python list`, shows the ones found).',
   });
 }
 
@@ -190,7 +190,7 @@ async function findDefault(ctx: Ctx): Promise<PythonInstallation> {
     }
     if (tooOld) throw unsupported(tooOld);
     throw new VenvkitError('PYTHON_NOT_FOUND', `No installed Python matches ${file} (${entries.join(', ')})`, {
-      hint: `${await foundSummary(ctx)}\nInstall that version (e.g. \`pyenv install ${entries[0]}\`), edit the file, or pass --python.`,
+      hint: `${await foundSummary(ctx)}\nInstall that version (e.g. \`pyenv install ${entries[0]}\`), edit the file, or pass the \`python\` option.`,
     });
   }
   const c = firstOnPath('python3', ctx);

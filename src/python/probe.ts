@@ -76,14 +76,14 @@ async function run(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Pro
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
         if (e.killed) {
-          reject(new VenvkitError('PYTHON_BROKEN', `The interpreter ${path} did not answer within ${timeoutMs} ms`, { hint: 'Check that it runs: try `' + path + ' -c pass`, or pick another with --python.' }));
+          reject(new VenvkitError('PYTHON_BROKEN', `The interpreter ${path} did not answer within ${timeoutMs} ms`, { hint: 'Check that it runs: try `' + path + ' -c pass`, or pick another with the `python` option.' }));
         } else if (errnoCode(e) === 'ENOENT') {
           reject(new VenvkitError('PYTHON_NOT_FOUND', `No interpreter at ${path}`, { hint: 'Run `venvkit python list` to see the interpreters found.' }));
         } else if (errnoCode(e) === 'EACCES') {
           reject(new VenvkitError('PYTHON_BROKEN', `${path} is not executable`, { hint: 'Give a path to a Python interpreter, or pick one with `venvkit python list`.' }));
         } else {
           const detail = String(stderr).trim().split('\n').slice(-3).join('\n');
-          reject(new VenvkitError('PYTHON_BROKEN', `The interpreter ${path} failed to run${detail ? `:\n${detail}` : ''}`, { hint: 'Check the installation, or pick another interpreter with --python.', cause: err }));
+          reject(new VenvkitError('PYTHON_BROKEN', `The interpreter ${path} failed to run${detail ? `:\n${detail}` : ''}`, { hint: 'Check the installation, or pick another interpreter with the `python` option.', cause: err }));
         }
         return;
       }
@@ -116,7 +116,7 @@ export async function probeInterpreter(path: string, options: ProbeOptions = {})
   try {
     raw = JSON.parse(stdout);
   } catch (e) {
-    throw new VenvkitError('PYTHON_BROKEN', `The interpreter ${abs} answered with something that is not venvkit's probe output`, { hint: 'Is this really a Python interpreter? Pick another with --python.', cause: e });
+    throw new VenvkitError('PYTHON_BROKEN', `The interpreter ${abs} answered with something that is not venvkit's probe output`, { hint: 'Is this really a Python interpreter? Pick another with the `python` option.', cause: e });
   }
   const info: InterpreterInfo = { ...raw, path: abs, realPath, stamp };
   const file = cacheFile(abs, env);

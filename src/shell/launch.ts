@@ -18,7 +18,7 @@ export function shellKind(shell: string): ShellKind {
   if (name === 'nu' || name === 'nushell') return 'nu';
   if (name === 'pwsh' || name === 'powershell') return 'pwsh';
   throw new VenvkitError('SHELL_UNSUPPORTED', `venvkit shell does not know how to start ${shell}`, {
-    hint: 'Use --shell with one of bash, zsh, fish, tcsh, csh, ksh, mksh, dash, sh, nu, pwsh; or source the activation script yourself.',
+    hint: 'Use the `shell` option with one of bash, zsh, fish, tcsh, csh, ksh, mksh, dash, sh, nu, pwsh; or source the activation script yourself.',
   });
 }
 

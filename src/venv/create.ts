@@ -63,15 +63,15 @@ export interface CreatedVenv extends Venv {
 }
 
 function checkOptions(o: CreateVenvOptions): void {
-  if (o.copies && o.symlinks) throw new VenvkitError('USAGE', '--symlinks and --copies contradict each other', { hint: 'Give one of them.' });
-  if (o.upgradeDeps && o.withoutPip) throw new VenvkitError('USAGE', '--upgrade-deps upgrades pip, which --without-pip leaves out', { hint: 'Drop one of the two flags.' });
+  if (o.copies && o.symlinks) throw new VenvkitError('USAGE', 'the `symlinks` option and the `copies` option contradict each other', { hint: 'Give one of them.' });
+  if (o.upgradeDeps && o.withoutPip) throw new VenvkitError('USAGE', 'the `upgradeDeps` option upgrades pip, which the `withoutPip` option leaves out', { hint: 'Drop one of the two.' });
 }
 
 function checkInterpreter(info: InterpreterInfo): void {
   const [major, minor] = info.version;
   if (major < 3 || (major === 3 && minor < 3)) {
     throw new VenvkitError('PYTHON_UNSUPPORTED', `${info.path} is Python ${info.versionString}: PEP 405 virtual environments need Python 3.3+`, {
-      hint: 'Pick a Python 3 interpreter with --python (`venvkit python list` shows the ones found).',
+      hint: 'Pick a Python 3 interpreter with the `python` option (listPythons(), or `venvkit python list`, shows the ones found).',
     });
   }
 }
@@ -83,7 +83,7 @@ export function decideAction(root: string, state: TargetState, o: CreateVenvOpti
   const holdsCwd = process.cwd() === root || process.cwd().startsWith(root + '/');
   switch (state.kind) {
     case 'missing':
-      if (o.upgrade) throw new VenvkitError('VENV_NOT_FOUND', `--upgrade: there is no environment at ${root}`, { hint: 'Drop --upgrade to create it.' });
+      if (o.upgrade) throw new VenvkitError('VENV_NOT_FOUND', `the \`upgrade\` option: there is no environment at ${root}`, { hint: 'Drop the `upgrade` option to create it.' });
       return { action: 'created', mode: 'rename' };
     case 'empty':
       // An empty directory that is (or contains) the current directory is filled in place, not replaced.
@@ -94,21 +94,21 @@ export function decideAction(root: string, state: TargetState, o: CreateVenvOpti
       const v = cfgVersion(state.cfg);
       if (v && (v[0] !== info.version[0] || v[1] !== info.version[1])) {
         throw new VenvkitError('TARGET_EXISTS', `${root} is an environment for Python ${state.cfg.version ?? state.cfg.version_info}, not ${info.versionString}`, {
-          hint: `Use --clear to replace it, or --upgrade to move it to Python ${info.versionString} in place.`,
+          hint: `Use the \`clear\` option to replace it, or the \`upgrade\` option to move it to Python ${info.versionString} in place.`,
         });
       }
       return { action: 'updated', mode: 'merge' };
     }
     case 'other':
       if (o.clear) {
-        throw new VenvkitError('NOT_A_VENV', `--clear refuses to empty ${root}: it is not a virtual environment (no pyvenv.cfg) and holds ${state.entries} entr${state.entries === 1 ? 'y' : 'ies'}`, {
-          hint: 'venvkit only ever deletes environments. Choose another directory, or use --allow-existing to add an environment next to the files.',
+        throw new VenvkitError('NOT_A_VENV', `the \`clear\` option refuses to empty ${root}: it is not a virtual environment (no pyvenv.cfg) and holds ${state.entries} entr${state.entries === 1 ? 'y' : 'ies'}`, {
+          hint: 'venvkit only ever deletes environments. Choose another directory, or use the `allowExisting` option to add an environment next to the files.',
         });
       }
-      if (o.upgrade) throw new VenvkitError('NOT_A_VENV', `--upgrade: ${root} is not a virtual environment (no pyvenv.cfg)`, { hint: 'Drop --upgrade to create one.' });
+      if (o.upgrade) throw new VenvkitError('NOT_A_VENV', `the \`upgrade\` option: ${root} is not a virtual environment (no pyvenv.cfg)`, { hint: 'Drop the `upgrade` option to create one.' });
       if (!o.allowExisting) {
         throw new VenvkitError('TARGET_EXISTS', `${root} exists, is not empty, and is not a virtual environment`, {
-          hint: 'Choose another directory, or pass --allow-existing to create the environment inside it (its files are kept).',
+          hint: 'Choose another directory, or pass the `allowExisting` option to create the environment inside it (its files are kept).',
         });
       }
       return { action: 'updated', mode: 'merge' };

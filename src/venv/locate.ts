@@ -38,7 +38,7 @@ export function locateVenv(options: LocateOptions = {}): LocatedVenv {
     const root = resolve(cwd, active);
     if (!isVenv(root)) {
       throw new VenvkitError('NOT_A_VENV', `VIRTUAL_ENV points to ${root}, which is not a virtual environment (no pyvenv.cfg)`, {
-        hint: 'Run `deactivate`, or pass --env DIR.',
+        hint: 'Run `deactivate`, or name the environment (the `explicit` option).',
       });
     }
     return { root, source: 'VIRTUAL_ENV' };
@@ -52,8 +52,8 @@ export function locateVenv(options: LocateOptions = {}): LocatedVenv {
     }
     if (dirname(dir) === dir) break;
   }
-  throw new VenvkitError('VENV_NOT_FOUND', `no virtual environment found: no --env, no $VIRTUAL_ENV, and no .venv in ${cwd} or above`, {
-    hint: 'Create one with `venvkit create .venv`, or pass --env DIR.',
+  throw new VenvkitError('VENV_NOT_FOUND', `no virtual environment found: none named, no $VIRTUAL_ENV, and no .venv in ${cwd} or above`, {
+    hint: 'Create one (createVenv, or `venvkit create .venv`), or name the environment (the `explicit` option).',
   });
 }
 

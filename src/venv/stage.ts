@@ -18,7 +18,8 @@ import { uniqueSuffix } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import type { Op } from './plan.js';
 
-export type Kind = 'stage' | 'old';
+/** stage: a new env being built; old: an env set aside by --clear (restored if the new one never came); trash: an env being removed. */
+export type Kind = 'stage' | 'old' | 'trash';
 const MARK = 'venvkit-marker';
 /** The env (or the old env set aside) inside a container. */
 export const ENV = 'env';
@@ -37,7 +38,7 @@ export function innerName(target: string, tag: Kind): string {
   return join(target, `.venvkit-${tag}-${uniqueSuffix()}`);
 }
 
-const SIBLING = /^(stage|old)-(\d+)-[0-9a-z]+$/;
+const SIBLING = /^(stage|old|trash)-(\d+)-[0-9a-z]+$/;
 const INNER = /^\.venvkit-(stage|old)-(\d+)-[0-9a-z]+$/;
 
 /** Parse a sibling name back: which kind and which pid made it. */
@@ -238,7 +239,7 @@ export function renameIntoPlace(stage: string, target: string): void {
   } catch (e) {
     if (TAKEN.has(errnoCode(e) ?? '')) {
       throw new VenvkitError('TARGET_EXISTS', `${target} was created by another process while this one was building it`, {
-        hint: 'Nothing was changed by this run. Use --clear to replace that environment.',
+        hint: 'Nothing was changed by this run. Use the `clear` option to replace that environment.',
         cause: e,
       });
     }

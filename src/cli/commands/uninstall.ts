@@ -1,6 +1,6 @@
 // venvkit uninstall NAME... : remove distributions by their RECORD.
 import { parse } from '../args.js';
-import { info, printJson, type Output, stdout } from '../output.js';
+import { info, printJson, type Output, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
 import { uninstall as uninstallDist, type UninstallResult } from '../../install/uninstall.js';
@@ -44,10 +44,12 @@ export default async function uninstall(argv: string[]): Promise<number> {
       throw new VenvkitError('INTERRUPTED', `Interrupted: ${positionals.slice(0, i).join(', ')} uninstalled; ${positionals.slice(i).join(', ')} left as they were`, { exitCode: e.exitCode });
     }
     printRecovered(venv.root, r.recovered);
+    for (const w of r.warnings ?? []) warn(out, w);
     for (const d of r.removed) info(out, `Uninstalled ${d.name} ${d.version}`);
     results.push(r);
   }
   const recovered = results.flatMap((r) => r.recovered ?? []);
-  if (out.json) printJson({ env: envDir, uninstalled: results.flatMap((r) => r.removed), ...(recovered.length ? { recovered } : {}) });
+  const warnings = results.flatMap((r) => r.warnings ?? []);
+  if (out.json) printJson({ env: envDir, uninstalled: results.flatMap((r) => r.removed), ...(warnings.length ? { warnings } : {}), ...(recovered.length ? { recovered } : {}) });
   return 0;
 }

@@ -14,7 +14,7 @@ function describe(ch: string): string {
 export function refuse(what: string, ch: string, shell: string, hint?: string): never {
   const which = shell === 'any shell' ? 'which no shell\'s activation script can carry safely' : `which ${shell} activation scripts cannot carry safely`;
   throw new VenvkitError('BAD_PATH', `${what} contains ${describe(ch)}, ${which}`, {
-    hint: hint ?? (what.includes('prompt') ? 'Choose a --prompt without that character.' : 'Choose a directory name without that character.'),
+    hint: hint ?? (what.includes('prompt') ? 'Choose the `prompt` option without that character.' : 'Choose a directory name without that character.'),
   });
 }
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// What an editor extension or desktop app does with venvkit, as one small program:
+// list the interpreters, pick one, create an environment, install packages with a progress bar
+// (cancellable: Ctrl-C, or --cancel-on KIND for a demonstration), then list what is installed.
+//
+//   node examples/editor-host.mjs DIR [--python SPEC] [--cancel-on KIND] [REQUIREMENT...]
+//
+// Run from a checkout (after `npm run build`) or from a project with venvkit installed: `venvkit`
+// resolves to the package either way. The test suite runs it (test/api/example.test.ts).
+import { parseArgs } from 'node:util';
+import { listPythons, findPython, createVenv, installRequirements, listInstalled, isVenvkitError } from 'venvkit';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { python: { type: 'string' }, 'cancel-on': { type: 'string' } },
+});
+const [dir, ...requirements] = positionals;
+if (!dir) {
+  console.error('usage: node examples/editor-host.mjs DIR [--python SPEC] [--cancel-on KIND] [REQUIREMENT...]');
+  process.exit(2);
+}
+
+// 1. The interpreters on the machine, as a picker would show them.
+const pythons = await listPythons();
+console.log(`Found ${pythons.length} interpreters:`);
+for (const p of pythons) console.log(`  ${p.implementation} ${p.versionString}  ${p.path}  (${p.source})`);
+
+// 2. Pick one: the user's choice, else the newest CPython 3.
+const newest = pythons
+  .filter((p) => p.implementation === 'cpython' && p.version[0] === 3)
+  .sort((a, b) => b.version[1] - a.version[1] || b.version[2] - a.version[2])[0];
+const python = values.python ? await findPython(values.python) : newest;
+if (!python) throw new Error('no CPython 3 found');
+console.log(`Using ${python.implementation} ${python.versionString} (${python.path})`);
+
+// 3. Create the environment (no pip: the host installs through venvkit).
+const venv = await createVenv(dir, { python: python.path, withoutPip: true });
+console.log(`Environment ${venv.action}: ${venv.root}`);
+
+// 4. Install, with a progress bar on stderr, cancellable. The host owns Ctrl-C: venvkit adds no
+//    process-wide signal handler of its own; the host turns its own into an abort.
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+const bar = progressBar();
+try {
+  const report = await installRequirements(venv, { requirements }, {
+    signal: controller.signal,
+    onEvent: (e) => {
+      bar.update(e);
+      if (values['cancel-on'] === e.kind) controller.abort();
+    },
+    onWarning: (m) => console.error(`warning: ${m}`),
+  });
+  bar.done();
+  console.log(`Installed ${report.installed.map((p) => `${p.name} ${p.version}`).join(', ') || 'nothing new'}`);
+} catch (e) {
+  bar.done();
+  if (e?.name === 'AbortError') console.log(`Cancelled: the environment is as it was (${e.message})`);
+  else if (isVenvkitError(e)) {
+    console.error(`error [${e.code}]: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`);
+    process.exitCode = 1;
+  } else throw e;
+}
+
+// 5. What the environment holds now.
+const installed = await listInstalled(venv.paths);
+console.log(`Packages in ${venv.root}: ${installed.map((d) => `${d.name}==${d.version}`).sort().join(' ') || '(none)'}`);
+
+/** A one-line progress bar from venvkit's install events (redrawn in place on a terminal). */
+function progressBar() {
+  const tty = process.stderr.isTTY;
+  let last = '';
+  const draw = (text, ratio) => {
+    const width = 24;
+    const filled = ratio === undefined ? 0 : Math.round(Math.min(1, ratio) * width);
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`;
+    if (line === last) return;
+    last = line;
+    process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+  };
+  let count = 0;
+  return {
+    update(e) {
+      if (e.kind === 'resolving') draw('resolving', 0);
+      else if (e.kind === 'resolved') draw(`resolved ${(count = e.packages)} packages`, 0);
+      else if (e.kind === 'download') draw(`downloading ${e.name}`, e.total ? e.received / e.total : undefined);
+      else if (e.kind === 'fetched') draw(`fetched ${e.done}/${e.count} (${e.name})`, e.done / e.count);
+      else if (e.kind === 'installing') draw(`installing ${e.count} of ${count}`, 1);
+      else if (e.kind === 'waiting-for-lock') draw(`waiting for process ${e.pid}`, undefined);
+    },
+    done() {
+      if (tty && last) process.stderr.write('\n');
+    },
+  };
+}
