@@ -28,6 +28,17 @@ export function buildEnvDir(interpreter: InterpreterInfo, requirements: readonly
   return join(cacheDirOrPrivate('build-envs', env), key);
 }
 
+/** The build env for `requirements` when it is made already (else undefined: nothing is made). */
+export async function madeBuildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[]): Promise<Venv | undefined> {
+  const dir = buildEnvDir(interpreter, requirements, ctx.env);
+  if (!existsSync(join(dir, MARKER))) return undefined;
+  try {
+    return await openVenv(dir, { env: ctx.env });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The isolated build env for `requirements` (made and filled on first use). */
 export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[], project: string, source = 'build-system.requires'): Promise<Venv> {
   requirements = [...new Set(requirements.map((r) => r.trim()))];
@@ -70,7 +81,10 @@ export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, 
 /** Installs build requirements, naming the project and the requirements when that fails. */
 export async function installBuildRequirements(ctx: BuildContext, venv: Venv, requirements: string[], project: string, source: string): Promise<void> {
   try {
-    await ctx.install(venv, requirements, { signal: ctx.signal });
+    // Hard links from the wheel cache: nothing edits a build env, and copying every file of the
+    // backend into each one costs more than the rest of filling it. Unpacked on this thread: a
+    // backend's few small wheels take less time than starting worker threads for them.
+    await ctx.install(venv, requirements, { signal: ctx.signal, linkMode: 'hardlink', workers: false });
   } catch (e) {
     if (e instanceof VenvkitError && e.code !== 'INTERRUPTED') {
       throw new VenvkitError(e.code, `Cannot install the build requirements of ${project} (${source}: ${requirements.join(', ')}):\n${e.message}`, {

@@ -2,6 +2,7 @@
 // installer), handed down by the caller so that src/build/ never imports the installer, and the
 // installer reaches the frontend only through a lazy import. `installRequirements` implements it
 // (src/plan-apply/install.ts).
+import type { LinkMode } from '../install/link.js';
 import type { Venv } from '../venv/types.js';
 
 export type BuildEvent =
@@ -10,8 +11,11 @@ export type BuildEvent =
   | { kind: 'built'; project: string; file: string; ms: number; cached: boolean };
 
 export interface BuildContext {
-  /** Resolve and install `requirements` into `venv` with the user's index settings. */
-  install(venv: Venv, requirements: string[], options: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Resolve and install `requirements` into `venv` with the user's index settings; `linkMode` and
+   * `workers` (false: unpack on the calling thread) override the user's choice: build-env.ts.
+   */
+  install(venv: Venv, requirements: string[], options: { signal?: AbortSignal; linkMode?: LinkMode; workers?: false }): Promise<void>;
   /** Environment variables (the cache location comes from them). */
   env: NodeJS.ProcessEnv;
   /** Show the backends' output live. */

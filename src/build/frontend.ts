@@ -4,12 +4,14 @@
 // asks for when that is more (another env, keyed by the whole set); without isolation,
 // in the target env's interpreter as it is. Each hook runs in venvkit's hook runner (hooks.ts).
 import { mkdirSync, mkdtempSync, existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { cacheDirOrPrivate } from '../cache/trust.js';
 import { VenvkitError } from '../errors.js';
 import { readPyproject, type Pyproject } from '../project/pyproject.js';
 import type { InterpreterInfo } from '../python/types.js';
-import { buildEnv } from './build-env.js';
+import type { Venv } from '../venv/types.js';
+import { buildEnv, madeBuildEnv } from './build-env.js';
+import { RequiresHint } from './requires-hints.js';
 import type { BuildContext } from './context.js';
 import { runHook, type ConfigSettings, type HookCall, type HookName } from './hooks.js';
 
@@ -71,6 +73,8 @@ interface HookResult {
  * Runs get_requires_for_build_<kind>, then `hook` with `kwargs`: in the same process when what
  * get_requires asked for is already there; else (isolated) in the build env of the full set,
  * build-system.requires plus those, so that each build env holds exactly one requirement set.
+ * When get_requires asked this project for more last time (requires-hints.ts) and the env of that
+ * full set is made, both run there in one process if get_requires answers the same again.
  */
 async function runWithRequires(dir: string, kind: BuildKind, hook: HookName, kwargs: Record<string, unknown>, options: BuildOptions): Promise<HookResult> {
   const { ctx } = options;
@@ -78,9 +82,23 @@ async function runWithRequires(dir: string, kind: BuildKind, hook: HookName, kwa
   const project = projectLabel(pyproject);
   const { buildSystem } = pyproject;
   const isolated = options.isolation !== false;
+  const getRequires = `get_requires_for_build_${kind}` as HookName;
+  // No hints for venvkit's own temporary trees (unpacked sdists, VCS checkouts): never seen again.
+  const temporary = resolve(dir).startsWith(cacheDirOrPrivate('build', ctx.env) + sep);
+  const hint = isolated && !temporary ? new RequiresHint(options.interpreter, buildSystem.requires, kind, dir, ctx.env) : undefined;
+  const guess = hint?.read();
+  const guessed = guess ? await madeBuildEnv(ctx, options.interpreter, [...buildSystem.requires, ...guess]) : undefined;
   let python: string;
-  if (isolated) {
-    python = (await buildEnv(ctx, options.interpreter, buildSystem.requires, project)).paths.python;
+  let bytecodeRoot: string | undefined;
+  const use = (v: Venv) => {
+    python = v.paths.python;
+    bytecodeRoot = v.root;
+  };
+  if (guessed) {
+    use(guessed);
+    ctx.onEvent?.({ kind: 'build-env', requirements: [...new Set([...buildSystem.requires, ...guess!].map((r) => r.trim()))], reused: true });
+  } else if (isolated) {
+    use(await buildEnv(ctx, options.interpreter, buildSystem.requires, project));
   } else {
     if (!options.targetPython) throw new TypeError('buildProject: --no-build-isolation needs targetPython');
     python = options.targetPython;
@@ -90,18 +108,21 @@ async function runWithRequires(dir: string, kind: BuildKind, hook: HookName, kwa
   const config = options.configSettings && Object.keys(options.configSettings).length ? options.configSettings : undefined;
   const call = (name: HookName, kw: Record<string, unknown>, then?: HookCall['then']) => {
     ctx.onEvent?.({ kind: 'building', project, hook: name });
-    return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook: name, kwargs: { ...kw, config_settings: config }, then, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal });
+    return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook: name, kwargs: { ...kw, config_settings: config }, then, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal, ...(bytecodeRoot ? { bytecodeRoot } : {}) });
   };
   const hookKwargs = { ...kwargs, config_settings: config };
   // get_requires and the hook in one process when nothing more needs installing (hook-script.ts).
-  const first = await call(`get_requires_for_build_${kind}` as HookName, {}, { hook, kwargs: hookKwargs, always: !isolated });
+  const expect = guessed ? { base: buildSystem.requires, set: [...buildSystem.requires, ...guess!] } : undefined;
+  const first = await call(getRequires, {}, { hook, kwargs: hookKwargs, always: !isolated, ...(expect ? { expect } : {}) });
   const extra = first.value;
   if (!Array.isArray(extra) || extra.some((r) => typeof r !== 'string')) {
     throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} answered get_requires_for_build_${kind} with ${JSON.stringify(extra)}, not a list of requirements`, { hint: 'This is a bug in the build backend.' });
   }
   if ('then' in first) return { value: first.then, logFile, project };
-  if (extra.length && isolated) {
-    python = (await buildEnv(ctx, options.interpreter, [...buildSystem.requires, ...(extra as string[])], project, `get_requires_for_build_${kind}`)).paths.python;
+  if (isolated) {
+    hint?.write(extra as string[]);
+    // The env of build-system.requires alone, when the guess was wrong and nothing more is asked for now.
+    if (extra.length || guessed) use(await buildEnv(ctx, options.interpreter, [...buildSystem.requires, ...(extra as string[])], project, extra.length ? getRequires : 'build-system.requires'));
   }
   return { value: (await call(hook, hookKwargs)).value, logFile, project };
 }

@@ -27,8 +27,13 @@ export interface HookCall {
   backendPath: string[];
   hook: HookName;
   kwargs: Record<string, unknown>;
-  /** After a get_requires_* hook: run this hook too, in the same process, when what it asked for is installed (or `always`). */
-  then?: { hook: HookName; kwargs: Record<string, unknown>; always?: boolean };
+  /**
+   * After a get_requires_* hook: run this hook too, in the same process, when what it asked for is
+   * installed (or `always`; or, with `expect`, when `base` plus what it asked for is `set`).
+   */
+  then?: { hook: HookName; kwargs: Record<string, unknown>; always?: boolean; expect?: { base: readonly string[]; set: readonly string[] } };
+  /** The isolated build env's root: modules imported from there get .pyc files even under PYTHONDONTWRITEBYTECODE (hook-script.ts). */
+  bytecodeRoot?: string;
   /** The log file the backend's output is appended to. */
   logFile: string;
   /** Show the backend's output live on stderr. */
@@ -99,6 +104,8 @@ export async function runHook(call: HookCall): Promise<HookResult> {
     writeFileAtomic(join(control, 'input.json'), JSON.stringify({
       backend: call.backend, backend_path: call.backendPath, kwargs: call.kwargs,
       ...(call.then ? { then: { hook: call.then.hook, kwargs: call.then.kwargs }, skip_requires_check: !!call.then.always } : {}),
+      ...(call.then?.expect ? { expect: call.then.expect } : {}),
+      ...(call.bytecodeRoot ? { bytecode_root: call.bytecodeRoot } : {}),
     }));
     appendFileSync(call.logFile, `\n== venvkit: ${call.hook} (${call.backend}) in ${call.projectDir}\n`);
     const child = spawn(call.python, [runner, call.hook, control], {

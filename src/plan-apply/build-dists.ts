@@ -38,8 +38,8 @@ export async function buildDistributions(dir: string, options: BuildDistribution
   const interpreter = venv?.base ?? (await findPython(options.python, { env, cwd }));
   const ctx: BuildContext = {
     env, verbose: options.verbose, signal: options.signal, onEvent: options.onEvent,
-    install: async (venv, requirements) => {
-      await installRequirements(venv, { requirements }, { index: options.index, env, onWarning: options.onWarning });
+    install: async (venv, requirements, how) => {
+      await installRequirements(venv, { requirements }, { index: options.index, env, onWarning: options.onWarning, linkMode: how.linkMode, workers: how.workers });
     },
   };
   return buildDists(dir, options, { ctx, interpreter, isolation: options.isolation, targetPython: venv?.base ? venv.paths.python : interpreter.path, configSettings: options.configSettings });

@@ -222,9 +222,9 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     onEvent: (event) => emit({ kind: 'build', event }),
     // Build envs are filled with the same index settings (and format control): say each index warning once.
     chain: options.buildChain,
-    install: async (target, requirements) => {
+    install: async (target, requirements, how) => {
       const chain = [...(options.buildChain ?? []), [...requirements].sort().join(', ')];
-      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: options.linkMode, buildChain: chain });
+      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: how.linkMode ?? options.linkMode, workers: how.workers ?? options.workers, buildChain: chain });
     },
   };
   const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work() });

@@ -1,7 +1,7 @@
 /**
  * The package provider backed by the index client (src/index/): one candidate per version, the
  * best wheel for the target interpreter (pip's order: Requires-Python fits, not yanked, most
- * specific tag), metadata from PEP 658 files or the wheel itself; a version with no usable wheel is
+ * specific tag) unless the version's sdist is better on the first two, metadata from PEP 658 files or the wheel itself; a version with no usable wheel is
  * its sdist, whose metadata the build frontend makes (through the SdistBuilder the caller hands
  * down, so this module never loads the frontend). Versions with neither stay in the list, marked
  * unusable with the reason, so explanations can name it.
@@ -70,8 +70,8 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
 
   /**
    * One candidate per version, as pip's CandidateEvaluator ranks the files of a version: the best
-   * compatible wheel, else the version's sdist (pip ranks any wheel above the sdist of the same
-   * version); --no-binary/--only-binary remove wheels/sdists first.
+   * compatible wheel, else the version's sdist (pip ranks a wheel above the sdist of the same
+   * version when both are equally yanked and fit Requires-Python); --no-binary/--only-binary remove wheels/sdists first.
    */
   async versions(name: string): Promise<IndexCandidate[]> {
     const project = await this.client.project(name);
@@ -97,11 +97,14 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
           if (!best || (key[0] - best.key[0] || key[1] - best.key[1] || key[2] - best.key[2]) < 0) best = { f, key };
         }
       }
-      if (best) {
+      const sdist = formats.has('source') && this.options.sdists ? [...sdists].sort((a, b) => fitKey(a) - fitKey(b))[0] : undefined;
+      // pip ranks Requires-Python and yanked before wheel over sdist: a yanked wheel loses to a
+      // non-yanked sdist of its version (pip's _sort_key), a wheel whose Requires-Python excludes
+      // the target to an sdist that fits (pip drops such links).
+      if (best && !(sdist && fitKey(sdist) < fitKey(best.f))) {
         out.push({ name, version: best.f.version, file: best.f, tagRank: best.key[2], requiresPython: best.f.requiresPython ?? null, yanked: best.f.yanked || false });
         continue;
       }
-      const sdist = formats.has('source') && this.options.sdists ? [...sdists].sort((a, b) => fitKey(a) - fitKey(b))[0] : undefined;
       if (sdist) {
         out.push({
           name, version: sdist.version, file: sdist, tagRank: null, sdist: true, costly: true,

@@ -2,9 +2,9 @@
 // hatchling, flit-core, poetry-core) on projects written here: each installed regular and editable
 // by `venvkit install`; the env's interpreter imports it and runs its console script; an editable
 // sees a source edit; `-e` again with unchanged metadata builds nothing, and a changed dependency
-// list is installed; pip uninstalls what venvkit installed and venvkit uninstalls it too; the files
-// pip 26 installs for the same project are the ones venvkit installs. Build envs are shared
-// through one cache.
+// list is installed; pip uninstalls what venvkit installed and venvkit uninstalls it too; the files,
+// direct_url.json and freeze of pip 26.2 installing the same projects are venvkit's, freeze's output
+// installs again, and venvkit uninstalls what pip installed. Build envs are shared through one cache.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -118,24 +118,48 @@ test('-e again after the dependencies changed installs the new ones; venvkit uni
   assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
 });
 
-test('the files pip 26 installs for `pip install -e` are the ones venvkit installs', { skip, timeout: 300_000 }, async () => {
+test('each backend, regular and editable: the files, direct_url.json and freeze of pip 26.2 doing the same; freeze\'s output installs again; venvkit uninstalls what pip installed', { skip, timeout: 900_000 }, async () => {
   const ours = await createVenv(join(tmp, 'env-cmp-vk'), { python: python!, env, withoutPip: true });
   const theirs = await createVenv(join(tmp, 'env-cmp-pip'), { python: python!, env, withoutPip: true });
   let r = vk(['install', '--env', theirs.root, 'pip>=26.2,<26.3']);
   assert.equal(r.status, 0, r.stderr);
+  const baseline = listing(theirs);
   // Only what a project installs: pip's own files and the files each tool writes for itself are left out.
   const files = (v: Venv) => listing(v).filter((p) => !/__pycache__|(^|\/)(INSTALLER|REQUESTED|RECORD|venvkit_source\.json)$/.test(p));
-  for (const [backend, editable] of [['setuptools', true]] as const) {
-    const name = `cmp_${backend.replace(/[^a-z]/g, '')}`;
-    const dir = writeProject(join(tmp, `proj-${name}`), backend, name, ['six']);
-    const args = editable ? ['-e', dir] : [dir]; // the regular wheels are compared with python -m build's in sdist-and-build.test.ts
-    r = vk(['install', '--env', ours.root, ...args]);
-    assert.equal(r.status, 0, r.stderr);
-    const p = run(theirs.paths.python, ['-m', 'pip', 'install', ...args]);
+  const pip = (args: string[]) => {
+    const p = run(theirs.paths.python, ['-m', 'pip', ...args]);
     assert.equal(p.status, 0, p.err);
-    assert.deepEqual(files(ours), files(theirs), `${backend} ${editable ? '-e' : 'regular'}`);
-    assert.deepEqual(directUrl(ours, name), directUrl(theirs, name));
+    return p.out;
+  };
+  for (const backend of BACKENDS) {
+    for (const editable of [false, true]) {
+      const name = `cmp_${backend.replace(/[^a-z]/g, '')}${editable ? '_e' : ''}`;
+      const dir = writeProject(join(tmp, `proj-${name}`), backend, name, ['six']);
+      // venvkit is given the project relative to its working directory (--editable ./proj-...), pip the absolute path.
+      r = venvkit(['install', '--env', ours.root, ...(editable ? ['--editable'] : []), `./proj-${name}`], { env, cwd: tmp, timeout: 300_000 });
+      assert.equal(r.status, 0, r.stderr);
+      pip(['install', '-q', ...(editable ? ['-e'] : []), dir]);
+      assert.deepEqual(files(ours), files(theirs), `${backend} ${editable ? '-e' : 'regular'}`);
+      assert.deepEqual(directUrl(ours, name), directUrl(theirs, name));
+    }
   }
+  // freeze: venvkit's of its env is pip's of that env, and of pip's env.
+  const frozen = vk(['freeze', '--env', ours.root]).stdout;
+  assert.equal(frozen, pip(['--python', ours.paths.python, 'freeze']));
+  assert.equal(vk(['freeze', '--env', theirs.root]).stdout, pip(['freeze']));
+  assert.match(frozen, /^-e \/.*proj-cmp_hatchling_e$/m);
+  // freeze's output installs the same set again, editables included.
+  const reqs = join(tmp, 'frozen.txt');
+  writeFileSync(reqs, frozen);
+  const again = await createVenv(join(tmp, 'env-cmp-again'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', again.root, '-r', reqs]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(vk(['freeze', '--env', again.root]).stdout, frozen);
+  // venvkit uninstalls what pip installed, editables included.
+  const names = BACKENDS.flatMap((b) => [`cmp_${b.replace(/[^a-z]/g, '')}`, `cmp_${b.replace(/[^a-z]/g, '')}_e`]);
+  r = vk(['uninstall', '--env', theirs.root, '-y', ...names, 'six']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(listing(theirs).filter((p) => !p.includes('__pycache__')), baseline.filter((p) => !p.includes('__pycache__')));
 });
 
 test('a compiled extension through scikit-build-core (cmake from the index or the system): regular and editable, pip uninstalls it', { skip, timeout: 300_000 }, async () => {

@@ -93,6 +93,11 @@ test('a failing backend: its output tail and the log path, nothing installed', {
   assert.ok(log && existsSync(log), r.stderr);
   assert.match(readFileSync(log, 'utf8'), /backend line 0\n[\s\S]*the backend gave up/);
   assert.deepEqual(snapshot(v.root), before);
+  // With -v the backend's whole output is shown as it comes.
+  const loud = vk(['install', '-v', '--env', v.root, dir]);
+  assert.equal(loud.status, 1);
+  assert.match(loud.stderr, /backend line 0\n[\s\S]*backend line 5\n/);
+  assert.deepEqual(snapshot(v.root), before);
 });
 
 test('-C settings reach the backend (a repeated key is a list); --no-build-isolation builds with the target env', { skip, timeout: 120_000 }, async () => {

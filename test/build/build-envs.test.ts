@@ -3,7 +3,7 @@
 // build-system.requires alone (which other projects share).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { venvkit } from '../helpers/cli.js';
@@ -59,4 +59,47 @@ test('venvkit build without -p: the nearest .venv\'s interpreter, else .python-v
   assert.equal(built(), '3.12', 'the .venv above the project');
   rmSync(join(root, '.venv'), { recursive: true });
   assert.equal(built(), '3.13', '.python-version without a .venv');
+});
+
+/** How many hooks each build log of `project` ran ("== venvkit: HOOK" headers), oldest first. */
+function hookRuns(project: string): number[] {
+  const logs = join(env.VENVKIT_CACHE_DIR!, 'build', 'logs');
+  return readdirSync(logs).filter((d) => d.includes(`-${project}-`)).sort()
+    .map((d) => (readFileSync(join(logs, d, 'build.log'), 'utf8').match(/^== venvkit: /gm) ?? []).length);
+}
+
+test('a project whose get_requires asked for more: next time one hook process in the env of the whole set; a changed answer is followed; the build env gets .pyc files, the project none', { skip, timeout: 300_000 }, async () => {
+  // get_requires_for_build_wheel answers what REQUIRES holds; the build fails unless what it can
+  // import matches that answer (so it always runs in the env of the set it asked for now).
+  const dir = writeInTreeProject(join(tmp, 'asks'), 'asks', [
+    'import importlib.util, json',
+    'wanted = json.load(open("REQUIRES"))',
+    'assert (importlib.util.find_spec("six") is not None) == ("six" in wanted), "built in the wrong env"',
+    'if wanted: import six',
+  ].join('\n'), ['wheel']);
+  appendFileSync(join(dir, 'tinybackend.py'), '\ndef get_requires_for_build_wheel(config_settings=None):\n    import json\n    return json.load(open("REQUIRES"))\n');
+  writeFileSync(join(dir, 'REQUIRES'), '["six"]');
+  const v = await createVenv(join(tmp, 'env-asks'), { python: python!, env, withoutPip: true });
+  const install = () => {
+    const r = venvkit(['install', '--env', v.root, '--force-reinstall', '--no-deps', dir], { env: { ...env, PYTHONDONTWRITEBYTECODE: '1' }, timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  install();
+  install();
+  // First: get_requires in the env of wheel, then build_wheel in the env of wheel+six. Then both at once.
+  assert.deepEqual(hookRuns('asks'), [2, 1]);
+  // The answer changes: the guess is seen to be wrong, and the build runs in the env of wheel alone.
+  writeFileSync(join(dir, 'REQUIRES'), '[]');
+  install();
+  install();
+  assert.deepEqual(hookRuns('asks'), [2, 1, 2, 1]);
+
+  // Under PYTHONDONTWRITEBYTECODE the build env got six's .pyc; the project directory got none.
+  const root = join(env.VENVKIT_CACHE_DIR!, 'build-envs');
+  const withSix = readdirSync(root).map((d) => join(root, d)).find((d) => existsSync(join(d, '.venvkit-build-env.json')) && readFileSync(join(d, '.venvkit-build-env.json'), 'utf8').includes('"six"'))!;
+  const site = join(withSix, 'lib', readdirSync(join(withSix, 'lib'))[0]!, 'site-packages');
+  assert.ok(readdirSync(join(site, '__pycache__')).some((f) => /^six\..*\.pyc$/.test(f)), 'six.pyc in the build env');
+  assert.ok(!existsSync(join(dir, '__pycache__')), 'no __pycache__ in the project');
+  // Build envs are hard links into the wheel cache, not copies.
+  assert.ok(statSync(join(site, 'six.py')).nlink > 1, 'six.py is a hard link');
 });

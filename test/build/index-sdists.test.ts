@@ -2,7 +2,8 @@
 // version; the newest version even when only its sdist exists; --prefer-binary, --only-binary,
 // --no-binary, on the command line and in requirement files), built through venvkit's frontend with
 // real backends from the local index, served as a static PEP 503 index (file://) and over HTTP on
-// 127.0.0.1; a second env installing the same sdist builds nothing.
+// 127.0.0.1; a second env installing the same sdist builds nothing; a yanked wheel, or one whose
+// Requires-Python excludes the target, loses to its version's sdist.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
@@ -35,12 +36,12 @@ const buildLogs = () => {
 const files = join(tmp, 'files');
 
 /** A flit-core project `name` `version` (depending on six), its sdist (and wheel) made by `venvkit build` into `files`. */
-function make(name: string, version: string, kinds: ('--sdist' | '--wheel')[]): void {
+function make(name: string, version: string, kinds: ('--sdist' | '--wheel')[], out = files): void {
   const dir = writeFiles(join(tmp, 'src', `${name}-${version}`), {
     'pyproject.toml': `[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "${name}"\nversion = "${version}"\ndescription = "x"\ndependencies = ["six"]\n`,
     [`${name}/__init__.py`]: `"""x"""\nVERSION = "${version}"\n`,
   });
-  const r = vk(['build', '-p', python!, ...kinds, '-o', files], dir);
+  const r = vk(['build', '-p', python!, ...kinds, '-o', out], dir);
   assert.equal(r.status, 0, r.stderr);
 }
 
@@ -149,5 +150,48 @@ test('a newer sdist and an older wheel: default, --prefer-binary, --only-binary,
     assert.equal(p.status, 0, p.stderr);
     const got = JSON.parse(readFileSync(report, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'mixed');
     assert.equal(got.metadata.version, c.want, `pip ${c.flags.join(' ')}`);
+  }
+});
+
+test('a yanked wheel, or one whose Requires-Python excludes the target, loses to the sdist of its version, as pip 26.2 chooses', { skip, timeout: 600_000 }, async (t) => {
+  if (!existsSync(join(tmp, 'probe'))) await createVenv(join(tmp, 'probe'), { python: python!, env, withoutPip: true });
+  const yfiles = join(tmp, 'yfiles');
+  mkdirSync(yfiles, { recursive: true });
+  for (const v of ['1.0', '2.0', '3.0']) make('yanky', v, ['--sdist', '--wheel'], yfiles);
+  const yindex = writeStaticIndex(yfiles, join(tmp, 'ystatic'), {
+    'yanky-2.0-py2.py3-none-any.whl': { yanked: 'broken wheel' },
+    'yanky-3.0-py2.py3-none-any.whl': { requiresPython: '<3' },
+  });
+  const cases: { flags: string[]; reqs: string[]; want: string }[] = [
+    { flags: [], reqs: ['yanky'], want: 'yanky-3.0.tar.gz' },
+    { flags: [], reqs: ['yanky<3'], want: 'yanky-2.0.tar.gz' },
+    { flags: [], reqs: ['yanky==2.0'], want: 'yanky-2.0.tar.gz' },
+    { flags: ['--prefer-binary'], reqs: ['yanky'], want: 'yanky-1.0-py2.py3-none-any.whl' },
+    { flags: ['--only-binary', ':all:'], reqs: ['yanky==2.0'], want: 'yanky-2.0-py2.py3-none-any.whl' },
+  ];
+  const fileOf = (url: string) => decodeURIComponent(url.split('#')[0]!.split('/').pop()!);
+  for (const c of cases) {
+    const r = vk(['install', '--env', join(tmp, 'probe'), '--dry-run', '--json', '--extra-index-url', yindex, ...c.flags, ...c.reqs]);
+    assert.equal(r.status, 0, r.stderr);
+    const got = (JSON.parse(r.stdout).resolved as { name: string; url: string }[]).find((p) => p.name === 'yanky')!;
+    assert.equal(fileOf(got.url), c.want, `venvkit ${[...c.flags, ...c.reqs].join(' ')}`);
+  }
+  // Installed for real: the sdist of 2.0 is built, not the yanked wheel unpacked.
+  const e = await createVenv(join(tmp, 'env-yanky'), { python: python!, env, withoutPip: true });
+  const r = vk(['install', '--env', e.root, '--extra-index-url', yindex, 'yanky==2.0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(py(e.paths.python, 'import yanky; print(yanky.VERSION)').stdout, '2.0\n');
+  const direct = py(e.paths.python, 'import importlib.metadata as m; print(m.distribution("yanky").read_text("direct_url.json") is None)');
+  assert.equal(direct.stdout, 'True\n', 'from an index: no direct_url.json');
+
+  // pip 26.2 chooses the same files on the same index.
+  const pip = realPip(t, join(tmp, 'pip'));
+  if (!pip) return;
+  for (const c of cases) {
+    const report = join(tmp, 'yreport.json');
+    const p = pip.run(['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--report', report, '--index-url', pip.index, '--extra-index-url', yindex, ...c.flags, ...c.reqs], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
+    assert.equal(p.status, 0, p.stderr);
+    const got = JSON.parse(readFileSync(report, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'yanky');
+    assert.equal(fileOf(got.download_info.url), c.want, `pip ${[...c.flags, ...c.reqs].join(' ')}`);
   }
 });
