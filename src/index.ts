@@ -19,3 +19,4 @@ export { resolveEnvironment, findEnvironments, watchEnvironments, type ResolveEn
 export type { WorkersOption } from './plan-apply/worker-file.js';
 export { lock, writeLock, lockFormat, type LockOptions, type LockResult, type LockFormat } from './lock/api.js';
 export type { LockedPackage } from './lock/merge.js';
+export type { ProgressEvent, ProgressPhase, ProgressListener } from './progress.js';

@@ -15,10 +15,10 @@ function put(path: string, text: string): void {
 }
 
 /** A temp env root with a stage dir inside it (as newStage makes), removed afterwards. */
-function withRoot(work: (root: string, stage: string) => void): void {
+async function withRoot(work: (root: string, stage: string) => Promise<void>): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'vk-commit-'));
   try {
-    work(root, join(root, '.stage'));
+    await work(root, join(root, '.stage'));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -28,7 +28,7 @@ function withRoot(work: (root: string, stage: string) => void): void {
 const envState = (root: string) => snapshot(root).filter((l) => !l.includes('.stage'));
 
 test('commitStaged moves new trees whole, replaces files, removes old ones', async () => {
-  withRoot((root, stage) => {
+  await withRoot(async (root, stage) => {
     put(join(root, 'lib/site/old/a.py'), 'old');
     put(join(root, 'lib/site/shared/x.py'), 'x0');
     put(join(stage, 'new/lib/site/pkg/sub/m.py'), 'm');
@@ -46,7 +46,7 @@ test('commitStaged moves new trees whole, replaces files, removes old ones', asy
 });
 
 test('commitStaged with nothing staged only removes (uninstall), whole directories too', async () => {
-  withRoot((root, stage) => {
+  await withRoot(async (root, stage) => {
     put(join(root, 'lib/site/old/a.py'), 'old');
     put(join(root, 'lib/site/old-1.0.dist-info/RECORD'), 'r');
     put(join(root, 'lib/site/keep.py'), 'k');
@@ -57,7 +57,7 @@ test('commitStaged with nothing staged only removes (uninstall), whole directori
 });
 
 test('commitStaged undoes everything when a step fails', async () => {
-  withRoot((root, stage) => {
+  await withRoot(async (root, stage) => {
     put(join(root, 'lib/site/old/a.py'), 'old');
     put(join(root, 'lib/site/shared/x.py'), 'x0');
     mkdirSync(join(root, 'lib/site/clash'), { recursive: true });
@@ -74,7 +74,7 @@ test('commitStaged undoes everything when a step fails', async () => {
 test('commitStaged: a rename that fails right after the file it replaces went aside puts that file back', async () => {
   // The staged x.py is missing, so moving it in fails (ENOENT) as a disk error would, after the
   // env's x.py was moved aside; the new tree moved in before it must go back to the stage too.
-  withRoot((root, stage) => {
+  await withRoot(async (root, stage) => {
     put(join(root, 'lib/site/shared/x.py'), 'x0');
     put(join(root, 'lib/site/old/a.py'), 'old');
     put(join(stage, 'new/lib/site/pkg/n.py'), 'n');
@@ -88,7 +88,7 @@ test('commitStaged: a rename that fails right after the file it replaces went as
 
 test('commitStaged: a file standing where the staged tree needs a directory fails before anything moves, and is kept', async () => {
   // The env has a file `pkg`; the wheel installs pkg/n.py: PATH_CONFLICT naming it, from the plan.
-  withRoot((root, stage) => {
+  await withRoot(async (root, stage) => {
     put(join(root, 'lib/site/shared/x.py'), 'x0');
     put(join(root, 'lib/site/pkg'), 'a file where a directory is needed');
     put(join(stage, 'new/lib/site/shared/x.py'), 'x1');
@@ -101,7 +101,7 @@ test('commitStaged: a file standing where the staged tree needs a directory fail
 });
 
 test('commitStaged: a path listed twice (a shipped .pyc that --compile rewrote) moves in once', async () => {
-  withRoot((root, stage) => {
+  await withRoot(async (root, stage) => {
     put(join(root, 'lib/site/pkg/__pycache__/m.cpython-312.pyc'), 'old pyc');
     put(join(stage, 'new/lib/site/pkg/__pycache__/m.cpython-312.pyc'), 'new pyc');
     put(join(stage, 'new/lib/site/pkg/m.py'), 'm');
