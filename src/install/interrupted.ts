@@ -1,6 +1,7 @@
 // Cancellation, one way everywhere: a host's AbortSignal (the CLI wires Ctrl-C to one) makes a long
 // call reject with VenvkitError INTERRUPTED, whose `name` is 'AbortError'. Nothing here adds a
 // listener that outlives the call.
+import { setMaxListeners } from 'node:events';
 import { VenvkitError } from '../errors.js';
 
 /** The INTERRUPTED error for `signal` (its exit status follows the CLI's signal name, if that is the reason). */
@@ -41,4 +42,19 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/**
+ * A signal of our own that follows `signal` (one listener on the host's, removed by `dispose`), for
+ * work that hands it to many children at once (each adds a listener: the host's signal would warn
+ * of a leak past ten).
+ */
+export function followSignal(signal: AbortSignal | undefined, listeners: number): { signal?: AbortSignal; dispose(): void } {
+  if (!signal) return { dispose() {} };
+  const c = new AbortController();
+  setMaxListeners(Math.max(10, listeners + 1), c.signal);
+  const onAbort = () => c.abort(signal.reason);
+  if (signal.aborted) c.abort(signal.reason);
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return { signal: c.signal, dispose: () => signal.removeEventListener('abort', onAbort) };
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { VenvkitError, isVenvkitError } from '../errors.js';
 import { type Candidate, type DiscoveryContext, allCandidates, candidateAt, dirCacheFor, firstOnPath, isShim } from './candidates.js';
 import { probeInterpreter } from './probe.js';
-import { throwIfInterrupted } from '../install/interrupted.js';
+import { followSignal, throwIfInterrupted } from '../install/interrupted.js';
 import type { ProgressListener } from '../progress.js';
 import { executableSize, installedVersions, localVersionFile, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
 import { type PythonRequest, type VersionRequest, hintMayMatch, parseSpec, requestMatches, supportsVenv } from './spec.js';
@@ -244,7 +244,16 @@ export async function discover(options: FindOptions | Ctx = {}): Promise<Discove
   }
   ctx.dirs?.flush();
   ctx.onProgress?.({ phase: 'discover', name: '', done: candidates.length, total: candidates.length });
-  const results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, ctx, c.realPath, candidates.length)));
+  // The probes run at once, each child with a listener on the signal: one on the host's.
+  const follow = followSignal(ctx.signal, candidates.length);
+  let results: PromiseSettledResult<PythonInstallation>[];
+  try {
+    const probing = { ...ctx, signal: follow.signal };
+    results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, probing, c.realPath, candidates.length)));
+    ctx.probed = probing.probed;
+  } finally {
+    follow.dispose();
+  }
   // Aborted: every probe still running was killed (and has exited).
   throwIfInterrupted(ctx.signal, 'the search for interpreters was stopped', '');
   const out: Discovery = { found: [], broken: [] };

@@ -169,7 +169,7 @@ test('aborted while --compile runs: the compiler is killed, AbortError, the env 
   await assertClean(c.signal, 'abort during compile');
 });
 
-test('uninstall of a big distribution aborted at random moments: AbortError and unchanged, or uninstalled whole', { skip, timeout: 300_000 }, async () => {
+test('uninstall of a big distribution aborted at random moments: AbortError and unchanged, or uninstalled whole', { skip, timeout: 900_000 }, async () => {
   const dir = join(root, 'uninstall-env');
   cpSync(jupyterPristine, dir, { recursive: true, verbatimSymlinks: true });
   await installRequirements(await openVenv(dir, { env }), { requirements: ['jedi'] }, { env, index: indexFlags });
@@ -181,7 +181,7 @@ test('uninstall of a big distribution aborted at random moments: AbortError and 
   const ms = Date.now() - t0;
   const gone = snapshot(dir);
   let aborted = 0;
-  for (let attempt = 0; attempt < 6; attempt++) {
+  for (let attempt = 0; attempt < 4; attempt++) {
     rmSync(dir, { recursive: true, force: true });
     cpSync(saved, dir, { recursive: true, verbatimSymlinks: true });
     // Even attempts: an abort at the call's first turn (before its commit); odd ones at a random time.
@@ -237,7 +237,11 @@ test('probes: an interpreter that hangs is killed when the signal aborts; listPy
   assert.ok(Date.now() - t0 < 5000, `the probe took ${Date.now() - t0} ms to stop`);
   await assertClean(c.signal, 'hanging probe');
 
-  // Discovery with no probe cache: every interpreter is run; aborted at a random probe event.
+  // Discovery with no probe cache: every interpreter is run at once; aborted at a random probe
+  // event. The host's signal gets one listener, not one per probe (Node would warn of a leak).
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  process.on('warning', onWarning);
   for (let attempt = 0; attempt < 4; attempt++) {
     const cold = { ...env, VENVKIT_CACHE_DIR: join(root, `cold-${attempt}`) };
     const r = await abortAtRandom(attempt, 3, undefined, (signal, onProgress) => listPythons({ env: cold, signal, onProgress }));
@@ -245,4 +249,7 @@ test('probes: an interpreter that hangs is killed when the signal aborts; listPy
     assert.ok(r.error && isAbort(r.error), `${label}: ${r.error ? (r.error as Error).stack : 'it finished'}`);
     await assertClean(r.signal, label);
   }
+  await new Promise((r) => setImmediate(r));
+  process.off('warning', onWarning);
+  assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
 });
