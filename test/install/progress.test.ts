@@ -106,6 +106,8 @@ test('the event loop keeps turning while a wheel of 4,000 files is staged and co
   } finally {
     clearInterval(timer);
   }
+  // (The gap that lasts until the call returns counts too: a call that never let the timer fire is one gap.)
+  longest = Math.max(longest, performance.now() - last);
   const total = performance.now() - t0;
   console.log(`# installWheel of 4,000 files: ${Math.round(total)} ms, longest gap between 1 ms timer ticks ${Math.round(longest)} ms`);
   // Held in one piece, the whole staging and commit would be one gap (nearly all of the call).
