@@ -192,3 +192,6 @@ export async function lock(options?: LockOptions): Promise<LockResult> {
 export async function writeLock(result: Pick<LockResult, 'path' | 'text'>): Promise<void> {
   (await lib()).writeLock(result);
 }
+
+// Progress: one event type for every long call (`onProgress`)
+export type { ProgressEvent, ProgressPhase, ProgressListener } from './progress.js';

@@ -2,10 +2,13 @@
 // transaction into a live env (stage beside it, move old files aside, move new ones in, undo on failure),
 // journaled so that a kill at any moment is finished or undone by the next command (journal.ts).
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { exists, isDirectory, pruneEmptyDirs, resolveJournal, undoMoves, writeJournal, type Move } from './journal.js';
+import { Turns } from './turns.js';
+export { checkpoint, throwIfInterrupted } from './interrupted.js';
 import { isReservedEnvPath, STAGE_PREFIX } from './reserved.js';
 import { Linker, writeGenerated } from './link.js';
 import type { InstallPlan } from './plan.js';
@@ -25,11 +28,12 @@ class DirMaker {
   }
 }
 
-/** Write each plan's files (and its RECORD) at `mapPath(dest)`: for an env being built in a staging dir. */
-export function writePlans(items: (Placed & { record: string })[], linker: Linker, mapPath: (p: string) => string): void {
+/** Write each plan's files (and its RECORD) at `mapPath(dest)`: for an env being built in a staging dir. Stops at `turns`' signal. */
+export async function writePlans(items: (Placed & { record: string })[], linker: Linker, mapPath: (p: string) => string, turns = new Turns()): Promise<void> {
   const dirs = new DirMaker();
   for (const { plan, filesDir, record } of items) {
     for (const f of plan.files) {
+      await turns.give();
       const dst = mapPath(f.dest);
       dirs.ensure(dirname(dst));
       if (f.data) writeGenerated(dst, f.data, f.exec);
@@ -48,11 +52,12 @@ export function newStage(root: string): string {
   return stage;
 }
 
-/** Stage the plan's new files under stage/new/<path relative to root>; returns the staged RECORD's path. */
-export function stagePlan(item: Placed, record: string | undefined, stage: string, root: string, linker: Linker): void {
+/** Stage the plan's new files under stage/new/<path relative to root>, giving the event loop turns (and stopping at their signal). */
+export async function stagePlan(item: Placed, record: string | undefined, stage: string, root: string, linker: Linker, turns = new Turns()): Promise<void> {
   const dirs = new DirMaker();
   const at = (p: string) => join(stage, 'new', relative(root, p));
   for (const f of item.plan.files) {
+    await turns.give();
     const dst = at(f.dest);
     dirs.ensure(dirname(dst));
     if (f.data) writeGenerated(dst, f.data, f.exec);
@@ -80,9 +85,11 @@ function conflict(root: string, rel: string, what: string): VenvkitError {
  * The renames that commit a stage: `remove` (absolute paths: files or whole directories) moved
  * aside into stage/old, then what is staged under stage/new moved in. A staged directory the env
  * does not have yet (a new package's whole tree) moves in with ONE rename; only files landing in
- * existing directories move one by one, each replacing what is there. Reads the env, changes nothing.
+ * existing directories move one by one, each replacing what is there. Reads the env, changes nothing
+ * (giving the event loop turns: a big install stages tens of thousands of paths).
  */
-export function planMoves(root: string, stage: string, staged: string[], remove: string[]): { moves: Move[]; prune: string[] } {
+export async function planMoves(root: string, stage: string, staged: string[], remove: string[]): Promise<{ moves: Move[]; prune: string[] }> {
+  const turns = new Turns();
   const stageRel = relative(root, stage);
   const moves: Move[] = [];
   const gone = new Set<string>();
@@ -100,6 +107,7 @@ export function planMoves(root: string, stage: string, staged: string[], remove:
     if (rel.includes('/')) prune.add(rel.slice(0, rel.lastIndexOf('/')));
   };
   for (const p of remove) {
+    await turns.give();
     const rel = relative(root, p).split(sep).join('/');
     // Never outside the env, never venvkit's own files (a RECORD may list anything).
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || isReservedEnvPath(rel)) continue;
@@ -113,6 +121,7 @@ export function planMoves(root: string, stage: string, staged: string[], remove:
     moved.add(rel);
   };
   for (const rel of staged) {
+    await turns.give();
     // The shallowest prefix of `rel` the env lacks moves in whole (and carries `rel` with it).
     const parts = rel.split('/');
     let prefix = '';
@@ -145,19 +154,24 @@ export function planMoves(root: string, stage: string, staged: string[], remove:
 /**
  * The one commit of every install and uninstall into a live env (see planMoves), journaled: the
  * moves are written to the stage's journal before the first one, so a kill at any point is finished
- * or undone by the next venvkit command (journal.ts). All synchronous: no signal handler or other
- * JS runs in between. On a failure every move done is undone, in reverse, and the error rethrown.
- * With `keep`, directories left empty are removed afterwards (never `keep` or above).
+ * or undone by the next venvkit command (journal.ts). Each move is one synchronous rename; between
+ * them the event loop gets a turn every few ms (turns.ts), and nothing stops the commit once the
+ * journal is written (an abort then comes too late: the call completes). On a failure every move
+ * done is undone, in reverse, and the error rethrown. With `keep`, directories left empty are
+ * removed afterwards (never `keep` or above).
  */
-export function commitStaged(root: string, stage: string, staged: string[], remove: string[], options: { keep?: string[]; op?: string } = {}): { removedDirs: string[] } {
-  const { moves, prune } = planMoves(root, stage, staged, remove);
+export async function commitStaged(root: string, stage: string, staged: string[], remove: string[], options: { keep?: string[]; op?: string; onMoves?: (done: number, total: number) => void } = {}): Promise<{ removedDirs: string[] }> {
+  const { moves, prune } = await planMoves(root, stage, staged, remove);
   const rel = (p: string) => relative(root, p).split(sep).join('/');
   const keep = options.keep;
   mkdirSync(join(stage, 'old'), { recursive: true });
-  writeJournal(stage, { version: 1, op: options.op ?? 'install', moves, prune: keep ? prune : [], keep: (keep ?? []).map(rel) });
+  await writeJournal(stage, { version: 1, op: options.op ?? 'install', moves, prune: keep ? prune : [], keep: (keep ?? []).map(rel) });
+  const turns = new Turns();
   let done = 0;
+  options.onMoves?.(0, moves.length);
   try {
     for (const m of moves) {
+      if (await turns.give()) options.onMoves?.(done, moves.length);
       renameSync(join(root, m.from), join(root, m.to));
       done++;
     }
@@ -171,35 +185,18 @@ export function commitStaged(root: string, stage: string, staged: string[], remo
         cause: e,
       });
     }
-    resolveJournal(stage);
+    await resolveJournal(stage);
     throw e;
   }
   const removedDirs = prune.map((d) => join(root, d));
   if (keep) pruneEmptyDirs(removedDirs, keep);
-  resolveJournal(stage);
+  await resolveJournal(stage);
+  options.onMoves?.(done, moves.length);
   return { removedDirs };
 }
 
-/** Throw INTERRUPTED when `signal` was aborted (by the host: the CLI on Ctrl-C). */
-export function throwIfInterrupted(signal: AbortSignal | undefined, what = 'nothing was installed'): void {
-  if (!signal?.aborted) return;
-  const exitCode = signal.reason === 'SIGTERM' ? 143 : signal.reason === 'SIGHUP' ? 129 : 130;
-  throw new VenvkitError('INTERRUPTED', `Interrupted: ${what} (the environment is unchanged)`, { exitCode });
-}
-
-/**
- * The last check before a commit: let signals that came meanwhile reach the host's listeners (a
- * signal is read in the event loop's poll phase, and two turns make sure one poll phase passes),
- * then throw INTERRUPTED if aborted. From here to the end of the commit, callers stay synchronous.
- */
-export async function checkpoint(signal: AbortSignal | undefined, what?: string): Promise<void> {
-  if (!signal) return;
-  for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
-  throwIfInterrupted(signal, what);
-}
-
-/** Remove a stage dir, whatever is in it. */
-export function dropStage(stage: string): void {
-  if (existsSync(stage)) rmSync(stage, { recursive: true, force: true });
+/** Remove a stage dir, whatever is in it (off the calling thread: an upgrade's old files can be many). */
+export async function dropStage(stage: string): Promise<void> {
+  await rm(stage, { recursive: true, force: true });
 }
 

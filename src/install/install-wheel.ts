@@ -11,9 +11,11 @@ import { withEnvLock } from './recover.js';
 import { fsFailure } from './fs-errors.js';
 import type { Recovered } from './journal.js';
 import { byteCompile } from './compile.js';
+import { Turns } from './turns.js';
+import type { ProgressListener } from '../progress.js';
 import { findInstalled, recordedFiles } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from './link.js';
-import { planInstall, recordFor, type InstallPlan } from './plan.js';
+import { planInstallAsync, recordFor, type InstallPlan } from './plan.js';
 import { installTarget, resolveVenv } from './target.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +40,8 @@ export interface InstallWheelOptions {
   signal?: AbortSignal;
   /** Called once when another process holds the env's lock and this install starts waiting. */
   onWait?: (pid: number) => void;
+  /** 'wait' and 'install' (stage, then commit: file moves) events (progress.ts). */
+  onProgress?: ProgressListener;
 }
 
 export interface InstallWheelResult {
@@ -79,8 +83,9 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
   const cached = unpackedWheelHere(abs, { store });
   const { manifest } = cached;
   let plan: InstallPlan;
+  const turns = new Turns(options.signal, `${manifest.name} was not installed`);
   try {
-    plan = planInstall(
+    plan = await planInstallAsync(
       manifest,
       target,
       {
@@ -89,6 +94,7 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
         directUrl: options.directUrl === false ? undefined : (options.directUrl ?? { url: pathToFileURL(abs).href, archive_info: { hash: `sha256=${manifest.sha256}`, hashes: { sha256: manifest.sha256 } } }),
       },
       (p) => readWheelFile(cached, p),
+      () => turns.give(),
     );
   } catch (e) {
     if (e instanceof VenvkitError) throw e;
@@ -98,7 +104,8 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
   const root = venv.root;
   throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
   let recovered: Recovered[] | undefined;
-  return withEnvLock(root, { signal: options.signal, onWait: options.onWait, onRecovered: (r) => (recovered = r) }, async () => {
+  const onWait = (pid: number) => (options.onWait?.(pid), options.onProgress?.({ phase: 'wait', name: root, pid, done: 0 }));
+  return withEnvLock(root, { signal: options.signal, onWait, onRecovered: (r) => (recovered = r) }, async () => {
     const old = findInstalled(venv.paths, manifest.name);
     const remove: string[] = [];
     for (const d of old) {
@@ -113,11 +120,11 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
     }
     const stage = newStage(root);
     try {
-      stagePlan({ plan, filesDir: cached.filesDir }, undefined, stage, root, linker);
+      await stagePlan({ plan, filesDir: cached.filesDir }, undefined, stage, root, linker, turns);
       let pycs: string[] = [];
       if (options.compile) {
         const stagedOf = (p: string) => join(stage, 'new', relative(root, p));
-        const written = await byteCompile(venv.paths.python, plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p })));
+        const written = await byteCompile(venv.paths.python, plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p })), options.signal);
         throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
         const prefix = join(stage, 'new') + '/';
         pycs = written.filter((w) => w.startsWith(prefix)).map((w) => join(root, w.slice(prefix.length)));
@@ -126,8 +133,10 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
       const recPath = join(stage, 'new', relative(root, plan.recordDest));
       writeFileSync(recPath, record);
       // Synchronous from this check to the end of the commit (see applyTransaction).
+      options.onProgress?.({ phase: 'install', step: 'stage', name: manifest.name, done: 1, total: 1 });
       await checkpoint(options.signal, `${manifest.name} was not installed`);
-      commitStaged(root, stage, stagedPaths(plan, root, pycs), remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `install of ${manifest.name}` });
+      const onMoves = options.onProgress && ((done: number, total: number) => options.onProgress!({ phase: 'install', step: 'commit', name: manifest.name, done, total }));
+      await commitStaged(root, stage, stagedPaths(plan, root, pycs), remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `install of ${manifest.name}`, onMoves });
       return {
         name: manifest.name,
         version: manifest.version,
@@ -140,7 +149,7 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
     } catch (e) {
       throw fsFailure(e, root, stage);
     } finally {
-      dropStage(stage);
+      await dropStage(stage);
     }
   });
 }

@@ -7,6 +7,7 @@
 // in stage/old once its move was done, a staged path is gone from stage/new once it moved in.
 // Recovery only renames and is repeatable, so a kill during recovery is recovered the next time.
 import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { JOURNAL_NAME, STAGE_PREFIX } from './reserved.js';
@@ -61,23 +62,48 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Write the journal into `stage` atomically and durably (temp file, fsync, rename, fsync the dir). */
-export function writeJournal(stage: string, journal: Journal): void {
-  const tmp = join(stage, `${JOURNAL_NAME}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
+async function fsyncDirAsync(dir: string): Promise<void> {
   try {
-    const data = Buffer.from(JSON.stringify(journal));
-    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    /* as fsyncDir */
   }
-  renameSync(tmp, join(stage, JOURNAL_NAME));
-  fsyncDir(stage);
+}
+
+/**
+ * Write the journal into `stage` atomically and durably (temp file, fsync, rename, fsync the dir),
+ * off the calling thread: the caller starts the first move only once this has resolved.
+ */
+export async function writeJournal(stage: string, journal: Journal): Promise<void> {
+  const tmp = join(stage, `${JOURNAL_NAME}.tmp`);
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(JSON.stringify(journal));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, join(stage, JOURNAL_NAME));
+  await fsyncDirAsync(stage);
 }
 
 /** The journal is gone: the transaction is resolved (what is left in the stage is garbage). */
-export function resolveJournal(stage: string): void {
+export async function resolveJournal(stage: string): Promise<void> {
+  try {
+    await unlink(join(stage, JOURNAL_NAME));
+  } catch (e) {
+    if (errnoCode(e) !== 'ENOENT') throw e;
+  }
+  await fsyncDirAsync(stage);
+}
+
+/** resolveJournal, on the calling thread (recovery, which runs before anything else). */
+function resolveJournalSync(stage: string): void {
   try {
     unlinkSync(join(stage, JOURNAL_NAME));
   } catch (e) {
@@ -157,11 +183,11 @@ function recoverStage(root: string, stage: string): Recovered {
   if (done.slice(k).some(Boolean)) throw damaged(root, stage, `move ${k + 1} of ${j.moves.length} was not done but a later one was (was the environment changed by hand?)`);
   if (k === j.moves.length) {
     pruneEmptyDirs(j.prune.map((d) => abs(root, d)), j.keep.map((d) => abs(root, d)));
-    resolveJournal(join(root, stage));
+    resolveJournalSync(join(root, stage));
     return { stage, op: j.op, action: 'completed', moves: k };
   }
   undoMoves(root, j.moves.slice(0, k));
-  resolveJournal(join(root, stage));
+  resolveJournalSync(join(root, stage));
   return { stage, op: j.op, action: 'rolled back', moves: k };
 }
 

@@ -61,6 +61,24 @@ export const sha256Record = (data: Buffer | string) => `sha256=${createHash('sha
 
 /** Install files of `manifest` for `target`. `readArchiveFile` gives an archive file's bytes (scripts only). */
 export function planInstall(manifest: WheelManifest, target: InstallTarget, options: PlanOptions, readArchiveFile: (path: string) => Buffer): InstallPlan {
+  const steps = planning(manifest, target, options, readArchiveFile);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** planInstall, calling `between` (which gives the event loop a turn) every few hundred files: a wheel can hold thousands. */
+export async function planInstallAsync(manifest: WheelManifest, target: InstallTarget, options: PlanOptions, readArchiveFile: (path: string) => Buffer, between: () => Promise<unknown>): Promise<InstallPlan> {
+  const steps = planning(manifest, target, options, readArchiveFile);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await between();
+  }
+}
+
+function* planning(manifest: WheelManifest, target: InstallTarget, options: PlanOptions, readArchiveFile: (path: string) => Buffer): Generator<void, InstallPlan> {
   const { paths } = target;
   const libDir = manifest.rootIsPurelib ? paths.purelib : paths.platlib;
   const distInfoDir = join(libDir, manifest.distInfo);
@@ -91,7 +109,9 @@ export function planInstall(manifest: WheelManifest, target: InstallTarget, opti
     taken.set(f.dest, what);
     files.push(f);
   };
+  let n = 0;
   for (const file of manifest.files) {
+    if ((++n & 127) === 0) yield;
     if (skip.has(file.path)) continue;
     const place = placeEntry(file.path, manifest.dataDir);
     const dest = join(roots[place.key], place.rel);

@@ -11,6 +11,8 @@ import { byteCompile } from './compile.js';
 import { Linker, LINK_MODES, type LinkMode } from './link.js';
 import { planInstall, recordFor } from './plan.js';
 import { installTarget } from './target.js';
+import { Turns } from './turns.js';
+import type { ProgressListener } from '../progress.js';
 
 export interface SeedOptions {
   /** Where the environment is being built (files are written here)... */
@@ -24,6 +26,10 @@ export interface SeedOptions {
   /** Byte-compile the seeded packages (python -m venv does; off by default for speed). */
   compile?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Stops seeding (INTERRUPTED); files already written into a staged env are the caller's to remove. */
+  signal?: AbortSignal;
+  /** 'seed' events: each package placed. */
+  onProgress?: ProgressListener;
 }
 
 export interface SeedResult {
@@ -65,8 +71,9 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
     // Seeding a live env (created over an existing one): install like any wheel, replacing what is there.
     const installed: SeedResult['installed'] = [];
     for (const w of wheels) {
-      const r = await installWheel(venv, w.wheel!, { env, installer: 'pip', requested: pipWritesRequested(wheels.find((x) => x.name === 'pip')?.version), directUrl: false, ignoreTags: true, linkMode, compile: options.compile });
+      const r = await installWheel(venv, w.wheel!, { env, signal: options.signal, installer: 'pip', requested: pipWritesRequested(wheels.find((x) => x.name === 'pip')?.version), directUrl: false, ignoreTags: true, linkMode, compile: options.compile });
       installed.push({ name: r.name, version: r.version });
+      options.onProgress?.({ phase: 'seed', name: r.name, done: installed.length, total: wheels.length });
     }
     return { installed };
   }
@@ -88,18 +95,22 @@ async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkM
   const target = installTarget(venv);
   const items = unpacked.map((c) => {
     const plan = planInstall(c.manifest, target, { installer: 'pip', requested }, (p) => readWheelFile(c, p));
-    return { plan, filesDir: c.filesDir };
+    return { plan, filesDir: c.filesDir, name: c.manifest.name };
   });
   const rel = (p: string) => {
     if (p !== venv.root && !p.startsWith(venv.root + '/')) throw new VenvkitError('INTERNAL', `seed path ${p} is outside ${venv.root}`);
     return join(stageRoot, p.slice(venv.root.length));
   };
   const linker = new Linker(linkMode, unpacked);
+  const turns = new Turns(options.signal, 'the environment was not created', 'nothing was changed');
   if (options.compile) {
     // Files must be in place to compile: link them first, then compile, then write the RECORDs.
-    writePlans(items.map((i) => ({ plan: i.plan, filesDir: i.filesDir, record: '' })), linker, rel);
+    for (const [n, i] of items.entries()) {
+      await writePlans([{ plan: i.plan, filesDir: i.filesDir, record: '' }], linker, rel, turns);
+      options.onProgress?.({ phase: 'seed', name: i.name, done: n + 1, total: items.length });
+    }
     const all = items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p, plan: i.plan })));
-    const written = new Set(await byteCompile(base.executable || base.path, all));
+    const written = new Set(await byteCompile(base.executable || base.path, all, options.signal));
     for (const i of items) {
       const pycs = i.plan.pyFiles
         .map((p) => join(p, '..', '__pycache__', `${p.slice(p.lastIndexOf('/') + 1, -3)}.${base.cacheTag}.pyc`))
@@ -107,6 +118,9 @@ async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkM
       writeFileSync(rel(i.plan.recordDest), recordFor(i.plan, pycs));
     }
   } else {
-    writePlans(items.map((i) => ({ plan: i.plan, filesDir: i.filesDir, record: recordFor(i.plan) })), linker, rel);
+    for (const [n, i] of items.entries()) {
+      await writePlans([{ plan: i.plan, filesDir: i.filesDir, record: recordFor(i.plan) }], linker, rel, turns);
+      options.onProgress?.({ phase: 'seed', name: i.name, done: n + 1, total: items.length });
+    }
   }
 }

@@ -8,6 +8,7 @@ import { fsFailure } from './fs-errors.js';
 import { hasJournal, type Recovered } from './journal.js';
 import { findInstalled, recordedFiles } from '../installed/dist-info.js';
 import { resolveVenv } from './target.js';
+import type { ProgressListener } from '../progress.js';
 
 export interface UninstallOptions {
   env?: NodeJS.ProcessEnv;
@@ -20,6 +21,8 @@ export interface UninstallOptions {
   signal?: AbortSignal;
   /** Called once when another process holds the env's lock and this starts waiting. */
   onWait?: (pid: number) => void;
+  /** 'wait' and 'uninstall' (file moves) events (progress.ts). */
+  onProgress?: ProgressListener;
 }
 
 export interface UninstallResult {
@@ -43,7 +46,8 @@ export async function uninstall(venvOrPath: Venv | string, name: string, options
   if (findInstalled(venv.paths, name).length === 0 && !hasJournal(venv.root)) return notInstalled();
   throwIfInterrupted(options.signal, 'nothing was uninstalled');
   let recovered: Recovered[] | undefined;
-  return withEnvLock(venv.root, { signal: options.signal, onWait: options.onWait, onRecovered: (r) => (recovered = r) }, async () => {
+  const onWait = (pid: number) => (options.onWait?.(pid), options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }));
+  return withEnvLock(venv.root, { signal: options.signal, onWait, onRecovered: (r) => (recovered = r) }, async () => {
     // Read under the lock, after recovery: what is installed now.
     const dists = findInstalled(venv.paths, name);
     if (dists.length === 0) return notInstalled();
@@ -65,12 +69,12 @@ export async function uninstall(venvOrPath: Venv | string, name: string, options
     await checkpoint(options.signal, 'nothing was uninstalled');
     const stage = newStage(venv.root);
     try {
-      commitStaged(venv.root, stage, [], remove, { keep: [venv.root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `uninstall of ${name}` });
+      await commitStaged(venv.root, stage, [], remove, { keep: [venv.root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: `uninstall of ${name}`, onMoves: options.onProgress && ((done, total) => options.onProgress!({ phase: 'uninstall', name, done, total })) });
       return { name, removed, ...(recovered ? { recovered } : {}) };
     } catch (e) {
       throw fsFailure(e, venv.root, stage, 'uninstall from');
     } finally {
-      dropStage(stage);
+      await dropStage(stage);
     }
   });
 }

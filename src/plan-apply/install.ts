@@ -2,7 +2,8 @@
 // for the env's interpreter, compare with what is installed, fetch + verify + unpack in parallel,
 // then install everything as one transaction under the env's lock. Nothing is read from an index
 // when what is installed already satisfies the requirements.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import type { ProgressEvent, ProgressListener } from '../progress.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildContext, BuildEvent, SdistBuilder } from '../build/context.js';
@@ -18,7 +19,7 @@ import { closeWheelStore, openWheelStore, type CachedWheel, type WheelStore } fr
 import { UnpackPool, unpackHere } from './unpack-pool.js';
 import { workerFile, type WorkersOption } from './worker-file.js';
 import { VenvkitError } from '../errors.js';
-import { throwIfInterrupted } from '../install/apply.js';
+import { abortable, throwIfInterrupted } from '../install/interrupted.js';
 import type { Recovered } from '../install/journal.js';
 import { repairEnv } from '../install/recover.js';
 import { recoverEnv } from '../install/journal.js';
@@ -54,6 +55,9 @@ export interface InstallOptions {
   parallel?: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Progress of every phase (resolve, download with bytes, unpack, build, install), as every long call reports it (progress.ts). */
+  onProgress?: ProgressListener;
+  /** @deprecated The events before onProgress; kept for hosts that use them. */
   onEvent?: (e: InstallEvent) => void;
   onWarning?: (message: string) => void;
   /** Notes worth showing with -v (index links that were ignored, and why). */
@@ -152,21 +156,20 @@ async function pool<T, R>(items: T[], limit: number, run: (item: T) => Promise<R
   return out;
 }
 
-/** `promise`, or INTERRUPTED as soon as `signal` is aborted (the work goes on in the background and is dropped). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      try {
-        throwIfInterrupted(signal);
-      } catch (e) {
-        reject(e);
-      }
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+
+/** A build's event as a progress event. */
+function buildProgress(e: BuildEvent): ProgressEvent {
+  if (e.kind === 'build-env') return { phase: 'build', step: 'build-env', name: e.requirements.join(', '), done: e.reused ? 1 : 0, total: 1, detail: e.reused ? 'reused' : 'made' };
+  if (e.kind === 'building') return { phase: 'build', step: 'hook', name: e.project, detail: e.hook, done: 0, total: 1 };
+  return { phase: 'build', step: 'built', name: e.project, detail: e.file, done: 1, total: 1 };
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Install requirements into `venv` (see the module comment). */
@@ -174,6 +177,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   const started = Date.now();
   const env = options.env ?? process.env;
   const emit = options.onEvent ?? (() => {});
+  const progress: ProgressListener = options.onProgress ?? (() => {});
   const report: InstallReport = {
     env: venv.root, dryRun: !!options.dryRun, alreadySatisfied: false, resolved: [], installed: [], removed: [],
     timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: 0 },
@@ -181,7 +185,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   };
   const signal = options.signal;
   throwIfInterrupted(signal);
-  const lockOptions = { signal, onWait: (pid: number) => emit({ kind: 'waiting-for-lock', pid }) };
+  const lockOptions = { signal, onWait: (pid: number) => (emit({ kind: 'waiting-for-lock', pid }), progress({ phase: 'wait', name: venv.root, pid, done: 0 })) };
   // What a killed venvkit left is finished first: what is installed is read after that.
   if (!options.prechecked) {
     const recovered = await repairEnv(venv.root, lockOptions);
@@ -219,12 +223,12 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   };
   const ctx: BuildContext = {
     env, verbose: options.verbose, signal: options.signal,
-    onEvent: (event) => emit({ kind: 'build', event }),
+    onEvent: (event) => (emit({ kind: 'build', event }), progress(buildProgress(event))),
     // Build envs are filled with the same index settings (and format control): say each index warning once.
     chain: options.buildChain,
     install: async (target, requirements, how) => {
       const chain = [...(options.buildChain ?? []), [...requirements].sort().join(', ')];
-      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: how.linkMode ?? options.linkMode, workers: how.workers ?? options.workers, buildChain: chain });
+      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: how.linkMode ?? options.linkMode, workers: how.workers ?? options.workers, buildChain: chain, signal: options.signal });
     },
   };
   const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work() });
@@ -242,6 +246,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   try {
     if (collected.local.length) {
       emit({ kind: 'building-sources', count: collected.local.length });
+      progress({ phase: 'build', step: 'sources', name: '', done: 0, total: collected.local.length });
       const { prepareLocalSources } = await import('../build/prepare-sources.js');
       const prepared = await prepareLocalSources(collected.local, { ...buildOptions(), srcDir: join(venv.root, 'src') });
       for (const p of prepared) {
@@ -252,6 +257,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       }
     }
     emit({ kind: 'resolving' });
+    progress({ phase: 'resolve', name: '', done: 0 });
     const t0 = Date.now();
     const preferred = new Map(dists.map((d) => [d.normalizedName, d.version]));
     const resolution = await abortable(resolveRequirements(collected.requirements, {
@@ -265,6 +271,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     }), signal);
     report.timings.resolveMs = Date.now() - t0;
     emit({ kind: 'resolved', packages: resolution.packages.length, ms: report.timings.resolveMs });
+    progress({ phase: 'resolve', name: '', done: resolution.packages.length, total: resolution.packages.length, ms: report.timings.resolveMs });
 
     const unusable = resolution.packages.filter((p) => !p.candidate.file || p.candidate.unusable);
     if (unusable.length) {
@@ -318,6 +325,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         const unpacker = new UnpackPool(workers, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, store);
         try {
           const received = new Map<string, number>();
+          let fetched = 0;
           const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
           const wheels = await abortable(pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
             throwIfInterrupted(signal);
@@ -329,7 +337,15 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
               : await client.download(file, { requiredHashes: required, onProgress: (n, total) => {
                 received.set(p.name, n);
                 emit({ kind: 'download', name: p.name, received: n, total });
+                progress({ phase: 'download', name: p.name, bytes: n, totalBytes: total, allBytes: bytes(), done: fetched, total: todo.length });
               } });
+            // A file:// or find-links file is not streamed: one event with its size.
+            if (!received.has(p.name) && !builtWheel) {
+              const size = fileSize(got.path);
+              received.set(p.name, size);
+              progress({ phase: 'download', name: p.name, bytes: size, totalBytes: size, allBytes: bytes(), done: fetched, total: todo.length });
+            }
+            fetched++;
             const sha = got.hashes.sha256;
             // A cache hit costs one small read: no worker needed (its files are checked as they are placed).
             const wheel = sha && store.root && existsSync(join(store.root, sha, 'wheel.json')) ? unpackHere(got.path, sha, store) : await unpacker.unpack(got.path, sha);
@@ -338,6 +354,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
             }
             done++;
             emit({ kind: 'fetched', name: p.name, done, count: todo.length, bytes: bytes() });
+            progress({ phase: 'unpack', name: p.name, done, total: todo.length });
             return wheel;
           }), signal).finally(() => void unpacker.close());
           todo.forEach((p, i) => {
@@ -362,7 +379,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
                 : isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
             };
           });
-          const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal });
+          const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal, onProgress: options.onProgress });
           for (const item of items) for (const d of item.replaces) report.removed.push({ name: d.name, version: d.version });
           report.linkMode = result.linkMode;
           report.timings.installMs = Date.now() - t2;

@@ -1,6 +1,7 @@
 // What `venvkit install` shows while it works: one status line on a terminal (stderr), redrawn in
-// place at most every 80 ms; nothing at all when stderr is not a terminal.
-import type { InstallEvent } from './install.js';
+// place at most every 80 ms; nothing at all when stderr is not a terminal. Drawn from the library's
+// progress events (src/progress.ts), as any host would draw them.
+import type { ProgressEvent } from '../progress.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -15,9 +16,6 @@ export function formatMs(ms: number): string {
 export class ProgressLine {
   private last = 0;
   private shown = false;
-  private done = 0;
-  private count = 0;
-  private readonly received = new Map<string, number>();
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly enabled = !!process.stderr.isTTY) {}
 
@@ -31,25 +29,27 @@ export class ProgressLine {
     this.shown = true;
   }
 
-  event(e: InstallEvent): void {
-    switch (e.kind) {
-      case 'resolving':
-        return this.draw('Resolving...', true);
-      case 'resolved':
-        return this.draw(`Resolved ${e.packages} packages in ${formatMs(e.ms)}`, true);
-      case 'waiting-for-lock':
+  private allBytes = 0;
+
+  event(e: ProgressEvent): void {
+    switch (e.phase) {
+      case 'resolve':
+        return e.total === undefined ? this.draw('Resolving...', true) : this.draw(`Resolved ${e.total} packages${e.ms === undefined ? '' : ` in ${formatMs(e.ms)}`}`, true);
+      case 'wait':
         return this.draw(`Waiting for another venvkit (pid ${e.pid}) to finish with this environment...`, true);
-      case 'download': {
-        this.received.set(e.name, e.received);
-        const total = [...this.received.values()].reduce((a, b) => a + b, 0);
-        return this.draw(`Downloading ${this.done}/${this.count || '?'} (${formatBytes(total)}) ${e.name}`);
-      }
-      case 'fetched':
-        this.done = e.done;
-        this.count = e.count;
-        return this.draw(`Fetched ${e.done}/${e.count} (${formatBytes([...this.received.values()].reduce((a, b) => a + b, 0))}) ${e.name}`);
-      case 'installing':
-        return this.draw(`Installing ${e.count} packages...`, true);
+      case 'download':
+        this.allBytes = e.allBytes;
+        return this.draw(`Downloading ${e.done}/${e.total ?? '?'} (${formatBytes(e.allBytes)}) ${e.name}`);
+      case 'unpack':
+        return this.draw(`Fetched ${e.done}/${e.total ?? '?'} (${formatBytes(this.allBytes)}) ${e.name}`, e.done === e.total);
+      case 'install':
+        return e.step === 'stage' ? this.draw(`Installing ${e.done}/${e.total ?? '?'} ${e.name}`, e.done === 1) : this.draw(`Installing: moving ${e.total} entries into place`, e.done === 0);
+      case 'uninstall':
+        return this.draw(`Uninstalling ${e.name}: ${e.done}/${e.total ?? '?'}`);
+      case 'seed':
+        return this.draw(`Seeding ${e.name} (${e.done}/${e.total ?? '?'})`);
+      default:
+        return undefined;
     }
   }
 

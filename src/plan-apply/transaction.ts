@@ -9,8 +9,10 @@ import { fsFailure } from '../install/fs-errors.js';
 import { byteCompile } from '../install/compile.js';
 import { recordedFiles, type InstalledDist } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from '../install/link.js';
-import { planInstall, recordFor, type InstallPlan } from '../install/plan.js';
+import { planInstallAsync, recordFor, type InstallPlan } from '../install/plan.js';
 import { installTarget } from '../install/target.js';
+import { Turns } from '../install/turns.js';
+import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 
 export interface TransactionItem {
@@ -28,26 +30,35 @@ export interface TransactionOptions {
   compile?: boolean;
   /** Checked right before the commit (and between steps): aborted means INTERRUPTED, nothing changed. */
   signal?: AbortSignal;
+  onProgress?: ProgressListener;
 }
 
 /** Plan, stage and commit every item; returns the link mode used. */
 export async function applyTransaction(venv: Venv, items: TransactionItem[], options: TransactionOptions = {}): Promise<{ linkMode: LinkMode; files: number }> {
   const target = installTarget(venv);
   const root = venv.root;
-  const plans: InstallPlan[] = items.map(({ wheel, requested, directUrl, extraMeta }) => {
+  // The calling thread gives the event loop a turn every few ms from here to the end (turns.ts).
+  const turns = new Turns(options.signal);
+  const plans: InstallPlan[] = [];
+  for (const { wheel, requested, directUrl, extraMeta } of items) {
+    await turns.give();
     try {
-      return planInstall(wheel.manifest, target, { installer: 'venvkit', requested, directUrl, extraMeta }, (p) => readWheelFile(wheel, p));
+      plans.push(await planInstallAsync(wheel.manifest, target, { installer: 'venvkit', requested, directUrl, extraMeta }, (p) => readWheelFile(wheel, p), () => turns.give()));
     } catch (e) {
       if (e instanceof VenvkitError) throw e;
       throw new VenvkitError('UNSAFE_WHEEL', `${wheel.manifest.filename}: ${(e as Error).message}`, { hint: 'Refusing to install it.' });
     }
-  });
+  }
   // Two wheels installing the same path: the later one wins (as with pip); both RECORDs list it.
   const owner = new Map<string, number>();
-  plans.forEach((p, i) => p.files.forEach((f) => owner.set(f.dest, i)));
+  for (const [i, p] of plans.entries()) {
+    await turns.give();
+    for (const f of p.files) owner.set(f.dest, i);
+  }
   const remove: string[] = [];
   for (const item of items) {
     for (const d of item.replaces) {
+      await turns.give();
       try {
         remove.push(...recordedFiles(d, root).files);
       } catch (e) {
@@ -64,16 +75,20 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
   try {
     const staged: string[] = [];
     const stagedPlans = plans.map((plan, i) => ({ ...plan, files: plan.files.filter((f) => owner.get(f.dest) === i) }));
-    stagedPlans.forEach((plan, i) => {
-      stagePlan({ plan, filesDir: items[i]!.wheel.filesDir }, undefined, stage, root, linker);
-      for (const f of plan.files) staged.push(relative(root, f.dest));
-    });
+    for (const [i, plan] of stagedPlans.entries()) {
+      await stagePlan({ plan, filesDir: items[i]!.wheel.filesDir }, undefined, stage, root, linker, turns);
+      for (const f of plan.files) {
+        if ((staged.length & 255) === 0) await turns.give();
+        staged.push(relative(root, f.dest));
+      }
+      options.onProgress?.({ phase: 'install', step: 'stage', name: items[i]!.wheel.manifest.name, done: i + 1, total: items.length });
+    }
     const pycsByPlan: string[][] = plans.map(() => []);
     if (options.compile) {
       const prefix = join(stage, 'new') + '/';
       const work = stagedPlans.flatMap((plan, i) => plan.pyFiles.filter((p) => owner.get(p) === i).map((p) => ({ path: join(stage, 'new', relative(root, p)), shown: p, i })));
       const bySource = new Map<string, string>();
-      const compiled = await byteCompile(venv.paths.python, work);
+      const compiled = await byteCompile(venv.paths.python, work, options.signal);
       throwIfInterrupted(options.signal);
       for (const pyc of compiled) {
         const m = /^(.*)\/__pycache__\/(.+)\.[^./]+\.pyc$/.exec(pyc);
@@ -88,18 +103,20 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
         }
       }
     }
-    plans.forEach((plan, i) => {
-      stagePlan({ plan: { ...plan, files: [] }, filesDir: items[i]!.wheel.filesDir }, recordFor(plan, pycsByPlan[i]), stage, root, linker);
+    for (const [i, plan] of plans.entries()) {
+      await turns.give();
+      await stagePlan({ plan: { ...plan, files: [] }, filesDir: items[i]!.wheel.filesDir }, recordFor(plan, pycsByPlan[i]), stage, root, linker, turns);
       staged.push(relative(root, plan.recordDest));
-    });
+    }
     // From this check to the end of the commit everything is synchronous: a signal that comes
     // meanwhile is seen by the host after the commit (then the install is complete).
     await checkpoint(options.signal);
-    commitStaged(root, stage, staged, remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: 'install' });
+    const onMoves = options.onProgress && ((done: number, total: number) => options.onProgress!({ phase: 'install', step: 'commit', name: root, done, total }));
+    await commitStaged(root, stage, staged, remove, { keep: [root, venv.paths.scripts, venv.paths.purelib, venv.paths.platlib, venv.paths.include], op: 'install', onMoves });
     return { linkMode: linker.mode, files: staged.length };
   } catch (e) {
     throw fsFailure(e, root, stage);
   } finally {
-    dropStage(stage);
+    await dropStage(stage);
   }
 }

@@ -1,6 +1,7 @@
 // Where interpreters may be, in the order discovery looks: PATH, then pyenv's versions, then the
 // usual system and user locations. Candidates are produced lazily and cheaply (directory listings,
 // stats, shim resolution): nothing here runs Python.
+import type { ProgressListener } from '../progress.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { DirCache } from './dir-cache.js';
 import { homedir } from 'node:os';
@@ -62,6 +63,12 @@ export interface DiscoveryContext extends ShimContext {
   dirs?: DirCache;
   /** On Windows: the file system, registry and launcher discovery reads (see windows-host.ts). */
   windowsHost?: WindowsHost;
+  /** Stops discovery: a running probe is killed, and the call rejects with INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Progress of discovery and probing (progress.ts). */
+  onProgress?: ProgressListener;
+  /** Probes finished so far (for onProgress). */
+  probed?: number;
 }
 
 export function dirCacheFor(env: NodeJS.ProcessEnv): DirCache {

@@ -7,11 +7,20 @@ import { join, resolve } from 'node:path';
 import { VenvkitError, isVenvkitError } from '../errors.js';
 import { type Candidate, type DiscoveryContext, allCandidates, candidateAt, dirCacheFor, firstOnPath, isShim } from './candidates.js';
 import { probeInterpreter } from './probe.js';
+import { followSignal, throwIfInterrupted } from '../install/interrupted.js';
+import type { ProgressListener } from '../progress.js';
 import { executableSize, installedVersions, localVersionFile, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
 import { type PythonRequest, type VersionRequest, hintMayMatch, parseSpec, requestMatches, supportsVenv } from './spec.js';
 import type { PythonInstallation, PythonSource } from './types.js';
 
-export interface FindOptions { cwd?: string; env?: NodeJS.ProcessEnv }
+export interface FindOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Cancels the search: a running probe is killed, and the call rejects with INTERRUPTED (named AbortError). */
+  signal?: AbortSignal;
+  /** Progress: 'discover' (candidates found) and 'probe' (each interpreter's facts read) events. */
+  onProgress?: ProgressListener;
+}
 
 export { parseSpec } from './spec.js';
 
@@ -20,7 +29,7 @@ type Ctx = DiscoveryContext;
 function context(options: FindOptions): Ctx {
   const env = options.env ?? process.env;
   const cwd = resolve(options.cwd ?? process.cwd());
-  return { env, cwd, pathDirs: pathDirs(env, cwd), dirs: dirCacheFor(env) };
+  return { env, cwd, pathDirs: pathDirs(env, cwd), dirs: dirCacheFor(env), signal: options.signal, onProgress: options.onProgress };
 }
 
 /** On Windows, discovery also asks the registry and the py launcher: that host is loaded only there. */
@@ -29,8 +38,9 @@ async function withWindowsHost(ctx: Ctx): Promise<Ctx> {
   return ctx;
 }
 
-async function probe(path: string, source: PythonSource, ctx: Ctx, realPath?: string): Promise<PythonInstallation> {
-  return { ...(await probeInterpreter(path, { env: ctx.env, realPath })), source };
+async function probe(path: string, source: PythonSource, ctx: Ctx, realPath?: string, total?: number): Promise<PythonInstallation> {
+  const onProbed = ctx.onProgress && ((cached: boolean) => ctx.onProgress!({ phase: 'probe', name: path, cached, done: (ctx.probed = (ctx.probed ?? 0) + 1), ...(total === undefined ? {} : { total }) }));
+  return { ...(await probeInterpreter(path, { env: ctx.env, realPath, signal: ctx.signal, onProbed })), source };
 }
 
 function unsupported(inst: PythonInstallation): VenvkitError {
@@ -115,6 +125,7 @@ async function findByVersion(req: VersionRequest, ctx: Ctx, source?: PythonSourc
     try {
       inst = await probe(c.path, source ?? c.source, ctx, c.realPath);
     } catch (e) {
+      if (isVenvkitError(e, 'INTERRUPTED')) throw e;
       // Blame a broken interpreter only when its name says it is the version asked for (python3.12 for 3.12).
       if (c.hint.version.length >= 2) broken ??= e;
       return undefined;
@@ -232,7 +243,19 @@ export async function discover(options: FindOptions | Ctx = {}): Promise<Discove
     candidates.push(c);
   }
   ctx.dirs?.flush();
-  const results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, ctx, c.realPath)));
+  ctx.onProgress?.({ phase: 'discover', name: '', done: candidates.length, total: candidates.length });
+  // The probes run at once, each child with a listener on the signal: one on the host's.
+  const follow = followSignal(ctx.signal, candidates.length);
+  let results: PromiseSettledResult<PythonInstallation>[];
+  try {
+    const probing = { ...ctx, signal: follow.signal };
+    results = await Promise.allSettled(candidates.map((c) => probe(c.path, c.source, probing, c.realPath, candidates.length)));
+    ctx.probed = probing.probed;
+  } finally {
+    follow.dispose();
+  }
+  // Aborted: every probe still running was killed (and has exited).
+  throwIfInterrupted(ctx.signal, 'the search for interpreters was stopped', '');
   const out: Discovery = { found: [], broken: [] };
   results.forEach((r, i) => {
     const c = candidates[i]!;

@@ -4,6 +4,7 @@ import { readOwnText, usableCacheDir } from '../cache/trust.js';
 import { cacheKey, writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { PROBE_SCRIPT } from './probe-script.js';
+import { interruptedError, throwIfInterrupted } from '../install/interrupted.js';
 import type { InterpreterInfo } from './types.js';
 
 // 4: prefix/execPrefix are the environment root for an interpreter inside a venv.
@@ -17,6 +18,10 @@ export interface ProbeOptions {
   env?: NodeJS.ProcessEnv;
   /** The realpath of `path`, when the caller has just resolved it (saves walking it again). */
   realPath?: string;
+  /** Stops the probe: the interpreter is killed, and the call rejects with INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Told whether the facts came from the cache (no process started) or from running the interpreter. */
+  onProbed?: (cached: boolean) => void;
 }
 
 function stampOf(realPath: string): InterpreterInfo['stamp'] {
@@ -66,16 +71,19 @@ export function readCachedInfo(path: string, env: NodeJS.ProcessEnv = process.en
   }
 }
 
-async function run(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<string> {
+async function run(path: string, timeoutMs: number, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
   // Loaded here, not at the top: a cached lookup (the common case) never starts a process.
   const { execFile } = await import('node:child_process');
   // -E -s -S: ignore PYTHON* variables, user site and site.py (also parse on Python 2, unlike -I).
   const childEnv = { ...env, PYTHONIOENCODING: 'utf-8' };
   return new Promise((resolvePromise, reject) => {
-    execFile(path, ['-E', '-s', '-S', '-c', PROBE_SCRIPT], { timeout: timeoutMs, env: childEnv, maxBuffer: 4 << 20, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+    // With `signal`, Node kills the child (SIGKILL) when it aborts, and removes its listener when the child exits.
+    execFile(path, ['-E', '-s', '-S', '-c', PROBE_SCRIPT], { timeout: timeoutMs, env: childEnv, maxBuffer: 4 << 20, killSignal: 'SIGKILL', ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        if (e.killed) {
+        if (signal?.aborted) {
+          reject(interruptedError(signal, `the probe of ${path} was stopped`, ''));
+        } else if (e.killed) {
           reject(new VenvkitError('PYTHON_BROKEN', `The interpreter ${path} did not answer within ${timeoutMs} ms`, { hint: 'Check that it runs: try `' + path + ' -c pass`, or pick another with the `python` option.' }));
         } else if (errnoCode(e) === 'ENOENT') {
           reject(new VenvkitError('PYTHON_NOT_FOUND', `No interpreter at ${path}`, { hint: 'Run `venvkit python list` to see the interpreters found.' }));
@@ -99,9 +107,13 @@ async function run(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Pro
 export async function probeInterpreter(path: string, options: ProbeOptions = {}): Promise<InterpreterInfo> {
   const env = options.env ?? process.env;
   const abs = isAbsolute(path) ? path : resolve(path);
+  throwIfInterrupted(options.signal, `${abs} was not probed`, '');
   if (!options.noCache) {
     const cached = readCachedInfo(abs, env, options.realPath);
-    if (cached) return cached;
+    if (cached) {
+      options.onProbed?.(true);
+      return cached;
+    }
   }
   let realPath: string;
   try {
@@ -111,7 +123,8 @@ export async function probeInterpreter(path: string, options: ProbeOptions = {})
   }
   const stamp = stampOf(realPath);
   const timeoutMs = options.timeoutMs ?? (Number(env.VENVKIT_PROBE_TIMEOUT) || 15000);
-  const stdout = await run(abs, timeoutMs, env);
+  const stdout = await run(abs, timeoutMs, env, options.signal);
+  options.onProbed?.(false);
   let raw: Omit<InterpreterInfo, 'path' | 'realPath' | 'stamp'>;
   try {
     raw = JSON.parse(stdout);

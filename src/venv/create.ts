@@ -16,6 +16,7 @@ import { applyFresh, cleanSiblings, dropEmptyContainer, ENV, innerName, makeCont
 import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
 import type { Venv } from './types.js';
 import { windowsPlan } from './windows.js';
+import type { ProgressListener } from '../progress.js';
 
 export interface CreateVenvOptions {
   /** Interpreter spec (`3.12`, `pypy3`, `>=3.9,<3.12`, a path...); default: .python-version, else python3 on PATH. */
@@ -43,6 +44,8 @@ export interface CreateVenvOptions {
   env?: NodeJS.ProcessEnv;
   /** Abort (Ctrl-C): the staged env is removed and INTERRUPTED thrown; the target is left as it was. */
   signal?: AbortSignal;
+  /** 'create' steps, and the 'discover'/'probe' and 'seed' events of finding the interpreter and seeding pip (progress.ts). */
+  onProgress?: ProgressListener;
 }
 
 export type CreateAction = 'created' | 'replaced' | 'updated' | 'upgraded';
@@ -139,9 +142,11 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, dir);
   checkPath(root);
-  const info = options.interpreter ?? (await findPython(options.python, { cwd, env }));
+  const info = options.interpreter ?? (await findPython(options.python, { cwd, env, signal: options.signal, onProgress: options.onProgress }));
   checkInterpreter(info);
   checkAbort(options.signal);
+  const step = (s: 'interpreter' | 'staged' | 'seeded' | 'done', done: number) => options.onProgress?.({ phase: 'create', step: s, name: root, done, total: 4 });
+  step('interpreter', 1);
 
   const physical = physicalPath(root);
   // Finish what killed runs left (only what is provably this user's), then look at the target.
@@ -210,8 +215,10 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     // venv leaves the activation scripts alone on --upgrade.
     if (action !== 'upgraded') activators = await writeActivators({ stageRoot: stage, venv });
     checkAbort(options.signal);
-    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps, env });
+    step('staged', 2);
+    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps, env, signal: options.signal, onProgress: options.onProgress });
     checkAbort(options.signal);
+    step('seeded', 3);
     await stagedHook(env, stage, options.signal);
     checkAbort(options.signal);
     try {
@@ -239,8 +246,10 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   // An env updated in place gets pip the way an install would: in the env itself, and (like
   // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
   if (!options.withoutPip && mode === 'merge') {
-    seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, env });
+    // (Not stopped by `signal`: the env has been changed in place already; pip is put back whatever comes.)
+    seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, env, onProgress: options.onProgress });
   }
+  step('done', 4);
   return { ...venv, base: info, action, seed, activators, notes: left.notes, warnings: left.warnings };
 }
 

@@ -161,19 +161,20 @@ export default async function install(argv: string[]): Promise<number> {
       linkMode: mode as LinkMode | undefined,
       compile: values.compile,
       signal,
-      onEvent: (e) => {
-        if (e.kind === 'waiting-for-lock') {
+      onProgress: (e) => {
+        if (e.phase === 'wait') {
           progress.clear();
           printWaiting(venv.root, e.pid);
           return;
         }
-        if (e.kind === 'build') {
-          progress.clear();
-          if (out.verbose && e.event.kind === 'build-env') info(out, `${e.event.reused ? 'Using' : 'Making'} the build environment for ${e.event.requirements.join(', ') || '(no requirements)'}`);
-          if (out.verbose && e.event.kind === 'built') info(out, `Built ${e.event.file}${e.event.cached ? ' (cached)' : ` in ${formatMs(e.event.ms)}`}`);
-          return;
-        }
         progress.event(e);
+      },
+      // (Build lines with -v: the older events carry the build's timing.)
+      onEvent: (e) => {
+        if (e.kind !== 'build') return;
+        progress.clear();
+        if (out.verbose && e.event.kind === 'build-env') info(out, `${e.event.reused ? 'Using' : 'Making'} the build environment for ${e.event.requirements.join(', ') || '(no requirements)'}`);
+        if (out.verbose && e.event.kind === 'built') info(out, `Built ${e.event.file}${e.event.cached ? ' (cached)' : ` in ${formatMs(e.event.ms)}`}`);
       },
       onWarning: (m) => {
         progress.clear();

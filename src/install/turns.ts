@@ -1,0 +1,28 @@
+// Long synchronous loops on the calling thread (placing thousands of files, the commit's renames)
+// give the event loop a turn every few milliseconds, so a host (an editor, an app) is never blocked
+// for longer than that plus one step. Each step stays a single synchronous file operation, so what a
+// kill can leave is what it could leave before (the journal covers it).
+import { performance } from 'node:perf_hooks';
+import { throwIfInterrupted } from './interrupted.js';
+
+/** Milliseconds of work between turns: well under the 50 ms a host's event loop may be held. */
+export const TURN_MS = 12;
+
+export class Turns {
+  private last = performance.now();
+
+  /**
+   * `signal`, when given, is checked at each turn (INTERRUPTED with `what`): for work that can stop
+   * (staging), never for a commit, which once started completes.
+   */
+  constructor(private readonly signal?: AbortSignal, private readonly what?: string, private readonly unchanged?: string) {}
+
+  /** Give the event loop a turn if this thread has worked for the budget since the last one; true when it did. */
+  async give(): Promise<boolean> {
+    if (performance.now() - this.last < TURN_MS) return false;
+    await new Promise<void>((r) => setImmediate(r));
+    this.last = performance.now();
+    if (this.signal) throwIfInterrupted(this.signal, this.what, this.unchanged);
+    return true;
+  }
+}
