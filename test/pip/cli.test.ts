@@ -71,7 +71,7 @@ test('list, freeze (round trip, direct URLs) and check', { skip: skip() }, async
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^Package +Version\n-+ -+\nkeep +2\.0\n/);
   r = vk(['list', '--env', v.root, '--json']);
-  const listed = JSON.parse(r.stdout);
+  const listed = JSON.parse(r.stdout).packages;
   assert.deepEqual(listed[0], { name: 'keep', version: '2.0', location: v.paths.purelib, installer: 'venvkit' });
   r = vk(['freeze', '--env', v.root]);
   assert.equal(r.status, 0, r.stderr);

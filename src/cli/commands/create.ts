@@ -99,6 +99,6 @@ export default async function create(argv: string[]): Promise<number> {
   const dirs = positionals.length ? positionals : ['.venv'];
   const made: CreatedVenv[] = [];
   for (const dir of dirs) made.push(await createOne(dir, values, out));
-  if (out.json) printJson(dirs.length === 1 ? venvJson(made[0]!) : made.map(venvJson));
+  if (out.json) printJson(dirs.length === 1 ? venvJson(made[0]!) : { environments: made.map(venvJson) });
   return 0;
 }

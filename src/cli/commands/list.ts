@@ -40,7 +40,7 @@ export default async function list(argv: string[]): Promise<number> {
   // pip sorts by the normalised name (readDists' order).
   const dists = readDists(venv.paths).map((d) => ({ d, editable: editableLocation(d) }));
   if (out.json) {
-    printJson(dists.map(({ d, editable }) => ({ name: d.name, version: d.version, location: d.location, installer: d.installer, ...(editable !== undefined ? { editable_project_location: editable } : {}) })));
+    printJson({ env: venv.root, packages: dists.map(({ d, editable }) => ({ name: d.name, version: d.version, location: d.location, installer: d.installer, ...(editable !== undefined ? { editable_project_location: editable } : {}) })) });
     return 0;
   }
   if (dists.length === 0) return 0;
