@@ -45,6 +45,7 @@ export type ErrorCode =
   | 'BAD_LOCK'
   | 'LOCK_UNCOVERED'
   | 'NO_INPUT'
+  | 'CACHE_UNTRUSTED'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');
