@@ -8,7 +8,7 @@ import { VenvkitError } from '../../errors.js';
 import { cacheRoot } from '../../cache/dirs.js';
 import { CACHE_BUCKETS, cacheInfo, cleanCache, pruneCache, type RemovalResult } from '../../cache/maintenance.js';
 import { codeCacheName } from '../code-cache.js';
-import { formatBytes } from '../../pip/progress.js';
+import { formatBytes } from '../../plan-apply/progress.js';
 
 declare const __dirname: string;
 
