@@ -29,6 +29,7 @@ const COMMANDS: Record<string, string> = {
   build: 'build an sdist and a wheel of a project (as `python -m build`)',
   lock: 'resolve requirements into pylock.toml or requirements.txt (for any target Python and platform)',
   show: 'show information about installed distributions (as `pip show`)',
+  tree: 'show the dependency tree of an environment (--reverse: who requires what)',
   cache: "show, clean or prune venvkit's cache",
   help: "show a command's help",
 };
