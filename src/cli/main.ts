@@ -31,6 +31,7 @@ const COMMANDS: Record<string, string> = {
   show: 'show information about installed distributions (as `pip show`)',
   tree: 'show the dependency tree of an environment (--reverse: who requires what)',
   cache: "show, clean or prune venvkit's cache",
+  completion: 'print a completion script for bash, zsh or fish',
   help: "show a command's help",
 };
 
