@@ -6,8 +6,7 @@ import { info, printJson, type Output, stderr, stdout, warn } from '../output.js
 import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
 import { uninstall as uninstallDist, type UninstallResult } from '../../install/uninstall.js';
-import { previewUninstall } from '../../install/uninstall-preview.js';
-import { readRequirementFiles, type RequirementLine } from '../../index/requirements-file.js';
+import type { RequirementLine } from '../../index/requirements-file.js';
 import { parseRequirement } from '../../pep/pep508.js';
 import { tryParseWheelFilename } from '../../pep/wheel-name.js';
 import { canonicalizeName } from '../../pep/names.js';
@@ -46,7 +45,8 @@ function lineName(r: RequirementLine): string | undefined {
 }
 
 /** pip's listing before "Proceed (Y/n)?", for each distribution `name` names. */
-function describeRemoval(venv: Venv, name: string): string {
+async function describeRemoval(venv: Venv, name: string): Promise<string> {
+  const { previewUninstall } = await import('../../install/uninstall-preview.js');
   const lines: string[] = [];
   for (const p of previewUninstall(venv, name)) {
     lines.push(`Found existing installation: ${p.name} ${p.version}`, `Uninstalling ${p.name}-${p.version}:`);
@@ -70,6 +70,8 @@ export default async function uninstall(argv: string[]): Promise<number> {
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const names = [...positionals];
   if (values.requirement?.length) {
+    // Loaded only for -r (the requirement-file parser is most of this command's code).
+    const { readRequirementFiles } = await import('../../index/requirements-file.js');
     const parsed = await readRequirementFiles(values.requirement.map((path) => ({ path })));
     for (const r of parsed.requirements) {
       const name = lineName(r);
@@ -88,7 +90,7 @@ export default async function uninstall(argv: string[]): Promise<number> {
   const signal = abortOnSignals();
   for (const [i, name] of todo.entries()) {
     if (!values.yes) {
-      const listing = describeRemoval(venv, name);
+      const listing = await describeRemoval(venv, name);
       if (listing) {
         stderr(listing);
         const answer = ask('Proceed (Y/n)? ', ['y', 'n', ''], { noInput, hint: 'Pass -y to uninstall without being asked.' });
