@@ -44,6 +44,8 @@ export type ErrorCode =
   | 'CROSS_DEVICE'
   | 'BAD_LOCK'
   | 'LOCK_UNCOVERED'
+  | 'NO_INPUT'
+  | 'CACHE_UNTRUSTED'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

@@ -89,7 +89,7 @@ test('seeding pip is its own bundle: a run without pip never reads it, a run wit
 test('output: a reader that goes away early is not an error; a full non-blocking pipe gets every byte', { skip }, () => {
   // `venvkit python list --json | head -c 10`: the rest of the output meets a closed pipe.
   const cut = spawnSync('sh', ['-c', `'${BIN}' python list --json | head -c 10; echo " exit=$?"`], { encoding: 'utf8' });
-  assert.match(cut.stdout, /^\[\s*\{[\s\S]* exit=0\n$/);
+  assert.match(cut.stdout, /^\{\s*"versi exit=0\n$/);
   assert.doesNotMatch(cut.stderr, /EPIPE|error/i);
 
   // The same output into a one-page pipe set to O_NONBLOCK that is nearly full already and read

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../cache/atomic.js';
 import { join } from 'node:path';
 import { cacheDirOrPrivate } from '../cache/trust.js';
+import { markUsed } from '../cache/users.js';
 import { VenvkitError } from '../errors.js';
 import { lockEnv } from '../install/env-lock.js';
 import type { InterpreterInfo } from '../python/types.js';
@@ -43,6 +44,7 @@ export async function madeBuildEnv(ctx: BuildContext, interpreter: InterpreterIn
 export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[], project: string, source = 'build-system.requires'): Promise<Venv> {
   requirements = [...new Set(requirements.map((r) => r.trim()))];
   const dir = buildEnvDir(interpreter, requirements, ctx.env);
+  markUsed(dir); // before reading: `venvkit cache prune|clean` then leaves it alone
   if (existsSync(join(dir, MARKER))) {
     ctx.onEvent?.({ kind: 'build-env', requirements: [...requirements], reused: true });
     return openVenv(dir, { env: ctx.env });

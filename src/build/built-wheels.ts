@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDirOrPrivate } from '../cache/trust.js';
+import { markUsed } from '../cache/users.js';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { compatibleTags } from '../pep/tags.js';
 import { buildProject, type BuildOptions } from './frontend.js';
@@ -30,6 +31,7 @@ export function onlyWheel(dir: string): string | undefined {
 export async function cachedWheel(key: string, label: string, options: BuildOptions, workDir: string, make: (tree: string) => Promise<string>): Promise<string> {
   const root = join(cacheDirOrPrivate('built-wheels', options.ctx.env), 'v1');
   const final = join(root, builtWheelKey(key, options));
+  markUsed(final); // before reading: `venvkit cache prune|clean` then leaves it alone
   const hit = onlyWheel(final);
   if (hit) {
     options.ctx.onEvent?.({ kind: 'built', project: label, file: hit, ms: 0, cached: true });

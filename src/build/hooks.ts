@@ -8,6 +8,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync
 import { join } from 'node:path';
 import { cacheDirOrPrivate } from '../cache/trust.js';
 import { writeFileAtomic } from '../cache/atomic.js';
+import { markUsed } from '../cache/users.js';
 import { VenvkitError } from '../errors.js';
 import { HOOK_SCRIPT, HOOK_SCRIPT_VERSION } from './hook-script.js';
 
@@ -48,6 +49,7 @@ export interface HookCall {
 export function hookRunnerPath(env: NodeJS.ProcessEnv = process.env): string {
   const path = join(cacheDirOrPrivate('build', env), `hook-runner-v${HOOK_SCRIPT_VERSION}.py`);
   let current = false;
+  markUsed(path); // before reading: `venvkit cache prune|clean` then leaves it alone
   try {
     current = readFileSync(path, 'utf8') === HOOK_SCRIPT;
   } catch {

@@ -15,6 +15,7 @@ import type { SdistBuilder, SdistFile } from './context.js';
 import { prepareWheelMetadata, type BuildOptions } from './frontend.js';
 import { builtWheelKey, cachedWheel, onlyWheel } from './built-wheels.js';
 import { cacheDirOrPrivate } from '../cache/trust.js';
+import { markUsed } from '../cache/users.js';
 
 type Metadata = Awaited<ReturnType<SdistBuilder['metadata']>>;
 
@@ -71,7 +72,9 @@ export class IndexSdists implements SdistBuilder {
   private async loadMetadata(file: SdistFile): Promise<Metadata> {
     const e = await this.entry(file);
     // Built before (by this env or another): read the cached wheel, build nothing.
-    const cached = onlyWheel(join(cacheDirOrPrivate('built-wheels', this.options.ctx.env), 'v1', builtWheelKey(`sdist:${e.sha256}`, this.options)));
+    const entry = join(cacheDirOrPrivate('built-wheels', this.options.ctx.env), 'v1', builtWheelKey(`sdist:${e.sha256}`, this.options));
+    markUsed(entry); // before reading: `venvkit cache prune|clean` then leaves it alone
+    const cached = onlyWheel(entry);
     let text: string;
     if (cached) {
       text = metadataFromFile(cached, { name: file.name, filename: cached.split(/[\\/]/).pop()! });

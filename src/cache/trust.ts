@@ -19,6 +19,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { errnoCode } from '../errors.js';
 import { cacheRoot } from './dirs.js';
+import { registerCacheUser } from './users.js';
+
+/** Buckets of multi-file entries a process uses for a while: using one registers it (cache/users.ts). */
+const REGISTERING = new Set(['wheels', 'downloads', 'built-wheels', 'build-envs', 'build']);
 
 /** The effective uid, or undefined where there is none (Windows): no ownership checks there. */
 export const myUid: number | undefined = process.platform === 'win32' ? undefined : process.geteuid?.();
@@ -118,6 +122,7 @@ export function usableCacheDir(bucket: string, env: NodeJS.ProcessEnv = process.
     if (!options.quietIfUnusable || reason.startsWith('it is owned') || reason.startsWith('it is writable')) warnCacheUnusable(dir, reason);
     return undefined;
   }
+  if (REGISTERING.has(bucket)) registerCacheUser(root);
   return join(root, bucket);
 }
 

@@ -20,6 +20,7 @@ import { errnoCode, VenvkitError } from '../errors.js';
 import { unpackWheel, type WheelManifest } from '../install/unpack.js';
 import type { ZipLimits } from '../zip/reader.js';
 import { cacheDir } from './dirs.js';
+import { markUsed } from './users.js';
 import { cacheWarning, markCacheUnusable, myUid, readOwnText, untrustedReason, usableCacheDir } from './trust.js';
 
 /** Where one operation unpacks wheels (a plain object: it is sent to the unpack worker threads). */
@@ -131,6 +132,7 @@ function knownSha256(path: string, root: string | undefined): { sha256: string; 
 }
 
 function readEntry(dir: string, sha: string, archive: string, store: WheelStore): CachedWheel | undefined {
+  markUsed(dir); // before reading: `venvkit cache prune|clean` then leaves it alone
   try {
     const manifest = JSON.parse(readOwnText(join(dir, 'wheel.json')) ?? '') as WheelManifest;
     if (manifest.v !== 1 || manifest.sha256 !== sha || !Array.isArray(manifest.files)) return undefined;

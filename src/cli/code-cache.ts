@@ -30,6 +30,11 @@ export function saveCodeCaches(): void {
  * require() of `./parts/NAME.cjs` (code only some runs need, see scripts/build.mjs) loads that
  * part the same way.
  */
+/** The V8 code cache file name of a bundle: a new build or Node version gets a new one. */
+export function codeCacheName(file: string, st: { size: number; mtimeMs: number }): string {
+  return `${basename(file)}-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`;
+}
+
 export function loadBundle<T>(file: string): T {
   if (process.env.VENVKIT_NO_CODE_CACHE) return require(file) as T;
   const known = require.cache[file];
@@ -38,7 +43,7 @@ export function loadBundle<T>(file: string): T {
   // Bundles are ASCII (scripts/build.mjs checks): Latin-1 decoding is a copy, without UTF-8's checks.
   const source = readFileSync(file, 'latin1');
   const dir = usableCacheDir('v8', process.env, { quietIfUnusable: true });
-  const cacheFile = dir ? join(dir, `${basename(file)}-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`) : undefined;
+  const cacheFile = dir ? join(dir, codeCacheName(file, st)) : undefined;
   const cached = cacheFile ? readOwnFile(cacheFile) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
   const mod = new Module(file, require.main);

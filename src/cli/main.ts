@@ -2,7 +2,7 @@
 // to exit codes. Everything a command does is a library call; this layer parses and prints.
 import { join } from 'node:path';
 import { loadBundle, saveCodeCaches } from './code-cache.js';
-import { reportError, stderr, stdout, yellow } from './output.js';
+import { reportError, setColorMode, stderr, stdout, yellow } from './output.js';
 import { setCacheWarningHandler } from '../cache/trust.js';
 
 // A cache that may not be used (another user's, writable by others, unwritable) is one line on stderr.
@@ -29,6 +29,11 @@ const COMMANDS: Record<string, string> = {
   check: 'report missing or conflicting dependencies',
   build: 'build an sdist and a wheel of a project (as `python -m build`)',
   lock: 'resolve requirements into pylock.toml or requirements.txt (for any target Python and platform)',
+  show: 'show information about installed distributions (as `pip show`)',
+  tree: 'show the dependency tree of an environment (--reverse: who requires what)',
+  cache: "show, clean or prune venvkit's cache",
+  completion: 'print a completion script for bash, zsh or fish',
+  help: "show a command's help",
 };
 
 const VERSION = '0.1.0';
@@ -36,11 +41,19 @@ const VERSION = '0.1.0';
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`);
-  return `venvkit ${VERSION}: Python virtual environments\n\nUsage: venvkit <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`venvkit <command> --help\` for a command's options.\n`;
+  return `venvkit ${VERSION}: Python virtual environments\n\nUsage: venvkit [--color auto|always|never] <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`venvkit help <command>\` for a command's options.\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // --color before the command (`venvkit --color never list`); after it, each command's parser takes it.
+  const color = /^--color(?:=(.*))?$/.exec(argv[0] ?? '');
+  if (color) {
+    setColorMode(color[1] ?? argv[1] ?? '');
+    argv = argv.slice(color[1] === undefined ? 2 : 1);
+  }
+  let [name, ...rest] = argv;
+  // `venvkit help CMD` is `venvkit CMD --help`.
+  if (name === 'help' && rest.length) [name, rest] = [rest[0], ['--help', ...rest.slice(1)]];
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     stdout(usage());
     return name === undefined ? 2 : 0;

@@ -35,14 +35,64 @@ export const stdout = (text: string): void => emit(1, text);
 /** Writes text to stderr. */
 export const stderr = (text: string): void => emit(2, text);
 
-// node:tty loads node:net and the streams (~8 ms): only when something is painted.
-const useColor = () => !process.env.NO_COLOR && (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(2);
-const paint = (code: string, s: string) => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
-export const red = (s: string) => paint('31', s);
-export const bold = (s: string) => paint('1', s);
-export const dim = (s: string) => paint('2', s);
-export const green = (s: string) => paint('32', s);
-export const yellow = (s: string) => paint('33', s);
+// Colour is decided per stream: stdout redirected to a file gets no escape codes even when stderr
+// is a terminal. The order: --color always|never; else FORCE_COLOR, as Node reads it ('', 1, 2, 3 or
+// true: colour, even with NO_COLOR set; any other value: none); else NO_COLOR (set and not empty:
+// none); else colour when the stream is a terminal and TERM is not "dumb". The state lives on
+// globalThis: each command is a bundle of its own, and the dispatcher (which prints errors) has
+// another copy of this module.
+export type ColorMode = 'auto' | 'always' | 'never';
+export const COLOR_MODES: readonly ColorMode[] = ['auto', 'always', 'never'];
+interface ColorState {
+  mode: ColorMode;
+  /** By file descriptor: the decision, once made. */
+  decided: (boolean | undefined)[];
+}
+const COLOR_KEY = Symbol.for('venvkit.color');
+const colorState = ((globalThis as Record<symbol, unknown>)[COLOR_KEY] ??= { mode: 'auto', decided: [] }) as ColorState;
+
+/** --color: 'always', 'never' or 'auto' (the default). */
+export function setColorMode(mode: string): void {
+  if (!COLOR_MODES.includes(mode as ColorMode)) {
+    throw new VenvkitError('USAGE', `--color must be one of ${COLOR_MODES.join(', ')} (got "${mode}")`, { hint: 'auto colours a stream only when it is a terminal.' });
+  }
+  colorState.mode = mode as ColorMode;
+  colorState.decided = [];
+}
+
+/** Whether text written to `fd` is coloured (decided once per stream). */
+export function colorEnabled(fd: 1 | 2, env: NodeJS.ProcessEnv = process.env): boolean {
+  return (colorState.decided[fd] ??= decideColor(fd, env));
+}
+
+function decideColor(fd: 1 | 2, env: NodeJS.ProcessEnv): boolean {
+  if (colorState.mode !== 'auto') return colorState.mode === 'always';
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force);
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  // node:tty loads node:net and the streams (~8 ms): only when something is painted.
+  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+/** Painters for one stream: `paintFor(1).bold(s)` for stdout, the plain exports below for stderr. */
+export function paintFor(fd: 1 | 2) {
+  const paint = (code: string, s: string) => (colorEnabled(fd) ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return {
+    red: (s: string) => paint('31', s),
+    bold: (s: string) => paint('1', s),
+    dim: (s: string) => paint('2', s),
+    green: (s: string) => paint('32', s),
+    yellow: (s: string) => paint('33', s),
+    cyan: (s: string) => paint('36', s),
+  };
+}
+
+const onStderr = paintFor(2);
+/** Painters for text written to stderr (status, warnings, errors). */
+export const { red, bold, dim, green, yellow } = onStderr;
+/** Painters for text written to stdout (tables, reports). */
+export const outColor = paintFor(1);
 
 /** A line for people on stderr (status, progress, warnings); silent with -q or --json. */
 export function info(out: Output, line: string): void {
@@ -53,9 +103,15 @@ export function warn(out: Output, line: string): void {
   if (!out.quiet) stderr(`${yellow('warning')}: ${line}\n`);
 }
 
-/** The result for programs: JSON on stdout. */
-export function printJson(value: unknown): void {
-  stdout(JSON.stringify(value, null, 2) + '\n');
+/**
+ * The version of venvkit's --json formats, the first field of every one (as in pip's installation
+ * report): raised when a field changes meaning or goes away, not when one is added.
+ */
+export const JSON_VERSION = '1';
+
+/** The result for programs: JSON on stdout, an object whose first field is `version`. */
+export function printJson<T extends object>(value: T & { version?: never }): void {
+  stdout(JSON.stringify({ version: JSON_VERSION, ...value }, null, 2) + '\n');
 }
 
 /** Print an error (as JSON on stdout with --json, else for people on stderr) and return its exit code. */

@@ -11,6 +11,7 @@ import { Transform, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { cacheDir as cacheBucket } from '../cache/dirs.js';
 import { stagingName, writeFileAtomic } from '../cache/atomic.js';
+import { markUsed } from '../cache/users.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import type { HttpClient } from './http-client.js';
 import { redact } from './http-client.js';
@@ -131,6 +132,7 @@ export function cacheKey(c: Candidate): string {
 async function cachedFile(dir: string, filename: string, c: Candidate, required?: string[]): Promise<{ path: string; hashes: Record<string, string> } | undefined> {
   let hashes: Record<string, string>;
   const path = inside(dir, filename);
+  markUsed(dir); // before reading: `venvkit cache prune|clean` then leaves it alone
   try {
     hashes = JSON.parse(await readFile(join(dir, 'hashes.json'), 'utf8'));
     await stat(path);

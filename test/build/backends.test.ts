@@ -74,7 +74,7 @@ for (const backend of BACKENDS) {
     assert.equal(run(join(v.paths.scripts, name), []).out, `hello from ${name}\n`);
     assert.equal(run(py, ['-c', `import ${name}; print(${name}.__file__)`], tmp).out.trim(), join(v.paths.purelib, name, '__init__.py'));
     assert.deepEqual(directUrl(v, name), { url: pathToFileURL(dir).href, dir_info: {} });
-    r = vk(['uninstall', '--env', v.root, '-y', name]);
+    r = vk(['uninstall', '-y', '--env', v.root, '-y', name]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
 
@@ -95,7 +95,7 @@ for (const backend of BACKENDS) {
     assert.match(r.stderr, /already satisfied/);
     assert.equal(buildLogs(), logs, 'no build ran');
 
-    const u = run(py, ['-m', 'pip', 'uninstall', '-y', name]);
+    const u = run(py, ['-m', 'pip', 'uninstall', '-y', '-y', name]);
     assert.equal(u.status, 0, u.err);
     assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
   });
@@ -113,7 +113,7 @@ test('-e again after the dependencies changed installs the new ones; venvkit uni
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /\+ six==/);
   assert.equal(run(v.paths.python, ['-c', 'import depsdemo, six; print(depsdemo.GREETING)'], tmp).out, 'hello from depsdemo\n');
-  r = vk(['uninstall', '--env', v.root, '-y', 'depsdemo', 'six']);
+  r = vk(['uninstall', '-y', '--env', v.root, '-y', 'depsdemo', 'six']);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
 });
@@ -176,7 +176,7 @@ test('a compiled extension through scikit-build-core (cmake from the index or th
     const r = vk(['install', '--env', v.root, ...args]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(run(v.paths.python, ['-c', 'import vkcext; print(vkcext.answer())'], tmp).out, '42\n');
-    const u = run(v.paths.python, ['-m', 'pip', 'uninstall', '-y', 'vkcext']);
+    const u = run(v.paths.python, ['-m', 'pip', 'uninstall', '-y', '-y', 'vkcext']);
     assert.equal(u.status, 0, u.err);
     assert.deepEqual(listing(v).filter((p) => !p.includes('__pycache__')), baseline);
   }

@@ -42,7 +42,7 @@ test('sdists whose builds need each other: BUILD_FAILED naming the cycle, the en
     const err = JSON.parse(r.stdout).error;
     assert.equal(err.code, 'BUILD_FAILED');
     assert.match(err.message, /cycle: \[cycb\] -> \[cyca\] -> \[cycb\]/);
-    assert.deepEqual(JSON.parse(venvkit(['list', '--env', target, '--json'], { env }).stdout), []);
+    assert.deepEqual(JSON.parse(venvkit(['list', '--env', target, '--json'], { env }).stdout).packages, []);
   } finally {
     removeDir(dir);
   }

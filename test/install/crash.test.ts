@@ -84,7 +84,7 @@ before(async () => {
   assert.equal(up.status, 0, up.stderr);
   newState = state();
   restore();
-  assert.equal(vk(['uninstall', '--env', envDir, 'b']).status, 0);
+  assert.equal(vk(['uninstall', '-y', '--env', envDir, 'b']).status, 0);
   uninstalledState = state();
   restore();
 });
@@ -134,7 +134,7 @@ test('SIGKILL at every rename/unlink/rmdir of a 3-package upgrade: the next comm
 test('SIGKILL at every rename/unlink/rmdir of an uninstall: the next command finds it installed or gone', { skip: skip(), timeout: 300_000 }, (t) => {
   if (!needTool(t, 'strace')) return;
   const counts = { tried: 0, consistent: 0, rolledBack: 0, completed: 0 };
-  const args = ['uninstall', '--env', envDir, 'b'];
+  const args = ['uninstall', '-y', '--env', envDir, 'b'];
   for (const syscall of ['rename', 'unlink', 'rmdir']) {
     for (const n of callsToKill(syscall, args)) {
       restore();

@@ -76,8 +76,8 @@ test('a live holder is waited for: one line on stderr (not a terminal), then the
     return { child, done, stderr: () => stderr };
   };
   try {
-    const waiting = run(['uninstall', '--env', venv.root, 'a']);
-    const interrupted = run(['uninstall', '--env', venv.root, 'a']);
+    const waiting = run(['uninstall', '-y', '--env', venv.root, 'a']);
+    const interrupted = run(['uninstall', '-y', '--env', venv.root, 'a']);
     await new Promise((r) => setTimeout(r, 1500));
     for (const w of [waiting, interrupted]) assert.match(w.stderr(), new RegExp(`^Waiting for another venvkit \\(pid ${process.pid}\\) to finish with ${venv.root} \\(Ctrl-C to stop waiting\\)\\.\\.\\.\\n$`));
     interrupted.child.kill('SIGINT');

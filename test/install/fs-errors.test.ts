@@ -61,7 +61,7 @@ test('an immutable installed file (chattr +i): NOT_PERMITTED naming it, env unch
     const before = snapshot(venv.root);
     expectError(venvkit(upgradeArgs(venv), { env }), 'NOT_PERMITTED', file);
     assert.deepEqual(snapshot(venv.root), before);
-    expectError(venvkit(['uninstall', '--json', '--env', venv.root, 'a'], { env }), 'NOT_PERMITTED', file);
+    expectError(venvkit(['uninstall', '-y', '--json', '--env', venv.root, 'a'], { env }), 'NOT_PERMITTED', file);
     assert.deepEqual(snapshot(venv.root), before);
   } finally {
     spawnSync('chattr', ['-i', file]);
@@ -81,7 +81,7 @@ test('a read-only site-packages for the user running venvkit (EACCES): TARGET_NO
   mkdirSync(cache);
   own(cache);
   const before = snapshot(venv.root);
-  const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', BIN, 'uninstall', '--json', '--env', venv.root, 'a'], { env: { ...env, VENVKIT_CACHE_DIR: cache, HOME: cache }, encoding: 'utf8' });
+  const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', BIN, 'uninstall', '-y', '--json', '--env', venv.root, 'a'], { env: { ...env, VENVKIT_CACHE_DIR: cache, HOME: cache }, encoding: 'utf8' });
   expectError({ status: r.status, stdout: r.stdout, stderr: r.stderr }, 'TARGET_NOT_WRITABLE', venv.paths.purelib);
   assert.deepEqual(snapshot(venv.root), before);
 });

@@ -87,7 +87,7 @@ test('.data/scripts with #!python, run, then pip uninstall removes every file', 
   assert.match(readFileSync(join(distInfo, 'RECORD'), 'utf8'), /^\.\.\/\.\.\/\.\.\/bin\/jsonpointer,sha256=/m);
   const { stdout } = await pip(venv, ['freeze']);
   assert.match(stdout, /^jsonpointer @ file:\/\//m);
-  await pip(venv, ['uninstall', '-y', 'jsonpointer']);
+  await pip(venv, ['uninstall', '-y', '-y', 'jsonpointer']);
   assert.deepEqual(tree(venv.root), before);
 });
 
@@ -98,7 +98,7 @@ test('a cp311 platlib wheel with headers: imports, works, and pip uninstalls it'
   assert.equal(python(venv, 'import greenlet; print(greenlet.greenlet(lambda: 42).switch())').trim(), '42');
   assert.ok(existsSync(join(venv.paths.include, 'site', 'python3.11', 'greenlet', 'greenlet.h')));
   await pip(venv, ['check']);
-  await pip(venv, ['uninstall', '-y', 'greenlet']);
+  await pip(venv, ['uninstall', '-y', '-y', 'greenlet']);
   assert.deepEqual(tree(venv.root).filter(notSiteData), before.filter(notSiteData));
   assert.ok(!existsSync(join(venv.paths.include, 'site', 'python3.11', 'greenlet', 'greenlet.h')));
 });
@@ -110,7 +110,7 @@ test('a namespace package (jaraco.*) with its dependency: importable, pip check 
   assert.ok(!existsSync(join(venv.paths.purelib, 'jaraco', '__init__.py')), 'jaraco is a namespace package');
   python(venv, 'import jaraco.classes.properties');
   await pip(venv, ['check']);
-  await pip(venv, ['uninstall', '-y', 'jaraco.classes', 'more-itertools']);
+  await pip(venv, ['uninstall', '-y', '-y', 'jaraco.classes', 'more-itertools']);
   assert.deepEqual(tree(venv.root), before);
 });
 
@@ -137,7 +137,7 @@ test('console and gui entry points become launchers bound to the env; data and h
   assert.equal(readFileSync(join(venv.paths.scripts, 'demo-cli'), 'utf8').split('\n')[0], `#!${venv.paths.python}`);
   assert.ok(existsSync(join(venv.root, 'share', 'demo', 'readme.txt')));
   assert.ok(existsSync(join(venv.paths.include, 'site', 'python3.11', 'demo.app', 'demo.h')));
-  await pip(venv, ['uninstall', '-y', 'demo.app']);
+  await pip(venv, ['uninstall', '-y', '-y', 'demo.app']);
   assert.deepEqual(tree(venv.root).filter(notSiteData), before.filter(notSiteData));
 });
 
@@ -178,7 +178,7 @@ test('--compile byte-compiles with the env interpreter and lists the .pyc files 
   assert.ok(existsSync(pyc));
   const record = readFileSync(join(venv.paths.purelib, `demo_app-${r.version}.dist-info`, 'RECORD'), 'utf8');
   assert.match(record, /^demo_app\/__pycache__\/cli\.cpython-311\.pyc,,$/m);
-  await pip(venv, ['uninstall', '-y', 'demo.app']);
+  await pip(venv, ['uninstall', '-y', '-y', 'demo.app']);
   assert.ok(!existsSync(pyc));
 });
 
@@ -235,11 +235,11 @@ test('CLI: install and uninstall with --env, $VIRTUAL_ENV and the nearest .venv;
   const out = JSON.parse(r.stdout);
   assert.equal(out.env, v.root);
   assert.equal(out.installed[0].name, 'demo.app');
-  r = venvkit(['uninstall', 'demo-app'], { env: { ...env, VIRTUAL_ENV: v.root }, cwd: tmp });
+  r = venvkit(['uninstall', '-y', 'demo-app'], { env: { ...env, VIRTUAL_ENV: v.root }, cwd: tmp });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /Uninstalled demo\.app 5\.0/);
   // Not installed (any more): skipped with pip's warning, exit 0, as pip does.
-  r = venvkit(['uninstall', 'demo-app', '--env', v.root, '--json'], { env: cliEnv });
+  r = venvkit(['uninstall', '-y', 'demo-app', '--env', v.root, '--json'], { env: cliEnv });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).warnings, ['Skipping demo-app as it is not installed.']);
   r = venvkit(['install', '--env', v.root, join(tmp, 'missing-1.0-py3-none-any.whl')], { env: cliEnv });

@@ -57,10 +57,10 @@ async function checkOne(i: Interp) {
     // --isolated: only this index (the machine's other config would make pip slower, not different).
     await pip(ours, ['install', '-q', '--isolated', '--disable-pip-version-check', '--index-url', indexUrl, 'six']);
     assert.ok(existsSync(join(created.paths.purelib, 'six.py')), `${i.name}: pip install six did not install six.py`);
-    await pip(ours, ['uninstall', '-y', '-q', 'six']);
+    await pip(ours, ['uninstall', '-y', '-y', '-q', 'six']);
     assert.ok(!existsSync(join(created.paths.purelib, 'six.py')), `${i.name}: pip uninstall six left six.py`);
   }
-  await pip(ours, ['uninstall', '-y', 'pip']);
+  await pip(ours, ['uninstall', '-y', '-y', 'pip']);
   assert.ok(!existsSync(join(ours, 'bin', 'pip')), `${i.name}: bin/pip survived pip uninstall pip`);
   assert.ok(!existsSync(join(created.paths.purelib, 'pip')), `${i.name}: pip/ survived pip uninstall pip`);
   console.log(`# ${i.name}: seeded ${created.seed!.installed.map((p) => `${p.name} ${p.version}`).join(', ')}; create took ${ms.toFixed(0)} ms`);

@@ -95,7 +95,7 @@ test('freeze and list of editables equal pip 26.2\'s, byte for byte', { timeout:
   const listed = compare(['list'], ['list']);
   assert.match(listed, /^Package +Version +Editable project location\n/);
   compare(['list', '-v'], ['list', '-v']);
-  const json = JSON.parse(venvkit(['list', '--json', '--env', pip.dir], { env }).stdout) as { name: string; editable_project_location?: string }[];
+  const json = JSON.parse(venvkit(['list', '--json', '--env', pip.dir], { env }).stdout).packages as { name: string; editable_project_location?: string }[];
   const pipJson = JSON.parse(pip.run(['-m', 'pip', 'list', '--format', 'json']).stdout) as { name: string; editable_project_location?: string }[];
   assert.deepEqual(json.map((x) => [x.name, x.editable_project_location]), pipJson.map((x) => [x.name, x.editable_project_location]));
   // freeze's output installs the same editables again (pip reads it back; nothing changes).

@@ -91,7 +91,7 @@ test('real requirement sets: same set as pip, pip check passes, imports and scri
       const s = await run(join(e, 'bin', c.script[0]!), c.script.slice(1));
       assert.equal(s.code, 0, `${c.req}: ${c.script.join(' ')}: ${s.err}`);
     }
-    const un = await run(py, ['-m', 'pip', 'uninstall', '-y', ...Object.keys(mine)]);
+    const un = await run(py, ['-m', 'pip', 'uninstall', '-y', '-y', ...Object.keys(mine)]);
     assert.equal(un.code, 0, `${c.req}: pip uninstall: ${un.err}`);
     assert.deepEqual(readdirSync(site(e)).sort(), before, `${c.req}: pip uninstall leaves site-packages as before`);
   }

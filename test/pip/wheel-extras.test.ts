@@ -22,7 +22,7 @@ test('a wheel path with [extras] installs the wheel and what its extras require'
     const r = venvkit(['install', '--env', target, '--no-index', '-f', wheels, `${a}[fast]`], { env });
     assert.equal(r.status, 0, r.stderr);
     const list = venvkit(['list', '--env', target, '--json'], { env });
-    assert.deepEqual(JSON.parse(list.stdout).map((d: { name: string }) => d.name).sort(), ['alpha', 'beta']);
+    assert.deepEqual(JSON.parse(list.stdout).packages.map((d: { name: string }) => d.name).sort(), ['alpha', 'beta']);
   } finally {
     removeDir(dir);
   }

@@ -32,7 +32,9 @@ test('python list: a table of every interpreter, the default one marked', async 
 test('python list --json: version, implementation, architecture, path, source', () => {
   const r = run(['python', 'list', '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
+  const json = JSON.parse(r.stdout) as { version: string; interpreters: Record<string, unknown>[] };
+  assert.equal(json.version, '1');
+  const rows = json.interpreters;
   for (const p of real) {
     const row = rows.find((x) => x.realPath === realpathSync(p.exe));
     assert.ok(row, `${p.name} missing`);
@@ -53,7 +55,7 @@ test('python find: prints the path the spec picks; --json describes it', { skip:
   assert.equal(r.stderr, '');
   const j = run(['python', 'find', `cpython@${p.version[0]}.${p.version[1]}`, '--json']);
   assert.equal(j.status, 0, j.stderr);
-  const row = JSON.parse(j.stdout);
+  const row = JSON.parse(j.stdout).interpreter;
   assert.equal(row.implementation, 'cpython');
   assert.equal(row.version.split('.').slice(0, 2).join('.'), `${p.version[0]}.${p.version[1]}`);
   // Without a spec: the nearest .python-version, else python3 on PATH.

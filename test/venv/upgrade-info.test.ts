@@ -233,7 +233,7 @@ test('several directories, as `python -m venv A B`: each in turn; --json gives a
   for (const d of [a, b]) assert.ok(existsSync(join(d, 'pyvenv.cfg')), d);
   const j = venvkit(['create', '--without-pip', '--json', '-p', py.path, join(dir, 'multi-j1'), join(dir, 'multi-j2')], { env });
   assert.equal(j.status, 0, j.stderr);
-  const list = JSON.parse(j.stdout);
+  const list = JSON.parse(j.stdout).environments;
   assert.ok(Array.isArray(list));
   assert.deepEqual(list.map((e: { root: string }) => e.root), [join(dir, 'multi-j1'), join(dir, 'multi-j2')]);
   // A file where the first env should go: an error, and the next one is not made.

@@ -1,5 +1,5 @@
 // venvkit create [DIR...]: the flags of `python -m venv`, plus -p/--python and --allow-existing.
-import { relative } from 'node:path';
+import { basename, isAbsolute, relative } from 'node:path';
 import { parse } from '../args.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { createVenv, type CreatedVenv } from '../../venv/create.js';
@@ -31,6 +31,27 @@ function summary(r: CreatedVenv, cwd: string): string {
   const verb = { created: 'Created', replaced: 'Replaced', updated: 'Updated', upgraded: 'Upgraded' }[r.action];
   const shown = relative(cwd, r.root) || '.';
   return `${verb} ${shown.startsWith('..') ? r.root : shown} with ${describeInterpreter(r.base)} at ${r.base.path}`;
+}
+
+/** A word for `shell`: as it is when plain, else quoted (POSIX sh, fish and csh all read '...'). */
+function shellWord(s: string, shell: string): string {
+  if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(s) && !s.startsWith('-')) return s;
+  if (shell === 'fish') return `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that activates `r` in the user's shell ($SHELL; cmd.exe on Windows). */
+function activationCommand(r: CreatedVenv, cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const rel = relative(cwd, r.paths.scripts);
+  const dir = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : r.paths.scripts;
+  if (process.platform === 'win32') return `${dir}\\activate`;
+  const shell = basename(env.SHELL ?? '').replace(/\.exe$/, '');
+  const file = (name: string) => shellWord(`${dir}/${name}`, shell);
+  if (shell === 'fish') return `source ${file('activate.fish')}`;
+  if (shell === 'csh' || shell === 'tcsh') return `source ${file('activate.csh')}`;
+  if (shell === 'nu') return `overlay use ${file('activate.nu')}`;
+  if (shell === 'pwsh' || shell === 'powershell') return `. ${file('Activate.ps1')}`;
+  return `${shell === 'bash' || shell === 'zsh' ? 'source' : '.'} ${file('activate')}`;
 }
 
 type CreateValues = ReturnType<typeof parseCreate>['values'];
@@ -83,8 +104,8 @@ async function createOne(dir: string, values: CreateValues, out: Output): Promis
   if (out.verbose && !out.json) {
     info(out, `  interpreter: ${r.paths.python}`);
     info(out, `  site-packages: ${r.paths.purelib}`);
-    if (r.activators.length) info(out, `  activate: . ${r.paths.scripts}/activate`);
   }
+  if (r.activators.length) info(out, `Activate with: ${activationCommand(r, process.cwd())}`);
   return r;
 }
 
@@ -99,6 +120,6 @@ export default async function create(argv: string[]): Promise<number> {
   const dirs = positionals.length ? positionals : ['.venv'];
   const made: CreatedVenv[] = [];
   for (const dir of dirs) made.push(await createOne(dir, values, out));
-  if (out.json) printJson(dirs.length === 1 ? venvJson(made[0]!) : made.map(venvJson));
+  if (out.json) printJson(dirs.length === 1 ? venvJson(made[0]!) : { environments: made.map(venvJson) });
   return 0;
 }

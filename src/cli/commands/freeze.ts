@@ -5,7 +5,7 @@ import { openVenv } from '../../venv/open.js';
 import { recoverForRead } from '../../install/recover.js';
 import { printRecovered } from '../recovered.js';
 import { freeze as freezeLines } from '../../installed/freeze.js';
-import { stdout } from '../output.js';
+import { printJson, stdout } from '../output.js';
 
 const HELP = `Usage: venvkit freeze [--env DIR] [--all]
 
@@ -28,7 +28,7 @@ export default async function freeze(argv: string[]): Promise<number> {
   // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
   printRecovered(venv.root, await recoverForRead(venv.root));
   const lines = freezeLines(venv, { all: !!values.all });
-  if (values.json) stdout(JSON.stringify(lines, null, 2) + '\n');
+  if (values.json) printJson({ env: venv.root, requirements: lines });
   else if (lines.length) stdout(lines.join('\n') + '\n');
   return 0;
 }

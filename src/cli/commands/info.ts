@@ -1,6 +1,6 @@
 // venvkit info [DIR]: what pyvenv.cfg says, the base interpreter, and whether the env is healthy.
 import { parse } from '../args.js';
-import { bold, dim, green, printJson, red, type Output, stdout } from '../output.js';
+import { outColor, printJson, type Output, stdout } from '../output.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { checkHealth } from '../../venv/health.js';
@@ -14,6 +14,7 @@ the nearest .venv in this directory or above. Exits 1 when the environment is no
 `;
 
 export default async function info(argv: string[]): Promise<number> {
+  const { bold, dim, green, red } = outColor;
   const { values, positionals } = parse('info', argv, {});
   if (values.help) {
     stdout(HELP);

@@ -14,6 +14,7 @@ import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
 import type { FormatControlOp } from '../../index/format-control.js';
+import { canonicalizeName } from '../../pep/names.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
@@ -199,7 +200,9 @@ export default async function install(argv: string[]): Promise<number> {
     info(out, `Requirements already satisfied (checked in ${t})`);
     return 0;
   }
-  if (out.verbose) info(out, `Resolved ${report.resolved.length} packages in ${formatMs(report.timings.resolveMs)}`);
+  const n = report.installed.length;
+  const packages = (k: number) => `${k} package${k === 1 ? '' : 's'}`;
+  info(out, `Resolved ${packages(report.resolved.length)} in ${formatMs(report.timings.resolveMs)}`);
   if (report.dryRun) {
     if (report.installed.length === 0) info(out, `Would install nothing: all ${report.resolved.length} resolved packages are installed`);
     else info(out, `Would install ${report.installed.map((p) => `${p.name}==${p.version}`).join(' ')}`);
@@ -209,11 +212,22 @@ export default async function install(argv: string[]): Promise<number> {
     info(out, `Nothing to install: all ${report.resolved.length} resolved packages are installed (${t})`);
     return 0;
   }
-  const n = report.installed.length;
-  info(out, `Installed ${n} package${n === 1 ? '' : 's'} in ${t}`);
-  for (const p of report.installed) {
-    if (p.previous) info(out, ` - ${p.name}==${p.previous}`);
-    info(out, ` + ${p.name}==${p.version}`);
-  }
+  if (report.timings.fetchMs > 0) info(out, `Prepared ${packages(n)} in ${formatMs(report.timings.fetchMs)}`);
+  info(out, `Installed ${packages(n)} in ${formatMs(report.timings.installMs)}`);
+  for (const line of changeLines(report)) info(out, line);
   return 0;
+}
+
+/** What changed, by name, as uv shows it: ` - name==old` then ` + name==new`, ` ~ name==v` for a reinstall. */
+function changeLines(report: { installed: { name: string; version: string; previous?: string }[]; removed: { name: string; version: string }[] }): string[] {
+  const lines: [string, number, string][] = [];
+  const key = canonicalizeName;
+  for (const p of report.installed) {
+    if (p.previous === p.version) lines.push([key(p.name), 1, ` ~ ${p.name}==${p.version}`]);
+    else lines.push([key(p.name), 2, ` + ${p.name}==${p.version}`]);
+  }
+  for (const r of report.removed) {
+    if (!report.installed.some((p) => key(p.name) === key(r.name) && p.previous === r.version && p.version === r.version)) lines.push([key(r.name), 0, ` - ${r.name}==${r.version}`]);
+  }
+  return lines.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])).map((l) => l[2]);
 }

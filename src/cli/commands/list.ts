@@ -1,22 +1,36 @@
-// venvkit list: the distributions installed in an env (pip list, plus location and installer).
+// venvkit list: the distributions installed in an env, as pip list shows them (columns, freeze,
+// json; --outdated, --uptodate, --not-required), plus venvkit's own --json.
 import { parse } from '../args.js';
-import { printJson, type Output, stdout } from '../output.js';
+import { printJson, type Output, stdout, warn } from '../output.js';
+import { VenvkitError } from '../../errors.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { recoverForRead } from '../../install/recover.js';
 import { printRecovered } from '../recovered.js';
-import { readDists } from '../../installed/dists.js';
+import { readDists, type DistInfo } from '../../installed/dists.js';
 import { editableLocation } from '../../installed/editable-info.js';
+import { directDependencies } from '../../installed/show.js';
+import { markerEnvironment } from '../../pep/markers.js';
+import { canonicalizeName } from '../../pep/names.js';
+import { compareVersions, normalizeVersion, tryParseVersion } from '../../pep/pep440.js';
+import type { Latest } from '../../installed/latest.js';
 
-const HELP = `Usage: venvkit list [--env DIR] [--json] [-v]
+const HELP = `Usage: venvkit list [--env DIR] [options]
 
-List the distributions installed in an environment.
+List the distributions installed in an environment, as \`pip list\` does.
 
 Options:
-      --env DIR   the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
-  -v, --verbose   also show each one's location and installer
-      --json      print [{name, version, location, installer}] as JSON (and
-                  editable_project_location for editables)
+      --env DIR          the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
+      --format FORMAT    columns (the default), freeze (name==version) or json (pip's JSON list)
+  -o, --outdated         only those with a newer version on the indexes (adds Latest and Type)
+  -u, --uptodate         only those whose installed version is the newest
+      --not-required     only those no other installed distribution requires
+      --pre              count pre-releases as newer versions (--outdated, --uptodate)
+  -i, --index-url URL    the index to ask (default: pip's configuration), with --extra-index-url URL,
+  -f, --find-links LOC   --find-links LOC and --no-index as for install
+  -v, --verbose          also show each one's location and installer
+      --json             venvkit's JSON: {version, env, packages: [{name, version, location,
+                         installer, editable_project_location?, latest_version?, latest_filetype?}]}
 
 An "Editable project location" column appears when something is installed editable (as pip list).
 `;
@@ -27,26 +41,91 @@ export function table(rows: string[][]): string {
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join(' '), ...rows.slice(1).map(line)].join('\n') + '\n';
 }
 
+const FORMATS = ['columns', 'freeze', 'json'];
+
+/** JSON as Python's json.dumps writes it (what pip list --format json prints): ", " and ": ", non-ASCII escaped. */
+function pythonJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pythonJson(k)}: ${pythonJson(x)}`).join(', ')}}`;
+  return JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export default async function list(argv: string[]): Promise<number> {
-  const { values } = parse('list', argv, { env: { type: 'string' } });
+  const { values } = parse('list', argv, {
+    env: { type: 'string' },
+    format: { type: 'string' },
+    outdated: { type: 'boolean', short: 'o' },
+    uptodate: { type: 'boolean', short: 'u' },
+    'not-required': { type: 'boolean' },
+    pre: { type: 'boolean' },
+    'index-url': { type: 'string', short: 'i' },
+    'extra-index-url': { type: 'string', multiple: true },
+    'find-links': { type: 'string', short: 'f', multiple: true },
+    'no-index': { type: 'boolean' },
+  });
   if (values.help) {
     stdout(HELP);
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
-  const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });
+  const format = values.format ?? 'columns';
+  if (!FORMATS.includes(format)) throw new VenvkitError('USAGE', `list: --format must be one of ${FORMATS.join(', ')} (got "${format}")`, { hint: 'Use --json for venvkit\'s own JSON.' });
+  if (values.outdated && values.uptodate) throw new VenvkitError('USAGE', 'list: --outdated and --uptodate cannot be combined', { hint: 'Use one of them.' });
+  if (values.outdated && format === 'freeze') throw new VenvkitError('USAGE', "list: --format freeze cannot be used with --outdated", { hint: 'Use --format columns or json.' });
+  const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: !!(values['not-required'] || values.outdated || values.uptodate) });
   // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
   printRecovered(venv.root, await recoverForRead(venv.root));
   // pip sorts by the normalised name (readDists' order).
-  const dists = readDists(venv.paths).map((d) => ({ d, editable: editableLocation(d) }));
+  let dists: DistInfo[] = readDists(venv.paths);
+  const needBase = () => {
+    if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found`, { hint: 'Recreate the environment with `venvkit create`.' });
+    return venv.base;
+  };
+  if (values['not-required']) {
+    const env = markerEnvironment(needBase());
+    const required = new Set(dists.flatMap((d) => directDependencies(d, env).map((r) => canonicalizeName(r.name))));
+    dists = dists.filter((d) => !required.has(canonicalizeName(d.name)));
+  }
+  let latest = new Map<string, Latest>();
+  if (values.outdated || values.uptodate) {
+    const { latestVersions } = await import('../../installed/latest.js');
+    latest = await latestVersions(dists.map((d) => d.name), needBase(), {
+      flags: { indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'], pre: values.pre },
+      onWarning: (m) => warn(out, m),
+    });
+    dists = dists.filter((d) => {
+      const l = latest.get(d.name);
+      const have = tryParseVersion(d.version);
+      const newest = l && tryParseVersion(l.version);
+      if (!have || !newest) return false;
+      const cmp = compareVersions(newest, have);
+      return values.outdated ? cmp > 0 : cmp === 0;
+    });
+  }
+  const rows = dists.map((d) => ({ d, editable: editableLocation(d), latest: latest.get(d.name) }));
   if (out.json) {
-    printJson(dists.map(({ d, editable }) => ({ name: d.name, version: d.version, location: d.location, installer: d.installer, ...(editable !== undefined ? { editable_project_location: editable } : {}) })));
+    printJson({ env: venv.root, packages: rows.map(({ d, editable, latest: l }) => ({ name: d.name, version: d.version, location: d.location, installer: d.installer, ...(editable !== undefined ? { editable_project_location: editable } : {}), ...(values.outdated && l ? { latest_version: l.version, latest_filetype: l.filetype } : {}) })) });
     return 0;
   }
-  if (dists.length === 0) return 0;
-  const withEditables = dists.some((x) => x.editable !== undefined);
-  const head = ['Package', 'Version', ...(withEditables ? ['Editable project location'] : []), ...(out.verbose ? ['Location', 'Installer'] : [])];
-  const rows = dists.map(({ d, editable }) => [d.name, d.version, ...(withEditables ? [editable ?? ''] : []), ...(out.verbose ? [d.location, d.installer] : [])]);
-  stdout(table([head, ...rows]));
+  if (format === 'freeze') {
+    for (const { d } of rows) stdout(`${d.name}${tryParseVersion(d.version) ? `==${normalizeVersion(d.version)}` : `===${d.version}`}${out.verbose ? ` (${d.location})` : ''}\n`);
+    return 0;
+  }
+  if (format === 'json') {
+    // pip's format exactly: one line, its keys in its order.
+    stdout(pythonJson(rows.map(({ d, editable, latest: l }) => ({
+      name: d.name,
+      version: tryParseVersion(d.version) ? normalizeVersion(d.version) : d.version,
+      ...(out.verbose ? { location: d.location, installer: d.installer } : {}),
+      ...(values.outdated && l ? { latest_version: l.version, latest_filetype: l.filetype } : {}),
+      ...(editable ? { editable_project_location: editable } : {}),
+    }))) + '\n');
+    return 0;
+  }
+  if (rows.length === 0) return 0;
+  const withEditables = rows.some((x) => x.editable !== undefined);
+  const head = ['Package', 'Version', ...(values.outdated ? ['Latest', 'Type'] : []), ...(withEditables ? ['Editable project location'] : []), ...(out.verbose ? ['Location', 'Installer'] : [])];
+  const cells = rows.map(({ d, editable, latest: l }) => [d.name, d.version, ...(values.outdated ? [l!.version, l!.filetype] : []), ...(withEditables ? [editable ?? ''] : []), ...(out.verbose ? [d.location, d.installer] : [])]);
+  stdout(table([head, ...cells]));
   return 0;
 }

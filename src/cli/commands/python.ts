@@ -5,7 +5,7 @@ import { discover, findPython } from '../../python/find.js';
 import { supportsVenv } from '../../python/spec.js';
 import type { PythonInstallation } from '../../python/types.js';
 import { parse } from '../args.js';
-import { type Output, bold, dim, info, printJson, warn, stderr, stdout } from '../output.js';
+import { type Output, dim, info, outColor, printJson, warn, stderr, stdout } from '../output.js';
 
 const WHERE: Record<string, string> = {
   path: 'on PATH',
@@ -62,7 +62,7 @@ async function list(out: Output): Promise<number> {
     chosen = undefined;
   }
   if (out.json) {
-    printJson(found.map((p) => ({ ...describe(p), default: p.realPath === chosen })));
+    printJson({ interpreters: found.map((p) => ({ ...describe(p), default: p.realPath === chosen })) });
     return 0;
   }
   if (out.verbose) for (const b of broken) warn(out, `skipped ${b.path} (${b.source}): ${b.error.message.split('\n')[0]}`);
@@ -77,14 +77,14 @@ async function list(out: Output): Promise<number> {
     rows.push([p.realPath === chosen ? '*' : ' ', p.versionString, impl, p.machine, p.source, p.path + note]);
   }
   const text = table(rows).split('\n');
-  stdout([bold(text[0]!), ...text.slice(1)].join('\n'));
+  stdout([outColor.bold(text[0]!), ...text.slice(1)].join('\n'));
   if (!out.quiet && broken.length && !out.verbose) stderr(dim(`(${broken.length} more did not run; -v shows them)\n`));
   return 0;
 }
 
 async function find(spec: string | undefined, out: Output): Promise<number> {
   const p = await findPython(spec);
-  if (out.json) printJson(describe(p));
+  if (out.json) printJson({ interpreter: describe(p) });
   else if (!out.quiet) stdout(p.path + '\n');
   if (out.verbose) info(out, dim(`${p.implementation} ${p.versionString} (${p.machine}), found ${WHERE[p.source] ?? p.source}${p.realPath !== p.path ? `, really ${p.realPath}` : ''}`));
   return 0;

@@ -1,47 +1,109 @@
-// venvkit uninstall NAME... : remove distributions by their RECORD.
+// venvkit uninstall NAME... [-r FILE]... [-y]: remove distributions by their RECORD, asking first
+// as pip does (unless -y).
+import { basename } from 'node:path';
 import { parse } from '../args.js';
-import { info, printJson, type Output, stdout, warn } from '../output.js';
+import { info, printJson, type Output, stderr, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
 import { uninstall as uninstallDist, type UninstallResult } from '../../install/uninstall.js';
+import type { RequirementLine } from '../../index/requirements-file.js';
+import { parseRequirement } from '../../pep/pep508.js';
+import { tryParseWheelFilename } from '../../pep/wheel-name.js';
+import { canonicalizeName } from '../../pep/names.js';
+import type { Venv } from '../../venv/types.js';
 import { openVenv } from '../../venv/open.js';
 import { abortOnSignals } from '../signals.js';
+import { ask } from '../prompt.js';
 import { printRecovered, printWaiting } from '../recovered.js';
 
-const HELP = `Usage: venvkit uninstall NAME... [options]
+const HELP = `Usage: venvkit uninstall [options] NAME... [-r FILE]...
 
-Remove installed distributions (every file their RECORD lists).
+Remove installed distributions (every file their RECORD lists). Like pip, it lists what would be
+removed and asks "Proceed (Y/n)?" for each one, reading the answer from stdin, unless -y.
 
 Options:
       --env DIR            the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
-  -y, --yes                do not ask (venvkit never asks; accepted for pip compatibility)
+  -r, --requirement FILE   uninstall the distributions named in a requirements file (repeatable)
+  -y, --yes                do not ask for confirmation
+      --no-input           never ask: fail instead of asking (as PIP_NO_INPUT)
   -q, --quiet              print nothing but errors
       --json               print what was removed as JSON
 `;
 
+/** The project a requirement line names, as pip's uninstall takes it (undefined: it names none). */
+function lineName(r: RequirementLine): string | undefined {
+  if (r.editable) return r.editable.name;
+  if (r.location) {
+    const w = r.location.path && r.location.path.endsWith('.whl') ? tryParseWheelFilename(basename(r.location.path)) : undefined;
+    return typeof w === 'object' ? w.name : undefined;
+  }
+  try {
+    return parseRequirement(r.text).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** pip's listing before "Proceed (Y/n)?", for each distribution `name` names. */
+async function describeRemoval(venv: Venv, name: string): Promise<string> {
+  const { previewUninstall } = await import('../../install/uninstall-preview.js');
+  const lines: string[] = [];
+  for (const p of previewUninstall(venv, name)) {
+    lines.push(`Found existing installation: ${p.name} ${p.version}`, `Uninstalling ${p.name}-${p.version}:`);
+    if (p.wouldRemove.length) lines.push('  Would remove:', ...p.wouldRemove.map((f) => `    ${f}`));
+    if (p.wouldNotRemove.length) lines.push('  Would not remove (might be manually added):', ...p.wouldNotRemove.map((f) => `    ${f}`));
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
 export default async function uninstall(argv: string[]): Promise<number> {
   const { values, positionals } = parse('uninstall', argv, {
     env: { type: 'string' },
+    requirement: { type: 'string', short: 'r', multiple: true },
     yes: { type: 'boolean', short: 'y' },
+    'no-input': { type: 'boolean' },
   });
   if (values.help) {
     stdout(HELP);
     return 0;
   }
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
-  if (positionals.length === 0) throw new VenvkitError('USAGE', 'uninstall: name at least one distribution', { hint: 'Run `venvkit uninstall --help`.' });
+  const names = [...positionals];
+  if (values.requirement?.length) {
+    // Loaded only for -r (the requirement-file parser is most of this command's code).
+    const { readRequirementFiles } = await import('../../index/requirements-file.js');
+    const parsed = await readRequirementFiles(values.requirement.map((path) => ({ path })));
+    for (const r of parsed.requirements) {
+      const name = lineName(r);
+      if (name) names.push(name);
+      else warn(out, `Invalid requirement: '${r.text}' ignored - the uninstall command expects named requirements.`);
+    }
+  }
+  // One transaction per project, in the order first named (pip: a dict keyed by canonical name).
+  const seen = new Set<string>();
+  const todo = names.filter((n) => !seen.has(canonicalizeName(n)) && seen.add(canonicalizeName(n)));
+  if (todo.length === 0) throw new VenvkitError('USAGE', 'uninstall: name at least one distribution (or -r FILE)', { hint: 'Run `venvkit uninstall --help`.' });
   const envDir = chooseEnvDir(values.env);
   const venv = await openVenv(envDir);
+  const noInput = !!values['no-input'] || /^(1|true|yes|on)$/i.test(process.env.PIP_NO_INPUT ?? '');
   const results: UninstallResult[] = [];
   const signal = abortOnSignals();
-  for (const [i, name] of positionals.entries()) {
+  for (const [i, name] of todo.entries()) {
+    if (!values.yes) {
+      const listing = await describeRemoval(venv, name);
+      if (listing) {
+        stderr(listing);
+        const answer = ask('Proceed (Y/n)? ', ['y', 'n', ''], { noInput, hint: 'Pass -y to uninstall without being asked.' });
+        if (answer === 'n') continue;
+      }
+    }
     let r: UninstallResult;
     try {
       r = await uninstallDist(venv, name, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
     } catch (e) {
       // Each name is its own transaction: say which went before the interrupt.
       if (!(e instanceof VenvkitError) || e.code !== 'INTERRUPTED' || i === 0) throw e;
-      throw new VenvkitError('INTERRUPTED', `Interrupted: ${positionals.slice(0, i).join(', ')} uninstalled; ${positionals.slice(i).join(', ')} left as they were`, { exitCode: e.exitCode });
+      throw new VenvkitError('INTERRUPTED', `Interrupted: ${todo.slice(0, i).join(', ')} uninstalled; ${todo.slice(i).join(', ')} left as they were`, { exitCode: e.exitCode });
     }
     printRecovered(venv.root, r.recovered);
     for (const w of r.warnings ?? []) warn(out, w);

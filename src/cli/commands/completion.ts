@@ -1,0 +1,112 @@
+// venvkit completion bash|zsh|fish: a completion script for that shell, generated from one table
+// (src/cli/completion-spec.ts). Load it with
+//   bash: eval "$(venvkit completion bash)"       (or save it in ~/.local/share/bash-completion/completions/venvkit)
+//   zsh:  eval "$(venvkit completion zsh)"        (after compinit)
+//   fish: venvkit completion fish | source        (or save it in ~/.config/fish/completions/venvkit.fish)
+import { VenvkitError } from '../../errors.js';
+import { stdout } from '../output.js';
+import { COMPLETION, type FlagSpec } from '../completion-spec.js';
+
+const HELP = `Usage: venvkit completion bash|zsh|fish
+
+Print a completion script for the shell: commands, subcommands, flags and their values.
+
+  bash:  eval "$(venvkit completion bash)"   in ~/.bashrc
+  zsh:   eval "$(venvkit completion zsh)"    in ~/.zshrc, after compinit
+  fish:  venvkit completion fish > ~/.config/fish/completions/venvkit.fish
+`;
+
+const words = (list: readonly string[]) => list.join(' ');
+const flagWords = (flags: FlagSpec[]) => flags.flatMap((f) => [`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])]);
+
+function bash(): string {
+  const commands = Object.keys(COMPLETION);
+  const perCommand = Object.entries(COMPLETION).map(([name, spec]) => {
+    const values = spec.flags.filter((f) => f.value).map((f) => {
+      const pattern = [`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])].join('|');
+      const action = f.value === 'dir' ? 'COMPREPLY=($(compgen -d -- "$cur"))' : f.value === 'file' ? 'COMPREPLY=($(compgen -f -- "$cur"))' : f.value === 'any' ? 'COMPREPLY=()' : `COMPREPLY=($(compgen -W '${words(f.value as string[])}' -- "$cur"))`;
+      return `        ${pattern}) ${action}; return ;;`;
+    });
+    const positional = spec.subcommands
+      ? `[[ -z $sub ]] && COMPREPLY=($(compgen -W '${words(spec.subcommands)}' -- "$cur"))`
+      : spec.positional === 'dir' ? 'COMPREPLY=($(compgen -d -- "$cur"))' : spec.positional === 'file' ? 'COMPREPLY=($(compgen -f -- "$cur"))' : ':';
+    return `    ${name})
+      case "$prev" in
+${values.join('\n')}
+      esac
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '${words(flagWords(spec.flags))}' -- "$cur")); else ${positional}; fi ;;`;
+  });
+  return `# venvkit completion for bash: eval "$(venvkit completion bash)"
+_venvkit() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" sub="" i w
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w="\${COMP_WORDS[i]}"
+    if [[ $w == --color ]]; then ((i++)); continue; fi
+    [[ $w == -* ]] && continue
+    if [[ -z $cmd ]]; then cmd="$w"; elif [[ -z $sub ]]; then sub="$w"; fi
+  done
+  if [[ $prev == --color ]]; then COMPREPLY=($(compgen -W 'auto always never' -- "$cur")); return; fi
+  if [[ -z $cmd ]]; then
+    if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help --version --color' -- "$cur")); else COMPREPLY=($(compgen -W '${words(commands)}' -- "$cur")); fi
+    return
+  fi
+  case "$cmd" in
+    help) [[ -z $sub ]] && COMPREPLY=($(compgen -W '${words(commands.filter((c) => c !== 'help'))}' -- "$cur")) ;;
+${perCommand.filter((_, i) => commands[i] !== 'help').join('\n')}
+  esac
+}
+complete -o default -o bashdefault -F _venvkit venvkit
+`;
+}
+
+function zsh(): string {
+  // zsh runs the bash function through bashcompinit: one implementation for both.
+  return `# venvkit completion for zsh: eval "$(venvkit completion zsh)" after compinit
+(( $+functions[compdef] )) || { autoload -Uz compinit && compinit; }
+autoload -Uz bashcompinit && bashcompinit
+${bash().split('\n').slice(1).join('\n')}`;
+}
+
+const fishQuote = (s: string) => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+function fish(): string {
+  const commands = Object.keys(COMPLETION);
+  const lines = [
+    '# venvkit completion for fish: venvkit completion fish | source',
+    'complete -c venvkit -e',
+    `complete -c venvkit -f -n '__fish_use_subcommand' -a ${fishQuote(words(commands))}`,
+    "complete -c venvkit -n '__fish_use_subcommand' -l color -x -a 'auto always never'",
+    "complete -c venvkit -n '__fish_use_subcommand' -l version",
+    `complete -c venvkit -f -n '__fish_seen_subcommand_from help' -a ${fishQuote(words(commands.filter((c) => c !== 'help')))}`,
+  ];
+  for (const [name, spec] of Object.entries(COMPLETION)) {
+    const when = `__fish_seen_subcommand_from ${name}`;
+    if (spec.subcommands) lines.push(`complete -c venvkit -f -n ${fishQuote(`${when}; and not __fish_seen_subcommand_from ${words(spec.subcommands)}`)} -a ${fishQuote(words(spec.subcommands))}`);
+    else if (spec.positional === 'none') lines.push(`complete -c venvkit -f -n ${fishQuote(when)}`);
+    else if (spec.positional === 'dir') lines.push(`complete -c venvkit -f -n ${fishQuote(when)} -a '(__fish_complete_directories)'`);
+    for (const fl of spec.flags) {
+      let line = `complete -c venvkit -n ${fishQuote(when)} -l ${fl.long}`;
+      if (fl.short) line += ` -s ${fl.short}`;
+      if (fl.value === 'dir') line += " -x -a '(__fish_complete_directories)'";
+      else if (fl.value === 'file') line += ' -r -F';
+      else if (fl.value === 'any') line += ' -x';
+      else if (fl.value) line += ` -x -a ${fishQuote(words(fl.value as string[]))}`;
+      lines.push(line);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+const SHELLS: Record<string, () => string> = { bash, zsh, fish };
+
+export default async function completion(argv: string[]): Promise<number> {
+  const [shell, ...rest] = argv;
+  if (shell === undefined || shell === '-h' || shell === '--help') {
+    stdout(HELP);
+    return shell === undefined ? 2 : 0;
+  }
+  if (!Object.hasOwn(SHELLS, shell)) throw new VenvkitError('USAGE', `completion: no completion for '${shell}'`, { hint: 'Use `venvkit completion bash`, `zsh` or `fish`.' });
+  if (rest.length) throw new VenvkitError('USAGE', `completion: unexpected argument '${rest[0]}'`, { hint: 'Use `venvkit completion bash|zsh|fish`.' });
+  stdout(SHELLS[shell]!());
+  return 0;
+}

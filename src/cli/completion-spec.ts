@@ -1,0 +1,52 @@
+// What shell completion offers: the commands, their subcommands and their flags, and what each
+// flag's value is (a directory, a file, one of some words). A test checks this table against each
+// command's parser and --help, so it cannot drift from them unnoticed.
+
+/** A flag's value: none (a switch), a directory, a file, anything, or one of these words. */
+export type FlagValue = undefined | 'dir' | 'file' | 'any' | readonly string[];
+export interface FlagSpec {
+  long: string;
+  short?: string;
+  value?: FlagValue;
+}
+export interface CommandSpec {
+  flags: FlagSpec[];
+  /** Words allowed as the first argument (python list|find, cache dir|info|...). */
+  subcommands?: string[];
+  /** What positional arguments are: directories, files, or nothing to complete. */
+  positional?: 'dir' | 'file' | 'none';
+}
+
+const f = (long: string, value?: FlagValue, short?: string): FlagSpec => ({ long, ...(short ? { short } : {}), ...(value ? { value } : {}) });
+const COMMON = [f('quiet', undefined, 'q'), f('verbose', undefined, 'v'), f('json'), f('help', undefined, 'h'), f('color', ['auto', 'always', 'never'])];
+const INDEX = [f('index-url', 'any', 'i'), f('extra-index-url', 'any'), f('find-links', 'any', 'f'), f('no-index')];
+const ENV = f('env', 'dir');
+
+export const COMPLETION: Record<string, CommandSpec> = {
+  create: { positional: 'dir', flags: [...COMMON, f('python', 'any', 'p'), f('system-site-packages'), f('symlinks'), f('copies'), f('clear'), f('upgrade'), f('without-pip'), f('prompt', 'any'), f('upgrade-deps'), f('without-scm-ignore-files'), f('allow-existing')] },
+  info: { positional: 'dir', flags: COMMON },
+  python: { subcommands: ['list', 'find'], positional: 'none', flags: COMMON },
+  shell: { positional: 'dir', flags: [...COMMON, f('shell', ['bash', 'zsh', 'fish', 'sh', 'dash', 'ksh', 'mksh', 'tcsh', 'csh', 'nu', 'pwsh'])] },
+  run: { positional: 'file', flags: [ENV, f('help', undefined, 'h')] },
+  install: {
+    positional: 'file',
+    flags: [...COMMON, ENV, f('editable', 'dir', 'e'), f('requirement', 'file', 'r'), f('group', 'any'), f('constraint', 'file', 'c'), ...INDEX, f('no-deps'), f('upgrade', undefined, 'U'), f('force-reinstall'), f('pre'),
+      f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('require-hashes'), f('dry-run'), f('timeout', 'any'), f('no-cache'), f('no-build-isolation'), f('config-settings', 'any', 'C'),
+      f('link-mode', ['clone', 'copy', 'hardlink']), f('compile')],
+  },
+  uninstall: { positional: 'none', flags: [...COMMON, ENV, f('requirement', 'file', 'r'), f('yes', undefined, 'y'), f('no-input')] },
+  list: { positional: 'none', flags: [...COMMON, ENV, f('format', ['columns', 'freeze', 'json']), f('outdated', undefined, 'o'), f('uptodate', undefined, 'u'), f('not-required'), f('pre'), ...INDEX] },
+  freeze: { positional: 'none', flags: [...COMMON, ENV, f('all')] },
+  check: { positional: 'none', flags: [...COMMON, ENV] },
+  build: { positional: 'dir', flags: [...COMMON, f('sdist', undefined, 's'), f('wheel', undefined, 'w'), f('outdir', 'dir', 'o'), f('python', 'any', 'p'), f('no-isolation', undefined, 'n'), f('no-build-isolation'), f('config-setting', 'any', 'C'), f('config-settings', 'any'), ...INDEX] },
+  lock: {
+    positional: 'file',
+    flags: [...COMMON, f('output', 'file', 'o'), f('requirement', 'file', 'r'), f('constraint', 'file', 'c'), f('extra', 'any'), f('group', 'any'), f('upgrade', undefined, 'U'), f('upgrade-package', 'any', 'P'),
+      f('python', 'any', 'p'), f('python-version', 'any'), f('platform', 'any'), f('environment', 'any'), ...INDEX, f('pre'), f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('timeout', 'any'), f('no-cache'), f('print')],
+  },
+  show: { positional: 'none', flags: [...COMMON, ENV, f('files', undefined, 'f')] },
+  tree: { positional: 'none', flags: [...COMMON, ENV, f('reverse', undefined, 'r')] },
+  cache: { subcommands: ['dir', 'info', 'clean', 'prune'], positional: 'none', flags: [...COMMON, f('max-age', 'any')] },
+  completion: { subcommands: ['bash', 'zsh', 'fish'], positional: 'none', flags: [f('help', undefined, 'h')] },
+  help: { positional: 'none', flags: [] },
+};

@@ -1,0 +1,62 @@
+// venvkit show and list print what pip 26.2 prints, compared on the same env (real pip 26.2 filled
+// it from the local index and a find-links directory of wheels made here): show's fields (with -f,
+// -v, several names, a missing one), list's columns/freeze/json formats, -v, --not-required, and
+// --outdated/--uptodate (with --pre) against the same find-links.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { venvkit } from '../helpers/cli.js';
+import { buildWheel } from '../helpers/wheels.js';
+import { pipRunEnv, realPip } from '../helpers/real-pip.js';
+
+const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'vk-show-list-')));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('show and list equal pip 26.2\'s output on the same environment', { timeout: 600_000 }, async (t) => {
+  const pip = realPip(t, join(tmp, 'env'), ['six', 'python-dateutil', 'attrs', 'click']);
+  if (!pip) return;
+  const wheels = join(tmp, 'wheels');
+  mkdirSync(wheels);
+  const meta = (name: string, version: string, extra: string[] = []) => ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`, ...extra].join('\n') + '\n\nBody.\n';
+  for (const v of ['1.0', '2.0', '3.0rc1']) buildWheel(wheels, { name: 'Alpha', version: v, files: { 'alpha/__init__.py': '' }, metadata: meta('Alpha', v, ['Summary: The first one']) });
+  buildWheel(wheels, { name: 'beta', version: '1.0', files: { 'beta/__init__.py': '' }, metadata: meta('beta', '1.0', ['Requires-Dist: alpha>=1', 'Requires-Dist: Gamma; python_version < "3"', 'Requires-Dist: gamma[x]; extra == "more"', 'Provides-Extra: more']) });
+  buildWheel(wheels, {
+    name: 'gamma', version: '1.0', files: { 'gamma/__init__.py': '', 'gamma/sub/__init__.py': '' }, console: { 'gamma-run': 'gamma:main' },
+    metadata: ['Metadata-Version: 2.4', 'Name: gamma', 'Version: 1.0', 'Summary: Third', 'Author-email: G <g@example.org>', 'License-Expression: MIT', 'License: ignored when an expression is given', 'Project-URL: Home_Page, https://example.org/gamma', 'Project-URL: Source, https://example.org/src', 'Classifier: Programming Language :: Python :: 3', 'Classifier: License :: OSI Approved'].join('\n') + '\n\nBody.\n',
+  });
+  const env = pipRunEnv();
+  const inst = pip.run(['-m', 'pip', 'install', '-q', '--no-index', '-f', wheels, 'alpha==1.0', 'beta', 'gamma']);
+  assert.equal(inst.status, 0, inst.stderr);
+
+  const same = (pipArgs: string[], ourArgs: string[] = pipArgs) => {
+    const theirs = pip.run(['-m', 'pip', ...pipArgs]);
+    const ours = venvkit([...ourArgs, '--env', pip.dir], { env });
+    assert.equal(ours.stdout, theirs.stdout, `venvkit ${ourArgs.join(' ')}\n${ours.stderr}`);
+    assert.equal(ours.status === 0, theirs.status === 0, `exit status of ${ourArgs.join(' ')}: ${ours.status} vs ${theirs.status}`);
+    return ours;
+  };
+  for (const name of ['six', 'python-dateutil', 'attrs', 'click', 'alpha', 'beta', 'gamma', 'pip']) {
+    same(['show', name]);
+    same(['show', '-f', name]);
+    same(['show', '-v', name]);
+  }
+  same(['show', 'GAMMA', 'six', 'Alpha']);
+  const missing = same(['show', 'six', 'no-such-thing']);
+  assert.match(missing.stderr, /Package\(s\) not found: no-such-thing/);
+  same(['show', 'no-such-thing']);
+
+  for (const args of [[], ['--format', 'freeze'], ['--format', 'json'], ['-v'], ['--format', 'json', '-v'], ['--format', 'freeze', '-v'], ['--not-required'], ['--not-required', '--format', 'json']]) same(['list', ...args]);
+  const index = ['--no-index', '-f', wheels];
+  for (const args of [['--outdated'], ['--uptodate'], ['--outdated', '--format', 'json'], ['--outdated', '--pre'], ['--uptodate', '--pre'], ['--outdated', '-v']]) same(['list', ...index, ...args]);
+  const outdated = venvkit(['list', '--env', pip.dir, ...index, '--outdated'], { env });
+  assert.match(outdated.stdout, /^Alpha +1\.0 +2\.0 +wheel$/m);
+
+  // venvkit's own JSON carries its format version; pip's --format json does not.
+  const ours = JSON.parse(venvkit(['list', '--env', pip.dir, '--json'], { env }).stdout);
+  assert.equal(ours.version, '1');
+  assert.ok(ours.packages.some((p: { name: string }) => p.name === 'gamma'));
+  const r = venvkit(['list', '--env', pip.dir, '--outdated', '--format', 'freeze'], { env });
+  assert.equal(r.status, 2);
+});
