@@ -44,6 +44,7 @@ export type ErrorCode =
   | 'CROSS_DEVICE'
   | 'BAD_LOCK'
   | 'LOCK_UNCOVERED'
+  | 'LOCK_ENVIRONMENT'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

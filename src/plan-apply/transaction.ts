@@ -28,6 +28,8 @@ export interface TransactionOptions {
   compile?: boolean;
   /** Checked right before the commit (and between steps): aborted means INTERRUPTED, nothing changed. */
   signal?: AbortSignal;
+  /** Installed distributions removed in the same commit without a replacement (sync). */
+  remove?: InstalledDist[];
 }
 
 /** Plan, stage and commit every item; returns the link mode used. */
@@ -46,8 +48,8 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
   const owner = new Map<string, number>();
   plans.forEach((p, i) => p.files.forEach((f) => owner.set(f.dest, i)));
   const remove: string[] = [];
-  for (const item of items) {
-    for (const d of item.replaces) {
+  for (const replaced of [...items.map((i) => i.replaces), options.remove ?? []]) {
+    for (const d of replaced) {
       try {
         remove.push(...recordedFiles(d, root).files);
       } catch (e) {
