@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BuildContext, SdistBuilder } from '../build/context.js';
 import { cacheDirOrPrivate } from '../cache/trust.js';
 import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
-import { VenvkitError } from '../errors.js';
+import { isVenvkitError, VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
 import { applyFileOptions, applyFlags, loadPipConfig } from '../index/pip-config.js';
 import type { Candidate } from '../index/types.js';
@@ -139,7 +139,13 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
           if (l.kind === 'sdist' && !built) built = await (await sdists()).wheel(l.candidate);
           const got = built
             ? { path: built, hashes: {} as Record<string, string> }
-            : await client.download(l.candidate, { requiredHashes: l.required, onProgress: (n, total) => emit({ kind: 'download', name: l.target.name, received: n, total }) });
+            : await client.download(l.candidate, { requiredHashes: l.required, onProgress: (n, total) => emit({ kind: 'download', name: l.target.name, received: n, total }) }).catch((e) => {
+              if (!isVenvkitError(e, 'INDEX_ERROR')) throw e;
+              throw new VenvkitError('INDEX_ERROR', `${l.target.where} (${l.target.name} ${l.target.version}): ${e.message}`, {
+                hint: e.hint ?? 'The lock names a file that cannot be read from here: check its URL or path (and the network), or lock again.',
+                cause: e,
+              });
+            });
           const sha = got.hashes.sha256;
           const wheel = sha && store.root && existsSync(join(store.root, sha, 'wheel.json')) ? unpackHere(got.path, sha, store) : await unpacker.unpack(got.path, sha);
           if (wheel.manifest.normalizedName !== l.target.key || !sameVersion(wheel.manifest.version, l.target.version)) {
