@@ -11,6 +11,7 @@ import { findEnvironmentsTask, resolveEnvironmentTask } from './env-tasks.mjs';
 import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsable } from './checks.mjs';
 import { buildTasks } from './tasks-build.mjs';
 import { lockTasks } from './tasks-lock.mjs';
+import { syncTasks } from './tasks-sync.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -302,6 +303,7 @@ export function allTasks(ctx) {
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
     ...buildTasks(ctx),
     ...lockTasks(ctx),
+    ...syncTasks(ctx),
     cacheCheck(ctx),
   ];
 }
