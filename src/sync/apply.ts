@@ -121,6 +121,12 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
       if (recovered.length) report.recovered = [...(report.recovered ?? []), ...recovered];
       // What is installed may have changed while we waited for the lock: plan again.
       const plan = planSync(lock.targets, readDists(venv.paths), { exact: options.exact });
+      report.kept = plan.keep.length;
+      if (plan.install.length === 0 && plan.remove.length === 0) {
+        report.alreadySynced = true; // another venvkit synced it meanwhile
+        report.timings.totalMs += Date.now() - started;
+        return report;
+      }
       const todo: Located[] = [];
       for (const i of plan.install) {
         let l = [...located.values()].find((x) => x.target === i.wanted);
