@@ -20,8 +20,6 @@ export interface SelectedPackage {
 
 export interface SelectOptions {
   env: MarkerEnvironment;
-  /** The interpreter's supported tags, best first (compatibleTags). */
-  tags: readonly string[];
   /** Extras to install (must be among the lock's `extras`). */
   extras?: readonly string[];
   /** Dependency groups to install; default: the lock's default-groups. */
@@ -60,7 +58,7 @@ function fitsPython(spec: string, version: string, where: string, lock: Pylock):
 }
 
 /** The file to install for `pkg`: the best wheel for `tags`, else the sdist; undefined when neither fits. */
-function pickFile(pkg: LockedPackage, tags: readonly string[]): { kind: 'wheel' | 'sdist'; file: LockedFile } | undefined {
+function bestFile(pkg: LockedPackage, tags: readonly string[]): { kind: 'wheel' | 'sdist'; file: LockedFile } | undefined {
   let best: { rank: number; file: LockedFile } | undefined;
   for (const w of pkg.wheels) {
     const parsed = tryParseWheelFilename(w.name);
@@ -74,9 +72,12 @@ function pickFile(pkg: LockedPackage, tags: readonly string[]): { kind: 'wheel' 
   return undefined;
 }
 
-/** What this environment installs from `lock` (PEP 751's installation steps, in order). */
-export function selectFromLock(lock: Pylock, options: SelectOptions): SelectedPackage[] {
-  const { env, tags } = options;
+/**
+ * The packages this environment installs from `lock` (PEP 751's installation steps, in order), the
+ * file of each not chosen yet (pickFile: a sync that finds them installed needs no tags).
+ */
+export function selectPackages(lock: Pylock, options: SelectOptions): LockedPackage[] {
+  const { env } = options;
   const full = env.python_full_version;
   if (lock.requiresPython !== undefined && !fitsPython(lock.requiresPython, full, 'requires-python', lock)) {
     throw new VenvkitError('LOCK_ENVIRONMENT', `${lock.path} requires Python ${lock.requiresPython}, and this environment's Python is ${full}`, {
@@ -110,20 +111,28 @@ export function selectFromLock(lock: Pylock, options: SelectOptions): SelectedPa
     if (other) throw new VenvkitError('BAD_LOCK', `${lock.path}: ${pkg.name} is selected twice for this environment, at packages[${other.index}] and packages[${pkg.index}]`, { hint: "Each project may be installed once: the entries' markers must exclude each other." });
     chosen.set(pkg.key, pkg);
   }
-  const out: SelectedPackage[] = [];
   for (const pkg of chosen.values()) {
     if (pkg.vcs || pkg.directory) {
       throw new VenvkitError('NOT_IMPLEMENTED', `${lock.path}: packages[${pkg.index}] (${pkg.name}) is a ${pkg.vcs ? 'VCS checkout' : 'local directory'}, which venvkit sync does not install yet`, {
         hint: 'Install that project with `venvkit install` after the sync, or lock it from an index instead.',
       });
     }
-    const pick = pickFile(pkg, tags);
-    if (!pick) {
-      throw new VenvkitError('NO_WHEEL', `${lock.path}: packages[${pkg.index}] (${pkg.name} ${pkg.version ?? ''}) has no wheel for this interpreter (${tags[0] ?? 'no tags'}) and no sdist`, {
-        hint: 'Lock again including a wheel for this platform, or an sdist.',
-      });
-    }
-    out.push({ package: pkg, ...pick });
   }
-  return out;
+  return [...chosen.values()];
+}
+
+/** The file of a selected package for an interpreter's `tags` (best first): the best wheel, else the sdist. */
+export function pickFile(lock: Pylock, pkg: LockedPackage, tags: readonly string[]): SelectedPackage {
+  const pick = bestFile(pkg, tags);
+  if (!pick) {
+    throw new VenvkitError('NO_WHEEL', `${lock.path}: packages[${pkg.index}] (${pkg.name} ${pkg.version ?? ''}) has no wheel for this interpreter (${tags[0] ?? 'no tags'}) and no sdist`, {
+      hint: 'Lock again including a wheel for this platform, or an sdist.',
+    });
+  }
+  return { package: pkg, ...pick };
+}
+
+/** selectPackages and the file of each. */
+export function selectFromLock(lock: Pylock, options: SelectOptions & { tags: readonly string[] }): SelectedPackage[] {
+  return selectPackages(lock, options).map((pkg) => pickFile(lock, pkg, options.tags));
 }

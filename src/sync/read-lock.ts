@@ -11,7 +11,7 @@ import { compatibleTags } from '../pep/tags.js';
 import type { InterpreterInfo } from '../python/types.js';
 import type { RequirementsFileOptions } from '../index/requirements-file.js';
 import { isPylockName, readPylock, type LockedFile } from '../lock/pylock-read.js';
-import { selectFromLock } from '../lock/pylock-select.js';
+import { pickFile, selectPackages } from '../lock/pylock-select.js';
 import type { Wanted } from './plan.js';
 
 /** A package of the lock, and where its file is known to be. */
@@ -56,13 +56,23 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   const env = markerEnvironment(info);
   if (isPylockName(path) || path.endsWith('.toml')) {
     const lock = await readPylock(path, { onWarning: options.onWarning });
-    const selected = selectFromLock(lock, { env, tags: compatibleTags(info), extras: options.extras, groups: options.groups });
+    let tags: readonly string[] | undefined;
     return {
       path, format: 'pylock',
-      targets: selected.map((s) => ({
-        name: s.package.name, key: s.package.key, version: s.package.version!, where: `${path} packages[${s.package.index}]`,
-        file: { kind: s.kind, file: s.file, url: fileUrl(path, s.file) },
-      })),
+      targets: selectPackages(lock, { env, extras: options.extras, groups: options.groups }).map((pkg) => {
+        let file: LockTarget['file'];
+        return {
+          name: pkg.name, key: pkg.key, version: pkg.version!, where: `${path} packages[${pkg.index}]`,
+          // Chosen on first use: only what is installed needs the interpreter's tags.
+          get file() {
+            if (!file) {
+              const s = pickFile(lock, pkg, (tags ??= compatibleTags(info)));
+              file = { kind: s.kind, file: s.file, url: fileUrl(path, s.file) };
+            }
+            return file;
+          },
+        };
+      }),
     };
   }
   if (options.extras?.length || options.groups?.length) throw new VenvkitError('USAGE', `sync: --extra and --group select from a pylock.toml; ${file} is a requirements file`);
