@@ -1,7 +1,7 @@
 // Reading a pylock.toml (PEP 751, lock-version 1.x) into checked data: the TOML is parsed with
 // smol-toml (loaded only here), then every field venvkit uses is checked for its type, with the
 // package it belongs to named in the error. Nothing is selected or installed here (pylock-select.ts).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
@@ -183,13 +183,24 @@ export async function parseLockToml(text: string, path: string): Promise<Table> 
   }
 }
 
+// Locks read in this process, by path, with the file's identity when read (size, mtime, ctime,
+// inode): a host that syncs again with the lock unchanged (an editor) does not parse it again.
+const memo = new Map<string, { id: string; lock: Pylock }>();
+
 /** Reads and checks the pylock.toml at `path`. */
 export async function readPylock(path: string, options: { onWarning?: (message: string) => void } = {}): Promise<Pylock> {
   let text: string;
+  let id: string;
   try {
+    const st = statSync(path, { bigint: true });
+    id = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
+    const hit = memo.get(path);
+    if (hit && hit.id === id) return hit.lock;
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new VenvkitError('BAD_PATH', `No such lock file: ${path}`, { hint: 'Give the path of a pylock.toml (or a requirements.txt).', cause: e });
   }
-  return pylockFromToml(await parseLockToml(text, path), path, options.onWarning);
+  const lock = pylockFromToml(await parseLockToml(text, path), path, options.onWarning);
+  memo.set(path, { id, lock });
+  return lock;
 }
