@@ -35,7 +35,7 @@ chmodSync(`${out}/cli.cjs`, 0o755);
 // Code that only some runs of a command reach (seeding pip, for `create` without --without-pip) is
 // its own bundle, dist/commands/parts/NAME.cjs: a command bundle's dynamic import of it becomes a
 // require() of that file when it is reached, so the other runs neither read nor compile it.
-const PARTS = { seed: 'src/install/seed.ts', 'build-sources': 'src/build/prepare-sources.ts', 'dependency-groups': 'src/project/dependency-groups.ts' };
+const PARTS = { seed: 'src/install/seed.ts', 'build-sources': 'src/build/prepare-sources.ts', 'dependency-groups': 'src/project/dependency-groups.ts', 'sync-apply': 'src/sync/apply.ts', 'pylock-install': 'src/lock/pylock-install.ts' };
 const partOf = new Map(Object.entries(PARTS).map(([name, file]) => [resolve(file), name]));
 const partsExternal = {
   name: 'parts-external',

@@ -46,6 +46,7 @@ export type ErrorCode =
   | 'LOCK_UNCOVERED'
   | 'NO_INPUT'
   | 'CACHE_UNTRUSTED'
+  | 'LOCK_ENVIRONMENT'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('venvkit.VenvkitError');

@@ -25,6 +25,7 @@ import type { DependencyProblem } from './installed/check.js';
 import type { InstalledMetadata } from './installed/dependencies.js';
 import type { MarkerEnvironment } from './pep/markers.js';
 import type { LockOptions, LockResult } from './lock/api.js';
+import type { SyncOptions, SyncReport } from './sync/sync.js';
 import type { ResolveEnvironmentOptions, ResolvedEnvironment, FindEnvironmentsOptions, FoundEnvironment } from './environments/index.js';
 
 let loaded: Promise<typeof Lib> | undefined;
@@ -195,3 +196,14 @@ export async function writeLock(result: Pick<LockResult, 'path' | 'text'>): Prom
 
 // Progress: one event type for every long call (`onProgress`)
 export type { ProgressEvent, ProgressPhase, ProgressListener } from './progress.js';
+
+// Syncing
+export type { SyncOptions, SyncReport, SyncedPackage } from './sync/sync.js';
+/**
+ * Make an env match a lock (pylock.toml, or a requirements.txt of hashed pins) exactly: install what is
+ * missing, replace other versions, remove what the lock does not list (pip and setuptools are kept
+ * unless `exact`); every hash checked, nothing resolved, one transaction.
+ */
+export async function sync(options: SyncOptions): Promise<SyncReport> {
+  return (await lib()).sync(options);
+}

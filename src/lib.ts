@@ -18,3 +18,4 @@ export { freeze } from './installed/freeze.js';
 export { readDists } from './installed/dists.js';
 export { checkInstalled } from './installed/check.js';
 export { lock, writeLock } from './lock/api.js';
+export { sync } from './sync/sync.js';

@@ -12,6 +12,7 @@ import { checkEnv, envFacts, checkPipRuns, installedSet, compareSets, checkUsabl
 import { buildTasks } from './tasks-build.mjs';
 import { lockTasks } from './tasks-lock.mjs';
 import { importTask } from './import-task.mjs';
+import { syncTasks } from './tasks-sync.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -304,6 +305,7 @@ export function allTasks(ctx) {
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
     ...buildTasks(ctx),
     ...lockTasks(ctx),
+    ...syncTasks(ctx),
     cacheCheck(ctx),
   ];
 }

@@ -38,6 +38,8 @@ export const COMPLETION: Record<string, CommandSpec> = {
   list: { positional: 'none', flags: [...COMMON, ENV, f('format', ['columns', 'freeze', 'json']), f('outdated', undefined, 'o'), f('uptodate', undefined, 'u'), f('not-required'), f('pre'), ...INDEX] },
   freeze: { positional: 'none', flags: [...COMMON, ENV, f('all')] },
   check: { positional: 'none', flags: [...COMMON, ENV] },
+  sync: { positional: 'file', flags: [...COMMON, ENV, f('exact'), f('extra', 'any'), f('group', 'any'), ...INDEX, f('dry-run'), f('no-cache'), f('no-build-isolation'), f('link-mode', ['clone', 'copy', 'hardlink']), f('compile')] },
+  delete: { positional: 'dir', flags: COMMON },
   build: { positional: 'dir', flags: [...COMMON, f('sdist', undefined, 's'), f('wheel', undefined, 'w'), f('outdir', 'dir', 'o'), f('python', 'any', 'p'), f('no-isolation', undefined, 'n'), f('no-build-isolation'), f('config-setting', 'any', 'C'), f('config-settings', 'any'), ...INDEX] },
   lock: {
     positional: 'file',

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, string> = {
   shell: 'start your shell with an environment active',
   run: 'run a command inside an environment, without activating it',
   install: 'install packages (wheels, requirements) into an environment',
+  sync: 'make an environment match a lock file (pylock.toml, requirements.txt) exactly',
   uninstall: 'remove installed distributions',
   delete: 'delete virtual environments (only environments)',
   list: 'list installed distributions',

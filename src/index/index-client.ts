@@ -26,6 +26,8 @@ export interface IndexClientOptions {
   cacheDir?: string | false;
   /** Index page cache directory; undefined: cacheDir('http') (none when cacheDir is false). */
   pageCacheDir?: string | false;
+  /** Projects whose files a lock names (pylock.toml): these are their only candidates, no index is read for them. */
+  locked?: ReadonlyMap<string, ProjectCandidates>;
 }
 
 interface Source { kind: 'index' | 'find-links'; location: string }
@@ -59,7 +61,8 @@ export class IndexClient {
     const key = normalizeName(name);
     let p = this.projects.get(key);
     if (!p) {
-      p = this.loadProject(key);
+      const locked = this.options.locked?.get(key);
+      p = locked ? Promise.resolve(locked) : this.loadProject(key);
       this.projects.set(key, p);
     }
     return p;

@@ -33,7 +33,14 @@ export interface MarkerEnvironment {
   platform_release: string;
   platform_version: string;
 }
-export type MarkerVariable = keyof MarkerEnvironment | 'extra';
+/** `extras` and `dependency_groups` (sets of names) exist only in a lock file's markers (PEP 751). */
+export type MarkerVariable = keyof MarkerEnvironment | 'extra' | 'extras' | 'dependency_groups';
+
+/** The selected extras and dependency groups a lock file's markers test (`'name' in extras`). */
+export interface LockSelection {
+  extras: readonly string[];
+  dependency_groups: readonly string[];
+}
 
 const VARIABLES: Record<string, MarkerVariable> = {
   python_version: 'python_version', python_full_version: 'python_full_version', implementation_name: 'implementation_name',
@@ -74,7 +81,7 @@ const WORD_RE = /[A-Za-z_][A-Za-z0-9_.]*/y;
 const NOT_IN_RE = /not\s+in\b/y;
 
 /** Linear: sticky regexes at the current position, no copies of the rest of the string. */
-function tokenize(s: string, start: number, fail: (why: string, at: number) => never): Token[] {
+function tokenize(s: string, start: number, fail: (why: string, at: number) => never, lockFile = false): Token[] {
   const out: Token[] = [];
   let i = start;
   const at = (re: RegExp): string | undefined => {
@@ -110,6 +117,7 @@ function tokenize(s: string, start: number, fail: (why: string, at: number) => n
         i += m!.length;
         continue;
       } else if (Object.hasOwn(VARIABLES, w!)) out.push({ t: 'var', v: VARIABLES[w!]!, at: i });
+      else if (lockFile && (w === 'extras' || w === 'dependency_groups')) out.push({ t: 'var', v: w, at: i });
       else fail(`unknown marker variable '${clip(w!, 60)}' (expected one of python_version, sys_platform, platform_machine, extra, ...)`, i);
       i += w!.length;
     }
@@ -121,8 +129,8 @@ function tokenize(s: string, start: number, fail: (why: string, at: number) => n
  * Parses markers starting at `start` in `s` to the end of the string. Recursion only follows
  * parentheses, which may nest MAX_MARKER_DEPTH deep; `and`/`or` chains of any length are loops.
  */
-export function parseMarkerAt(s: string, start: number, fail: (why: string, at: number) => never): { marker: Marker; end: number } {
-  const toks = tokenize(s, start, fail);
+export function parseMarkerAt(s: string, start: number, fail: (why: string, at: number) => never, lockFile = false): { marker: Marker; end: number } {
+  const toks = tokenize(s, start, fail, lockFile);
   let k = 0;
   let depth = 0;
   const peek = () => toks[k];
@@ -169,10 +177,10 @@ export function parseMarkerAt(s: string, start: number, fail: (why: string, at: 
 }
 
 /** Parses a standalone marker expression (`python_version >= "3.8" and os_name == "posix"`). */
-export function parseMarker(text: string): Marker {
+export function parseMarker(text: string, options: { lockFile?: boolean } = {}): Marker {
   return parseMarkerAt(text, 0, (why, at) => {
     throw new VenvkitError('BAD_REQUIREMENT', `Invalid marker '${clip(text)}': ${why}${pointAt(text, at)}`);
-  }).marker;
+  }, options.lockFile).marker;
 }
 
 
@@ -212,13 +220,24 @@ function compare(lhs: string, op: MarkerOp, rhs: string): boolean {
   }
 }
 
-/** Evaluates markers for `env`; `extra` is the extra being evaluated ("" for none). */
-export function evaluateMarker(m: Marker, env: MarkerEnvironment, extra = ''): boolean {
-  if (m.kind === 'and') return m.items.every((x) => evaluateMarker(x, env, extra));
-  if (m.kind === 'or') return m.items.some((x) => evaluateMarker(x, env, extra));
+/**
+ * Evaluates markers for `env`; `extra` is the extra being evaluated ("" for none); `selection`: the
+ * extras and dependency groups a lock file's markers test (none when not given).
+ */
+export function evaluateMarker(m: Marker, env: MarkerEnvironment, extra = '', selection?: LockSelection): boolean {
+  if (m.kind === 'and') return m.items.every((x) => evaluateMarker(x, env, extra, selection));
+  if (m.kind === 'or') return m.items.some((x) => evaluateMarker(x, env, extra, selection));
   if (m.kind !== 'compare') return false;
+  const set = 'variable' in m.rhs && (m.rhs.variable === 'extras' || m.rhs.variable === 'dependency_groups') ? m.rhs.variable : undefined;
+  if (set || ('variable' in m.lhs && (m.lhs.variable === 'extras' || m.lhs.variable === 'dependency_groups'))) {
+    // Only `"name" in extras` / `not in` mean something: a set is compared with nothing else.
+    const lhs = m.lhs;
+    if (!set || !('literal' in lhs) || (m.op !== 'in' && m.op !== 'not in')) return false;
+    const has = (selection?.[set] ?? []).some((n) => canonicalizeName(n) === canonicalizeName(lhs.literal));
+    return m.op === 'in' ? has : !has;
+  }
   const isExtra = ('variable' in m.lhs && m.lhs.variable === 'extra') || ('variable' in m.rhs && m.rhs.variable === 'extra');
-  const get = (v: MarkerValue) => ('literal' in v ? v.literal : v.variable === 'extra' ? extra : env[v.variable]);
+  const get = (v: MarkerValue) => ('literal' in v ? v.literal : v.variable === 'extra' ? extra : env[v.variable as keyof MarkerEnvironment]);
   let l = get(m.lhs);
   let r = get(m.rhs);
   if (isExtra) {

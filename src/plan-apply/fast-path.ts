@@ -20,7 +20,7 @@ export interface FastPathResult {
 
 /** Reads the inputs and what is installed, and says whether installing would change nothing. */
 export async function precheck(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean; configSettings?: object } = {}): Promise<FastPathResult> {
-  const collected = await collectInputs(inputs, flags, options);
+  const collected = await collectInputs(inputs, flags, { ...options, ...(venv.base ? { interpreter: venv.base } : {}) });
   const dists = readDists(venv.paths, { light: true });
   if (options.skip || !venv.base || collected.requirements.length + collected.local.length === 0) return { collected, dists, satisfied: false };
   const current = currentEditables(collected.local, dists, options.configSettings);

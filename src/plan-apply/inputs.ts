@@ -7,8 +7,10 @@ import { VenvkitError } from '../errors.js';
 import { applyFileOptions, applyFlags, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
 import { checkRequireHashes, hashPins, type HashPins } from '../index/require-hashes.js';
 import { readRequirementFiles, type RequirementLine } from '../index/requirements-file.js';
-import type { IndexSettings } from '../index/types.js';
+import type { IndexSettings, ProjectCandidates } from '../index/types.js';
+import type { InterpreterInfo } from '../python/types.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
+import { canonicalizeName } from '../pep/names.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
 import { parseEditable } from '../index/editable-requirement.js';
@@ -36,6 +38,8 @@ export interface CollectedInputs {
   settings: IndexSettings;
   /** Requirements naming local source (project directories, sdists, -e): built before resolving. */
   local: LocalSource[];
+  /** From -r pylock.toml: each selected project's one file (as pip 26 installs a lock: it overrides the indexes). */
+  locked?: Map<string, ProjectCandidates>;
 }
 
 const WHEEL_URL = /^(file|https?):\/\/.*\.whl(#.*)?$/i;
@@ -100,7 +104,7 @@ function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSourc
 }
 
 /** Read everything the user gave, with pip's configuration and `flags` on top. */
-export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CollectedInputs> {
+export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; interpreter?: InterpreterInfo } = {}): Promise<CollectedInputs> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const requirements: Requirement[] = [];
@@ -116,8 +120,21 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
     if (source) local.push(source);
     else requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));
   }
+  // -r pylock.toml (PEP 751), as pip 26 reads it: the lock's selection for this interpreter, each
+  // package pinned to its version and hashes, its file the only candidate (hash-checking mode).
+  const lockFiles = (inputs.requirementFiles ?? []).filter((f) => /^pylock(\.[^.]+)?\.toml$/.test(basename(f)));
+  const lockPins: { text: string; hashes: string[] }[] = [];
+  let locked: Map<string, ProjectCandidates> | undefined;
+  if (lockFiles.length) {
+    if (!options.interpreter) throw new VenvkitError('PYTHON_NOT_FOUND', `-r ${lockFiles[0]}: the environment's base interpreter is unknown, so what the lock selects for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
+    const { lockedRequirements } = await import('../lock/pylock-install.js');
+    const got = await lockedRequirements(lockFiles.map((f) => resolve(cwd, f)), options.interpreter);
+    lockPins.push(...got.pins);
+    locked = got.locked;
+    for (const p of got.pins) requirements.push(parseRequirement(p.text));
+  }
   const files = [
-    ...(inputs.requirementFiles ?? []).map((path) => ({ path, constraint: false })),
+    ...(inputs.requirementFiles ?? []).filter((f) => !lockFiles.includes(f)).map((path) => ({ path, constraint: false })),
     ...(inputs.constraintFiles ?? []).map((path) => ({ path, constraint: true })),
   ];
   for (const f of files) {
@@ -137,12 +154,14 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   settings = applyFileOptions(settings, parsed.options);
   settings = applyFlags(settings, flags);
   if (settings.formatControl?.length) FormatControl.from(settings.formatControl); // a bad value is an error before anything is read
-  const hashMode = settings.requireHashes || parsed.requirements.some((l) => l.hashes.length > 0);
+  const hashMode = settings.requireHashes || lockPins.length > 0 || parsed.requirements.some((l) => l.hashes.length > 0);
   if (hashMode) checkRequireHashes(parsed.requirements, parsed.constraints);
   if (hashMode && (inputs.requirements?.length ?? 0) > 0) {
     throw new VenvkitError('BAD_REQUIREMENT', `in hash-checking mode every requirement needs --hash, so requirements on the command line (${inputs.requirements!.join(', ')}) cannot be used`, {
       hint: 'Put them in a requirements file with --hash=sha256:<hex>.',
     });
   }
-  return { requirements, constraints, pins: hashPins(parsed.requirements, parsed.constraints), hashMode, settings, local };
+  const pins = hashPins(parsed.requirements, parsed.constraints);
+  for (const p of lockPins) pins.set(canonicalizeName(p.text.split('=', 1)[0]!), p.hashes);
+  return { requirements, constraints, pins, hashMode, settings, local, ...(locked ? { locked } : {}) };
 }

@@ -143,7 +143,7 @@ function describeFailure(p: ResolvedPackage<IndexCandidate>): string {
 }
 
 /** Run `tasks` with at most `limit` at once; the first failure rejects (others finish in the background). */
-async function pool<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -210,7 +210,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     if (!warned.has(key)) options.onWarning?.(m);
     warned.add(key);
   };
-  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
   let workDir: string | undefined;

@@ -31,6 +31,8 @@ export interface TransactionOptions {
   /** Checked right before the commit (and between steps): aborted means INTERRUPTED, nothing changed. */
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Installed distributions removed in the same commit without a replacement (sync). */
+  remove?: InstalledDist[];
 }
 
 /** Plan, stage and commit every item; returns the link mode used. */
@@ -56,8 +58,8 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
     for (const f of p.files) owner.set(f.dest, i);
   }
   const remove: string[] = [];
-  for (const item of items) {
-    for (const d of item.replaces) {
+  for (const replaced of [...items.map((i) => i.replaces), options.remove ?? []]) {
+    for (const d of replaced) {
       await turns.give();
       try {
         remove.push(...recordedFiles(d, root).files);

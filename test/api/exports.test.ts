@@ -20,7 +20,7 @@ const PUBLIC = [
   'readRequirementFiles', 'loadPipConfig', 'buildDistributions', 'readPyproject', 'listInstalled',
   'freeze', 'readDists', 'checkInstalled', 'resolveEnvironment', 'findEnvironments', 'watchEnvironments',
   'Version', 'parseVersion', 'compareVersions', 'Specifier', 'SpecifierSet', 'parseRequirement', 'parseMarker',
-  'evaluateMarker', 'markerEnvironment', 'compatibleTags', 'lock', 'writeLock',
+  'evaluateMarker', 'markerEnvironment', 'compatibleTags', 'lock', 'writeLock', 'sync',
 ].sort();
 
 test('ESM and CommonJS entries export the same public names, and no internal helper', async () => {

@@ -1,0 +1,125 @@
+// venvkit sync FILE: make an environment match a lock file exactly (src/sync/sync.ts).
+import { parse } from '../args.js';
+import { info, printJson, warn, type Output, stdout } from '../output.js';
+import { VenvkitError } from '../../errors.js';
+import { LINK_MODES, type LinkMode } from '../../install/link.js';
+import { disableCaches } from '../../cache/trust.js';
+import { locateVenv } from '../../venv/locate.js';
+import { ProgressLine, formatMs } from '../../plan-apply/progress.js';
+import { sync as syncEnv } from '../../sync/sync.js';
+import { abortOnSignals } from '../signals.js';
+import { printRecovered, printWaiting } from '../recovered.js';
+
+const HELP = `Usage: venvkit sync [options] FILE
+
+Make an environment match a lock file exactly: install what is missing, replace other versions,
+remove what the lock does not list (pip and setuptools stay unless --exact). Nothing is resolved;
+every file's hash is checked; it is one transaction (a failure leaves the environment as it was).
+FILE is a pylock.toml (PEP 751; pylock.NAME.toml too) or a requirements.txt whose every line is
+pinned (name==version) with --hash.
+
+Options:
+      --env DIR              the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
+      --exact                also remove pip and setuptools when the lock does not list them
+      --extra NAME           pylock.toml: install this extra of the lock (repeatable)
+      --group NAME           pylock.toml: install this dependency group (repeatable; default: the lock's default-groups)
+  -i, --index-url URL        the main package index (requirements files: where the pinned files are found)
+      --extra-index-url URL  another index (repeatable)
+  -f, --find-links LOC       a directory or page of wheels (repeatable)
+      --no-index             use only --find-links locations
+      --dry-run              say what would change, change nothing
+      --no-cache             use no cache at all
+      --no-build-isolation   build sdists with the target environment as it is
+      --link-mode MODE       clone (default), copy or hardlink (see \`venvkit install --help\`)
+      --compile              byte-compile the installed modules
+  -q, --quiet                print nothing but errors
+  -v, --verbose              say more
+      --json                 print a report of what changed as JSON
+`;
+
+export default async function sync(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('sync', argv, {
+    env: { type: 'string' },
+    exact: { type: 'boolean' },
+    extra: { type: 'string', multiple: true },
+    group: { type: 'string', multiple: true },
+    'index-url': { type: 'string', short: 'i' },
+    'extra-index-url': { type: 'string', multiple: true },
+    'find-links': { type: 'string', short: 'f', multiple: true },
+    'no-index': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
+    'no-build-isolation': { type: 'boolean' },
+    'link-mode': { type: 'string' },
+    compile: { type: 'boolean' },
+  });
+  if (values.help) {
+    stdout(HELP);
+    return 0;
+  }
+  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+  if (positionals.length !== 1) throw new VenvkitError('USAGE', `sync: give exactly one lock file (got ${positionals.length})`, { hint: 'Run `venvkit sync --help`.' });
+  const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
+  if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `sync: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
+  if (values['no-cache']) disableCaches();
+  const root = locateVenv({ explicit: values.env }).root;
+  const signal = abortOnSignals();
+  const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json);
+  let report;
+  try {
+    report = await syncEnv({
+      venv: root,
+      lock: positionals[0]!,
+      exact: values.exact,
+      extras: values.extra,
+      groups: values.group,
+      dryRun: values['dry-run'],
+      index: { indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'] },
+      noCache: values['no-cache'],
+      buildIsolation: !values['no-build-isolation'],
+      linkMode: mode as LinkMode | undefined,
+      compile: values.compile,
+      verbose: out.verbose,
+      signal,
+      onEvent: (e) => {
+        if (e.kind === 'waiting-for-lock') {
+          progress.clear();
+          printWaiting(root, e.pid);
+          return;
+        }
+        if (e.kind === 'build') {
+          progress.clear();
+          if (out.verbose && e.event.kind === 'built') info(out, `Built ${e.event.file}${e.event.cached ? ' (cached)' : ` in ${formatMs(e.event.ms)}`}`);
+          return;
+        }
+        // sync reports the older events: the progress line takes the one ProgressEvent type.
+        if (e.kind === 'download') progress.event({ phase: 'download', name: e.name, bytes: e.received, totalBytes: e.total, allBytes: e.received, done: 0 });
+        else if (e.kind === 'fetched') progress.event({ phase: 'download', name: e.name, bytes: e.bytes, totalBytes: e.bytes, allBytes: e.bytes, done: e.done, total: e.count });
+      },
+      onWarning: (m) => {
+        progress.clear();
+        warn(out, m);
+      },
+    });
+  } finally {
+    progress.clear();
+  }
+  printRecovered(root, report.recovered);
+  if (out.json) {
+    printJson(report);
+    return 0;
+  }
+  const t = formatMs(report.timings.totalMs);
+  if (report.alreadySynced) {
+    info(out, `${report.env} already matches ${report.lock} (${report.kept} packages, checked in ${t})`);
+    return 0;
+  }
+  const verb = report.dryRun ? 'Would sync' : 'Synced';
+  info(out, `${verb} ${report.env} to ${report.lock}: ${report.installed.length} installed, ${report.removed.length} removed, ${report.kept} kept${report.dryRun ? '' : ` (${t})`}`);
+  for (const p of report.removed) info(out, ` - ${p.name}==${p.version}`);
+  for (const p of report.installed) {
+    if (p.previous) info(out, ` - ${p.name}==${p.previous}`);
+    info(out, ` + ${p.name}==${p.version}`);
+  }
+  return 0;
+}

@@ -1,0 +1,195 @@
+// Carrying out a sync plan: find each file to install (the lock's URL or path; for a requirements
+// file, the index file whose hash the lock pins), build the sdists among them (src/build), then
+// under the env's lock download + verify every hash + unpack, and install, replace and remove in
+// ONE transaction (plan-apply/transaction.ts): a failure anywhere leaves the env as it was.
+import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildContext, SdistBuilder } from '../build/context.js';
+import { cacheDirOrPrivate } from '../cache/trust.js';
+import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
+import { isVenvkitError, VenvkitError } from '../errors.js';
+import { IndexClient } from '../index/index-client.js';
+import { applyFileOptions, applyFlags, loadPipConfig } from '../index/pip-config.js';
+import type { Candidate } from '../index/types.js';
+import { throwIfInterrupted } from '../install/apply.js';
+import { lockEnv } from '../install/env-lock.js';
+import { recoverEnv } from '../install/journal.js';
+import { sameVersion } from '../install/versions.js';
+import { readDists, type DistInfo } from '../installed/dists.js';
+import { bestTagRank, compatibleTags } from '../pep/tags.js';
+import { tryParseWheelFilename } from '../pep/wheel-name.js';
+import { installRequirements, pool } from '../plan-apply/install.js';
+import { abortable } from '../install/interrupted.js';
+import { applyTransaction } from '../plan-apply/transaction.js';
+import { UnpackPool, unpackHere } from '../plan-apply/unpack-pool.js';
+import { workerFile } from '../plan-apply/worker-file.js';
+import type { Venv } from '../venv/types.js';
+import { planSync } from './plan.js';
+import type { LockTarget, LockTargets } from './read-lock.js';
+import type { SyncOptions, SyncReport } from './sync.js';
+
+interface Located {
+  target: LockTarget;
+  kind: 'wheel' | 'sdist';
+  candidate: Candidate;
+  /** `algo:hex`: the file must match one. */
+  required: string[];
+}
+
+const asRequired = (hashes: Record<string, string>) => Object.entries(hashes).map(([a, h]) => `${a}:${h}`);
+
+/** The file of a requirements-file pin: the best wheel for the interpreter whose hash is pinned, else such an sdist. */
+async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly string[]): Promise<Located> {
+  const project = await client.project(t.name);
+  // A file whose hashes the index gives must have a pinned one; others are checked when downloaded.
+  const pinned = (c: Candidate) => Object.keys(c.hashes).length === 0 || Object.entries(c.hashes).some(([a, h]) => t.hashes!.includes(`${a}:${h}`));
+  let best: { rank: number; c: Candidate } | undefined;
+  for (const c of project.candidates) {
+    if (!sameVersion(c.version, t.version) || !pinned(c)) continue;
+    const parsed = tryParseWheelFilename(c.filename);
+    const rank = typeof parsed === 'string' ? null : bestTagRank(parsed.tags, tags);
+    if (rank !== null && (!best || rank < best.rank)) best = { rank, c };
+  }
+  if (best) return { target: t, kind: 'wheel', candidate: best.c, required: t.hashes! };
+  const sdist = project.sdists.find((c) => sameVersion(c.version, t.version) && pinned(c));
+  if (sdist) return { target: t, kind: 'sdist', candidate: sdist, required: t.hashes! };
+  throw new VenvkitError('INDEX_ERROR', `${t.where}: no index serves a file of ${t.name} ${t.version} for this interpreter with one of the pinned hashes (looked in ${[...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index'})`, {
+    hint: 'Check the index settings (pip config list, --index-url), or lock again against the indexes you use.',
+  });
+}
+
+function fromLock(t: LockTarget): Located {
+  const f = t.file!;
+  return {
+    target: t, kind: f.kind, required: asRequired(f.file.hashes),
+    candidate: { name: t.name, version: t.version, filename: f.file.name, url: f.url.split('#', 1)[0]!, hashes: f.file.hashes, yanked: false, source: t.where },
+  };
+}
+
+/** Carries out the sync of `venv` to `lock` (see the module comment); fills and returns `report`. */
+export async function applySync(venv: Venv, lock: LockTargets, report: SyncReport, options: SyncOptions): Promise<SyncReport> {
+  const started = Date.now();
+  const env = options.env ?? process.env;
+  const emit = options.onEvent ?? (() => {});
+  const signal = options.signal;
+  const tags = compatibleTags(venv.base!);
+  let settings = loadPipConfig({ env }).settings;
+  if (lock.fileOptions) settings = applyFileOptions(settings, lock.fileOptions);
+  settings = applyFlags(settings, options.index ?? {});
+  const client = new IndexClient({ settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  let workDir: string | undefined;
+  const work = () => {
+    if (!workDir) {
+      mkdirSync(cacheDirOrPrivate('build', env), { recursive: true });
+      workDir = mkdtempSync(join(cacheDirOrPrivate('build', env), 'work-'));
+    }
+    return workDir;
+  };
+  const ctx: BuildContext = {
+    env, verbose: options.verbose, signal,
+    onEvent: (event) => emit({ kind: 'build', event }),
+    install: async (target, requirements) => {
+      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: options.onWarning, linkMode: options.linkMode, buildChain: [[...requirements].sort().join(', ')] });
+    },
+  };
+  let sdistBuilder: Promise<SdistBuilder> | undefined;
+  const located = new Map<string, Located>();
+  const sdists = () => (sdistBuilder ??= import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
+    ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work(),
+    download: async (file) => {
+      const l = located.get(file.url);
+      const got = await client.download(file as Candidate, { requiredHashes: l?.required ?? [] });
+      return { path: got.path, sha256: got.hashes.sha256! };
+    },
+  })));
+  const locate = (t: LockTarget) => (t.file ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags));
+  try {
+    // Sdists are built before the env is locked (their build envs are locked on their own).
+    const first = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact });
+    const builtWheels = new Map<string, string>();
+    for (const l of await Promise.all(first.install.map((i) => locate(i.wanted)))) located.set(l.candidate.url, l);
+    for (const l of located.values()) {
+      if (l.kind !== 'sdist') continue;
+      throwIfInterrupted(signal);
+      emit({ kind: 'building-sources', count: 1 });
+      builtWheels.set(l.candidate.url, await (await sdists()).wheel(l.candidate));
+    }
+    throwIfInterrupted(signal);
+    const envLock = await lockEnv(venv.root, { signal, onWait: (pid) => emit({ kind: 'waiting-for-lock', pid }) });
+    try {
+      const recovered = recoverEnv(venv.root);
+      if (recovered.length) report.recovered = [...(report.recovered ?? []), ...recovered];
+      // What is installed may have changed while we waited for the lock: plan again.
+      const plan = planSync(lock.targets, readDists(venv.paths), { exact: options.exact });
+      report.kept = plan.keep.length;
+      if (plan.install.length === 0 && plan.remove.length === 0) {
+        report.alreadySynced = true; // another venvkit synced it meanwhile
+        report.timings.totalMs += Date.now() - started;
+        return report;
+      }
+      const todo: Located[] = [];
+      for (const i of plan.install) {
+        let l = [...located.values()].find((x) => x.target === i.wanted);
+        if (!l) located.set((l = await locate(i.wanted)).candidate.url, l);
+        todo.push(l);
+      }
+      const store = openWheelStore(env, { noCache: options.noCache });
+      const workers = todo.length > 2 ? workerFile(options.workers) : undefined;
+      const unpacker = new UnpackPool(workers, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, store);
+      const t1 = Date.now();
+      let done = 0;
+      try {
+        const wheels = await abortable(pool(todo, options.parallel ?? 8, async (l): Promise<CachedWheel> => {
+          throwIfInterrupted(signal);
+          let built = builtWheels.get(l.candidate.url);
+          if (l.kind === 'sdist' && !built) built = await (await sdists()).wheel(l.candidate);
+          const got = built
+            ? { path: built, hashes: {} as Record<string, string> }
+            : await client.download(l.candidate, { requiredHashes: l.required, onProgress: (n, total) => emit({ kind: 'download', name: l.target.name, received: n, total }) }).catch((e) => {
+              if (!isVenvkitError(e, 'INDEX_ERROR')) throw e;
+              throw new VenvkitError('INDEX_ERROR', `${l.target.where} (${l.target.name} ${l.target.version}): ${e.message}`, {
+                hint: e.hint ?? 'The lock names a file that cannot be read from here: check its URL or path (and the network), or lock again.',
+                cause: e,
+              });
+            });
+          const sha = got.hashes.sha256;
+          const wheel = sha && store.root && existsSync(join(store.root, sha, 'wheel.json')) ? unpackHere(got.path, sha, store) : await unpacker.unpack(got.path, sha);
+          if (wheel.manifest.normalizedName !== l.target.key || !sameVersion(wheel.manifest.version, l.target.version)) {
+            throw new VenvkitError('BAD_WHEEL', `${l.candidate.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${l.target.name} ${l.target.version} as ${l.target.where} says`, { hint: 'The lock names a file of another project or version: lock again.' });
+          }
+          emit({ kind: 'fetched', name: l.target.name, done: ++done, count: todo.length, bytes: 0 });
+          return wheel;
+        }), signal).finally(() => void unpacker.close());
+        report.workerUnpacks = unpacker.workerJobs;
+        report.timings.fetchMs = Date.now() - t1;
+        const t2 = Date.now();
+        emit({ kind: 'installing', count: todo.length });
+        const haveOf = new Map(plan.install.map((i) => [i.wanted, i.have]));
+        const items = todo.map((l, i) => {
+          const have = haveOf.get(l.target) as DistInfo | undefined;
+          return { wheel: wheels[i]!, replaces: have ? [have] : [], requested: true };
+        });
+        const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal, remove: plan.remove });
+        report.linkMode = result.linkMode;
+        report.installed = todo.map((l, i) => {
+          const have = haveOf.get(l.target);
+          return { name: wheels[i]!.manifest.name, version: l.target.version, ...(have ? { previous: have.version } : {}), url: l.candidate.url, kind: l.kind };
+        });
+        report.removed = plan.remove.map((d) => ({ name: d.name, version: d.version }));
+        report.kept = plan.keep.length;
+        report.timings.installMs = Date.now() - t2;
+      } finally {
+        await unpacker.close();
+        closeWheelStore(store);
+      }
+    } finally {
+      envLock.release();
+    }
+  } finally {
+    client.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  }
+  report.timings.totalMs += Date.now() - started;
+  return report;
+}

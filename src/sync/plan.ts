@@ -1,0 +1,61 @@
+// What syncing an environment to a lock changes: each locked package is kept (the same version is
+// installed), installed (missing) or replaces what is there; each installed distribution the lock
+// does not list is removed, except pip and setuptools (what `venv` seeds) unless `exact`. Pure:
+// what is installed and what the lock selects come in as data.
+import { sameVersion } from '../install/versions.js';
+
+/** What the plan needs of a locked package. */
+export interface Wanted {
+  name: string;
+  /** Normalised name. */
+  key: string;
+  version: string;
+}
+
+/** What the plan needs of an installed distribution (a DistInfo is one). */
+export interface Have {
+  name: string;
+  normalizedName: string;
+  version: string;
+  /** PEP 610 direct_url.json: an editable or URL install is not the locked file, so it is replaced. */
+  directUrl?: { url: string; dir_info?: { editable?: boolean } };
+}
+
+export interface SyncPlan<W extends Wanted, H extends Have> {
+  keep: { wanted: W; have: H }[];
+  /** New or replacing (then `have` is what goes). */
+  install: { wanted: W; have?: H }[];
+  /** Installed, not in the lock. */
+  remove: H[];
+}
+
+/** Names `venv` seeds into an env (ensurepip): left alone unless the sync is exact. */
+export const SEEDED = new Set(['pip', 'setuptools']);
+
+export function planSync<W extends Wanted, H extends Have>(wanted: readonly W[], installed: readonly H[], options: { exact?: boolean } = {}): SyncPlan<W, H> {
+  const plan: SyncPlan<W, H> = { keep: [], install: [], remove: [] };
+  const byName = new Map<string, H[]>();
+  for (const d of installed) {
+    const list = byName.get(d.normalizedName);
+    if (list) list.push(d);
+    else byName.set(d.normalizedName, [d]);
+  }
+  const locked = new Set<string>();
+  for (const w of wanted) {
+    locked.add(w.key);
+    const have = byName.get(w.key) ?? [];
+    const same = have.length === 1 && (have[0]!.version === w.version || sameVersion(have[0]!.version, w.version)) && !have[0]!.directUrl;
+    if (same) plan.keep.push({ wanted: w, have: have[0]! });
+    else {
+      plan.install.push({ wanted: w, ...(have[0] ? { have: have[0] } : {}) });
+      // A second copy of a project (two .dist-info dirs) goes too.
+      plan.remove.push(...have.slice(1));
+    }
+  }
+  for (const [key, list] of byName) {
+    if (locked.has(key)) continue;
+    if (!options.exact && SEEDED.has(key)) continue;
+    plan.remove.push(...list);
+  }
+  return plan;
+}

@@ -1,0 +1,85 @@
+// The packages a lock file wants in one environment: a pylock.toml through PEP 751's selection
+// (pylock-select.ts), or a requirements.txt of pinned, hashed lines. Only what the plan needs is
+// read here, so that a sync with nothing to do stays cheap; where each file comes from is worked
+// out later, for what must be installed (apply.ts).
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { VenvkitError } from '../errors.js';
+import { markerEnvironment } from '../pep/markers.js';
+import { compatibleTags } from '../pep/tags.js';
+import type { InterpreterInfo } from '../python/types.js';
+import type { RequirementsFileOptions } from '../index/requirements-file.js';
+import { isPylockName, readPylock, type LockedFile } from '../lock/pylock-read.js';
+import { pickFile, selectPackages } from '../lock/pylock-select.js';
+import type { Wanted } from './plan.js';
+
+/** A package of the lock, and where its file is known to be. */
+export interface LockTarget extends Wanted {
+  /** `lock.toml packages[3]` or `requirements.txt:12`, for messages. */
+  where: string;
+  /** pylock.toml: the chosen file; its url (a relative `path` already made absolute). */
+  file?: { kind: 'wheel' | 'sdist'; file: LockedFile; url: string };
+  /** requirements.txt: the allowed hashes (`algo:hex`); the file is found on the indexes. */
+  hashes?: string[];
+}
+
+export interface LockTargets {
+  /** The lock file, absolute. */
+  path: string;
+  format: 'pylock' | 'requirements';
+  targets: LockTarget[];
+  /** A requirements file's own index options. */
+  fileOptions?: RequirementsFileOptions;
+}
+
+export interface ReadLockOptions {
+  extras?: readonly string[];
+  groups?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  onWarning?: (message: string) => void;
+}
+
+/** A path (relative to the lock's directory) or URL of a locked file, as a URL. */
+function fileUrl(lockPath: string, f: LockedFile): string {
+  if (f.path !== undefined) {
+    return pathToFileURL(resolve(dirname(lockPath), f.path)).href;
+  }
+  return f.url!;
+}
+
+/** The lock's packages for the interpreter `info` (an env's base interpreter). */
+export async function readLockTargets(file: string, info: InterpreterInfo, options: ReadLockOptions = {}): Promise<LockTargets> {
+  const path = resolve(options.cwd ?? process.cwd(), file);
+  if (!existsSync(path)) throw new VenvkitError('BAD_PATH', `No such lock file: ${path}`, { hint: 'Give the path of a pylock.toml (or of a requirements.txt with pinned, hashed lines).' });
+  const env = markerEnvironment(info);
+  if (isPylockName(path) || path.endsWith('.toml')) {
+    const lock = await readPylock(path, { onWarning: options.onWarning });
+    let tags: readonly string[] | undefined;
+    return {
+      path, format: 'pylock',
+      targets: selectPackages(lock, { env, extras: options.extras, groups: options.groups }).map((pkg) => {
+        let file: LockTarget['file'];
+        return {
+          name: pkg.name, key: pkg.key, version: pkg.version!, where: `${path} packages[${pkg.index}]`,
+          // Chosen on first use: only what is installed needs the interpreter's tags.
+          get file() {
+            if (!file) {
+              const s = pickFile(lock, pkg, (tags ??= compatibleTags(info)));
+              file = { kind: s.kind, file: s.file, url: fileUrl(path, s.file) };
+            }
+            return file;
+          },
+        };
+      }),
+    };
+  }
+  if (options.extras?.length || options.groups?.length) throw new VenvkitError('USAGE', `sync: --extra and --group select from a pylock.toml; ${file} is a requirements file`);
+  const { readRequirementsLock } = await import('../lock/requirements-read.js');
+  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd });
+  return {
+    path, format: 'requirements', fileOptions: lock.options,
+    targets: lock.pins.map((p) => ({ name: p.name, key: p.key, version: p.version, where: p.where, hashes: p.hashes })),
+  };
+}

@@ -1,0 +1,122 @@
+// sync: make an environment match a lock file exactly (pylock.toml, or a requirements.txt of
+// pinned, hashed lines). Nothing is resolved: the lock's packages for this env are installed,
+// other versions replaced, distributions the lock does not list removed (pip and setuptools stay
+// unless `exact`), every file's hash checked, all in one transaction. When the env already matches,
+// only the lock and the installed metadata are read (apply.ts is not even loaded).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConfigSettings } from '../build/hooks.js';
+import { distInfoDirs } from '../installed/dist-info.js';
+import { canonicalizeName } from '../pep/names.js';
+import { VenvkitError } from '../errors.js';
+import type { IndexFlags } from '../index/pip-config.js';
+import { throwIfInterrupted } from '../install/apply.js';
+import type { Recovered } from '../install/journal.js';
+import type { LinkMode } from '../install/link.js';
+import { repairEnv } from '../install/recover.js';
+import { readDists } from '../installed/dists.js';
+import type { InstallEvent } from '../plan-apply/install.js';
+import type { WorkersOption } from '../plan-apply/worker-file.js';
+import { openVenv } from '../venv/open.js';
+import type { Venv } from '../venv/types.js';
+import { planSync, type Have, type SyncPlan } from './plan.js';
+import { readLockTargets, type LockTarget } from './read-lock.js';
+
+export interface SyncOptions {
+  /** The environment (a Venv, or its directory). */
+  venv: Venv | string;
+  /** The lock file: pylock.toml / pylock.NAME.toml, or a requirements .txt. */
+  lock: string;
+  /** Also remove pip and setuptools when the lock does not list them. */
+  exact?: boolean;
+  /** pylock.toml: extras and dependency groups to install (default: none, and the lock's default-groups). */
+  extras?: string[];
+  groups?: string[];
+  /** Say what would change, change nothing. */
+  dryRun?: boolean;
+  /** Index flags over pip's configuration: where a requirements file's pins are found, and TLS/proxy settings. */
+  index?: IndexFlags;
+  noCache?: boolean;
+  linkMode?: LinkMode;
+  compile?: boolean;
+  /** How many downloads run at once (default 8). */
+  parallel?: number;
+  /** false: build sdists with the target env as it is (--no-build-isolation). */
+  buildIsolation?: boolean;
+  configSettings?: ConfigSettings;
+  verbose?: boolean;
+  workers?: WorkersOption;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  onEvent?: (e: InstallEvent) => void;
+  onWarning?: (message: string) => void;
+  /** Cancels the sync: before its commit the env is left unchanged (INTERRUPTED). */
+  signal?: AbortSignal;
+}
+
+export interface SyncedPackage {
+  name: string;
+  version: string;
+  /** The version it replaced. */
+  previous?: string;
+  url: string;
+  /** A wheel installed as it is, or an sdist built first. */
+  kind: 'wheel' | 'sdist';
+}
+
+export interface SyncReport {
+  env: string;
+  /** The lock file (absolute). */
+  lock: string;
+  dryRun: boolean;
+  /** True when the env already matched the lock: nothing was read from an index. */
+  alreadySynced: boolean;
+  /** What was (with dryRun: would be) installed; `url` is empty in a dry run of a requirements file. */
+  installed: SyncedPackage[];
+  /** What was removed (not in the lock; replaced versions are in `installed[].previous`). */
+  removed: { name: string; version: string }[];
+  /** How many locked packages were already installed at the locked version. */
+  kept: number;
+  linkMode?: LinkMode;
+  recovered?: Recovered[];
+  workerUnpacks: number;
+  timings: { fetchMs: number; installMs: number; totalMs: number };
+}
+
+/** What is installed as the .dist-info directory names say (`name-version.dist-info`), and whether it came from a URL. */
+function namesOnly(venv: Venv): Have[] {
+  return distInfoDirs(venv.paths).map((d) => ({
+    name: d.name, normalizedName: canonicalizeName(d.name), version: d.version,
+    ...(existsSync(join(d.dir, 'direct_url.json')) ? { directUrl: { url: '' } } : {}),
+  }));
+}
+
+/** Syncs an environment to a lock file (see the module comment). */
+export async function sync(options: SyncOptions): Promise<SyncReport> {
+  const started = Date.now();
+  throwIfInterrupted(options.signal);
+  const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
+  if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
+  const emit = options.onEvent ?? (() => {});
+  const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => emit({ kind: 'waiting-for-lock', pid }) });
+  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning });
+  // First from the .dist-info directories' names alone (no file read per distribution): when the
+  // env matches, that is all; else again from their METADATA, for the report and the transaction.
+  let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact });
+  if (plan.install.length || plan.remove.length) plan = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact });
+  const report: SyncReport = {
+    env: venv.root, lock: lock.path, dryRun: !!options.dryRun, alreadySynced: plan.install.length === 0 && plan.remove.length === 0,
+    installed: [], removed: [], kept: plan.keep.length, workerUnpacks: 0,
+    ...(recovered.length ? { recovered } : {}),
+    timings: { fetchMs: 0, installMs: 0, totalMs: 0 },
+  };
+  if (report.alreadySynced || options.dryRun) {
+    report.installed = plan.install.map((i) => ({ name: i.wanted.name, version: i.wanted.version, ...(i.have ? { previous: i.have.version } : {}), url: i.wanted.file?.url ?? '', kind: i.wanted.file?.kind ?? 'wheel' }));
+    report.removed = plan.remove.map((d) => ({ name: d.name, version: d.version }));
+    report.timings.totalMs = Date.now() - started;
+    return report;
+  }
+  const { applySync } = await import('./apply.js');
+  report.timings.totalMs = Date.now() - started;
+  return applySync(venv, lock, report, options);
+}

@@ -1,0 +1,74 @@
+// The pure parts of sync: PEP 751 selection (pylock-select.ts) from a checked lock (pylock-read.ts),
+// and the plan against the installed set (sync/plan.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'smol-toml';
+import { pylockFromToml } from '../../src/lock/pylock-read.js';
+import { selectFromLock } from '../../src/lock/pylock-select.js';
+import { planSync } from '../../src/sync/plan.js';
+import type { MarkerEnvironment } from '../../src/pep/markers.js';
+
+const env: MarkerEnvironment = {
+  python_version: '3.11', python_full_version: '3.11.7', implementation_name: 'cpython', implementation_version: '3.11.7',
+  platform_python_implementation: 'CPython', sys_platform: 'linux', os_name: 'posix', platform_machine: 'x86_64',
+  platform_system: 'Linux', platform_release: '6.1', platform_version: '#1',
+};
+const tags = ['cp311-cp311-manylinux_2_17_x86_64', 'cp311-abi3-manylinux_2_17_x86_64', 'py3-none-any'];
+const h = { sha256: 'ab'.repeat(32) };
+const lock = (packages: object[], top: object = {}) => pylockFromToml({ 'lock-version': '1.0', 'created-by': 't', packages, ...top } as Record<string, unknown>, 'pylock.toml');
+const wheel = (name: string) => ({ name, url: `https://x/${name}`, hashes: h });
+const names = (l: ReturnType<typeof lock>, o: Partial<Parameters<typeof selectFromLock>[1]> = {}) => selectFromLock(l, { env, tags, ...o }).map((s) => `${s.package.name}:${s.kind}:${s.file.name}`);
+
+test('selection: the best wheel by tag order, else the sdist; markers; one entry per project', () => {
+  const l = lock([
+    { name: 'a', version: '1', wheels: [wheel('a-1-py3-none-any.whl'), wheel('a-1-cp311-cp311-manylinux_2_17_x86_64.whl'), wheel('a-1-cp311-cp311-win_amd64.whl')] },
+    { name: 'b', version: '1', wheels: [wheel('b-1-cp311-cp311-win_amd64.whl')], sdist: { name: 'b-1.tar.gz', url: 'https://x/b-1.tar.gz', hashes: h } },
+    { name: 'c', version: '1', marker: 'sys_platform == "win32"', wheels: [wheel('c-1-py3-none-any.whl')] },
+    { name: 'c', version: '2', marker: 'sys_platform != "win32"', wheels: [wheel('c-2-py3-none-any.whl')] },
+  ]);
+  assert.deepEqual(names(l), ['a:wheel:a-1-cp311-cp311-manylinux_2_17_x86_64.whl', 'b:sdist:b-1.tar.gz', 'c:wheel:c-2-py3-none-any.whl']);
+  const dup = lock([{ name: 'c', version: '1', wheels: [wheel('c-1-py3-none-any.whl')] }, { name: 'C', version: '2', wheels: [wheel('c-2-py3-none-any.whl')] }]);
+  assert.throws(() => names(dup), (e: Error & { code?: string }) => e.code === 'BAD_LOCK' && /C is selected twice for this environment, at packages\[0\] and packages\[1\]/.test(e.message));
+  const none = lock([{ name: 'w', version: '1', wheels: [wheel('w-1-cp311-cp311-win_amd64.whl')] }]);
+  assert.throws(() => names(none), (e: Error & { code?: string }) => e.code === 'NO_WHEEL' && /packages\[0\] \(w 1\) has no wheel for this interpreter/.test(e.message));
+});
+
+test('selection: extras and dependency groups (lock-file markers), requires-python of a package, VCS entries', () => {
+  const l = lock([
+    { name: 'x', version: '1', marker: '"cli" in extras', wheels: [wheel('x-1-py3-none-any.whl')] },
+    { name: 'y', version: '1', marker: '"dev" in dependency_groups or "Docs" in dependency_groups', wheels: [wheel('y-1-py3-none-any.whl')] },
+    { name: 'z', version: '1', marker: '"cli" not in extras', wheels: [wheel('z-1-py3-none-any.whl')] },
+  ], { extras: ['cli'], 'dependency-groups': ['dev', 'docs'], 'default-groups': ['dev'] });
+  assert.deepEqual(names(l).map((n) => n[0]), ['y', 'z']);
+  assert.deepEqual(names(l, { extras: ['cli'], groups: [] }).map((n) => n[0]), ['x']);
+  assert.deepEqual(names(l, { groups: ['docs'] }).map((n) => n[0]), ['y', 'z'], 'group names compare normalised');
+  const rp = lock([{ name: 'old', version: '1', 'requires-python': '<3.8', wheels: [wheel('old-1-py3-none-any.whl')] }]);
+  assert.throws(() => names(rp), (e: Error & { code?: string }) => e.code === 'LOCK_ENVIRONMENT' && /packages\[0\] \(old\) requires Python <3\.8, and this environment's Python is 3\.11\.7/.test(e.message));
+  const vcs = lock([{ name: 'v', vcs: { type: 'git', url: 'https://x/v.git', 'commit-id': 'abc' } }]);
+  assert.throws(() => names(vcs), (e: Error & { code?: string }) => e.code === 'NOT_IMPLEMENTED');
+});
+
+test('reading: a file without hashes, two kinds of source, a missing version, a newer minor lock-version (a warning)', () => {
+  assert.throws(() => lock([{ name: 'a', version: '1', wheels: [{ name: 'a-1-py3-none-any.whl', url: 'https://x/a' }] }]), /packages\[0\]\.wheels\[0\] \(a\) has no hashes/);
+  assert.throws(() => lock([{ name: 'a', version: '1', wheels: [wheel('a-1-py3-none-any.whl')], archive: { url: 'https://x/a.zip', hashes: h } }]), /more than one kind of source \(archive, wheels\/sdist\)/);
+  assert.throws(() => lock([{ name: 'a', wheels: [wheel('a-1-py3-none-any.whl')] }]), /version is required/);
+  const warnings: string[] = [];
+  pylockFromToml(parse('lock-version = "1.3"\ncreated-by = "x"\npackages = []\n') as Record<string, unknown>, 'p.toml', (m) => warnings.push(m));
+  assert.match(warnings.join(), /lock-version 1\.3 is newer than 1\.0/);
+});
+
+test('plan: keep, install, replace, remove; seeded pip/setuptools kept unless exact; a URL install and a second copy replaced', () => {
+  const want = [{ name: 'A', key: 'a', version: '1.0' }, { name: 'b', key: 'b', version: '2' }, { name: 'c', key: 'c', version: '1' }, { name: 'd', key: 'd', version: '1' }];
+  const have = [
+    { name: 'a', normalizedName: 'a', version: '1' }, // 1 == 1.0
+    { name: 'b', normalizedName: 'b', version: '1' },
+    { name: 'c', normalizedName: 'c', version: '1', directUrl: { url: 'file:///src/c' } },
+    { name: 'd', normalizedName: 'd', version: '1' }, { name: 'd', normalizedName: 'd', version: '0.9' },
+    { name: 'pip', normalizedName: 'pip', version: '24' }, { name: 'extra', normalizedName: 'extra', version: '1' },
+  ];
+  const p = planSync(want, have);
+  assert.deepEqual(p.keep.map((k) => k.wanted.key), ['a']);
+  assert.deepEqual(p.install.map((i) => `${i.wanted.key}<-${i.have?.version ?? '-'}`), ['b<-1', 'c<-1', 'd<-1']);
+  assert.deepEqual(p.remove.map((d) => `${d.name} ${d.version}`), ['d 0.9', 'extra 1']);
+  assert.deepEqual(planSync(want, have, { exact: true }).remove.map((d) => d.name), ['d', 'pip', 'extra']);
+});
