@@ -13,6 +13,7 @@ import { buildTasks } from './tasks-build.mjs';
 import { lockTasks } from './tasks-lock.mjs';
 import { importTask } from './import-task.mjs';
 import { syncTasks } from './tasks-sync.mjs';
+import { bytecodeTasks } from './tasks-bytecode.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -306,6 +307,7 @@ export function allTasks(ctx) {
     ...buildTasks(ctx),
     ...lockTasks(ctx),
     ...syncTasks(ctx),
+    ...bytecodeTasks(ctx),
     cacheCheck(ctx),
   ];
 }

@@ -150,11 +150,11 @@ export interface UnpackOptions {
 }
 
 /** Errors that mean "this directory cannot take the unpacked files", not "this wheel is bad". */
-const WRITE_FAILURES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST', 'EIO', 'ELOOP']);
+export const WRITE_FAILURES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST', 'EIO', 'ELOOP']);
 
 /** This host's tag in temp names: a dead pid is judged only for temp dirs of this host. */
 const HOST = cacheKey(hostname()).slice(0, 8);
-const tmpName = (tag: string) => `.tmp-${tag}-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`;
+export const tmpName = (tag: string) => `.tmp-${tag}-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /** The verified, unpacked wheel from the store, unpacking it first on a miss. */
 export function unpackedWheel(wheelPath: string, options: UnpackOptions): CachedWheel {
@@ -239,7 +239,7 @@ function unpackInto(root: string, wheelPath: string, sha: string, options: Unpac
 }
 
 /** Move an entry out of the way (atomically), then delete it. */
-function evict(root: string, entry: string): void {
+export function evict(root: string, entry: string): void {
   const away = join(root, tmpName('evict'));
   try {
     renameSync(entry, away);

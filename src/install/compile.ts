@@ -1,21 +1,26 @@
-// Byte-compiling installed modules with the env's interpreter, in one process for all files.
+// Byte-compiling modules with an env's interpreter, in one process for all files.
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { interruptedError } from './interrupted.js';
 
-// Reads "source<TAB>display-path" lines; writes the .pyc path of each file it compiled.
+// Reads one JSON [source, display path, .pyc path or ""] per line; writes the .pyc path of each
+// file it compiled. argv[1]: the PEP 552 invalidation mode ("" = py_compile's default: timestamp).
 const COMPILE_SCRIPT = String.raw`
-import sys, py_compile, importlib.util
+import sys, json, py_compile, importlib.util
+kw = {}
+if len(sys.argv) > 1 and sys.argv[1]:
+    kw["invalidation_mode"] = getattr(py_compile.PycInvalidationMode, sys.argv[1])
 for line in sys.stdin:
-    line = line.rstrip("\n")
-    if not line:
+    if not line.strip():
         continue
-    src, _, shown = line.partition("\t")
+    src, shown, cfile = json.loads(line)
     try:
-        cfile = importlib.util.cache_from_source(src)
-        py_compile.compile(src, cfile=cfile, dfile=shown or src, doraise=True)
+        cfile = cfile or importlib.util.cache_from_source(src)
+        py_compile.compile(src, cfile=cfile, dfile=shown or src, doraise=True, **kw)
     except Exception:
         continue
-    sys.stdout.write(cfile + "\n")
+    sys.stdout.write(json.dumps(cfile) + "\n")
 `;
 
 export interface CompileItem {
@@ -23,14 +28,55 @@ export interface CompileItem {
   path: string;
   /** ...and the path tracebacks should show (its final place). */
   shown: string;
+  /** Where the .pyc goes (default: beside the source, in __pycache__). */
+  cfile?: string;
 }
 
-/** Compile `items`; resolves with the .pyc files written (failures to compile are skipped, like pip). */
-export function byteCompile(python: string, items: CompileItem[], signal?: AbortSignal): Promise<string[]> {
-  if (items.length === 0) return Promise.resolve([]);
-  if (signal?.aborted) return Promise.reject(interruptedError(signal));
+/**
+ * PEP 552 invalidation modes: `timestamp` records the source's mtime and size; `checked-hash`
+ * records a hash of the source, checked on every import (Python 3.7+).
+ */
+export type PycMode = 'timestamp' | 'checked-hash';
+
+/** Files per process below which one more process is not worth its start-up. */
+const MIN_PER_PROCESS = 64;
+
+/**
+ * Compile `items`; resolves with the .pyc files written (failures to compile are skipped, like pip).
+ * Large sets are split over one process per CPU (at most 4), balanced by source size.
+ */
+export async function byteCompile(python: string, items: CompileItem[], signal?: AbortSignal): Promise<string[]> {
+  return (await byteCompileAll(python, items, { signal })).written;
+}
+
+/** byteCompile, also telling whether every compiler process ran to its end (not killed, not crashed). */
+export async function byteCompileAll(python: string, items: CompileItem[], options: { mode?: PycMode; signal?: AbortSignal } = {}): Promise<{ written: string[]; complete: boolean }> {
+  const { mode = 'timestamp', signal } = options;
+  if (items.length === 0) return { written: [], complete: true };
+  if (signal?.aborted) throw interruptedError(signal);
+  const n = Math.max(1, Math.min(availableParallelism(), 4, Math.floor(items.length / MIN_PER_PROCESS)));
+  if (n === 1) return compileIn(python, items, mode, signal);
+  const size = (p: string) => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return 0;
+    }
+  };
+  const groups: { items: CompileItem[]; bytes: number }[] = Array.from({ length: n }, () => ({ items: [], bytes: 0 }));
+  for (const { item, bytes } of items.map((item) => ({ item, bytes: size(item.path) })).sort((a, b) => b.bytes - a.bytes)) {
+    const g = groups.reduce((min, x) => (x.bytes < min.bytes ? x : min));
+    g.items.push(item);
+    g.bytes += bytes + 4096;
+  }
+  const runs = await Promise.all(groups.map((g) => compileIn(python, g.items, mode, signal)));
+  return { written: runs.flatMap((r) => r.written), complete: runs.every((r) => r.complete) };
+}
+
+function compileIn(python: string, items: CompileItem[], mode: PycMode, signal?: AbortSignal): Promise<{ written: string[]; complete: boolean }> {
+  const arg = mode === 'checked-hash' ? 'CHECKED_HASH' : '';
   return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-E', '-s', '-S', '-c', COMPILE_SCRIPT], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
+    const child = spawn(python, ['-E', '-s', '-S', '-c', COMPILE_SCRIPT, arg], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
     // Aborted: the compiler is killed, and the call rejects once it is gone.
     const onAbort = () => child.kill('SIGKILL');
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -38,12 +84,15 @@ export function byteCompile(python: string, items: CompileItem[], signal?: Abort
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => (out += d));
     child.on('error', (e) => (signal?.removeEventListener('abort', onAbort), reject(e)));
-    child.on('close', () => {
+    child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) reject(interruptedError(signal));
-      else resolve(out.split('\n').filter(Boolean));
+      if (signal?.aborted) return reject(interruptedError(signal));
+      // A line cut short by a kill is not a file written.
+      const lines = out.split('\n');
+      if (!out.endsWith('\n')) lines.pop();
+      resolve({ written: lines.filter(Boolean).map((l) => JSON.parse(l) as string), complete: code === 0 });
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(items.map((i) => `${i.path}\t${i.shown}`).join('\n') + '\n');
+    child.stdin.end(items.map((i) => JSON.stringify([i.path, i.shown, i.cfile ?? ''])).join('\n') + '\n');
   });
 }

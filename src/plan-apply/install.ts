@@ -50,6 +50,7 @@ export interface InstallOptions {
   /** Use no cache (downloads, index pages, unpacked wheels): wheels are unpacked into a private temp dir. */
   noCache?: boolean;
   linkMode?: LinkMode;
+  /** Byte-compile the installed modules (default true: bytecode from the wheel cache, see cache/bytecode.ts); false: none. */
   compile?: boolean;
   /** How many downloads run at once (default 8). */
   parallel?: number;

@@ -7,6 +7,7 @@ import { VenvkitError } from '../errors.js';
 import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
 import { fsFailure } from '../install/fs-errors.js';
 import { byteCompile } from '../install/compile.js';
+import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
 import { recordedFiles, type InstalledDist } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from '../install/link.js';
 import { planInstallAsync, recordFor, type InstallPlan } from '../install/plan.js';
@@ -27,6 +28,7 @@ export interface TransactionItem {
 
 export interface TransactionOptions {
   linkMode?: LinkMode;
+  /** Byte-compile the installed modules (default true; editable installs never are). */
   compile?: boolean;
   /** Checked right before the commit (and between steps): aborted means INTERRUPTED, nothing changed. */
   signal?: AbortSignal;
@@ -34,6 +36,9 @@ export interface TransactionOptions {
   /** Installed distributions removed in the same commit without a replacement (sync). */
   remove?: InstalledDist[];
 }
+
+/** A PEP 610 direct_url of an editable install. */
+const isEditable = (u: object | undefined) => (u as { dir_info?: { editable?: boolean } } | undefined)?.dir_info?.editable === true;
 
 /** Plan, stage and commit every item; returns the link mode used. */
 export async function applyTransaction(venv: Venv, items: TransactionItem[], options: TransactionOptions = {}): Promise<{ linkMode: LinkMode; files: number }> {
@@ -86,22 +91,40 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
       options.onProgress?.({ phase: 'install', step: 'stage', name: items[i]!.wheel.manifest.name, done: i + 1, total: items.length });
     }
     const pycsByPlan: string[][] = plans.map(() => []);
-    if (options.compile) {
-      const prefix = join(stage, 'new') + '/';
-      const work = stagedPlans.flatMap((plan, i) => plan.pyFiles.filter((p) => owner.get(p) === i).map((p) => ({ path: join(stage, 'new', relative(root, p)), shown: p, i })));
-      const bySource = new Map<string, string>();
-      const compiled = await byteCompile(venv.paths.python, work, options.signal);
-      throwIfInterrupted(options.signal);
-      for (const pyc of compiled) {
-        const m = /^(.*)\/__pycache__\/(.+)\.[^./]+\.pyc$/.exec(pyc);
-        if (m) bySource.set(`${m[1]}/${m[2]}.py`, pyc);
-      }
-      for (const w of work) {
-        const pyc = bySource.get(w.path);
-        if (pyc && pyc.startsWith(prefix)) {
-          const finalPath = join(root, pyc.slice(prefix.length));
-          pycsByPlan[w.i]!.push(finalPath);
-          staged.push(relative(root, finalPath));
+    if (options.compile !== false) {
+      const stagedOf = (p: string) => join(stage, 'new', relative(root, p));
+      const mine = (i: number) => (p: string) => owner.get(p) === i && !isEditable(items[i]!.directUrl);
+      const tag = venv.base?.cacheTag;
+      if (cacheableTag(venv.base?.version, tag)) {
+        // Bytecode from the wheel cache (compiled there once per interpreter): see cache/bytecode.ts.
+        const jobs = stagedPlans.map((plan, i) => {
+          const py = new Set(plan.pyFiles.filter(mine(i)));
+          return { wheel: items[i]!.wheel, sources: plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: stagedOf(f.dest), dest: f.dest })) };
+        });
+        const placed = await stageBytecode(venv.paths.python, tag, jobs, linker, options.signal);
+        throwIfInterrupted(options.signal);
+        placed.forEach((pycs, i) => {
+          pycsByPlan[i]!.push(...pycs);
+          for (const p of pycs) staged.push(relative(root, p));
+        });
+      } else {
+        // Python 3.6 (no hash-based .pyc): timestamp .pyc compiled in the stage, for this env only.
+        const prefix = join(stage, 'new') + '/';
+        const work = stagedPlans.flatMap((plan, i) => plan.pyFiles.filter(mine(i)).map((p) => ({ path: stagedOf(p), shown: p, i })));
+        const bySource = new Map<string, string>();
+        const compiled = await byteCompile(venv.paths.python, work, options.signal);
+        throwIfInterrupted(options.signal);
+        for (const pyc of compiled) {
+          const m = /^(.*)\/__pycache__\/(.+)\.[^./]+\.pyc$/.exec(pyc);
+          if (m) bySource.set(`${m[1]}/${m[2]}.py`, pyc);
+        }
+        for (const w of work) {
+          const pyc = bySource.get(w.path);
+          if (pyc && pyc.startsWith(prefix)) {
+            const finalPath = join(root, pyc.slice(prefix.length));
+            pycsByPlan[w.i]!.push(finalPath);
+            staged.push(relative(root, finalPath));
+          }
         }
       }
     }

@@ -211,8 +211,11 @@ test('two processes filling the cache with the same wheel at once both succeed, 
   const envs = await Promise.all(['c1', 'c2'].map((n) => createVenv(join(tmp, n), { python: py.path, env, withoutPip: true })));
   const whl = await indexWheel('jsonpointer', (f) => f.endsWith('py3-none-any.whl'));
   await Promise.all(envs.map((e) => run(process.execPath, [CLI, 'install', '--env', e.root, whl, '-q'], { env: { ...process.env, VENVKIT_CACHE_DIR: cache2 } })));
-  const entries = readdirSync(join(cache2, 'wheels', 'v1'));
-  assert.equal(entries.length, 1, `cache entries: ${entries.join(', ')}`);
+  const all = readdirSync(join(cache2, 'wheels', 'v1'));
+  // One unpacked entry, and one bytecode dir beside it (for the one interpreter).
+  const entries = all.filter((n) => !n.includes('.pyc-'));
+  assert.equal(entries.length, 1, `cache entries: ${all.join(', ')}`);
+  assert.deepEqual(all.filter((n) => n.includes('.pyc-')), [`${entries[0]}.pyc-cpython-3${py.version.split('.')[1]}`]);
   for (const e of envs) assert.ok(existsSync(join(e.paths.scripts, 'jsonpointer')));
   // Two installs into the same env at once: the env lock serialises them; both land, RECORDs intact.
   const [w1, w2] = [appWheel('7.0'), buildWheel(wheels, { name: 'other-pkg', version: '1.0', files: { 'other_pkg.py': '' } })];

@@ -53,7 +53,9 @@ Options:
                                hardlink  share the cache's files: fastest, but an in-place edit of an
                                          installed file then changes the cache and every env that
                                          shares it (the next install notices and unpacks it again)
-      --compile              byte-compile the installed modules
+      --no-compile           install no bytecode (.pyc): by default each wheel is compiled once per
+                               interpreter, kept in the cache and placed with its sources
+      --compile              byte-compile the installed modules (the default)
   -q, --quiet                print nothing but errors
   -v, --verbose              say more (resolution time, each package)
       --json                 print a report of what was resolved and installed as JSON
@@ -102,6 +104,7 @@ export default async function install(argv: string[]): Promise<number> {
     timeout: { type: 'string' },
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
+    'no-compile': { type: 'boolean' },
   });
   if (values.help) {
     stdout(HELP);
@@ -160,7 +163,7 @@ export default async function install(argv: string[]): Promise<number> {
       dryRun: values['dry-run'],
       noCache: values['no-cache'],
       linkMode: mode as LinkMode | undefined,
-      compile: values.compile,
+      compile: !values['no-compile'],
       signal,
       onProgress: (e) => {
         if (e.phase === 'wait') {
