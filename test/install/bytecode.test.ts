@@ -119,7 +119,7 @@ test('uninstall removes the .pyc files (and their __pycache__ dirs)', () => {
     const a = makeEnv(s, 'a', py312.path);
     install(s, a);
     assert.ok(existsSync(pycOf(a, 'bcpkg/mod', TAG312)), 'the .pyc is installed');
-    const r = venvkit(['uninstall', '--env', a, 'bcpkg'], { env: s.env });
+    const r = venvkit(['uninstall', '--env', a, '-y', 'bcpkg'], { env: s.env });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(existsSync(join(sitePackages(a), 'bcpkg')), false, 'bcpkg/ is gone, .pyc and all');
   } finally {
