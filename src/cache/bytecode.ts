@@ -182,7 +182,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
       }
       const [fresh] = await compileAll(python, tag, [job], signal);
       placed = place(job, fresh!, tag, linker);
-      if (!placed) throw new VenvkitError('BAD_WHEEL', `The cached bytecode of ${job.wheel.manifest.filename} is damaged again right after compiling it`, { hint: 'Something is changing the cache as venvkit uses it; try again with --no-cache.' });
+      if (!placed) throw new VenvkitError('BAD_WHEEL', `The cached bytecode of ${job.wheel.manifest.filename} is damaged again right after compiling it`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
     }
     result.push(placed);
   }

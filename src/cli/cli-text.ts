@@ -26,6 +26,7 @@ const FLAGS: Record<string, string> = {
   forceReinstall: '--force-reinstall',
   extras: '--extra',
   platforms: '--platform',
+  environments: '--environment',
   pythonVersions: '--python-version',
 };
 

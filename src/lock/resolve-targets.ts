@@ -118,7 +118,7 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
       // A project no index has (NOT_FOUND) keeps its code for one target; among several, the target is named.
       if (e instanceof VenvkitError && (e.code === 'NO_SOLUTION' || e.code === 'LOCK_UNCOVERED' || (many && e.code === 'NOT_FOUND'))) {
         throw new VenvkitError('LOCK_UNCOVERED', `cannot lock for ${target.name}: ${e.message}`, {
-          hint: `${e.hint ? `${e.hint} ` : ''}${many ? 'Or leave this environment out of the lock (--environment, --platform, --python-version).' : ''}`.trim(),
+          hint: `${e.hint ? `${e.hint} ` : ''}${many ? 'Or leave this environment out of the lock (the `environments`, `platforms` and `pythonVersions` options).' : ''}`.trim(),
           cause: e,
         });
       }

@@ -12,6 +12,7 @@ import { PartialSolution } from './partial-solution.js';
 import { Packages, ROOT, bit, splitId, type Pkg } from './packages.js';
 import { failureError, PRERELEASE_REASON } from './no-solution.js';
 import { Priorities } from './priorities.js';
+import { Turns } from '../install/turns.js';
 import type { Candidate, PackageProvider, Resolution, ResolveOptions, ResolvedPackage } from './types.js';
 
 export { NoSolutionError, ProjectNotFoundError } from './no-solution.js';
@@ -88,8 +89,11 @@ class Solver<C extends Candidate> {
     }
     const maxSteps = this.options.maxSteps ?? 200000;
     let next: string | null = ROOT;
+    // With metadata cached, no step waits for I/O: give a host's event loop a turn every few ms.
+    const turns = new Turns();
     try {
       while (next !== null) {
+        await turns.give();
         this.propagate([next]);
         this.reprioritise();
         next = await this.decideNext();

@@ -55,7 +55,7 @@ async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly stri
   const sdist = project.sdists.find((c) => sameVersion(c.version, t.version) && pinned(c));
   if (sdist) return { target: t, kind: 'sdist', candidate: sdist, required: t.hashes! };
   throw new VenvkitError('INDEX_ERROR', `${t.where}: no index serves a file of ${t.name} ${t.version} for this interpreter with one of the pinned hashes (looked in ${[...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index'})`, {
-    hint: 'Check the index settings (pip config list, --index-url), or lock again against the indexes you use.',
+    hint: 'Check the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.',
   });
 }
 

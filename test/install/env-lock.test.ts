@@ -78,7 +78,9 @@ test('a live holder is waited for: one line on stderr (not a terminal), then the
   try {
     const waiting = run(['uninstall', '-y', '--env', venv.root, 'a']);
     const interrupted = run(['uninstall', '-y', '--env', venv.root, 'a']);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Wait until both have said they wait (a loaded machine can take seconds to start them).
+    const until = Date.now() + 30_000;
+    while (![waiting, interrupted].every((w) => w.stderr().endsWith('\n')) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     for (const w of [waiting, interrupted]) assert.match(w.stderr(), new RegExp(`^Waiting for another venvkit \\(pid ${process.pid}\\) to finish with ${venv.root} \\(Ctrl-C to stop waiting\\)\\.\\.\\.\\n$`));
     interrupted.child.kill('SIGINT');
     assert.equal(await interrupted.done, 130, interrupted.stderr());

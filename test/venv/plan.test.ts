@@ -134,7 +134,7 @@ test('decideAction: what is refused, what is replaced, what is updated', () => {
   assert.deepEqual(decideAction('/e', venv, { clear: true }, info), { action: 'replaced', mode: 'replace' });
   assert.deepEqual(decideAction('/e', venv, { upgrade: true }, info), { action: 'upgraded', mode: 'merge' });
   assert.deepEqual(decideAction('/e', venv, {}, info), { action: 'updated', mode: 'merge' });
-  assert.throws(() => decideAction('/e', { kind: 'venv', cfg: { version: '3.11.2' } }, {}, info), (e) => isVenvkitError(e, 'TARGET_EXISTS') && /--clear/.test(e.hint ?? ''));
+  assert.throws(() => decideAction('/e', { kind: 'venv', cfg: { version: '3.11.2' } }, {}, info), (e) => isVenvkitError(e, 'TARGET_EXISTS') && /the `clear` option/.test(e.hint ?? ''));
   assert.throws(() => decideAction('/e', { kind: 'other', entries: 2 }, {}, info), (e) => isVenvkitError(e, 'TARGET_EXISTS'));
   assert.throws(() => decideAction('/e', { kind: 'other', entries: 2 }, { clear: true, allowExisting: true }, info), (e) => isVenvkitError(e, 'NOT_A_VENV'));
   assert.deepEqual(decideAction('/e', { kind: 'other', entries: 2 }, { allowExisting: true }, info), { action: 'updated', mode: 'merge' });
