@@ -19,6 +19,7 @@ import { throwIfInterrupted } from '../install/apply.js';
 import type { Linker } from '../install/link.js';
 import { writeGenerated } from '../install/link.js';
 import { cacheWarning, readOwnText } from './trust.js';
+import { Turns } from '../install/turns.js';
 import { evict, tmpName, WRITE_FAILURES, type CachedWheel } from './wheels.js';
 
 /** One wheel's modules to compile and place: archive path, staged path, final path. */
@@ -84,10 +85,14 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
     const { written: list, complete } = await byteCompileAll(python, items, { mode: 'checked-hash', signal });
     throwIfInterrupted(signal);
     const written = new Set(list);
-    return jobs.map((job, i) => {
+    // Thousands of small reads and hashes: give a host's event loop a turn every few ms.
+    const turns = new Turns();
+    const out: Bytecode[] = [];
+    for (const [i, job] of jobs.entries()) {
       const { tmp, final } = tmps[i]!;
       const files: Record<string, PycEntry> = {};
       for (const s of job.sources) {
+        await turns.give();
         const pyc = pycBeside(s.archive, tag);
         const path = join(tmp, 'files', pyc);
         if (!written.has(path)) continue;
@@ -98,7 +103,8 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
       if (!complete) {
         // What a compiler that was killed or crashed left is used by this install only, never cached.
         kept.add(tmp);
-        return { dir: tmp, files, verified: true, temporary: true };
+        out.push({ dir: tmp, files, verified: true, temporary: true });
+        continue;
       }
       writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: 1, wheel: job.wheel.manifest.sha256, tag, files }), { mode: 0o444, flag: 'wx' });
       try {
@@ -108,22 +114,27 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
         // Another process finished first: take its bytecode (checked as it is placed), or replace it.
         const theirs = readBytecode(final, job.wheel.manifest.sha256, tag);
-        if (theirs) return theirs;
+        if (theirs) {
+          out.push(theirs);
+          continue;
+        }
         evict(dirname(final), final);
         renameSync(tmp, final);
       }
-      return { dir: final, files, verified: true };
-    });
+      out.push({ dir: final, files, verified: true });
+    }
+    return out;
   } finally {
     for (const { tmp } of tmps) if (!kept.has(tmp)) rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 /** Place a job's .pyc files beside its staged sources; the final paths placed, or undefined if the bytecode is damaged. */
-function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker): string[] | undefined {
+async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker, turns: Turns): Promise<string[] | undefined> {
   const placed: string[] = [];
   const made = new Set<string>();
   for (const s of job.sources) {
+    await turns.give();
     const entry = bc.files[s.archive];
     if (!entry || entry.pyc !== pycBeside(s.archive, tag)) continue;
     const src = join(bc.dir, 'files', entry.pyc);
@@ -161,6 +172,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
   const compiled = await compileAll(python, tag, missing.map((m) => m.job), signal);
   missing.forEach((m, k) => (found[m.i] = compiled[k]));
   const result: string[][] = [];
+  const turns = new Turns();
   for (const [i, job] of jobs.entries()) {
     const bc = found[i];
     if (!bc) {
@@ -169,7 +181,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
     }
     let placed: string[] | undefined;
     try {
-      placed = place(job, bc, tag, linker);
+      placed = await place(job, bc, tag, linker, turns);
     } finally {
       if (bc.temporary) rmSync(bc.dir, { recursive: true, force: true });
     }
@@ -181,7 +193,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
         /* compileAll replaces it */
       }
       const [fresh] = await compileAll(python, tag, [job], signal);
-      placed = place(job, fresh!, tag, linker);
+      placed = await place(job, fresh!, tag, linker, turns);
       if (!placed) throw new VenvkitError('BAD_WHEEL', `The cached bytecode of ${job.wheel.manifest.filename} is damaged again right after compiling it`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
     }
     result.push(placed);
