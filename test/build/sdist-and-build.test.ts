@@ -55,6 +55,15 @@ test('venvkit build makes what python -m build makes; the sdist installs, and a 
   r = vk(['install', '--env', e2.root, sdist]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(buildLogs(), logs1, 'no build for the second env');
+  // Config settings are part of the built wheel's cache key: other settings build again, the same ones do not.
+  const e1c = await createVenv(join(tmp, 'env-sdist-1c'), { python: python!, env, withoutPip: true });
+  const e2c = await createVenv(join(tmp, 'env-sdist-2c'), { python: python!, env, withoutPip: true });
+  r = vk(['install', '--env', e1c.root, '-C', 'demo-setting=1', sdist]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(buildLogs(), logs1 + 1, 'other config settings: built again');
+  r = vk(['install', '--env', e2c.root, '-C', 'demo-setting=1', sdist]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(buildLogs(), logs1 + 1, 'the same config settings: the cached wheel');
   for (const e of [e1, e2]) {
     assert.equal(py(e.paths.python, 'import sdistdemo, six; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
     const du = JSON.parse(readFileSync(join(e.paths.purelib, 'sdistdemo-0.1.dist-info', 'direct_url.json'), 'utf8'));
