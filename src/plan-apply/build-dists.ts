@@ -3,7 +3,7 @@
 // without a spec, the interpreter of the env the user works in (as `python -m build` run there:
 // $VIRTUAL_ENV, else the nearest .venv; --no-isolation then uses that env's packages), else
 // .python-version, else python3.
-import type { BuildEvent, BuildContext } from '../build/context.js';
+import type { BuildEvent } from '../build/context.js';
 import { buildDists, type DistsRequest } from '../build/dists.js';
 import type { ConfigSettings } from '../build/hooks.js';
 import type { IndexFlags } from '../index/pip-config.js';
@@ -12,7 +12,7 @@ import { findPython } from '../python/find.js';
 import { locateVenv } from '../venv/locate.js';
 import { openVenv } from '../venv/open.js';
 import type { Venv } from '../venv/types.js';
-import { installRequirements } from './install.js';
+import { buildContext } from './install.js';
 
 export interface BuildDistributionsOptions extends DistsRequest {
   /** Interpreter spec (default: $VIRTUAL_ENV's or the nearest .venv's interpreter, else .python-version, else python3 on PATH). */
@@ -36,12 +36,7 @@ export async function buildDistributions(dir: string, options: BuildDistribution
   // Without -p, the env `python -m build` would run in: the active one, else the nearest .venv.
   const venv = options.python === undefined ? await userVenv(env, cwd) : undefined;
   const interpreter = venv?.base ?? (await findPython(options.python, { env, cwd }));
-  const ctx: BuildContext = {
-    env, verbose: options.verbose, signal: options.signal, onEvent: options.onEvent,
-    install: async (venv, requirements, how) => {
-      await installRequirements(venv, { requirements }, { index: options.index, env, onWarning: options.onWarning, linkMode: how.linkMode, workers: how.workers });
-    },
-  };
+  const ctx = buildContext({ env, verbose: options.verbose, signal: options.signal, index: options.index, onWarning: options.onWarning, onEvent: options.onEvent });
   return buildDists(dir, options, { ctx, interpreter, isolation: options.isolation, targetPython: venv?.base ? venv.paths.python : interpreter.path, configSettings: options.configSettings });
 }
 

@@ -214,25 +214,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
-  let workDir: string | undefined;
-  const work = () => {
-    if (!workDir) {
-      mkdirSync(cacheDirOrPrivate('build', env), { recursive: true });
-      workDir = mkdtempSync(join(cacheDirOrPrivate('build', env), 'work-'));
-    }
-    return workDir;
-  };
-  const ctx: BuildContext = {
-    env, verbose: options.verbose, signal: options.signal,
+  const workDir = lazyBuildWorkDir(env);
+  // Build envs are filled with the same index settings (and format control): say each index warning once.
+  const ctx = buildContext({
+    env, verbose: options.verbose, signal: options.signal, index: options.index, noCache: options.noCache, linkMode: options.linkMode,
+    workers: options.workers, buildChain: options.buildChain, onWarning: warnOnce,
     onEvent: (event) => (emit({ kind: 'build', event }), progress(buildProgress(event))),
-    // Build envs are filled with the same index settings (and format control): say each index warning once.
-    chain: options.buildChain,
-    install: async (target, requirements, how) => {
-      const chain = [...(options.buildChain ?? []), [...requirements].sort().join(', ')];
-      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: warnOnce, linkMode: how.linkMode ?? options.linkMode, workers: how.workers ?? options.workers, buildChain: chain, signal: options.signal });
-    },
-  };
-  const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work() });
+  });
+  const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get() });
   // sdists from the indexes: the frontend is loaded only when the resolver meets one.
   let sdistBuilder: Promise<SdistBuilder> | undefined;
   const builder = () => (sdistBuilder ??= import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
@@ -396,6 +385,53 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     }
   } finally {
     client.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    workDir.remove();
   }
+}
+
+/** What a call that builds passes on to the build envs it fills (the caller's own settings). */
+export interface BuildEnvSettings {
+  env: NodeJS.ProcessEnv;
+  verbose?: boolean;
+  signal?: AbortSignal;
+  index?: IndexFlags;
+  noCache?: boolean;
+  linkMode?: LinkMode;
+  workers?: WorkersOption;
+  /** The build requirement sets above this call (cycle guard). */
+  buildChain?: readonly string[];
+  onWarning?: (message: string) => void;
+  onEvent?: (e: BuildEvent) => void;
+}
+
+/**
+ * The build frontend's context for install, sync and build: build envs are filled by
+ * installRequirements with the caller's index settings; build-env.ts may ask for its own link mode
+ * and no workers; each level adds its requirement set to the chain, so a cycle is stopped.
+ */
+export function buildContext(o: BuildEnvSettings): BuildContext {
+  return {
+    env: o.env, verbose: o.verbose, signal: o.signal, onEvent: o.onEvent, chain: o.buildChain,
+    install: async (target, requirements, how) => {
+      const chain = [...(o.buildChain ?? []), [...requirements].sort().join(', ')];
+      await installRequirements(target, { requirements }, { index: o.index, env: o.env, noCache: o.noCache, onWarning: o.onWarning, linkMode: how.linkMode ?? o.linkMode, workers: how.workers ?? o.workers, buildChain: chain, signal: o.signal });
+    },
+  };
+}
+
+/** A build work directory under the cache, made on first use; `remove()` deletes it if it was made. */
+export function lazyBuildWorkDir(env: NodeJS.ProcessEnv): { get(): string; remove(): void } {
+  let dir: string | undefined;
+  return {
+    get() {
+      if (!dir) {
+        mkdirSync(cacheDirOrPrivate('build', env), { recursive: true });
+        dir = mkdtempSync(join(cacheDirOrPrivate('build', env), 'work-'));
+      }
+      return dir;
+    },
+    remove() {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,10 +3,9 @@
 // under the env's lock download + verify every hash + unpack, and install, replace and remove in
 // ONE transaction (plan-apply/transaction.ts): a failure anywhere leaves the env as it was.
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildContext, SdistBuilder } from '../build/context.js';
-import { cacheDirOrPrivate } from '../cache/trust.js';
+import type { SdistBuilder } from '../build/context.js';
 import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
 import { isVenvkitError, VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
@@ -19,7 +18,7 @@ import { sameVersion } from '../install/versions.js';
 import { readDists, type DistInfo } from '../installed/dists.js';
 import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
-import { installRequirements, pool } from '../plan-apply/install.js';
+import { buildContext, lazyBuildWorkDir, pool } from '../plan-apply/install.js';
 import { abortable } from '../install/interrupted.js';
 import { applyTransaction } from '../plan-apply/transaction.js';
 import { UnpackPool, unpackHere } from '../plan-apply/unpack-pool.js';
@@ -78,25 +77,15 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
   if (lock.fileOptions) settings = applyFileOptions(settings, lock.fileOptions);
   settings = applyFlags(settings, options.index ?? {});
   const client = new IndexClient({ settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
-  let workDir: string | undefined;
-  const work = () => {
-    if (!workDir) {
-      mkdirSync(cacheDirOrPrivate('build', env), { recursive: true });
-      workDir = mkdtempSync(join(cacheDirOrPrivate('build', env), 'work-'));
-    }
-    return workDir;
-  };
-  const ctx: BuildContext = {
-    env, verbose: options.verbose, signal,
-    onEvent: (event) => emit({ kind: 'build', event }),
-    install: async (target, requirements) => {
-      await installRequirements(target, { requirements }, { index: options.index, env, noCache: options.noCache, onWarning: options.onWarning, linkMode: options.linkMode, buildChain: [[...requirements].sort().join(', ')] });
-    },
-  };
+  const workDir = lazyBuildWorkDir(env);
+  const ctx = buildContext({
+    env, verbose: options.verbose, signal, index: options.index, noCache: options.noCache, linkMode: options.linkMode,
+    onWarning: options.onWarning, onEvent: (event) => emit({ kind: 'build', event }),
+  });
   let sdistBuilder: Promise<SdistBuilder> | undefined;
   const located = new Map<string, Located>();
   const sdists = () => (sdistBuilder ??= import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
-    ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: work(),
+    ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get(),
     download: async (file) => {
       const l = located.get(file.url);
       const got = await client.download(file as Candidate, { requiredHashes: l?.required ?? [] });
@@ -188,7 +177,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     }
   } finally {
     client.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    workDir.remove();
   }
   report.timings.totalMs += Date.now() - started;
   return report;
