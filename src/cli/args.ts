@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { VenvkitError } from '../errors.js';
 import { setColorMode } from './output.js';
+import type { FormatControlOp } from '../index/format-control.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -26,4 +27,14 @@ export function parse<O extends Options>(command: string, argv: string[], option
   const color = (parsed.values as { color?: unknown }).color;
   if (typeof color === 'string') setColorMode(color);
   return parsed;
+}
+
+/** --no-binary / --only-binary values in the order given (pip applies them in turn). */
+export function formatOps(argv: string[]): FormatControlOp[] {
+  const ops: FormatControlOp[] = [];
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const m = /^--(no-binary|only-binary)(?:=(.*))?$/.exec(argv[i]!);
+    if (m) ops.push({ option: m[1] as FormatControlOp['option'], value: m[2] ?? argv[++i] ?? '', where: 'command line' });
+  }
+  return ops;
 }

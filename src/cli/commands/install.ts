@@ -1,6 +1,6 @@
 // venvkit install: requirements (PEP 508, wheel paths, file:// URLs, -r files) into an env,
 // resolved against pip's configured indexes for the env's interpreter. See src/plan-apply/install.ts.
-import { parse } from '../args.js';
+import { formatOps, parse } from '../args.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
@@ -13,7 +13,6 @@ import { parseConfigSettings } from '../../build/config-settings.js';
 import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
-import type { FormatControlOp } from '../../index/format-control.js';
 import { canonicalizeName } from '../../pep/names.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
@@ -66,16 +65,6 @@ function timeoutFlag(v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new VenvkitError('USAGE', `install: --timeout must be a positive number of seconds (got "${v}")`);
   return n;
-}
-
-/** --no-binary / --only-binary values in the order given (pip applies them in turn). */
-function formatOps(argv: string[]): FormatControlOp[] {
-  const ops: FormatControlOp[] = [];
-  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
-    const m = /^--(no-binary|only-binary)(?:=(.*))?$/.exec(argv[i]!);
-    if (m) ops.push({ option: m[1] as FormatControlOp['option'], value: m[2] ?? argv[++i] ?? '', where: 'command line' });
-  }
-  return ops;
 }
 
 export default async function install(argv: string[]): Promise<number> {

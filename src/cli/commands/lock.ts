@@ -1,11 +1,10 @@
 // venvkit lock: resolve requirements and write pylock.toml (PEP 751) or a requirements.txt.
 // The work is src/lock/api.ts; this parses flags and prints.
 import { relative } from 'node:path';
-import { parse } from '../args.js';
+import { formatOps, parse } from '../args.js';
 import { info, printJson, stdout, warn, type Output } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { disableCaches } from '../../cache/trust.js';
-import type { FormatControlOp } from '../../index/format-control.js';
 
 const HELP = `Usage: venvkit lock [REQUIREMENT...] [-r FILE]... [pyproject.toml] [--extra NAME] [--group NAME] [-o FILE]
 
@@ -50,15 +49,6 @@ Options:
   -v, --verbose                list what was locked
       --json                   print a report (path, targets, packages) as JSON
 `;
-
-function formatOps(argv: string[]): FormatControlOp[] {
-  const ops: FormatControlOp[] = [];
-  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
-    const m = /^--(no-binary|only-binary)(?:=(.*))?$/.exec(argv[i]!);
-    if (m) ops.push({ option: m[1] as FormatControlOp['option'], value: m[2] ?? argv[++i] ?? '', where: 'command line' });
-  }
-  return ops;
-}
 
 /** The command line for a requirements.txt header: the output shown by its name only, so the file does not depend on where it was written. */
 function shownCommand(argv: string[]): string {
