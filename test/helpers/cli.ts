@@ -1,5 +1,5 @@
 // Spawns the built CLI as a real process, as users run it.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,4 +12,17 @@ export interface CliResult { status: number | null; stdout: string; stderr: stri
 export function venvkit(args: string[], options: SpawnSyncOptions = {}): CliResult {
   const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 120_000, ...options });
   return { status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+/** The CLI without blocking this process (when this process serves something it asks for, e.g. an index). */
+export function venvkitAsync(args: string[], options: { env: NodeJS.ProcessEnv; cwd: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

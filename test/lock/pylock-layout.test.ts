@@ -3,10 +3,9 @@
 // the same, markers with quotes, upload times and all.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, type CliResult } from '../helpers/cli.js';
+import { venvkitAsync } from '../helpers/cli.js';
 import { writeWheel, startIndexServer } from '../helpers/index-server.js';
 import { realPip } from '../helpers/real-pip.js';
 import { tempDir } from '../helpers/venv.js';
@@ -14,18 +13,6 @@ import { isolatedEnv } from '../pip/helpers.js';
 
 const dir = tempDir('pylock-layout');
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function venvkitAsync(args: string[], options: { env: NodeJS.ProcessEnv; cwd: string }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 test('pip\'s own TOML writer, given venvkit\'s pylock.toml, writes the same bytes', async (t) => {
   const pip = realPip(t, join(dir, 'pip'));

@@ -8,8 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { writeWheel, writeStaticIndex, startIndexServer, type WheelSpec } from '../helpers/index-server.js';
-import { spawn } from 'node:child_process';
-import { BIN, venvkit, type CliResult } from '../helpers/cli.js';
+import { venvkit, venvkitAsync } from '../helpers/cli.js';
 import { tempDir } from '../helpers/venv.js';
 import { isolatedEnv } from '../pip/helpers.js';
 import { evaluateMarker, markerEnvironment, parseMarker } from '../../src/pep/markers.js';
@@ -38,19 +37,6 @@ const index = writeStaticIndex(files, join(dir, 'index'));
 
 const PLATFORMS = ['linux-x86_64', 'windows-amd64', 'macos-arm64'];
 const PYTHONS = ['3.10', '3.11', '3.12'];
-/** The CLI without blocking this process (whose index server must answer it). */
-function venvkitAsync(args: string[], options: { env: NodeJS.ProcessEnv; cwd: string }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 const grid = (flag: string, values: string[]) => values.flatMap((v) => [flag, v]);
 
 type Entry = { name: string; version: string; marker?: string; wheels?: { name: string; hashes: Record<string, string> }[] };
