@@ -201,13 +201,18 @@ test('an AbortSignal kills git and the processes it started', async (t) => {
   const ac = new AbortController();
   const d = dest();
   const p = checkoutVcs(parseVcsUrl('git+https://example.invalid/repo.git'), d, { signal: ac.signal, git: fake });
-  for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
-  const childPid = Number(readFileSync(pidFile, 'utf8'));
+  // The shell creates the file before it writes the number: wait for the whole line
+  // (an empty read would give pid 0, which names this test's own process group).
+  const readPid = () => (existsSync(pidFile) ? /^(\d+)\n/.exec(readFileSync(pidFile, 'utf8'))?.[1] : undefined);
+  for (let i = 0; i < 200 && !readPid(); i++) await new Promise((r) => setTimeout(r, 50));
+  const childPid = Number(readPid());
+  assert.ok(childPid > 0, 'the stand-in git never wrote its child\'s pid');
   const t0 = Date.now();
   ac.abort();
   await assert.rejects(p, (e: unknown) => isVenvkitError(e, 'INTERRUPTED'));
   assert.ok(Date.now() - t0 < 10_000, 'the abort waited for git\'s child to end by itself');
-  await new Promise((r) => setTimeout(r, 100));
+  // SIGKILL is delivered at once, but the kernel may take a moment to tear the process down.
+  for (let i = 0; i < 50 && alive(childPid); i++) await new Promise((r) => setTimeout(r, 100));
   assert.ok(!alive(childPid), 'git\'s child is still running');
   assert.deepEqual(readdirSync(d), []);
 });
