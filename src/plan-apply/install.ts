@@ -258,6 +258,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       upgrade: options.upgrade ? new Set(collected.requirements.map((r) => r.key)) : undefined,
       noDeps: options.noDeps,
       sdists,
+      ...(collected.hashMode ? { allowedHashes: collected.pins } : {}),
     }), signal);
     report.timings.resolveMs = Date.now() - t0;
     emit({ kind: 'resolved', packages: resolution.packages.length, ms: report.timings.resolveMs });

@@ -44,6 +44,20 @@ export interface IndexProviderOptions {
   preferBinary?: boolean;
   /** Builds the metadata of sdist candidates; without it sdists are not candidates. */
   sdists?: SdistBuilder;
+  /**
+   * Hash-checking mode: the `algo:hex` hashes allowed per normalised project name. As in pip, the
+   * files whose index-given hash is allowed are the only ones considered when any is; when none
+   * is, all stay (the download's hash check then names the mismatch).
+   */
+  allowedHashes?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Keeps the files with an allowed hash, when there are any (pip's filter_unallowed_hashes). */
+function hashAllowed(files: IndexFile[], sdists: IndexFile[], allowed: readonly string[] | undefined): [IndexFile[], IndexFile[]] {
+  if (!allowed?.length) return [files, sdists];
+  const ok = (f: IndexFile) => Object.entries(f.hashes).some(([algo, hex]) => allowed.includes(`${algo}:${hex.toLowerCase()}`));
+  if (!files.some(ok) && !sdists.some(ok)) return [files, sdists];
+  return [files.filter(ok), sdists.filter(ok)];
 }
 
 function wheelTags(filename: string): string[] {
@@ -83,8 +97,9 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
       if (!s) byVersion.set(key, (s = { files: [], sdists: [], version }));
       return s;
     };
-    for (const f of project.candidates) slot(f.version).files.push(f);
-    for (const s of project.sdists) if (s.version) slot(s.version).sdists.push(s);
+    const [wheels, sdistFiles] = hashAllowed(project.candidates, project.sdists, this.options.allowedHashes?.get(name));
+    for (const f of wheels) slot(f.version).files.push(f);
+    for (const s of sdistFiles) if (s.version) slot(s.version).sdists.push(s);
     const out: IndexCandidate[] = [];
     const fitKey = (f: IndexFile) => (pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 2) + (f.yanked ? 1 : 0);
     for (const { files, sdists, version } of byVersion.values()) {

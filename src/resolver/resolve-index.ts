@@ -28,6 +28,8 @@ export interface ResolveRequirementsOptions extends Omit<ResolveOptions, 'env' |
   constraints?: readonly (string | Requirement)[];
   /** Builds sdist candidates' metadata (without it, only wheels are candidates). */
   sdists?: SdistBuilder;
+  /** Hash-checking mode: allowed `algo:hex` hashes per normalised name (files with one are preferred, as in pip). */
+  allowedHashes?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A short name for an interpreter in messages: "CPython 3.12 on linux x86_64". */
@@ -55,8 +57,9 @@ export async function resolveRequirements(
     ...(settings.formatControl?.length ? { formatControl: FormatControl.from(settings.formatControl) } : {}),
     preferBinary: !!settings.preferBinary,
     ...(options.sdists ? { sdists: options.sdists } : {}),
+    ...(options.allowedHashes ? { allowedHashes: options.allowedHashes } : {}),
   });
-  const { index: _index, venv: _venv, interpreter: _interpreter, sdists: _sdists, ...rest } = options;
+  const { index: _index, venv: _venv, interpreter: _interpreter, sdists: _sdists, allowedHashes: _allowed, ...rest } = options;
   return resolve(requirements, provider, {
     ...rest,
     env,

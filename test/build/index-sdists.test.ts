@@ -141,9 +141,24 @@ test('a newer sdist and an older wheel: default, --prefer-binary, --only-binary,
   writeFileSync(reqs, `--extra-index-url ${index}\n--only-binary :none:\nmixed\n`);
   assert.equal(chosen(['-r', reqs], ['--only-binary', ':all:']).mixed, '2.0', 'the file\'s :none: after the command line\'s :all:');
 
+  // Hash-checking mode with only the sdist's hash pinned while the version also has a wheel: the
+  // file with an allowed hash is the candidate (pip's filter_unallowed_hashes), not the wheel.
+  const sdistSha = createHash('sha256').update(readFileSync(join(files, 'mixed-1.0.tar.gz'))).digest('hex');
+  const six = JSON.parse(vk(['install', '--env', join(tmp, 'probe'), '--dry-run', '--json', 'six']).stdout).resolved[0];
+  const sixSha = createHash('sha256').update(readFileSync(new URL(six.url))).digest('hex');
+  const pinned = join(tmp, 'pinned-sdist.txt');
+  writeFileSync(pinned, `--extra-index-url ${index}\nmixed==1.0 --hash=sha256:${sdistSha}\nsix==${six.version} --hash=sha256:${sixSha}\n`);
+  r = vk(['install', '--env', join(tmp, 'probe'), '--dry-run', '--json', '-r', pinned]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(JSON.parse(r.stdout).resolved.find((p: { name: string }) => p.name === 'mixed').url, /mixed-1\.0\.tar\.gz$/);
+
   // pip 26.2 chooses the same versions on the same index.
   const pip = realPip(t, join(tmp, 'pip'));
   if (!pip) return;
+  const pinnedReport = join(tmp, 'report-pinned.json');
+  const pp = pip.run(['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--report', pinnedReport, '--index-url', pip.index, '-r', pinned], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
+  assert.equal(pp.status, 0, pp.stderr);
+  assert.match(JSON.parse(readFileSync(pinnedReport, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'mixed').download_info.url, /mixed-1\.0\.tar\.gz$/);
   for (const c of cases) {
     const report = join(tmp, 'report.json');
     const p = pip.run(['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--report', report, '--index-url', pip.index, '--extra-index-url', index, ...c.flags, ...c.reqs], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
