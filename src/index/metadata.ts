@@ -19,6 +19,8 @@ export interface CoreMetadata {
   providesExtra: string[];
   /** Every header, by lower-case name, in order. */
   headers: Map<string, string[]>;
+  /** The METADATA text as read (the --report shows it as JSON, plan-apply/report.ts). */
+  text?: string;
 }
 
 /** Parse METADATA / PKG-INFO text (RFC 822 headers; the body, if any, is the description). Pure. */
@@ -48,6 +50,7 @@ export function parseMetadata(text: string): CoreMetadata {
     requiresDist: headers.get('requires-dist') ?? [],
     providesExtra: headers.get('provides-extra') ?? [],
     headers,
+    text,
   };
   const rp = one('requires-python');
   if (rp) md.requiresPython = rp;

@@ -81,6 +81,21 @@ export interface InstallOptions {
    * host wires Ctrl-C to this (the CLI does).
    */
   signal?: AbortSignal;
+  /** -I/--ignore-installed: resolve and install as if nothing were installed (files already there are overwritten). */
+  ignoreInstalled?: boolean;
+  /** Called with the resolution before anything is installed (also with dryRun): --report (plan-apply/report.ts) reads it. */
+  onResolved?: (resolved: ResolvedForReport) => Promise<void>;
+}
+
+/** What onResolved gets: the chosen packages and how to read their metadata. */
+export interface ResolvedForReport {
+  packages: ResolvedPackage<IndexCandidate>[];
+  /** The requirements given (direct URL ones carry `url`). */
+  requirements: { key: string; url?: string | null; extras: string[] }[];
+  /** The PEP 610 direct_url of a package built from a local project (by its wheel's URL). */
+  directUrlOf(url: string): object | undefined;
+  /** The METADATA text of a chosen package (from the index, the wheel, or its build). */
+  metadataText(p: ResolvedPackage<IndexCandidate>): Promise<string>;
 }
 
 export type InstallEvent =
@@ -192,13 +207,13 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     const recovered = await repairEnv(venv.root, lockOptions);
     if (recovered.length) report.recovered = recovered;
   }
-  const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall, configSettings: options.configSettings }));
+  const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall || options.ignoreInstalled, configSettings: options.configSettings }));
   const collected = fast.collected;
   if (collected.requirements.length + collected.local.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so what to install for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
-  let dists = fast.dists;
+  let dists = options.ignoreInstalled ? [] : fast.dists;
   let byName = new Map(dists.map((d) => [d.normalizedName, d]));
-  if (fast.satisfied) {
+  if (fast.satisfied && !options.ignoreInstalled) {
     report.alreadySatisfied = true;
     report.timings.totalMs = Date.now() - started;
     return report;
@@ -288,6 +303,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       report.resolved.push(entry);
       if (action !== 'keep') report.installed.push(entry);
     }
+    if (options.onResolved) {
+      await options.onResolved({
+        packages: resolution.packages.filter((p) => report.installed.some((i) => i.url === p.candidate.file!.url)),
+        requirements: collected.requirements,
+        directUrlOf: (url) => built.get(url)?.directUrl,
+        metadataText: async (p) => (p.candidate.sdist ? ((await sdists.metadata(p.candidate.file!)) as { text?: string }).text : (await client.fetchMetadata(p.candidate.file!)).text) ?? '',
+      });
+    }
     if (options.dryRun || report.installed.length === 0) {
       report.timings.totalMs = Date.now() - started;
       return report;
@@ -305,7 +328,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         const recovered = recoverEnv(venv.root);
         if (recovered.length) report.recovered = [...(report.recovered ?? []), ...recovered];
         // What is installed may have changed while we waited for the lock.
-        dists = readDists(venv.paths);
+        dists = options.ignoreInstalled ? [] : readDists(venv.paths);
         byName = new Map(dists.map((d) => [d.normalizedName, d]));
         const todo = resolution.packages.filter((p) => report.installed.some((i) => i.url === p.candidate.file!.url));
         const t1 = Date.now();

@@ -14,6 +14,11 @@ import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
 import { canonicalizeName } from '../../pep/names.js';
+import { writeFileSync } from 'node:fs';
+import { wantsLayout, type Layout } from '../../install/layout.js';
+import type { ResolvedForReport } from '../../plan-apply/install.js';
+import type { InterpreterInfo } from '../../python/types.js';
+import type { Venv } from '../../venv/types.js';
 
 const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
 
@@ -55,6 +60,17 @@ Options:
       --no-compile           install no bytecode (.pyc): by default each wheel is compiled once per
                                interpreter, kept in the cache and placed with its sources
       --compile              byte-compile the installed modules (the default)
+Where to install (pip's layouts; no environment needed, the interpreter is --python, else the
+active environment's, else python3):
+  -t, --target DIR           install into DIR: packages at its top level, scripts in DIR/bin; what
+                               DIR already has is kept (with a warning) unless --upgrade replaces it
+      --prefix DIR           install with DIR as the prefix (DIR/lib/pythonX.Y/site-packages, DIR/bin)
+      --root DIR             install every path under DIR (DIR/<prefix>/...): a staged root for packaging
+      --user                 install into the user site of the interpreter (~/.local; $PYTHONUSERBASE)
+      --python SPEC          the interpreter the layouts install for (3.12, a path...)
+  -I, --ignore-installed     install as if nothing were installed (files already there are overwritten)
+      --report FILE          write pip's installation report (JSON, version 1) to FILE, or - for stdout
+                               (with --dry-run: what would be installed)
   -q, --quiet                print nothing but errors
   -v, --verbose              say more (resolution time, each package)
       --json                 print a report of what was resolved and installed as JSON
@@ -67,8 +83,7 @@ function timeoutFlag(v: string | undefined): number | undefined {
   return n;
 }
 
-export default async function install(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('install', argv, {
+const OPTIONS = {
     env: { type: 'string' },
     requirement: { type: 'string', short: 'r', multiple: true },
     editable: { type: 'string', short: 'e', multiple: true },
@@ -94,7 +109,20 @@ export default async function install(argv: string[]): Promise<number> {
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
     'no-compile': { type: 'boolean' },
-  });
+    // Layouts and the report (install/layout.ts, plan-apply/report.ts).
+    target: { type: 'string', short: 't' },
+    prefix: { type: 'string' },
+    root: { type: 'string' },
+    user: { type: 'boolean' },
+    python: { type: 'string' },
+    'ignore-installed': { type: 'boolean', short: 'I' },
+    report: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+export default async function install(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('install', argv, OPTIONS);
   if (values.help) {
     stdout(HELP);
     return 0;
@@ -110,7 +138,43 @@ export default async function install(argv: string[]): Promise<number> {
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
   if (values['no-cache']) disableCaches();
-  const venv = await openVenv(locateVenv({ explicit: values.env }).root);
+  const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user: values.user };
+  let layout: Layout | undefined;
+  if (wantsLayout(layoutRequest)) {
+    const { layoutInterpreter, openLayout } = await import('../../install/layout.js');
+    layout = await openLayout(layoutRequest, await layoutInterpreter(values.python, values.env));
+  } else if (values.python !== undefined) {
+    throw new VenvkitError('USAGE', 'install: --python chooses the interpreter of a --target, --prefix, --root or --user install', { hint: 'Use --env DIR to install into an environment.' });
+  }
+  try {
+    return await installInto(layout?.venv ?? (await openVenv(locateVenv({ explicit: values.env }).root)), layout, values, argv, positionals, out, { files, editables, groups, configSettings, mode });
+  } finally {
+    layout?.cleanup();
+  }
+}
+
+/** --report: pip's report to FILE or stdout (`-`). */
+async function writeReport(to: string, resolved: ResolvedForReport, base: InterpreterInfo): Promise<void> {
+  const { pipReport } = await import('../../plan-apply/report.js');
+  const text = JSON.stringify(await pipReport(resolved, base, VENVKIT_VERSION), null, 2) + '\n';
+  if (to === '-') stdout(text);
+  else {
+    try {
+      writeFileSync(to, text);
+    } catch (e) {
+      throw new VenvkitError('USAGE', `install: cannot write the report to ${to}: ${(e as Error).message}`, { hint: 'Give a writable file path, or - for stdout.', cause: e });
+    }
+  }
+}
+
+// (pip_version in --report: venvkit's version, as in src/cli/main.ts.)
+const VENVKIT_VERSION = '0.1.0';
+
+
+async function installInto(venv: Venv, layout: Layout | undefined, values: Values, argv: string[], positionals: string[], out: Output, o: { files: string[]; editables: string[]; groups: string[]; configSettings: ReturnType<typeof parseConfigSettings> | undefined; mode: string | undefined }): Promise<number> {
+  const { files, editables, groups, configSettings, mode } = o;
+  const reportTo = values.report;
+  const ignoreInstalled = !!values['ignore-installed'] || values.target !== undefined;
   const signal = abortOnSignals();
   // What a killed venvkit left is finished first, so the check below reads what is really installed.
   const recovered = await repairEnv(venv.root, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
@@ -129,8 +193,9 @@ export default async function install(argv: string[]): Promise<number> {
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
-  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'], configSettings });
+  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] || ignoreInstalled, configSettings });
   if (pre.satisfied) {
+    if (reportTo !== undefined && venv.base) await writeReport(reportTo, { packages: [], requirements: [], directUrlOf: () => undefined, metadataText: async () => '' }, venv.base);
     const ms = Date.now() - started;
     if (out.json) printJson({ env: venv.root, dryRun: !!values['dry-run'], alreadySatisfied: true, resolved: [], installed: [], removed: [], ...(recovered.length ? { recovered } : {}), timings: { resolveMs: 0, fetchMs: 0, installMs: 0, totalMs: ms } });
     else info(out, `Requirements already satisfied (checked in ${formatMs(ms)})`);
@@ -153,6 +218,8 @@ export default async function install(argv: string[]): Promise<number> {
       noCache: values['no-cache'],
       linkMode: mode as LinkMode | undefined,
       compile: !values['no-compile'],
+      ignoreInstalled,
+      ...(reportTo !== undefined ? { onResolved: (r: ResolvedForReport) => writeReport(reportTo, r, venv.base!) } : {}),
       signal,
       onProgress: (e) => {
         if (e.phase === 'wait') {
@@ -183,6 +250,7 @@ export default async function install(argv: string[]): Promise<number> {
   }
   printRecovered(venv.root, report.recovered);
   if (recovered.length) report.recovered = [...recovered, ...(report.recovered ?? [])];
+  if (layout && !report.dryRun && report.installed.length) for (const w of layout.finish(!!values.upgrade)) warn(out, w);
   if (out.json) {
     printJson(report);
     return 0;
