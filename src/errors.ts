@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'TARGET_EXISTS'
   | 'TARGET_IS_FILE'
   | 'TARGET_NOT_WRITABLE'
+  | 'REPORT_NOT_WRITTEN'
+  | 'USER_SITE_UNAVAILABLE'
   | 'BAD_PATH'
   | 'NOT_A_VENV'
   | 'VENV_NOT_FOUND'

@@ -125,7 +125,7 @@ function standIn(root: string, paths: Omit<VenvPaths, 'root'>, info: Interpreter
 
 function mustBeDir(dir: string, what: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new VenvkitError('USAGE', `${what} ${dir} exists but is not a directory`, { hint: 'Give a directory (it is made when missing).' });
+    throw new VenvkitError('TARGET_IS_FILE', `${what} ${dir} exists but is not a directory`, { hint: 'Give a directory (it is made when missing).' });
   }
 }
 
@@ -161,8 +161,8 @@ export async function openLayout(request: LayoutRequest, info: InterpreterInfo, 
   const prefix = request.prefix !== undefined ? resolve(cwd, request.prefix) : '';
   const facts = await askScheme(python, kind, prefix, env);
   if (request.user) {
-    if (facts.venvNoGlobal) throw new VenvkitError('USAGE', `install: ${python} runs in a virtual environment that does not see the user site-packages, so a user install would not be importable there`, { hint: 'Install into the environment itself, or choose another interpreter.' });
-    if (!facts.userSiteEnabled) throw new VenvkitError('USAGE', `install: the user site-packages of ${python} is disabled (site.ENABLE_USER_SITE is false)`, { hint: 'Enable it (unset PYTHONNOUSERSITE), or install elsewhere.' });
+    if (facts.venvNoGlobal) throw new VenvkitError('USER_SITE_UNAVAILABLE', `install: ${python} runs in a virtual environment that does not see the user site-packages, so a user install would not be importable there`, { hint: 'Install into the environment itself, or choose another interpreter.' });
+    if (!facts.userSiteEnabled) throw new VenvkitError('USER_SITE_UNAVAILABLE', `install: the user site-packages of ${python} is disabled (site.ENABLE_USER_SITE is false)`, { hint: 'Enable it (unset PYTHONNOUSERSITE), or install elsewhere.' });
   }
   const root = request.root !== undefined ? resolve(cwd, request.root) : undefined;
   if (root) mustBeDir(root, 'The root directory');
@@ -170,7 +170,7 @@ export async function openLayout(request: LayoutRequest, info: InterpreterInfo, 
   const paths = { purelib: place(facts.paths.purelib), platlib: place(facts.paths.platlib), scripts: place(facts.paths.scripts), data: place(facts.paths.data), include: place(join(facts.paths.data, 'include')), python };
   // Every path is under the scheme's data dir (prefix, user base, sys.prefix): the transaction's root.
   const top = paths.data;
-  mkdirSync(paths.purelib, { recursive: true });
+  mkdirSync(top, { recursive: true });
   return { venv: standIn(top, paths, info), describe: top, finish: () => [], cleanup: () => {} };
 }
 

@@ -162,7 +162,7 @@ async function writeReport(to: string, resolved: ResolvedForReport, base: Interp
     try {
       writeFileSync(to, text);
     } catch (e) {
-      throw new VenvkitError('USAGE', `install: cannot write the report to ${to}: ${(e as Error).message}`, { hint: 'Give a writable file path, or - for stdout.', cause: e });
+      throw new VenvkitError('REPORT_NOT_WRITTEN', `install: cannot write the report to ${to}: ${(e as Error).message}`, { hint: 'Give a writable file path, or - for stdout.', cause: e });
     }
   }
 }
