@@ -48,7 +48,6 @@ interface SchemeFacts {
   paths: { purelib: string; platlib: string; scripts: string; data: string; include: string };
   /** The interpreter runs in a venv that does not see the system (or user) site-packages. */
   venvNoGlobal: boolean;
-  userSiteEnabled: boolean;
 }
 
 // Python 3.6+: the scheme pip would use (pip's locations/_sysconfig.py: get_preferred_scheme when
@@ -82,12 +81,12 @@ if in_venv:
         no_global = True
     if hasattr(sys, 'real_prefix'):
         no_global = os.path.exists(os.path.join(os.path.dirname(site.__file__), 'no-global-site-packages.txt'))
-print(json.dumps({'paths': {k: paths[k] for k in ('purelib', 'platlib', 'scripts', 'data', 'include')}, 'venvNoGlobal': no_global, 'userSiteEnabled': bool(site.ENABLE_USER_SITE)}))
+print(json.dumps({'paths': {k: paths[k] for k in ('purelib', 'platlib', 'scripts', 'data', 'include')}, 'venvNoGlobal': no_global}))
 `;
 
 function askScheme(python: string, kind: 'user' | 'prefix' | 'default', base: string, env: NodeJS.ProcessEnv): Promise<SchemeFacts> {
   return new Promise((done, fail) => {
-    execFile(python, ['-I', '-c', SCHEME_SCRIPT, kind, base], { env: { ...env, PYTHONIOENCODING: 'utf-8' }, windowsHide: true }, (err, out, errOut) => {
+    execFile(python, ['-c', SCHEME_SCRIPT, kind, base], { env: { ...env, PYTHONIOENCODING: 'utf-8' }, windowsHide: true }, (err, out, errOut) => {
       if (err) {
         fail(new VenvkitError('PYTHON_BROKEN', `${python} could not tell its install scheme: ${(errOut || err.message).trim().split('\n').pop()}`, { hint: 'Choose another interpreter.' }));
         return;
@@ -161,8 +160,8 @@ export async function openLayout(request: LayoutRequest, info: InterpreterInfo, 
   const prefix = request.prefix !== undefined ? resolve(cwd, request.prefix) : '';
   const facts = await askScheme(python, kind, prefix, env);
   if (request.user) {
+    // (As pip: a disabled user site, PYTHONNOUSERSITE, does not stop the install.)
     if (facts.venvNoGlobal) throw new VenvkitError('USER_SITE_UNAVAILABLE', `install: ${python} runs in a virtual environment that does not see the user site-packages, so a user install would not be importable there`, { hint: 'Install into the environment itself, or choose another interpreter.' });
-    if (!facts.userSiteEnabled) throw new VenvkitError('USER_SITE_UNAVAILABLE', `install: the user site-packages of ${python} is disabled (site.ENABLE_USER_SITE is false)`, { hint: 'Enable it (unset PYTHONNOUSERSITE), or install elsewhere.' });
   }
   const root = request.root !== undefined ? resolve(cwd, request.root) : undefined;
   if (root) mustBeDir(root, 'The root directory');
