@@ -32,7 +32,9 @@ export const COMPLETION: Record<string, CommandSpec> = {
     positional: 'file',
     flags: [...COMMON, ENV, f('editable', 'dir', 'e'), f('requirement', 'file', 'r'), f('group', 'any'), f('constraint', 'file', 'c'), ...INDEX, f('no-deps'), f('upgrade', undefined, 'U'), f('force-reinstall'), f('pre'),
       f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('require-hashes'), f('dry-run'), f('timeout', 'any'), f('no-cache'), f('no-build-isolation'), f('config-settings', 'any', 'C'),
-      f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile')],
+      f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile'),
+      // Layouts and the report.
+      f('target', 'dir', 't'), f('prefix', 'dir'), f('root', 'dir'), f('user'), f('python', 'any'), f('ignore-installed', undefined, 'I'), f('report', 'file')],
   },
   uninstall: { positional: 'none', flags: [...COMMON, ENV, f('requirement', 'file', 'r'), f('yes', undefined, 'y'), f('no-input')] },
   list: { positional: 'none', flags: [...COMMON, ENV, f('format', ['columns', 'freeze', 'json']), f('outdated', undefined, 'o'), f('uptodate', undefined, 'u'), f('not-required'), f('pre'), ...INDEX] },
