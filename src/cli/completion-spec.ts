@@ -34,7 +34,8 @@ export const COMPLETION: Record<string, CommandSpec> = {
       f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('require-hashes'), f('dry-run'), f('timeout', 'any'), f('no-cache'), f('no-build-isolation'), f('config-settings', 'any', 'C'),
       f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile'),
       // Layouts and the report.
-      f('target', 'dir', 't'), f('prefix', 'dir'), f('root', 'dir'), f('user'), f('python', 'any'), f('ignore-installed', undefined, 'I'), f('report', 'file')],
+      f('target', 'dir', 't'), f('prefix', 'dir'), f('root', 'dir'), f('user'), f('python', 'any'), f('ignore-installed', undefined, 'I'), f('report', 'file'),
+      f('python-version', 'any'), f('platform', 'any'), f('implementation', 'any'), f('abi', 'any')],
   },
   uninstall: { positional: 'none', flags: [...COMMON, ENV, f('requirement', 'file', 'r'), f('yes', undefined, 'y'), f('no-input')] },
   list: { positional: 'none', flags: [...COMMON, ENV, f('format', ['columns', 'freeze', 'json']), f('outdated', undefined, 'o'), f('uptodate', undefined, 'u'), f('not-required'), f('pre'), ...INDEX] },

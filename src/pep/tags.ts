@@ -95,10 +95,14 @@ function interpreterPrefix(info: InterpreterInfo): string {
   }
 }
 
-/** The tags a wheel may carry to be installable on this interpreter, best first (pip's order). */
-export function compatibleTags(info: InterpreterInfo): string[] {
+/**
+ * The tags a wheel may carry to be installable on this interpreter, best first (pip's order).
+ * `custom`: pip's --platform (the platform tags, already expanded) and --abi (packaging's
+ * cpython_tags/generic_tags with explicit abis: "abi3" and "none" are placed by the rules, not the list).
+ */
+export function compatibleTags(info: InterpreterInfo, custom: { platforms?: readonly string[]; abis?: readonly string[] } = {}): string[] {
   const [major, minor] = info.version;
-  const platforms = platformTags(info);
+  const platforms = custom.platforms ?? platformTags(info);
   const prefix = interpreterPrefix(info);
   const nodotVersion = String(info.configVars?.py_version_nodot ?? nodot(major, minor));
   const interpreter = `${prefix}${nodotVersion}`;
@@ -106,13 +110,14 @@ export function compatibleTags(info: InterpreterInfo): string[] {
   if (prefix === 'cp') {
     const freeThreaded = info.configVars?.Py_GIL_DISABLED === 1 || info.configVars?.Py_GIL_DISABLED === '1';
     const abi3 = major === 3 && minor >= 2 && !freeThreaded;
-    for (const abi of cpythonAbis(info)) for (const p of platforms) out.push(`${interpreter}-${abi}-${p}`);
+    const abis = custom.abis ? custom.abis.filter((a) => a !== 'abi3' && a !== 'none') : cpythonAbis(info);
+    for (const abi of abis) for (const p of platforms) out.push(`${interpreter}-${abi}-${p}`);
     if (abi3) for (const p of platforms) out.push(`${interpreter}-abi3-${p}`);
     for (const p of platforms) out.push(`${interpreter}-none-${p}`);
     if (abi3) for (let m = minor - 1; m > 1; m--) for (const p of platforms) out.push(`cp${nodot(major, m)}-abi3-${p}`);
   } else {
     const soabi = info.configVars?.SOABI;
-    const abis = typeof soabi === 'string' && soabi ? [normalize(soabi)] : [];
+    const abis = custom.abis?.length ? [...custom.abis] : typeof soabi === 'string' && soabi ? [normalize(soabi)] : [];
     if (!abis.includes('none')) abis.push('none');
     for (const abi of abis) for (const p of platforms) out.push(`${interpreter}-${abi}-${p}`);
   }

@@ -31,6 +31,7 @@ import type { IndexCandidate } from '../resolver/index-provider.js';
 import { resolveRequirements } from '../resolver/resolve-index.js';
 import type { ResolvedPackage } from '../resolver/types.js';
 import type { Venv } from '../venv/types.js';
+import type { InterpreterInfo } from '../python/types.js';
 import { readDists, type DistInfo } from '../installed/dists.js';
 import type { RequirementInputs } from './inputs.js';
 import { precheck, type FastPathResult } from './fast-path.js';
@@ -83,6 +84,8 @@ export interface InstallOptions {
   signal?: AbortSignal;
   /** -I/--ignore-installed: resolve and install as if nothing were installed (files already there are overwritten). */
   ignoreInstalled?: boolean;
+  /** Resolve for another interpreter than the env's (install/target-python.ts): its facts and wheel tags. */
+  targetPython?: { info: InterpreterInfo; tags: string[] };
   /** Called with the resolution before anything is installed (also with dryRun): --report (plan-apply/report.ts) reads it. */
   onResolved?: (resolved: ResolvedForReport) => Promise<void>;
 }
@@ -268,6 +271,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     const resolution = await abortable(resolveRequirements(collected.requirements, {
       index: client,
       venv,
+      ...(options.targetPython ? { interpreter: options.targetPython.info, tags: options.targetPython.tags } : {}),
       constraints: collected.constraints,
       preferred,
       upgrade: options.upgrade ? new Set(collected.requirements.map((r) => r.key)) : undefined,

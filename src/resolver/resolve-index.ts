@@ -30,6 +30,8 @@ export interface ResolveRequirementsOptions extends Omit<ResolveOptions, 'env' |
   sdists?: SdistBuilder;
   /** Hash-checking mode: allowed `algo:hex` hashes per normalised name (files with one are preferred, as in pip). */
   allowedHashes?: ReadonlyMap<string, readonly string[]>;
+  /** The wheel tags to accept, best first (default: the interpreter's own; see install/target-python.ts). */
+  tags?: readonly string[];
 }
 
 /** A short name for an interpreter in messages: "CPython 3.12 on linux x86_64". */
@@ -53,13 +55,13 @@ export async function resolveRequirements(
   }
   const env = markerEnvironment(info);
   const provider = new IndexProvider(options.index, {
-    tags: compatibleTags(info), pythonVersion: env.python_full_version, targetName: targetName(info),
+    tags: options.tags ?? compatibleTags(info), pythonVersion: env.python_full_version, targetName: targetName(info),
     ...(settings.formatControl?.length ? { formatControl: FormatControl.from(settings.formatControl) } : {}),
     preferBinary: !!settings.preferBinary,
     ...(options.sdists ? { sdists: options.sdists } : {}),
     ...(options.allowedHashes ? { allowedHashes: options.allowedHashes } : {}),
   });
-  const { index: _index, venv: _venv, interpreter: _interpreter, sdists: _sdists, allowedHashes: _allowed, ...rest } = options;
+  const { index: _index, venv: _venv, interpreter: _interpreter, sdists: _sdists, allowedHashes: _allowed, tags: _tags, ...rest } = options;
   return resolve(requirements, provider, {
     ...rest,
     env,

@@ -1,7 +1,8 @@
 // `venvkit install --report`: pip's installation report, compared field by field with the one real
 // pip 26.2 writes for the same input (an index package with extras and dependencies, find-links
 // wheels, a wheel path, rich METADATA with a body), with --dry-run and on a real install, and the
-// empty report when everything is already installed.
+// empty report when everything is already installed; and the wheel chosen for another interpreter
+// (--python-version, --platform, --implementation, --abi) is pip's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -38,6 +39,9 @@ function wheels(dir: string): string {
   buildWheel(w, { name: 'lyt-rich', version: '1.0', metadata: RICH, files: { 'lyt_rich.py': 'V = 1\n' } });
   buildWheel(w, { name: 'lyt-b', version: '1.0', files: { 'lyt_b.py': 'V = 1\n' } });
   buildWheel(w, { name: 'lyt-c', version: '1.0', metadata: 'Metadata-Version: 2.1\nName: lyt-c\nVersion: 1.0\nKeywords: one two\n', files: { 'lyt_c.py': '' } });
+  for (const tag of ['cp310-cp310-manylinux2014_aarch64', 'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64', 'cp311-abi3-macosx_10_9_universal2', 'cp39-abi3-win_amd64', 'py3-none-any']) {
+    buildWheel(w, { name: 'lyt-native', version: '1.0', tag, files: { 'lyt_native.py': `T = "${tag}"\n` } });
+  }
   const direct = join(dir, 'direct');
   mkdirSync(direct);
   buildWheel(direct, { name: 'lyt-direct', version: '2.0', files: { 'lyt_direct.py': '' } });
@@ -92,6 +96,33 @@ test('--report matches pip 26.2\'s report field by field (--dry-run to stdout, a
     assert.equal(vs.status, 0, vs.stderr);
     assertSameReport(JSON.parse(vs.stdout) as Report, JSON.parse(ps.stdout) as Report);
     assert.equal((JSON.parse(vs.stdout) as Report).install.length, 0);
+
+    // For another interpreter (--python-version, --platform, --implementation, --abi): the same wheel as pip.
+    const forOther = [
+      ['--python-version', '3.10', '--platform', 'manylinux2014_aarch64'],
+      ['--platform', 'macosx_11_0_arm64'],
+      ['--python-version', '3.12', '--platform', 'win_amd64'],
+      ['--python-version', '3.12', '--platform', 'linux_x86_64', '--abi', 'cp312'],
+      ['--implementation', 'pp', '--python-version', '3.10', '--platform', 'manylinux2014_aarch64'],
+    ];
+    for (const args of forOther) {
+      const all = ['--quiet', '--dry-run', '--report', '-', '--only-binary', ':all:', ...common, ...args, 'lyt-native'];
+      const po = pip.run(['-m', 'pip', 'install', ...all], { env: pipRunEnv() });
+      assert.equal(po.status, 0, po.stderr);
+      const vo = venvkit(['install', '--env', pip.dir, ...all], { env, cwd: dir });
+      assert.equal(vo.status, 0, vo.stderr);
+      const file = (out: string) => (JSON.parse(out) as Report).install.map((e) => (e.download_info as { url: string }).url.split('/').pop());
+      assert.deepEqual(file(vo.stdout), file(po.stdout), args.join(' '));
+      assertSameReport(JSON.parse(vo.stdout) as Report, JSON.parse(po.stdout) as Report);
+    }
+    // As pip: only with --only-binary :all: (or --no-deps), and only into --target or with --dry-run.
+    assert.match(venvkit(['install', '--env', pip.dir, '--dry-run', ...common, '--platform', 'win_amd64', 'lyt-native'], { env, cwd: dir }).stderr, /either --no-deps must be set, or --only-binary :all:/);
+    assert.match(venvkit(['install', '--env', pip.dir, '--only-binary', ':all:', ...common, '--platform', 'win_amd64', 'lyt-native'], { env, cwd: dir }).stderr, /only into a --target directory, or with --dry-run/);
+    // The Lambda bundle: a --target install of the aarch64 wheel for Python 3.10.
+    const lambda = join(dir, 'lambda');
+    const vl = venvkit(['install', '--quiet', '--python', pip.python, '--target', lambda, '--python-version', '3.10', '--platform', 'manylinux2014_aarch64', '--only-binary', ':all:', ...common, 'lyt-native'], { env, cwd: dir });
+    assert.equal(vl.status, 0, vl.stderr);
+    assert.equal(readFileSync(join(lambda, 'lyt_native.py'), 'utf8'), 'T = "cp310-cp310-manylinux2014_aarch64"\n');
   } finally {
     removeDir(dir);
   }

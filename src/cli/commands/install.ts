@@ -68,6 +68,12 @@ active environment's, else python3):
       --root DIR             install every path under DIR (DIR/<prefix>/...): a staged root for packaging
       --user                 install into the user site of the interpreter (~/.local; $PYTHONUSERBASE)
       --python SPEC          the interpreter the layouts install for (3.12, a path...)
+      --python-version V     resolve for Python V (3.11, 311) instead of the interpreter's version
+      --platform TAG         resolve for wheels of this platform tag (manylinux2014_x86_64, win_amd64;
+                               repeatable); with --implementation IMPL (cp, pp) and --abi ABI (repeatable)
+                               these need --target DIR or --dry-run, and --no-deps or --only-binary :all:
+      --implementation IMPL  resolve for this implementation (cp, pp)
+      --abi ABI              resolve for wheels of this ABI tag (repeatable)
   -I, --ignore-installed     install as if nothing were installed (files already there are overwritten)
       --report FILE          write pip's installation report (JSON, version 1) to FILE, or - for stdout
                                (with --dry-run: what would be installed)
@@ -117,6 +123,10 @@ const OPTIONS = {
     python: { type: 'string' },
     'ignore-installed': { type: 'boolean', short: 'I' },
     report: { type: 'string' },
+    'python-version': { type: 'string' },
+    platform: { type: 'string', multiple: true },
+    implementation: { type: 'string' },
+    abi: { type: 'string', multiple: true },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
@@ -167,6 +177,20 @@ async function writeReport(to: string, resolved: ResolvedForReport, base: Interp
   }
 }
 
+/** pip's rules for --python-version/--platform/--implementation/--abi (pip's check_dist_restriction). */
+async function checkTargetPythonUse(values: Values, argv: string[]): Promise<void> {
+  const { FormatControl } = await import('../../index/format-control.js');
+  const fc = FormatControl.from(formatOps(argv));
+  if (!values['no-deps'] && !(fc.onlyBinary.has(':all:') && fc.noBinary.size === 0)) {
+    throw new VenvkitError('USAGE', 'install: with --python-version, --platform, --implementation or --abi, either --no-deps must be set, or --only-binary :all: (and no --no-binary)', {
+      hint: 'Sdists cannot be built for another interpreter: add --only-binary :all:, or --no-deps.',
+    });
+  }
+  if (values.target === undefined && !values['dry-run']) {
+    throw new VenvkitError('USAGE', 'install: --python-version, --platform, --implementation and --abi install only into a --target directory, or with --dry-run', { hint: 'Add --target DIR or --dry-run.' });
+  }
+}
+
 // (pip_version in --report: venvkit's version, as in src/cli/main.ts.)
 const VENVKIT_VERSION = '0.1.0';
 
@@ -175,6 +199,13 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
   const { files, editables, groups, configSettings, mode } = o;
   const reportTo = values.report;
   const ignoreInstalled = !!values['ignore-installed'] || values.target !== undefined;
+  const tp = { pythonVersion: values['python-version'], platforms: values.platform, implementation: values.implementation, abis: values.abi };
+  let targetPy: { info: InterpreterInfo; tags: string[] } | undefined;
+  if (tp.pythonVersion !== undefined || tp.platforms?.length || tp.implementation !== undefined || tp.abis?.length) {
+    const { targetPython } = await import('../../install/target-python.js');
+    await checkTargetPythonUse(values, argv);
+    if (venv.base) targetPy = targetPython(venv.base, tp);
+  }
   const signal = abortOnSignals();
   // What a killed venvkit left is finished first, so the check below reads what is really installed.
   const recovered = await repairEnv(venv.root, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
@@ -193,7 +224,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
-  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] || ignoreInstalled, configSettings });
+  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] || ignoreInstalled || !!targetPy, configSettings });
   if (pre.satisfied) {
     if (reportTo !== undefined && venv.base) await writeReport(reportTo, { packages: [], requirements: [], directUrlOf: () => undefined, metadataText: async () => '' }, venv.base);
     const ms = Date.now() - started;
@@ -219,6 +250,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
       linkMode: mode as LinkMode | undefined,
       compile: !values['no-compile'],
       ignoreInstalled,
+      ...(targetPy ? { targetPython: targetPy } : {}),
       ...(reportTo !== undefined ? { onResolved: (r: ResolvedForReport) => writeReport(reportTo, r, venv.base!) } : {}),
       signal,
       onProgress: (e) => {
