@@ -32,6 +32,7 @@ import { resolveRequirements } from '../resolver/resolve-index.js';
 import type { ResolvedPackage } from '../resolver/types.js';
 import type { Venv } from '../venv/types.js';
 import type { InterpreterInfo } from '../python/types.js';
+import type { ResolvedForReport } from './report.js';
 import { readDists, type DistInfo } from '../installed/dists.js';
 import type { RequirementInputs } from './inputs.js';
 import { precheck, type FastPathResult } from './fast-path.js';
@@ -88,17 +89,6 @@ export interface InstallOptions {
   targetPython?: { info: InterpreterInfo; tags: string[] };
   /** Called with the resolution before anything is installed (also with dryRun): --report (plan-apply/report.ts) reads it. */
   onResolved?: (resolved: ResolvedForReport) => Promise<void>;
-}
-
-/** What onResolved gets: the chosen packages and how to read their metadata. */
-export interface ResolvedForReport {
-  packages: ResolvedPackage<IndexCandidate>[];
-  /** The requirements given (direct URL ones carry `url`). */
-  requirements: { key: string; url?: string | null; extras: string[] }[];
-  /** The PEP 610 direct_url of a package built from a local project (by its wheel's URL). */
-  directUrlOf(url: string): object | undefined;
-  /** The METADATA text of a chosen package (from the index, the wheel, or its build). */
-  metadataText(p: ResolvedPackage<IndexCandidate>): Promise<string>;
 }
 
 export type InstallEvent =

@@ -6,7 +6,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { markerEnvironment } from '../pep/markers.js';
 import type { InterpreterInfo } from '../python/types.js';
-import type { ResolvedForReport } from './install.js';
+import type { IndexCandidate } from '../resolver/index-provider.js';
+import type { ResolvedPackage } from '../resolver/types.js';
+
+/** What onResolved gets: the chosen packages and how to read their metadata. */
+export interface ResolvedForReport {
+  packages: ResolvedPackage<IndexCandidate>[];
+  /** The requirements given (direct URL ones carry `url`). */
+  requirements: { key: string; url?: string | null; extras: string[] }[];
+  /** The PEP 610 direct_url of a package built from a local project (by its wheel's URL). */
+  directUrlOf(url: string): object | undefined;
+  /** The METADATA text of a chosen package (from the index, the wheel, or its build). */
+  metadataText(p: ResolvedPackage<IndexCandidate>): Promise<string>;
+}
 
 export interface PipReportEntry {
   download_info: { url: string; archive_info?: { hash?: string; hashes?: Record<string, string> }; dir_info?: { editable?: boolean } };

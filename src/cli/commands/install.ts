@@ -16,7 +16,7 @@ import { printRecovered, printWaiting } from '../recovered.js';
 import { canonicalizeName } from '../../pep/names.js';
 import { writeFileSync } from 'node:fs';
 import { wantsLayout, type Layout } from '../../install/layout.js';
-import type { ResolvedForReport } from '../../plan-apply/install.js';
+import type { ResolvedForReport } from '../../plan-apply/report.js';
 import type { InterpreterInfo } from '../../python/types.js';
 import type { Venv } from '../../venv/types.js';
 
