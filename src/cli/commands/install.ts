@@ -148,6 +148,7 @@ export default async function install(argv: string[]): Promise<number> {
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
   if (values['no-cache']) disableCaches();
+  if (values.report === '-' && out.json) throw new VenvkitError('USAGE', 'install: --report - and --json both write to stdout', { hint: 'Write the report to a file (--report FILE), or leave out --json.' });
   const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user: values.user };
   let layout: Layout | undefined;
   if (wantsLayout(layoutRequest)) {
