@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // What an editor extension or desktop app does with venvkit, as one small program:
 // list the interpreters, pick one, create an environment, install packages with a progress bar
-// (cancellable: Ctrl-C, or --cancel-on KIND for a demonstration), then list what is installed.
+// (cancellable: Ctrl-C, or --cancel-on PHASE for a demonstration), then list what is installed.
+// Every long call reports the same progress events (`onProgress`), so one bar draws them all.
 //
-//   node examples/editor-host.mjs DIR [--python SPEC] [--cancel-on KIND] [REQUIREMENT...]
+//   node examples/editor-host.mjs DIR [--python SPEC] [--cancel-on PHASE] [REQUIREMENT...]
 //
 // Run from a checkout (after `npm run build`) or from a project with venvkit installed: `venvkit`
 // resolves to the package either way. The test suite runs it (test/api/example.test.ts).
@@ -16,12 +17,15 @@ const { values, positionals } = parseArgs({
 });
 const [dir, ...requirements] = positionals;
 if (!dir) {
-  console.error('usage: node examples/editor-host.mjs DIR [--python SPEC] [--cancel-on KIND] [REQUIREMENT...]');
+  console.error('usage: node examples/editor-host.mjs DIR [--python SPEC] [--cancel-on PHASE] [REQUIREMENT...]');
   process.exit(2);
 }
 
-// 1. The interpreters on the machine, as a picker would show them.
-const pythons = await listPythons();
+const bar = progressBar();
+
+// 1. The interpreters on the machine, as a picker would show them (discovery and probes on the bar).
+const pythons = await listPythons({ onProgress: bar.update });
+bar.done();
 console.log(`Found ${pythons.length} interpreters:`);
 for (const p of pythons) console.log(`  ${p.implementation} ${p.versionString}  ${p.path}  (${p.source})`);
 
@@ -34,20 +38,20 @@ if (!python) throw new Error('no CPython 3 found');
 console.log(`Using ${python.implementation} ${python.versionString} (${python.path})`);
 
 // 3. Create the environment (no pip: the host installs through venvkit).
-const venv = await createVenv(dir, { python: python.path, withoutPip: true });
+const venv = await createVenv(dir, { python: python.path, withoutPip: true, onProgress: bar.update });
+bar.done();
 console.log(`Environment ${venv.action}: ${venv.root}`);
 
 // 4. Install, with a progress bar on stderr, cancellable. The host owns Ctrl-C: venvkit adds no
 //    process-wide signal handler of its own; the host turns its own into an abort.
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
-const bar = progressBar();
 try {
   const report = await installRequirements(venv, { requirements }, {
     signal: controller.signal,
-    onEvent: (e) => {
+    onProgress: (e) => {
       bar.update(e);
-      if (values['cancel-on'] === e.kind) controller.abort();
+      if (values['cancel-on'] === e.phase) controller.abort();
     },
     onWarning: (m) => console.error(`warning: ${m}`),
   });
@@ -66,7 +70,11 @@ try {
 const installed = await listInstalled(venv.paths);
 console.log(`Packages in ${venv.root}: ${installed.map((d) => `${d.name}==${d.version}`).sort().join(' ') || '(none)'}`);
 
-/** A one-line progress bar from venvkit's install events (redrawn in place on a terminal). */
+/**
+ * A one-line progress bar drawn from venvkit's progress events (redrawn in place on a terminal):
+ * every event has a `phase`, the `name` of what it is about, and `done` of `total` (when known);
+ * downloads also carry `bytes` of `totalBytes`.
+ */
 function progressBar() {
   const tty = process.stderr.isTTY;
   let last = '';
@@ -78,18 +86,19 @@ function progressBar() {
     last = line;
     process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
   };
-  let count = 0;
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
   return {
     update(e) {
-      if (e.kind === 'resolving') draw('resolving', 0);
-      else if (e.kind === 'resolved') draw(`resolved ${(count = e.packages)} packages`, 0);
-      else if (e.kind === 'download') draw(`downloading ${e.name}`, e.total ? e.received / e.total : undefined);
-      else if (e.kind === 'fetched') draw(`fetched ${e.done}/${e.count} (${e.name})`, e.done / e.count);
-      else if (e.kind === 'installing') draw(`installing ${e.count} of ${count}`, 1);
-      else if (e.kind === 'waiting-for-lock') draw(`waiting for process ${e.pid}`, undefined);
+      const of = e.total ? `${e.done}/${e.total}` : `${e.done}`;
+      const ratio = e.total ? e.done / e.total : undefined;
+      if (e.phase === 'download') draw(`download ${e.name} ${kib(e.bytes)}${e.totalBytes ? ` of ${kib(e.totalBytes)}` : ''}`, e.totalBytes ? e.bytes / e.totalBytes : undefined);
+      else if (e.phase === 'wait') draw(`waiting for process ${e.pid}`, undefined);
+      else if (e.phase === 'resolve') draw(e.total === undefined ? 'resolving' : `resolved ${e.total} packages`, ratio);
+      else draw(`${e.phase}${'step' in e ? ` ${e.step}` : ''} ${of} ${e.name}`.trimEnd(), ratio);
     },
     done() {
       if (tty && last) process.stderr.write('\n');
+      last = '';
     },
   };
 }

@@ -1,5 +1,6 @@
 // One progress event type for every long call (createVenv, seeding, listPythons/findPython and
-// their probes, installRequirements, installWheel(s), uninstall, builds). Each event says which
+// their probes, findEnvironments, installRequirements, installWheel(s), uninstall, sync,
+// buildDistributions and the builds inside installs). Each event says which
 // `phase` it is about, `name`s the thing (a package, an interpreter, an env), and counts what is
 // done of the phase's `total` (absent while unknown); downloads add `bytes`. Hosts take the
 // `onProgress` option of any of these calls; the CLI's progress line is drawn from the same events.
@@ -14,8 +15,11 @@ interface Count {
 }
 
 export type ProgressEvent =
-  /** listPythons/findPython: interpreters to look at were found on PATH, pyenv, ... (`done`: found so far). */
-  | ({ phase: 'discover' } & Count)
+  /**
+   * listPythons/findPython: interpreters to look at were found on PATH, pyenv, ... (`done`: found so far).
+   * findEnvironments: one place was searched (`name` is its source: workspace, conda, ...; `done` of `total` places; `found`: environments so far).
+   */
+  | ({ phase: 'discover'; found?: number } & Count)
   /** An interpreter's facts were read: from the probe cache (`cached`), or by running it. `done`: probes finished. */
   | ({ phase: 'probe'; cached: boolean } & Count)
   /** createVenv: `name` is the env's root; steps: 1 interpreter found, 2 layout staged, 3 seeded, 4 in place. */
@@ -30,8 +34,14 @@ export type ProgressEvent =
   | ({ phase: 'download'; bytes: number; totalBytes?: number; allBytes: number } & Count)
   /** A wheel unpacked (or found unpacked in the cache): `done` of `total` wheels. */
   | ({ phase: 'unpack' } & Count)
-  /** A PEP 517 build: `name` is the project (or the build env's requirements); `step` what it does now. */
-  | ({ phase: 'build'; step: 'sources' | 'build-env' | 'hook' | 'built'; detail?: string } & Count)
+  /**
+   * A PEP 517 build. `step`: `sources` local projects to build (`total` of them); `started` a
+   * distribution's build begins (`name` the project, `backend`, `detail` the kind: wheel, editable,
+   * sdist; `done` 0 of 1); `build-env` its build env (`name` the requirements, `detail` made or
+   * reused); `hook` a backend hook runs (`detail` its name); `built` the distribution is finished
+   * (`detail` the file, `ms`, `cached` when taken from the built-wheel cache; `done` 1 of 1).
+   */
+  | ({ phase: 'build'; step: 'sources' | 'started' | 'build-env' | 'hook' | 'built'; detail?: string; backend?: string; ms?: number; cached?: boolean } & Count)
   /** Placing files into the env: `stage` counts packages staged, `commit` the file moves done (of `total`). */
   | ({ phase: 'install'; step: 'stage' | 'commit' } & Count)
   /** uninstall: `done` of `total` file moves of distribution `name`. */

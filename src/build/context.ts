@@ -3,12 +3,29 @@
 // installer reaches the frontend only through a lazy import. `installRequirements` implements it
 // (src/plan-apply/install.ts).
 import type { LinkMode } from '../install/link.js';
+import type { ProgressEvent } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 
+/** The build frontend's own events; callers pass them on as ProgressEvents (buildProgress). */
 export type BuildEvent =
+  | { kind: 'started'; project: string; backend: string; build: 'wheel' | 'editable' | 'sdist' }
   | { kind: 'build-env'; requirements: string[]; reused: boolean }
-  | { kind: 'building'; project: string; hook: string }
-  | { kind: 'built'; project: string; file: string; ms: number; cached: boolean };
+  | { kind: 'building'; project: string; hook: string; backend?: string }
+  | { kind: 'built'; project: string; file: string; ms: number; cached: boolean; backend?: string };
+
+/** A build event as the progress event every long call reports (progress.ts). */
+export function buildProgress(e: BuildEvent): ProgressEvent {
+  switch (e.kind) {
+    case 'started':
+      return { phase: 'build', step: 'started', name: e.project, backend: e.backend, detail: e.build, done: 0, total: 1 };
+    case 'build-env':
+      return { phase: 'build', step: 'build-env', name: e.requirements.join(', '), done: e.reused ? 1 : 0, total: 1, detail: e.reused ? 'reused' : 'made' };
+    case 'building':
+      return { phase: 'build', step: 'hook', name: e.project, detail: e.hook, ...(e.backend ? { backend: e.backend } : {}), done: 0, total: 1 };
+    case 'built':
+      return { phase: 'build', step: 'built', name: e.project, detail: e.file, ms: e.ms, cached: e.cached, ...(e.backend ? { backend: e.backend } : {}), done: 1, total: 1 };
+  }
+}
 
 export interface BuildContext {
   /**

@@ -107,7 +107,7 @@ async function runWithRequires(dir: string, kind: BuildKind, hook: HookName, kwa
   const env = hookEnv(ctx.env, isolated);
   const config = options.configSettings && Object.keys(options.configSettings).length ? options.configSettings : undefined;
   const call = (name: HookName, kw: Record<string, unknown>, then?: HookCall['then']) => {
-    ctx.onEvent?.({ kind: 'building', project, hook: name });
+    ctx.onEvent?.({ kind: 'building', project, hook: name, backend: buildSystem.backend });
     return runHook({ python, projectDir: dir, backend: buildSystem.backend, backendPath: buildSystem.backendPath, hook: name, kwargs: { ...kw, config_settings: config }, then, logFile, verbose: ctx.verbose, project, env, signal: ctx.signal, ...(bytecodeRoot ? { bytecodeRoot } : {}) });
   };
   const hookKwargs = { ...kwargs, config_settings: config };
@@ -132,12 +132,15 @@ export async function buildProject(dir: string, kind: BuildKind, outDir: string,
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
   const buildHook = `build_${kind}` as HookName;
-  const { value: name, logFile, project } = await runWithRequires(dir, kind, buildHook, { [kind === 'sdist' ? 'sdist_directory' : 'wheel_directory']: outDir }, options);
+  const pyproject = options.pyproject ?? (await readPyproject(dir));
+  const backend = pyproject.buildSystem.backend;
+  options.ctx.onEvent?.({ kind: 'started', project: projectLabel(pyproject), backend, build: kind });
+  const { value: name, logFile, project } = await runWithRequires(dir, kind, buildHook, { [kind === 'sdist' ? 'sdist_directory' : 'wheel_directory']: outDir }, { ...options, pyproject });
   if (typeof name !== 'string' || name.includes('/') || name.includes('\\') || !existsSync(join(outDir, name))) {
     throw new VenvkitError('BUILD_FAILED', `The build backend of ${project} reported ${JSON.stringify(name)} from build_${kind}, which is not a file it made in ${outDir}`, { hint: `See the build log: ${logFile}` });
   }
   const path = join(outDir, name);
-  options.ctx.onEvent?.({ kind: 'built', project, file: path, ms: Date.now() - started, cached: false });
+  options.ctx.onEvent?.({ kind: 'built', project, file: path, ms: Date.now() - started, cached: false, backend });
   return { path, logFile };
 }
 

@@ -13,6 +13,7 @@ import type { Located, LocatorContext } from './locators/types.js';
 import { locateUvPythons } from './locators/uv.js';
 import { locateVirtualenvwrapper } from './locators/virtualenvwrapper.js';
 import { locateWorkspace } from './locators/workspace.js';
+import type { ProgressListener } from '../progress.js';
 import type { FoundEnvironment } from './types.js';
 
 export type EnvironmentSource = 'workspace' | 'active' | 'virtualenvwrapper' | 'pipenv' | 'poetry' | 'hatch' | 'pyenv' | 'conda' | 'uv';
@@ -28,6 +29,8 @@ export interface FindEnvironmentsOptions {
   sources?: EnvironmentSource[];
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Progress (progress.ts): a `discover` event per place searched (`name` its source, `found` the environments so far). */
+  onProgress?: ProgressListener;
 }
 
 export interface Scan {
@@ -70,9 +73,8 @@ export function scanEnvironments(options: FindEnvironmentsOptions = {}): Scan {
   const seen = new Set<string>();
   const environments: FoundEnvironment[] = [];
   const watch: string[] = [];
-  const all: [EnvironmentSource, (c: LocatorContext) => Located][] = [['active', active], ...LOCATORS];
-  for (const [source, locate] of all) {
-    if (!wanted.has(source)) continue;
+  const all = ([['active', active], ...LOCATORS] as [EnvironmentSource, (c: LocatorContext) => Located][]).filter(([source]) => wanted.has(source));
+  for (const [i, [source, locate]] of all.entries()) {
     if (c.signal?.aborted) throw abortError(c.signal);
     const found = locate(c);
     watch.push(...found.watch);
@@ -89,6 +91,7 @@ export function scanEnvironments(options: FindEnvironmentsOptions = {}): Scan {
       seen.add(real);
       environments.push(described);
     }
+    options.onProgress?.({ phase: 'discover', name: source, done: i + 1, total: all.length, found: environments.length });
   }
   return { environments, watch: [...new Set(watch)] };
 }

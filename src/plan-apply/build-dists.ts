@@ -3,10 +3,11 @@
 // without a spec, the interpreter of the env the user works in (as `python -m build` run there:
 // $VIRTUAL_ENV, else the nearest .venv; --no-isolation then uses that env's packages), else
 // .python-version, else python3.
-import type { BuildEvent } from '../build/context.js';
+import { buildProgress, type BuildEvent } from '../build/context.js';
 import { buildDists, type DistsRequest } from '../build/dists.js';
 import type { ConfigSettings } from '../build/hooks.js';
 import type { IndexFlags } from '../index/pip-config.js';
+import type { ProgressListener } from '../progress.js';
 import { VenvkitError } from '../errors.js';
 import { findPython } from '../python/find.js';
 import { locateVenv } from '../venv/locate.js';
@@ -25,6 +26,9 @@ export interface BuildDistributionsOptions extends DistsRequest {
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Progress as every long call reports it (progress.ts): per distribution `build` `started` (with its backend) and `built`, its build env and hooks. */
+  onProgress?: ProgressListener;
+  /** @deprecated The build's own events; onProgress carries the same. */
   onEvent?: (e: BuildEvent) => void;
   onWarning?: (message: string) => void;
 }
@@ -36,7 +40,10 @@ export async function buildDistributions(dir: string, options: BuildDistribution
   // Without -p, the env `python -m build` would run in: the active one, else the nearest .venv.
   const venv = options.python === undefined ? await userVenv(env, cwd) : undefined;
   const interpreter = venv?.base ?? (await findPython(options.python, { env, cwd }));
-  const ctx = buildContext({ env, verbose: options.verbose, signal: options.signal, index: options.index, onWarning: options.onWarning, onEvent: options.onEvent });
+  const ctx = buildContext({ env, verbose: options.verbose, signal: options.signal, index: options.index, onWarning: options.onWarning, onEvent: (e) => {
+    options.onEvent?.(e);
+    options.onProgress?.(buildProgress(e));
+  } });
   return buildDists(dir, options, { ctx, interpreter, isolation: options.isolation, targetPython: venv?.base ? venv.paths.python : interpreter.path, configSettings: options.configSettings });
 }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { ProgressEvent, ProgressListener } from '../progress.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildContext, BuildEvent, SdistBuilder } from '../build/context.js';
+import { buildProgress, type BuildContext, type BuildEvent, type SdistBuilder } from '../build/context.js';
 import { canonicalizeName } from '../pep/names.js';
 import type { Candidate as IndexFile } from '../index/types.js';
 import type { ConfigSettings } from '../build/hooks.js';
@@ -165,13 +165,6 @@ export async function pool<T, R>(items: T[], limit: number, run: (item: T) => Pr
   return out;
 }
 
-
-/** A build's event as a progress event. */
-function buildProgress(e: BuildEvent): ProgressEvent {
-  if (e.kind === 'build-env') return { phase: 'build', step: 'build-env', name: e.requirements.join(', '), done: e.reused ? 1 : 0, total: 1, detail: e.reused ? 'reused' : 'made' };
-  if (e.kind === 'building') return { phase: 'build', step: 'hook', name: e.project, detail: e.hook, done: 0, total: 1 };
-  return { phase: 'build', step: 'built', name: e.project, detail: e.file, done: 1, total: 1 };
-}
 
 function fileSize(path: string): number {
   try {

@@ -13,6 +13,11 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** `Built FILE in 1.2 s` (or `(cached)`): the -v line of a finished build. */
+export function builtLine(e: Extract<ProgressEvent, { phase: 'build' }>): string {
+  return `Built ${e.detail}${e.cached ? ' (cached)' : ` in ${formatMs(e.ms ?? 0)}`}`;
+}
+
 export class ProgressLine {
   private last = 0;
   private shown = false;

@@ -3,9 +3,9 @@
 // under the env's lock download + verify every hash + unpack, and install, replace and remove in
 // ONE transaction (plan-apply/transaction.ts): a failure anywhere leaves the env as it was.
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SdistBuilder } from '../build/context.js';
+import { buildProgress, type SdistBuilder } from '../build/context.js';
 import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
 import { isVenvkitError, VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
@@ -23,6 +23,7 @@ import { abortable } from '../install/interrupted.js';
 import { applyTransaction } from '../plan-apply/transaction.js';
 import { UnpackPool, unpackHere } from '../plan-apply/unpack-pool.js';
 import { workerFile } from '../plan-apply/worker-file.js';
+import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 import { planSync } from './plan.js';
 import type { LockTarget, LockTargets } from './read-lock.js';
@@ -70,7 +71,7 @@ function fromLock(t: LockTarget): Located {
 export async function applySync(venv: Venv, lock: LockTargets, report: SyncReport, options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
   const env = options.env ?? process.env;
-  const emit = options.onEvent ?? (() => {});
+  const progress: ProgressListener = options.onProgress ?? (() => {});
   const signal = options.signal;
   const tags = compatibleTags(venv.base!);
   let settings = loadPipConfig({ env }).settings;
@@ -80,7 +81,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
   const workDir = lazyBuildWorkDir(env);
   const ctx = buildContext({
     env, verbose: options.verbose, signal, index: options.index, noCache: options.noCache, linkMode: options.linkMode,
-    onWarning: options.onWarning, onEvent: (event) => emit({ kind: 'build', event }),
+    onWarning: options.onWarning, onEvent: (event) => progress(buildProgress(event)),
   });
   let sdistBuilder: Promise<SdistBuilder> | undefined;
   const located = new Map<string, Located>();
@@ -98,14 +99,14 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     const first = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact });
     const builtWheels = new Map<string, string>();
     for (const l of await Promise.all(first.install.map((i) => locate(i.wanted)))) located.set(l.candidate.url, l);
-    for (const l of located.values()) {
-      if (l.kind !== 'sdist') continue;
+    const toBuild = [...located.values()].filter((l) => l.kind === 'sdist');
+    for (const [i, l] of toBuild.entries()) {
       throwIfInterrupted(signal);
-      emit({ kind: 'building-sources', count: 1 });
+      progress({ phase: 'build', step: 'sources', name: l.target.name, done: i, total: toBuild.length });
       builtWheels.set(l.candidate.url, await (await sdists()).wheel(l.candidate));
     }
     throwIfInterrupted(signal);
-    const envLock = await lockEnv(venv.root, { signal, onWait: (pid) => emit({ kind: 'waiting-for-lock', pid }) });
+    const envLock = await lockEnv(venv.root, { signal, onWait: (pid) => progress({ phase: 'wait', name: venv.root, pid, done: 0 }) });
     try {
       const recovered = recoverEnv(venv.root);
       if (recovered.length) report.recovered = [...(report.recovered ?? []), ...recovered];
@@ -128,6 +129,13 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
       const unpacker = new UnpackPool(workers, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, store);
       const t1 = Date.now();
       let done = 0;
+      let fetched = 0;
+      const received = new Map<string, number>();
+      const allBytes = () => [...received.values()].reduce((a, b) => a + b, 0);
+      const downloaded = (name: string, bytes: number, totalBytes: number | undefined) => {
+        received.set(name, bytes);
+        progress({ phase: 'download', name, bytes, totalBytes, allBytes: allBytes(), done: fetched, total: todo.length });
+      };
       try {
         const wheels = await abortable(pool(todo, options.parallel ?? 8, async (l): Promise<CachedWheel> => {
           throwIfInterrupted(signal);
@@ -135,31 +143,36 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
           if (l.kind === 'sdist' && !built) built = await (await sdists()).wheel(l.candidate);
           const got = built
             ? { path: built, hashes: {} as Record<string, string> }
-            : await client.download(l.candidate, { requiredHashes: l.required, onProgress: (n, total) => emit({ kind: 'download', name: l.target.name, received: n, total }) }).catch((e) => {
+            : await client.download(l.candidate, { requiredHashes: l.required, onProgress: (n, total) => downloaded(l.target.name, n, total) }).catch((e) => {
               if (!isVenvkitError(e, 'INDEX_ERROR')) throw e;
               throw new VenvkitError('INDEX_ERROR', `${l.target.where} (${l.target.name} ${l.target.version}): ${e.message}`, {
                 hint: e.hint ?? 'The lock names a file that cannot be read from here: check its URL or path (and the network), or lock again.',
                 cause: e,
               });
             });
+          // A file:// file is not streamed: one event with its size.
+          if (!built && !received.has(l.target.name)) {
+            const size = statSync(got.path).size;
+            downloaded(l.target.name, size, size);
+          }
+          fetched++;
           const sha = got.hashes.sha256;
           const wheel = sha && store.root && existsSync(join(store.root, sha, 'wheel.json')) ? unpackHere(got.path, sha, store) : await unpacker.unpack(got.path, sha);
           if (wheel.manifest.normalizedName !== l.target.key || !sameVersion(wheel.manifest.version, l.target.version)) {
             throw new VenvkitError('BAD_WHEEL', `${l.candidate.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${l.target.name} ${l.target.version} as ${l.target.where} says`, { hint: 'The lock names a file of another project or version: lock again.' });
           }
-          emit({ kind: 'fetched', name: l.target.name, done: ++done, count: todo.length, bytes: 0 });
+          progress({ phase: 'unpack', name: l.target.name, done: ++done, total: todo.length });
           return wheel;
         }), signal).finally(() => void unpacker.close());
         report.workerUnpacks = unpacker.workerJobs;
         report.timings.fetchMs = Date.now() - t1;
         const t2 = Date.now();
-        emit({ kind: 'installing', count: todo.length });
         const haveOf = new Map(plan.install.map((i) => [i.wanted, i.have]));
         const items = todo.map((l, i) => {
           const have = haveOf.get(l.target) as DistInfo | undefined;
           return { wheel: wheels[i]!, replaces: have ? [have] : [], requested: true };
         });
-        const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal, remove: plan.remove });
+        const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal, remove: plan.remove, onProgress: options.onProgress });
         report.linkMode = result.linkMode;
         report.installed = todo.map((l, i) => {
           const have = haveOf.get(l.target);

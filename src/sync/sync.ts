@@ -15,8 +15,8 @@ import type { Recovered } from '../install/journal.js';
 import type { LinkMode } from '../install/link.js';
 import { repairEnv } from '../install/recover.js';
 import { readDists } from '../installed/dists.js';
-import type { InstallEvent } from '../plan-apply/install.js';
 import type { WorkersOption } from '../plan-apply/worker-file.js';
+import type { ProgressListener } from '../progress.js';
 import { openVenv } from '../venv/open.js';
 import type { Venv } from '../venv/types.js';
 import { planSync, type Have, type SyncPlan } from './plan.js';
@@ -48,7 +48,8 @@ export interface SyncOptions {
   workers?: WorkersOption;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  onEvent?: (e: InstallEvent) => void;
+  /** Progress as every long call reports it (progress.ts): waiting for the env's lock, builds, downloads with their bytes (file:// too), unpacking, installing. */
+  onProgress?: ProgressListener;
   onWarning?: (message: string) => void;
   /** Cancels the sync: before its commit the env is left unchanged (INTERRUPTED). */
   signal?: AbortSignal;
@@ -97,8 +98,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   throwIfInterrupted(options.signal);
   const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
-  const emit = options.onEvent ?? (() => {});
-  const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => emit({ kind: 'waiting-for-lock', pid }) });
+  const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }) });
   const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.

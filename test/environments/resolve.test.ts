@@ -1,5 +1,5 @@
-// resolveEnvironment on real environments (python -m venv, virtualenv, venvkit), links, base
-// interpreters and pyenv shims; on fake layouts of every other kind; and the probe's sys.prefix.
+// resolveEnvironment (and findEnvironments) on real environments (python -m venv, virtualenv,
+// venvkit), links, base interpreters and pyenv shims; on fake layouts of every other kind; and the probe's sys.prefix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveEnvironment } from '../../src/environments/resolve.js';
+import { findEnvironments } from '../../src/environments/find.js';
 import { findPython } from '../../src/python/find.js';
 import { openVenv } from '../../src/venv/open.js';
 import { createVenv } from '../../src/venv/create.js';
@@ -103,6 +104,15 @@ test('virtualenv and venvkit environments', async (t) => {
   const got = await resolveEnvironment(join(ve, 'bin', 'python'), { env });
   assert.deepEqual([got.kind, got.prefix, got.version, got.implementation], ['virtualenv', ve, '3.12.1', 'cpython']);
   assert.ok(got.activation.fish && got.activation.nu && got.activation.powershell);
+
+  // findEnvironments over a workspace holding real envs of each maker (nothing probed: versions from pyvenv.cfg).
+  const ws = join(tmp, 'workspace');
+  const made2 = await createVenv(join(ws, 'app', '.venv'), { python: PY312, withoutPip: true, env });
+  const plain = venv(join(ws, 'svc', 'env'));
+  const ve2 = join(ws, 'tools', 've');
+  assert.equal(spawnSync(join(tool, 'bin', 'virtualenv'), ['-q', '-p', PY312, '--no-pip', '--no-setuptools', '--no-wheel', ve2], { encoding: 'utf8' }).status, 0);
+  const found = await findEnvironments({ cwd: ws, env, sources: ['workspace'] });
+  assert.deepEqual(found.map((e) => [e.kind, e.prefix, e.version]).sort(), [['venv', made2.root, '3.12.1'], ['venv', plain, '3.12.1'], ['virtualenv', ve2, '3.12.1']].sort());
 });
 
 test('fake layouts of every kind resolve from their files (their interpreters cannot run)', async () => {

@@ -65,8 +65,8 @@ export default async function build(argv: string[]): Promise<number> {
       index: { indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'] },
       verbose: out.verbose,
       signal: abort.signal,
-      onEvent: (e) => {
-        if (out.verbose && e.kind === 'build-env') info(out, `${e.reused ? 'Using' : 'Making'} the build environment for ${e.requirements.join(', ') || '(no requirements)'}`);
+      onProgress: (e) => {
+        if (out.verbose && e.phase === 'build' && e.step === 'build-env') info(out, `${e.detail === 'reused' ? 'Using' : 'Making'} the build environment for ${e.name || '(no requirements)'}`);
       },
       onWarning: (m) => warn(out, m),
     });

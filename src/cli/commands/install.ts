@@ -8,7 +8,7 @@ import { disableCaches } from '../../cache/trust.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { precheck } from '../../plan-apply/fast-path.js';
-import { ProgressLine, formatMs } from '../../plan-apply/progress.js';
+import { ProgressLine, builtLine, formatMs } from '../../plan-apply/progress.js';
 import { parseConfigSettings } from '../../build/config-settings.js';
 import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
@@ -260,14 +260,13 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
           printWaiting(venv.root, e.pid);
           return;
         }
+        if (e.phase === 'build') {
+          progress.clear();
+          if (out.verbose && e.step === 'build-env') info(out, `${e.detail === 'reused' ? 'Using' : 'Making'} the build environment for ${e.name || '(no requirements)'}`);
+          if (out.verbose && e.step === 'built') info(out, builtLine(e));
+          return;
+        }
         progress.event(e);
-      },
-      // (Build lines with -v: the older events carry the build's timing.)
-      onEvent: (e) => {
-        if (e.kind !== 'build') return;
-        progress.clear();
-        if (out.verbose && e.event.kind === 'build-env') info(out, `${e.event.reused ? 'Using' : 'Making'} the build environment for ${e.event.requirements.join(', ') || '(no requirements)'}`);
-        if (out.verbose && e.event.kind === 'built') info(out, `Built ${e.event.file}${e.event.cached ? ' (cached)' : ` in ${formatMs(e.event.ms)}`}`);
       },
       onWarning: (m) => {
         progress.clear();

@@ -5,7 +5,7 @@ import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
 import { disableCaches } from '../../cache/trust.js';
 import { locateVenv } from '../../venv/locate.js';
-import { ProgressLine, formatMs } from '../../plan-apply/progress.js';
+import { ProgressLine, builtLine, formatMs } from '../../plan-apply/progress.js';
 import { sync as syncEnv } from '../../sync/sync.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
@@ -81,20 +81,18 @@ export default async function sync(argv: string[]): Promise<number> {
       compile: values.compile,
       verbose: out.verbose,
       signal,
-      onEvent: (e) => {
-        if (e.kind === 'waiting-for-lock') {
+      onProgress: (e) => {
+        if (e.phase === 'wait') {
           progress.clear();
           printWaiting(root, e.pid);
           return;
         }
-        if (e.kind === 'build') {
+        if (e.phase === 'build') {
           progress.clear();
-          if (out.verbose && e.event.kind === 'built') info(out, `Built ${e.event.file}${e.event.cached ? ' (cached)' : ` in ${formatMs(e.event.ms)}`}`);
+          if (out.verbose && e.step === 'built') info(out, builtLine(e));
           return;
         }
-        // sync reports the older events: the progress line takes the one ProgressEvent type.
-        if (e.kind === 'download') progress.event({ phase: 'download', name: e.name, bytes: e.received, totalBytes: e.total, allBytes: e.received, done: 0 });
-        else if (e.kind === 'fetched') progress.event({ phase: 'download', name: e.name, bytes: e.bytes, totalBytes: e.bytes, allBytes: e.bytes, done: e.done, total: e.count });
+        progress.event(e);
       },
       onWarning: (m) => {
         progress.clear();
