@@ -1,6 +1,23 @@
 // bench/results.md and the chart's rows, from the measured rows (pure).
 import { formatMs, formatSpeedup } from './stats.mjs';
 import { describeTarget, targetSpeedup, verdict } from './targets.mjs';
+import { formatFloorRatio } from './floor-row.mjs';
+
+/** The "venvkit / floor" cell of a row: the ratio, why there is none, or '–' for rows without a floor. */
+export function floorCell(r) {
+  if (!r.floorLabel) return '–';
+  if (r.floorRatio != null) return formatFloorRatio(r.floorRatio);
+  return r.floorNote ? 'void' : '–';
+}
+
+/** Rows with a floor: one line each for the Floors section (pure). Over `limit` times the floor, the row says what stands in the way. */
+export function floorLines(rows, limit = 2) {
+  return rows.filter((r) => r.floorLabel).map((r) => {
+    const over = r.floorRatio != null && r.floorRatio > limit;
+    const why = r.floorNote ? `no ratio: the floor ${r.floorNote}` : over ? (r.floorWhy || 'not yet explained') : '';
+    return { row: r, ratio: floorCell(r), over, why };
+  });
+}
 
 /** Escapes what would break a markdown table cell. */
 export function cell(s) {
@@ -84,14 +101,25 @@ export function renderMarkdown(report) {
   out.push('## Chart', '', '![Speed-up of venvkit over python -m venv, virtualenv and pip](results.svg)', '');
 
   out.push('## All results', '');
-  out.push('| Task | Peer | venvkit median | peer median | Speed-up | venvkit min – max | peer min – max | Runs | Status |');
-  out.push('| --- | --- | ---: | ---: | ---: | --- | --- | ---: | --- |');
+  out.push('| Task | Peer | venvkit median | peer median | Speed-up (peer / venvkit) | venvkit / floor | venvkit min – max | peer min – max | Runs | Status |');
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |');
   for (const r of report.rows) {
     const runs = r.venvkit || r.peer ? `${r.venvkit?.n ?? 0} + ${r.peer?.n ?? 0}` : '0';
-    out.push(`| ${cell(r.task)} | ${cell(r.peerLabel)} | ${r.venvkit ? formatMs(r.venvkit.median) : '–'} | ${r.peer ? formatMs(r.peer.median) : '–'} | ${r.status === 'ok' ? cell(formatSpeedup(r.speedup)) : '–'} | ${range(r.venvkit)} | ${range(r.peer)} | ${runs} | ${cell(statusText(r))} |`);
+    out.push(`| ${cell(r.task)} | ${cell(r.peerLabel)} | ${r.venvkit ? formatMs(r.venvkit.median) : '–'} | ${r.peer ? formatMs(r.peer.median) : '–'} | ${r.status === 'ok' ? cell(formatSpeedup(r.speedup)) : '–'} | ${floorCell(r)} | ${range(r.venvkit)} | ${range(r.peer)} | ${runs} | ${cell(statusText(r))} |`);
   }
   out.push('');
-  out.push('Runs = timed runs of venvkit + timed runs of the peer. "ok (checked)" means both results passed the correctness checks described below before (and after) timing.', '');
+  out.push('Runs = timed runs of venvkit + timed runs of the peer. "ok (checked)" means both results passed the correctness checks described below before (and after) timing. venvkit / floor = venvkit median / the floor\'s median (see Floors).', '');
+
+  const floors = floorLines(report.rows);
+  if (floors.length) {
+    out.push('## Floors', '');
+    out.push('A floor is the least this machine needs for the same work with plain tools (the Floor column says which); it ran alternately with venvkit and its peer, and its result was checked to be the same files as venvkit\'s, else the ratio is void. 1x would be venvkit at the limit.', '');
+    out.push('| Task | Floor | floor median | venvkit median | venvkit / floor | What stands in the way |', '| --- | --- | ---: | ---: | ---: | --- |');
+    for (const l of floors) {
+      out.push(`| ${cell(l.row.task)} | ${cell(l.row.floorLabel)} | ${l.row.floor ? formatMs(l.row.floor.median) : '–'} | ${l.row.venvkit ? formatMs(l.row.venvkit.median) : '–'} | ${l.ratio} | ${cell(l.why)} |`);
+    }
+    out.push('');
+  }
 
   if (report.peers?.length) {
     out.push('## Peers', '');

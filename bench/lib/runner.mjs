@@ -1,6 +1,7 @@
 // Runs one task: set-up, warm-up of every side, the correctness check, then the timed runs in
 // alternation (A B C A B C ...), the check again, and the rows that compare the sides.
 import { summarize, speedup } from './stats.mjs';
+import { floorFields } from './floor-row.mjs';
 
 async function once(side, timeoutNote) {
   try {
@@ -17,7 +18,17 @@ function sideFailure(key, message) {
 }
 
 /** Runs a task and returns { id, title, sides, rows } (rows as results.md and the chart need them). */
-export async function runTask(task, ctx, { runs, warmup, log = () => {} }) {
+export async function runTask(task, ctx, opts) {
+  try {
+    return await runTaskInner(task, ctx, opts);
+  } finally {
+    if (task.teardown) {
+      try { await task.teardown(); } catch (e) { opts.log?.(`${task.id}: tear-down failed: ${e.message}`); }
+    }
+  }
+}
+
+async function runTaskInner(task, ctx, { runs, warmup, log = () => {} }) {
   const state = new Map(task.sides.map((s) => [s.key, { side: s, times: [], status: s.missing ? 'missing' : 'ok', message: s.missing ?? '' }]));
   const active = () => task.sides.filter((s) => state.get(s.key).status === 'ok');
   const fail = (key, status, message) => Object.assign(state.get(key), { status, message });
@@ -88,6 +99,7 @@ export async function runTask(task, ctx, { runs, warmup, log = () => {} }) {
       venvkit: a.status === 'ok' ? summarize(a.times) : null,
       peer: b.status === 'ok' ? summarize(b.times) : null,
       speedup: null, status: 'ok', note: '',
+      ...floorFields(row, a, row.floor ? state.get(row.floor) : null),
     };
     if (a.status === 'missing') return { ...base, status: 'missing', note: `not run: ${a.message}` };
     if (a.status === 'check') return { ...base, venvkit: null, status: 'failed', note: `FAILED: venvkit's result is wrong: ${a.message}` };

@@ -1,7 +1,6 @@
 // The benchmark tasks. Each task has sides (the tools, run alternately), rows (which side is
 // compared with which, and the target from the issues), and a check of every side's result.
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,8 @@ import { lockTasks } from './tasks-lock.mjs';
 import { importTask } from './import-task.mjs';
 import { syncTasks } from './tasks-sync.mjs';
 import { bytecodeTasks } from './tasks-bytecode.mjs';
+import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor } from './tasks-library-create.mjs';
+import { installFloorSides, installFloorRows, checkInstallFloor } from './install-floors.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -70,9 +71,12 @@ function createBare(ctx, minor) {
     sides: [
       spawnSide('venvkit', 'venvkit create --without-pip', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path, '--without-pip'], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => discard(dirs.venvkit), missing }),
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
+      // The floor of any CLI task: Node starting and exiting, with the same environment.
+      spawnSide('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: ctx.venvkitEnv(ctx.cacheWarm), missing }),
     ],
-    rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'within', factor: 1.25 } }],
-    check: envChecks(dirs, 'venv'),
+    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'within', factor: 1.25 } }],
+    // node -e 0 makes no files: there is nothing of it to compare.
+    check: (keys, c) => { const m = envChecks(dirs, 'venv')(keys.filter((k) => k !== 'floor'), c); if (keys.includes('floor')) m.set('floor', null); return m; },
   };
 }
 
@@ -121,32 +125,20 @@ function libraryCreate(ctx, minor) {
   const id = `library-create-${minor}`;
   const py = ctx.pythons.get(minor);
   const missing = missingPython(ctx, minor);
-  const dirs = { venvkit: join(ctx.work, 'envs', `${id}-venvkit`), venv: join(ctx.work, 'envs', `${id}-venv`) };
-  let mod;
+  // PARENT/SIDE/env: the same name for each (the env's name is in its scripts; the floor is compared file by file).
+  const dirs = Object.fromEntries(['venvkit', 'venv', 'floor'].map((k) => [k, join(ctx.work, 'envs', `${id}-${k}`, 'env')]));
   return {
     id,
+    setup: () => { for (const d of Object.values(dirs)) mkdirSync(join(d, '..'), { recursive: true }); },
     title: `library createVenv (in-process, withoutPip), CPython ${py?.version ?? minor}`,
     minRuns: CHEAP_RUNS,
     sides: [
-      {
-        key: 'venvkit', label: 'createVenv()', missing, prepare: () => discard(dirs.venvkit),
-        exec: async () => {
-          try {
-            process.env.VENVKIT_CACHE_DIR = ctx.cacheWarm;
-            mod ??= await import(pathToFileURL(ctx.distIndex).href);
-            if (typeof mod.createVenv !== 'function') return { ok: false, message: 'dist/index.js does not export createVenv (not implemented yet)' };
-            const t0 = process.hrtime.bigint();
-            await mod.createVenv(dirs.venvkit, { python: py.path, withoutPip: true, env: ctx.venvkitEnv(ctx.cacheWarm) });
-            return { ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-          } catch (e) {
-            return { ok: false, message: `${e?.code ? e.code + ': ' : ''}${e?.message ?? e}` };
-          }
-        },
-      },
+      createVenvSide(ctx, py, dirs.venvkit, missing),
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
+      createFloorSide(ctx, py, dirs.floor, missing),
     ],
-    rows: [{ a: 'venvkit', b: 'venv', target: { kind: 'maxMs', ms: 5 } }],
-    check: envChecks(dirs, 'venv'),
+    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'maxMs', ms: 5 } }],
+    check: (keys, c) => { const m = envChecks(dirs, 'venv')(keys.filter((k) => k !== 'floor'), c); if (keys.includes('floor')) m.set('floor', checkCreateFloor(dirs.venvkit, dirs.floor)); return m; },
   };
 }
 
@@ -154,7 +146,7 @@ function installSet(ctx, set) {
   const id = `install-${set.name}`;
   const py = ctx.pythons.get(INSTALL_PYTHON);
   const missing = missingPython(ctx, INSTALL_PYTHON);
-  const keys = ['cold', 'warm', 'pip', ...(set.hardlinks ? ['cold-hardlink', 'warm-hardlink'] : [])];
+  const keys = ['cold', 'warm', 'pip', ...(set.hardlinks ? ['cold-hardlink', 'warm-hardlink'] : []), 'floor-warm', 'floor-warm-hardlink', 'floor-cold'];
   const dirs = Object.fromEntries(keys.map((k) => [k, join(ctx.work, 'envs', `install-${k}`)]));
   const index = ctx.index.url ? ['-i', ctx.index.url] : [];
   const vk = (k) => () => [ctx.cli, 'install', '--env', dirs[k], ...index, ...set.reqs, ...(k.endsWith('-hardlink') ? ['--link-mode', 'hardlink'] : [])];
@@ -184,16 +176,18 @@ function installSet(ctx, set) {
       spawnSide('warm', 'venvkit install, warm cache', vk('warm'), { env: ctx.venvkitEnv(ctx.cacheWarm), missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.warm, py, ctx.baseEnv) }),
       spawnSide('pip', 'pip install', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', ...index, ...set.reqs], { env: ctx.baseEnv, missing, timeoutMs: set.timeoutMs, prepare: () => freshVenv(ctx.work, dirs.pip, py, ctx.baseEnv) }),
       ...hardlinkSides,
+      ...installFloorSides(ctx, { py, dirs, model: 'warm', missing, timeoutMs: set.timeoutMs }),
     ],
-    rows: [
+    rows: installFloorRows([
       { a: 'cold', b: 'pip', task: `install ${set.name}, venvkit cache cold`, target: set.targets?.cold },
       { a: 'warm', b: 'pip', task: `install ${set.name}, venvkit cache warm`, target: set.targets?.warm },
       ...hardlinkRows,
-    ],
+    ]),
     orderChecks: ['pip', 'cold', 'warm'],
     check: (keys, c) => {
       const out = new Map();
       for (const k of keys.filter((x) => x === 'pip').concat(keys.filter((x) => x !== 'pip'))) {
+        if (k.startsWith('floor-')) { out.set(k, checkInstallFloor(dirs[k], dirs.warm)); continue; }
         const s = installedSet(dirs[k], c.baseEnv);
         if (s.error) { out.set(k, s.error); continue; }
         sets.set(k, s.lines);
@@ -299,6 +293,7 @@ export function allTasks(ctx) {
     importTask(ctx),
     ...CREATE_PYTHONS.map((m) => createBare(ctx, m)),
     ...['3.12'].map((m) => libraryCreate(ctx, m)),
+    ...envBuilderTasks(ctx),
     resolveEnvironmentTask(ctx),
     findEnvironmentsTask(ctx),
     ...CREATE_PIP_PYTHONS.map((m) => createWithPip(ctx, m)),

@@ -1,0 +1,104 @@
+// Floors of the install tasks. Warm: the files of the same cache entries venvkit placed, put into a
+// fresh env's site-packages by `cp -r` (copy) or `cp -al` (hard links) in one process. Cold: the same
+// wheels, from the local index, extracted into a fresh env's site-packages by the fastest plain
+// extractor this machine has (unzip, or Python's zipfile). Both are checked to hold the same files
+// in site-packages as venvkit's env (placedTree), else the ratio is void.
+import { existsSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { timedRun } from './exec.mjs';
+import { discard, freshVenv } from './setup.mjs';
+import { placedTree, compareTrees, cpCommand, extractors, fastestExtractor } from './floors.mjs';
+
+function sitePackages(env) {
+  const lib = join(env, 'lib');
+  const py = readdirSync(lib).find((n) => /^python3\.\d+$/.test(n));
+  return join(lib, py, 'site-packages');
+}
+
+/** The cache entries (wheel.json + files dir) whose dist-info directories are in `env`'s site-packages, less `exclude` (what the fresh env had). */
+export function entriesFor(cacheDir, env, exclude = new Set()) {
+  const want = new Set(readdirSync(sitePackages(env)).filter((n) => n.endsWith('.dist-info') && !exclude.has(n)));
+  const root = join(cacheDir, 'wheels', 'v1');
+  const found = new Map();
+  for (const sha of existsSync(root) ? readdirSync(root) : []) {
+    let m;
+    try { m = JSON.parse(readFileSync(join(root, sha, 'wheel.json'), 'utf8')); } catch { continue; }
+    if (want.has(m.distInfo) && !found.has(m.distInfo)) found.set(m.distInfo, { manifest: m, files: join(root, sha, 'files') });
+  }
+  const missing = [...want].filter((d) => !found.has(d));
+  return { entries: [...found.values()], missing };
+}
+
+/** Where a wheel of a file:// index is on disk: its project page's link to it, resolved. */
+export function wheelPath(indexUrl, manifest) {
+  if (!indexUrl?.startsWith('file:')) return null;
+  const page = new URL(`${manifest.normalizedName}/`, indexUrl.endsWith('/') ? indexUrl : `${indexUrl}/`);
+  let html;
+  try { html = readFileSync(join(fileURLToPath(page), 'index.html'), 'utf8'); } catch { return null; }
+  for (const m of html.matchAll(/href="([^"#]+)(#[^"]*)?"/g)) {
+    const url = new URL(m[1], page);
+    if (decodeURIComponent(url.pathname.split('/').pop()) === manifest.filename) return fileURLToPath(url);
+  }
+  return null;
+}
+
+/**
+ * The floor sides of an install task: warm (cp -r), warm-hardlink (cp -al) and cold (extracting the
+ * wheels). `model` is the key of venvkit's side whose env says which packages (its dist-info dirs).
+ */
+export function installFloorSides(ctx, { py, dirs, model, missing, timeoutMs, log = () => {} }) {
+  let plan = null;
+  const fresh = new Set();
+  const planFor = () => {
+    if (plan) return plan;
+    // What a fresh env already has (pip, setuptools) is not part of the install.
+    freshVenv(ctx.work, dirs['floor-warm'], py, ctx.baseEnv);
+    for (const n of readdirSync(sitePackages(dirs['floor-warm']))) if (n.endsWith('.dist-info')) fresh.add(n);
+    const { entries, missing: gone } = entriesFor(ctx.cacheWarm, dirs[model], fresh);
+    if (gone.length) throw new Error(`no cache entry for ${gone.join(', ')}`);
+    const wheels = entries.map((e) => wheelPath(ctx.index.url, e.manifest));
+    const extractor = wheels.every(Boolean) ? fastestExtractor(extractors(py.path), wheels, join(ctx.work, 'extract-pick'), discard) : null;
+    plan = { entries, wheels, extractor };
+    log(`install floors: ${entries.length} cache entries; extractor: ${extractor ? `${extractor.name} (${extractor.ms.toFixed(0)} ms)` : 'none'}`);
+    return plan;
+  };
+  const side = (key, label, command) => ({
+    key, label, missing,
+    prepare: () => { planFor(); freshVenv(ctx.work, dirs[key], py, ctx.baseEnv); },
+    exec: () => {
+      const p = planFor();
+      const cmd = command(p, sitePackages(dirs[key]));
+      if (!cmd) return { ok: false, message: 'the wheels are not files of a file:// index, or no extractor works here' };
+      return timedRun(cmd[0], cmd.slice(1), { env: ctx.baseEnv, timeoutMs });
+    },
+  });
+  return [
+    side('floor-warm', 'cp -r of the cache entries\' files', (p, sp) => cpCommand(p.entries.map((e) => e.files), sp, false)),
+    side('floor-warm-hardlink', 'cp -al of the cache entries\' files', (p, sp) => cpCommand(p.entries.map((e) => e.files), sp, true)),
+    { ...side('floor-cold', 'extracting the wheels', (p, sp) => p.extractor?.command(p.wheels, sp)), get label() { return plan?.extractor ? `${plan.extractor.name} of the wheels (the fastest plain extractor here)` : 'extracting the wheels'; } },
+  ];
+}
+
+/** The floor's site-packages holds the same files as venvkit's (the installer's own records and the wheels' .data aside). */
+export function checkInstallFloor(floorEnv, venvkitEnv) {
+  try {
+    return compareTrees(placedTree(sitePackages(floorEnv)), placedTree(sitePackages(venvkitEnv)), 'the floor', 'venvkit');
+  } catch (e) {
+    return `cannot compare: ${e.message}`;
+  }
+}
+
+/** What stands between an install and its floor, for results.md. */
+export const INSTALL_FLOOR_WHY = {
+  cold: 'venvkit resolves first (reads the index pages and each wheel\'s metadata), verifies each wheel\'s hash, unpacks into its cache and then places from there (two writes of every file), writes RECORD, INSTALLER and console scripts; and it starts Node (the floor is one extractor process)',
+  warm: 'venvkit resolves first (index pages, cached metadata), checks every cached file\'s hash as it copies (isolated copies; the floor copies blindly), writes RECORD, INSTALLER and console scripts, and starts Node',
+  'warm-hardlink': 'venvkit resolves first (index pages, cached metadata), checks each hard-linked cache entry, writes RECORD, INSTALLER and console scripts, and starts Node',
+};
+
+/** Keys of the floor sides for each venvkit side of an install task. */
+export const INSTALL_FLOOR_OF = { cold: 'floor-cold', warm: 'floor-warm', 'cold-hardlink': 'floor-cold', 'warm-hardlink': 'floor-warm-hardlink' };
+
+export function installFloorRows(rows) {
+  return rows.map((r) => (r.b === 'pip' && INSTALL_FLOOR_OF[r.a] ? { ...r, floor: INSTALL_FLOOR_OF[r.a], floorWhy: INSTALL_FLOOR_WHY[r.a.startsWith('cold') ? 'cold' : r.a] } : r));
+}
