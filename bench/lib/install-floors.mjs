@@ -89,11 +89,11 @@ export function checkInstallFloor(floorEnv, venvkitEnv) {
   }
 }
 
-/** What stands between an install and its floor, for results.md. */
+/** What stands between an install and its floor, for results.md: the work venvkit does that the floor does not (not timed one by one). */
 export const INSTALL_FLOOR_WHY = {
-  cold: 'venvkit resolves first (reads the index pages and each wheel\'s metadata), verifies each wheel\'s hash, unpacks into its cache and then places from there (two writes of every file), writes RECORD, INSTALLER and console scripts; and it starts Node (the floor is one extractor process)',
-  warm: 'venvkit resolves first (index pages, cached metadata), checks every cached file\'s hash as it copies (isolated copies; the floor copies blindly), writes RECORD, INSTALLER and console scripts, and starts Node',
-  'warm-hardlink': 'venvkit resolves first (index pages, cached metadata), checks each hard-linked cache entry, writes RECORD, INSTALLER and console scripts, and starts Node',
+  cold: 'work the floor does not do (not timed one by one): starting Node; resolving (the index pages, each wheel\'s metadata); checking each wheel\'s hash; unpacking into the cache and placing from there (every file written twice); RECORD, INSTALLER and console scripts',
+  warm: 'work the floor does not do (not timed one by one): starting Node; resolving (the index pages, the cached metadata); hashing every cached file as it is copied (the floor copies blindly); RECORD, INSTALLER and console scripts',
+  'warm-hardlink': 'work the floor does not do (not timed one by one): starting Node; resolving (the index pages, the cached metadata); checking each linked cache entry; RECORD, INSTALLER and console scripts',
 };
 
 /** Keys of the floor sides for each venvkit side of an install task. */

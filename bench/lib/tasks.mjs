@@ -45,6 +45,20 @@ function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120
   };
 }
 
+/** The floor of a CLI task: Node starting and exiting (`node -e 0`), with venvkit's environment. It makes no files: its check is null. */
+function nodeStartFloor(ctx, cacheDir = ctx.cacheWarm) {
+  return spawnSide('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: ctx.venvkitEnv(cacheDir) });
+}
+
+/** A task's check with its 'floor' side (which makes nothing to compare) passed. */
+function withStartFloor(check) {
+  return (keys, c) => {
+    const m = check(keys.filter((k) => k !== 'floor'), c);
+    if (keys.includes('floor')) m.set('floor', null);
+    return m;
+  };
+}
+
 function missingPython(ctx, minor) {
   return ctx.pythons.has(minor) ? undefined : `CPython ${minor} not found under $PYENV_ROOT/versions`;
 }
@@ -71,12 +85,10 @@ function createBare(ctx, minor) {
     sides: [
       spawnSide('venvkit', 'venvkit create --without-pip', () => [ctx.cli, 'create', dirs.venvkit, '--python', py.path, '--without-pip'], { env: ctx.venvkitEnv(ctx.cacheWarm), prepare: () => discard(dirs.venvkit), missing }),
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
-      // The floor of any CLI task: Node starting and exiting, with the same environment.
-      spawnSide('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: ctx.venvkitEnv(ctx.cacheWarm), missing }),
+      nodeStartFloor(ctx),
     ],
     rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'within', factor: 1.25 } }],
-    // node -e 0 makes no files: there is nothing of it to compare.
-    check: (keys, c) => { const m = envChecks(dirs, 'venv')(keys.filter((k) => k !== 'floor'), c); if (keys.includes('floor')) m.set('floor', null); return m; },
+    check: withStartFloor(envChecks(dirs, 'venv')),
   };
 }
 
@@ -100,14 +112,15 @@ function createWithPip(ctx, minor) {
       spawnSide('virtualenv', 'virtualenv', () => [ve.bin, '-p', py.path, dirs.virtualenv], {
         env: { ...ctx.baseEnv, VIRTUALENV_OVERRIDE_APP_DATA: ve.appData }, prepare: () => discard(dirs.virtualenv), missing: missing ?? (ve.ok ? undefined : ve.reason),
       }),
+      nodeStartFloor(ctx),
     ],
     rows: [
-      { a: 'venvkit', b: 'venv', target: { kind: 'speedup', min: 20 } },
-      { a: 'venvkit', b: 'virtualenv' },
-      { a: 'cold', b: 'venv', task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
+      { a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'speedup', min: 20 } },
+      { a: 'venvkit', b: 'virtualenv', floor: 'floor' },
+      { a: 'cold', b: 'venv', floor: 'floor', task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
     ],
     // pip runs and names the env; venvkit seeds what python -m venv seeds (virtualenv seeds its own choice).
-    check: envChecks(dirs, 'venv', (k, c) => {
+    check: withStartFloor(envChecks(dirs, 'venv', (k, c) => {
       const p = checkPipRuns(dirs[k], c.baseEnv);
       if (p) return p;
       if (k === 'virtualenv') return null;
@@ -116,7 +129,7 @@ function createWithPip(ctx, minor) {
       pipList.set(k, set.lines);
       if (k !== 'venv' && pipList.has('venv')) return compareSets(set.lines, pipList.get('venv'), `venvkit (${k})`, 'python -m venv');
       return null;
-    }),
+    })),
     orderChecks: ['venv', 'venvkit', 'cold', 'virtualenv'],
   };
 }
@@ -221,13 +234,14 @@ function noopInstall(ctx) {
     sides: [
       spawnSide('venvkit', 'venvkit install', () => [ctx.cli, 'install', '--env', dirs.venvkit, ...index, 'requests'], { env: ctx.venvkitEnv(ctx.cacheWarm), missing }),
       spawnSide('pip', 'pip install', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', ...index, 'requests'], { env: ctx.baseEnv, missing }),
+      nodeStartFloor(ctx),
     ],
-    rows: [{ a: 'venvkit', b: 'pip', target: { kind: 'maxMs', ms: 200 } }],
+    rows: [{ a: 'venvkit', b: 'pip', floor: 'floor', target: { kind: 'maxMs', ms: 200 } }],
     // Nothing may change: the installed set is what pip installed during set-up.
-    check: (keys, c) => new Map(keys.map((k) => {
+    check: withStartFloor((keys, c) => new Map(keys.map((k) => {
       const s = installedSet(dirs[k], c.baseEnv);
       return [k, s.error ?? compareSets(s.lines, before.get(k), 'the env after the no-op', 'the env before it') ?? checkUsable(dirs[k], c.baseEnv, { imports: ['requests'] })];
-    })),
+    }))),
   };
 }
 
