@@ -14,6 +14,7 @@ import { importTask } from './import-task.mjs';
 import { syncTasks } from './tasks-sync.mjs';
 import { bytecodeTasks } from './tasks-bytecode.mjs';
 import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor } from './tasks-library-create.mjs';
+import { withResolutionFloor } from './resolution-floor.mjs';
 import { installFloorSides, installFloorRows, checkInstallFloor } from './install-floors.mjs';
 
 /**
@@ -314,7 +315,7 @@ export function allTasks(ctx) {
     noopInstall(ctx),
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
     ...buildTasks(ctx),
-    ...lockTasks(ctx),
+    ...lockTasks(ctx).map((t) => withResolutionFloor(t, ctx)),
     ...syncTasks(ctx),
     ...bytecodeTasks(ctx),
     cacheCheck(ctx),
