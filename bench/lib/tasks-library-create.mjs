@@ -2,10 +2,10 @@
 // this Node process vs venv.EnvBuilder(with_pip=False).create() timed inside one long-lived Python
 // process, the two alternating, in the same parent directory; for each of /tmp, the checkout and a
 // tmpfs. The floor: the same directories, links and files made with plain synchronous calls.
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import os from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { discard } from './setup.mjs';
 import { envFacts, checkEnv } from './checks.mjs';
@@ -58,16 +58,6 @@ function envBuilderWorker(python, env) {
   };
 }
 
-/**
- * Untimed: wait until the staging container createVenv removes in the background (stage.ts
- * dropEmptyContainer) is gone, so that its rmdir does not land in the next side's timed run.
- */
-async function drained(dir) {
-  const parent = join(dir, '..');
-  const prefix = `.${basename(dir)}.venvkit-`;
-  for (let i = 0; i < 200 && readdirSync(parent).some((n) => n.startsWith(prefix)); i++) await new Promise((r) => setTimeout(r, 5));
-}
-
 /** createVenv() timed in this process (the interpreter given by path, as a program would). */
 export function createVenvSide(ctx, py, dir, missing) {
   let mod;
@@ -80,9 +70,7 @@ export function createVenvSide(ctx, py, dir, missing) {
         if (typeof mod.createVenv !== 'function') return { ok: false, message: 'dist/index.js does not export createVenv (not implemented yet)' };
         const t0 = process.hrtime.bigint();
         await mod.createVenv(dir, { python: py.path, withoutPip: true, env: ctx.venvkitEnv(ctx.cacheWarm) });
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        await drained(dir);
-        return { ok: true, ms };
+        return { ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
       } catch (e) {
         return { ok: false, message: `${e?.code ? e.code + ': ' : ''}${e?.message ?? e}` };
       }

@@ -12,7 +12,7 @@
 // pass either. On Windows (no uid or mode bits) the checks are: not a link or junction, a directory,
 // holding the marker with the expected text. Anything else with a venvkit name is left alone and reported.
 import { pidAlive } from '../cache/pid.js';
-import { chmodSync, copyFileSync, rmdir, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { uniqueSuffix } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
@@ -85,24 +85,15 @@ export function removeContainer(box: string): void {
 }
 const LAST = ['journal', 'committed', MARK];
 
-/**
- * Delete a container whose env was renamed out (the marker is all it holds): two calls, no listing.
- * True if done. The marker goes at once; the then empty directory is removed in the background:
- * rmdir costs milliseconds on a busy ext4 (its journal), more than the rest of a create, and the
- * env is in place already. The pending rmdir keeps Node's event loop (and so a CLI run) alive until
- * it is done; if the process is killed first, what is left is an empty private directory of a dead
- * pid, which the next create next to it removes (cleanSiblings: EMPTY).
- */
+/** Delete a container whose env was renamed out (the marker is all it holds): two calls, no listing. True if done. */
 export function dropEmptyContainer(box: string): boolean {
   try {
     unlinkSync(join(box, MARK));
+    rmdirSync(box);
+    return true;
   } catch {
     return false; // removeContainer takes what is left
   }
-  rmdir(box, (e) => {
-    if (e) rmSync(box, { recursive: true, force: true });
-  });
-  return true;
 }
 
 const uid = process.getuid?.();
