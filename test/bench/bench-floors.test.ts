@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, unlinkSync, rmSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../helpers/cli.js';
 // @ts-ignore plain .mjs without declarations
 import { renderMarkdown } from '../../bench/lib/report.mjs';
 // @ts-ignore
@@ -73,7 +75,7 @@ test('runner: a task\'s teardown runs once it is done, even when its set-up fail
 });
 
 test('the create floor rebuilds a real createVenv env entry for entry, in its own place; compareTrees sees any change', async () => {
-  const vk = await import('../../dist/index.js');
+  const vk: typeof import('../../src/index.js') = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
   const env = testEnv(join(dir, 'cache'));
   // The same env name in two parents: the name is in the activation scripts.
   const model = join(dir, 'model', 'env');
