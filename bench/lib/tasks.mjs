@@ -13,7 +13,7 @@ import { lockTasks } from './tasks-lock.mjs';
 import { importTask } from './import-task.mjs';
 import { syncTasks } from './tasks-sync.mjs';
 import { bytecodeTasks } from './tasks-bytecode.mjs';
-import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor } from './tasks-library-create.mjs';
+import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor, CREATE_FLOOR_WHY } from './tasks-library-create.mjs';
 import { withResolutionFloor } from './resolution-floor.mjs';
 import { installFloorSides, installFloorRows, checkInstallFloor } from './install-floors.mjs';
 
@@ -151,7 +151,7 @@ function libraryCreate(ctx, minor) {
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
       createFloorSide(ctx, py, dirs.floor, missing),
     ],
-    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'maxMs', ms: 5 } }],
+    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', floorWhy: CREATE_FLOOR_WHY, target: { kind: 'maxMs', ms: 5 } }],
     check: (keys, c) => { const m = envChecks(dirs, 'venv')(keys.filter((k) => k !== 'floor'), c); if (keys.includes('floor')) m.set('floor', checkCreateFloor(dirs.venvkit, dirs.floor)); return m; },
   };
 }
