@@ -90,9 +90,21 @@ export function unzipCommand(wheels, dest) {
   return ['sh', '-c', 'd="$1"; shift; for w in "$@"; do unzip -qo "$w" -d "$d" || exit 1; done', 'sh', dest, ...wheels];
 }
 
-/** Extracting wheels into `dest` with Python's zipfile (one interpreter for them all). */
+/**
+ * Extracting wheels into `dest` with Python's zipfile (one interpreter for them all). extractall
+ * drops the files' modes; the mode bits the archive records are put back (as unzip and installers do).
+ */
 export function zipfileCommand(python, wheels, dest) {
-  return [python, '-c', 'import sys, zipfile\nfor w in sys.argv[2:]:\n    zipfile.ZipFile(w).extractall(sys.argv[1])', dest, ...wheels];
+  const script = [
+    'import os, sys, zipfile',
+    'for w in sys.argv[2:]:',
+    '    z = zipfile.ZipFile(w)',
+    '    for i in z.infolist():',
+    '        p = z.extract(i, sys.argv[1])',
+    '        m = (i.external_attr >> 16) & 0o777',
+    '        if m and not i.is_dir(): os.chmod(p, m)',
+  ].join('\n');
+  return [python, '-c', script, dest, ...wheels];
 }
 
 /** Which plain extractors this machine has (unzip, python zipfile), as { name, command(wheels, dest) }. */

@@ -112,6 +112,9 @@ test('the install floors\' plain tools place the same files: cp -r, cp -al and e
   writeFileSync(join(src, 'pkg-1.0.dist-info', 'METADATA'), 'Name: pkg\n');
   writeFileSync(join(src, 'pkg-1.0.dist-info', 'RECORD'), '');
   writeFileSync(join(src, 'pkg-1.0.data', 'scripts', 'tool'), '#!python\n');
+  // An executable file (a compiled module's mode, say): each tool must keep its mode.
+  writeFileSync(join(src, 'pkg', 'ext.so'), 'ELF');
+  chmodSync(join(src, 'pkg', 'ext.so'), 0o755);
   const wheel = join(dir, 'pkg-1.0-py3-none-any.whl');
   const zip = spawnSync(py, ['-c', 'import sys, shutil; shutil.make_archive(sys.argv[1], "zip", sys.argv[2])', wheel.replace(/\.whl$/, ''), src]);
   assert.equal(zip.status, 0);
@@ -132,7 +135,8 @@ test('the install floors\' plain tools place the same files: cp -r, cp -al and e
     trees[name] = placedTree(out);
   }
   // RECORD and the .data dir are the installer's to handle: left out of the comparison.
-  assert.deepEqual([...trees.cp.keys()], ['pkg', 'pkg/__init__.py', 'pkg/sub', 'pkg/sub/m.py', 'pkg-1.0.dist-info', 'pkg-1.0.dist-info/METADATA']);
+  assert.deepEqual([...trees.cp.keys()], ['pkg', 'pkg/__init__.py', 'pkg/ext.so', 'pkg/sub', 'pkg/sub/m.py', 'pkg-1.0.dist-info', 'pkg-1.0.dist-info/METADATA']);
+  assert.equal(trees.cp.get('pkg/ext.so'), 'file x 3');
   for (const name of Object.keys(trees)) assert.equal(compareTrees(trees[name], trees.cp, name, 'cp -r'), null);
   rmSync(join(dir, 'out-cp', 'pkg', 'sub', 'm.py'));
   assert.match(compareTrees(placedTree(join(dir, 'out-cp')), trees.zipfile, 'cp -r', 'zipfile') ?? '', /only zipfile has pkg\/sub\/m\.py/);
