@@ -111,7 +111,7 @@ export function zipfileCommand(python, wheels, dest) {
 export function extractors(python) {
   const out = [];
   if (spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0) out.push({ name: 'unzip -qo', command: unzipCommand });
-  if (python && existsSync(python)) out.push({ name: 'python zipfile.extractall', command: (w, d) => zipfileCommand(python, w, d) });
+  if (python && existsSync(python)) out.push({ name: 'python zipfile (modes kept)', command: (w, d) => zipfileCommand(python, w, d) });
   return out;
 }
 
