@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { usableCacheDir } from '../cache/trust.js';
 import { indexDistFile, normalizeName } from './dist-filename.js';
-import { HttpClient, redact, type HttpOptions } from './http-client.js';
+import type { HttpClient, HttpOptions } from './http-client.js';
+import { redact } from './http-errors.js';
 import { readFindLinks, readProjectPage } from './sources.js';
 import { downloadCandidate, type DownloadOptions, type DownloadResult } from './download.js';
 import { fetchCandidateMetadata, type CoreMetadata } from './metadata.js';
@@ -35,7 +36,8 @@ interface Source { kind: 'index' | 'find-links'; location: string }
 export class IndexClient {
   readonly settings: IndexSettings;
   private readonly options: IndexClientOptions;
-  private httpClient: HttpClient | undefined;
+  private httpClient: Promise<HttpClient> | undefined;
+  private httpOpen: HttpClient | undefined;
   private readonly projects = new Map<string, Promise<ProjectCandidates>>();
   private findLinksLinks: Promise<{ links: { link: PageLink; source: string }[]; failures: SourceFailure[] }> | undefined;
   private readonly warned = new Set<string>();
@@ -45,9 +47,21 @@ export class IndexClient {
     this.settings = options.settings;
   }
 
-  /** The HTTP client (created on first use, so file:// work never loads TLS). */
-  http(): HttpClient {
-    this.httpClient ??= new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert, trustedHosts: this.settings.trustedHosts });
+  /**
+   * The HTTP client, created (and its module, with node:http, https and tls, loaded) when the
+   * first http(s) URL is met: work on file:// indexes and find-links never loads them.
+   */
+  http(): Promise<HttpClient> {
+    if (!this.httpClient) {
+      const made: Promise<HttpClient> = import('./http-client.js').then(({ HttpClient }) => {
+        const client = new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert, trustedHosts: this.settings.trustedHosts });
+        // close() came first: this client is closed once its requests are done, like any other.
+        if (this.httpClient === made) this.httpOpen = client;
+        else queueMicrotask(() => client.close());
+        return client;
+      });
+      this.httpClient = made;
+    }
     return this.httpClient;
   }
 
@@ -89,7 +103,9 @@ export class IndexClient {
   }
 
   close(): void {
-    this.httpClient?.close();
+    this.httpOpen?.close();
+    this.httpOpen = undefined;
+    this.httpClient = undefined;
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     this.scratch = undefined;
   }
@@ -116,7 +132,9 @@ export class IndexClient {
     const errors: unknown[] = [];
     const pages = await Promise.all(indexSources.map(async (s) => {
       try {
-        const links = await readProjectPage(this.http().addCredentialsFrom(s.location), project, () => this.http(), this.pageCacheDir());
+        // Credentials in an index URL are the HTTP client's to keep (and to leave out of the URL).
+        const location = /^https?:/i.test(s.location) ? (await this.http()).addCredentialsFrom(s.location) : s.location;
+        const links = await readProjectPage(location, project, () => this.http(), this.pageCacheDir());
         answered++;
         return { source: s.location, links: links ?? [] };
       } catch (e) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { HttpClient } from './http-client.js';
-import { redact, statusError } from './http-client.js';
+import { redact, statusError } from './http-errors.js';
 import { ACCEPT, parseHtmlPage, parseProjectPage, splitHash, filenameOf } from './simple-page.js';
 import type { PageLink } from './types.js';
 import { getPage } from './page-cache.js';
@@ -21,11 +21,11 @@ export function projectUrl(indexUrl: string, project: string): string {
  * The links of one project on one index; `undefined` when the index does not have the project
  * (HTTP 404/410, or no such directory). Throws INDEX_ERROR when the index cannot be read.
  */
-export async function readProjectPage(indexUrl: string, project: string, http: () => HttpClient, cacheDir?: string): Promise<PageLink[] | undefined> {
+export async function readProjectPage(indexUrl: string, project: string, http: () => Promise<HttpClient>, cacheDir?: string): Promise<PageLink[] | undefined> {
   const url = projectUrl(indexUrl, project);
   if (/^file:/i.test(url)) return readLocalPage(url);
   if (!/^https?:/i.test(url)) throw new VenvkitError('INDEX_ERROR', `unsupported index URL ${redact(indexUrl)} (use http://, https:// or file://)`);
-  const res = await getPage(http(), url, ACCEPT, cacheDir);
+  const res = await getPage(await http(), url, ACCEPT, cacheDir);
   if (res.status === 404 || res.status === 410) return undefined;
   if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
   try {
@@ -70,7 +70,7 @@ function indexReadError(url: string, e: unknown): VenvkitError {
  * page (its anchors), or a single distribution file. Returns undefined for a location that does
  * not exist (pip ignores those with a warning).
  */
-export async function readFindLinks(location: string, http: () => HttpClient): Promise<PageLink[] | undefined> {
+export async function readFindLinks(location: string, http: () => Promise<HttpClient>): Promise<PageLink[] | undefined> {
   const isUrl = SCHEME.test(location);
   if (!isUrl || /^file:/i.test(location)) {
     const path = isUrl ? fileURLToPath(location) : location;
@@ -88,7 +88,7 @@ export async function readFindLinks(location: string, http: () => HttpClient): P
   const { url, hashes } = splitHash(location);
   const name = filenameOf(url);
   if (/\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.test(name)) return [{ filename: name, url, hashes, yanked: false }];
-  const res = await http().get(url, { accept: 'text/html' });
+  const res = await (await http()).get(url, { accept: 'text/html' });
   if (res.status === 404) return undefined;
   if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
   return parseHtmlPage(res.body.toString('utf8'), res.url);

@@ -10,7 +10,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import type { IndexClient } from '../index/index-client.js';
-import { redact } from '../index/http-body.js';
+import { redact } from '../index/http-errors.js';
 import type { Candidate as IndexFile } from '../index/types.js';
 import { tryParseVersion } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
