@@ -10,8 +10,10 @@ import { indexDistFile, normalizeName } from './dist-filename.js';
 import type { HttpClient, HttpOptions } from './http-client.js';
 import { redact } from './http-errors.js';
 import { readFindLinks, readProjectPage } from './sources.js';
-import { downloadCandidate, type DownloadOptions, type DownloadResult } from './download.js';
-import { fetchCandidateMetadata, type CoreMetadata } from './metadata.js';
+// download.js and metadata.js (with node:crypto, streams, zlib, the zip reader) are loaded when first
+// used: a lock whose metadata is all cached reads neither.
+import type { DownloadOptions, DownloadResult } from './download.js';
+import type { CoreMetadata } from './metadata.js';
 import type { Candidate, IndexSettings, PageLink, ProjectCandidates, SourceFailure } from './types.js';
 import { clip } from '../pep/quote.js';
 
@@ -83,7 +85,8 @@ export class IndexClient {
   }
 
   /** Download (or, for file:// URLs, verify in place) a candidate; see downloadCandidate. */
-  download(candidate: Candidate, options: Omit<DownloadOptions, 'http' | 'cacheDir'> = {}): Promise<DownloadResult> {
+  async download(candidate: Candidate, options: Omit<DownloadOptions, 'http' | 'cacheDir'> = {}): Promise<DownloadResult> {
+    const { downloadCandidate } = await import('./download.js');
     const cacheDir = this.downloadCacheDir();
     // Without a download cache a file goes into this client's own directory (0700, removed by
     // close()), never to a name in the shared temp directory that another user could take first.
@@ -98,7 +101,8 @@ export class IndexClient {
   }
 
   /** The wheel's core metadata: PEP 658 `.metadata` when advertised, else read from the wheel. */
-  fetchMetadata(candidate: Candidate): Promise<CoreMetadata> {
+  async fetchMetadata(candidate: Candidate): Promise<CoreMetadata> {
+    const { fetchCandidateMetadata } = await import('./metadata.js');
     return fetchCandidateMetadata(candidate, { http: () => this.http(), download: (c) => this.download(c) });
   }
 

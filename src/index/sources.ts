@@ -1,6 +1,7 @@
 // Reading the places packages are listed: an index's project page (file:// or http(s)://) and
 // find-links locations (local directories, HTML pages, single files).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errnoCode, VenvkitError } from '../errors.js';
@@ -35,26 +36,29 @@ export async function readProjectPage(indexUrl: string, project: string, http: (
   }
 }
 
-/** A file:// project page: the directory's index.html, else its files as links. */
-async function readLocalPage(url: string): Promise<PageLink[] | undefined> {
+/**
+ * A file:// project page: the directory's index.html, else its files as links. Read synchronously:
+ * these are small local files, and one lock reads a few hundred of them (one per project and
+ * index), where each asynchronous read is four trips through the thread pool. A project an index
+ * does not have is found by stat() without an exception (most projects are on one index of several).
+ */
+function readLocalPage(url: string): PageLink[] | undefined {
   const dir = fileURLToPath(url);
   const base = pathToFileURL(dir).href.replace(/\/?$/, '/');
   try {
-    const html = await readFile(join(dir, 'index.html'), 'utf8');
-    return parseHtmlPage(html, base);
+    const page = join(dir, 'index.html');
+    if (statSync(page, { throwIfNoEntry: false })) return parseHtmlPage(readFileSync(page, 'utf8'), base);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    return listDirectory(dir);
   } catch (e) {
-    const code = errnoCode(e);
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw indexReadError(url, e);
-  }
-  return listDirectory(dir).catch((e) => {
     const code = errnoCode(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw indexReadError(url, e);
-  });
+  }
 }
 
-async function listDirectory(dir: string): Promise<PageLink[]> {
-  const names = await readdir(dir, { withFileTypes: true });
+function listDirectory(dir: string): PageLink[] {
+  const names = readdirSync(dir, { withFileTypes: true });
   const base = pathToFileURL(dir).href.replace(/\/?$/, '/');
   return names
     .filter((d) => d.isFile() || d.isSymbolicLink())
