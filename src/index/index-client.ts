@@ -115,10 +115,12 @@ export class IndexClient {
   }
 
   // The default caches are used only when they may be trusted (cache/trust.ts: yours, not writable by others).
+  private pageCache: { dir: string | undefined } | undefined;
   private pageCacheDir(): string | undefined {
     const o = this.options;
     if (o.cacheDir === false || o.pageCacheDir === false) return undefined;
-    return o.pageCacheDir ?? usableCacheDir('http');
+    this.pageCache ??= { dir: o.pageCacheDir ?? usableCacheDir('http') };
+    return this.pageCache.dir;
   }
 
   private downloadCacheDir(): string | false {
@@ -138,7 +140,7 @@ export class IndexClient {
       try {
         // Credentials in an index URL are the HTTP client's to keep (and to leave out of the URL).
         const location = /^https?:/i.test(s.location) ? (await this.http()).addCredentialsFrom(s.location) : s.location;
-        const links = await readProjectPage(location, project, () => this.http(), this.pageCacheDir());
+        const links = await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined);
         answered++;
         return { source: s.location, links: links ?? [] };
       } catch (e) {

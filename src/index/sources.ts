@@ -44,7 +44,7 @@ export async function readProjectPage(indexUrl: string, project: string, http: (
  */
 function readLocalPage(url: string): PageLink[] | undefined {
   const dir = fileURLToPath(url);
-  const base = pathToFileURL(dir).href.replace(/\/?$/, '/');
+  const base = localBase(dir);
   try {
     const page = join(dir, 'index.html');
     if (statSync(page, { throwIfNoEntry: false })) return parseHtmlPage(readFileSync(page, 'utf8'), base);
@@ -55,6 +55,20 @@ function readLocalPage(url: string): PageLink[] | undefined {
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw indexReadError(url, e);
   }
+}
+
+const localBases = new Map<string, string>();
+
+/** pathToFileURL(dir) with a trailing slash; for DIR/NAME/ with a plain NAME, the parent's (memoised) and NAME/. */
+function localBase(dir: string): string {
+  const m = /^(.*?)[\\/]([a-z0-9-]+)[\\/]?$/.exec(dir);
+  if (!m?.[1]) return pathToFileURL(dir).href.replace(/\/?$/, '/');
+  let parent = localBases.get(m[1]!);
+  if (parent === undefined) {
+    parent = pathToFileURL(m[1]!).href.replace(/\/?$/, '/');
+    if (localBases.size < 64) localBases.set(m[1]!, parent);
+  }
+  return `${parent}${m[2]}/`;
 }
 
 function listDirectory(dir: string): PageLink[] {
