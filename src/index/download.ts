@@ -14,7 +14,7 @@ import { stagingName, writeFileAtomic } from '../cache/atomic.js';
 import { markUsed } from '../cache/users.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import type { HttpClient } from './http-client.js';
-import { redact } from './http-client.js';
+import { redact } from './http-errors.js';
 import type { Candidate } from './types.js';
 import { normalizeName, parseDistFilename, unsafeFilenameReason } from './dist-filename.js';
 import { clip } from '../pep/quote.js';
@@ -24,7 +24,7 @@ export interface DownloadOptions {
   requiredHashes?: string[];
   /** Put (a link to) the file in this directory instead of only in the cache. */
   dest?: string;
-  http: () => HttpClient;
+  http: () => Promise<HttpClient>;
   /** Cache directory; undefined: cacheDir('downloads'); false: no cache (download to dest or a temp dir). */
   cacheDir?: string | false;
   /** Progress: bytes received so far, and the total when known. */
@@ -188,7 +188,7 @@ async function hashStream(stream: Readable, algos: Set<string>): Promise<Record<
 }
 
 async function fetchTo(url: string, file: string, algos: Set<string>, options: DownloadOptions): Promise<Record<string, string>> {
-  const { body, headers } = await options.http().stream(url);
+  const { body, headers } = await (await options.http()).stream(url);
   const total = Number(headers['content-length']) || undefined;
   const hashers = new Map<string, Hash>([...algos].map((a) => [a, createHash(a)]));
   let received = 0;

@@ -5,6 +5,9 @@ import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { VenvkitError } from '../errors.js';
 import { clip } from '../pep/quote.js';
+import { redact } from './http-errors.js';
+
+export { redact };
 
 export function decoded(res: http.IncomingMessage): Readable {
   switch ((res.headers['content-encoding'] ?? '').toLowerCase()) {
@@ -117,16 +120,3 @@ export function readAll(res: http.IncomingMessage, stream: Readable, limits: Bod
     stream.once('close', () => { if (!stream.readableEnded) fail(Object.assign(new Error('connection closed before the response ended'), { code: 'ECONNRESET' })); });
   });
 }
-
-
-/** A URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.href;
-  } catch {
-    return url;
-  }
-}
-

@@ -11,9 +11,11 @@ import type { Readable } from 'node:stream';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { netrcCredentials, type Credentials } from './netrc.js';
 import { proxyFor, proxyAuthorization, TunnelAgent } from './proxy.js';
-import { decoded, readAll, redact, redirectTarget, watchRate } from './http-body.js';
+import { decoded, readAll, redirectTarget, watchRate } from './http-body.js';
+import { redact, statusError } from './http-errors.js';
 
-export { redact, redirectTarget } from './http-body.js';
+export { redirectTarget } from './http-body.js';
+export { redact, statusError } from './http-errors.js';
 
 export interface HttpOptions {
   /** Idle time allowed while waiting for response bytes (pip's `timeout`), seconds. */
@@ -275,13 +277,6 @@ export class HttpClient {
     if (next) next();
     else this.active--;
   }
-}
-
-export function statusError(url: string, status: number, text?: string): VenvkitError {
-  const hint = status === 401 || status === 403
-    ? 'The index wants credentials: put them in the URL (https://user:token@host/simple) or in ~/.netrc.'
-    : undefined;
-  return new VenvkitError('INDEX_ERROR', `GET ${redact(url)} failed: HTTP ${status}${text ? ` ${text}` : ''}`, { hint });
 }
 
 function asIndexError(url: string, e: unknown): VenvkitError {

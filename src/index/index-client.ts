@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { usableCacheDir } from '../cache/trust.js';
 import { indexDistFile, normalizeName } from './dist-filename.js';
-import { HttpClient, redact, type HttpOptions } from './http-client.js';
+import type { HttpClient, HttpOptions } from './http-client.js';
+import { redact } from './http-errors.js';
 import { readFindLinks, readProjectPage } from './sources.js';
-import { downloadCandidate, type DownloadOptions, type DownloadResult } from './download.js';
-import { fetchCandidateMetadata, type CoreMetadata } from './metadata.js';
+// download.js and metadata.js (with node:crypto, streams, zlib, the zip reader) are loaded when first
+// used: a lock whose metadata is all cached reads neither.
+import type { DownloadOptions, DownloadResult } from './download.js';
+import type { CoreMetadata } from './metadata.js';
 import type { Candidate, IndexSettings, PageLink, ProjectCandidates, SourceFailure } from './types.js';
 import { clip } from '../pep/quote.js';
 
@@ -35,7 +38,8 @@ interface Source { kind: 'index' | 'find-links'; location: string }
 export class IndexClient {
   readonly settings: IndexSettings;
   private readonly options: IndexClientOptions;
-  private httpClient: HttpClient | undefined;
+  private httpClient: Promise<HttpClient> | undefined;
+  private httpOpen: HttpClient | undefined;
   private readonly projects = new Map<string, Promise<ProjectCandidates>>();
   private findLinksLinks: Promise<{ links: { link: PageLink; source: string }[]; failures: SourceFailure[] }> | undefined;
   private readonly warned = new Set<string>();
@@ -45,9 +49,21 @@ export class IndexClient {
     this.settings = options.settings;
   }
 
-  /** The HTTP client (created on first use, so file:// work never loads TLS). */
-  http(): HttpClient {
-    this.httpClient ??= new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert, trustedHosts: this.settings.trustedHosts });
+  /**
+   * The HTTP client, created (and its module, with node:http, https and tls, loaded) when the
+   * first http(s) URL is met: work on file:// indexes and find-links never loads them.
+   */
+  http(): Promise<HttpClient> {
+    if (!this.httpClient) {
+      const made: Promise<HttpClient> = import('./http-client.js').then(({ HttpClient }) => {
+        const client = new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert, trustedHosts: this.settings.trustedHosts });
+        // close() came first: this client is closed once its requests are done, like any other.
+        if (this.httpClient === made) this.httpOpen = client;
+        else queueMicrotask(() => client.close());
+        return client;
+      });
+      this.httpClient = made;
+    }
     return this.httpClient;
   }
 
@@ -69,7 +85,8 @@ export class IndexClient {
   }
 
   /** Download (or, for file:// URLs, verify in place) a candidate; see downloadCandidate. */
-  download(candidate: Candidate, options: Omit<DownloadOptions, 'http' | 'cacheDir'> = {}): Promise<DownloadResult> {
+  async download(candidate: Candidate, options: Omit<DownloadOptions, 'http' | 'cacheDir'> = {}): Promise<DownloadResult> {
+    const { downloadCandidate } = await import('./download.js');
     const cacheDir = this.downloadCacheDir();
     // Without a download cache a file goes into this client's own directory (0700, removed by
     // close()), never to a name in the shared temp directory that another user could take first.
@@ -84,21 +101,26 @@ export class IndexClient {
   }
 
   /** The wheel's core metadata: PEP 658 `.metadata` when advertised, else read from the wheel. */
-  fetchMetadata(candidate: Candidate): Promise<CoreMetadata> {
+  async fetchMetadata(candidate: Candidate): Promise<CoreMetadata> {
+    const { fetchCandidateMetadata } = await import('./metadata.js');
     return fetchCandidateMetadata(candidate, { http: () => this.http(), download: (c) => this.download(c) });
   }
 
   close(): void {
-    this.httpClient?.close();
+    this.httpOpen?.close();
+    this.httpOpen = undefined;
+    this.httpClient = undefined;
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     this.scratch = undefined;
   }
 
   // The default caches are used only when they may be trusted (cache/trust.ts: yours, not writable by others).
+  private pageCache: { dir: string | undefined } | undefined;
   private pageCacheDir(): string | undefined {
     const o = this.options;
     if (o.cacheDir === false || o.pageCacheDir === false) return undefined;
-    return o.pageCacheDir ?? usableCacheDir('http');
+    this.pageCache ??= { dir: o.pageCacheDir ?? usableCacheDir('http') };
+    return this.pageCache.dir;
   }
 
   private downloadCacheDir(): string | false {
@@ -116,7 +138,9 @@ export class IndexClient {
     const errors: unknown[] = [];
     const pages = await Promise.all(indexSources.map(async (s) => {
       try {
-        const links = await readProjectPage(this.http().addCredentialsFrom(s.location), project, () => this.http(), this.pageCacheDir());
+        // Credentials in an index URL are the HTTP client's to keep (and to leave out of the URL).
+        const location = /^https?:/i.test(s.location) ? (await this.http()).addCredentialsFrom(s.location) : s.location;
+        const links = await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined);
         answered++;
         return { source: s.location, links: links ?? [] };
       } catch (e) {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import { normalizeName } from './dist-filename.js';
 import type { HttpClient } from './http-client.js';
-import { redact } from './http-client.js';
+import { redact } from './http-errors.js';
 import type { Candidate } from './types.js';
 import { EOCD_SEARCH_BYTES, RangeZipReader, ZipReader, type ReadAt, type ZipEntry } from '../zip/reader.js';
 
@@ -61,7 +61,7 @@ export function parseMetadata(text: string): CoreMetadata {
 export const MAX_METADATA_BYTES = 64 * 2 ** 20;
 
 export interface MetadataDeps {
-  http: () => HttpClient;
+  http: () => Promise<HttpClient>;
   download: (c: Candidate) => Promise<{ path: string }>;
 }
 
@@ -72,7 +72,7 @@ export async function fetchCandidateMetadata(c: Candidate, deps: MetadataDeps): 
       if (text !== undefined) return checked(parseMetadata(text), c);
     }
     if (/^file:/i.test(c.url)) return checked(parseMetadata(metadataFromFile(fileURLToPath(c.url), c)), c);
-    const ranged = await viaRanges(c, deps.http()).catch(() => undefined);
+    const ranged = await deps.http().then((http) => viaRanges(c, http)).catch(() => undefined);
     if (ranged !== undefined) return checked(parseMetadata(ranged), c);
     const { path } = await deps.download(c);
     return checked(parseMetadata(metadataFromFile(path, c)), c);
@@ -98,7 +98,7 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
       return undefined;
     }
   } else {
-    const res = await deps.http().get(url, {}, { maxBytes: MAX_METADATA_BYTES });
+    const res = await (await deps.http()).get(url, {}, { maxBytes: MAX_METADATA_BYTES });
     if (res.status === 404) return undefined;
     if (res.status < 200 || res.status >= 300) throw new VenvkitError('INDEX_ERROR', `GET ${redact(url)} failed: HTTP ${res.status}`);
     body = res.body;

@@ -1,7 +1,6 @@
 // An HTTP cache for index pages (cacheDir('http')): fresh pages (Cache-Control max-age) are used
 // without a request; stale ones are revalidated with If-None-Match / If-Modified-Since, and a 304
 // answer costs no body. Only successful pages are stored; `no-store` is honoured.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic.js';
 import { readOwnFileAsync } from '../cache/trust.js';
@@ -22,7 +21,7 @@ export interface PageResult { status: number; url: string; contentType: string; 
 
 /** GET `url` through the cache in `dir` (undefined: no cache; the caller checked that it may be used). */
 export async function getPage(http: HttpClient, url: string, accept: string, dir: string | undefined): Promise<PageResult> {
-  const file = dir ? join(dir, ...keyPath(url, accept)) : undefined;
+  const file = dir ? join(dir, ...(await keyPath(url, accept))) : undefined;
   const cached = file ? await load(file) : undefined;
   if (cached && Date.now() - cached.storedAt < cached.maxAgeMs) {
     return { status: 200, url: cached.finalUrl, contentType: cached.contentType, body: cached.body, fromCache: true };
@@ -56,7 +55,9 @@ function maxAge(res: HttpResponse): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined;
 }
 
-function keyPath(url: string, accept: string): [string, string] {
+async function keyPath(url: string, accept: string): Promise<[string, string]> {
+  // (node:crypto loaded here: only http(s) pages are cached, and file:// work need not load it.)
+  const { createHash } = await import('node:crypto');
   const u = new URL(url);
   u.username = '';
   u.password = '';

@@ -1,11 +1,12 @@
 // Reading the places packages are listed: an index's project page (file:// or http(s)://) and
 // find-links locations (local directories, HTML pages, single files).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { HttpClient } from './http-client.js';
-import { redact, statusError } from './http-client.js';
+import { redact, statusError } from './http-errors.js';
 import { ACCEPT, parseHtmlPage, parseProjectPage, splitHash, filenameOf } from './simple-page.js';
 import type { PageLink } from './types.js';
 import { getPage } from './page-cache.js';
@@ -21,11 +22,11 @@ export function projectUrl(indexUrl: string, project: string): string {
  * The links of one project on one index; `undefined` when the index does not have the project
  * (HTTP 404/410, or no such directory). Throws INDEX_ERROR when the index cannot be read.
  */
-export async function readProjectPage(indexUrl: string, project: string, http: () => HttpClient, cacheDir?: string): Promise<PageLink[] | undefined> {
+export async function readProjectPage(indexUrl: string, project: string, http: () => Promise<HttpClient>, cacheDir?: string): Promise<PageLink[] | undefined> {
   const url = projectUrl(indexUrl, project);
   if (/^file:/i.test(url)) return readLocalPage(url);
   if (!/^https?:/i.test(url)) throw new VenvkitError('INDEX_ERROR', `unsupported index URL ${redact(indexUrl)} (use http://, https:// or file://)`);
-  const res = await getPage(http(), url, ACCEPT, cacheDir);
+  const res = await getPage(await http(), url, ACCEPT, cacheDir);
   if (res.status === 404 || res.status === 410) return undefined;
   if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
   try {
@@ -35,26 +36,43 @@ export async function readProjectPage(indexUrl: string, project: string, http: (
   }
 }
 
-/** A file:// project page: the directory's index.html, else its files as links. */
-async function readLocalPage(url: string): Promise<PageLink[] | undefined> {
+/**
+ * A file:// project page: the directory's index.html, else its files as links. Read synchronously:
+ * these are small local files, and one lock reads a few hundred of them (one per project and
+ * index), where each asynchronous read is four trips through the thread pool. A project an index
+ * does not have is found by stat() without an exception (most projects are on one index of several).
+ */
+function readLocalPage(url: string): PageLink[] | undefined {
   const dir = fileURLToPath(url);
-  const base = pathToFileURL(dir).href.replace(/\/?$/, '/');
+  const base = localBase(dir);
   try {
-    const html = await readFile(join(dir, 'index.html'), 'utf8');
-    return parseHtmlPage(html, base);
+    const page = join(dir, 'index.html');
+    if (statSync(page, { throwIfNoEntry: false })) return parseHtmlPage(readFileSync(page, 'utf8'), base);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    return listDirectory(dir);
   } catch (e) {
-    const code = errnoCode(e);
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw indexReadError(url, e);
-  }
-  return listDirectory(dir).catch((e) => {
     const code = errnoCode(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw indexReadError(url, e);
-  });
+  }
 }
 
-async function listDirectory(dir: string): Promise<PageLink[]> {
-  const names = await readdir(dir, { withFileTypes: true });
+const localBases = new Map<string, string>();
+
+/** pathToFileURL(dir) with a trailing slash; for DIR/NAME/ with a plain NAME, the parent's (memoised) and NAME/. */
+function localBase(dir: string): string {
+  const m = /^(.*?)[\\/]([a-z0-9-]+)[\\/]?$/.exec(dir);
+  if (!m?.[1]) return pathToFileURL(dir).href.replace(/\/?$/, '/');
+  let parent = localBases.get(m[1]!);
+  if (parent === undefined) {
+    parent = pathToFileURL(m[1]!).href.replace(/\/?$/, '/');
+    if (localBases.size < 64) localBases.set(m[1]!, parent);
+  }
+  return `${parent}${m[2]}/`;
+}
+
+function listDirectory(dir: string): PageLink[] {
+  const names = readdirSync(dir, { withFileTypes: true });
   const base = pathToFileURL(dir).href.replace(/\/?$/, '/');
   return names
     .filter((d) => d.isFile() || d.isSymbolicLink())
@@ -70,7 +88,7 @@ function indexReadError(url: string, e: unknown): VenvkitError {
  * page (its anchors), or a single distribution file. Returns undefined for a location that does
  * not exist (pip ignores those with a warning).
  */
-export async function readFindLinks(location: string, http: () => HttpClient): Promise<PageLink[] | undefined> {
+export async function readFindLinks(location: string, http: () => Promise<HttpClient>): Promise<PageLink[] | undefined> {
   const isUrl = SCHEME.test(location);
   if (!isUrl || /^file:/i.test(location)) {
     const path = isUrl ? fileURLToPath(location) : location;
@@ -88,7 +106,7 @@ export async function readFindLinks(location: string, http: () => HttpClient): P
   const { url, hashes } = splitHash(location);
   const name = filenameOf(url);
   if (/\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.test(name)) return [{ filename: name, url, hashes, yanked: false }];
-  const res = await http().get(url, { accept: 'text/html' });
+  const res = await (await http()).get(url, { accept: 'text/html' });
   if (res.status === 404) return undefined;
   if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
   return parseHtmlPage(res.body.toString('utf8'), res.url);

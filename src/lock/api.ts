@@ -83,11 +83,15 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
   if (format === 'pylock' && !PYLOCK_NAME.test(basename(path))) {
     throw new VenvkitError('USAGE', `lock: ${basename(path)} is not a pylock file name`, { hint: 'Name it pylock.toml or pylock.NAME.toml (PEP 751), or give a name ending in .txt for a requirements.txt.' });
   }
-  const inputs = await collectLockInputs(o, o.index ?? {}, { env: o.env, cwd });
   const others = wantsOtherTargets(o);
-  // An interpreter is needed for itself, or for its X.Y when only --platform is given.
+  // An interpreter is needed for itself, or for its X.Y when only --platform is given. Asking it
+  // (a process started when its facts are not cached) runs while the inputs are read; an error in
+  // the inputs is still the one reported.
   const needHost = !others || o.python !== undefined || o.interpreter !== undefined || (!o.environments?.length && !o.pythonVersions?.length);
-  const host = needHost ? await hostInterpreter(o) : undefined;
+  const hostP = needHost ? hostInterpreter(o) : undefined;
+  hostP?.catch(() => {});
+  const inputs = await collectLockInputs(o, o.index ?? {}, { env: o.env, cwd });
+  const host = await hostP;
   const targets: LockTarget[] = others ? lockTargets(o, host) : [interpreterTarget(host!)];
 
   const previous = o.upgrade ? [] : await readPreviousPins(path, format);

@@ -4,7 +4,7 @@
  * PEP 700 `size`, else the size on disk of a file:// URL) and its upload time (only the index's).
  * Nothing here depends on the cache's state, so the lock is the same with a cold or a warm cache.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { IndexClient } from '../index/index-client.js';
 import type { Candidate as IndexFile } from '../index/types.js';
@@ -25,7 +25,7 @@ async function factsOf(f: IndexFile, client: IndexClient): Promise<FileFacts> {
     hashes = { ...hashes, sha256: got.hashes.sha256! };
   }
   let size = f.size;
-  if (size === undefined && /^file:/i.test(f.url)) size = (await stat(fileURLToPath(f.url))).size;
+  if (size === undefined && /^file:/i.test(f.url)) size = statSync(fileURLToPath(f.url)).size;
   return { name: f.filename, url: f.url, hashes, ...(size !== undefined ? { size } : {}), ...(f.uploadTime ? { uploadTime: f.uploadTime } : {}) };
 }
 

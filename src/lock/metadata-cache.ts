@@ -5,9 +5,9 @@
  * only when the cache may be trusted (cache/trust.ts) and not under --no-cache; a file that does not
  * parse is ignored (and rewritten). Files without a sha256 are not cached.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../cache/atomic.js';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stagingName } from '../cache/atomic.js';
 import { usableCacheDir } from '../cache/trust.js';
 import type { CandidateMetadata } from '../resolver/types.js';
 
@@ -19,6 +19,8 @@ interface Stored {
 
 export class MetadataCache {
   private readonly dir: string | undefined;
+  /** Directories made (or found) already: a cold lock writes a hundred entries into a few dozen. */
+  private readonly made = new Set<string>();
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.dir = usableCacheDir('lock-metadata', env, { quietIfUnusable: true });
@@ -44,10 +46,23 @@ export class MetadataCache {
     const path = sha256 ? this.path(sha256) : undefined;
     if (!path || md.requiresDist.some((r) => typeof r !== 'string')) return;
     const stored: Stored = { requiresDist: md.requiresDist as string[], requiresPython: md.requiresPython ?? null, providesExtra: md.providesExtra ? [...md.providesExtra] : null };
+    // As writeFileAtomic (cache/atomic.ts) does, less a mkdir for every entry.
+    const tmp = stagingName(path);
     try {
-      writeFileAtomic(path, JSON.stringify(stored));
+      const dir = dirname(path);
+      if (!this.made.has(dir)) {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        this.made.add(dir);
+      }
+      writeFileSync(tmp, JSON.stringify(stored), { mode: 0o644, flag: 'wx' });
+      renameSync(tmp, path);
     } catch {
       // A cache that cannot be written costs speed only.
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // (nor one whose staging file stays)
+      }
     }
   }
 }

@@ -10,8 +10,8 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import type { IndexClient } from '../index/index-client.js';
-import { redact } from '../index/http-body.js';
-import type { Candidate as IndexFile } from '../index/types.js';
+import { redact } from '../index/http-errors.js';
+import type { Candidate as IndexFile, ProjectCandidates } from '../index/types.js';
 import { tryParseVersion } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
 import { bestTagRank } from '../pep/tags.js';
@@ -65,14 +65,51 @@ function wheelTags(filename: string): string[] {
   return parts.length >= 5 ? [parts.slice(-3).join('-')] : [];
 }
 
+// A lock for many targets asks the same questions of the same files once per target: the
+// answers that do not depend on the target are kept (the project lists are the client's, and
+// live as long as it does; the Requires-Python texts and Python versions are few).
+const specifierSets = new Map<string, SpecifierSet | null>();
+const pythons = new Map<string, ReturnType<typeof tryParseVersion>>();
+
 function pythonFits(spec: string | undefined, python: string): boolean {
   if (!spec) return true;
-  const v = tryParseVersion(python);
-  try {
-    return !v || new SpecifierSet(spec).matches(v);
-  } catch {
-    return true;
+  let v = pythons.get(python);
+  if (v === undefined && !pythons.has(python)) pythons.set(python, (v = tryParseVersion(python)));
+  if (!v) return true;
+  let set = specifierSets.get(spec);
+  if (set === undefined) {
+    try {
+      set = new SpecifierSet(spec);
+    } catch {
+      set = null;
+    }
+    if (specifierSets.size < 4096) specifierSets.set(spec, set);
   }
+  return !set || set.matches(v);
+}
+
+type VersionSlots = Map<string, { files: IndexFile[]; sdists: IndexFile[]; version: string }>;
+const slotsOf = new WeakMap<ProjectCandidates, VersionSlots>();
+
+/** Files by version (the normalised version as the key), in the order of the lists. */
+function groupByVersion(files: readonly IndexFile[], sdists: readonly IndexFile[]): VersionSlots {
+  const byVersion: VersionSlots = new Map();
+  const slot = (version: string) => {
+    const key = tryParseVersion(version)?.toString() ?? version;
+    let s = byVersion.get(key);
+    if (!s) byVersion.set(key, (s = { files: [], sdists: [], version }));
+    return s;
+  };
+  for (const f of files) slot(f.version).files.push(f);
+  for (const s of sdists) if (s.version) slot(s.version).sdists.push(s);
+  return byVersion;
+}
+
+/** groupByVersion of all the project's files, once per project. */
+function versionSlots(project: ProjectCandidates): VersionSlots {
+  let byVersion = slotsOf.get(project);
+  if (!byVersion) slotsOf.set(project, (byVersion = groupByVersion(project.candidates, project.sdists)));
+  return byVersion;
 }
 
 function fileList(files: IndexFile[]): string {
@@ -90,16 +127,9 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
   async versions(name: string): Promise<IndexCandidate[]> {
     const project = await this.client.project(name);
     const formats = this.options.formatControl?.allowedFormats(name) ?? new Set(['binary', 'source']);
-    const byVersion = new Map<string, { files: IndexFile[]; sdists: IndexFile[]; version: string }>();
-    const slot = (version: string) => {
-      const key = tryParseVersion(version)?.toString() ?? version;
-      let s = byVersion.get(key);
-      if (!s) byVersion.set(key, (s = { files: [], sdists: [], version }));
-      return s;
-    };
-    const [wheels, sdistFiles] = hashAllowed(project.candidates, project.sdists, this.options.allowedHashes?.get(name));
-    for (const f of wheels) slot(f.version).files.push(f);
-    for (const s of sdistFiles) if (s.version) slot(s.version).sdists.push(s);
+    // (Files filtered by the hashes a lock allows are grouped afresh; the whole list once per project.)
+    const allowed = this.options.allowedHashes?.get(name);
+    const byVersion = allowed?.length ? groupByVersion(...hashAllowed(project.candidates, project.sdists, allowed)) : versionSlots(project);
     const out: IndexCandidate[] = [];
     const fitKey = (f: IndexFile) => (pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 2) + (f.yanked ? 1 : 0);
     for (const { files, sdists, version } of byVersion.values()) {

@@ -15,6 +15,8 @@ import type { Candidate, CandidateMetadata, PackageProvider, ResolveOptions } fr
 
 export const ROOT = '<root>';
 
+const requiresPythonSets = new Map<string, SpecifierSet | null>();
+
 export interface Pkg<C extends Candidate> {
   id: string;
   base: string;
@@ -134,13 +136,17 @@ export class Packages<C extends Candidate> {
 
   private pythonReason(requiresPython: string | null | undefined): string | null {
     if (!requiresPython || !this.python) return null;
-    let spec: SpecifierSet;
-    try {
-      spec = new SpecifierSet(requiresPython);
-    } catch {
-      return null; // pip ignores an invalid Requires-Python
+    let spec = requiresPythonSets.get(requiresPython);
+    if (spec === undefined) {
+      try {
+        spec = new SpecifierSet(requiresPython);
+      } catch {
+        spec = null; // pip ignores an invalid Requires-Python
+      }
+      // (The same few texts on every candidate, for every target of a lock.)
+      if (requiresPythonSets.size < 4096) requiresPythonSets.set(requiresPython, spec);
     }
-    return spec.matches(this.python) ? null : `requires Python ${requiresPython}`;
+    return !spec || spec.matches(this.python) ? null : `requires Python ${requiresPython}`;
   }
 
   /** Bits of `id`'s versions matching the requirement (and records pre-release / pin facts). */
