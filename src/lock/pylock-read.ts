@@ -15,6 +15,8 @@ export interface LockedFile {
   size?: number;
   /** Lower-case algorithm -> lower-case hex; never empty. */
   hashes: Record<string, string>;
+  /** PEP 751 `attestation-identities`, kept as written: read, not verified (pip 26.2 does not verify them either). */
+  attestationIdentities?: Record<string, unknown>[];
 }
 
 export interface LockedPackage {
@@ -32,7 +34,7 @@ export interface LockedPackage {
   sdist?: LockedFile;
   archive?: LockedFile & { subdirectory?: string };
   directory?: { path: string; editable: boolean; subdirectory?: string };
-  vcs?: { type: string; url?: string; path?: string; commitId: string; subdirectory?: string };
+  vcs?: { type: string; url?: string; path?: string; requestedRevision?: string; commitId: string; subdirectory?: string };
 }
 
 export interface Pylock {
@@ -88,7 +90,10 @@ function lockedFile(v: unknown, where: string, path: string, pkg: string): Locke
   const size = v.size;
   if (size !== undefined && (typeof size !== 'number' && typeof size !== 'bigint')) bad(path, `${where}: size must be an integer`);
   const name = str(v, 'name', where, path) ?? decodeURIComponent(basename((url ?? filePath)!.split(/[?#]/, 1)[0]!));
+  const ids = v['attestation-identities'];
+  if (ids !== undefined && (!Array.isArray(ids) || !ids.every(isTable))) bad(path, `${where}: attestation-identities must be an array of tables`);
   return {
+    ...(ids !== undefined ? { attestationIdentities: ids as Record<string, unknown>[] } : {}),
     name, hashes: Object.fromEntries(Object.entries(hashes as Record<string, string>).map(([a, h]) => [a.toLowerCase(), h.toLowerCase()])),
     ...(url !== undefined ? { url } : {}), ...(filePath !== undefined ? { path: filePath } : {}), ...(size !== undefined ? { size: Number(size) } : {}),
   };
@@ -132,7 +137,12 @@ function lockedPackage(v: unknown, index: number, path: string): LockedPackage {
     const url = str(d, 'url', `${where}.vcs`, path);
     const p = str(d, 'path', `${where}.vcs`, path);
     const sub = str(d, 'subdirectory', `${where}.vcs`, path);
-    pkg.vcs = { type: str(d, 'type', `${where}.vcs`, path, true)!, commitId: str(d, 'commit-id', `${where}.vcs`, path, true)!, ...(url !== undefined ? { url } : {}), ...(p !== undefined ? { path: p } : {}), ...(sub !== undefined ? { subdirectory: sub } : {}) };
+    const rev = str(d, 'requested-revision', `${where}.vcs`, path);
+    if (url === undefined && p === undefined) bad(path, `${where}.vcs: neither url nor path is given`);
+    pkg.vcs = {
+      type: str(d, 'type', `${where}.vcs`, path, true)!, commitId: str(d, 'commit-id', `${where}.vcs`, path, true)!,
+      ...(url !== undefined ? { url } : {}), ...(p !== undefined ? { path: p } : {}), ...(rev !== undefined ? { requestedRevision: rev } : {}), ...(sub !== undefined ? { subdirectory: sub } : {}),
+    };
   }
   // PEP 751: one source kind per entry (wheels and an sdist go together).
   const kinds = [pkg.vcs && 'vcs', pkg.directory && 'directory', pkg.archive && 'archive', (pkg.wheels.length || pkg.sdist) && 'wheels/sdist'].filter(Boolean);
