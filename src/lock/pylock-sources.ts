@@ -12,8 +12,9 @@ import type { LockedPackage, Pylock } from './pylock-read.js';
 export interface DirectOrigin {
   url: string;
   editable: boolean;
-  /** VCS entries: the commit installed. */
+  /** VCS entries: the commit installed, and the revision the lock says was asked for (recorded in direct_url.json). */
   commitId?: string;
+  requestedRevision?: string;
 }
 
 /** The direct_url.json an install of a directory or VCS entry records (what sync compares). */
@@ -23,7 +24,7 @@ export function directOrigin(lock: Pylock, pkg: LockedPackage): DirectOrigin | u
     const dir = resolve(base, pkg.directory.path, pkg.directory.subdirectory ?? '');
     return { url: pathToFileURL(dir).href, editable: pkg.directory.editable };
   }
-  if (pkg.vcs) return { url: vcsUrl(lock, pkg), editable: false, commitId: pkg.vcs.commitId.toLowerCase() };
+  if (pkg.vcs) return { url: vcsUrl(lock, pkg), editable: false, commitId: pkg.vcs.commitId.toLowerCase(), ...(pkg.vcs.requestedRevision !== undefined ? { requestedRevision: pkg.vcs.requestedRevision } : {}) };
   return undefined;
 }
 

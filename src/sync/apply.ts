@@ -107,6 +107,12 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
       [p] = await prepareLocalSources([await t.source!()], {
         ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get(), srcDir: join(venv.root, 'src'),
       });
+      // The lock's requested revision, not the commit checked out, as pip records it.
+      const info = (p!.directUrl as { vcs_info?: { requested_revision?: string } }).vcs_info;
+      if (info) {
+        if (t.direct?.requestedRevision !== undefined) info.requested_revision = t.direct.requestedRevision;
+        else delete info.requested_revision;
+      }
       prepared.set(t, p!);
     }
     return p!;

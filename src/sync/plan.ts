@@ -12,7 +12,7 @@ export interface Wanted {
   /** "" when the lock gives none (a directory or a VCS checkout: known once built). */
   version: string;
   /** A directory or VCS entry: what the installed distribution's direct_url.json must say. */
-  direct?: { url: string; editable: boolean; commitId?: string };
+  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string };
 }
 
 /** What the plan needs of an installed distribution (a DistInfo is one). */
