@@ -13,9 +13,10 @@ import type { LockedFile, LockedPackage, Pylock } from './pylock-read.js';
 
 export interface SelectedPackage {
   package: LockedPackage;
-  /** What is installed from: a wheel as it is, an sdist built first. */
-  kind: 'wheel' | 'sdist';
-  file: LockedFile;
+  /** What is installed from: a wheel as it is, an sdist built first; a directory or a VCS checkout is built (pylock-sources.ts). */
+  kind: 'wheel' | 'sdist' | 'directory' | 'vcs';
+  /** The file (wheel or sdist kinds). */
+  file?: LockedFile;
 }
 
 export interface SelectOptions {
@@ -130,7 +131,7 @@ export function lockedVersion(lock: Pylock, pkg: LockedPackage): string | undefi
 }
 
 /** The file of a selected package for an interpreter's `tags` (best first): the best wheel, else the sdist. */
-export function pickFile(lock: Pylock, pkg: LockedPackage, tags: readonly string[]): SelectedPackage {
+export function pickFile(lock: Pylock, pkg: LockedPackage, tags: readonly string[]): SelectedPackage & { kind: 'wheel' | 'sdist'; file: LockedFile } {
   const pick = bestFile(pkg, tags);
   if (!pick) {
     throw new VenvkitError('NO_WHEEL', `${lock.path}: packages[${pkg.index}] (${pkg.name} ${pkg.version ?? ''}) has no wheel for this interpreter (${tags[0] ?? 'no tags'}) and no sdist`, {
@@ -140,7 +141,7 @@ export function pickFile(lock: Pylock, pkg: LockedPackage, tags: readonly string
   return { package: pkg, ...pick };
 }
 
-/** selectPackages and the file of each. */
+/** selectPackages and the file of each (none for a directory or a VCS entry). */
 export function selectFromLock(lock: Pylock, options: SelectOptions & { tags: readonly string[] }): SelectedPackage[] {
-  return selectPackages(lock, options).map((pkg) => pickFile(lock, pkg, options.tags));
+  return selectPackages(lock, options).map((pkg) => (pkg.directory ? { package: pkg, kind: 'directory' } : pkg.vcs ? { package: pkg, kind: 'vcs' } : pickFile(lock, pkg, options.tags)));
 }

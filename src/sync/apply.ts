@@ -40,6 +40,21 @@ interface Located {
   required: string[];
 }
 
+/**
+ * PEP 751: a file whose entry gives its `size` must have that size. It is checked after the hashes
+ * (download checks them first), so a mismatch here means the lock contradicts itself.
+ */
+function checkSize(l: Located, path: string): void {
+  const want = l.target.file?.file.size;
+  if (want === undefined) return;
+  const got = statSync(path).size;
+  if (got !== want) {
+    throw new VenvkitError('BAD_LOCK', `${l.target.where} (${l.target.name}): size is ${want}, but ${l.candidate.url} (whose hash matches) has ${got} bytes`, {
+      hint: 'The entry\'s size does not fit its file: lock again.',
+    });
+  }
+}
+
 const asRequired = (hashes: Record<string, string>) => Object.entries(hashes).map(([a, h]) => `${a}:${h}`);
 
 /** The file of a requirements-file pin: the best wheel for the interpreter whose hash is pinned, else such an sdist. */
@@ -94,6 +109,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     download: async (file) => {
       const l = located.get(file.url);
       const got = await client.download(file as Candidate, { requiredHashes: l?.required ?? [] });
+      if (l) checkSize(l, got.path);
       return { path: got.path, sha256: got.hashes.sha256! };
     },
   })));
@@ -175,6 +191,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
                 cause: e,
               });
             });
+          if (!built) checkSize(l, got.path);
           // A file:// file is not streamed: one event with its size.
           if (!built && !received.has(l.target.name)) {
             const size = statSync(got.path).size;
