@@ -15,8 +15,6 @@ export interface LockedFile {
   size?: number;
   /** Lower-case algorithm -> lower-case hex; never empty. */
   hashes: Record<string, string>;
-  /** PEP 751 `attestation-identities`, kept as written: read, not verified (pip 26.2 does not verify them either). */
-  attestationIdentities?: Record<string, unknown>[];
 }
 
 export interface LockedPackage {
@@ -34,6 +32,8 @@ export interface LockedPackage {
   sdist?: LockedFile;
   archive?: LockedFile & { subdirectory?: string };
   directory?: { path: string; editable: boolean; subdirectory?: string };
+  /** PEP 751 `attestation-identities` (each with a `kind`), kept as written: read, not verified (pip 26.2 does not verify them either). */
+  attestationIdentities?: Record<string, unknown>[];
   vcs?: { type: string; url?: string; path?: string; requestedRevision?: string; commitId: string; subdirectory?: string };
 }
 
@@ -90,10 +90,7 @@ function lockedFile(v: unknown, where: string, path: string, pkg: string): Locke
   const size = v.size;
   if (size !== undefined && (typeof size !== 'number' && typeof size !== 'bigint')) bad(path, `${where}: size must be an integer`);
   const name = str(v, 'name', where, path) ?? decodeURIComponent(basename((url ?? filePath)!.split(/[?#]/, 1)[0]!));
-  const ids = v['attestation-identities'];
-  if (ids !== undefined && (!Array.isArray(ids) || !ids.every(isTable))) bad(path, `${where}: attestation-identities must be an array of tables`);
   return {
-    ...(ids !== undefined ? { attestationIdentities: ids as Record<string, unknown>[] } : {}),
     name, hashes: Object.fromEntries(Object.entries(hashes as Record<string, string>).map(([a, h]) => [a.toLowerCase(), h.toLowerCase()])),
     ...(url !== undefined ? { url } : {}), ...(filePath !== undefined ? { path: filePath } : {}), ...(size !== undefined ? { size: Number(size) } : {}),
   };
@@ -113,6 +110,11 @@ function lockedPackage(v: unknown, index: number, path: string): LockedPackage {
   if (requiresPython !== undefined) pkg.requiresPython = requiresPython;
   const indexUrl = str(v, 'index', named, path);
   if (indexUrl !== undefined) pkg.indexUrl = indexUrl;
+  const ids = v['attestation-identities'];
+  if (ids !== undefined) {
+    if (!Array.isArray(ids) || !ids.every((x) => isTable(x) && typeof x.kind === 'string')) bad(path, `${named}: attestation-identities must be an array of tables, each with a kind`);
+    pkg.attestationIdentities = ids as Record<string, unknown>[];
+  }
   if (v.wheels !== undefined) {
     if (!Array.isArray(v.wheels)) bad(path, `${named}: wheels must be an array of tables`);
     pkg.wheels = v.wheels.map((w, i) => lockedFile(w, `${where}.wheels[${i}]`, path, name));

@@ -82,12 +82,12 @@ test('directory, VCS and archive entries: version-less archives (as pip 26.2 wri
     { name: 'w', archive: { url: 'file:///d/w-2.0-py3-none-any.whl', hashes: h } },
     { name: 's', archive: { url: 'file:///d/s-1.5.tar.gz', hashes: h } },
     { name: 'x', archive: { url: 'file:///d/x.tar.gz', hashes: h } },
-    { name: 'a', version: '1', wheels: [{ ...wheel('a-1-py3-none-any.whl'), 'attestation-identities': ids }] },
+    { name: 'a', version: '1', wheels: [wheel('a-1-py3-none-any.whl')], 'attestation-identities': ids },
   ]);
   assert.deepEqual(l.packages.slice(0, 2).map((p) => lockedVersion(l, p)), ['2.0', '1.5']);
   assert.throws(() => lockedVersion(l, l.packages[2]!), (e: Error & { code?: string }) => e.code === 'BAD_LOCK' && /x\.tar\.gz gives no version/.test(e.message));
-  assert.deepEqual(l.packages[3]!.wheels[0]!.attestationIdentities, ids, 'read and kept (not verified: pip 26.2 does not either)');
-  assert.throws(() => lock([{ name: 'a', version: '1', wheels: [{ ...wheel('a-1-py3-none-any.whl'), 'attestation-identities': 'x' }] }]), /attestation-identities must be an array of tables/);
+  assert.deepEqual(l.packages[3]!.attestationIdentities, ids, 'read and kept (not verified: pip 26.2 does not either)');
+  assert.throws(() => lock([{ name: 'a', version: '1', wheels: [wheel('a-1-py3-none-any.whl')], 'attestation-identities': [{ repository: 'o/r' }] }]), /packages\[0\] \(a\): attestation-identities must be an array of tables, each with a kind/);
   const src = lock([{ name: 'v', vcs: { type: 'git', url: 'https://x/v.git', 'requested-revision': 'main', 'commit-id': 'AB'.repeat(20) } }, { name: 'd', directory: { path: '../d', editable: true } }]);
   assert.deepEqual(directOrigin(src, src.packages[0]!), { url: 'https://x/v.git', editable: false, commitId: 'ab'.repeat(20), requestedRevision: 'main' });
   assert.deepEqual(directOrigin(src, src.packages[1]!), { url: pathToFileURL(resolve('..', 'd')).href, editable: true });
