@@ -89,7 +89,7 @@ test('directory, editable, sdist, wheel and git locks: written as pip lock write
     // venvkit's lock -> pip install -r: the archives install; directories and checkouts pip refuses, as for its own lock.
     const viaPip = join(dir, `pip-${k.kind}`);
     assert.equal(spawnSync(base, ['-m', 'venv', '--without-pip', viaPip]).status, 0);
-    const pipInstall = (lock: string) => pip.run(['-m', 'pip', '--python', join(viaPip, 'bin', 'python'), 'install', '-q', '--index-url', pip.index, '-r', lock]);
+    const pipInstall = (lock: string): ReturnType<RealPip['run']> => pip.run(['-m', 'pip', '--python', join(viaPip, 'bin', 'python'), 'install', '-q', '--index-url', pip.index, '-r', lock]);
     const ours = pipInstall(vkLock);
     if (k.installable) {
       assert.equal(ours.status, 0, ours.stderr);
