@@ -1,7 +1,7 @@
 // Locks of projects that are not on an index, against real pip 26.2 (local index), both ways: a
 // project directory, an editable (-e), a local sdist, a local wheel, a git requirement. For each:
-// venvkit's entry is pip lock's, byte for byte; `venvkit sync` and `venvkit install -r` of pip's
-// lock install the project (built from source, direct_url.json as pip records it) and its
+// venvkit's entry is pip lock's, byte for byte; `venvkit sync` (and `venvkit install -r`, for a
+// directory, a wheel and a checkout) of pip's lock install the project (built from source, direct_url.json as pip records it) and its
 // dependency; a second sync does nothing; pip installs venvkit's archive locks to the same set and
 // refuses venvkit's directory and VCS locks exactly as it refuses its own (pip 26.2 installs a
 // pylock.toml in hash-checking mode, and a directory or a checkout has no hash).
@@ -80,11 +80,14 @@ test('directory, editable, sdist, wheel and git locks: written as pip lock write
     r = vk(['sync', '--env', target, '--json', pipLock]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).alreadySynced, true, `${k.kind}: a second sync changes nothing`);
-    const inst = join(dir, `inst-${k.kind}`);
-    assert.equal(vk(['create', '-q', '--without-pip', '-p', base, inst]).status, 0);
-    r = vk(['install', '--env', inst, '-r', pipLock]);
-    assert.equal(r.status, 0, `${k.kind}: ${r.stderr}`);
-    assert.deepEqual(distInfos(inst), want, k.kind);
+    // install -r: one of each path through it (a local source built; an archive as the only candidate).
+    if (k.kind !== 'editable' && k.kind !== 'sdist') {
+      const inst = join(dir, `inst-${k.kind}`);
+      assert.equal(vk(['create', '-q', '--without-pip', '-p', base, inst]).status, 0);
+      r = vk(['install', '--env', inst, '-r', pipLock]);
+      assert.equal(r.status, 0, `${k.kind}: ${r.stderr}`);
+      assert.deepEqual(distInfos(inst), want, k.kind);
+    }
 
     // venvkit's lock -> pip install -r: the archives install; directories and checkouts pip refuses, as for its own lock.
     const viaPip = join(dir, `pip-${k.kind}`);
