@@ -26,6 +26,8 @@ export interface LocalSource {
   text: string;
   /** The parsed VCS URL (kind vcs). */
   vcs?: VcsSpec;
+  /** A pylock.toml's directory or VCS entry: exempt from hash-checking mode (PEP 751 gives them no hashes). */
+  fromLock?: boolean;
 }
 
 /** The local source of a parsed `-e` value (command line or requirement file). */

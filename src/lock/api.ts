@@ -16,6 +16,7 @@ import type { InterpreterInfo } from '../python/types.js';
 import type { IndexCandidate } from '../resolver/index-provider.js';
 import type { Resolution } from '../resolver/types.js';
 import { fileFacts } from './file-facts.js';
+import { directWheels, type BuiltLocalProjects, type DirectSource } from './local-projects.js';
 import { collectLockInputs, type LockInputs } from './inputs.js';
 import { mergeResolutions, type LockedPackage } from './merge.js';
 import { pinsFor, readPreviousPins } from './previous-pins.js';
@@ -97,8 +98,18 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
   const previous = o.upgrade ? [] : await readPreviousPins(path, format);
   const upgrade = o.upgrade ? true : o.upgradePackages?.length ? new Set(o.upgradePackages.map(canonicalizeName)) : undefined;
   const client = new IndexClient({ settings: inputs.settings, ...(o.onWarning ? { onWarning: o.onWarning } : {}), ...(o.noCache ? { cacheDir: false as const } : {}) });
+  let local: BuiltLocalProjects | undefined;
   try {
-    const { results } = await resolveTargets(inputs.requirements, targets, {
+    // Project directories, sdists and git requirements: built first (for the host), locked by where they come from.
+    if (inputs.local.length) {
+      if (format !== 'pylock') throw new VenvkitError('NOT_IMPLEMENTED', `lock: local projects, sdists, editables and VCS requirements are locked to pylock.toml only (${inputs.local.map((l) => l.text).join(', ')})`, { hint: 'Write a pylock.toml (-o pylock.toml), or lock their dependencies with -r.' });
+      const { buildLocalProjects } = await import('./local-projects.js');
+      local = await buildLocalProjects(inputs.local, { interpreter: host ?? (await hostInterpreter(o)), lockPath: path, roots: inputs.roots, env: o.env ?? process.env, index: o.index, noCache: o.noCache, onWarning: o.onWarning });
+    }
+    const direct = new Map<string, DirectSource>(local?.direct);
+    directWheels(inputs.requirements, direct);
+    if (direct.size && format !== 'pylock') throw new VenvkitError('NOT_IMPLEMENTED', `lock: wheels given by path or URL are locked to pylock.toml only (${[...direct.keys()].join(', ')})`, { hint: 'Write a pylock.toml (-o pylock.toml).' });
+    const { results } = await resolveTargets([...inputs.requirements, ...(local?.requirements ?? [])], targets, {
       client, constraints: inputs.constraints, prereleases: inputs.settings.pre,
       ...(previous.length ? { preferred: (t: LockTarget) => pinsFor(previous, t) } : {}),
       ...(upgrade ? { upgrade } : {}),
@@ -107,14 +118,14 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
     });
     // requirements.txt has no extras or groups to choose from: what was asked for is installed.
     const packages = mergeResolutions(results, format === 'pylock' ? inputs.roots : { activations: new Map(), labels: inputs.roots.labels });
-    const files = await fileFacts(packages, client);
+    const files = await fileFacts(packages.filter((p) => { const d = direct.get(p.name); return !d || d.kind === 'archive' && d.fileUrl !== undefined; }), client);
     const environments = environmentsOf(targets, o.environments);
     let text: string;
     if (format === 'pylock') {
       text = writePylock({
         environments, requiresPython: requiresPythonOf(targets),
         extras: inputs.extras, dependencyGroups: inputs.groups, defaultGroups: inputs.groups,
-        packages, files, indexes: client.indexes(),
+        packages, files, indexes: client.indexes(), direct,
       });
     } else {
       const single = targets.length === 1 ? `Python ${targets[0]!.python.join('.')}` : undefined;
@@ -127,6 +138,7 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
     return { path, format, text, targets: results.map((r) => ({ name: r.target.name, resolution: r.resolution })), packages, changed, removed };
   } finally {
     client.close();
+    local?.remove();
   }
 }
 

@@ -3,7 +3,8 @@
  * options), -c files, a pyproject.toml's [project] dependencies with the --extra's
  * optional-dependencies, and PEP 735 --group's. Each top-level requirement remembers where it came
  * from: for the pylock markers of extras and groups, and the `# via` comments of requirements.txt.
- * Local projects, sdists and editables are not lockable (their metadata needs a build): refused.
+ * Local projects, sdists, editables and VCS requirements come back as `local`: they are built first
+ * (local-projects.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
@@ -15,11 +16,14 @@ import { canonicalizeName } from '../pep/names.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { collectInputs } from '../plan-apply/inputs.js';
 import type { Activation, RootInfo } from './merge.js';
+import type { LocalSource } from '../build/local-source.js';
 
 export interface LockInputs {
   /** PEP 508 strings, and at most one path to a pyproject.toml. */
   requirements?: string[];
   requirementFiles?: string[];
+  /** Project directories to lock as editable directory entries (`-e DIR`). */
+  editables?: string[];
   constraintFiles?: string[];
   /** Extras of the pyproject.toml's project to lock too. */
   extras?: string[];
@@ -34,6 +38,8 @@ export interface CollectedLockInputs {
   roots: RootInfo;
   extras: string[];
   groups: string[];
+  /** Project directories, sdists, editables and VCS requirements (built before resolving). */
+  local: LocalSource[];
 }
 
 const isPyproject = (text: string) => basename(text) === 'pyproject.toml' && !/[<>=!~;@\s[]/.test(text);
@@ -68,12 +74,7 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
   const extras = [...new Set((inputs.extras ?? []).map(canonicalizeName))].sort();
   if (extras.length && !pyprojects.length) throw new VenvkitError('USAGE', 'lock: the `extras` option needs a pyproject.toml to take the extra from', { hint: 'Give the project\'s pyproject.toml as an input as well (`venvkit lock pyproject.toml --extra NAME`; lock({ requirements: [\'pyproject.toml\'], extras }) in the library).' });
 
-  const collected = await collectInputs({ requirements: texts, requirementFiles: inputs.requirementFiles ?? [], constraintFiles: inputs.constraintFiles ?? [] }, flags, options);
-  if (collected.local.length) {
-    throw new VenvkitError('NOT_IMPLEMENTED', `lock: local projects, sdists and editables cannot be locked yet (${collected.local.map((l) => l.path || l.url).join(', ')})`, {
-      hint: 'Lock their dependencies instead: give the project\'s pyproject.toml (venvkit lock pyproject.toml).',
-    });
-  }
+  const collected = await collectInputs({ requirements: texts, editables: inputs.editables ?? [], requirementFiles: inputs.requirementFiles ?? [], constraintFiles: inputs.constraintFiles ?? [] }, flags, options);
   const requirements: Requirement[] = [...collected.requirements];
   const activations = new Map<string, Activation[]>();
   const labels = new Map<string, string[]>();
@@ -142,6 +143,6 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
       }
     }
   }
-  if (!requirements.length) throw new VenvkitError('USAGE', 'lock: nothing to lock (give requirements, -r FILE, or a pyproject.toml with dependencies)', { hint: 'Run `venvkit lock --help`.' });
-  return { requirements, constraints: collected.constraints, settings: collected.settings, roots: { activations, labels }, extras, groups: groups.sort() };
+  if (!requirements.length && !collected.local.length) throw new VenvkitError('USAGE', 'lock: nothing to lock (give requirements, -r FILE, or a pyproject.toml with dependencies)', { hint: 'Run `venvkit lock --help`.' });
+  return { requirements, constraints: collected.constraints, settings: collected.settings, roots: { activations, labels }, extras, groups: groups.sort(), local: collected.local };
 }

@@ -32,7 +32,9 @@ export interface LockedPackage {
   sdist?: LockedFile;
   archive?: LockedFile & { subdirectory?: string };
   directory?: { path: string; editable: boolean; subdirectory?: string };
-  vcs?: { type: string; url?: string; path?: string; commitId: string; subdirectory?: string };
+  /** PEP 751 `attestation-identities` (each with a `kind`), kept as written: read, not verified (pip 26.2 does not verify them either). */
+  attestationIdentities?: Record<string, unknown>[];
+  vcs?: { type: string; url?: string; path?: string; requestedRevision?: string; commitId: string; subdirectory?: string };
 }
 
 export interface Pylock {
@@ -108,6 +110,11 @@ function lockedPackage(v: unknown, index: number, path: string): LockedPackage {
   if (requiresPython !== undefined) pkg.requiresPython = requiresPython;
   const indexUrl = str(v, 'index', named, path);
   if (indexUrl !== undefined) pkg.indexUrl = indexUrl;
+  const ids = v['attestation-identities'];
+  if (ids !== undefined) {
+    if (!Array.isArray(ids) || !ids.every((x) => isTable(x) && typeof x.kind === 'string')) bad(path, `${named}: attestation-identities must be an array of tables, each with a kind`);
+    pkg.attestationIdentities = ids as Record<string, unknown>[];
+  }
   if (v.wheels !== undefined) {
     if (!Array.isArray(v.wheels)) bad(path, `${named}: wheels must be an array of tables`);
     pkg.wheels = v.wheels.map((w, i) => lockedFile(w, `${where}.wheels[${i}]`, path, name));
@@ -132,7 +139,12 @@ function lockedPackage(v: unknown, index: number, path: string): LockedPackage {
     const url = str(d, 'url', `${where}.vcs`, path);
     const p = str(d, 'path', `${where}.vcs`, path);
     const sub = str(d, 'subdirectory', `${where}.vcs`, path);
-    pkg.vcs = { type: str(d, 'type', `${where}.vcs`, path, true)!, commitId: str(d, 'commit-id', `${where}.vcs`, path, true)!, ...(url !== undefined ? { url } : {}), ...(p !== undefined ? { path: p } : {}), ...(sub !== undefined ? { subdirectory: sub } : {}) };
+    const rev = str(d, 'requested-revision', `${where}.vcs`, path);
+    if (url === undefined && p === undefined) bad(path, `${where}.vcs: neither url nor path is given`);
+    pkg.vcs = {
+      type: str(d, 'type', `${where}.vcs`, path, true)!, commitId: str(d, 'commit-id', `${where}.vcs`, path, true)!,
+      ...(url !== undefined ? { url } : {}), ...(p !== undefined ? { path: p } : {}), ...(rev !== undefined ? { requestedRevision: rev } : {}), ...(sub !== undefined ? { subdirectory: sub } : {}),
+    };
   }
   // PEP 751: one source kind per entry (wheels and an sdist go together).
   const kinds = [pkg.vcs && 'vcs', pkg.directory && 'directory', pkg.archive && 'archive', (pkg.wheels.length || pkg.sdist) && 'wheels/sdist'].filter(Boolean);

@@ -13,9 +13,10 @@ import type { LockedFile, LockedPackage, Pylock } from './pylock-read.js';
 
 export interface SelectedPackage {
   package: LockedPackage;
-  /** What is installed from: a wheel as it is, an sdist built first. */
-  kind: 'wheel' | 'sdist';
-  file: LockedFile;
+  /** What is installed from: a wheel as it is, an sdist built first; a directory or a VCS checkout is built (pylock-sources.ts). */
+  kind: 'wheel' | 'sdist' | 'directory' | 'vcs';
+  /** The file (wheel or sdist kinds). */
+  file?: LockedFile;
 }
 
 export interface SelectOptions {
@@ -111,18 +112,26 @@ export function selectPackages(lock: Pylock, options: SelectOptions): LockedPack
     if (other) throw new VenvkitError('BAD_LOCK', `${lock.path}: ${pkg.name} is selected twice for this environment, at packages[${other.index}] and packages[${pkg.index}]`, { hint: "Each project may be installed once: the entries' markers must exclude each other." });
     chosen.set(pkg.key, pkg);
   }
-  for (const pkg of chosen.values()) {
-    if (pkg.vcs || pkg.directory) {
-      throw new VenvkitError('NOT_IMPLEMENTED', `${lock.path}: packages[${pkg.index}] (${pkg.name}) is a ${pkg.vcs ? 'VCS checkout' : 'local directory'}, which venvkit sync does not install yet`, {
-        hint: 'Install that project with `venvkit install` after the sync, or lock it from an index instead.',
-      });
-    }
-  }
   return [...chosen.values()];
 }
 
+const ARCHIVE = /^(.+?)-(\d[^-]*?)\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i;
+
+/**
+ * The version of a package: the lock's, else (pip 26.2 writes none for an archive) the one its
+ * archive's file name gives; undefined for a directory or a VCS checkout (known once built).
+ */
+export function lockedVersion(lock: Pylock, pkg: LockedPackage): string | undefined {
+  if (pkg.version !== undefined || !pkg.archive) return pkg.version;
+  const wheel = tryParseWheelFilename(pkg.archive.name);
+  if (typeof wheel !== 'string') return wheel.version;
+  const m = ARCHIVE.exec(pkg.archive.name);
+  if (m) return m[2]!;
+  throw new VenvkitError('BAD_LOCK', `${lock.path}: packages[${pkg.index}] (${pkg.name}): the archive ${pkg.archive.name} gives no version, and the entry has none`, { hint: 'Add `version = "..."` to the entry, or lock again.' });
+}
+
 /** The file of a selected package for an interpreter's `tags` (best first): the best wheel, else the sdist. */
-export function pickFile(lock: Pylock, pkg: LockedPackage, tags: readonly string[]): SelectedPackage {
+export function pickFile(lock: Pylock, pkg: LockedPackage, tags: readonly string[]): SelectedPackage & { kind: 'wheel' | 'sdist'; file: LockedFile } {
   const pick = bestFile(pkg, tags);
   if (!pick) {
     throw new VenvkitError('NO_WHEEL', `${lock.path}: packages[${pkg.index}] (${pkg.name} ${pkg.version ?? ''}) has no wheel for this interpreter (${tags[0] ?? 'no tags'}) and no sdist`, {
@@ -132,7 +141,7 @@ export function pickFile(lock: Pylock, pkg: LockedPackage, tags: readonly string
   return { package: pkg, ...pick };
 }
 
-/** selectPackages and the file of each. */
+/** selectPackages and the file of each (none for a directory or a VCS entry). */
 export function selectFromLock(lock: Pylock, options: SelectOptions & { tags: readonly string[] }): SelectedPackage[] {
-  return selectPackages(lock, options).map((pkg) => pickFile(lock, pkg, options.tags));
+  return selectPackages(lock, options).map((pkg) => (pkg.directory ? { package: pkg, kind: 'directory' } : pkg.vcs ? { package: pkg, kind: 'vcs' } : pickFile(lock, pkg, options.tags)));
 }

@@ -4,6 +4,7 @@
  * algorithm; laid out as pip 26's `pip lock` writes it (toml-write.ts). Pure.
  */
 import type { FileFacts } from './file-facts.js';
+import type { DirectSource } from './local-projects.js';
 import type { LockedPackage } from './merge.js';
 import { stringifyToml, utcDateTime, type TomlTable } from './toml-write.js';
 
@@ -17,6 +18,8 @@ export interface PylockDocument {
   files: ReadonlyMap<string, FileFacts>;
   /** Index URLs (as configured) a package's `index` may name: the one its files came from. */
   indexes: readonly string[];
+  /** Entries from a directory, an archive or a VCS checkout, by name (local-projects.ts). */
+  direct?: ReadonlyMap<string, DirectSource>;
 }
 
 const sortedKeys = (o: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -32,6 +35,15 @@ function fileTable(f: FileFacts): TomlTable {
   };
 }
 
+/** An entry from a directory, an archive or a VCS checkout: no version, as pip 26.2 writes it. */
+function directTable(p: LockedPackage, d: DirectSource, facts: (url: string) => FileFacts): TomlTable {
+  const head = { name: p.name, marker: p.marker || undefined };
+  if (d.kind === 'directory') return { ...head, directory: { path: d.path, editable: d.editable || undefined, subdirectory: d.subdirectory } };
+  if (d.kind === 'vcs') return { ...head, vcs: { type: d.type, url: d.url, 'requested-revision': d.requestedRevision, 'commit-id': d.commitId, subdirectory: d.subdirectory } };
+  const f = d.fileUrl !== undefined ? facts(d.fileUrl) : undefined;
+  return { ...head, archive: { url: d.url, size: f?.size ?? d.size, hashes: sortedKeys(f?.hashes ?? d.hashes ?? {}) } };
+}
+
 /** The pylock.toml text for `doc`. */
 export function writePylock(doc: PylockDocument): string {
   const facts = (url: string) => {
@@ -40,6 +52,8 @@ export function writePylock(doc: PylockDocument): string {
     return f;
   };
   const packages: TomlTable[] = doc.packages.map((p) => {
+    const d = doc.direct?.get(p.name);
+    if (d) return directTable(p, d, facts);
     const first = p.sdist ?? p.wheels[0];
     const index = first && doc.indexes.includes(first.source) ? first.source : undefined;
     return {

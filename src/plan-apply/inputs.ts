@@ -131,6 +131,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
     const got = await lockedRequirements(lockFiles.map((f) => resolve(cwd, f)), options.interpreter);
     lockPins.push(...got.pins);
     locked = got.locked;
+    local.push(...got.local);
     for (const p of got.pins) requirements.push(parseRequirement(p.text));
   }
   const files = [

@@ -271,7 +271,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       throw new VenvkitError('NO_WHEEL', unusable.map(describeFailure).join('\n'), { hint: 'Use a version with a file for this interpreter, or check the `formatControl` option.' });
     }
     if (collected.hashMode) {
-      const unpinned = resolution.packages.filter((p) => !(collected.pins.get(p.name)?.length || collected.pins.get(p.candidate.file!.url)?.length));
+      const unpinned = resolution.packages.filter((p) => !built.get(p.candidate.file!.url)?.source.fromLock && !(collected.pins.get(p.name)?.length || collected.pins.get(p.candidate.file!.url)?.length));
       if (unpinned.length) {
         throw new VenvkitError('BAD_REQUIREMENT', `in hash-checking mode every package needs a --hash, and these dependencies have none: ${unpinned.map((p) => `${p.name}==${p.version}`).join(', ')}`, {
           hint: 'Add them, pinned with --hash, to the requirements file (or use the `noDeps` option).',

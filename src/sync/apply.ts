@@ -6,6 +6,8 @@ import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgress, type SdistBuilder } from '../build/context.js';
+import type { PreparedSource } from '../build/prepare-sources.js';
+import { STATE_FILE } from '../build/source-state.js';
 import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
 import { isVenvkitError, VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
@@ -27,14 +29,30 @@ import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 import { planSync } from './plan.js';
 import type { LockTarget, LockTargets } from './read-lock.js';
-import type { SyncOptions, SyncReport } from './sync.js';
+import { directKind, type SyncOptions, type SyncReport } from './sync.js';
 
 interface Located {
   target: LockTarget;
-  kind: 'wheel' | 'sdist';
+  /** source: a directory or VCS entry, built by src/build. */
+  kind: 'wheel' | 'sdist' | 'source';
   candidate: Candidate;
   /** `algo:hex`: the file must match one. */
   required: string[];
+}
+
+/**
+ * PEP 751: a file whose entry gives its `size` must have that size. It is checked after the hashes
+ * (download checks them first), so a mismatch here means the lock contradicts itself.
+ */
+function checkSize(l: Located, path: string): void {
+  const want = l.target.file?.file.size;
+  if (want === undefined) return;
+  const got = statSync(path).size;
+  if (got !== want) {
+    throw new VenvkitError('BAD_LOCK', `${l.target.where} (${l.target.name}): size is ${want}, but ${l.candidate.url} (whose hash matches) has ${got} bytes`, {
+      hint: 'The entry\'s size does not fit its file: lock again.',
+    });
+  }
 }
 
 const asRequired = (hashes: Record<string, string>) => Object.entries(hashes).map(([a, h]) => `${a}:${h}`);
@@ -60,6 +78,7 @@ async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly stri
 }
 
 function fromLock(t: LockTarget): Located {
+  if (t.source) return { target: t, kind: 'source', required: [], candidate: { name: t.name, version: t.version, filename: t.name, url: t.direct!.url, hashes: {}, yanked: false, source: t.where } };
   const f = t.file!;
   return {
     target: t, kind: f.kind, required: asRequired(f.file.hashes),
@@ -90,20 +109,41 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     download: async (file) => {
       const l = located.get(file.url);
       const got = await client.download(file as Candidate, { requiredHashes: l?.required ?? [] });
+      if (l) checkSize(l, got.path);
       return { path: got.path, sha256: got.hashes.sha256! };
     },
   })));
-  const locate = (t: LockTarget) => (t.file ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags));
+  const locate = (t: LockTarget) => (t.file || t.source ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags));
+  // Directory and VCS entries, built as install builds local source (a VCS checkout by its commit, cached).
+  const prepared = new Map<LockTarget, PreparedSource>();
+  const prepare = async (t: LockTarget): Promise<PreparedSource> => {
+    let p = prepared.get(t);
+    if (!p) {
+      const { prepareLocalSources } = await import('../build/prepare-sources.js');
+      [p] = await prepareLocalSources([await t.source!()], {
+        ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get(), srcDir: join(venv.root, 'src'),
+      });
+      // The lock's requested revision, not the commit checked out, as pip records it.
+      const info = (p!.directUrl as { vcs_info?: { requested_revision?: string } }).vcs_info;
+      if (info) {
+        if (t.direct?.requestedRevision !== undefined) info.requested_revision = t.direct.requestedRevision;
+        else delete info.requested_revision;
+      }
+      prepared.set(t, p!);
+    }
+    return p!;
+  };
   try {
     // Sdists are built before the env is locked (their build envs are locked on their own).
     const first = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact });
     const builtWheels = new Map<string, string>();
     for (const l of await Promise.all(first.install.map((i) => locate(i.wanted)))) located.set(l.candidate.url, l);
-    const toBuild = [...located.values()].filter((l) => l.kind === 'sdist');
+    const toBuild = [...located.values()].filter((l) => l.kind !== 'wheel');
     for (const [i, l] of toBuild.entries()) {
       throwIfInterrupted(signal);
       progress({ phase: 'build', step: 'sources', name: l.target.name, done: i, total: toBuild.length });
-      builtWheels.set(l.candidate.url, await (await sdists()).wheel(l.candidate));
+      if (l.kind === 'source') await prepare(l.target);
+      else builtWheels.set(l.candidate.url, await (await sdists()).wheel(l.candidate));
     }
     throwIfInterrupted(signal);
     const envLock = await lockEnv(venv.root, { signal, onWait: (pid) => progress({ phase: 'wait', name: venv.root, pid, done: 0 }) });
@@ -141,6 +181,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
           throwIfInterrupted(signal);
           let built = builtWheels.get(l.candidate.url);
           if (l.kind === 'sdist' && !built) built = await (await sdists()).wheel(l.candidate);
+          if (l.kind === 'source') built = (await prepare(l.target)).wheelPath;
           const got = built
             ? { path: built, hashes: {} as Record<string, string> }
             : await client.download(l.candidate, { requiredHashes: l.required, onProgress: (n, total) => downloaded(l.target.name, n, total) }).catch((e) => {
@@ -150,6 +191,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
                 cause: e,
               });
             });
+          if (!built) checkSize(l, got.path);
           // A file:// file is not streamed: one event with its size.
           if (!built && !received.has(l.target.name)) {
             const size = statSync(got.path).size;
@@ -158,8 +200,8 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
           fetched++;
           const sha = got.hashes.sha256;
           const wheel = sha && store.root && existsSync(join(store.root, sha, 'wheel.json')) ? unpackHere(got.path, sha, store) : await unpacker.unpack(got.path, sha);
-          if (wheel.manifest.normalizedName !== l.target.key || !sameVersion(wheel.manifest.version, l.target.version)) {
-            throw new VenvkitError('BAD_WHEEL', `${l.candidate.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${l.target.name} ${l.target.version} as ${l.target.where} says`, { hint: 'The lock names a file of another project or version: lock again.' });
+          if (wheel.manifest.normalizedName !== l.target.key || (l.target.version && !sameVersion(wheel.manifest.version, l.target.version))) {
+            throw new VenvkitError('BAD_WHEEL', `${l.kind === 'source' ? l.candidate.url : l.candidate.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${l.target.name} ${l.target.version} as ${l.target.where} says`, { hint: 'The lock names a file of another project or version: lock again.' });
           }
           progress({ phase: 'unpack', name: l.target.name, done: ++done, total: todo.length });
           return wheel;
@@ -170,13 +212,17 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
         const haveOf = new Map(plan.install.map((i) => [i.wanted, i.have]));
         const items = todo.map((l, i) => {
           const have = haveOf.get(l.target) as DistInfo | undefined;
-          return { wheel: wheels[i]!, replaces: have ? [have] : [], requested: true };
+          const local = l.kind === 'source' ? prepared.get(l.target) : undefined;
+          return {
+            wheel: wheels[i]!, replaces: have ? [have] : [], requested: true,
+            ...(local ? { directUrl: local.directUrl, ...(local.state ? { extraMeta: { [STATE_FILE]: JSON.stringify({ state: local.state }) } } : {}) } : {}),
+          };
         });
         const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal, remove: plan.remove, onProgress: options.onProgress });
         report.linkMode = result.linkMode;
         report.installed = todo.map((l, i) => {
           const have = haveOf.get(l.target);
-          return { name: wheels[i]!.manifest.name, version: l.target.version, ...(have ? { previous: have.version } : {}), url: l.candidate.url, kind: l.kind };
+          return { name: wheels[i]!.manifest.name, version: l.target.version || wheels[i]!.manifest.version, ...(have ? { previous: have.version } : {}), url: l.candidate.url, kind: directKind(l.target) ?? (l.kind as 'wheel' | 'sdist') };
         });
         report.removed = plan.remove.map((d) => ({ name: d.name, version: d.version }));
         report.kept = plan.keep.length;

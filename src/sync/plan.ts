@@ -9,7 +9,10 @@ export interface Wanted {
   name: string;
   /** Normalised name. */
   key: string;
+  /** "" when the lock gives none (a directory or a VCS checkout: known once built). */
   version: string;
+  /** A directory or VCS entry: what the installed distribution's direct_url.json must say. */
+  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string };
 }
 
 /** What the plan needs of an installed distribution (a DistInfo is one). */
@@ -18,7 +21,16 @@ export interface Have {
   normalizedName: string;
   version: string;
   /** PEP 610 direct_url.json: an editable or URL install is not the locked file, so it is replaced. */
-  directUrl?: { url: string; dir_info?: { editable?: boolean } };
+  directUrl?: { url: string; dir_info?: { editable?: boolean }; vcs_info?: { commit_id?: string } };
+}
+
+/** Whether the one installed copy `h` is what `w` locks. */
+function matches(w: Wanted, h: Have): boolean {
+  if (w.version && h.version !== w.version && !sameVersion(h.version, w.version)) return false;
+  if (!w.direct) return !h.directUrl;
+  const u = h.directUrl;
+  if (!u || u.url !== w.direct.url || (u.dir_info?.editable === true) !== w.direct.editable) return false;
+  return w.direct.commitId === undefined || u.vcs_info?.commit_id?.toLowerCase() === w.direct.commitId;
 }
 
 export interface SyncPlan<W extends Wanted, H extends Have> {
@@ -44,7 +56,7 @@ export function planSync<W extends Wanted, H extends Have>(wanted: readonly W[],
   for (const w of wanted) {
     locked.add(w.key);
     const have = byName.get(w.key) ?? [];
-    const same = have.length === 1 && (have[0]!.version === w.version || sameVersion(have[0]!.version, w.version)) && !have[0]!.directUrl;
+    const same = have.length === 1 && matches(w, have[0]!);
     if (same) plan.keep.push({ wanted: w, have: have[0]! });
     else {
       plan.install.push({ wanted: w, ...(have[0] ? { have: have[0] } : {}) });

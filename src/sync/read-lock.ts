@@ -11,7 +11,9 @@ import { compatibleTags } from '../pep/tags.js';
 import type { InterpreterInfo } from '../python/types.js';
 import type { RequirementsFileOptions } from '../index/requirements-file.js';
 import { isPylockName, readPylock, type LockedFile } from '../lock/pylock-read.js';
-import { pickFile, selectPackages } from '../lock/pylock-select.js';
+import { lockedVersion, pickFile, selectPackages } from '../lock/pylock-select.js';
+import { directOrigin, lockedSource } from '../lock/pylock-sources.js';
+import type { LocalSource } from '../build/local-source.js';
 import type { Wanted } from './plan.js';
 
 /** A package of the lock, and where its file is known to be. */
@@ -20,6 +22,8 @@ export interface LockTarget extends Wanted {
   where: string;
   /** pylock.toml: the chosen file; its url (a relative `path` already made absolute). */
   file?: { kind: 'wheel' | 'sdist'; file: LockedFile; url: string };
+  /** pylock.toml: a directory or VCS entry, built from source (src/build) when it is installed. */
+  source?: () => Promise<LocalSource>;
   /** requirements.txt: the allowed hashes (`algo:hex`); the file is found on the indexes. */
   hashes?: string[];
 }
@@ -59,10 +63,13 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
     let tags: readonly string[] | undefined;
     return {
       path, format: 'pylock',
-      targets: selectPackages(lock, { env, extras: options.extras, groups: options.groups }).map((pkg) => {
+      targets: selectPackages(lock, { env, extras: options.extras, groups: options.groups }).map((pkg): LockTarget => {
+        const where = `${path} packages[${pkg.index}]`;
+        const direct = directOrigin(lock, pkg);
+        if (direct) return { name: pkg.name, key: pkg.key, version: pkg.version ?? '', where, direct, source: async () => (await lockedSource(lock, pkg))! };
         let file: LockTarget['file'];
         return {
-          name: pkg.name, key: pkg.key, version: pkg.version!, where: `${path} packages[${pkg.index}]`,
+          name: pkg.name, key: pkg.key, version: lockedVersion(lock, pkg)!, where,
           // Chosen on first use: only what is installed needs the interpreter's tags.
           get file() {
             if (!file) {

@@ -61,8 +61,8 @@ export interface SyncedPackage {
   /** The version it replaced. */
   previous?: string;
   url: string;
-  /** A wheel installed as it is, or an sdist built first. */
-  kind: 'wheel' | 'sdist';
+  /** A wheel installed as it is, an sdist built first, or a directory / VCS checkout built (pylock.toml). */
+  kind: 'wheel' | 'sdist' | 'directory' | 'vcs';
 }
 
 export interface SyncReport {
@@ -92,6 +92,9 @@ function namesOnly(venv: Venv): Have[] {
   }));
 }
 
+/** A directory or VCS entry's kind, for the report. */
+export const directKind = (t: LockTarget): 'directory' | 'vcs' | undefined => (t.direct ? (t.direct.commitId ? 'vcs' : 'directory') : undefined);
+
 /** Syncs an environment to a lock file (see the module comment). */
 export async function sync(options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
@@ -111,7 +114,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
     timings: { fetchMs: 0, installMs: 0, totalMs: 0 },
   };
   if (report.alreadySynced || options.dryRun) {
-    report.installed = plan.install.map((i) => ({ name: i.wanted.name, version: i.wanted.version, ...(i.have ? { previous: i.have.version } : {}), url: i.wanted.file?.url ?? '', kind: i.wanted.file?.kind ?? 'wheel' }));
+    report.installed = plan.install.map((i) => ({ name: i.wanted.name, version: i.wanted.version, ...(i.have ? { previous: i.have.version } : {}), url: i.wanted.direct?.url ?? i.wanted.file?.url ?? '', kind: directKind(i.wanted) ?? i.wanted.file?.kind ?? 'wheel' }));
     report.removed = plan.remove.map((d) => ({ name: d.name, version: d.version }));
     report.timings.totalMs = Date.now() - started;
     return report;

@@ -1,7 +1,8 @@
 // A pylock.toml written by venvkit installs with pip 26.2 (`pip install -r pylock.toml`, local
 // index) to exactly the locked set: a lock for this interpreter, and one lock for Linux x CPython
 // 3.9-3.13 plus Windows, compared for every real CPython 3.9-3.13 here with venvkit's own lock for
-// that interpreter alone, and installed by pip into an env of each (3.10 and newer: pip 26.2's).
+// that interpreter alone, synced by venvkit into an env of each, and installed by pip into an env of
+// each (3.10 and newer: pip 26.2's).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -74,6 +75,12 @@ test('pip 26.2 installs a venvkit pylock.toml to the locked set, for this interp
     const alone = venvkit(['lock', '-p', py.path, '--index-url', pip.index, '--print', ...reqs], { env: venvkitEnv, cwd: many });
     assert.equal(alone.status, 0, alone.stderr);
     assert.deepEqual(applies, (parse(alone.stdout) as { packages: Entry[] }).packages.map((p) => `${p.name}==${p.version}`).sort(), py.version);
+    // venvkit sync of the multi-environment lock into an env of that interpreter: that set exactly.
+    const vkEnv = join(dir, `vk-env-${py.version}`);
+    assert.equal(venvkit(['create', '-q', '--without-pip', '-p', py.path, vkEnv], { env: venvkitEnv }).status, 0);
+    const synced = venvkit(['sync', '--env', vkEnv, '--json', join(many, 'pylock.toml')], { env: venvkitEnv });
+    assert.equal(synced.status, 0, `${py.version}: ${synced.stderr}`);
+    assert.deepEqual((JSON.parse(synced.stdout).installed as { name: string; version: string }[]).map((p) => `${canon(p.name)}==${p.version}`).sort(), applies, `venvkit sync on ${py.version}`);
     // pip installs the multi-environment lock into an env of that interpreter: the same set
     // (pip 26.2 runs on 3.10 and newer).
     if (py.version.startsWith('3.9.')) continue;

@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'smol-toml';
 import { pylockFromToml } from '../../src/lock/pylock-read.js';
-import { selectFromLock } from '../../src/lock/pylock-select.js';
+import { lockedVersion, selectFromLock } from '../../src/lock/pylock-select.js';
+import { directOrigin } from '../../src/lock/pylock-sources.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { planSync } from '../../src/sync/plan.js';
 import type { MarkerEnvironment } from '../../src/pep/markers.js';
 
@@ -17,7 +20,7 @@ const tags = ['cp311-cp311-manylinux_2_17_x86_64', 'cp311-abi3-manylinux_2_17_x8
 const h = { sha256: 'ab'.repeat(32) };
 const lock = (packages: object[], top: object = {}) => pylockFromToml({ 'lock-version': '1.0', 'created-by': 't', packages, ...top } as Record<string, unknown>, 'pylock.toml');
 const wheel = (name: string) => ({ name, url: `https://x/${name}`, hashes: h });
-const names = (l: ReturnType<typeof lock>, o: Partial<Parameters<typeof selectFromLock>[1]> = {}) => selectFromLock(l, { env, tags, ...o }).map((s) => `${s.package.name}:${s.kind}:${s.file.name}`);
+const names = (l: ReturnType<typeof lock>, o: Partial<Parameters<typeof selectFromLock>[1]> = {}) => selectFromLock(l, { env, tags, ...o }).map((s) => `${s.package.name}:${s.kind}:${s.file?.name}`);
 
 test('selection: the best wheel by tag order, else the sdist; markers; one entry per project', () => {
   const l = lock([
@@ -44,8 +47,8 @@ test('selection: extras and dependency groups (lock-file markers), requires-pyth
   assert.deepEqual(names(l, { groups: ['docs'] }).map((n) => n[0]), ['y', 'z'], 'group names compare normalised');
   const rp = lock([{ name: 'old', version: '1', 'requires-python': '<3.8', wheels: [wheel('old-1-py3-none-any.whl')] }]);
   assert.throws(() => names(rp), (e: Error & { code?: string }) => e.code === 'LOCK_ENVIRONMENT' && /packages\[0\] \(old\) requires Python <3\.8, and this environment's Python is 3\.11\.7/.test(e.message));
-  const vcs = lock([{ name: 'v', vcs: { type: 'git', url: 'https://x/v.git', 'commit-id': 'abc' } }]);
-  assert.throws(() => names(vcs), (e: Error & { code?: string }) => e.code === 'NOT_IMPLEMENTED');
+  const vcs = lock([{ name: 'v', vcs: { type: 'git', url: 'https://x/v.git', 'commit-id': 'abc' } }, { name: 'd', directory: { path: 'd', editable: true } }]);
+  assert.deepEqual(selectFromLock(vcs, { env, tags }).map((s) => `${s.package.name}:${s.kind}`), ['v:vcs', 'd:directory'], 'selected, built at install (pylock-sources.ts)');
 });
 
 test('reading: a file without hashes, two kinds of source, a missing version, a newer minor lock-version (a warning)', () => {
@@ -71,4 +74,36 @@ test('plan: keep, install, replace, remove; seeded pip/setuptools kept unless ex
   assert.deepEqual(p.install.map((i) => `${i.wanted.key}<-${i.have?.version ?? '-'}`), ['b<-1', 'c<-1', 'd<-1']);
   assert.deepEqual(p.remove.map((d) => `${d.name} ${d.version}`), ['d 0.9', 'extra 1']);
   assert.deepEqual(planSync(want, have, { exact: true }).remove.map((d) => d.name), ['d', 'pip', 'extra']);
+});
+
+test('directory, VCS and archive entries: version-less archives (as pip 26.2 writes them), attestation identities kept, plans by direct_url.json', () => {
+  const ids = [{ kind: 'GitHub', repository: 'o/r' }];
+  const l = lock([
+    { name: 'w', archive: { url: 'file:///d/w-2.0-py3-none-any.whl', hashes: h } },
+    { name: 's', archive: { url: 'file:///d/s-1.5.tar.gz', hashes: h } },
+    { name: 'x', archive: { url: 'file:///d/x.tar.gz', hashes: h } },
+    { name: 'a', version: '1', wheels: [wheel('a-1-py3-none-any.whl')], 'attestation-identities': ids },
+  ]);
+  assert.deepEqual(l.packages.slice(0, 2).map((p) => lockedVersion(l, p)), ['2.0', '1.5']);
+  assert.throws(() => lockedVersion(l, l.packages[2]!), (e: Error & { code?: string }) => e.code === 'BAD_LOCK' && /x\.tar\.gz gives no version/.test(e.message));
+  assert.deepEqual(l.packages[3]!.attestationIdentities, ids, 'read and kept (not verified: pip 26.2 does not either)');
+  assert.throws(() => lock([{ name: 'a', version: '1', wheels: [wheel('a-1-py3-none-any.whl')], 'attestation-identities': [{ repository: 'o/r' }] }]), /packages\[0\] \(a\): attestation-identities must be an array of tables, each with a kind/);
+  const src = lock([{ name: 'v', vcs: { type: 'git', url: 'https://x/v.git', 'requested-revision': 'main', 'commit-id': 'AB'.repeat(20) } }, { name: 'd', directory: { path: '../d', editable: true } }]);
+  assert.deepEqual(directOrigin(src, src.packages[0]!), { url: 'https://x/v.git', editable: false, commitId: 'ab'.repeat(20), requestedRevision: 'main' });
+  assert.deepEqual(directOrigin(src, src.packages[1]!), { url: pathToFileURL(resolve('..', 'd')).href, editable: true });
+  const want = [
+    { name: 'v', key: 'v', version: '', direct: directOrigin(src, src.packages[0]!)! },
+    { name: 'd', key: 'd', version: '', direct: directOrigin(src, src.packages[1]!)! },
+  ];
+  const same = [
+    { name: 'v', normalizedName: 'v', version: '3', directUrl: { url: 'https://x/v.git', vcs_info: { commit_id: 'ab'.repeat(20) } } },
+    { name: 'd', normalizedName: 'd', version: '1', directUrl: { url: want[1]!.direct.url, dir_info: { editable: true } } },
+  ];
+  assert.deepEqual(planSync(want, same).keep.map((k) => k.wanted.key), ['v', 'd']);
+  const other = [
+    { name: 'v', normalizedName: 'v', version: '3', directUrl: { url: 'https://x/v.git', vcs_info: { commit_id: 'cd'.repeat(20) } } },
+    { name: 'd', normalizedName: 'd', version: '1', directUrl: { url: want[1]!.direct.url, dir_info: {} } },
+  ];
+  assert.deepEqual(planSync(want, other).install.map((i) => i.wanted.key), ['v', 'd'], 'another commit, a non-editable install: replaced');
+  assert.deepEqual(planSync(want, [{ name: 'v', normalizedName: 'v', version: '3' }]).install.map((i) => i.wanted.key), ['v', 'd'], 'an index install of v: replaced');
 });

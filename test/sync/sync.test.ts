@@ -36,7 +36,7 @@ const vk = (args: string[]) => venvkit(args, { env });
 const whl = (name: string, version: string) => join(files, `${name.replace(/[-_.]+/g, '_')}-${version}-py3-none-any.whl`);
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-interface Entry { name: string; version: string; marker?: string; file?: string; hashes?: string | null; url?: string; extra?: string }
+interface Entry { name: string; version: string; marker?: string; file?: string; hashes?: string | null; url?: string; extra?: string; size?: number }
 
 /** A pylock.toml naming the scenario wheels by file:// URL with their sha256. */
 function pylock(entries: Entry[], top = ''): string {
@@ -45,6 +45,7 @@ function pylock(entries: Entry[], top = ''): string {
     const file = e.file ?? whl(e.name, e.version);
     s += `\n[[packages]]\nname = "${e.name}"\nversion = "${e.version}"\n${e.marker ? `marker = '${e.marker}'\n` : ''}${e.extra ?? ''}`;
     s += `\n[[packages.wheels]]\nname = "${basename(file)}"\nurl = "${e.url ?? pathToFileURL(file).href}"\n`;
+    if (e.size !== undefined) s += `size = ${e.size}\n`;
     if (e.hashes !== null) s += `hashes = { sha256 = "${e.hashes ?? sha256(file)}" }\n`;
   }
   return s;
@@ -155,13 +156,19 @@ test('bad input: each a clear error with its code, and the env exactly as it was
   mkdirSync(tampered);
   copyFileSync(whl('lib', '1.0'), join(tampered, basename(whl('lib', '1.0'))));
   writeFileSync(join(tampered, basename(whl('lib', '1.0'))), Buffer.concat([readFileSync(whl('lib', '1.0')), Buffer.from('x')]));
+  const impostor = join(root, 'impostor', basename(whl('lib', '1.0')));
+  mkdirSync(join(root, 'impostor'));
+  copyFileSync(whl('tool', '1.0'), impostor);
   const cases: { what: string; text: string; name?: string; code: string; message: RegExp; hint?: RegExp; exit?: number }[] = [
     { what: 'unknown lock-version major', text: good.replace('lock-version = "1.0"', 'lock-version = "2.0"'), code: 'BAD_LOCK', message: /lock-version 2\.0 is not supported/ },
     { what: 'a package without hashes', text: pylock([{ name: 'app', version: '1.0' }, { name: 'lib', version: '1.0', hashes: null }]), code: 'BAD_LOCK', message: /packages\[1\]\.wheels\[0\] \(lib\) has no hashes/ },
     { what: 'a hash mismatch (the second file: the first was fine)', text: pylock([{ name: 'app', version: '1.0' }, { name: 'lib', version: '1.0', file: join(tampered, basename(whl('lib', '1.0'))), hashes: sha256(whl('lib', '1.0')) }]), code: 'HASH_MISMATCH', message: /hash mismatch for file:.*lib-1\.0-py3-none-any\.whl/ },
     { what: 'environments excluding this env', text: good.replace('\n\n', '\nenvironments = [\'sys_platform == "win32"\', \'python_version < "3.8"\']\n\n'), code: 'LOCK_ENVIRONMENT', message: /none of its environments matches\n {2}sys_platform == "win32" {3}\(here sys_platform is "linux"\)\n {2}python_version < "3\.8" {3}\(here python_version is "3\.1\d"\)/ },
     { what: 'requires-python excluding this env', text: good.replace('\n\n', '\nrequires-python = ">=3.99"\n\n'), code: 'LOCK_ENVIRONMENT', message: /requires Python >=3\.99, and this environment's Python is 3\.1\d\.\d+/ },
+    { what: 'a size the file does not have (its hash matches)', text: pylock([{ name: 'app', version: '1.0', size: readFileSync(whl('app', '1.0')).length }, { name: 'lib', version: '1.0', size: readFileSync(whl('lib', '1.0')).length + 1 }]), code: 'BAD_LOCK', message: /packages\[1\] \(lib\): size is \d+, but file:.*lib-1\.0-py3-none-any\.whl \(whose hash matches\) has \d+ bytes/ },
+    { what: 'a file of another project (found halfway, after the first was fetched)', text: pylock([{ name: 'app', version: '1.0' }, { name: 'lib', version: '1.0', file: impostor }]), code: 'BAD_WHEEL', message: /holds tool 1\.0, not lib 1\.0/ },
     { what: 'malformed TOML', text: good.replace('name = "lib"', 'name = "lib'), code: 'BAD_LOCK', message: /pylock\.toml:\d+:\d+: / },
+    { what: 'malformed TOML (the line and column of the error)', text: 'lock-version = "1.0"\ncreated-by = "x"\npackages = [\n  { name = "a" version = "1" },\n]\n', code: 'BAD_LOCK', message: /pylock\.toml:4:16: expected comma/ },
     { what: 'a file that is not there', text: pylock([{ name: 'app', version: '1.0' }, { name: 'lib', version: '1.0', url: pathToFileURL(join(root, 'gone', 'lib-1.0-py3-none-any.whl')).href, hashes: sha256(whl('lib', '1.0')) }]), code: 'INDEX_ERROR', message: /file not found: .*gone/ },
     { what: 'an unreachable URL', text: pylock([{ name: 'app', version: '1.0' }, { name: 'lib', version: '1.0', url: 'http://127.0.0.1:9/files/lib-1.0-py3-none-any.whl' }]), code: 'INDEX_ERROR', message: /127\.0\.0\.1:9/ },
     { what: 'a requirements pin no index serves', name: 'requirements.txt', text: `--index-url ${index}\napp==1.0 --hash=sha256:${sha256(whl('app', '1.0'))}\nlib==9.9 --hash=sha256:${'1'.repeat(64)}\n`, code: 'INDEX_ERROR', message: /requirements\.txt:3: no index serves a file of lib 9\.9/ },

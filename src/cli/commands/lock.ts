@@ -6,7 +6,7 @@ import { info, printJson, stdout, warn, type Output } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { disableCaches } from '../../cache/trust.js';
 
-const HELP = `Usage: venvkit lock [REQUIREMENT...] [-r FILE]... [pyproject.toml] [--extra NAME] [--group NAME] [-o FILE]
+const HELP = `Usage: venvkit lock [REQUIREMENT...] [-e DIR]... [-r FILE]... [pyproject.toml] [--extra NAME] [--group NAME] [-o FILE]
 
 Resolve the requirements and write a lock: pylock.toml (PEP 751; pylock.NAME.toml too), or a
 requirements.txt in pip-compile's style (pins, --hash for every file, # via) when FILE ends in .txt.
@@ -21,6 +21,9 @@ carries a marker naming the ones it is for.
 Options:
   -o, --output FILE            the lock file (default pylock.toml)
   -r, --requirement FILE       requirements to lock (pip's format; repeatable)
+  -e, --editable DIR           lock the project in DIR as an editable [packages.directory] (repeatable);
+                               a directory, sdist, wheel path or git URL given as a REQUIREMENT is
+                               built first and locked as a directory, archive or vcs entry
   -c, --constraint FILE        constrain versions (repeatable)
       --extra NAME             also lock this optional-dependencies extra of the pyproject.toml (repeatable)
       --group [PATH:]NAME      also lock this PEP 735 dependency group (repeatable)
@@ -68,6 +71,7 @@ export default async function lockCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('lock', argv, {
     output: { type: 'string', short: 'o' },
     requirement: { type: 'string', short: 'r', multiple: true },
+    editable: { type: 'string', short: 'e', multiple: true },
     constraint: { type: 'string', short: 'c', multiple: true },
     extra: { type: 'string', multiple: true },
     group: { type: 'string', multiple: true },
@@ -105,6 +109,7 @@ export default async function lockCommand(argv: string[]): Promise<number> {
   const result = await lock({
     requirements: positionals,
     requirementFiles: values.requirement ?? [],
+    editables: values.editable ?? [],
     constraintFiles: values.constraint ?? [],
     extras: values.extra ?? [],
     groups: values.group ?? [],

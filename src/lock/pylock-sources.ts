@@ -1,0 +1,54 @@
+// A pylock.toml entry that is not a file from an index — a `[packages.directory]` (editable or
+// not) or a `[packages.vcs]` checkout — as the local source install builds (src/build): its path
+// relative to the lock's directory, its subdirectory, the commit to check out. Used by sync and by
+// `install -r pylock.toml`; archives are files (pylock-select.ts picks them like wheels or sdists).
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { VenvkitError } from '../errors.js';
+import type { LocalSource } from '../build/local-source.js';
+import type { LockedPackage, Pylock } from './pylock-read.js';
+
+/** What an installed distribution's direct_url.json says when it came from this entry. */
+export interface DirectOrigin {
+  url: string;
+  editable: boolean;
+  /** VCS entries: the commit installed, and the revision the lock says was asked for (recorded in direct_url.json). */
+  commitId?: string;
+  requestedRevision?: string;
+}
+
+/** The direct_url.json an install of a directory or VCS entry records (what sync compares). */
+export function directOrigin(lock: Pylock, pkg: LockedPackage): DirectOrigin | undefined {
+  const base = dirname(lock.path);
+  if (pkg.directory) {
+    const dir = resolve(base, pkg.directory.path, pkg.directory.subdirectory ?? '');
+    return { url: pathToFileURL(dir).href, editable: pkg.directory.editable };
+  }
+  if (pkg.vcs) return { url: vcsUrl(lock, pkg), editable: false, commitId: pkg.vcs.commitId.toLowerCase(), ...(pkg.vcs.requestedRevision !== undefined ? { requestedRevision: pkg.vcs.requestedRevision } : {}) };
+  return undefined;
+}
+
+function vcsUrl(lock: Pylock, pkg: LockedPackage): string {
+  const v = pkg.vcs!;
+  return v.url ?? pathToFileURL(resolve(dirname(lock.path), v.path!)).href;
+}
+
+/** The local source of a directory or VCS entry (undefined for files). */
+export async function lockedSource(lock: Pylock, pkg: LockedPackage): Promise<LocalSource | undefined> {
+  const where = `${lock.path} packages[${pkg.index}] (${pkg.name})`;
+  if (pkg.directory) {
+    const path = resolve(dirname(lock.path), pkg.directory.path, pkg.directory.subdirectory ?? '');
+    const url = pathToFileURL(path).href;
+    return { kind: 'dir', path, url, editable: pkg.directory.editable, extras: [], marker: '', text: `${where}: ${join(pkg.directory.path, pkg.directory.subdirectory ?? '')}`, name: pkg.name, fromLock: true };
+  }
+  if (pkg.vcs) {
+    const v = pkg.vcs;
+    if (v.type !== 'git') throw new VenvkitError('NOT_IMPLEMENTED', `${where} is a ${v.type} checkout; venvkit checks out git repositories only`, { hint: 'Lock that project from an index, an archive or a directory instead.' });
+    if (!/^[0-9a-f]{40}$/i.test(v.commitId)) throw new VenvkitError('BAD_LOCK', `${where}: vcs.commit-id "${v.commitId}" is not a full git commit hash`, { hint: 'A lock pins the exact commit (40 hex digits): lock again.' });
+    const url = vcsUrl(lock, pkg);
+    const { parseVcsUrl } = await import('../build/vcs.js');
+    const vcs = parseVcsUrl(`git+${url}@${v.commitId.toLowerCase()}${v.subdirectory ? `#subdirectory=${v.subdirectory}` : ''}`);
+    return { kind: 'vcs', path: '', url: vcs.original, editable: false, extras: [], marker: '', text: `${where}: git+${url}@${v.commitId}`, name: pkg.name, vcs, fromLock: true };
+  }
+  return undefined;
+}
