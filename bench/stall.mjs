@@ -4,8 +4,8 @@
 // run build). The host is bundled as an editor extension ships it, then run N times, each with a
 // fresh env and a fresh cache (every wheel unpacked, every file placed). A stall is the gap between
 // 2 ms timer ticks: by the wall clock (on a loaded machine mostly waiting for a core) and by the CPU
-// the main thread spent in one gap (Linux; 10 ms ticks: the host's own blocking work). The issue's
-// target: never more than 50 ms at a time.
+// the main thread spent in one gap (Linux, from /proc/thread-self/schedstat: the host's own
+// blocking work). The target: never more than 50 ms at a time.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

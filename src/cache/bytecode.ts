@@ -61,32 +61,43 @@ function bytecodeDir(wheel: CachedWheel, tag: string): string {
   return `${dirname(wheel.filesDir)}.pyc-${tag}`;
 }
 
+/** A fresh temp dir for a wheel's bytecode beside its final place (or in the scratch dir when the cache cannot be written). */
+function tempDirFor(job: BytecodeJob, tag: string): { tmp: string; final: string } {
+  const final = bytecodeDir(job.wheel, tag);
+  let tmp = join(dirname(final), tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
+  try {
+    mkdirSync(tmp, { mode: 0o700 });
+  } catch (e) {
+    const code = errnoCode(e);
+    if (!code || !WRITE_FAILURES.has(code) || !job.wheel.store.root || !final.startsWith(job.wheel.store.root)) throw e;
+    // The cache cannot be written: keep this bytecode for this operation only.
+    mkdirSync(job.wheel.store.scratch, { recursive: true, mode: 0o700 });
+    tmp = join(job.wheel.store.scratch, tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
+    mkdirSync(tmp, { mode: 0o700 });
+    return { tmp, final: join(job.wheel.store.scratch, `${job.wheel.manifest.sha256}.pyc-${tag}`) };
+  }
+  return { tmp, final };
+}
+
 /** Compile the jobs' sources into fresh bytecode dirs (in one go: see install/compile.ts). */
 async function compileAll(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<Bytecode[]> {
-  const tmps = jobs.map((job) => {
-    const final = bytecodeDir(job.wheel, tag);
-    let tmp = join(dirname(final), tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
-    try {
-      mkdirSync(tmp, { mode: 0o700 });
-    } catch (e) {
-      const code = errnoCode(e);
-      if (!code || !WRITE_FAILURES.has(code) || !job.wheel.store.root || !final.startsWith(job.wheel.store.root)) throw e;
-      // The cache cannot be written: keep this bytecode for this operation only.
-      mkdirSync(job.wheel.store.scratch, { recursive: true, mode: 0o700 });
-      tmp = join(job.wheel.store.scratch, tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
-      mkdirSync(tmp, { mode: 0o700 });
-      return { tmp, final: join(job.wheel.store.scratch, `${job.wheel.manifest.sha256}.pyc-${tag}`) };
-    }
-    return { tmp, final };
-  });
+  // Thousands of small reads and hashes (and a temp dir per wheel): give a host's event loop a turn every few ms.
+  const turns = new Turns();
+  const tmps: { tmp: string; final: string }[] = [];
   const kept = new Set<string>();
   try {
-    const items = jobs.flatMap((job, i) => job.sources.map((s) => ({ path: s.staged, shown: s.archive, cfile: join(tmps[i]!.tmp, 'files', pycBeside(s.archive, tag)) })));
+    for (const job of jobs) {
+      await turns.give();
+      tmps.push(tempDirFor(job, tag));
+    }
+    const items: { path: string; shown: string; cfile: string }[] = [];
+    for (const [i, job] of jobs.entries()) {
+      await turns.give();
+      for (const s of job.sources) items.push({ path: s.staged, shown: s.archive, cfile: join(tmps[i]!.tmp, 'files', pycBeside(s.archive, tag)) });
+    }
     const { written: list, complete } = await byteCompileAll(python, items, { mode: 'checked-hash', signal });
     throwIfInterrupted(signal);
     const written = new Set(list);
-    // Thousands of small reads and hashes: give a host's event loop a turn every few ms.
-    const turns = new Turns();
     const out: Bytecode[] = [];
     for (const [i, job] of jobs.entries()) {
       const { tmp, final } = tmps[i]!;
@@ -167,12 +178,16 @@ async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker
  * Returns, per job, the final paths of the .pyc files placed (for RECORD and the commit).
  */
 export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], linker: Linker, signal?: AbortSignal): Promise<string[][]> {
-  const found = jobs.map((job) => (job.sources.length === 0 ? undefined : readBytecode(bytecodeDir(job.wheel, tag), job.wheel.manifest.sha256, tag)));
+  const turns = new Turns();
+  const found: (Bytecode | undefined)[] = [];
+  for (const job of jobs) {
+    await turns.give();
+    found.push(job.sources.length === 0 ? undefined : readBytecode(bytecodeDir(job.wheel, tag), job.wheel.manifest.sha256, tag));
+  }
   const missing = jobs.map((job, i) => ({ job, i })).filter(({ job, i }) => job.sources.length > 0 && !found[i]);
   const compiled = await compileAll(python, tag, missing.map((m) => m.job), signal);
   missing.forEach((m, k) => (found[m.i] = compiled[k]));
   const result: string[][] = [];
-  const turns = new Turns();
   for (const [i, job] of jobs.entries()) {
     const bc = found[i];
     if (!bc) {

@@ -4,13 +4,12 @@
 // all are remembered, so later requests to them fail at once instead of waiting again.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import * as tls from 'node:tls';
 import { isIP } from 'node:net';
-import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { netrcCredentials, type Credentials } from './netrc.js';
 import { proxyFor, proxyAuthorization, TunnelAgent } from './proxy.js';
+import { trustContext } from './tls-context.js';
 import { decoded, readAll, redirectTarget, watchRate } from './http-body.js';
 import { redact, statusError } from './http-errors.js';
 
@@ -58,13 +57,12 @@ const TRANSIENT_ERRORS = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN
 
 export class HttpClient {
   private readonly opts: Required<Pick<HttpOptions, 'timeout' | 'connectTimeout' | 'retries' | 'backoffMs' | 'concurrency' | 'maxBodyBytes' | 'minRate' | 'bodyDeadline'>> & HttpOptions;
-  private readonly agents = new Map<string, http.Agent>();
+  private readonly agents = new Map<string, Promise<http.Agent>>();
   private readonly deadHosts = new Map<string, string>();
   /** Credentials learned from index URLs, applied to every URL on the same origin (as pip does). */
   private readonly originCredentials = new Map<string, Credentials>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  private ca: (string | Buffer)[] | undefined;
 
   constructor(options: HttpOptions = {}) {
     const timeout = options.timeout ?? 15;
@@ -123,7 +121,7 @@ export class HttpClient {
   }
 
   close(): void {
-    for (const a of this.agents.values()) a.destroy();
+    for (const a of this.agents.values()) void a.then((agent) => agent.destroy(), () => {});
     this.agents.clear();
   }
 
@@ -177,16 +175,16 @@ export class HttpClient {
     }
   }
 
-  private request(url: string, extraHeaders: Record<string, string>): Promise<http.IncomingMessage> {
+  private async request(url: string, extraHeaders: Record<string, string>): Promise<http.IncomingMessage> {
     const u = new URL(url);
     const dead = this.deadHosts.get(u.host);
-    if (dead) return Promise.reject(Object.assign(new Error(`${dead} (not retried: it failed earlier in this run)`), { code: 'EDEAD' }));
+    if (dead) throw Object.assign(new Error(`${dead} (not retried: it failed earlier in this run)`), { code: 'EDEAD' });
     const headers: Record<string, string> = { 'user-agent': 'venvkit', ...extraHeaders };
     const creds = this.originCredentials.get(u.origin) ?? netrcCredentials(u.hostname, this.opts.env);
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     const proxy = proxyFor(u, this.opts.env);
     const isHttps = u.protocol === 'https:';
-    const options: https.RequestOptions = { method: 'GET', headers, agent: this.agentFor(u, proxy) };
+    const options: https.RequestOptions = { method: 'GET', headers, agent: await this.agentFor(u, proxy) };
     if (proxy && !isHttps) {
       // Plain HTTP through a proxy: the absolute URL goes to the proxy.
       Object.assign(options, { host: proxy.hostname, port: proxy.port || 80, path: u.href });
@@ -220,51 +218,24 @@ export class HttpClient {
     });
   }
 
-  private agentFor(u: URL, proxy: URL | undefined): http.Agent {
+  private agentFor(u: URL, proxy: URL | undefined): Promise<http.Agent> {
     const trusted = u.protocol === 'https:' && (this.opts.trustedHosts ?? []).some((h) => h === u.host || h === u.hostname);
     const key = `${u.protocol}${proxy ? `via ${proxy.href}` : ''}${trusted ? ` unverified ${u.host}` : ''}`;
     const existing = this.agents.get(key);
     if (existing) return existing;
-    let agent: http.Agent;
     const base = { keepAlive: true, maxSockets: this.opts.concurrency, scheduling: 'lifo' as const };
-    if (u.protocol === 'https:') {
-      const tlsOptions = trusted ? { rejectUnauthorized: false } : { ca: this.loadCa() };
-      agent = proxy
+    const make = async (): Promise<http.Agent> => {
+      if (u.protocol !== 'https:') return new http.Agent(base);
+      // Verified: one context made once (tls-context.ts), not a CA list each connection parses again.
+      const tlsOptions = trusted ? { rejectUnauthorized: false } : { secureContext: await trustContext(this.opts.cert, this.opts.env ?? process.env) };
+      return proxy
         ? (new TunnelAgent({ ...base, ...tlsOptions, proxy, connectTimeoutMs: this.opts.connectTimeout * 1000 }) as unknown as https.Agent)
         : new https.Agent({ ...base, ...tlsOptions });
-    } else {
-      agent = new http.Agent(base);
-    }
+    };
+    const agent = make();
     this.agents.set(key, agent);
+    agent.catch(() => this.agents.delete(key));
     return agent;
-  }
-
-  /** Node's roots (or pip's `cert` bundle instead), plus VENVKIT_EXTRA_CA_CERTS and NODE_EXTRA_CA_CERTS. */
-  private loadCa(): (string | Buffer)[] {
-    if (this.ca) return this.ca;
-    const env = this.opts.env ?? process.env;
-    const ca: (string | Buffer)[] = [];
-    if (this.opts.cert) {
-      try {
-        ca.push(readFileSync(this.opts.cert));
-      } catch (e) {
-        throw new VenvkitError('INDEX_ERROR', `cannot read the CA bundle ${this.opts.cert} (pip's \`cert\` setting): ${(e as Error).message}`, {
-          cause: e, hint: 'Fix or remove `cert` in your pip configuration (pip config list), or PIP_CERT.',
-        });
-      }
-    } else {
-      ca.push(...tls.rootCertificates);
-    }
-    for (const v of [env.VENVKIT_EXTRA_CA_CERTS, env.NODE_EXTRA_CA_CERTS]) {
-      if (!v) continue;
-      try {
-        ca.push(readFileSync(v));
-      } catch {
-        // An unreadable extra bundle is ignored, as Node does (it only warns).
-      }
-    }
-    this.ca = ca;
-    return ca;
   }
 
   private async acquire(): Promise<void> {

@@ -1,8 +1,10 @@
 // Byte-compiling modules with an env's interpreter, in one process for all files.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import { interruptedError } from './interrupted.js';
+import { Turns } from './turns.js';
 
 // Reads one JSON [source, display path, .pyc path or ""] per line; writes the .pyc path of each
 // file it compiled. argv[1]: the PEP 552 invalidation mode ("" = py_compile's default: timestamp).
@@ -63,13 +65,30 @@ export async function byteCompileAll(python: string, items: CompileItem[], optio
       return 0;
     }
   };
+  // Thousands of stats, then a process start each (a fork of this process): the event loop gets a
+  // turn every few ms and between the starts (turns.ts).
+  const turns = new Turns();
+  const sized: { item: CompileItem; bytes: number }[] = [];
+  for (const item of items) {
+    if ((sized.length & 63) === 0) await turns.give();
+    sized.push({ item, bytes: size(item.path) });
+  }
   const groups: { items: CompileItem[]; bytes: number }[] = Array.from({ length: n }, () => ({ items: [], bytes: 0 }));
-  for (const { item, bytes } of items.map((item) => ({ item, bytes: size(item.path) })).sort((a, b) => b.bytes - a.bytes)) {
+  for (const { item, bytes } of sized.sort((a, b) => b.bytes - a.bytes)) {
     const g = groups.reduce((min, x) => (x.bytes < min.bytes ? x : min));
     g.items.push(item);
     g.bytes += bytes + 4096;
   }
-  const runs = await Promise.all(groups.map((g) => compileIn(python, g.items, mode, signal)));
+  const started: Promise<{ written: string[]; complete: boolean }>[] = [];
+  for (const g of groups) {
+    await new Promise<void>((r) => setImmediate(r));
+    if (signal?.aborted) break; // those started are killed by the abort
+    const run = compileIn(python, g.items, mode, signal);
+    run.catch(() => {}); // seen by Promise.all below, not unhandled meanwhile
+    started.push(run);
+  }
+  const runs = await Promise.all(started);
+  if (signal?.aborted) throw interruptedError(signal);
   return { written: runs.flatMap((r) => r.written), complete: runs.every((r) => r.complete) };
 }
 
@@ -93,6 +112,17 @@ function compileIn(python: string, items: CompileItem[], mode: PycMode, signal?:
       resolve({ written: lines.filter(Boolean).map((l) => JSON.parse(l) as string), complete: code === 0 });
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(items.map((i) => JSON.stringify([i.path, i.shown, i.cfile ?? ''])).join('\n') + '\n');
+    void feed(child.stdin, items);
   });
+}
+
+/** Write the items to the compiler's stdin a slice at a time, with event-loop turns between (thousands of lines). */
+async function feed(stdin: Writable, items: CompileItem[]): Promise<void> {
+  const turns = new Turns();
+  for (let i = 0; i < items.length; i += 256) {
+    await turns.give();
+    if (stdin.destroyed) return;
+    stdin.write(items.slice(i, i + 256).map((c) => JSON.stringify([c.path, c.shown, c.cfile ?? ''])).join('\n') + '\n');
+  }
+  stdin.end();
 }

@@ -160,12 +160,33 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
 
 /** RECORD for `plan` (+ extra installed files such as .pyc, listed without hashes like pip does). */
 export function recordFor(plan: InstallPlan, extra: string[] = []): string {
+  return formatRecord(recordRows(plan, plan.files, extra, true));
+}
+
+/** recordFor in slices of rows, calling `give` (an event-loop turn when due) between them: a wheel can have thousands of files. */
+export async function recordForAsync(plan: InstallPlan, extra: string[], give: () => Promise<unknown>): Promise<string> {
+  const parts: string[] = [];
+  const SLICE = 512;
+  for (let i = 0; i < plan.files.length; i += SLICE) {
+    await give();
+    parts.push(formatRecord(recordRows(plan, plan.files.slice(i, i + SLICE), [], false)));
+  }
+  for (let i = 0; i < extra.length; i += SLICE) {
+    await give();
+    parts.push(formatRecord(recordRows(plan, [], extra.slice(i, i + SLICE), false)));
+  }
+  await give();
+  return parts.join('') + formatRecord(recordRows(plan, [], [], true));
+}
+
+/** RECORD rows of `files`, of `extra` (no hashes), and with `self` of the RECORD itself. */
+function recordRows(plan: InstallPlan, files: InstallPlan['files'], extra: string[], self: boolean): RecordRow[] {
   const prefix = plan.libDir + '/';
   const rel = (p: string) => (p.startsWith(prefix) ? p.slice(prefix.length) : relative(plan.libDir, p).split('\\').join('/'));
-  const rows: RecordRow[] = plan.files.map((f) => ({ path: rel(f.dest), hash: f.hash ? splitHash(f.hash) : null, size: f.size }));
+  const rows: RecordRow[] = files.map((f) => ({ path: rel(f.dest), hash: f.hash ? splitHash(f.hash) : null, size: f.size }));
   for (const p of extra) rows.push({ path: rel(p), hash: null, size: null });
-  rows.push({ path: rel(plan.recordDest), hash: null, size: null });
-  return formatRecord(rows);
+  if (self) rows.push({ path: rel(plan.recordDest), hash: null, size: null });
+  return rows;
 }
 
 function splitHash(h: string): RecordRow['hash'] {

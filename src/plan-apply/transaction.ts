@@ -10,7 +10,7 @@ import { byteCompile } from '../install/compile.js';
 import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
 import { recordedFiles, type InstalledDist } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from '../install/link.js';
-import { planInstallAsync, recordFor, type InstallPlan } from '../install/plan.js';
+import { planInstallAsync, recordForAsync, type InstallPlan } from '../install/plan.js';
 import { installTarget } from '../install/target.js';
 import { Turns } from '../install/turns.js';
 import type { ProgressListener } from '../progress.js';
@@ -97,16 +97,19 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
       const tag = venv.base?.cacheTag;
       if (cacheableTag(venv.base?.version, tag)) {
         // Bytecode from the wheel cache (compiled there once per interpreter): see cache/bytecode.ts.
-        const jobs = stagedPlans.map((plan, i) => {
+        const jobs = [];
+        for (const [i, plan] of stagedPlans.entries()) {
+          await turns.give();
           const py = new Set(plan.pyFiles.filter(mine(i)));
-          return { wheel: items[i]!.wheel, sources: plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: stagedOf(f.dest), dest: f.dest })) };
-        });
+          jobs.push({ wheel: items[i]!.wheel, sources: plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: stagedOf(f.dest), dest: f.dest })) });
+        }
         const placed = await stageBytecode(venv.paths.python, tag, jobs, linker, options.signal);
         throwIfInterrupted(options.signal);
-        placed.forEach((pycs, i) => {
+        for (const [i, pycs] of placed.entries()) {
+          await turns.give();
           pycsByPlan[i]!.push(...pycs);
           for (const p of pycs) staged.push(relative(root, p));
-        });
+        }
       } else {
         // Python 3.6 (no hash-based .pyc): timestamp .pyc compiled in the stage, for this env only.
         const prefix = join(stage, 'new') + '/';
@@ -130,7 +133,8 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
     }
     for (const [i, plan] of plans.entries()) {
       await turns.give();
-      await stagePlan({ plan: { ...plan, files: [] }, filesDir: items[i]!.wheel.filesDir }, recordFor(plan, pycsByPlan[i]), stage, root, linker, turns);
+      const record = await recordForAsync(plan, pycsByPlan[i]!, () => turns.give());
+      await stagePlan({ plan: { ...plan, files: [] }, filesDir: items[i]!.wheel.filesDir }, record, stage, root, linker, turns);
       staged.push(relative(root, plan.recordDest));
     }
     // From this check to the end of the commit everything is synchronous: a signal that comes

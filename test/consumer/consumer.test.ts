@@ -4,8 +4,9 @@
 // and rollup — also shipped without node_modules, the worker file copied next to the bundle or
 // named by the `workers` option. Each run creates an env and installs three packages from the
 // machine's local index: the unpack workers must have done the unpacking, the host's own start-up
-// code must have run once (a worker never loads the host's bundle), and the longest event-loop stall
-// is bounded generously (the figure is printed; benchmarks are bench/'s job).
+// code must have run once (a worker never loads the host's bundle), and the event loop is never held
+// for more than 50 ms of the main thread's CPU at a time, in any phase (Linux, where a thread's CPU
+// time can be read; bench/stall.mjs measures a jupyter install the same way).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -164,21 +165,22 @@ test('a host unbundled and bundled by esbuild (cjs, esm), webpack and rollup: in
     batch.forEach(([name], j) => (results[name] = got[j]!));
   }
   // A stall: the longest gap between 2 ms timer ticks in each phase of the install, by the wall
-  // clock (on this shared, loaded machine mostly time spent waiting for a core) and by the CPU the
-  // main thread spent in one gap (Linux: the host's own blocking work). Asserted up to the end of
-  // fetching and unpacking, which the workers take off the main thread; the commit ('installing':
-  // placing the files into the env) runs on the calling thread and is only printed.
+  // clock (printed only: on a shared, loaded machine mostly time spent waiting for a core) and by
+  // the CPU the main thread spent in one gap (Linux: the host's own blocking work). Asserted over
+  // every phase, the commit included: the issue's limit, never more than 50 ms at a time.
   const fmt = (m: Record<string, number> | undefined) => (m ? Object.entries(m).map(([k, v]) => `${k} ${v}`).join(' ') : '-');
   for (const [name, r] of Object.entries(results)) console.log(`# ${name}: longest stall per phase, wall ms: ${fmt(r.wall)}; main-thread CPU ms: ${fmt(r.cpu)}`);
-  const before = (m: Record<string, number>) => Math.max(...Object.entries(m).filter(([k]) => k !== 'installing').map(([, v]) => v));
+  const longest = (m: Record<string, number>) => Object.entries(m).reduce((a, [k, v]) => (v > a[1] ? [k, v] : a), ['-', 0] as [string, number]);
   for (const [name, r] of Object.entries(results)) {
     assert.deepEqual(r.installed, ['babel', 'docutils', 'pygments'], name);
     assert.equal(r.workerUnpacks, 3, `${name}: the workers unpacked all three wheels`);
     assert.equal(r.starts, 1, `${name}: the host's start-up code ran once`);
     assert.equal(r.internalExported, false, `${name}: unpackForWorker is not public API`);
-    const stall = before(r.cpu ?? r.wall);
-    assert.ok(stall < 250, `${name}: the event loop stalled ${stall} ms (${r.cpu ? 'main-thread CPU' : 'wall clock'}) before the commit`);
-    assert.ok(before(r.wall) < 5000, `${name}: the event loop stalled ${before(r.wall)} ms (wall clock) before the commit`);
+    if (process.platform === 'linux') {
+      assert.ok(r.cpu, `${name}: the main thread's CPU time is readable on Linux`);
+      const [phase, ms] = longest(r.cpu);
+      assert.ok(ms <= 50, `${name}: the event loop was held for ${ms} ms of main-thread CPU at once (in the ${phase} phase); the limit is 50`);
+    }
     assert.ok(existsSync(join(tmp, `env-${name}`, 'pyvenv.cfg')), name);
   }
 });
