@@ -30,6 +30,12 @@ export interface HttpOptions {
   cert?: string;
   /** pip's trusted-host: hosts (or host:port) whose HTTPS certificates are not verified. */
   trustedHosts?: string[];
+  /** pip's `client-cert`: one PEM file with the client's private key and certificate, shown to HTTPS servers that ask. */
+  clientCert?: string;
+  /** pip's `proxy`: the proxy for every http(s) URL, over the environment's (HTTP_PROXY...). */
+  proxy?: string;
+  /** pip's `no-proxy-env`: ignore HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY. */
+  noProxyEnv?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Largest body get() accepts, after decompression (default MAX_BODY_BYTES). */
   maxBodyBytes?: number;
@@ -182,7 +188,7 @@ export class HttpClient {
     const headers: Record<string, string> = { 'user-agent': 'venvkit', ...extraHeaders };
     const creds = this.originCredentials.get(u.origin) ?? netrcCredentials(u.hostname, this.opts.env);
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    const proxy = proxyFor(u, this.opts.env);
+    const proxy = this.proxyFor(u);
     const isHttps = u.protocol === 'https:';
     const options: https.RequestOptions = { method: 'GET', headers, agent: this.agentFor(u, proxy) };
     if (proxy && !isHttps) {
@@ -218,6 +224,12 @@ export class HttpClient {
     });
   }
 
+  /** --proxy for every URL (as requests uses a session's proxies), else the environment's unless --no-proxy-env. */
+  private proxyFor(u: URL): URL | undefined {
+    if (this.opts.proxy) return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(this.opts.proxy) ? this.opts.proxy : `http://${this.opts.proxy}`);
+    return this.opts.noProxyEnv ? undefined : proxyFor(u, this.opts.env);
+  }
+
   private agentFor(u: URL, proxy: URL | undefined): http.Agent {
     const trusted = u.protocol === 'https:' && (this.opts.trustedHosts ?? []).some((h) => h === u.host || h === u.hostname);
     const key = `${u.protocol}${proxy ? `via ${proxy.href}` : ''}${trusted ? ` unverified ${u.host}` : ''}`;
@@ -226,7 +238,7 @@ export class HttpClient {
     let agent: http.Agent;
     const base = { keepAlive: true, maxSockets: this.opts.concurrency, scheduling: 'lifo' as const };
     if (u.protocol === 'https:') {
-      const tlsOptions = trusted ? { rejectUnauthorized: false } : { ca: this.loadCa() };
+      const tlsOptions = { ...(trusted ? { rejectUnauthorized: false } : { ca: this.loadCa() }), ...this.loadClientCert() };
       agent = proxy
         ? (new TunnelAgent({ ...base, ...tlsOptions, proxy, connectTimeoutMs: this.opts.connectTimeout * 1000 }) as unknown as https.Agent)
         : new https.Agent({ ...base, ...tlsOptions });
@@ -263,6 +275,19 @@ export class HttpClient {
     }
     this.ca = ca;
     return ca;
+  }
+
+  /** The key and certificate of pip's `client-cert` file (both in one PEM file), read once. */
+  private loadClientCert(): { key?: Buffer; cert?: Buffer } {
+    if (!this.opts.clientCert) return {};
+    try {
+      const pem = readFileSync(this.opts.clientCert);
+      return { key: pem, cert: pem };
+    } catch (e) {
+      throw new VenvkitError('INDEX_ERROR', `cannot read the client certificate ${this.opts.clientCert} (pip's \`client-cert\` setting): ${(e as Error).message}`, {
+        cause: e, hint: 'Give one PEM file holding the private key and the certificate, or remove `client-cert` from your pip configuration (PIP_CLIENT_CERT).',
+      });
+    }
   }
 
   private async acquire(): Promise<void> {

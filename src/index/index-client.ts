@@ -21,7 +21,7 @@ export interface IndexClientOptions {
   /** Notes for -v output (links ignored because their names are unsafe or not for the project). */
   onNote?: (message: string) => void;
   /** Extra HTTP tuning (retries, backoff, concurrency); timeout and cert come from settings. */
-  http?: Omit<HttpOptions, 'timeout' | 'cert' | 'trustedHosts'>;
+  http?: Omit<HttpOptions, 'timeout' | 'cert' | 'trustedHosts' | 'clientCert' | 'proxy' | 'noProxyEnv'>;
   /** Download cache directory; undefined: cacheDir('downloads'). false: no caches at all (--no-cache). */
   cacheDir?: string | false;
   /** Index page cache directory; undefined: cacheDir('http') (none when cacheDir is false). */
@@ -47,7 +47,11 @@ export class IndexClient {
 
   /** The HTTP client (created on first use, so file:// work never loads TLS). */
   http(): HttpClient {
-    this.httpClient ??= new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert, trustedHosts: this.settings.trustedHosts });
+    const s = this.settings;
+    this.httpClient ??= new HttpClient({
+      ...(s.retries !== undefined ? { retries: s.retries } : {}), ...this.options.http, timeout: s.timeout, cert: s.cert, trustedHosts: s.trustedHosts,
+      clientCert: s.clientCert, proxy: s.proxy, noProxyEnv: s.noProxyEnv,
+    });
     return this.httpClient;
   }
 
