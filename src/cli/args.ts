@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { VenvkitError } from '../errors.js';
 import { setColorMode } from './output.js';
 import type { FormatControlOp } from '../index/format-control.js';
+import { didYouMean } from '../did-you-mean.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -20,7 +21,10 @@ export function parse<O extends Options>(command: string, argv: string[], option
   try {
     parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new VenvkitError('USAGE', `${command}: ${(e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')}`, {
+    const message = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+    const unknown = (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^'=]*)/.exec(message)?.[1] : undefined;
+    const guess = unknown ? didYouMean(unknown, Object.keys({ ...COMMON_OPTIONS, ...options })) : undefined;
+    throw new VenvkitError('USAGE', `${command}: ${unknown ? `Unknown option '${unknown}'` : message}${guess ? ` (did you mean --${guess}?)` : ''}`, {
       hint: `Run \`venvkit ${command} --help\` for the flags it takes.`,
     });
   }
@@ -38,3 +42,4 @@ export function formatOps(argv: string[]): FormatControlOp[] {
   }
   return ops;
 }
+

@@ -21,6 +21,17 @@ const f = (long: string, value?: FlagValue, short?: string): FlagSpec => ({ long
 const COMMON = [f('quiet', undefined, 'q'), f('verbose', undefined, 'v'), f('json'), f('help', undefined, 'h'), f('color', ['auto', 'always', 'never'])];
 const INDEX = [f('index-url', 'any', 'i'), f('extra-index-url', 'any'), f('find-links', 'any', 'f'), f('no-index')];
 const ENV = f('env', 'dir');
+/** pip install's options that venvkit takes beside its own (src/cli/pip-install-options.ts). */
+const PIP_INSTALL = [
+  f('no-cache-dir'), f('cache-dir', 'dir'), f('upgrade-strategy', ['only-if-needed', 'eager']), f('progress-bar', ['auto', 'on', 'off', 'raw']),
+  f('trusted-host', 'any'), f('cert', 'file'), f('client-cert', 'file'), f('proxy', 'any'), f('no-proxy-env'), f('retries', 'any'), f('isolated'),
+  f('log', 'file'), f('no-require-hashes'), f('all-releases', [':all:', ':none:']), f('only-final', [':all:', ':none:']), f('no-color'), f('version', undefined, 'V'),
+  f('disable-pip-version-check'), f('no-input'), f('root-user-action', ['warn', 'ignore']), f('no-warn-script-location'), f('no-warn-conflicts'),
+  f('exists-action', ['s', 'i', 'w', 'b', 'a']), f('keyring-provider', ['auto', 'disabled', 'import', 'subprocess']), f('use-pep517'), f('no-clean'), f('src', 'dir'),
+  f('require-virtualenv'), f('use-feature', ['fast-deps', 'inprocess-build-deps', 'venv-isolation', 'truststore', 'no-binary-enable-wheel-cache', 'build-constraint']),
+  f('use-deprecated', ['legacy-resolver', 'legacy-certs']), f('resume-retries', 'any'), f('debug'), f('no-python-version-warning'),
+  f('only-deps'), f('build-constraint', 'file'), f('requirements-from-script', 'file'), f('ignore-requires-python'), f('refresh-package', 'any'), f('uploaded-prior-to', 'any'),
+];
 
 export const COMPLETION: Record<string, CommandSpec> = {
   create: { positional: 'dir', flags: [...COMMON, f('python', 'any', 'p'), f('system-site-packages'), f('symlinks'), f('copies'), f('clear'), f('upgrade'), f('without-pip'), f('prompt', 'any'), f('upgrade-deps'), f('without-scm-ignore-files'), f('allow-existing')] },
@@ -32,7 +43,7 @@ export const COMPLETION: Record<string, CommandSpec> = {
     positional: 'file',
     flags: [...COMMON, ENV, f('editable', 'dir', 'e'), f('requirement', 'file', 'r'), f('group', 'any'), f('constraint', 'file', 'c'), ...INDEX, f('no-deps'), f('upgrade', undefined, 'U'), f('force-reinstall'), f('pre'),
       f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('require-hashes'), f('dry-run'), f('timeout', 'any'), f('no-cache'), f('no-build-isolation'), f('config-settings', 'any', 'C'),
-      f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile'),
+      f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile'), ...PIP_INSTALL,
       // Layouts and the report.
       f('target', 'dir', 't'), f('prefix', 'dir'), f('root', 'dir'), f('user'), f('python', 'any'), f('ignore-installed', undefined, 'I'), f('report', 'file'),
       f('python-version', 'any'), f('platform', 'any'), f('implementation', 'any'), f('abi', 'any')],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadBundle, saveCodeCaches } from './code-cache.js';
 import { reportError, setColorMode, stderr, stdout, yellow } from './output.js';
 import { setCacheWarningHandler } from '../cache/trust.js';
+import { VERSION } from './version.js';
 
 // A cache that may not be used (another user's, writable by others, unwritable) is one line on stderr.
 setCacheWarningHandler((m) => stderr(`${yellow('warning')}: ${m}\n`));
@@ -37,7 +38,6 @@ const COMMANDS: Record<string, string> = {
   help: "show a command's help",
 };
 
-const VERSION = '0.1.0';
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

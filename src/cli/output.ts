@@ -7,6 +7,8 @@ export interface Output {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** --log FILE: every message (notes too, and what -q hides) is also appended there. */
+  log?: (line: string) => void;
 }
 
 // Output goes straight to file descriptors 1 and 2. Node's process.stdout/stderr are synchronous
@@ -96,10 +98,12 @@ export const outColor = paintFor(1);
 
 /** A line for people on stderr (status, progress, warnings); silent with -q or --json. */
 export function info(out: Output, line: string): void {
+  out.log?.(line);
   if (!out.quiet && !out.json) stderr(line + '\n');
 }
 
 export function warn(out: Output, line: string): void {
+  out.log?.(`warning: ${line}`);
   if (!out.quiet) stderr(`${yellow('warning')}: ${line}\n`);
 }
 

@@ -31,6 +31,12 @@ export interface HttpOptions {
   cert?: string;
   /** pip's trusted-host: hosts (or host:port) whose HTTPS certificates are not verified. */
   trustedHosts?: string[];
+  /** pip's `client-cert`: one PEM file with the client's private key and certificate, shown to HTTPS servers that ask. */
+  clientCert?: string;
+  /** pip's `proxy`: the proxy for every http(s) URL, over the environment's (HTTP_PROXY...). */
+  proxy?: string;
+  /** pip's `no-proxy-env`: ignore HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY. */
+  noProxyEnv?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Largest body get() accepts, after decompression (default MAX_BODY_BYTES). */
   maxBodyBytes?: number;
@@ -182,7 +188,7 @@ export class HttpClient {
     const headers: Record<string, string> = { 'user-agent': 'venvkit', ...extraHeaders };
     const creds = this.originCredentials.get(u.origin) ?? netrcCredentials(u.hostname, this.opts.env);
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    const proxy = proxyFor(u, this.opts.env);
+    const proxy = this.proxyFor(u);
     const isHttps = u.protocol === 'https:';
     const options: https.RequestOptions = { method: 'GET', headers, agent: await this.agentFor(u, proxy) };
     if (proxy && !isHttps) {
@@ -218,6 +224,12 @@ export class HttpClient {
     });
   }
 
+  /** --proxy for every URL (as requests uses a session's proxies), else the environment's unless --no-proxy-env. */
+  private proxyFor(u: URL): URL | undefined {
+    if (this.opts.proxy) return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(this.opts.proxy) ? this.opts.proxy : `http://${this.opts.proxy}`);
+    return this.opts.noProxyEnv ? undefined : proxyFor(u, this.opts.env);
+  }
+
   private agentFor(u: URL, proxy: URL | undefined): Promise<http.Agent> {
     const trusted = u.protocol === 'https:' && (this.opts.trustedHosts ?? []).some((h) => h === u.host || h === u.hostname);
     const key = `${u.protocol}${proxy ? `via ${proxy.href}` : ''}${trusted ? ` unverified ${u.host}` : ''}`;
@@ -226,8 +238,11 @@ export class HttpClient {
     const base = { keepAlive: true, maxSockets: this.opts.concurrency, scheduling: 'lifo' as const };
     const make = async (): Promise<http.Agent> => {
       if (u.protocol !== 'https:') return new http.Agent(base);
-      // Verified: one context made once (tls-context.ts), not a CA list each connection parses again.
-      const tlsOptions = trusted ? { rejectUnauthorized: false } : { secureContext: await trustContext(this.opts.cert, this.opts.env ?? process.env) };
+      // Verified: one context made once (tls-context.ts), not a CA list each connection parses again;
+      // it holds pip's client-cert too. Unverified (--trusted-host): no CA list, the client-cert alone.
+      const tlsOptions = trusted
+        ? { rejectUnauthorized: false, ...(this.opts.clientCert ? { secureContext: await trustContext(this.opts.cert, this.opts.env ?? process.env, this.opts.clientCert) } : {}) }
+        : { secureContext: await trustContext(this.opts.cert, this.opts.env ?? process.env, this.opts.clientCert) };
       return proxy
         ? (new TunnelAgent({ ...base, ...tlsOptions, proxy, connectTimeoutMs: this.opts.connectTimeout * 1000 }) as unknown as https.Agent)
         : new https.Agent({ ...base, ...tlsOptions });

@@ -24,7 +24,7 @@ export interface IndexClientOptions {
   /** Notes for -v output (links ignored because their names are unsafe or not for the project). */
   onNote?: (message: string) => void;
   /** Extra HTTP tuning (retries, backoff, concurrency); timeout and cert come from settings. */
-  http?: Omit<HttpOptions, 'timeout' | 'cert' | 'trustedHosts'>;
+  http?: Omit<HttpOptions, 'timeout' | 'cert' | 'trustedHosts' | 'clientCert' | 'proxy' | 'noProxyEnv'>;
   /** Download cache directory; undefined: cacheDir('downloads'). false: no caches at all (--no-cache). */
   cacheDir?: string | false;
   /** Index page cache directory; undefined: cacheDir('http') (none when cacheDir is false). */
@@ -56,7 +56,11 @@ export class IndexClient {
   http(): Promise<HttpClient> {
     if (!this.httpClient) {
       const made: Promise<HttpClient> = import('./http-client.js').then(({ HttpClient }) => {
-        const client = new HttpClient({ ...this.options.http, timeout: this.settings.timeout, cert: this.settings.cert, trustedHosts: this.settings.trustedHosts });
+        const s = this.settings;
+        const client = new HttpClient({
+          ...(s.retries !== undefined ? { retries: s.retries } : {}), ...this.options.http, timeout: s.timeout, cert: s.cert, trustedHosts: s.trustedHosts,
+          clientCert: s.clientCert, proxy: s.proxy, noProxyEnv: s.noProxyEnv,
+        });
         // close() came first: this client is closed once its requests are done, like any other.
         if (this.httpClient === made) this.httpOpen = client;
         else queueMicrotask(() => client.close());

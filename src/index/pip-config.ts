@@ -36,6 +36,8 @@ export interface PipConfigOptions {
   sitePrefix?: string;
   /** For tests: how files are read (undefined = missing). */
   readFile?: (path: string) => string | undefined;
+  /** pip's --isolated: no user config files and no PIP_* environment variables. */
+  isolated?: boolean;
 }
 
 /** The config files pip would consult, in load order (later overrides earlier). */
@@ -49,7 +51,7 @@ export function pipConfigFiles(options: PipConfigOptions = {}): { variant: Confi
   out.push({ variant: 'global', path: '/etc/pip.conf' });
   const read = options.readFile ?? readText;
   const envFileExists = envFile !== undefined && envFile !== '' && read(envFile) !== undefined;
-  if (!envFileExists) {
+  if (!envFileExists && !options.isolated) {
     out.push({ variant: 'user', path: join(home, '.pip', 'pip.conf') });
     out.push({ variant: 'user', path: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'pip', 'pip.conf') });
   }
@@ -80,7 +82,7 @@ export function loadPipConfig(options: PipConfigOptions = {}): PipConfig {
     }
   }
   const envEntries: ConfigEntry[] = [];
-  for (const [name, value] of Object.entries(env)) {
+  for (const [name, value] of Object.entries(options.isolated ? {} : env)) {
     if (!name.startsWith('PIP_') || value === undefined || name === 'PIP_CONFIG_FILE') continue;
     envEntries.push({ section: ':env:', key: normalizeKey(name.slice(4).toLowerCase()), value, origin: `env:${name}` });
   }
@@ -120,6 +122,7 @@ function settingsFrom(ordered: ConfigEntry[]): IndexSettings {
   };
   const list = (key: string) => (get(key) ?? '').split(/\s+/).filter(Boolean);
   const timeout = Number(get('timeout'));
+  const retries = Number(get('retries'));
   return {
     indexUrl: get('index-url')?.trim() || DEFAULT_INDEX_URL,
     extraIndexUrls: list('extra-index-url'),
@@ -131,6 +134,10 @@ function settingsFrom(ordered: ConfigEntry[]): IndexSettings {
     timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT,
     cert: get('cert')?.trim() || undefined,
     trustedHosts: list('trusted-host'),
+    ...(get('client-cert')?.trim() ? { clientCert: get('client-cert')!.trim() } : {}),
+    ...(get('proxy')?.trim() ? { proxy: get('proxy')!.trim() } : {}),
+    ...(toBool(get('no-proxy-env')) ? { noProxyEnv: true } : {}),
+    ...(get('retries') !== undefined && Number.isInteger(retries) && retries >= 0 ? { retries } : {}),
     ...configFormatControl(ordered, get),
   };
 }
@@ -226,6 +233,17 @@ export interface IndexFlags {
   formatControl?: FormatControlOp[];
   /** --prefer-binary. */
   preferBinary?: boolean;
+  /** --trusted-host (added to pip's). */
+  trustedHosts?: string[];
+  /** --client-cert, --proxy, --no-proxy-env, --retries: replace pip's. */
+  clientCert?: string;
+  proxy?: string;
+  noProxyEnv?: boolean;
+  retries?: number;
+  /** --isolated: pip's user config files and PIP_* variables are not read. */
+  isolated?: boolean;
+  /** --no-require-hashes: a --hash in a requirements file does not switch on hash-checking mode. */
+  noRequireHashes?: boolean;
 }
 
 /**
@@ -245,6 +263,11 @@ export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSet
   if (flags.requireHashes) out.requireHashes = true;
   if (flags.timeout !== undefined) out.timeout = flags.timeout;
   if (flags.cert !== undefined) out.cert = flags.cert;
+  out.trustedHosts = add(settings.trustedHosts, flags.trustedHosts);
+  if (flags.clientCert !== undefined) out.clientCert = flags.clientCert;
+  if (flags.proxy !== undefined) out.proxy = flags.proxy;
+  if (flags.noProxyEnv) out.noProxyEnv = true;
+  if (flags.retries !== undefined) out.retries = flags.retries;
   // pip applies the configuration's --no-binary/--only-binary, then the command line's, then each file's.
   if (flags.formatControl?.length) {
     const ops = settings.formatControl ?? [];

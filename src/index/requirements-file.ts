@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { VenvkitError } from '../errors.js';
 import { parseEditable, type EditableRequirement } from './editable-requirement.js';
 import type { FormatControlOp } from './format-control.js';
+import { didYouMean } from '../did-you-mean.js';
 
 export interface RequirementLine {
   /** The requirement as written (after joining continuations and expanding ${VAR}). */
@@ -37,6 +38,8 @@ export interface RequirementsFileOptions {
   formatControl?: FormatControlOp[];
   /** --prefer-binary was given. */
   preferBinary?: boolean;
+  /** --no-require-hashes was given: a --hash does not switch on hash-checking mode. */
+  noRequireHashes?: boolean;
 }
 
 export interface ParsedRequirements {
@@ -99,21 +102,28 @@ export type ParsedLine =
   | { kind: 'requirement'; line: number; text: string; hashes: string[] }
   | { kind: 'option'; line: number; name: string; value?: string };
 
-/** Options that take a value; short forms map to long names. */
+/**
+ * Options that take a value, exactly pip 26.2's set for requirement files (req_file.SUPPORTED_OPTIONS
+ * and the per-requirement --hash and -C); short forms and aliases map to long names. Each means what
+ * the same flag means on `venvkit install`'s command line.
+ */
 const VALUE_OPTIONS: Record<string, string> = {
   'r': 'requirement', 'requirement': 'requirement',
   'c': 'constraint', 'constraint': 'constraint',
-  'i': 'index-url', 'index-url': 'index-url',
+  'i': 'index-url', 'index-url': 'index-url', 'pypi-url': 'index-url',
   'extra-index-url': 'extra-index-url',
   'f': 'find-links', 'find-links': 'find-links',
   'hash': 'hash', 'trusted-host': 'trusted-host',
   'e': 'editable', 'editable': 'editable',
   'only-binary': 'only-binary', 'no-binary': 'no-binary', 'use-feature': 'use-feature',
-  'global-option': 'global-option', 'config-settings': 'config-settings', 'install-option': 'install-option',
+  'all-releases': 'all-releases', 'only-final': 'only-final',
+  'C': 'config-settings', 'config-settings': 'config-settings',
 };
-const FLAG_OPTIONS = new Set(['no-index', 'pre', 'require-hashes', 'prefer-binary']);
-/** Per-requirement build options pip accepts; they mean nothing for wheels, so they are ignored. */
-const PER_REQUIREMENT_IGNORED = new Set(['global-option', 'config-settings', 'install-option']);
+const FLAG_OPTIONS = new Set(['no-index', 'pre', 'require-hashes', 'no-require-hashes', 'prefer-binary']);
+/** -C after a requirement: pip passes it to that requirement's build only; venvkit does not yet, so it is ignored there. */
+const PER_REQUIREMENT_IGNORED = new Set(['config-settings']);
+/** pip 26.2's --use-feature names (those always on included); each is either on already in venvkit or a pip internal. */
+export const PIP_FEATURES = ['fast-deps', 'inprocess-build-deps', 'venv-isolation', 'truststore', 'no-binary-enable-wheel-cache', 'build-constraint'];
 
 function parseOptions(tokens: string[], where: string): { name: string; value?: string }[] {
   const out: { name: string; value?: string }[] = [];
@@ -137,7 +147,10 @@ function parseOptions(tokens: string[], where: string): { name: string; value?: 
       continue;
     }
     const long = VALUE_OPTIONS[name];
-    if (!long) throw usage(where, `unknown option '${t}'`);
+    if (!long) {
+      const guess = t.startsWith('--') ? didYouMean(`--${name}`, [...Object.keys(VALUE_OPTIONS), ...FLAG_OPTIONS].filter((k) => k.length > 1)) : undefined;
+      throw usage(where, `unknown option '${t}'${guess ? ` (did you mean --${guess}?)` : ''}: a requirements file takes pip's file options (-r, -c, -e, -i, --extra-index-url, -f, --no-index, --no-binary, --only-binary, --prefer-binary, --pre, --all-releases, --only-final, --require-hashes, --no-require-hashes, --trusted-host, --use-feature; --hash and -C after a requirement)`);
+    }
     if (value === undefined) {
       value = tokens[++i];
       if (value === undefined) throw usage(where, `option '${t}' needs a value`);
@@ -298,7 +311,17 @@ async function readOne(
         (o.formatControl ??= []).push({ option: item.name, value: v, where });
         break;
       case 'prefer-binary': o.preferBinary = true; break;
-      default: break; // --use-feature: nothing to do
+      case 'no-require-hashes': o.noRequireHashes = true; break;
+      case 'all-releases': case 'only-final':
+        if (releaseControlIsPre(item.name, v, where)) o.pre = true;
+        break;
+      case 'use-feature':
+        if (!PIP_FEATURES.includes(v)) throw usage(where, `--use-feature: '${v}' is not one of pip's features (${PIP_FEATURES.join(', ')})`);
+        break; // each is already how venvkit works, or a pip internal
+      case 'config-settings':
+        throw usage(where, `-C ${v} on a line of its own: pip takes -C in a requirements file only after a requirement`);
+      default:
+        throw usage(where, `option --${item.name} is not handled (this is a bug)`);
     }
   }
 }
@@ -340,6 +363,19 @@ function withoutExtras(t: string): string {
   if (!t.endsWith(']')) return t;
   const open = t.indexOf('[', t.lastIndexOf(']', t.length - 2) + 1);
   return open === -1 ? t : t.slice(0, open);
+}
+
+/**
+ * --all-releases / --only-final (pip's release control): `--all-releases :all:` is --pre, `:none:`
+ * and `--only-final :all:`/`:none:` leave the default (final releases unless --pre). True: as --pre.
+ * Per-project values are not supported yet.
+ */
+export function releaseControlIsPre(option: 'all-releases' | 'only-final', value: string, where: string): boolean {
+  if (value === ':all:') return option === 'all-releases';
+  if (value === ':none:') return false;
+  throw new VenvkitError('NOT_IMPLEMENTED', `${where}: --${option} ${value}: release control for single projects is not supported yet`, {
+    hint: 'Use :all: (every project) or pin the pre-release version in the requirement (name==1.0b1 allows it).',
+  });
 }
 
 function usage(where: string, message: string): VenvkitError {

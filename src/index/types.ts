@@ -20,6 +20,14 @@ export interface IndexSettings {
   cert?: string;
   /** Hosts pip would accept without TLS verification (pip's trusted-host). */
   trustedHosts: string[];
+  /** pip's client-cert: a PEM file with the client key and certificate. */
+  clientCert?: string;
+  /** pip's proxy: used for every URL instead of HTTP_PROXY/HTTPS_PROXY. */
+  proxy?: string;
+  /** pip's no-proxy-env: the environment's proxy variables are not read. */
+  noProxyEnv?: boolean;
+  /** pip's retries: further attempts after a failed request (default 3). */
+  retries?: number;
   /** --no-binary/--only-binary values in pip's order: the command line's, then each requirement file's (FormatControl.from). */
   formatControl?: FormatControlOp[];
   /** --prefer-binary: an older version with a wheel is chosen before a newer one with only an sdist. */

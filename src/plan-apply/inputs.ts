@@ -151,11 +151,12 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
     if (req) requirements.push(req);
   }
   const constraints = parsed.constraints.filter((l) => !l.location).map((l) => parseRequirement(l.text));
-  let settings = loadPipConfig({ env }).settings;
+  let settings = loadPipConfig({ env, isolated: flags.isolated }).settings;
   settings = applyFileOptions(settings, parsed.options);
   settings = applyFlags(settings, flags);
   if (settings.formatControl?.length) FormatControl.from(settings.formatControl); // a bad value is an error before anything is read
-  const hashMode = settings.requireHashes || lockPins.length > 0 || parsed.requirements.some((l) => l.hashes.length > 0);
+  const noRequireHashes = flags.noRequireHashes || ('noRequireHashes' in parsed.options && parsed.options.noRequireHashes);
+  const hashMode = settings.requireHashes || lockPins.length > 0 || (!noRequireHashes && parsed.requirements.some((l) => l.hashes.length > 0));
   if (hashMode) checkRequireHashes(parsed.requirements, parsed.constraints);
   if (hashMode && (inputs.requirements?.length ?? 0) > 0) {
     throw new VenvkitError('BAD_REQUIREMENT', `in hash-checking mode every requirement needs --hash, so requirements on the command line (${inputs.requirements!.join(', ')}) cannot be used`, {

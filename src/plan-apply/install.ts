@@ -47,6 +47,8 @@ export interface InstallOptions {
   noDeps?: boolean;
   /** -U: upgrade the named requirements to the newest allowed versions (their dependencies only if needed, as pip). */
   upgrade?: boolean;
+  /** With `upgrade`: 'eager' upgrades every dependency too (pip's --upgrade-strategy eager); default 'only-if-needed'. */
+  upgradeStrategy?: 'only-if-needed' | 'eager';
   forceReinstall?: boolean;
   dryRun?: boolean;
   /** Use no cache (downloads, index pages, unpacked wheels): wheels are unpacked into a private temp dir. */
@@ -257,7 +259,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       ...(options.targetPython ? { interpreter: options.targetPython.info, tags: options.targetPython.tags } : {}),
       constraints: collected.constraints,
       preferred,
-      upgrade: options.upgrade ? new Set(collected.requirements.map((r) => r.key)) : undefined,
+      upgrade: options.upgrade ? (options.upgradeStrategy === 'eager' || new Set(collected.requirements.map((r) => r.key))) : undefined,
       noDeps: options.noDeps,
       sdists,
       ...(collected.hashMode ? { allowedHashes: collected.pins } : {}),

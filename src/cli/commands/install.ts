@@ -9,11 +9,16 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { precheck } from '../../plan-apply/fast-path.js';
 import { ProgressLine, builtLine, formatMs } from '../../plan-apply/progress.js';
+import type { ProgressEvent } from '../../progress.js';
 import { parseConfigSettings } from '../../build/config-settings.js';
 import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
 import { canonicalizeName } from '../../pep/names.js';
+import { setColorMode } from '../output.js';
+import { canonicalArgv, envOfPython, pipRun, PIP_INSTALL_OPTIONS, type PipRun } from '../pip-install-options.js';
+import { openLog, type RunLog } from '../run-log.js';
+import type { ScriptMetadata } from '../../project/script-metadata.js';
 import { writeFileSync } from 'node:fs';
 import { wantsLayout, type Layout } from '../../install/layout.js';
 import type { ResolvedForReport } from '../../plan-apply/report.js';
@@ -67,7 +72,9 @@ active environment's, else python3):
       --prefix DIR           install with DIR as the prefix (DIR/lib/pythonX.Y/site-packages, DIR/bin)
       --root DIR             install every path under DIR (DIR/<prefix>/...): a staged root for packaging
       --user                 install into the user site of the interpreter (~/.local; $PYTHONUSERBASE)
-      --python SPEC          the interpreter the layouts install for (3.12, a path...)
+      --python SPEC          the interpreter the layouts install for (3.12, a path...); without a
+                               layout, pip's meaning: the environment of this interpreter path (or
+                               environment directory), as --env
       --python-version V     resolve for Python V (3.11, 311) instead of the interpreter's version
       --platform TAG         resolve for wheels of this platform tag (manylinux2014_x86_64, win_amd64;
                                repeatable); with --implementation IMPL (cp, pp) and --abi ABI (repeatable)
@@ -77,9 +84,42 @@ active environment's, else python3):
   -I, --ignore-installed     install as if nothing were installed (files already there are overwritten)
       --report FILE          write pip's installation report (JSON, version 1) to FILE, or - for stdout
                                (with --dry-run: what would be installed)
-  -q, --quiet                print nothing but errors
-  -v, --verbose              say more (resolution time, each package)
+  -q, --quiet                print nothing but errors (pip's counted -qq, -qqq are the same)
+  -v, --verbose              say more (resolution time, each package; -vv, -vvv the same)
       --json                 print a report of what was resolved and installed as JSON
+pip install's other options, with pip's meaning:
+      --no-cache-dir         as --no-cache (pip's: no HTTP or wheel cache; venvkit keeps none either)
+      --cache-dir DIR        venvkit's cache root for this run (as $VENVKIT_CACHE_DIR)
+      --upgrade-strategy S   only-if-needed (default): -U upgrades the named packages; eager: their
+                               dependencies too
+      --progress-bar MODE    auto, on (the status line on a terminal), off, raw ("Progress N of M"
+                               lines on stdout for each download)
+      --trusted-host HOST    do not verify HTTPS certificates of HOST or HOST:PORT (repeatable)
+      --cert FILE            CA bundle (PEM) to verify HTTPS with, instead of the system's
+      --client-cert FILE     PEM file with the client's key and certificate, for servers that ask
+      --proxy URL            proxy for every http(s) URL: scheme://[user:password@]host:port
+      --no-proxy-env         ignore HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY
+      --retries N            retries of a failed request (default 3)
+      --isolated             ignore pip's user configuration files and PIP_* variables
+      --log FILE             append a verbose log of the run to FILE (also what -q hides)
+      --no-require-hashes    a --hash in a requirements file does not turn on hash-checking mode
+      --requirements-from-script FILE
+                             install the dependencies of a script's PEP 723 block (# /// script)
+      --all-releases :all:   as --pre (:none: and --only-final :all:|:none: keep the default)
+      --only-final :all:
+      --no-color             as --color never
+  -V, --version              print venvkit's version
+pip-only options, accepted (values checked as pip checks them) and without effect, because venvkit
+already behaves so:
+      --disable-pip-version-check  --no-input  --root-user-action warn|ignore
+      --no-warn-script-location  --no-warn-conflicts  --exists-action s|i|w|b|a
+      --keyring-provider auto|disabled|import|subprocess  --use-pep517  --no-clean  --src DIR
+      --require-virtualenv  --use-feature NAME  --use-deprecated NAME  --resume-retries N
+      --debug  --no-python-version-warning
+Not supported yet (an error, NOT_IMPLEMENTED): --only-deps, --build-constraint,
+--ignore-requires-python, --refresh-package, --uploaded-prior-to; --all-releases/--only-final
+with project names.
+pip's aliases work too (--no-dependencies, --pypi-url, --log-file, --default-timeout, --require-venv...).
 `;
 
 function timeoutFlag(v: string | undefined): number | undefined {
@@ -90,6 +130,7 @@ function timeoutFlag(v: string | undefined): number | undefined {
 }
 
 const OPTIONS = {
+    ...PIP_INSTALL_OPTIONS,
     env: { type: 'string' },
     requirement: { type: 'string', short: 'r', multiple: true },
     editable: { type: 'string', short: 'e', multiple: true },
@@ -131,34 +172,61 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
-export default async function install(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('install', argv, OPTIONS);
+export default async function install(rawArgv: string[]): Promise<number> {
+  const argv = canonicalArgv(rawArgv);
+  const parsed = parse('install', argv, OPTIONS);
+  const values = parsed.values;
+  let positionals = parsed.positionals;
   if (values.help) {
     stdout(HELP);
     return 0;
   }
-  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+  const pip = pipRun(values);
+  if (pip.version) {
+    const { VERSION } = await import('../version.js');
+    stdout(`venvkit ${VERSION}\n`);
+    return 0;
+  }
+  if (pip.noColor) setColorMode('never');
+  if (pip.cacheDir) process.env.VENVKIT_CACHE_DIR = pip.cacheDir;
+  const log = pip.log ? openLog(pip.log, ['install', ...rawArgv]) : undefined;
+  try {
+    return await run(values, positionals, argv, pip, log);
+  } catch (e) {
+    log?.error(e);
+    throw e;
+  } finally {
+    log?.close();
+  }
+}
+
+async function run(values: Values, positionals: string[], argv: string[], pip: PipRun, log: RunLog | undefined): Promise<number> {
+  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose, ...(log ? { log: log.line } : {}) };
+  if (values['require-hashes'] && values['no-require-hashes']) throw new VenvkitError('USAGE', 'install: --require-hashes and --no-require-hashes are mutually exclusive', { hint: 'Give one of them.' });
+  const script = pip.script ? { path: pip.script, meta: await (await import('../../project/script-metadata.js')).readScriptMetadata(pip.script) } : undefined;
+  if (script) positionals = [...positionals, ...script.meta.dependencies];
   const files = values.requirement ?? [];
   const editables = values.editable ?? [];
   const groups = values.group ?? [];
-  if (positionals.length === 0 && files.length === 0 && editables.length === 0 && groups.length === 0) {
+  if (positionals.length === 0 && files.length === 0 && editables.length === 0 && groups.length === 0 && !script) {
     throw new VenvkitError('USAGE', 'install: give at least one requirement, wheel file, project directory, -e DIR or -r FILE', { hint: 'Run `venvkit install --help`.' });
   }
   const configSettings = values['config-settings']?.length ? parseConfigSettings(values['config-settings']) : undefined;
   const mode = values['link-mode'] ?? process.env.VENVKIT_LINK_MODE;
   if (mode !== undefined && !LINK_MODES.includes(mode as LinkMode)) throw new VenvkitError('USAGE', `install: --link-mode must be one of ${LINK_MODES.join(', ')} (got "${mode}")`);
-  if (values['no-cache']) disableCaches();
+  const noCache = !!values['no-cache'] || pip.noCache;
+  if (noCache) disableCaches();
   if (values.report === '-' && out.json) throw new VenvkitError('USAGE', 'install: --report - and --json both write to stdout', { hint: 'Write the report to a file (--report FILE), or leave out --json.' });
   const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user: values.user };
   let layout: Layout | undefined;
   if (wantsLayout(layoutRequest)) {
     const { layoutInterpreter, openLayout } = await import('../../install/layout.js');
     layout = await openLayout(layoutRequest, await layoutInterpreter(values.python, values.env));
-  } else if (values.python !== undefined) {
-    throw new VenvkitError('USAGE', 'install: --python chooses the interpreter of a --target, --prefix, --root or --user install', { hint: 'Use --env DIR to install into an environment.' });
   }
+  // pip's --python without a layout: the environment of that interpreter (or directory).
+  const explicit = values.env ?? (!layout && values.python !== undefined ? envOfPython(values.python) : undefined);
   try {
-    return await installInto(layout?.venv ?? (await openVenv(locateVenv({ explicit: values.env }).root)), layout, values, argv, positionals, out, { files, editables, groups, configSettings, mode });
+    return await installInto(layout?.venv ?? (await openVenv(locateVenv({ explicit }).root)), layout, values, argv, positionals, out, { files, editables, groups, configSettings, mode, pip, noCache, script });
   } finally {
     layout?.cleanup();
   }
@@ -196,8 +264,12 @@ async function checkTargetPythonUse(values: Values, argv: string[]): Promise<voi
 const VENVKIT_VERSION = '0.1.0';
 
 
-async function installInto(venv: Venv, layout: Layout | undefined, values: Values, argv: string[], positionals: string[], out: Output, o: { files: string[]; editables: string[]; groups: string[]; configSettings: ReturnType<typeof parseConfigSettings> | undefined; mode: string | undefined }): Promise<number> {
-  const { files, editables, groups, configSettings, mode } = o;
+async function installInto(venv: Venv, layout: Layout | undefined, values: Values, argv: string[], positionals: string[], out: Output, o: {
+  files: string[]; editables: string[]; groups: string[]; configSettings: ReturnType<typeof parseConfigSettings> | undefined; mode: string | undefined;
+  pip: PipRun; noCache: boolean; script: { path: string; meta: ScriptMetadata } | undefined;
+}): Promise<number> {
+  const { files, editables, groups, configSettings, mode, pip, noCache, script } = o;
+  if (script && venv.base) (await import('../../project/script-metadata.js')).checkScriptPython(script.path, script.meta, venv.base.versionString);
   const reportTo = values.report;
   const ignoreInstalled = !!values['ignore-installed'] || values.target !== undefined;
   const tp = { pythonVersion: values['python-version'], platforms: values.platform, implementation: values.implementation, abis: values.abi };
@@ -217,7 +289,8 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
     extraIndexUrls: values['extra-index-url'],
     findLinks: values['find-links'],
     noIndex: values['no-index'],
-    pre: values.pre,
+    ...pip.index,
+    pre: values.pre || pip.pre,
     requireHashes: values['require-hashes'],
     timeout: timeoutFlag(values.timeout),
     formatControl: formatOps(argv),
@@ -234,7 +307,8 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
     return 0;
   }
   const { installRequirements } = await import('../../plan-apply/install.js');
-  const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json);
+  const progress = new ProgressLine(process.stderr, !!process.stderr.isTTY && !out.quiet && !out.json && pip.progress !== 'off' && pip.progress !== 'raw');
+  const raw = pip.progress === 'raw' && !out.json ? rawProgress() : undefined;
   let report;
   try {
     report = await installRequirements(venv, inputs, {
@@ -245,9 +319,10 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
       prechecked: pre,
       noDeps: values['no-deps'],
       upgrade: values.upgrade,
+      ...(values.upgrade && pip.eager ? { upgradeStrategy: 'eager' as const } : {}),
       forceReinstall: values['force-reinstall'],
       dryRun: values['dry-run'],
-      noCache: values['no-cache'],
+      noCache,
       linkMode: mode as LinkMode | undefined,
       compile: !values['no-compile'],
       ignoreInstalled,
@@ -267,6 +342,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
           return;
         }
         progress.event(e);
+        raw?.(e);
       },
       onWarning: (m) => {
         progress.clear();
@@ -275,7 +351,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
       onNote: out.verbose ? (m) => {
         progress.clear();
         info(out, m);
-      } : undefined,
+      } : out.log,
     });
   } finally {
     progress.clear();
@@ -322,4 +398,17 @@ function changeLines(report: { installed: { name: string; version: string; previ
     if (!report.installed.some((p) => key(p.name) === key(r.name) && p.previous === r.version && p.version === r.version)) lines.push([key(r.name), 0, ` - ${r.name}==${r.version}`]);
   }
   return lines.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])).map((l) => l[2]);
+}
+
+/** --progress-bar raw: pip's machine-readable download progress, "Progress N of M" lines on stdout. */
+function rawProgress(): (e: ProgressEvent) => void {
+  const shown = new Map<string, number>();
+  return (e) => {
+    if (e.phase !== 'download' || e.bytes === undefined) return;
+    const total = e.totalBytes ?? 0;
+    const last = shown.get(e.name);
+    if (last !== undefined && e.bytes !== total && Date.now() - last < 250) return;
+    shown.set(e.name, Date.now());
+    stdout(`Progress ${e.bytes} of ${total}\n`);
+  };
 }

@@ -1,0 +1,2 @@
+/** venvkit's version, as `venvkit --version` prints it. */
+export const VERSION = '0.1.0';
