@@ -58,7 +58,7 @@ export const COMPLETION: Record<string, CommandSpec> = {
   lock: {
     positional: 'file',
     flags: [...COMMON, f('output', 'file', 'o'), f('requirement', 'file', 'r'), f('constraint', 'file', 'c'), f('extra', 'any'), f('group', 'any'), f('upgrade', undefined, 'U'), f('upgrade-package', 'any', 'P'),
-      f('python', 'any', 'p'), f('python-version', 'any'), f('platform', 'any'), f('environment', 'any'), ...INDEX, f('pre'), f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('timeout', 'any'), f('no-cache'), f('print')],
+      f('python', 'any', 'p'), f('python-version', 'any'), f('platform', 'any'), f('environment', 'any'), ...INDEX, f('pre'), f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('timeout', 'any'), f('no-cache'), f('print'), f('editable', 'dir', 'e')],
   },
   show: { positional: 'none', flags: [...COMMON, ENV, f('files', undefined, 'f')] },
   tree: { positional: 'none', flags: [...COMMON, ENV, f('reverse', undefined, 'r')] },
