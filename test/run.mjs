@@ -29,5 +29,10 @@ const env = { ...process.env, PATH: `${join(root, '.tools', 'bin')}:${process.en
 // of CPU here, where the machine sets it), and the suite starts thousands of them. The tests reach
 // only 127.0.0.1 (a test of TLS names its own certificates), so they run as on most users' machines.
 delete env.NODE_EXTRA_CA_CERTS;
+// pip's default index (pypi.org) cannot be reached from a test machine whose pip configuration adds
+// local indexes beside it: pip (and venvkit, which reads the same setting) would wait through three
+// retries with back-off (~8 s) for each project before using the local ones. One try fails at once.
+// A test of retrying passes --retries itself.
+env.PIP_RETRIES ??= '0';
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);
