@@ -58,7 +58,7 @@ export const COMPLETION: Record<string, CommandSpec> = {
   build: { positional: 'dir', flags: [...COMMON, f('sdist', undefined, 's'), f('wheel', undefined, 'w'), f('outdir', 'dir', 'o'), f('python', 'any', 'p'), f('no-isolation', undefined, 'n'), f('no-build-isolation'), f('config-setting', 'any', 'C'), f('config-settings', 'any'), ...INDEX] },
   lock: {
     positional: 'file',
-    flags: [...COMMON, f('output', 'file', 'o'), f('requirement', 'file', 'r'), f('constraint', 'file', 'c'), f('extra', 'any'), f('group', 'any'), f('upgrade', undefined, 'U'), f('upgrade-package', 'any', 'P'),
+    flags: [...COMMON, f('output', 'file', 'o'), f('requirement', 'file', 'r'), f('editable', 'dir', 'e'), f('constraint', 'file', 'c'), f('extra', 'any'), f('group', 'any'), f('upgrade', undefined, 'U'), f('upgrade-package', 'any', 'P'),
       f('python', 'any', 'p'), f('python-version', 'any'), f('platform', 'any'), f('environment', 'any'), ...INDEX, f('pre'), f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('timeout', 'any'), f('no-cache'), f('print')],
   },
   show: { positional: 'none', flags: [...COMMON, ENV, f('files', undefined, 'f')] },
