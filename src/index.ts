@@ -26,6 +26,8 @@ import type { InstalledMetadata } from './installed/dependencies.js';
 import type { MarkerEnvironment } from './pep/markers.js';
 import type { LockOptions, LockResult } from './lock/api.js';
 import type { SyncOptions, SyncReport } from './sync/sync.js';
+import type { CacheOptions, CacheInfo, CleanCacheOptions, PruneCacheOptions, RemovalResult } from './cache/api.js';
+import { cacheRoot } from './cache/dirs.js';
 import type { ResolveEnvironmentOptions, ResolvedEnvironment, FindEnvironmentsOptions, FoundEnvironment } from './environments/index.js';
 
 let loaded: Promise<typeof Lib> | undefined;
@@ -206,4 +208,23 @@ export type { SyncOptions, SyncReport, SyncedPackage } from './sync/sync.js';
  */
 export async function sync(options: SyncOptions): Promise<SyncReport> {
   return (await lib()).sync(options);
+}
+
+// The cache (what `venvkit cache dir|info|clean|prune` do)
+export type { CacheOptions, CacheInfo, BucketInfo, CleanCacheOptions, PruneCacheOptions, RemovalResult } from './cache/api.js';
+/** The cache directory: $VENVKIT_CACHE_DIR, else $XDG_CACHE_HOME/venvkit, else ~/.cache/venvkit (it may not exist yet). */
+export async function cacheDir(options: CacheOptions = {}): Promise<string> {
+  return cacheRoot(options.env ?? process.env);
+}
+/** What each part of the cache holds (entries, bytes) and how many venvkit processes use it now. Throws CACHE_UNTRUSTED for a cache that is not yours alone. */
+export async function cacheInfo(options?: CacheOptions): Promise<CacheInfo> {
+  return (await lib()).cacheInfo(options);
+}
+/** Remove the whole cache (or `parts`), keeping what a running venvkit may be using; what was removed and kept. */
+export async function cleanCache(options?: CleanCacheOptions): Promise<RemovalResult> {
+  return (await lib()).cleanCache(options);
+}
+/** Remove what no env has used for `olderThan` days (default 30), and what killed processes left. */
+export async function pruneCache(options?: PruneCacheOptions): Promise<RemovalResult> {
+  return (await lib()).pruneCache(options);
 }

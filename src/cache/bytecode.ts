@@ -1,24 +1,24 @@
 // Bytecode kept with the unpacked-wheel cache: each wheel is compiled once per interpreter (its
-// cache tag, e.g. cpython-312), into <entry>.pyc-<tag>/{bytecode.json, files/<dir>/__pycache__/...}
-// beside the wheel's entry, and placed into every env with the sources, so a warm install gets
-// bytecode without running Python.
+// cache tag, e.g. cpython-312), into <entry>.pyc-<tag>/{bytecode.json, pyc.pack} beside the wheel's
+// entry, and placed into every env with the sources, so a warm install gets bytecode without
+// running Python. pyc.pack holds every .pyc of the wheel one after another (bytecode.json: each
+// one's offset and size): a warm install reads one file per wheel, not one per module.
 //
 // The .pyc files are "checked-hash" (PEP 552): each records a hash of its source, which Python
 // checks on every import, so an edited source is never shadowed by stale bytecode (whatever its
 // mtime and size), and a .pyc does not depend on the mtimes a link or copy gives the sources.
 // They are compiled from the staged (already verified) sources. A bytecode dir appears by renaming
-// a complete temp dir into place; bytecode.json is used only when it is yours alone, and each .pyc
+// a complete temp dir into place; bytecode.json is used only when it is yours alone, and a pack
 // taken from a dir this process did not just write is checked against the sha256 it lists. A
-// damaged dir is removed and the wheel compiled again.
+// damaged dir is removed and the wheel compiled again. Reading it marks it used (cache prune).
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { byteCompileAll } from '../install/compile.js';
 import { throwIfInterrupted } from '../install/apply.js';
-import type { Linker } from '../install/link.js';
-import { writeGenerated } from '../install/link.js';
 import { cacheWarning, readOwnText } from './trust.js';
+import { markUsed } from './users.js';
 import { Turns } from '../install/turns.js';
 import { evict, tmpName, WRITE_FAILURES, type CachedWheel } from './wheels.js';
 
@@ -28,10 +28,13 @@ export interface BytecodeJob {
   sources: { archive: string; staged: string; dest: string }[];
 }
 
-interface PycEntry { pyc: string; size: number; hash: string }
+/** A .pyc in the pack: its path below the files' root, and where its bytes are. */
+interface PycEntry { pyc: string; offset: number; size: number }
 interface Bytecode {
   dir: string;
   files: Record<string, PycEntry>;
+  /** The pack's size and sha256 (checked unless verified). */
+  pack: { size: number; hash: string };
   verified: boolean;
   /** Not in the cache (a compiler was killed or crashed): removed once placed. */
   temporary?: boolean;
@@ -47,10 +50,11 @@ const pycBeside = (py: string, tag: string) => join(dirname(py), '__pycache__', 
 const sha256 = (data: Buffer) => `sha256=${createHash('sha256').update(data).digest('base64url')}`;
 
 function readBytecode(dir: string, sha: string, tag: string): Bytecode | undefined {
+  markUsed(dir); // before reading: `venvkit cache prune|clean` then leaves it alone
   try {
-    const m = JSON.parse(readOwnText(join(dir, 'bytecode.json')) ?? '') as { v: number; wheel: string; tag: string; files: Record<string, PycEntry> };
-    if (m.v !== 1 || m.wheel !== sha || m.tag !== tag || typeof m.files !== 'object' || !m.files) return undefined;
-    return { dir, files: m.files, verified: false };
+    const m = JSON.parse(readOwnText(join(dir, 'bytecode.json')) ?? '') as { v: number; wheel: string; tag: string; files: Record<string, PycEntry>; pack: Bytecode['pack'] };
+    if (m.v !== 2 || m.wheel !== sha || m.tag !== tag || typeof m.files !== 'object' || !m.files || typeof m.pack?.hash !== 'string' || typeof m.pack.size !== 'number') return undefined;
+    return { dir, files: m.files, pack: m.pack, verified: false };
   } catch {
     return undefined;
   }
@@ -102,22 +106,29 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
     for (const [i, job] of jobs.entries()) {
       const { tmp, final } = tmps[i]!;
       const files: Record<string, PycEntry> = {};
+      const parts: Buffer[] = [];
+      let offset = 0;
       for (const s of job.sources) {
         await turns.give();
         const pyc = pycBeside(s.archive, tag);
         const path = join(tmp, 'files', pyc);
         if (!written.has(path)) continue;
         const data = readFileSync(path);
-        chmodSync(path, 0o444);
-        files[s.archive] = { pyc, size: data.length, hash: sha256(data) };
+        parts.push(data);
+        files[s.archive] = { pyc, offset, size: data.length };
+        offset += data.length;
       }
+      const packed = Buffer.concat(parts, offset);
+      writeFileSync(join(tmp, 'pyc.pack'), packed, { mode: 0o444, flag: 'wx' });
+      rmSync(join(tmp, 'files'), { recursive: true, force: true });
+      const pack = { size: packed.length, hash: sha256(packed) };
       if (!complete) {
         // What a compiler that was killed or crashed left is used by this install only, never cached.
         kept.add(tmp);
-        out.push({ dir: tmp, files, verified: true, temporary: true });
+        out.push({ dir: tmp, files, pack, verified: true, temporary: true });
         continue;
       }
-      writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: 1, wheel: job.wheel.manifest.sha256, tag, files }), { mode: 0o444, flag: 'wx' });
+      writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: 2, wheel: job.wheel.manifest.sha256, tag, pack, files }), { mode: 0o444, flag: 'wx' });
       try {
         renameSync(tmp, final);
       } catch (e) {
@@ -132,7 +143,7 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
         evict(dirname(final), final);
         renameSync(tmp, final);
       }
-      out.push({ dir: final, files, verified: true });
+      out.push({ dir: final, files, pack, verified: true });
     }
     return out;
   } finally {
@@ -140,33 +151,40 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
   }
 }
 
+/** Write a .pyc (replacing one the wheel ships at that path). */
+function writePyc(dst: string, data: Buffer): void {
+  try {
+    writeFileSync(dst, data, { mode: 0o644, flag: 'wx' });
+  } catch (e) {
+    if (errnoCode(e) !== 'EEXIST') throw e;
+    rmSync(dst, { force: true });
+    writeFileSync(dst, data, { mode: 0o644, flag: 'wx' });
+  }
+}
+
 /** Place a job's .pyc files beside its staged sources; the final paths placed, or undefined if the bytecode is damaged. */
-async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker, turns: Turns): Promise<string[] | undefined> {
+async function place(job: BytecodeJob, bc: Bytecode, tag: string, turns: Turns): Promise<string[] | undefined> {
+  let pack: Buffer;
+  try {
+    pack = readFileSync(join(bc.dir, 'pyc.pack'));
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+  if (!bc.verified && (pack.length !== bc.pack.size || sha256(pack) !== bc.pack.hash)) return undefined;
   const placed: string[] = [];
   const made = new Set<string>();
   for (const s of job.sources) {
     await turns.give();
     const entry = bc.files[s.archive];
     if (!entry || entry.pyc !== pycBeside(s.archive, tag)) continue;
-    const src = join(bc.dir, 'files', entry.pyc);
+    if (!(entry.offset >= 0 && entry.size >= 0 && entry.offset + entry.size <= pack.length)) return undefined;
     const dst = pycBeside(s.staged, tag);
     if (!made.has(dirname(dst))) {
       mkdirSync(dirname(dst), { recursive: true });
       made.add(dirname(dst));
     }
-    rmSync(dst, { force: true }); // a .pyc the wheel ships at that path: ours replaces it
-    if (bc.verified) linker.place(src, dst, false);
-    else {
-      let data: Buffer;
-      try {
-        data = readFileSync(src);
-      } catch (e) {
-        if (errnoCode(e) === 'ENOENT') return undefined;
-        throw e;
-      }
-      if (data.length !== entry.size || sha256(data) !== entry.hash) return undefined;
-      writeGenerated(dst, data, false);
-    }
+    writePyc(dst, pack.subarray(entry.offset, entry.offset + entry.size));
     placed.push(pycBeside(s.dest, tag));
   }
   return placed;
@@ -177,7 +195,7 @@ async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker
  * the cache when there, else compiled now (all missing wheels in one process) and kept there.
  * Returns, per job, the final paths of the .pyc files placed (for RECORD and the commit).
  */
-export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], linker: Linker, signal?: AbortSignal): Promise<string[][]> {
+export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<string[][]> {
   const turns = new Turns();
   const found: (Bytecode | undefined)[] = [];
   for (const job of jobs) {
@@ -196,7 +214,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
     }
     let placed: string[] | undefined;
     try {
-      placed = await place(job, bc, tag, linker, turns);
+      placed = await place(job, bc, tag, turns);
     } finally {
       if (bc.temporary) rmSync(bc.dir, { recursive: true, force: true });
     }
@@ -208,7 +226,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
         /* compileAll replaces it */
       }
       const [fresh] = await compileAll(python, tag, [job], signal);
-      placed = await place(job, fresh!, tag, linker, turns);
+      placed = await place(job, fresh!, tag, turns);
       if (!placed) throw new VenvkitError('BAD_WHEEL', `The cached bytecode of ${job.wheel.manifest.filename} is damaged again right after compiling it`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
     }
     result.push(placed);

@@ -25,8 +25,11 @@ interface Edge {
   toName: string;
 }
 
-/** The tree of `dists` (readDists), from `roots` when given (names; else the top ones). */
-export function dependencyTree(dists: readonly DistInfo[], env: MarkerEnvironment, options: { reverse?: boolean; roots?: readonly string[] } = {}): TreeNode[] {
+/**
+ * The tree of `dists` (readDists), from `roots` when given (names; else the top ones). `depth`
+ * (as pipdeptree's --depth): levels shown below the top ones (0: the top ones only).
+ */
+export function dependencyTree(dists: readonly DistInfo[], env: MarkerEnvironment, options: { reverse?: boolean; roots?: readonly string[]; depth?: number } = {}): TreeNode[] {
   const byKey = new Map(dists.map((d) => [canonicalizeName(d.name), d]));
   const edges: Edge[] = [];
   for (const d of dists) {
@@ -75,5 +78,6 @@ export function dependencyTree(dists: readonly DistInfo[], env: MarkerEnvironmen
       trees.push(t);
     }
   }
-  return trees.sort(sortNodes);
+  const cut = (n: TreeNode, level: number): TreeNode => ({ ...n, children: level >= options.depth! ? [] : n.children.map((c) => cut(c, level + 1)) });
+  return (options.depth === undefined ? trees : trees.map((t) => cut(t, 0))).sort(sortNodes);
 }

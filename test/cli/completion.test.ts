@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { venvkit } from '../helpers/cli.js';
@@ -69,7 +69,7 @@ test('fish: the script completes through fish\'s own engine', (t) => {
   }
 });
 
-test('zsh: Tab in an interactive zsh (under tmux) completes with the script loaded', async (t) => {
+test('zsh: Tab in an interactive zsh (under tmux) completes with the native (compsys) script, sourced or autoloaded', async (t) => {
   const zsh = needProgram(t, 'zsh');
   const tmuxPath = needProgram(t, 'tmux');
   if (!zsh || !tmuxPath) return;
@@ -81,7 +81,7 @@ test('zsh: Tab in an interactive zsh (under tmux) completes with the script load
   try {
     tmux.start([zsh, '-f', '-i'], dir);
     tmux.type("PS1='z%% '; autoload -Uz compinit && compinit -u -D; source " + file);
-    await tmux.waitFor((s) => /z% $/m.test(s), 'the prompt');
+    await tmux.waitFor((s) => /z% $/m.test(s), 'the prompt', 60_000);
     tmux.key('C-l');
     tmux.key('venvkit cache cl');
     tmux.key('Tab');
@@ -90,6 +90,28 @@ test('zsh: Tab in an interactive zsh (under tmux) completes with the script load
     tmux.key('venvkit install --link-mode ha');
     tmux.key('Tab');
     await tmux.waitFor((s) => s.includes('--link-mode hardlink'), '--link-mode hardlink');
+    tmux.key('C-u');
+    tmux.key('venvkit tree --rev');
+    tmux.key('Tab');
+    await tmux.waitFor((s) => s.includes('venvkit tree --reverse'), 'venvkit tree --reverse');
+    tmux.key('C-u');
+    tmux.key('venvkit list --format=fr');
+    tmux.key('Tab');
+    await tmux.waitFor((s) => s.includes('venvkit list --format=freeze'), 'venvkit list --format=freeze');
+    // Native compsys: no bash emulation loaded, and _venvkit is an _arguments function.
+    tmux.key('C-u');
+    tmux.type("print -r -- bci=${+functions[bashcompinit]} ${${(M)${functions[_venvkit]}:#*_arguments*}:+native}");
+    await tmux.waitFor((s) => /bci=0 native/.test(s), 'bci=0 native');
+    // Saved as _venvkit in $fpath, it autoloads through compinit (the #compdef line).
+    mkdirSync(join(dir, 'fp'));
+    writeFileSync(join(dir, 'fp', '_venvkit'), venvkit(['completion', 'zsh']).stdout);
+    tmux.type(`exec ${zsh} -f -i`);
+    tmux.type(`PS1='y%% '; fpath=(${join(dir, 'fp')} $fpath); autoload -Uz compinit && compinit -u -D`);
+    await tmux.waitFor((s) => /y% $/m.test(s), 'the second prompt', 60_000);
+    tmux.key('C-l');
+    tmux.key('venvkit cache pr');
+    tmux.key('Tab');
+    await tmux.waitFor((s) => s.includes('venvkit cache prune'), 'venvkit cache prune (autoloaded from $fpath)');
   } finally {
     tmux.kill();
     rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,15 @@
 // venvkit show and list print what pip 26.2 prints, compared on the same env (real pip 26.2 filled
 // it from the local index and a find-links directory of wheels made here): show's fields (with -f,
 // -v, several names, a missing one), list's columns/freeze/json formats, -v, --not-required, and
-// --outdated/--uptodate (with --pre) against the same find-links.
+// --outdated/--uptodate (with --pre) against the same find-links; --exclude, -e, --exclude-editable,
+// --include-editable, --path and --user (also in a venv that sees the user site).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { venvkit } from '../helpers/cli.js';
 import { buildWheel } from '../helpers/wheels.js';
 import { pipRunEnv, realPip } from '../helpers/real-pip.js';
@@ -59,4 +62,35 @@ test('show and list equal pip 26.2\'s output on the same environment', { timeout
   assert.ok(ours.packages.some((p: { name: string }) => p.name === 'gamma'));
   const r = venvkit(['list', '--env', pip.dir, '--outdated', '--format', 'freeze'], { env });
   assert.equal(r.status, 2);
+
+  // Selection: --exclude, editables (gamma made an editable install of a project dir, as pip
+  // records one: PEP 610 dir_info.editable), --path, --user.
+  const site = pip.run(['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])']).stdout.trim();
+  const project = join(tmp, 'gamma-project');
+  mkdirSync(project);
+  writeFileSync(join(site, 'gamma-1.0.dist-info', 'direct_url.json'), JSON.stringify({ url: pathToFileURL(project).href, dir_info: { editable: true } }));
+  const other = join(tmp, 'other-site');
+  mkdirSync(join(other, 'delta-2.0.dist-info'), { recursive: true });
+  writeFileSync(join(other, 'delta-2.0.dist-info', 'METADATA'), meta('delta', '2.0'));
+  for (const args of [
+    [], ['--exclude', 'six', '--exclude', 'Python_Dateutil'], ['--not-required', '--exclude', 'beta'], ['-e'], ['--editable', '--format', 'json'],
+    ['--exclude-editable'], ['--exclude-editable', '--include-editable'], ['--include-editable', '--exclude-editable', '--format', 'freeze'], ['-e', '--exclude-editable'],
+    ['--path', other], ['--path', other, '--path', site], ['--path', site, '--exclude', 'pip', '-e'], ['--user'], ['--user', '--format', 'json'],
+  ]) same(['list', ...args]);
+  same(['list', '--path', other, '--user']);
+  // --user where the user site is seen (a venv with system site packages): what is there.
+  const userBase = join(tmp, 'userbase');
+  const shared = join(tmp, 'shared-env');
+  assert.equal(spawnSync(pip.python, ['-m', 'venv', '--without-pip', '--system-site-packages', shared]).status, 0);
+  const sharedPy = join(shared, 'bin', 'python');
+  const userSite = spawnSync(sharedPy, ['-c', 'import site; print(site.getusersitepackages())'], { env: { ...env, PYTHONUSERBASE: userBase }, encoding: 'utf8' }).stdout.trim();
+  mkdirSync(join(userSite, 'epsilon-0.5.dist-info'), { recursive: true });
+  writeFileSync(join(userSite, 'epsilon-0.5.dist-info', 'METADATA'), meta('epsilon', '0.5'));
+  const userEnv = { ...env, PYTHONUSERBASE: userBase };
+  for (const args of [['--user'], ['--user', '--format', 'freeze']]) {
+    const theirs = pip.run(['-m', 'pip', '--python', sharedPy, 'list', ...args], { env: userEnv });
+    const ours = venvkit(['list', ...args, '--env', shared], { env: userEnv });
+    assert.equal(ours.stdout, theirs.stdout, ours.stderr);
+    assert.match(ours.stdout, /epsilon/);
+  }
 });

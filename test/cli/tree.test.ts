@@ -1,5 +1,5 @@
 // venvkit tree: the installed set as a dependency tree (pipdeptree's text), --reverse, a missing
-// dependency, a cycle, NAME roots, --json.
+// dependency, a cycle, NAME roots, --depth, --json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -55,6 +55,23 @@ test('tree and tree --reverse of a real env', () => {
     const j = JSON.parse(venvkit(['tree', '--env', target, '--json', 'lib'], { env }).stdout);
     assert.equal(j.version, '1');
     assert.deepEqual(j.tree, [{ name: 'lib', installed: '1.0', required: '', children: [{ name: 'util', installed: '1.0', required: 'Any', children: [] }] }]);
+    // --depth N (pipdeptree's): N levels below the top ones.
+    r = venvkit(['tree', '--env', target, '--depth', '0'], { env });
+    assert.equal(r.stdout, 'app==1.0\nping==1.0\n', r.stderr);
+    r = venvkit(['tree', '--env', target, '-d', '1'], { env });
+    assert.equal(r.stdout, [
+      'app==1.0',
+      '├── ghost [required: <2, installed: ?]',
+      '├── lib [required: >=1, installed: 1.0]',
+      '└── util [required: Any, installed: 1.0]',
+      'ping==1.0',
+      '└── pong [required: Any, installed: 1.0]',
+    ].join('\n') + '\n');
+    r = venvkit(['tree', '--env', target, '--reverse', '--depth=1', 'util'], { env });
+    assert.equal(r.stdout, 'util==1.0\n├── app==1.0 [requires: Any]\n└── lib==1.0 [requires: Any]\n');
+    r = venvkit(['tree', '--env', target, '--depth', 'deep'], { env });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--depth must be a whole number of levels \(got "deep"\)/);
     r = venvkit(['tree', '--env', target, 'nothing-here'], { env });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /Not installed in .*: nothing-here/);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildWheel } from '../helpers/wheels.js';
 import { venvkit } from '../helpers/cli.js';
 import { interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
@@ -84,6 +84,9 @@ test('bytecode present and used after a cold and a warm install (PYTHONDONTWRITE
     assert.deepEqual(cachedBytecode(s).map((n) => n.replace(/^[0-9a-f]{64}/, 'SHA')), [`SHA.pyc-${TAG312}`]);
     const manifest = join(s.cache, 'wheels', 'v1', cachedBytecode(s)[0]!, 'bytecode.json');
     const before = statSync(manifest);
+    // Unused for 40 days: the warm install marks it used (so `cache prune` keeps it).
+    const old = new Date(Date.now() - 40 * 24 * 3600_000);
+    utimesSync(dirname(manifest), old, old);
     // Warm: a second env takes the cached bytecode (the bytecode dir is not written again).
     const b = makeEnv(s, 'b', py312.path);
     install(s, b);
@@ -91,6 +94,7 @@ test('bytecode present and used after a cold and a warm install (PYTHONDONTWRITE
     const after = statSync(manifest);
     assert.equal(after.ino, before.ino);
     assert.equal(after.mtimeMs, before.mtimeMs);
+    assert.ok(Date.now() - statSync(dirname(manifest)).mtimeMs < 24 * 3600_000, 'the warm install marked the bytecode dir used');
   } finally {
     removeDir(s.dir);
   }
@@ -163,11 +167,13 @@ test('damaged bytecode in the cache is not installed: it is compiled again (with
     const a = makeEnv(s, 'a', py312.path);
     install(s, a);
     const dir = join(s.cache, 'wheels', 'v1', cachedBytecode(s)[0]!);
-    const manifest = JSON.parse(readFileSync(join(dir, 'bytecode.json'), 'utf8')) as { files: Record<string, { pyc: string }> };
-    const pyc = join(dir, 'files', manifest.files['bcpkg/mod.py']!.pyc);
-    const data = readFileSync(pyc);
-    data[data.length - 2] ^= 0xff; // same size, other bytes
-    writeFileSync(pyc, data);
+    const manifest = JSON.parse(readFileSync(join(dir, 'bytecode.json'), 'utf8')) as { files: Record<string, { offset: number; size: number }> };
+    const { offset, size } = manifest.files['bcpkg/mod.py']!;
+    const pack = join(dir, 'pyc.pack');
+    const packed = readFileSync(pack);
+    packed[offset + size - 2] ^= 0xff; // same size, other bytes (in mod's .pyc)
+    writeFileSync(pack, packed);
+    const data = packed.subarray(offset, offset + size);
     const b = makeEnv(s, 'b', py312.path);
     const stderr = install(s, b);
     assert.match(stderr, /bytecode of bcpkg-1\.0-py3-none-any\.whl was damaged/);

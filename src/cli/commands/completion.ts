@@ -1,7 +1,7 @@
 // venvkit completion bash|zsh|fish: a completion script for that shell, generated from one table
 // (src/cli/completion-spec.ts). Load it with
 //   bash: eval "$(venvkit completion bash)"       (or save it in ~/.local/share/bash-completion/completions/venvkit)
-//   zsh:  eval "$(venvkit completion zsh)"        (after compinit)
+//   zsh:  eval "$(venvkit completion zsh)"        (after compinit; or save it as _venvkit in $fpath)
 //   fish: venvkit completion fish | source        (or save it in ~/.config/fish/completions/venvkit.fish)
 import { VenvkitError } from '../../errors.js';
 import { stdout } from '../output.js';
@@ -13,6 +13,7 @@ Print a completion script for the shell: commands, subcommands, flags and their 
 
   bash:  eval "$(venvkit completion bash)"   in ~/.bashrc
   zsh:   eval "$(venvkit completion zsh)"    in ~/.zshrc, after compinit
+         (or venvkit completion zsh > DIR/_venvkit, DIR in $fpath before compinit)
   fish:  venvkit completion fish > ~/.config/fish/completions/venvkit.fish
 `;
 
@@ -59,12 +60,46 @@ complete -o default -o bashdefault -F _venvkit venvkit
 `;
 }
 
+/** One _arguments spec per flag name: `*--long=:value:action` / `*-s+:value:action` when it takes a value (repeatable). */
+function zshFlags(flags: FlagSpec[]): string[] {
+  return flags.flatMap((fl) => {
+    const action = fl.value === undefined ? '' : fl.value === 'dir' ? ':directory:_files -/' : fl.value === 'file' ? ':file:_files' : fl.value === 'any' ? ':value: ' : `:value:(${words(fl.value as string[])})`;
+    const many = fl.value ? '*' : '';
+    const long = `'${many}--${fl.long}${fl.value ? '=' : ''}${action}'`;
+    return fl.short ? [long, `'${many}-${fl.short}${fl.value ? '+' : ''}${action}'`] : [long];
+  });
+}
+
 function zsh(): string {
-  // zsh runs the bash function through bashcompinit: one implementation for both.
-  return `# venvkit completion for zsh: eval "$(venvkit completion zsh)" after compinit
-(( $+functions[compdef] )) || { autoload -Uz compinit && compinit; }
-autoload -Uz bashcompinit && bashcompinit
-${bash().split('\n').slice(1).join('\n')}`;
+  const commands = Object.keys(COMPLETION);
+  const perCommand = Object.entries(COMPLETION).filter(([name]) => name !== 'help').map(([name, spec]) => {
+    const positional = spec.subcommands ? [`'1:subcommand:(${words(spec.subcommands)})'`] : spec.positional === 'dir' ? ["'*:directory:_files -/'"] : spec.positional === 'file' ? ["'*:file:_files'"] : [];
+    return `        (${name}) _arguments -s ${[...zshFlags(spec.flags), ...positional].join(' ')} && ret=0 ;;`;
+  });
+  // Native zsh (compsys _arguments). Saved as _venvkit in $fpath it autoloads; eval'd or sourced it registers itself.
+  return `#compdef venvkit
+# venvkit completion for zsh: eval "$(venvkit completion zsh)" after compinit, or save it as _venvkit in $fpath
+_venvkit() {
+  local curcontext="$curcontext" state line ret=1
+  _arguments -C '--help' '-h' '--version' '--color=:when:(auto always never)' '1:command:->command' '*::argument:->argument' && ret=0
+  case $state in
+    (command) compadd -- ${words(commands)} && ret=0 ;;
+    (argument)
+      curcontext="\${curcontext%:*:*}:venvkit-$words[1]:"
+      case $words[1] in
+        (help) _arguments '1:command:(${words(commands.filter((c) => c !== 'help'))})' && ret=0 ;;
+${perCommand.join('\n')}
+      esac ;;
+  esac
+  return ret
+}
+if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then
+  _venvkit "$@"
+else
+  (( $+functions[compdef] )) || { autoload -Uz compinit && compinit; }
+  compdef _venvkit venvkit
+fi
+`;
 }
 
 const fishQuote = (s: string) => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;

@@ -9,6 +9,7 @@ import { recoverForRead } from '../../install/recover.js';
 import { printRecovered } from '../recovered.js';
 import { readDists, type DistInfo } from '../../installed/dists.js';
 import { editableLocation } from '../../installed/editable-info.js';
+import { filterDists, readDistsIn, userSite } from '../../installed/select.js';
 import { directDependencies } from '../../installed/show.js';
 import { markerEnvironment } from '../../pep/markers.js';
 import { canonicalizeName } from '../../pep/names.js';
@@ -25,6 +26,14 @@ Options:
   -o, --outdated         only those with a newer version on the indexes (adds Latest and Type)
   -u, --uptodate         only those whose installed version is the newest
       --not-required     only those no other installed distribution requires
+  -e, --editable         only editable installs
+      --exclude-editable leave editable installs out (--include-editable: keep them, the default;
+                         the last of the two wins)
+      --exclude NAME     leave NAME out (repeatable)
+      --path DIR         list what DIR holds instead of the environment (repeatable; the first of
+                         each project in that order, as pip)
+      --user             only what the interpreter's user site holds (nothing in an environment
+                         made without --system-site-packages, as pip)
       --pre              count pre-releases as newer versions (--outdated, --uptodate)
   -i, --index-url URL    the index to ask (default: pip's configuration), with --extra-index-url URL,
   -f, --find-links LOC   --find-links LOC and --no-index as for install
@@ -62,6 +71,12 @@ export default async function list(argv: string[]): Promise<number> {
     'extra-index-url': { type: 'string', multiple: true },
     'find-links': { type: 'string', short: 'f', multiple: true },
     'no-index': { type: 'boolean' },
+    editable: { type: 'boolean', short: 'e' },
+    'exclude-editable': { type: 'boolean' },
+    'include-editable': { type: 'boolean' },
+    exclude: { type: 'string', multiple: true },
+    path: { type: 'string', multiple: true },
+    user: { type: 'boolean' },
   });
   if (values.help) {
     stdout(HELP);
@@ -72,11 +87,20 @@ export default async function list(argv: string[]): Promise<number> {
   if (!FORMATS.includes(format)) throw new VenvkitError('USAGE', `list: --format must be one of ${FORMATS.join(', ')} (got "${format}")`, { hint: 'Use --json for venvkit\'s own JSON.' });
   if (values.outdated && values.uptodate) throw new VenvkitError('USAGE', 'list: --outdated and --uptodate cannot be combined', { hint: 'Use one of them.' });
   if (values.outdated && format === 'freeze') throw new VenvkitError('USAGE', "list: --format freeze cannot be used with --outdated", { hint: 'Use --format columns or json.' });
+  if (values.path && values.user) throw new VenvkitError('USAGE', "list: --path cannot be combined with --user", { hint: 'Use one of them.' });
   const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: !!(values['not-required'] || values.outdated || values.uptodate) });
   // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
   printRecovered(venv.root, await recoverForRead(venv.root));
   // pip sorts by the normalised name (readDists' order).
-  let dists: DistInfo[] = readDists(venv.paths);
+  let dists: DistInfo[];
+  if (values.path) dists = readDistsIn(values.path);
+  else if (values.user) {
+    const site = userSite(venv);
+    dists = site ? readDistsIn([site]) : [];
+  } else dists = readDists(venv.paths);
+  // pip: the last of --exclude-editable / --include-editable wins; -e keeps editables only.
+  const withoutEditables = argv.lastIndexOf('--exclude-editable') > argv.lastIndexOf('--include-editable');
+  dists = filterDists(dists, { editablesOnly: !!values.editable, withoutEditables });
   const needBase = () => {
     if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found`, { hint: 'Recreate the environment with `venvkit create`.' });
     return venv.base;
@@ -86,6 +110,8 @@ export default async function list(argv: string[]): Promise<number> {
     const required = new Set(dists.flatMap((d) => directDependencies(d, env).map((r) => canonicalizeName(r.name))));
     dists = dists.filter((d) => !required.has(canonicalizeName(d.name)));
   }
+  // (After --not-required, as pip: an excluded distribution still counts as requiring others.)
+  if (values.exclude) dists = filterDists(dists, { exclude: values.exclude });
   let latest = new Map<string, Latest>();
   if (values.outdated || values.uptodate) {
     const { latestVersions } = await import('../../installed/latest.js');
