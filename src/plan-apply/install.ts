@@ -359,7 +359,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
             emit({ kind: 'fetched', name: p.name, done, count: todo.length, bytes: bytes() });
             progress({ phase: 'unpack', name: p.name, done, total: todo.length });
             return wheel;
-          }), signal).finally(() => void unpacker.close());
+          }), signal).finally(() => unpacker.close()); // workers gone before the commit: a process started then (the byte-compilers) forks a smaller process
           todo.forEach((p, i) => {
             const e = report.installed.find((x) => x.url === p.candidate.file!.url);
             if (e) e.name = wheels[i]!.manifest.name;

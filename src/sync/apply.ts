@@ -205,7 +205,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
           }
           progress({ phase: 'unpack', name: l.target.name, done: ++done, total: todo.length });
           return wheel;
-        }), signal).finally(() => void unpacker.close());
+        }), signal).finally(() => unpacker.close()); // workers gone before the commit: a process started then (the byte-compilers) forks a smaller process
         report.workerUnpacks = unpacker.workerJobs;
         report.timings.fetchMs = Date.now() - t1;
         const t2 = Date.now();
