@@ -14,6 +14,7 @@ import { installRequirements } from '../../src/plan-apply/install.js';
 import type { RequirementInputs } from '../../src/plan-apply/inputs.js';
 import { freshEnv, isolatedEnv, python3x, snapshot } from '../pip/helpers.js';
 import { writeInTreeProject } from './helpers.js';
+import { alive } from '../helpers/processes.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vk-cancel-build-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -29,21 +30,6 @@ with open(os.environ["VK_TEST_MARK"] + ".tmp", "w") as f:
     f.write("%d %d" % (os.getpid(), child.pid))
 os.rename(os.environ["VK_TEST_MARK"] + ".tmp", os.environ["VK_TEST_MARK"])
 time.sleep(300)`;
-
-/** Whether `pid` is a live process (a zombie counts as ended). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return existsSync(`/proc/${pid}`) || process.platform !== 'linux';
-  }
-}
 
 async function abortInsideBackend(label: string, inputs: RequirementInputs): Promise<void> {
   const venv = await freshEnv(root, python!, env);

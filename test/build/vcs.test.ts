@@ -13,6 +13,7 @@ import { isVenvkitError } from '../../src/errors.js';
 import { parseRequirement } from '../../src/pep/pep508.js';
 import { which } from '../helpers/shells.js';
 import { realPip } from '../helpers/real-pip.js';
+import { alive } from '../helpers/processes.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vk-vcs-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -176,20 +177,6 @@ test('hardening: the ext:: transport never runs, and an option-like rev never re
   await assert.rejects(checkoutVcs({ vcs: 'git', original: 'x', url: url().slice(4), rev: `--upload-pack=touch ${marker}` }, dest()), (e: unknown) => isVenvkitError(e, 'BAD_REQUIREMENT'));
   assert.ok(!existsSync(marker));
 });
-
-/** Running (a zombie left for a PID 1 that does not reap counts as dead). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 test('an AbortSignal kills git and the processes it started', async (t) => {
   if (process.platform === 'win32') return t.skip('process groups are POSIX');
