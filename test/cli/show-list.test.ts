@@ -33,26 +33,26 @@ test('show and list equal pip 26.2\'s output on the same environment', { timeout
   const inst = pip.run(['-m', 'pip', 'install', '-q', '--no-index', '-f', wheels, 'alpha==1.0', 'beta', 'gamma']);
   assert.equal(inst.status, 0, inst.stderr);
 
-  const same = (pipArgs: string[], ourArgs: string[] = pipArgs) => {
-    const theirs = pip.run(['-m', 'pip', ...pipArgs]);
-    const ours = venvkit([...ourArgs, '--env', pip.dir], { env });
-    assert.equal(ours.stdout, theirs.stdout, `venvkit ${ourArgs.join(' ')}\n${ours.stderr}`);
-    assert.equal(ours.status === 0, theirs.status === 0, `exit status of ${ourArgs.join(' ')}: ${ours.status} vs ${theirs.status}`);
-    return ours;
+  // Each batch: pip's outputs from one python process (pip.pipMany), then venvkit's, compared.
+  const same = (cases: string[][]) => {
+    const theirs = pip.pipMany(cases);
+    return cases.map((args, i) => {
+      const ours = venvkit([...args, '--env', pip.dir], { env });
+      assert.equal(ours.stdout, theirs[i].stdout, `venvkit ${args.join(' ')}\n${ours.stderr}`);
+      assert.equal(ours.status === 0, theirs[i].status === 0, `exit status of ${args.join(' ')}: ${ours.status} vs ${theirs[i].status}`);
+      return ours;
+    });
   };
-  for (const name of ['six', 'python-dateutil', 'attrs', 'click', 'alpha', 'beta', 'gamma', 'pip']) {
-    same(['show', name]);
-    same(['show', '-f', name]);
-    same(['show', '-v', name]);
-  }
-  same(['show', 'GAMMA', 'six', 'Alpha']);
-  const missing = same(['show', 'six', 'no-such-thing']);
-  assert.match(missing.stderr, /Package\(s\) not found: no-such-thing/);
-  same(['show', 'no-such-thing']);
-
-  for (const args of [[], ['--format', 'freeze'], ['--format', 'json'], ['-v'], ['--format', 'json', '-v'], ['--format', 'freeze', '-v'], ['--not-required'], ['--not-required', '--format', 'json']]) same(['list', ...args]);
+  const shows = ['six', 'python-dateutil', 'attrs', 'click', 'alpha', 'beta', 'gamma', 'pip'].flatMap((name) => [['show', name], ['show', '-f', name], ['show', '-v', name]]);
   const index = ['--no-index', '-f', wheels];
-  for (const args of [['--outdated'], ['--uptodate'], ['--outdated', '--format', 'json'], ['--outdated', '--pre'], ['--uptodate', '--pre'], ['--outdated', '-v']]) same(['list', ...index, ...args]);
+  const lists = [[], ['--format', 'freeze'], ['--format', 'json'], ['-v'], ['--format', 'json', '-v'], ['--format', 'freeze', '-v'], ['--not-required'], ['--not-required', '--format', 'json']];
+  const outdatedLists = [['--outdated'], ['--uptodate'], ['--outdated', '--format', 'json'], ['--outdated', '--pre'], ['--uptodate', '--pre'], ['--outdated', '-v']];
+  const first = same([
+    ...shows, ['show', 'GAMMA', 'six', 'Alpha'], ['show', 'six', 'no-such-thing'], ['show', 'no-such-thing'],
+    ...lists.map((a) => ['list', ...a]), ...outdatedLists.map((a) => ['list', ...index, ...a]),
+  ]);
+  assert.match(first[0].stdout, /^Name: six$/m);
+  assert.match(first[shows.length + 1].stderr, /Package\(s\) not found: no-such-thing/);
   const outdated = venvkit(['list', '--env', pip.dir, ...index, '--outdated'], { env });
   assert.match(outdated.stdout, /^Alpha +1\.0 +2\.0 +wheel$/m);
 
@@ -72,12 +72,12 @@ test('show and list equal pip 26.2\'s output on the same environment', { timeout
   const other = join(tmp, 'other-site');
   mkdirSync(join(other, 'delta-2.0.dist-info'), { recursive: true });
   writeFileSync(join(other, 'delta-2.0.dist-info', 'METADATA'), meta('delta', '2.0'));
-  for (const args of [
+  same([
     [], ['--exclude', 'six', '--exclude', 'Python_Dateutil'], ['--not-required', '--exclude', 'beta'], ['-e'], ['--editable', '--format', 'json'],
     ['--exclude-editable'], ['--exclude-editable', '--include-editable'], ['--include-editable', '--exclude-editable', '--format', 'freeze'], ['-e', '--exclude-editable'],
     ['--path', other], ['--path', other, '--path', site], ['--path', site, '--exclude', 'pip', '-e'], ['--user'], ['--user', '--format', 'json'],
-  ]) same(['list', ...args]);
-  same(['list', '--path', other, '--user']);
+    ['--path', other, '--user'],
+  ].map((a) => ['list', ...a]));
   // --user where the user site is seen (a venv with system site packages): what is there.
   const userBase = join(tmp, 'userbase');
   const shared = join(tmp, 'shared-env');

@@ -29,7 +29,34 @@ export interface RealPip {
   index: string;
   /** Run the venv's python synchronously; asserts nothing. */
   run(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): { status: number | null; stdout: string; stderr: string };
+  /**
+   * Run pip once per argument list (what follows `python -m pip`), all in one python process: pip's
+   * own main() is called in turn with stdout and stderr captured per call, so each result is what a
+   * separate `python -m pip ARGS` prints, without a python start-up and pip import per call. Not for
+   * options that start another process (`--python`).
+   */
+  pipMany(argLists: string[][], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): { status: number; stdout: string; stderr: string }[];
 }
+
+// Reads a JSON list of pip argument lists on stdin, runs pip's main() on each with fresh
+// StringIO streams (pip configures logging per call, reading sys.stdout/sys.stderr then), and
+// writes the results as JSON to the real stdout.
+const PIP_MANY = `
+import io, json, sys
+from pip._internal.cli.main import main
+out = []
+for args in json.load(sys.stdin):
+    o, e = io.StringIO(), io.StringIO()
+    sys.stdout, sys.stderr = o, e
+    try:
+        code = main(args)
+    except SystemExit as x:
+        code = x.code if isinstance(x.code, int) else (0 if x.code is None else 1)
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    out.append({"status": code or 0, "stdout": o.getvalue(), "stderr": e.getvalue()})
+json.dump(out, sys.stdout)
+`;
 
 /**
  * A venv at `dir` with pip 26.2.x and `packages` installed from the local index, or undefined after
@@ -54,7 +81,12 @@ export function realPip(t: TestContext, dir: string, packages: string[] = []): R
     const r = spawnSync(py, args, { env: options.env ?? env, cwd: options.cwd, encoding: 'utf8', timeout: 300_000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
+  const pipMany: RealPip['pipMany'] = (argLists, options = {}) => {
+    const r = spawnSync(py, ['-c', PIP_MANY], { env: options.env ?? env, cwd: options.cwd, input: JSON.stringify(argLists), encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, `pip (${argLists.length} calls in one process) failed:\n${r.stderr}`);
+    return JSON.parse(r.stdout) as ReturnType<RealPip['pipMany']>;
+  };
   const v = run(['-m', 'pip', '--version']);
   assert.match(v.stdout, /^pip 26\.2/, v.stdout + v.stderr);
-  return { python: py, dir, index, run };
+  return { python: py, dir, index, run, pipMany };
 }
