@@ -119,13 +119,16 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
 
 /** METADATA of the wheel's own .dist-info directory, from a wheel on disk (a small read: the directory and one member). */
 export function metadataFromFile(path: string, c: Pick<Candidate, 'name' | 'filename'>): string {
-  const zip = ZipReader.open(path);
+  const zip = ZipReader.find(path, METADATA_SUFFIX);
   try {
     return zip.read(pickMetadata(zip.entries, c), MAX_METADATA_BYTES).toString('utf8');
   } finally {
     zip.close();
   }
 }
+
+/** The members pickMetadata chooses from (only these are read from the zip's directory). */
+const METADATA_SUFFIX = '.dist-info/METADATA';
 
 function pickMetadata(entries: ZipEntry[], c: Pick<Candidate, 'name' | 'filename'>): ZipEntry {
   const found = entries.filter((m) => /^[^/]+\.dist-info\/METADATA$/.test(m.name));
@@ -152,7 +155,7 @@ async function viaRanges(c: Candidate, http: HttpClient): Promise<string | undef
     if (!res || res.body.length !== length) throw new Error(`range request on ${redact(c.url)} was not honoured`);
     return res.body;
   };
-  const zip = await RangeZipReader.open(readAt, size);
+  const zip = await RangeZipReader.find(readAt, size, METADATA_SUFFIX);
   return (await zip.read(pickMetadata(zip.entries, c))).toString('utf8');
 }
 

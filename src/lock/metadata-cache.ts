@@ -1,12 +1,13 @@
 /**
  * A cache of what the resolver reads from a distribution's METADATA (Requires-Dist, Requires-Python,
  * Provides-Extra), keyed by the file's sha256 as the index gives it: the same bytes always have the
- * same metadata, so a warm lock opens no wheel. `<cache>/lock-metadata/<2 hex>/<sha256>.json`, used
- * only when the cache may be trusted (cache/trust.ts) and not under --no-cache; a file that does not
- * parse is ignored (and rewritten). Files without a sha256 are not cached.
+ * same metadata, so a warm lock opens no wheel. `<cache>/lock-metadata/<sha256>.json`, all in one
+ * directory (a cold lock makes none), used only when the cache may be trusted (cache/trust.ts) and
+ * not under --no-cache; a file that does not parse is ignored (and rewritten). Files without a
+ * sha256 are not cached.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stagingName } from '../cache/atomic.js';
 import { usableCacheDir } from '../cache/trust.js';
 import type { CandidateMetadata } from '../resolver/types.js';
@@ -19,15 +20,13 @@ interface Stored {
 
 export class MetadataCache {
   private readonly dir: string | undefined;
-  /** Directories made (or found) already: a cold lock writes a hundred entries into a few dozen. */
-  private readonly made = new Set<string>();
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.dir = usableCacheDir('lock-metadata', env, { quietIfUnusable: true });
   }
 
   private path(sha256: string): string | undefined {
-    return this.dir && /^[0-9a-f]{64}$/.test(sha256) ? join(this.dir, sha256.slice(0, 2), `${sha256}.json`) : undefined;
+    return this.dir && /^[0-9a-f]{64}$/.test(sha256) ? join(this.dir, `${sha256}.json`) : undefined;
   }
 
   get(sha256: string | undefined): CandidateMetadata | undefined {
@@ -46,14 +45,9 @@ export class MetadataCache {
     const path = sha256 ? this.path(sha256) : undefined;
     if (!path || md.requiresDist.some((r) => typeof r !== 'string')) return;
     const stored: Stored = { requiresDist: md.requiresDist as string[], requiresPython: md.requiresPython ?? null, providesExtra: md.providesExtra ? [...md.providesExtra] : null };
-    // As writeFileAtomic (cache/atomic.ts) does, less a mkdir for every entry.
+    // As writeFileAtomic (cache/atomic.ts) does, less its mkdir (the bucket exists: usableCacheDir made it).
     const tmp = stagingName(path);
     try {
-      const dir = dirname(path);
-      if (!this.made.has(dir)) {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        this.made.add(dir);
-      }
       writeFileSync(tmp, JSON.stringify(stored), { mode: 0o644, flag: 'wx' });
       renameSync(tmp, path);
     } catch {

@@ -21,6 +21,8 @@ export class PartialSolution {
   private readonly acc = new Map<string, bigint>();
   /** Decided packages -> the decided version bit. */
   readonly decisions = new Map<string, bigint>();
+  /** Packages that must be selected and have no decision yet, kept as assignments come and go. */
+  private readonly open = new Set<string>();
   level = 0;
 
   constructor(private readonly full: (pkg: string) => bigint) {}
@@ -36,11 +38,15 @@ export class PartialSolution {
     return a !== undefined && (a & NONE) === 0n;
   }
 
-  /** Packages that must be selected but have no decision yet. */
-  undecided(): string[] {
-    const out: string[] = [];
-    for (const [pkg, a] of this.acc) if ((a & NONE) === 0n && !this.decisions.has(pkg)) out.push(pkg);
-    return out;
+  /** Packages that must be selected but have no decision yet (kept up to date, not scanned for). */
+  undecided(): ReadonlySet<string> {
+    return this.open;
+  }
+
+  /** Keeps `pkg`'s membership of the undecided set in step with its assignments. */
+  private track(pkg: string, a: bigint | undefined): void {
+    if (a !== undefined && (a & NONE) === 0n && !this.decisions.has(pkg)) this.open.add(pkg);
+    else this.open.delete(pkg);
   }
 
   decide(pkg: string, bit: bigint): void {
@@ -59,7 +65,9 @@ export class PartialSolution {
     let list = this.byPkg.get(pkg);
     if (!list) this.byPkg.set(pkg, (list = []));
     list.push(a);
-    this.acc.set(pkg, this.accumulated(pkg) & set);
+    const acc = this.accumulated(pkg) & set;
+    this.acc.set(pkg, acc);
+    this.track(pkg, acc);
   }
 
   /** The decision level at which `pkg` was decided, or undefined when it is not decided. */
@@ -82,10 +90,12 @@ export class PartialSolution {
       if (list.length === 0) {
         this.acc.delete(pkg);
         this.byPkg.delete(pkg);
+        this.track(pkg, undefined);
       } else {
         let s = this.full(pkg);
         for (const a of list) s &= a.set;
         this.acc.set(pkg, s);
+        this.track(pkg, s);
       }
     }
     this.level = level;

@@ -38,10 +38,9 @@ export class Priorities {
   /** How many packages were re-prioritised (for stats and tests). */
   reprioritised = 0;
 
-  /** The sort key of an undecided package: lower is decided first. */
-  score(id: string, versionsLeft: number, order: number): number {
-    const base = splitId(id).base;
-    const tier = versionsLeft <= 1 ? SINGLETON : this.early.has(base) ? EARLY : this.late.has(base) ? LATE : NORMAL;
+  /** The sort key of an undecided package (`base`: its name without extras; `single`: at most one version left): lower is decided first. */
+  score(base: string, single: boolean, order: number): number {
+    const tier = single ? SINGLETON : this.early.has(base) ? EARLY : this.late.has(base) ? LATE : NORMAL;
     return tier * 1e9 + order;
   }
 

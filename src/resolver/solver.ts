@@ -7,7 +7,7 @@
 import { VenvkitError } from '../errors.js';
 import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import { type Requirement, parseRequirement, requirementToString } from '../pep/pep508.js';
-import { Incompatibility, type Cause, type Term, NONE, indices, popcount } from './incompatibility.js';
+import { Incompatibility, type Cause, type Term, NONE, indices } from './incompatibility.js';
 import { PartialSolution } from './partial-solution.js';
 import { Packages, ROOT, bit, splitId, type Pkg } from './packages.js';
 import { failureError, PRERELEASE_REASON } from './no-solution.js';
@@ -249,21 +249,21 @@ class Solver<C extends Candidate> {
   }
 
   private async decideNext(): Promise<string | null> {
-    const undecided = this.ps.undecided();
-    if (undecided.length === 0) return null;
     // Pinned packages first, then in the order they were first required (breadth first, like
-    // pip), except for packages re-prioritised after repeated conflicts (priorities.ts).
-    let pick = undecided[0]!;
+    // pip), except for packages re-prioritised after repeated conflicts (priorities.ts). (Scores
+    // are distinct: each package has its own order.)
+    let pick: string | undefined;
     let best = Infinity;
-    for (const id of undecided) {
+    for (const id of this.ps.undecided()) {
       const p = this.packages.get(id);
-      const n = popcount(this.ps.accumulated(id) & ~NONE);
-      const score = this.priorities.score(id, n, p.order);
+      const left = this.ps.accumulated(id) & ~NONE;
+      const score = this.priorities.score(p.base, (left & (left - 1n)) === 0n, p.order);
       if (score < best) {
         best = score;
         pick = id;
       }
     }
+    if (pick === undefined) return null;
     const p = this.packages.get(pick);
     const set = this.ps.accumulated(pick);
     const i = this.choose(p, set);

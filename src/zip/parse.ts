@@ -66,10 +66,56 @@ function within(offset: number, length: number, size: number): ByteRange {
 
 /** Every entry of an archive of `size` bytes, from its central directory; throws ZipError on anything malformed. */
 export function* parseDirectory(size: number, limits: ZipLimits = {}): ZipParse<ZipEntry[]> {
+  const { cd, count, cdOffset } = yield* readDirectory(size, limits);
+  return parseCentralDirectory(cd, count, cdOffset, limits);
+}
+
+/**
+ * Only the entries whose names end with `suffix` (e.g. ".dist-info/METADATA"): the central
+ * directory's records are walked by their lengths and names compared as bytes; only the entries
+ * that match are decoded and checked (as parseDirectory checks every entry). For reading one member
+ * (a wheel's METADATA) without the cost of the whole directory; an archive to unpack needs
+ * parseDirectory's checks of every entry.
+ */
+export function* findEntries(size: number, suffix: string, limits: ZipLimits = {}): ZipParse<ZipEntry[]> {
+  const { cd, count, cdOffset } = yield* readDirectory(size, limits);
+  const want = Buffer.from(suffix, 'utf8');
+  const entries: ZipEntry[] = [];
+  const names = new Set<string>();
+  let p = 0;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CDH) throw new ZipError('corrupt central directory');
+    const nameLen = cd.readUInt16LE(p + 28);
+    const end = p + 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+    if (end > cd.length) throw new ZipError('corrupt central directory');
+    const nameEnd = p + 46 + nameLen;
+    if (nameLen >= want.length && cd.compare(want, 0, want.length, nameEnd - want.length, nameEnd) === 0) {
+      const entry = centralEntry(cd, p, cdOffset, limits);
+      if (names.has(entry.name)) throw new ZipError(`duplicate entry ${entry.name}`);
+      names.add(entry.name);
+      total = addSize(total, entry, limits);
+      entries.push(entry);
+    }
+    p = end;
+  }
+  return entries;
+}
+
+/** The central directory's bytes (from the tail read first when it lies there, as it does in most wheels) and its entry count. */
+function* readDirectory(size: number, limits: ZipLimits): ZipParse<{ cd: Buffer; count: number; cdOffset: number }> {
   if (size < 22) throw new ZipError('not a zip archive (too small)');
-  const tailLen = Math.min(size, EOCD_SEARCH_BYTES);
-  const tail = yield within(size - tailLen, tailLen, size);
-  const at = findEocd(tail);
+  // Most archives have no comment: their record ends the file, and a short tail holds it (and often
+  // the whole directory). Only when it is not found there is the longest possible tail read.
+  let tailLen = Math.min(size, SHORT_TAIL);
+  let tail = yield within(size - tailLen, tailLen, size);
+  let at = findEocd(tail);
+  if (at < 0 && tailLen < Math.min(size, EOCD_SEARCH_BYTES)) {
+    tailLen = Math.min(size, EOCD_SEARCH_BYTES);
+    tail = yield within(size - tailLen, tailLen, size);
+    at = findEocd(tail);
+  }
+  if (at < 0) throw new ZipError('not a zip archive (no end of central directory record)');
   const eocdAt = size - tailLen + at;
   const eocd = tail.subarray(at, at + 22);
   if (eocd.readUInt16LE(4) !== 0 || eocd.readUInt16LE(6) !== 0) throw new ZipError('multi-disk archives are not supported');
@@ -90,66 +136,81 @@ export function* parseDirectory(size: number, limits: ZipLimits = {}): ZipParse<
   const maxEntries = limits.maxEntries ?? 200_000;
   if (count > maxEntries) throw new ZipError(`too many entries (${count} > ${maxEntries})`);
   if (cdOffset + cdSize > size) throw new ZipError('central directory points past the end of the file');
-  const cd = yield within(cdOffset, cdSize, size);
-  return parseCentralDirectory(cd, count, cdOffset, limits);
+  const tailStart = size - tailLen;
+  const cd = cdOffset >= tailStart ? tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize) : yield within(cdOffset, cdSize, size);
+  return { cd, count, cdOffset };
 }
 
-/** Where the end of central directory record starts in `tail`: the last signature whose comment ends the file. */
+/** The tail read first: enough for the end record of an archive without a long comment, and the whole directory of a small one. */
+const SHORT_TAIL = 16 * 1024;
+
+/** Where the end of central directory record starts in `tail` (the last signature whose comment ends the file), or -1. */
 function findEocd(tail: Buffer): number {
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === SIG_EOCD && i + 22 + tail.readUInt16LE(i + 20) === tail.length) return i;
   }
-  throw new ZipError('not a zip archive (no end of central directory record)');
+  return -1;
+}
+
+/** The entry whose central directory record starts at `p`, checked on its own (flags, sizes, ratio, place). */
+function centralEntry(cd: Buffer, p: number, cdOffset: number, limits: ZipLimits): ZipEntry {
+  const maxRatio = limits.maxRatio ?? 1100;
+  const madeBy = cd.readUInt16LE(p + 4) >> 8;
+  const flags = cd.readUInt16LE(p + 8);
+  const method = cd.readUInt16LE(p + 10);
+  const crc = cd.readUInt32LE(p + 16);
+  let compressedSize = cd.readUInt32LE(p + 20);
+  let uncompressed = cd.readUInt32LE(p + 24);
+  const nameLen = cd.readUInt16LE(p + 28);
+  const extraLen = cd.readUInt16LE(p + 30);
+  const disk = cd.readUInt16LE(p + 34);
+  const external = cd.readUInt32LE(p + 38);
+  let offset = cd.readUInt32LE(p + 42);
+  let name: string;
+  try {
+    name = utf8.decode(cd.subarray(p + 46, p + 46 + nameLen));
+  } catch {
+    throw new ZipError('an entry name is not valid UTF-8');
+  }
+  if (uncompressed === 0xffffffff || compressedSize === 0xffffffff || offset === 0xffffffff || disk === 0xffff) {
+    const z64 = zip64Extra(cd.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen), name);
+    if (uncompressed === 0xffffffff) uncompressed = z64.take();
+    if (compressedSize === 0xffffffff) compressedSize = z64.take();
+    if (offset === 0xffffffff) offset = z64.take();
+  }
+  if (flags & 0x1) throw new ZipError(`${name}: encrypted entries are not supported`);
+  if (uncompressed > 1 << 20 && uncompressed > compressedSize * maxRatio) {
+    throw new ZipError(`${name}: claims ${uncompressed} bytes from ${compressedSize} compressed (ratio beyond ${maxRatio}: zip bomb?)`);
+  }
+  if (offset + 30 + compressedSize > cdOffset) throw new ZipError(`${name}: data overlaps the central directory`);
+  const unixMode = madeBy === 3 ? external >>> 16 : 0;
+  const isDirectory = name.endsWith('/') || (madeBy === 3 ? (unixMode & 0o170000) === 0o040000 : (external & 0x10) !== 0);
+  const isSymlink = (unixMode & 0o170000) === 0o120000;
+  return { name, method, flags, crc, compressedSize, size: uncompressed, localHeaderOffset: offset, unixMode, isDirectory, isSymlink };
+}
+
+/** `total` plus the entry's size, refused past the archive's limit. */
+function addSize(total: number, entry: ZipEntry, limits: ZipLimits): number {
+  const maxTotal = limits.maxTotalSize ?? 8 * 2 ** 30;
+  total += entry.size;
+  if (total > maxTotal) throw new ZipError(`archive expands to more than ${maxTotal} bytes (zip bomb?)`);
+  return total;
 }
 
 function parseCentralDirectory(cd: Buffer, count: number, cdOffset: number, limits: ZipLimits): ZipEntry[] {
-  const maxTotal = limits.maxTotalSize ?? 8 * 2 ** 30;
-  const maxRatio = limits.maxRatio ?? 1100;
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
   let p = 0;
   let total = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CDH) throw new ZipError('corrupt central directory');
-    const madeBy = cd.readUInt16LE(p + 4) >> 8;
-    const flags = cd.readUInt16LE(p + 8);
-    const method = cd.readUInt16LE(p + 10);
-    const crc = cd.readUInt32LE(p + 16);
-    let compressedSize = cd.readUInt32LE(p + 20);
-    let uncompressed = cd.readUInt32LE(p + 24);
-    const nameLen = cd.readUInt16LE(p + 28);
-    const extraLen = cd.readUInt16LE(p + 30);
-    const commentLen = cd.readUInt16LE(p + 32);
-    const disk = cd.readUInt16LE(p + 34);
-    const external = cd.readUInt32LE(p + 38);
-    let offset = cd.readUInt32LE(p + 42);
-    const end = p + 46 + nameLen + extraLen + commentLen;
+    const end = p + 46 + cd.readUInt16LE(p + 28) + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
     if (end > cd.length) throw new ZipError('corrupt central directory');
-    let name: string;
-    try {
-      name = utf8.decode(cd.subarray(p + 46, p + 46 + nameLen));
-    } catch {
-      throw new ZipError('an entry name is not valid UTF-8');
-    }
-    if (uncompressed === 0xffffffff || compressedSize === 0xffffffff || offset === 0xffffffff || disk === 0xffff) {
-      const z64 = zip64Extra(cd.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen), name);
-      if (uncompressed === 0xffffffff) uncompressed = z64.take();
-      if (compressedSize === 0xffffffff) compressedSize = z64.take();
-      if (offset === 0xffffffff) offset = z64.take();
-    }
-    if (flags & 0x1) throw new ZipError(`${name}: encrypted entries are not supported`);
-    if (names.has(name)) throw new ZipError(`duplicate entry ${name}`);
-    names.add(name);
-    if (uncompressed > 1 << 20 && uncompressed > compressedSize * maxRatio) {
-      throw new ZipError(`${name}: claims ${uncompressed} bytes from ${compressedSize} compressed (ratio beyond ${maxRatio}: zip bomb?)`);
-    }
-    total += uncompressed;
-    if (total > maxTotal) throw new ZipError(`archive expands to more than ${maxTotal} bytes (zip bomb?)`);
-    if (offset + 30 + compressedSize > cdOffset) throw new ZipError(`${name}: data overlaps the central directory`);
-    const unixMode = madeBy === 3 ? external >>> 16 : 0;
-    const isDirectory = name.endsWith('/') || (madeBy === 3 ? (unixMode & 0o170000) === 0o040000 : (external & 0x10) !== 0);
-    const isSymlink = (unixMode & 0o170000) === 0o120000;
-    entries.push({ name, method, flags, crc, compressedSize, size: uncompressed, localHeaderOffset: offset, unixMode, isDirectory, isSymlink });
+    const entry = centralEntry(cd, p, cdOffset, limits);
+    if (names.has(entry.name)) throw new ZipError(`duplicate entry ${entry.name}`);
+    names.add(entry.name);
+    total = addSize(total, entry, limits);
+    entries.push(entry);
     p = end;
   }
   // Entries must not share bytes (overlapping entries are how non-recursive zip bombs multiply data).

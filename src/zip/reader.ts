@@ -2,7 +2,7 @@
 // descriptor (synchronous; large archives are never loaded whole), RangeZipReader through any
 // asynchronous "read these bytes" function (HTTP Range requests, for a wheel's METADATA).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { EntryDecoder, parseDirectory, parseEntryData, parseEntryRange, ZipError, type ByteRange, type ZipEntry, type ZipLimits, type ZipParse } from './parse.js';
+import { EntryDecoder, findEntries, parseDirectory, parseEntryData, parseEntryRange, ZipError, type ByteRange, type ZipEntry, type ZipLimits, type ZipParse } from './parse.js';
 import { rawInflaterSupported } from './inflate.js';
 
 export { EOCD_SEARCH_BYTES, ZipError, type ZipEntry, type ZipLimits } from './parse.js';
@@ -24,6 +24,21 @@ export class ZipReader {
     try {
       const size = fstatSync(fd).size;
       return new ZipReader(fd, size, runSync(parseDirectory(size, limits), fd));
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  /**
+   * Open `path` for reading its members named `*suffix` only (`entries` holds just those): the
+   * directory's other records are skipped, not decoded or checked. Not for unpacking (open() is).
+   */
+  static find(path: string, suffix: string, limits: ZipLimits = {}): ZipReader {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      return new ZipReader(fd, size, runSync(findEntries(size, suffix, limits), fd));
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -97,6 +112,11 @@ export class RangeZipReader {
   /** Read the central directory of the `size`-byte archive behind `readAt`; rejects with ZipError on anything malformed. */
   static async open(readAt: ReadAt, size: number, limits: ZipLimits = {}): Promise<RangeZipReader> {
     return new RangeZipReader(readAt, size, await runAsync(parseDirectory(size, limits), readAt));
+  }
+
+  /** As ZipReader.find: only the members named `*suffix`. */
+  static async find(readAt: ReadAt, size: number, suffix: string, limits: ZipLimits = {}): Promise<RangeZipReader> {
+    return new RangeZipReader(readAt, size, await runAsync(findEntries(size, suffix, limits), readAt));
   }
 
   /** The uncompressed bytes of `entry`, checked against its declared size and CRC-32. */

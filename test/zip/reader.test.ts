@@ -105,10 +105,51 @@ test('the range reader reads a member in two reads (local header with its name, 
   const bytes = readFileSync(zipFile(plain));
   const log: [number, number][] = [];
   const r = await RangeZipReader.open(rangeOver(bytes, log), bytes.length);
-  assert.equal(log.length, 2, JSON.stringify(log)); // the tail, then the central directory
+  assert.ok(bytes.length < 16 * 1024);
+  assert.deepEqual(log, [[0, bytes.length]], 'one read: the tail (here the whole archive) holds the end record and the directory');
   log.length = 0;
   assert.equal((await r.read(r.entries[0]!)).toString(), 'hello');
   assert.deepEqual(log, [[0, 30 + 'a.txt'.length], [30 + 'a.txt'.length, deflateRawSync('hello').length]]);
+});
+
+test('a directory larger than the first tail is read apart; an end record behind a long comment needs the longest tail', async () => {
+  const many: RawEntry[] = Array.from({ length: 400 }, (_, i) => ({ name: `pkg/module_${String(i).padStart(4, '0')}.py`, data: `x = ${i}\n` }));
+  const bytes = readFileSync(zipFile(many));
+  const log: [number, number][] = [];
+  const r = await RangeZipReader.open(rangeOver(bytes, log), bytes.length);
+  assert.equal(r.entries.length, 400);
+  assert.equal(log.length, 2, JSON.stringify(log)); // the tail, then the directory
+  const commented = readFileSync(zipFile(plain, (b) => { b.writeUInt16LE(20_000, b.length - 2); return Buffer.concat([b, Buffer.alloc(20_000, 0x61)]); }));
+  log.length = 0;
+  const c = await RangeZipReader.open(rangeOver(commented, log), commented.length);
+  assert.deepEqual(c.entries.map((e) => e.name), ['a.txt', 'bin/tool', 'big.bin', 'dir/']);
+  assert.deepEqual(log.map(([, length]) => length), [16 * 1024, commented.length], 'the short tail, then the longest one (here the whole archive)');
+});
+
+test('find() reads only the members named *suffix: the other records are skipped, not decoded', async () => {
+  const entries: RawEntry[] = [
+    { name: 'demo/__init__.py', data: 'x = 1\n' },
+    { name: 'demo-1.0.dist-info/METADATA', data: 'Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n' },
+    { name: 'demo-1.0.dist-info/RECORD', data: '' },
+  ];
+  // The first entry's name made invalid UTF-8: open() refuses the archive, find() never decodes that name.
+  const path = zipFile(entries, (b) => { b[b.indexOf(Buffer.from([0x50, 0x4b, 1, 2])) + 46] = 0xff; return b; });
+  assert.throws(() => ZipReader.open(path), /not valid UTF-8/);
+  const z = ZipReader.find(path, '.dist-info/METADATA');
+  try {
+    assert.deepEqual(z.entries.map((e) => e.name), ['demo-1.0.dist-info/METADATA']);
+    assert.match(z.read(z.entries[0]!).toString(), /^Name: demo$/m);
+  } finally {
+    z.close();
+  }
+  const bytes = readFileSync(path);
+  const r = await RangeZipReader.find(rangeOver(bytes), bytes.length, '.dist-info/METADATA');
+  assert.match((await r.read(r.entries[0]!)).toString(), /^Version: 1.0$/m);
+  // The matching entries are checked as open() checks every entry.
+  const twice = zipFile([entries[1]!, { ...entries[1]!, data: 'Name: other\n' }]);
+  assert.throws(() => ZipReader.find(twice, '.dist-info/METADATA'), /duplicate entry demo-1.0.dist-info\/METADATA/);
+  const encrypted = zipFile(entries, (b) => { const cd = b.indexOf(Buffer.from('demo-1.0.dist-info/METADATA'), b.indexOf(Buffer.from([0x50, 0x4b, 1, 2]))) - 46; b.writeUInt16LE(0x801, cd + 8); return b; });
+  assert.throws(() => ZipReader.find(encrypted, '.dist-info/METADATA'), /encrypted entries are not supported/);
 });
 
 test('zip64 archives, with the locator in the tail or pushed out of it by a 64 KiB comment', async () => {
