@@ -14,7 +14,7 @@ const skip = py ? false : 'no pyenv Python 3 found under $PYENV_ROOT/versions';
 
 const v8Files = (cache: string) => (existsSync(join(cache, 'v8')) ? readdirSync(join(cache, 'v8')).sort() : []);
 
-test('the code cache: written by the first run, kept while V8 accepts it, replaced when it does not', { skip }, () => {
+test('the code cache: marked by the first run, written by the second, kept while V8 accepts it, replaced when it does not', { skip }, () => {
   const tmp = tempDir('codecache');
   const cache = join(tmp, 'cache');
   const env = { ...process.env, VENVKIT_CACHE_DIR: cache };
@@ -24,6 +24,11 @@ test('the code cache: written by the first run, kept while V8 accepts it, replac
     assert.ok(existsSync(join(tmp, name, 'pyvenv.cfg')), `${name} was created`);
   };
   try {
+    create('e0');
+    const marks = v8Files(cache);
+    assert.equal(marks.length, 1, `the first run only marks the bundle seen: ${marks.join(', ')}`);
+    assert.match(marks[0]!, /^create\.cjs-v\d+\.\d+\.\d+-[a-z0-9]+-\d+-\d+\.bin\.seen$/);
+    assert.equal(readFileSync(join(cache, 'v8', marks[0]!), 'utf8'), '');
     create('e1');
     const files = v8Files(cache);
     assert.equal(files.length, 1, `one cache file for the create bundle: ${files.join(', ')}`);
@@ -73,12 +78,17 @@ test('seeding pip is its own bundle: a run without pip never reads it, a run wit
   const cache = join(tmp, 'cache');
   const env = { ...process.env, VENVKIT_CACHE_DIR: cache };
   try {
+    // (A bundle's first run marks it seen, the second writes its cache.)
+    const bundles = () => v8Files(cache).map((f) => `${f.split('-')[0]}${f.endsWith('.seen') ? ' seen' : ''}`);
     let r = venvkit(['create', join(tmp, 'bare'), '--python', py!.exe, '--without-pip', '-q'], { env });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(v8Files(cache).map((f) => f.split('-')[0]), ['create.cjs']);
+    assert.deepEqual(bundles(), ['create.cjs seen']);
     r = venvkit(['create', join(tmp, 'with-pip'), '--python', py!.exe, '-q'], { env });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(v8Files(cache).map((f) => f.split('-')[0]), ['create.cjs', 'seed.cjs']);
+    assert.deepEqual(bundles(), ['create.cjs', 'seed.cjs seen']);
+    r = venvkit(['create', join(tmp, 'with-pip-2'), '--python', py!.exe, '-q'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(bundles(), ['create.cjs', 'seed.cjs']);
     const pip = spawnSync(join(tmp, 'with-pip', 'bin', 'python'), ['-m', 'pip', '--version'], { encoding: 'utf8' });
     assert.equal(pip.status, 0, pip.stderr);
   } finally {

@@ -2,7 +2,8 @@
 // a ~100 KB bundle loads without being compiled (measured: ~4-6 ms of a ~90 ms `venvkit create`).
 // The cache lives in venvkit's cache dir (bucket `v8`), one file per bundle, named by the bundle's
 // size and mtime and Node's version, and is written once after a command has run (so it holds the
-// functions that ran, not only the top level). V8 checks the source (by length) and its own version
+// functions that ran, not only the top level): on the second run of a build, the first only marks
+// it seen (a one-off run does not pay for a cache it will not read). V8 checks the source (by length) and its own version
 // and flags, and rejects a cache that does not fit; a rejected or unreadable cache is only a slower
 // start, never an error. VENVKIT_NO_CODE_CACHE=1 turns this off.
 // Trust (src/cache/trust.ts): the v8 directory is used only when it and the cache root are yours and
@@ -35,6 +36,16 @@ export function codeCacheName(file: string, st: { size: number; mtimeMs: number 
   return `${basename(file)}-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`;
 }
 
+/** True when `mark` did not exist (and now does); false when it did, or cannot be made (then the cache is written as before). */
+function firstSight(mark: string): boolean {
+  try {
+    writeFileSync(mark, '', { mode: 0o644, flag: 'wx' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function loadBundle<T>(file: string): T {
   if (process.env.VENVKIT_NO_CODE_CACHE) return require(file) as T;
   const known = require.cache[file];
@@ -61,12 +72,17 @@ export function loadBundle<T>(file: string): T {
   }
   mod.loaded = true;
   if (cacheFile && (cached === undefined || script.cachedDataRejected === true)) {
+    // A bundle's first run in this cache only leaves a mark (`.bin.seen`): a one-off run (a fresh
+    // CI cache, a cold lock) does not spend ~20-60 ms at exit serialising bytecode it will never
+    // read; the second run writes the cache. A rejected cache is replaced at once.
+    if (cached === undefined && firstSight(`${cacheFile}.seen`)) return mod.exports as T;
     pending.push(() => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
         const data = script.createCachedData();
         writeFileSync(tmp, data, { mode: 0o644, flag: 'wx' });
         renameSync(tmp, cacheFile);
+        rmSync(`${cacheFile}.seen`, { force: true });
         // Caches of other builds of this bundle (or other Node versions) not written for a week are
         // of builds no longer run. (Two installs of venvkit sharing the cache keep theirs.)
         const prefix = `${basename(file)}-`;

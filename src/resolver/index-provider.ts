@@ -14,7 +14,7 @@ import { redact } from '../index/http-errors.js';
 import type { Candidate as IndexFile, ProjectCandidates } from '../index/types.js';
 import { tryParseVersion } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
-import { bestTagRank } from '../pep/tags.js';
+import { bestTagRank, expandTags } from '../pep/tags.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import type { Candidate, CandidateMetadata, PackageProvider } from './types.js';
 import type { FormatControl } from '../index/format-control.js';
@@ -63,6 +63,14 @@ function hashAllowed(files: IndexFile[], sdists: IndexFile[], allowed: readonly 
 function wheelTags(filename: string): string[] {
   const parts = filename.slice(0, -4).split('-');
   return parts.length >= 5 ? [parts.slice(-3).join('-')] : [];
+}
+
+/** The wheel's tags, expanded ("py2.py3-none-any": two), once per file: every target of a lock asks. */
+const expandedTags = new WeakMap<IndexFile, string[]>();
+function tagsOf(f: IndexFile): string[] {
+  let tags = expandedTags.get(f);
+  if (!tags) expandedTags.set(f, (tags = wheelTags(f.filename).flatMap((t) => (t.includes('.') ? expandTags(t) : [t]))));
+  return tags;
 }
 
 // A lock for many targets asks the same questions of the same files once per target: the
@@ -136,7 +144,7 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
       let best: { f: IndexFile; key: [number, number, number] } | null = null;
       if (formats.has('binary')) {
         for (const f of files) {
-          const rank = bestTagRank(wheelTags(f.filename), this.options.tags);
+          const rank = bestTagRank(tagsOf(f), this.options.tags);
           if (rank === null) continue;
           const key: [number, number, number] = [pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 1, f.yanked ? 1 : 0, rank];
           if (!best || (key[0] - best.key[0] || key[1] - best.key[1] || key[2] - best.key[2]) < 0) best = { f, key };

@@ -56,7 +56,31 @@ export function splitId(id: string): { base: string; extra: string | null } {
   return m ? { base: m[1]!, extra: m[2]! } : { base: id, extra: null };
 }
 
+/** Versions parsed once per text (a lock for many targets lists the same versions for each). */
+const parsedVersions = new Map<string, Version | null>();
+function versionOf(text: string): Version | null {
+  let v = parsedVersions.get(text);
+  if (v === undefined) {
+    v = tryParseVersion(text);
+    if (parsedVersions.size < 65536) parsedVersions.set(text, v);
+  }
+  return v;
+}
+
+/** The texts of a requirement's deps without its marker: itself, then one per extra (once per parsed requirement). */
+const depTextsOf = new WeakMap<Requirement, string[]>();
+function depTexts(r: Requirement): string[] {
+  let texts = depTextsOf.get(r);
+  if (!texts) {
+    texts = [requirementToString({ ...r, marker: null, extras: [] }), ...r.extras.map((e) => requirementToString({ ...r, marker: null, extras: [e] }))];
+    depTextsOf.set(r, texts);
+  }
+  return texts;
+}
+
 export class Packages<C extends Candidate> {
+  /** specifier -> package -> the bits of its versions the specifier matches. */
+  private readonly matched = new WeakMap<object, Map<string, bigint>>();
   readonly pkgs = new Map<string, Pkg<C>>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly metadata = new Map<string, Promise<ParsedMetadata>>();
@@ -121,7 +145,7 @@ export class Packages<C extends Candidate> {
     }
     const parsed: { c: C; v: Version }[] = [];
     for (const c of list) {
-      const v = tryParseVersion(c.version);
+      const v = versionOf(c.version);
       if (v) parsed.push({ c, v }); // pip skips versions it cannot parse
     }
     parsed.sort((a, b) => compareVersions(a.v, b.v));
@@ -153,10 +177,16 @@ export class Packages<C extends Candidate> {
   matching(id: string, r: Requirement): bigint {
     const p = this.get(id);
     if (r.url) return p.full & ~NONE;
-    let set = 0n;
-    p.versions.forEach((v, i) => {
-      if (r.specifier.matches(v)) set |= bit(i);
-    });
+    // (The same parsed requirement comes back with every decision that needs it: matched once per package.)
+    let known = this.matched.get(r.specifier);
+    if (!known) this.matched.set(r.specifier, (known = new Map()));
+    let set = known.get(p.base);
+    if (set === undefined) {
+      set = 0n;
+      const versions = p.versions;
+      for (let i = 0; i < versions.length; i++) if (r.specifier.matches(versions[i]!)) set |= bit(i);
+      known.set(p.base, set);
+    }
     if (r.specifier.namesPrerelease) this.preAllowed.add(p.base);
     if (r.specifier.specifiers.some((s) => s.operator === '===' || (s.operator === '==' && !s.wildcard))) {
       this.pinned.set(p.base, (this.pinned.get(p.base) ?? 0n) | set);
@@ -194,9 +224,9 @@ export class Packages<C extends Candidate> {
     const items: { id: string; r: Requirement; text: string }[] = [];
     for (const r of reqs) {
       if (r.url && !this.urls.has(r.key)) this.urls.set(r.key, r.url);
-      const text = requirementToString({ ...r, marker: null, extras: [] });
-      if (r.key !== selfBase) items.push({ id: r.key, r, text });
-      for (const e of r.extras) items.push({ id: `${r.key}[${e}]`, r, text: requirementToString({ ...r, marker: null, extras: [e] }) });
+      const texts = depTexts(r);
+      if (r.key !== selfBase) items.push({ id: r.key, r, text: texts[0]! });
+      r.extras.forEach((e, k) => items.push({ id: `${r.key}[${e}]`, r, text: texts[k + 1]! }));
     }
     await Promise.all(items.map((x) => this.ensure(x.id)));
     return items.map((x) => ({ id: x.id, set: this.matching(x.id, x.r), text: x.text }));

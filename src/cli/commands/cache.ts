@@ -28,7 +28,7 @@ by clean and prune, and counted as "in use". Nothing is done in a cache director
 yours alone (owned by you, not writable by group or others).
 `;
 
-/** V8 code cache names of this build's bundles (the others are of other builds). */
+/** V8 code cache names of this build's bundles and their first-run marks (the others are of other builds). */
 function currentCodeCaches(): string[] {
   const names: string[] = [];
   for (const dir of [__dirname, join(__dirname, 'parts')]) {
@@ -38,7 +38,10 @@ function currentCodeCaches(): string[] {
     } catch {
       continue;
     }
-    for (const f of files) names.push(codeCacheName(join(dir, f), statSync(join(dir, f))));
+    for (const f of files) {
+      const name = codeCacheName(join(dir, f), statSync(join(dir, f)));
+      names.push(name, `${name}.seen`); // (the mark a bundle's first run leaves, code-cache.ts)
+    }
   }
   return names;
 }
