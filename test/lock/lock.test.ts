@@ -3,7 +3,7 @@
 // --upgrade-package, a pyproject.toml's extras and dependency groups, and bad input.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { writeWheel, writeStaticIndex } from '../helpers/index-server.js';
@@ -43,6 +43,10 @@ test('the lock of a real set is byte-identical across runs, cache states and out
   }
   assert.equal(texts[2], texts[0]);
   assert.equal(texts[4], texts[0]);
+  // The metadata cache the cold lock filled: one flat directory of <sha256>.json (no directory made per entry).
+  const kept = readdirSync(join(dir, 'cold-a', 'lock-metadata'), { withFileTypes: true });
+  assert.ok(kept.length > 50, `${kept.length} entries`);
+  for (const e of kept) assert.ok(e.isFile() && /^[0-9a-f]{64}\.json$/.test(e.name), e.name);
   assert.equal(texts[3], texts[1]);
   assert.equal(texts[5], texts[1]);
   const doc = parse(texts[0]!) as { 'lock-version': string; 'created-by': string; packages: { name: string; version: string; wheels: { name: string; url: string; size: number; hashes: { sha256: string } }[] }[] };
