@@ -111,7 +111,7 @@ export function createFloorSide(ctx, py, dir, missing) {
 }
 
 /** What createVenv does beyond the create floor (for results.md). */
-export const CREATE_FLOOR_WHY = 'work the floor does not do (not timed one by one): finding the interpreter from the path given (its facts cached) and checking the target; a listing of the parent for leftovers of killed runs; staging in a private container (mkdir, marker file) renamed into place, then the container removed -- the price of an atomic create: an rmdir that frees a directory block, which costs ~2 ms on an ext4 mounted with `discard` (mkdir ~0.1 ms; tmpfs: microseconds)';
+export const CREATE_FLOOR_WHY = 'work the floor does not do (not timed one by one): finding the interpreter from the path given (its facts cached) and checking the target; a listing of the parent for leftovers of killed runs; building in a private hidden sibling that is the env itself, then a chmod (its final mode) and a rename into place -- the price of an atomic create; nothing is deleted (an rmdir costs ~2 ms on an ext4 mounted with `discard`)';
 
 /** The floor made the same tree as venvkit (paths of the env itself aside). */
 export function checkCreateFloor(venvkitDir, floorDir) {

@@ -1,7 +1,7 @@
 // createVenv: what `python -m venv DIR` does, without running Python once the interpreter is known.
 // find the interpreter -> check the target -> build the plan -> stage it in a hidden sibling ->
 // activators (+ pip) inside the stage -> rename into place (or merge into an existing directory).
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { findPython } from '../python/find.js';
@@ -12,7 +12,7 @@ import { venvPaths } from './layout.js';
 import { posixPlan, type VenvFlags } from './plan.js';
 import { cfgVersion, unquotePrompt } from './pyvenv-cfg.js';
 import { commitInPlace, planMerge, planRefill, recoverInner } from './inplace.js';
-import { applyFresh, cleanSiblings, dropEmptyContainer, ENV, innerName, makeContainer, removeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
+import { applyFresh, cleanSiblings, ENV, innerName, makeBuildDir, makeContainer, openBuildDir, removeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
 import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
 import type { Venv } from './types.js';
 import { windowsPlan } from './windows.js';
@@ -183,15 +183,19 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const venv: Venv = { root, cfg, paths, prompt: prompt ?? basename(root), base: info, windows };
 
   if (state.kind === 'missing') ensureParent(physical);
-  // A new env, or --clear from outside: build next to the target and rename in whole. Changed in
-  // place (made again, --upgrade, --allow-existing, --clear of the cwd): build inside the target.
-  let box = mode === 'rename' || mode === 'replace' ? siblingName(physical, 'stage') : innerName(physical, 'stage');
+  // A new env, or --clear from outside: built in a hidden sibling that is the env itself, renamed in
+  // whole. Changed in place (made again, --upgrade, --allow-existing, --clear of the cwd): built in a
+  // container inside the target, moved in entry by entry.
+  let build = mode === 'rename' || mode === 'replace';
+  let box = build ? siblingName(physical, 'build') : innerName(physical, 'stage');
   try {
-    makeContainer(box, 'stage', physical);
+    if (build) makeBuildDir(box);
+    else makeContainer(box, 'stage', physical);
   } catch (e) {
     // The parent is not writable but the target is an existing directory: build inside it instead
     // (then the env can only be moved in entry by entry, not renamed in whole).
     if (state.kind === 'missing' || !['EACCES', 'EPERM', 'EROFS'].includes(errnoCode(e) ?? '') || dirname(box) === physical) writeError(e, root, dirname(box) === physical ? physical : `its directory ${dirname(physical)}`);
+    build = false;
     box = innerName(physical, 'stage');
     try {
       makeContainer(box, 'stage', physical);
@@ -201,13 +205,13 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     if (mode === 'rename') mode = 'merge';
     if (mode === 'replace') mode = 'refill';
   }
-  const stage = join(box, ENV);
+  const stage = build ? box : join(box, ENV);
   let seed: SeedResult | null = null;
   let activators: string[] = [];
-  let dropped = false;
+  let placed = false;
   try {
     try {
-      mkdirSync(stage);
+      if (!build) mkdirSync(stage);
       applyFresh(ops, stage);
     } catch (e) {
       writeError(e, root, stage);
@@ -222,15 +226,20 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     await stagedHook(env, stage, options.signal);
     checkAbort(options.signal);
     try {
+      if (build) openBuildDir(stage, join(stage, firstDir(ops)));
       if (mode === 'rename') {
         try {
           renameIntoPlace(stage, physical);
+          placed = true;
         } catch (e) {
           // An empty mount point cannot be renamed over: fill it instead.
           if (state.kind !== 'empty' || !['EBUSY', 'EXDEV', 'EPERM'].includes(errnoCode(e) ?? '')) throw e;
           commitInPlace(stage, physical, planMerge(stage, physical, false));
         }
-      } else if (mode === 'replace') replaceDir(stage, physical);
+      } else if (mode === 'replace') {
+        replaceDir(stage, physical);
+        placed = true;
+      }
       // --clear of the env the user stands in (it is an env: checked above): old entries set aside, new ones in.
       else if (mode === 'refill') commitInPlace(stage, physical, planRefill(stage, physical));
       // A directory that is not an env keeps every file: a clash refuses before anything is written.
@@ -238,10 +247,12 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     } catch (e) {
       writeError(e, root, physical);
     }
-    // Moved in whole: the container holds only its marker.
-    if (mode === 'rename' || mode === 'replace') dropped = dropEmptyContainer(box);
   } finally {
-    if (!dropped) removeContainer(box);
+    // Renamed in whole: nothing is left to remove (the build directory became the env).
+    if (!placed) {
+      if (build) rmSync(box, { recursive: true, force: true });
+      else removeContainer(box);
+    }
   }
   // An env updated in place gets pip the way an install would: in the env itself, and (like
   // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
@@ -251,6 +262,13 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   }
   step('done', 4);
   return { ...venv, base: info, action, seed, activators, notes: left.notes, warnings: left.warnings };
+}
+
+/** The plan's first directory (made by a plain mkdir inside the env root): its mode is the root's to be. */
+function firstDir(ops: { kind: string; path: string }[]): string {
+  const d = ops.find((o) => o.kind === 'dir');
+  if (!d) throw new Error('venvkit bug: an environment plan without directories');
+  return d.path;
 }
 
 /** Seeding pulls in the wheel installer and the index client: load it only when pip is wanted. */

@@ -1,32 +1,49 @@
 // Staging and atomic replacement: an environment is built in a hidden directory and renamed into
 // place, so an interrupted create leaves nothing, or the previous environment, never half of one.
 //
-// Every staging or backup directory venvkit makes is a *container*: a directory it creates with mode
-// 0700 and a marker file naming what it is for (`venvkit stage of /abs/target`), the env (or the
-// set-aside old env) inside it. Leftovers of killed runs carry the dead pid in their name and are
-// cleaned up, or restored, next time -- but only when venvkit can prove the container is its own:
-// not a symlink, a directory owned by the current user that group and others cannot write to, holding
-// a regular marker file of the current user with the expected text. Nobody else can create a directory
-// owned by this user, nor write into one that is 0700, so the marker cannot be planted; its text ties
-// the container to one target, so one of the user's own directories renamed to a venvkit name does not
-// pass either. On Windows (no uid or mode bits) the checks are: not a link or junction, a directory,
-// holding the marker with the expected text. Anything else with a venvkit name is left alone and reported.
+// A new env is built in a *build directory*: a hidden sibling of the target that is the env itself
+// (`.NAME.venvkit-build-<pid>-<unique>-<key of the full target path>`), made with mode 0700, given
+// the env's own mode just before it is renamed into place. Nothing is left to remove after the rename:
+// no rmdir, no unlink (an rmdir costs milliseconds on an ext4 mounted with `discard`, more than the
+// rest of a create). A build directory of a dead process is deleted by the next run when it is provably
+// this user's: not a symlink, a directory owned by the current user that group and others cannot write
+// to, named for this very target (the key). Nobody else can create a directory owned by this user, and
+// the key ties the name to the full target path (names are cut short), so neither another user's
+// directory nor one of the user's own with a similar name passes.
+//
+// Every other staging or backup directory venvkit makes is a *container*: a directory it creates with
+// mode 0700 and a marker file naming what it is for (`venvkit old of /abs/target`), the env (or the
+// set-aside old env) inside it: backups set aside by --clear (`old`, restored by the next run if the new
+// env never came), envs being deleted (`trash`), and stages inside the target when it is changed in
+// place (`stage`; sibling `stage` containers are what older versions built new envs in). Leftovers of
+// killed runs carry the dead pid in their name and are cleaned up, or restored, next time -- but only
+// when venvkit can prove the container is its own: the checks above, plus a regular marker file of the
+// current user with the expected text. Nobody else can write into a directory that is 0700, so the
+// marker cannot be planted; its text ties the container to one target. On Windows (no uid or mode
+// bits) the checks are: not a link or junction, a directory, and the key in the name (build) or the
+// marker with the expected text (containers). Anything else with a venvkit name is left alone and reported.
 import { pidAlive } from '../cache/pid.js';
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { uniqueSuffix } from '../cache/atomic.js';
+import { cacheKey, uniqueSuffix } from '../cache/atomic.js';
 import { VenvkitError, errnoCode } from '../errors.js';
 import type { Op } from './plan.js';
 
-/** stage: a new env being built; old: an env set aside by --clear (restored if the new one never came); trash: an env being removed. */
-export type Kind = 'stage' | 'old' | 'trash';
+/**
+ * build: a new env being built (the directory is the env); stage: a container a new env is built in
+ * (inside the target); old: an env set aside by --clear (restored if the new one never came); trash:
+ * an env being removed.
+ */
+export type Kind = 'build' | 'stage' | 'old' | 'trash';
+/** The kinds that are containers (a marker file, the env inside). */
+type ContainerKind = Exclude<Kind, 'build'>;
 const MARK = 'venvkit-marker';
 /** The env (or the old env set aside) inside a container. */
 export const ENV = 'env';
 
-/** A hidden sibling of `target` (tag stage: to build in; tag old: to set the old env aside). */
+/** A hidden sibling of `target` (tag build: the new env; tag old: a container to set the old env aside in). */
 export function siblingName(target: string, tag: Kind): string {
-  return join(dirname(target), `${siblingPrefix(target)}${tag}-${uniqueSuffix()}`);
+  return join(dirname(target), `${siblingPrefix(target)}${tag}-${uniqueSuffix()}${tag === 'build' ? `-${cacheKey(target)}` : ''}`);
 }
 
 // The target's name is cut to 100 characters in sibling names, so that a name near the system's limit
@@ -34,18 +51,22 @@ export function siblingName(target: string, tag: Kind): string {
 const siblingPrefix = (target: string) => `.${basename(target).slice(0, 100)}.venvkit-`;
 
 /** A container inside the target itself (when its parent is not writable, or the env is changed in place). */
-export function innerName(target: string, tag: Kind): string {
+export function innerName(target: string, tag: ContainerKind): string {
   return join(target, `.venvkit-${tag}-${uniqueSuffix()}`);
 }
 
 const SIBLING = /^(stage|old|trash)-(\d+)-[0-9a-z]+$/;
+const BUILD = /^build-(\d+)-[0-9a-z]+-([0-9a-f]{16})$/;
 const INNER = /^\.venvkit-(stage|old)-(\d+)-[0-9a-z]+$/;
 
-/** Parse a sibling name back: which kind and which pid made it. */
-export function parseSibling(name: string, target: string): { tag: Kind; pid: number } | undefined {
+/** Parse a sibling name back: which kind and which pid made it (a build directory: and whether its key is this target's). */
+export function parseSibling(name: string, target: string): { tag: Kind; pid: number; otherTarget?: boolean } | undefined {
   const prefix = siblingPrefix(target);
   if (!name.startsWith(prefix)) return undefined;
-  const m = SIBLING.exec(name.slice(prefix.length));
+  const rest = name.slice(prefix.length);
+  const b = BUILD.exec(rest);
+  if (b) return { tag: 'build', pid: Number(b[1]), otherTarget: b[2] !== cacheKey(target) };
+  const m = SIBLING.exec(rest);
   return m ? { tag: m[1] as Kind, pid: Number(m[2]) } : undefined;
 }
 
@@ -58,7 +79,7 @@ export function parseInner(name: string): { tag: Kind; pid: number } | undefined
 const markText = (tag: Kind, target: string) => `venvkit ${tag} of ${target}\n`;
 
 /** Make a container for `target` (mode 0700, with its marker). Throws what mkdir throws. */
-export function makeContainer(path: string, tag: Kind, target: string): void {
+export function makeContainer(path: string, tag: ContainerKind, target: string): void {
   mkdirSync(path, { mode: 0o700 });
   writeFileSync(join(path, MARK), markText(tag, target), { mode: 0o600, flag: 'wx' });
 }
@@ -85,17 +106,6 @@ export function removeContainer(box: string): void {
 }
 const LAST = ['journal', 'committed', MARK];
 
-/** Delete a container whose env was renamed out (the marker is all it holds): two calls, no listing. True if done. */
-export function dropEmptyContainer(box: string): boolean {
-  try {
-    unlinkSync(join(box, MARK));
-    rmdirSync(box);
-    return true;
-  } catch {
-    return false; // removeContainer takes what is left
-  }
-}
-
 const uid = process.getuid?.();
 
 /** notOurs: the container is this user's, made for another target (names are cut short): not ours to touch, nothing to report. */
@@ -104,7 +114,7 @@ export const OTHER_TARGET = 'made for another target';
 /** notOurs: an empty private directory of this user (a container whose deletion was cut short): removing it loses nothing. */
 export const EMPTY = 'empty';
 
-/** Why `path` is not provably a container this user made for `target` (undefined: it is). */
+/** Why `path` is not provably a build directory or container this user made for `target` (undefined: it is). A build directory's key is checked by parseSibling. */
 export function notOurs(path: string, tag: Kind, target: string): string | undefined {
   let st;
   try {
@@ -118,6 +128,7 @@ export function notOurs(path: string, tag: Kind, target: string): string | undef
     if (st.uid !== uid) return `it belongs to uid ${st.uid}, not to this user (uid ${uid})`;
     if (st.mode & 0o022) return `group or others can write to it (mode ${(st.mode & 0o777).toString(8)})`;
   }
+  if (tag === 'build') return undefined;
   const mark = join(path, MARK);
   if (uid !== undefined && st.nlink === 2 && readdirSync(path).length === 0) return EMPTY;
   try {
@@ -154,7 +165,7 @@ export function leftAlone(out: Leftovers, path: string, why: string): void {
 }
 
 /**
- * Tidy up after killed runs, next to the target: staging containers of dead processes are deleted; an
+ * Tidy up after killed runs, next to the target: build directories and staging containers of dead processes are deleted; an
  * old env set aside by a dead `--clear` is put back if the target is missing (the new one never
  * arrived), else deleted. Only containers proven to be this user's are touched.
  */
@@ -167,7 +178,7 @@ export function cleanSiblings(target: string, out: Leftovers): void {
   }
   for (const name of names) {
     const s = parseSibling(name, target);
-    if (!s || alive(s.pid)) continue;
+    if (!s || s.otherTarget || alive(s.pid)) continue;
     const path = join(dirname(target), name);
     const why = notOurs(path, s.tag, target);
     if (why) {
@@ -175,6 +186,12 @@ export function cleanSiblings(target: string, out: Leftovers): void {
       continue;
     }
     try {
+      if (s.tag === 'build') {
+        // The env itself, half built: deleted whole (a kill half-way leaves a directory that still passes).
+        rmSync(path, { recursive: true, force: true });
+        out.notes.push(`removed ${path} left by an interrupted run`);
+        continue;
+      }
       if (s.tag === 'old' && lstatOrNull(target) === null && lstatOrNull(join(path, ENV))?.isDirectory()) {
         renameSync(join(path, ENV), target);
         out.notes.push(`restored ${target} from an interrupted --clear`);
@@ -228,6 +245,21 @@ export function applyFresh(ops: Op[], root: string): void {
         break;
     }
   }
+}
+
+/** Make a build directory (private while the env is built in it). Throws what mkdir throws. */
+export function makeBuildDir(path: string): void {
+  mkdirSync(path, { mode: 0o700 });
+}
+
+/**
+ * Give a finished build directory the mode a plain mkdir in its parent gives (what `python -m venv`
+ * gives the env): that of `sample`, a directory made inside it with the default mode (umask, and a
+ * setgid bit inherited from the parent). Not on Windows, which has no such bits.
+ */
+export function openBuildDir(path: string, sample: string): void {
+  if (process.platform === 'win32') return;
+  chmodSync(path, lstatSync(sample).mode & 0o7777);
 }
 
 const TAKEN = new Set(['ENOTEMPTY', 'EEXIST']);

@@ -1,12 +1,15 @@
 // Atomic creation for real: kill -9 and Ctrl-C inside the staged phase, an interrupted --clear,
 // leftovers of killed runs (an interrupted --clear: leftovers.test.ts), and concurrent creates of one target. Runs the built CLI.
+// A new env is built in a private sibling that becomes the env: the create removes nothing (no rmdir,
+// no unlink, strace), and the env gets the mode python -m venv gives it (umask 002, a setgid parent).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, venvkit } from '../helpers/cli.js';
+import { run, strace } from '../helpers/syscall-faults.js';
 import { describeTree, interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
 
 let dir: string;
@@ -40,13 +43,15 @@ test('kill -9 while staged: nothing at the target; the leftover is cleaned by th
   mkdirSync(parent);
   const target = join(parent, 'env');
   const run = await startPaused([target], join(parent, 'hook'));
-  assert.ok(existsSync(join(run.stage, 'pyvenv.cfg')), 'the stage holds a complete env');
+  assert.ok(existsSync(join(run.stage, 'pyvenv.cfg')), 'the stage is a complete env');
+  assert.equal(lstatSync(run.stage).mode & 0o777, 0o700, 'private while it is built');
   run.child.kill('SIGKILL');
   await run.exited;
   assert.ok(!existsSync(target), 'no half-made env at the target');
   assert.equal(leftovers(parent).length, 1, 'the killed run left its hidden staging dir');
-  const r = venvkit(['create', '--without-pip', '-p', py, target], { env });
+  const r = venvkit(['create', '--without-pip', '-v', '-p', py, target], { env });
   assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /removed .*\.env\.venvkit-build-\d+-[0-9a-z]+-[0-9a-f]{16} left by an interrupted run/);
   assert.deepEqual(leftovers(parent), [], 'the next run removed it');
   assert.ok(existsSync(join(target, 'pyvenv.cfg')));
 });
@@ -115,4 +120,37 @@ test('concurrent creates of one target: one wins, the others fail cleanly or suc
   for (const r of cleared) assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(describeTree(target).map((l) => l.split(target).join('<T>').replace(' --clear', '')), expected);
   assert.deepEqual(leftovers(parent), []);
+});
+
+test('a new env is renamed into place whole and nothing is removed: no rmdir, no unlink', async (t) => {
+  const st = strace();
+  if (!st) return t.skip('needs strace');
+  const parent = join(dir, 'n1');
+  mkdirSync(parent);
+  const target = join(parent, 'env');
+  const log = join(dir, 'n1.strace');
+  const r = await run(st, ['-f', '-qq', '-o', log, '-e', 'trace=rmdir,unlink,unlinkat,rename,renameat,renameat2', BIN, 'create', '--without-pip', '-p', py, target], { env });
+  assert.equal(r.status, 0, r.stderr);
+  const calls = readFileSync(log, 'utf8').split('\n').filter((l) => /\b(rmdir|unlink|unlinkat|rename\w*)\(/.test(l));
+  assert.deepEqual(calls.filter((l) => /\b(rmdir|unlink|unlinkat)\(/.test(l)), [], 'nothing removed on the way');
+  assert.equal(calls.filter((l) => l.includes(`"${target}"`)).length, 1, `one rename, onto the target:\n${calls.join('\n')}`);
+  assert.deepEqual(leftovers(parent), []);
+  assert.ok(existsSync(join(target, 'pyvenv.cfg')));
+});
+
+test("the env's mode is python -m venv's: umask 002, a setgid parent", (t) => {
+  if (process.platform === 'win32') return t.skip('no mode bits on Windows');
+  const parent = join(dir, 'm1');
+  mkdirSync(parent);
+  chmodSync(parent, 0o2775);
+  const sh = (cmd: string[]) => spawnSync('/bin/sh', ['-c', 'umask 002 && exec "$@"', 'sh', ...cmd], { env, encoding: 'utf8' });
+  const ours = sh([BIN, 'create', '--without-pip', '-p', py, join(parent, 'ours')]);
+  assert.equal(ours.status, 0, ours.stderr);
+  const theirs = sh([py, '-m', 'venv', '--without-pip', join(parent, 'theirs')]);
+  assert.equal(theirs.status, 0, theirs.stderr);
+  for (const rel of ['', 'bin', 'lib']) {
+    const mode = (root: string) => (lstatSync(join(root, rel)).mode & 0o7777).toString(8);
+    assert.equal(mode(join(parent, 'ours')), mode(join(parent, 'theirs')), `the mode of ${rel || 'the env root'}`);
+  }
+  assert.equal(lstatSync(join(parent, 'ours')).mode & 0o7777, 0o2775);
 });

@@ -2,7 +2,9 @@
 // `venvkit create`, the old env (its prompt and its packages) or the complete new one, never a mix,
 // and nothing behind. strace SIGKILLs the run on entering its Nth rename / unlink / rmdir, for every N
 // until the run completes: --clear from outside the env, --clear . from inside it (the shell's cwd),
-// and an env made again in place (merge).
+// and an env made again in place (merge). A create of a new env, killed at its Nth mkdir / symlink /
+// chmod / rename (the build directory made, filled, given its mode, renamed in), leaves no env or the
+// complete one at the target at once, and the next create cleans up the rest.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,10 +36,12 @@ before(() => {
   newTree = shape(ref);
 });
 after(() => removeDir(dir));
+const deepEqualish = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 
-interface Scenario { name: string; args: (target: string) => string[]; cwd: (target: string) => string; syscalls: string[] }
+interface Scenario { name: string; args: (target: string) => string[]; cwd: (target: string) => string; syscalls: string[]; fresh?: boolean }
 const SCENARIOS: Scenario[] = [
+  { name: 'making a new env', args: (t) => [t], cwd: (t) => dirname(t), syscalls: ['mkdir', 'symlink', 'chmod', 'rename'], fresh: true },
   { name: '--clear from outside', args: (t) => ['--clear', t], cwd: (t) => dirname(t), syscalls: ['rename', 'unlink', 'rmdir'] },
   { name: '--clear . from inside', args: () => ['--clear', '.'], cwd: (t) => t, syscalls: ['rename', 'unlink', 'rmdir'] },
   // Its unlinks and rmdirs delete the committed backup and the stage, as in the two above.
@@ -60,7 +64,7 @@ for (const sc of SCENARIOS) {
         const parent = join(dir, `${sc.name.replace(/\W+/g, '-')}-${round++}`);
         mkdirSync(parent);
         const target = join(parent, 'env');
-        cpSync(oldTemplate, target, { recursive: true, verbatimSymlinks: true });
+        if (!sc.fresh) cpSync(oldTemplate, target, { recursive: true, verbatimSymlinks: true });
         const killed = await killAt(st, syscall, n, BIN, ['create', '--without-pip', '-p', py, ...sc.args(target)], { env, cwd: sc.cwd(target) });
         if (!killed.killed) {
           console.log(`# ${sc.name}: ${syscall}: ${n - 1} kills`);
@@ -68,6 +72,7 @@ for (const sc of SCENARIOS) {
           break;
         }
         totals.tried++;
+        if (sc.fresh) assert.ok(!existsSync(target) || deepEqualish(shape(target), newTree), `${sc.name}, killed at ${syscall} #${n}: no half-made env at the target`);
         const cwd = existsSync(sc.cwd(target)) ? sc.cwd(target) : parent;
         const next = await run(BIN, ['create', '--without-pip', '-p', py, target], { env, cwd });
         const where = `${sc.name}, killed at ${syscall} #${n}`;

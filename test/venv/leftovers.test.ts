@@ -1,13 +1,15 @@
 // Leftovers of killed runs are adopted or deleted only when venvkit can prove they are its own: another
-// user (nobody, through setpriv) planting a fake "old env" next to the target, even with a forged
-// marker, in a sticky (/tmp-like) and in a plain 0777 parent; root-owned look-alikes without the marker
-// or writable by others. None is adopted, run or deleted; each is reported. A real --clear killed
-// (strace) between its two renames is still restored.
+// user (nobody, through setpriv) planting a fake "old env" or build directory next to the target, even
+// with a forged marker or the right key in the name, in a sticky (/tmp-like) and in a plain 0777 parent;
+// root-owned look-alikes without the marker, writable by others, or named for another target. None is
+// adopted, run or deleted; each is reported (another target's build directory is not ours to report).
+// A real --clear killed (strace) between its two renames is still restored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheKey } from '../../src/cache/atomic.js';
 import { BIN, venvkit } from '../helpers/cli.js';
 import { asNobody, killAt, setpriv, strace } from '../helpers/syscall-faults.js';
 import { describeTree, interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
@@ -54,7 +56,8 @@ for (const [label, mode] of [['sticky 1777', 0o1777], ['plain 0777', 0o777]] as 
     chmodSync(parent, mode);
     const target = join(parent, 'env');
     const proof = join(dir, `proof-${mode.toString(8)}`);
-    const planted = [join(parent, `.env.venvkit-old-${deadPid()}-evil1`), join(parent, `.env.venvkit-stage-${deadPid()}-evil2`)];
+    // A build directory (the env itself) named for this very target: the key in its name is right.
+    const planted = [join(parent, `.env.venvkit-old-${deadPid()}-evil1`), join(parent, `.env.venvkit-stage-${deadPid()}-evil2`), join(parent, `.env.venvkit-build-${deadPid()}-evil3-${cacheKey(target)}`)];
     for (const p of planted) {
       const r = asNobody(sp, '/bin/sh', ['-c', plantScript(p, proof, target, p.includes('-old-') ? 'old' : 'stage')]);
       assert.equal(r.status, 0, r.stderr);
@@ -71,7 +74,7 @@ for (const [label, mode] of [['sticky 1777', 0o1777], ['plain 0777', 0o777]] as 
     // --clear of the env (now there) does not delete them either; --json lists them as warnings.
     const again = venvkit(['create', '--without-pip', '--json', '--clear', '-p', py, target], { env });
     assert.equal(again.status, 0, again.stderr);
-    assert.equal(JSON.parse(again.stdout).warnings.length, 2);
+    assert.equal(JSON.parse(again.stdout).warnings.length, 3);
     assert.deepEqual(planted.map((p) => describeTree(p)), before);
     assert.ok(!existsSync(proof));
   });
@@ -98,12 +101,32 @@ test("this user's look-alikes are left alone unless marked and private: no marke
   writeFileSync(join(real, 'venvkit-marker'), `venvkit stage of ${target}\n`);
   const link = join(parent, `.env.venvkit-stage-${dead}-link`);
   spawnSync('ln', ['-s', real, link]);
+  // Build directories (the env itself, no marker): one writable by others, one named for another
+  // target (its key), one a symlink; and a genuine one of a dead run, half built, which goes.
+  const openBuild = join(parent, `.env.venvkit-build-${dead}-open-${cacheKey(target)}`);
+  cpSync(template, openBuild, { recursive: true, verbatimSymlinks: true });
+  chmodSync(openBuild, 0o777);
+  const otherBuild = join(parent, `.env.venvkit-build-${dead}-other-${cacheKey(`${target}2`)}`);
+  mkdirSync(otherBuild, { mode: 0o700 });
+  writeFileSync(join(otherBuild, 'pyvenv.cfg'), 'home = /nowhere\n');
+  const linkBuild = join(parent, `.env.venvkit-build-${dead}-link-${cacheKey(target)}`);
+  spawnSync('ln', ['-s', real, linkBuild]);
+  const genuine = join(parent, `.env.venvkit-build-${dead}-half-${cacheKey(target)}`);
+  mkdirSync(join(genuine, 'lib'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(genuine, 'pyvenv.cfg'), 'home = /nowhere\n');
   const r = create(['-v', target]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /^Created /m);
   assert.match(r.stderr, /warning: left .*-nomark alone: .*has no venvkit marker/);
   assert.match(r.stderr, /warning: left .*-open alone: .*group or others can write to it \(mode 777\)/);
   assert.match(r.stderr, /warning: left .*-link alone: .*symbolic link/);
+  assert.match(r.stderr, /warning: left .*venvkit-build-\d+-open-[0-9a-f]+ alone: .*group or others can write to it \(mode 777\)/);
+  assert.match(r.stderr, /warning: left .*venvkit-build-\d+-link-[0-9a-f]+ alone: .*symbolic link/);
+  assert.doesNotMatch(r.stderr, /-other-/, "another target's build directory is not reported");
+  assert.match(r.stderr, /removed .*venvkit-build-\d+-half-[0-9a-f]+ left by an interrupted run/);
+  assert.ok(existsSync(join(openBuild, 'pyvenv.cfg')));
+  assert.ok(existsSync(join(otherBuild, 'pyvenv.cfg')));
+  assert.ok(!existsSync(genuine), 'the dead run\'s build directory is deleted');
   assert.ok(existsSync(join(sitePackages(noMarker), 'mine.txt')));
   assert.ok(existsSync(join(open, 'env', 'pyvenv.cfg')));
   assert.ok(existsSync(join(real, 'venvkit-marker')));
