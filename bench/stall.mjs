@@ -5,7 +5,9 @@
 // fresh env and a fresh cache (every wheel unpacked, every file placed). A stall is the gap between
 // 2 ms timer ticks: by the wall clock (on a loaded machine mostly waiting for a core) and by the CPU
 // the main thread spent in one gap (Linux, from /proc/thread-self/schedstat: the host's own
-// blocking work). `--cpu-prof DIR` writes each run's main-thread CPU profile there; `--gaps MS` lists each gap with at least MS of CPU (its end on the profile's clock). The issue's target: never more than 50 ms at a time.
+// blocking work). `--cpu-prof DIR` writes each run's CPU profiles there; `--gaps MS` lists each gap
+// with at least MS of main-thread CPU (its end on the profile's clock, to find it there). The
+// issue's target: never more than 50 ms at a time.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
