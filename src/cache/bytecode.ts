@@ -12,8 +12,8 @@
 // taken from a dir this process did not just write is checked against the sha256 it lists. A
 // damaged dir is removed and the wheel compiled again. Reading it marks it used (cache prune).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { byteCompileAll } from '../install/compile.js';
@@ -116,23 +116,29 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
     for (const [i, job] of jobs.entries()) {
       const { tmp, final } = tmps[i]!;
       const files: Record<string, PycEntry> = {};
-      const parts: Buffer[] = [];
+      // The pack is written and hashed a .pyc at a time (one Buffer.concat of a big wheel's tens of
+      // MB held a host's event loop 30-50 ms, and its garbage made the collector's pauses longer).
+      const hash = createHash('sha256');
+      const fd = openSync(join(tmp, 'pyc.pack'), 'wx', 0o444);
       let offset = 0;
-      for (const s of job.sources) {
-        await turns.give();
-        const pyc = pycBeside(s.archive, tag);
-        const path = join(tmp, 'files', pyc);
-        if (!written.has(path)) continue;
-        const data = readFileSync(path);
-        parts.push(data);
-        files[s.archive] = { pyc, offset, size: data.length };
-        offset += data.length;
+      try {
+        for (const s of job.sources) {
+          await turns.give();
+          const pyc = pycBeside(s.archive, tag);
+          const path = join(tmp, 'files', pyc);
+          if (!written.has(path)) continue;
+          const data = readFileSync(path);
+          writeAll(fd, data);
+          hash.update(data);
+          files[s.archive] = { pyc, offset, size: data.length };
+          offset += data.length;
+        }
+      } finally {
+        closeSync(fd);
       }
-      const packed = Buffer.concat(parts, offset);
-      writeFileSync(join(tmp, 'pyc.pack'), packed, { mode: 0o444, flag: 'wx' });
       // Hundreds of files: removed off the main thread (one rmSync of the tree held it 60 ms).
       await rm(join(tmp, 'files'), { recursive: true, force: true });
-      const pack = { size: packed.length, hash: await sha256(packed, turns) };
+      const pack = { size: offset, hash: `sha256=${hash.digest('base64url')}` };
       if (!complete) {
         // What a compiler that was killed or crashed left is used by this install only, never cached.
         kept.add(tmp);
@@ -162,6 +168,11 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
   }
 }
 
+/** All of `data` at the end of what `fd` holds so far. */
+function writeAll(fd: number, data: Buffer): void {
+  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+}
+
 /** Write a .pyc (replacing one the wheel ships at that path). */
 function writePyc(dst: string, data: Buffer): void {
   try {
@@ -177,7 +188,7 @@ function writePyc(dst: string, data: Buffer): void {
 async function place(job: BytecodeJob, bc: Bytecode, tag: string, turns: Turns): Promise<string[] | undefined> {
   let pack: Buffer;
   try {
-    pack = readFileSync(join(bc.dir, 'pyc.pack'));
+    pack = await readFile(join(bc.dir, 'pyc.pack')); // tens of MB for a big wheel: read off the main thread
   } catch (e) {
     if (errnoCode(e) === 'ENOENT') return undefined;
     throw e;

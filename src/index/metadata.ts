@@ -2,7 +2,7 @@
 // advertised, else from the wheel itself (read in place for file://; for HTTP, the zip's central
 // directory and METADATA member through Range requests, else the whole wheel via the cache).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import { normalizeName } from './dist-filename.js';
@@ -71,11 +71,11 @@ export async function fetchCandidateMetadata(c: Candidate, deps: MetadataDeps): 
       const text = await readMetadataFile(c, deps);
       if (text !== undefined) return checked(parseMetadata(text), c);
     }
-    if (/^file:/i.test(c.url)) return checked(parseMetadata(metadataFromFile(fileURLToPath(c.url), c)), c);
+    if (/^file:/i.test(c.url)) return checked(parseMetadata(await metadataFromFileAsync(fileURLToPath(c.url), c)), c);
     const ranged = await deps.http().then((http) => viaRanges(c, http)).catch(() => undefined);
     if (ranged !== undefined) return checked(parseMetadata(ranged), c);
     const { path } = await deps.download(c);
-    return checked(parseMetadata(metadataFromFile(path, c)), c);
+    return checked(parseMetadata(await metadataFromFileAsync(path, c)), c);
   } catch (e) {
     if (e instanceof VenvkitError) throw e;
     throw new VenvkitError('BAD_WHEEL', `cannot read the metadata of ${c.filename} (${redact(c.url)}): ${(e as Error).message}`, { cause: e });
@@ -129,6 +129,31 @@ export function metadataFromFile(path: string, c: Pick<Candidate, 'name' | 'file
 
 /** The members pickMetadata chooses from (only these are read from the zip's directory). */
 const METADATA_SUFFIX = '.dist-info/METADATA';
+
+/**
+ * metadataFromFile through fs.promises: the reads (the zip's tail and directory, then the member)
+ * do not hold the calling thread (a resolution reads a hundred wheels' directories this way).
+ */
+export async function metadataFromFileAsync(path: string, c: Pick<Candidate, 'name' | 'filename'>): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const readAt: ReadAt = async (offset, length) => {
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await file.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) break; // truncated: the zip reader says so
+        got += bytesRead;
+      }
+      return buf.subarray(0, got);
+    };
+    const zip = await RangeZipReader.find(readAt, size, METADATA_SUFFIX);
+    return (await zip.read(pickMetadata(zip.entries, c))).toString('utf8');
+  } finally {
+    await file.close();
+  }
+}
 
 function pickMetadata(entries: ZipEntry[], c: Pick<Candidate, 'name' | 'filename'>): ZipEntry {
   const found = entries.filter((m) => /^[^/]+\.dist-info\/METADATA$/.test(m.name));

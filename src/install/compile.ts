@@ -1,10 +1,10 @@
 // Byte-compiling modules with an env's interpreter, in one process for all files.
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import { interruptedError } from './interrupted.js';
 import { Turns } from './turns.js';
+import { spawnOffThread } from './spawn-off-thread.js';
 
 // Reads one JSON [source, display path, .pyc path or ""] per line; writes the .pyc path of each
 // file it compiled. argv[1]: the PEP 552 invalidation mode ("" = py_compile's default: timestamp).
@@ -95,7 +95,8 @@ export async function byteCompileAll(python: string, items: CompileItem[], optio
 function compileIn(python: string, items: CompileItem[], mode: PycMode, signal?: AbortSignal): Promise<{ written: string[]; complete: boolean }> {
   const arg = mode === 'checked-hash' ? 'CHECKED_HASH' : '';
   return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-E', '-s', '-S', '-c', COMPILE_SCRIPT, arg], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
+    // Started from a worker thread: the fork of this (big) process does not hold the host's event loop.
+    const child = spawnOffThread(python, ['-E', '-s', '-S', '-c', COMPILE_SCRIPT, arg], { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
     // Aborted: the compiler is killed, and the call rejects once it is gone.
     const onAbort = () => child.kill('SIGKILL');
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -141,13 +141,14 @@ export function uvPythonDir(env: NodeJS.ProcessEnv): string {
 
 /**
  * Every candidate that may pass `filter`, in discovery order (PATH, pyenv, system, user), with
- * duplicates: the caller de-duplicates by realPath.
+ * duplicates: the caller de-duplicates by realPath. On Windows asynchronous (the registry and the
+ * py launcher are asked by running them).
  */
-export function* allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHint): Generator<Candidate> {
-  if (ctx.windowsHost) {
-    yield* windowsCandidates(ctx.windowsHost, filter);
-    return;
-  }
+export function allCandidates(ctx: DiscoveryContext, filter: HintFilter = anyHint): Iterable<Candidate> | AsyncIterable<Candidate> {
+  return ctx.windowsHost ? windowsCandidates(ctx.windowsHost, filter) : posixCandidates(ctx, filter);
+}
+
+function* posixCandidates(ctx: DiscoveryContext, filter: HintFilter): Generator<Candidate> {
   const seen = new Set<string>();
   for (const dir of ctx.pathDirs) yield* dirCandidates(ctx, dir, 'path', filter, seen);
   for (const dir of pyenvVersionDirs(ctx.env)) {

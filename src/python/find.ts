@@ -34,7 +34,7 @@ function context(options: FindOptions): Ctx {
 
 /** On Windows, discovery also asks the registry and the py launcher: that host is loaded only there. */
 async function withWindowsHost(ctx: Ctx): Promise<Ctx> {
-  if (process.platform === 'win32' && !ctx.windowsHost) ctx.windowsHost = (await import('./windows-host.js')).realWindowsHost(ctx.env);
+  if (process.platform === 'win32' && !ctx.windowsHost) ctx.windowsHost = (await import('./windows-host.js')).realWindowsHost(ctx.env, ctx.signal);
   return ctx;
 }
 
@@ -137,7 +137,7 @@ async function findByVersion(req: VersionRequest, ctx: Ctx, source?: PythonSourc
     }
     return inst;
   };
-  for (const c of allCandidates(ctx, (hint) => hintMayMatch(req, hint))) {
+  for await (const c of allCandidates(ctx, (hint) => hintMayMatch(req, hint))) {
     if (seen.has(c.realPath)) continue;
     seen.add(c.realPath);
     if (!req.implementation && c.hint.implementation && c.hint.implementation !== 'cpython') {
@@ -237,7 +237,7 @@ export async function discover(options: FindOptions | Ctx = {}): Promise<Discove
   const ctx = await withWindowsHost('pathDirs' in options ? options : context(options));
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
-  for (const c of allCandidates(ctx)) {
+  for await (const c of allCandidates(ctx)) {
     if (seen.has(c.realPath)) continue;
     seen.add(c.realPath);
     candidates.push(c);

@@ -17,10 +17,10 @@ export interface WindowsHost {
   isFile(path: string): boolean;
   /** The final path of a file, or undefined (app execution aliases are reparse points that do not resolve). */
   realpath(path: string): string | undefined;
-  /** The output of `reg query KEY /s`, or undefined when the key does not exist. */
-  regQuery(key: string): string | undefined;
-  /** The output of `py --list-paths`, or undefined when there is no launcher. */
-  pyListPaths(): string | undefined;
+  /** The output of `reg query KEY /s`, or undefined when the key does not exist (runs a process: async, cancellable). */
+  regQuery(key: string): Promise<string | undefined>;
+  /** The output of `py --list-paths`, or undefined when there is no launcher (likewise). */
+  pyListPaths(): Promise<string | undefined>;
 }
 
 const p = win32;
@@ -76,7 +76,7 @@ function stemHint(file: string): Hint {
 }
 
 /** Every Windows candidate that may pass `filter`, in discovery order, de-duplicated by path (case-insensitively). */
-export function* windowsCandidates(host: WindowsHost, filter: HintFilter = () => true): Generator<Candidate> {
+export async function* windowsCandidates(host: WindowsHost, filter: HintFilter = () => true): AsyncGenerator<Candidate> {
   const seen = new Set<string>();
   const env = host.env;
   const make = (path: string, source: PythonSource, hint: Hint, alias = false): Candidate | undefined => {
@@ -106,7 +106,7 @@ export function* windowsCandidates(host: WindowsHost, filter: HintFilter = () =>
   }
 
   // 2. The py launcher's list.
-  const listed = host.pyListPaths();
+  const listed = await host.pyListPaths();
   if (listed !== undefined) {
     for (const e of parsePyListPaths(listed)) {
       const c = make(e.path, 'py-launcher', hintFromTag(e.tag), isWindowsApps(p.dirname(e.path)));
@@ -116,7 +116,7 @@ export function* windowsCandidates(host: WindowsHost, filter: HintFilter = () =>
 
   // 3. The registry (PEP 514): per-user, machine-wide, 32-bit machine-wide.
   for (const root of PEP514_ROOTS) {
-    const out = host.regQuery(root);
+    const out = await host.regQuery(root);
     if (out === undefined) continue;
     for (const r of registeredPythons(parseRegQuery(out))) {
       const hint = r.company === 'PythonCore' ? hintFromTag(r.version ?? r.tag) : r.version ? { version: hintFromTag(r.version).version } : { version: [] };

@@ -136,7 +136,7 @@ async function bundleAll(): Promise<void> {
   await bundle.close();
 }
 
-test('a host unbundled and bundled by esbuild (cjs, esm), webpack and rollup: installs through the unpack workers without stalling', { skip, timeout: 240_000 }, async () => {
+test('a host unbundled and bundled by esbuild (cjs, esm), webpack and rollup: installs through the unpack workers without stalling', { skip, timeout: 480_000 }, async () => {
   await bundleAll();
   // Shipped as extensions ship: the bundle alone outside the project (no node_modules), the worker
   // file copied next to it (found there) or elsewhere (named by the workers option).
@@ -167,10 +167,11 @@ test('a host unbundled and bundled by esbuild (cjs, esm), webpack and rollup: in
   // A stall: the longest gap between 2 ms timer ticks in each phase of the install, by the wall
   // clock (printed only: on a shared, loaded machine mostly time spent waiting for a core) and by
   // the CPU the main thread spent in one gap (Linux: the host's own blocking work). Asserted over
-  // every phase, the commit included. The issue's target is 50 ms; clean-clone CI runs measured
-  // 29–51 ms here (two test files at once on 2 cores), so the test holds a 70 ms guard, which the
-  // code before the installing phase yielded fails (up to 95 ms over these hosts).
-  const LIMIT = 70;
+  // every phase, the commit included: the issue's target, 50 ms. Measured on a shared 2-core
+  // machine at load 24: 14–37 ms per host (8 hosts; the most while installing), where clean-clone CI
+  // measured 29–58 ms (installing) before the byte-compilers were started from a worker thread and
+  // the bytecode pack was written a .pyc at a time.
+  const LIMIT = 50;
   const fmt = (m: Record<string, number> | undefined) => (m ? Object.entries(m).map(([k, v]) => `${k} ${v}`).join(' ') : '-');
   for (const [name, r] of Object.entries(results)) console.log(`# ${name}: longest stall per phase, wall ms: ${fmt(r.wall)}; main-thread CPU ms: ${fmt(r.cpu)}`);
   const longest = (m: Record<string, number>) => Object.entries(m).reduce((a, [k, v]) => (v > a[1] ? [k, v] : a), ['-', 0] as [string, number]);

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { win32 } from 'node:path';
+import type { Candidate } from '../../src/python/candidates.js';
 import { type WindowsHost, windowsCandidates } from '../../src/python/windows-candidates.js';
 import { parsePyListPaths } from '../../src/python/py-launcher.js';
 import { parseRegQuery, registeredPythons } from '../../src/python/windows-registry.js';
@@ -25,12 +26,19 @@ function fakeHost(o: { env: NodeJS.ProcessEnv; files: string[]; aliases?: string
       if ((o.aliases ?? []).some((a) => norm(a) === norm(path))) return undefined;
       return o.links?.[path] ?? (o.files.find((f) => norm(f) === norm(path)));
     },
-    regQuery: (key: string) => {
+    regQuery: async (key: string) => {
       calls.push(key);
       return o.reg?.[key];
     },
-    pyListPaths: () => o.py,
+    pyListPaths: async () => o.py,
   }, { calls });
+}
+
+/** Every candidate, in order (Array.fromAsync is Node 22+). */
+async function all(gen: AsyncIterable<Candidate>): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for await (const c of gen) out.push(c);
+  return out;
 }
 
 const USER = 'C:\\Users\\ann';
@@ -88,7 +96,7 @@ test('py --list-paths: the new and the old launcher formats, the default marked'
   ]);
 });
 
-test('discovery order: PATH, py launcher, registry, python.org, Store, pyenv-win, uv; duplicates once', () => {
+test('discovery order: PATH, py launcher, registry, python.org, Store, pyenv-win, uv; duplicates once', async () => {
   const apps = `${LOCAL}\\Microsoft\\WindowsApps`;
   const host = fakeHost({
     env: { ...baseEnv, Path: `C:\\bin;${apps};${USER}\\.pyenv\\pyenv-win\\shims`, PATHEXT: '.COM;.EXE;.BAT;.CMD' },
@@ -108,7 +116,7 @@ test('discovery order: PATH, py launcher, registry, python.org, Store, pyenv-win
     // The launcher lists C:\bin\python.exe again (found on PATH first) and C:\Python39.
     py: ' -V:3.12 *        C:\\bin\\python.exe\r\n -V:3.9          C:\\Python39\\python.exe\r\n',
   });
-  const got = [...windowsCandidates(host)].map((c) => [c.source, c.path, c.hint.version.join('.')]);
+  const got = (await all(windowsCandidates(host))).map((c) => [c.source, c.path, c.hint.version.join('.')]);
   assert.deepEqual(got, [
     ['path', 'C:\\bin\\python.exe', ''],
     ['path', 'C:\\bin\\python3.11.exe', '3.11'],
@@ -124,29 +132,29 @@ test('discovery order: PATH, py launcher, registry, python.org, Store, pyenv-win
     ['user', `${USER}\\AppData\\Roaming\\uv\\python\\cpython-3.13.1-windows-x86_64-none\\python.exe`, '3.13.1'],
   ]);
   // An alias does not resolve: it is its own real path.
-  const store = [...windowsCandidates(host)].find((c) => c.source === 'store')!;
+  const store = (await all(windowsCandidates(host))).find((c) => c.source === 'store')!;
   assert.equal(store.realPath, store.path);
   // All three PEP 514 roots are asked.
   assert.deepEqual((host as unknown as { calls: string[] }).calls.slice(0, 3), ['HKCU\\Software\\Python', 'HKLM\\Software\\Python', 'HKLM\\Software\\Wow6432Node\\Python']);
 });
 
-test('PATHEXT without .EXE: nothing on PATH counts; the Store is searched when WindowsApps is not on PATH', () => {
+test('PATHEXT without .EXE: nothing on PATH counts; the Store is searched when WindowsApps is not on PATH', async () => {
   const apps = `${LOCAL}\\Microsoft\\WindowsApps`;
   const host = fakeHost({ env: { ...baseEnv, PATH: 'C:\\bin', PATHEXT: '.BAT;.CMD' }, files: ['C:\\bin\\python.exe'], aliases: [`${apps}\\python3.13.exe`, `${apps}\\python.exe`] });
-  assert.deepEqual([...windowsCandidates(host)].map((c) => c.path), []);
+  assert.deepEqual((await all(windowsCandidates(host))).map((c) => c.path), []);
   const host2 = fakeHost({ env: { ...baseEnv, PATH: 'C:\\bin' }, files: ['C:\\bin\\python.exe'], aliases: [`${apps}\\python3.13.exe`, `${apps}\\python.exe`] });
-  assert.deepEqual([...windowsCandidates(host2)].map((c) => [c.source, c.path]), [['path', 'C:\\bin\\python.exe'], ['store', `${apps}\\python3.13.exe`]]);
+  assert.deepEqual((await all(windowsCandidates(host2))).map((c) => [c.source, c.path]), [['path', 'C:\\bin\\python.exe'], ['store', `${apps}\\python3.13.exe`]]);
 });
 
-test('a link found twice (PATH and registry) is one candidate; the filter is applied before any file check', () => {
+test('a link found twice (PATH and registry) is one candidate; the filter is applied before any file check', async () => {
   const host = fakeHost({
     env: { ...baseEnv, PATH: 'C:\\shim' },
     files: ['C:\\shim\\python.exe', 'D:\\Tools\\Py312\\python.exe'],
     links: { 'C:\\shim\\python.exe': 'D:\\Tools\\Py312\\python.exe' },
     reg: { 'HKCU\\Software\\Python': REG_HKCU },
   });
-  assert.deepEqual([...windowsCandidates(host)].map((c) => c.path), ['C:\\shim\\python.exe']);
-  const only313 = [...windowsCandidates(host, (h) => h.version.length === 0 || (h.version[0] === 3 && h.version[1] === 13))];
+  assert.deepEqual((await all(windowsCandidates(host))).map((c) => c.path), ['C:\\shim\\python.exe']);
+  const only313 = (await all(windowsCandidates(host, (h) => h.version.length === 0 || (h.version[0] === 3 && h.version[1] === 13))));
   assert.deepEqual(only313.map((c) => c.path), ['C:\\shim\\python.exe']);
   assert.equal(win32.basename(only313[0]!.realPath), 'python.exe');
 });
