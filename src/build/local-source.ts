@@ -28,6 +28,8 @@ export interface LocalSource {
   vcs?: VcsSpec;
   /** A pylock.toml's directory or VCS entry: exempt from hash-checking mode (PEP 751 gives them no hashes). */
   fromLock?: boolean;
+  /** kind sdist: the project is this directory of the unpacked archive (a pylock.toml archive's `subdirectory`). */
+  subdirectory?: string;
 }
 
 /** The local source of a parsed `-e` value (command line or requirement file). */

@@ -4,8 +4,8 @@
 // and the target interpreter's tags, so a second env installing the same sdist builds nothing.
 // sdists from indexes (index-sdists.ts) are built the same way; this module is the bundle part
 // ("build-sources") install loads for either, so it re-exports that builder.
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sha256File } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
@@ -26,18 +26,36 @@ export interface PreparedSource {
   /** The wheel to install. */
   wheelPath: string;
   /** PEP 610 direct_url.json for the installed distribution. */
-  directUrl: { url: string; dir_info?: { editable?: boolean }; archive_info?: { hash: string; hashes: Record<string, string> } } | VcsDirectUrl;
+  directUrl: { url: string; dir_info?: { editable?: boolean }; archive_info?: { hash: string; hashes: Record<string, string> }; subdirectory?: string } | VcsDirectUrl;
   /** For editables: the source state recorded at install (source-state.ts). */
   state?: string;
 }
 
 async function wheelFromSdist(source: LocalSource, options: BuildOptions, workDir: string): Promise<{ wheel: string; sha256: string }> {
   const sha256 = sha256File(source.path);
-  const wheel = await cachedWheel(`sdist:${sha256}`, basename(source.path), options, workDir, async (tree) => {
+  const sub = source.subdirectory;
+  const wheel = await cachedWheel(`sdist:${sha256}${sub ? `#${sub}` : ''}`, basename(source.path), options, workDir, async (tree) => {
     const { unpackSdist } = await import('./sdist-unpack.js');
-    return unpackSdist(source.path, tree, { signal: options.ctx.signal });
+    const root = await unpackSdist(source.path, tree, { signal: options.ctx.signal });
+    return sub ? archiveSubdirectory(source, root, sub) : root;
   });
   return { wheel, sha256 };
+}
+
+/** `sub` of an unpacked archive (as pip builds an archive's `#subdirectory=`): a directory inside it. */
+function archiveSubdirectory(source: LocalSource, root: string, sub: string): string {
+  const dir = resolve(root, sub);
+  const rel = relative(root, dir);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!rel || rel.startsWith('..') || isAbsolute(rel) || !isDir) {
+    throw new VenvkitError('BAD_SDIST', `${source.text}: the archive has no directory ${sub} (its subdirectory) under ${basename(root)}/`, { hint: 'The subdirectory is relative to the archive\'s top-level directory: fix it, or lock again.' });
+  }
+  return dir;
 }
 
 /** A VCS requirement: checked out (a full commit hash found in the cache needs no checkout), built, cached by commit. */
@@ -87,7 +105,7 @@ export async function prepareLocalSources(sources: readonly LocalSource[], optio
     } else {
       const { wheel, sha256 } = await wheelFromSdist(source, options, options.workDir);
       wheelPath = wheel;
-      directUrl = { url: source.url, archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } } };
+      directUrl = { url: source.url, archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } }, ...(source.subdirectory ? { subdirectory: source.subdirectory } : {}) };
     }
     const parsed = tryParseWheelFilename(basename(wheelPath));
     if (typeof parsed === 'string') throw new VenvkitError('BUILD_FAILED', `The build of ${source.text} made ${basename(wheelPath)}, which is not a valid wheel name: ${parsed}`, { hint: 'This is a bug in the build backend.' });

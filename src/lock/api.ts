@@ -6,7 +6,7 @@
  * at `output`, when there is one, gives the versions to keep unless `upgrade` says otherwise.
  * lock() writes nothing; writeLock() puts the text in place atomically.
  */
-import { basename, resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
@@ -102,13 +102,11 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
   try {
     // Project directories, sdists and git requirements: built first (for the host), locked by where they come from.
     if (inputs.local.length) {
-      if (format !== 'pylock') throw new VenvkitError('NOT_IMPLEMENTED', `lock: local projects, sdists, editables and VCS requirements are locked to pylock.toml only (${inputs.local.map((l) => l.text).join(', ')})`, { hint: 'Write a pylock.toml (-o pylock.toml), or lock their dependencies with -r.' });
       const { buildLocalProjects } = await import('./local-projects.js');
       local = await buildLocalProjects(inputs.local, { interpreter: host ?? (await hostInterpreter(o)), lockPath: path, roots: inputs.roots, env: o.env ?? process.env, index: o.index, noCache: o.noCache, onWarning: o.onWarning });
     }
     const direct = new Map<string, DirectSource>(local?.direct);
     directWheels(inputs.requirements, direct);
-    if (direct.size && format !== 'pylock') throw new VenvkitError('NOT_IMPLEMENTED', `lock: wheels given by path or URL are locked to pylock.toml only (${[...direct.keys()].join(', ')})`, { hint: 'Write a pylock.toml (-o pylock.toml).' });
     const { results } = await resolveTargets([...inputs.requirements, ...(local?.requirements ?? [])], targets, {
       client, constraints: inputs.constraints, prereleases: inputs.settings.pre,
       ...(previous.length ? { preferred: (t: LockTarget) => pinsFor(previous, t) } : {}),
@@ -129,7 +127,7 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
       });
     } else {
       const single = targets.length === 1 ? `Python ${targets[0]!.python.join('.')}` : undefined;
-      text = writeRequirements({ command: o.command ?? 'lock', ...(single ? { pythonLabel: single } : {}), environments, packages, files });
+      text = writeRequirements({ command: o.command ?? 'lock', ...(single ? { pythonLabel: single } : {}), environments, packages, files, direct, lockDir: dirname(path) });
     }
     const pinned = new Set(previous.map((p) => `${p.name}==${p.version}`));
     const names = new Set(packages.map((p) => p.name));

@@ -2,7 +2,7 @@
 // smol-toml (loaded only here), then every field venvkit uses is checked for its type, with the
 // package it belongs to named in the error. Nothing is selected or installed here (pylock-select.ts).
 import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
 
@@ -199,8 +199,59 @@ export async function parseLockToml(text: string, path: string): Promise<Table> 
 // inode): a host that syncs again with the lock unchanged (an editor) does not parse it again.
 const memo = new Map<string, { id: string; lock: Pylock }>();
 
+/** Bumped when the checked form (Pylock) changes: older cached forms are then not read. */
+const FORM = 1;
+
+/**
+ * The checked form of a lock's text, cached as JSON under <cache>/locks/<sha256 of the text>: TOML
+ * parsing (and loading the parser) is most of what a no-op sync costs in a new process, and the
+ * same text always gives the same form. Warnings are kept with it and said again on a hit.
+ */
+async function checkedForm(text: string, path: string, options: ReadOptions): Promise<Pylock> {
+  const { createHash } = await import('node:crypto');
+  const key = createHash('sha256').update(`${FORM}\0${text}`).digest('hex');
+  let file: string | undefined;
+  if (!options.noCache) {
+    const { usableCacheDir } = await import('../cache/trust.js');
+    const dir = usableCacheDir('locks', options.env ?? process.env, { quietIfUnusable: true });
+    file = dir && join(dir, `${key}.json`);
+  }
+  if (file) {
+    try {
+      const hit = JSON.parse(readFileSync(file, 'utf8')) as { lock: Omit<Pylock, 'path'>; warnings: string[] };
+      for (const w of hit.warnings) options.onWarning?.(w.replaceAll('\0PATH\0', path));
+      return { ...hit.lock, path };
+    } catch {
+      // missing or unreadable: parse
+    }
+  }
+  const warnings: string[] = [];
+  const lock = pylockFromToml(await parseLockToml(text, path), path, (w) => {
+    warnings.push(w.replaceAll(path, '\0PATH\0'));
+    options.onWarning?.(w);
+  });
+  if (file) {
+    try {
+      const { writeFileAtomic } = await import('../cache/atomic.js');
+      const { path: _, ...rest } = lock;
+      // Messages name the lock's path: stored without it (the same text may be at another path).
+      writeFileAtomic(file, JSON.stringify({ lock: rest, warnings }));
+    } catch {
+      // a cache that cannot be written costs the next read a parse, nothing more
+    }
+  }
+  return lock;
+}
+
+interface ReadOptions {
+  onWarning?: (message: string) => void;
+  /** Where the cache is ($VENVKIT_CACHE_DIR...). */
+  env?: NodeJS.ProcessEnv;
+  noCache?: boolean;
+}
+
 /** Reads and checks the pylock.toml at `path`. */
-export async function readPylock(path: string, options: { onWarning?: (message: string) => void } = {}): Promise<Pylock> {
+export async function readPylock(path: string, options: ReadOptions = {}): Promise<Pylock> {
   let text: string;
   let id: string;
   try {
@@ -212,7 +263,7 @@ export async function readPylock(path: string, options: { onWarning?: (message: 
   } catch (e) {
     throw new VenvkitError('BAD_PATH', `No such lock file: ${path}`, { hint: 'Give the path of a pylock.toml (or a requirements.txt).', cause: e });
   }
-  const lock = pylockFromToml(await parseLockToml(text, path), path, options.onWarning);
+  const lock = await checkedForm(text, path, options);
   memo.set(path, { id, lock });
   return lock;
 }

@@ -1,7 +1,8 @@
 // A pylock.toml entry that is not a file from an index — a `[packages.directory]` (editable or
 // not) or a `[packages.vcs]` checkout — as the local source install builds (src/build): its path
 // relative to the lock's directory, its subdirectory, the commit to check out. Used by sync and by
-// `install -r pylock.toml`; archives are files (pylock-select.ts picks them like wheels or sdists).
+// `install -r pylock.toml`; archives are files (pylock-select.ts picks them like wheels or sdists),
+// installed with the direct_url.json pip records for them (`archive_info` with the file's hash).
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
@@ -15,6 +16,9 @@ export interface DirectOrigin {
   /** VCS entries: the commit installed, and the revision the lock says was asked for (recorded in direct_url.json). */
   commitId?: string;
   requestedRevision?: string;
+  /** Archive entries: the lock's hashes of the file (direct_url.json's `archive_info` must agree), and its subdirectory. */
+  archiveHashes?: Record<string, string>;
+  subdirectory?: string;
 }
 
 /** The direct_url.json an install of a directory or VCS entry records (what sync compares). */
@@ -25,7 +29,16 @@ export function directOrigin(lock: Pylock, pkg: LockedPackage): DirectOrigin | u
     return { url: pathToFileURL(dir).href, editable: pkg.directory.editable };
   }
   if (pkg.vcs) return { url: vcsUrl(lock, pkg), editable: false, commitId: pkg.vcs.commitId.toLowerCase(), ...(pkg.vcs.requestedRevision !== undefined ? { requestedRevision: pkg.vcs.requestedRevision } : {}) };
+  if (pkg.archive) {
+    const a = pkg.archive;
+    return { url: archiveUrl(lock.path, a), editable: false, archiveHashes: a.hashes, ...(a.subdirectory ? { subdirectory: a.subdirectory } : {}) };
+  }
   return undefined;
+}
+
+/** An archive's URL as direct_url.json records it: a `path` (relative to the lock) as a file:// URL; no fragment. */
+export function archiveUrl(lockPath: string, a: { url?: string; path?: string }): string {
+  return a.path !== undefined ? pathToFileURL(resolve(dirname(lockPath), a.path)).href : a.url!.split('#', 1)[0]!;
 }
 
 function vcsUrl(lock: Pylock, pkg: LockedPackage): string {

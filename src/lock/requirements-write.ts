@@ -2,9 +2,15 @@
  * requirements.txt in pip-compile's style: a header naming the command, then one `name==version`
  * pin a package (with `; marker` when it is not for every environment), a `--hash` line for each of
  * its files, and `# via` comments naming what needs it. `pip install --require-hashes -r` takes it.
- * Pure.
+ * A package from elsewhere is written as pip-compile writes it: a directory as `name @ file:///abs`
+ * (`-e file:///abs` when editable; no hash: a directory has none), an archive (sdist or wheel by path
+ * or URL) as `name @ URL` with the file's `--hash`, a VCS checkout as `name @ git+URL@COMMIT` — the
+ * commit resolved, not the revision asked for, so the file pins it as a pylock.toml does. Pure.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FileFacts } from './file-facts.js';
+import type { DirectSource } from './local-projects.js';
 import type { LockedPackage } from './merge.js';
 
 export interface RequirementsDocument {
@@ -15,6 +21,21 @@ export interface RequirementsDocument {
   environments: string[];
   packages: readonly LockedPackage[];
   files: ReadonlyMap<string, FileFacts>;
+  /** Entries from a directory, an archive or a VCS checkout, by name (local-projects.ts). */
+  direct?: ReadonlyMap<string, DirectSource>;
+  /** The lock file's directory: a directory entry's path is relative to it. */
+  lockDir?: string;
+}
+
+/** The requirement line of an entry from elsewhere (see the module comment), and its hashes. */
+function directLine(p: LockedPackage, d: DirectSource, doc: RequirementsDocument): { line: string; hashes: Record<string, string> } {
+  if (d.kind === 'directory') {
+    const url = pathToFileURL(resolve(doc.lockDir ?? '.', d.path, d.subdirectory ?? '')).href;
+    return { line: d.editable ? `-e ${url}` : `${p.name} @ ${url}`, hashes: {} };
+  }
+  if (d.kind === 'vcs') return { line: `${p.name} @ git+${d.url}@${d.commitId}${d.subdirectory ? `#subdirectory=${d.subdirectory}` : ''}`, hashes: {} };
+  const facts = d.fileUrl !== undefined ? doc.files.get(d.fileUrl) : undefined;
+  return { line: `${p.name} @ ${d.url}`, hashes: facts?.hashes ?? d.hashes ?? {} };
 }
 
 function viaLines(via: readonly string[]): string[] {
@@ -33,12 +54,14 @@ export function writeRequirements(doc: RequirementsDocument): string {
   lines.push('# by the following command:', '#', `#    venvkit ${doc.command}`, '#');
   for (const p of doc.packages) {
     const hashes: string[] = [];
-    for (const f of [...(p.sdist ? [p.sdist] : []), ...p.wheels]) {
-      const facts = doc.files.get(f.url);
-      for (const [algo, hex] of Object.entries(facts?.hashes ?? f.hashes)) if (algo === 'sha256') hashes.push(`${algo}:${hex}`);
-    }
+    const d = doc.direct?.get(p.name);
+    const direct = d ? directLine(p, d, doc) : undefined;
+    const files = direct ? [direct.hashes] : [...(p.sdist ? [p.sdist] : []), ...p.wheels].map((f) => doc.files.get(f.url)?.hashes ?? f.hashes);
+    for (const h of files) for (const [algo, hex] of Object.entries(h)) if (algo === 'sha256') hashes.push(`${algo}:${hex}`);
     hashes.sort();
-    const pin = `${p.name}==${p.version}${p.marker ? ` ; ${p.marker}` : ''}`;
+    // pip reads no marker after an editable's URL.
+    const marker = p.marker && !direct?.line.startsWith('-e ') ? ` ; ${p.marker}` : '';
+    const pin = `${direct?.line ?? `${p.name}==${p.version}`}${marker}`;
     lines.push(hashes.length ? `${pin} \\` : pin);
     hashes.forEach((h, i) => lines.push(`    --hash=${h}${i < hashes.length - 1 ? ' \\' : ''}`));
     lines.push(...viaLines(p.via));

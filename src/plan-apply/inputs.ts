@@ -40,6 +40,8 @@ export interface CollectedInputs {
   local: LocalSource[];
   /** From -r pylock.toml: each selected project's one file (as pip 26 installs a lock: it overrides the indexes). */
   locked?: Map<string, ProjectCandidates>;
+  /** From -r pylock.toml: the direct_url.json of each archive entry, by normalised name. */
+  lockedDirect?: Map<string, object>;
 }
 
 const WHEEL_URL = /^(file|https?):\/\/.*\.whl(#.*)?$/i;
@@ -125,12 +127,14 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const lockFiles = (inputs.requirementFiles ?? []).filter((f) => /^pylock(\.[^.]+)?\.toml$/.test(basename(f)));
   const lockPins: { text: string; hashes: string[] }[] = [];
   let locked: Map<string, ProjectCandidates> | undefined;
+  let lockedDirect: Map<string, object> | undefined;
   if (lockFiles.length) {
     if (!options.interpreter) throw new VenvkitError('PYTHON_NOT_FOUND', `-r ${lockFiles[0]}: the environment's base interpreter is unknown, so what the lock selects for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
     const { lockedRequirements } = await import('../lock/pylock-install.js');
     const got = await lockedRequirements(lockFiles.map((f) => resolve(cwd, f)), options.interpreter);
     lockPins.push(...got.pins);
     locked = got.locked;
+    lockedDirect = got.direct;
     local.push(...got.local);
     for (const p of got.pins) requirements.push(parseRequirement(p.text));
   }
@@ -165,5 +169,5 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   }
   const pins = hashPins(parsed.requirements, parsed.constraints);
   for (const p of lockPins) pins.set(canonicalizeName(p.text.split('=', 1)[0]!), p.hashes);
-  return { requirements, constraints, pins, hashMode, settings, local, ...(locked ? { locked } : {}) };
+  return { requirements, constraints, pins, hashMode, settings, local, ...(locked ? { locked } : {}), ...(lockedDirect?.size ? { lockedDirect } : {}) };
 }

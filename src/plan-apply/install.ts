@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildProgress, type BuildContext, type BuildEvent, type SdistBuilder } from '../build/context.js';
 import { canonicalizeName } from '../pep/names.js';
+import { checkLockedSize } from '../lock/locked-size.js';
 import type { Candidate as IndexFile } from '../index/types.js';
 import type { ConfigSettings } from '../build/hooks.js';
 import type { PreparedSource } from '../build/prepare-sources.js';
@@ -232,6 +233,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     download: async (file) => {
       const required = collected.hashMode ? (collected.pins.get(canonicalizeName(file.name)) ?? collected.pins.get(file.url)) : undefined;
       const got = await client.download(file as IndexFile, { requiredHashes: required });
+      if (collected.locked?.has(canonicalizeName(file.name))) checkLockedSize(`${(file as IndexFile).source} (${file.name})`, (file as IndexFile).size, file.url, got.path);
       return { path: got.path, sha256: got.hashes.sha256! };
     },
   })));
@@ -342,6 +344,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
                 emit({ kind: 'download', name: p.name, received: n, total });
                 progress({ phase: 'download', name: p.name, bytes: n, totalBytes: total, allBytes: bytes(), done: fetched, total: todo.length });
               } });
+            if (!builtWheel && collected.locked?.has(p.name)) checkLockedSize(`${file.source} (${p.name})`, file.size, file.url, got.path);
             // A file:// or find-links file is not streamed: one event with its size.
             if (!received.has(p.name) && !builtWheel) {
               const size = fileSize(got.path);
@@ -379,6 +382,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
               requested: p.requiredBy.includes('') || !!have?.requested,
               ...(local
                 ? { directUrl: local.directUrl, ...(local.state ? { extraMeta: { [STATE_FILE]: JSON.stringify({ state: local.state }) } } : {}) }
+                : collected.lockedDirect?.has(p.name) ? { directUrl: collected.lockedDirect.get(p.name) }
                 : isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
             };
           });

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgress, type SdistBuilder } from '../build/context.js';
+import type { LocalSource } from '../build/local-source.js';
 import type { PreparedSource } from '../build/prepare-sources.js';
 import { STATE_FILE } from '../build/source-state.js';
 import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
@@ -25,6 +26,7 @@ import { abortable } from '../install/interrupted.js';
 import { applyTransaction } from '../plan-apply/transaction.js';
 import { UnpackPool, unpackHere } from '../plan-apply/unpack-pool.js';
 import { workerFile } from '../plan-apply/worker-file.js';
+import { checkLockedSize } from '../lock/locked-size.js';
 import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 import { planSync } from './plan.js';
@@ -40,19 +42,9 @@ interface Located {
   required: string[];
 }
 
-/**
- * PEP 751: a file whose entry gives its `size` must have that size. It is checked after the hashes
- * (download checks them first), so a mismatch here means the lock contradicts itself.
- */
+/** PEP 751: a file whose entry gives its `size` must have that size (checked after its hashes). */
 function checkSize(l: Located, path: string): void {
-  const want = l.target.file?.file.size;
-  if (want === undefined) return;
-  const got = statSync(path).size;
-  if (got !== want) {
-    throw new VenvkitError('BAD_LOCK', `${l.target.where} (${l.target.name}): size is ${want}, but ${l.candidate.url} (whose hash matches) has ${got} bytes`, {
-      hint: 'The entry\'s size does not fit its file: lock again.',
-    });
-  }
+  checkLockedSize(`${l.target.where} (${l.target.name})`, l.target.file?.file.size, l.candidate.url, path);
 }
 
 const asRequired = (hashes: Record<string, string>) => Object.entries(hashes).map(([a, h]) => `${a}:${h}`);
@@ -81,7 +73,8 @@ function fromLock(t: LockTarget): Located {
   if (t.source) return { target: t, kind: 'source', required: [], candidate: { name: t.name, version: t.version, filename: t.name, url: t.direct!.url, hashes: {}, yanked: false, source: t.where } };
   const f = t.file!;
   return {
-    target: t, kind: f.kind, required: asRequired(f.file.hashes),
+    // An archive that is not a wheel is built as local source is (from its subdirectory, if it names one).
+    target: t, kind: t.direct && f.kind === 'sdist' ? 'source' : f.kind, required: asRequired(f.file.hashes),
     candidate: { name: t.name, version: t.version, filename: f.file.name, url: f.url.split('#', 1)[0]!, hashes: f.file.hashes, yanked: false, source: t.where },
   };
 }
@@ -114,13 +107,21 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     },
   })));
   const locate = (t: LockTarget) => (t.file || t.source ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags));
+  // An archive entry's sdist: downloaded (hashes and size checked), then built as a local sdist.
+  const archiveSource = async (t: LockTarget): Promise<LocalSource> => {
+    const l = [...located.values()].find((x) => x.target === t) ?? fromLock(t);
+    const got = await client.download(l.candidate, { requiredHashes: l.required });
+    checkSize(l, got.path);
+    const sub = t.direct!.subdirectory;
+    return { kind: 'sdist', path: got.path, url: t.direct!.url, editable: false, extras: [], marker: '', text: `${t.where}: ${t.direct!.url}${sub ? `#subdirectory=${sub}` : ''}`, name: t.name, fromLock: true, ...(sub ? { subdirectory: sub } : {}) };
+  };
   // Directory and VCS entries, built as install builds local source (a VCS checkout by its commit, cached).
   const prepared = new Map<LockTarget, PreparedSource>();
   const prepare = async (t: LockTarget): Promise<PreparedSource> => {
     let p = prepared.get(t);
     if (!p) {
       const { prepareLocalSources } = await import('../build/prepare-sources.js');
-      [p] = await prepareLocalSources([await t.source!()], {
+      [p] = await prepareLocalSources([t.source ? await t.source() : await archiveSource(t)], {
         ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get(), srcDir: join(venv.root, 'src'),
       });
       // The lock's requested revision, not the commit checked out, as pip records it.
@@ -213,8 +214,11 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
         const items = todo.map((l, i) => {
           const have = haveOf.get(l.target) as DistInfo | undefined;
           const local = l.kind === 'source' ? prepared.get(l.target) : undefined;
+          // An archive wheel: the direct_url.json pip records (the file's URL and hash).
+          const sha = wheels[i]!.manifest.sha256;
+          const archive = !local && l.target.direct ? { directUrl: { url: l.target.direct.url, archive_info: { hash: `sha256=${sha}`, hashes: { sha256: sha } } } } : {};
           return {
-            wheel: wheels[i]!, replaces: have ? [have] : [], requested: true,
+            wheel: wheels[i]!, replaces: have ? [have] : [], requested: true, ...archive,
             ...(local ? { directUrl: local.directUrl, ...(local.state ? { extraMeta: { [STATE_FILE]: JSON.stringify({ state: local.state }) } } : {}) } : {}),
           };
         });
@@ -222,7 +226,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
         report.linkMode = result.linkMode;
         report.installed = todo.map((l, i) => {
           const have = haveOf.get(l.target);
-          return { name: wheels[i]!.manifest.name, version: l.target.version || wheels[i]!.manifest.version, ...(have ? { previous: have.version } : {}), url: l.candidate.url, kind: directKind(l.target) ?? (l.kind as 'wheel' | 'sdist') };
+          return { name: wheels[i]!.manifest.name, version: l.target.version || wheels[i]!.manifest.version, ...(have ? { previous: have.version } : {}), url: l.candidate.url, kind: directKind(l.target) ?? l.target.file?.kind ?? 'wheel' };
         });
         report.removed = plan.remove.map((d) => ({ name: d.name, version: d.version }));
         report.kept = plan.keep.length;

@@ -12,7 +12,7 @@ export interface Wanted {
   /** "" when the lock gives none (a directory or a VCS checkout: known once built). */
   version: string;
   /** A directory or VCS entry: what the installed distribution's direct_url.json must say. */
-  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string };
+  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string; archiveHashes?: Record<string, string>; subdirectory?: string };
 }
 
 /** What the plan needs of an installed distribution (a DistInfo is one). */
@@ -21,7 +21,16 @@ export interface Have {
   normalizedName: string;
   version: string;
   /** PEP 610 direct_url.json: an editable or URL install is not the locked file, so it is replaced. */
-  directUrl?: { url: string; dir_info?: { editable?: boolean }; vcs_info?: { commit_id?: string } };
+  directUrl?: { url: string; dir_info?: { editable?: boolean }; vcs_info?: { commit_id?: string }; archive_info?: { hash?: string; hashes?: Record<string, string> }; subdirectory?: string };
+}
+
+/** Whether an installed archive_info agrees with the lock's hashes (one algorithm both give, equal); none recorded agrees. */
+function sameArchive(info: { hash?: string; hashes?: Record<string, string> }, locked: Record<string, string>): boolean {
+  const recorded = Object.entries(info.hashes ?? {});
+  const legacy = /^([a-z0-9]+)=([0-9a-f]+)$/i.exec(info.hash ?? '');
+  if (legacy) recorded.push([legacy[1]!, legacy[2]!]);
+  const shared = recorded.filter(([a]) => locked[a.toLowerCase()] !== undefined);
+  return shared.every(([a, h]) => locked[a.toLowerCase()] === h.toLowerCase());
 }
 
 /** Whether the one installed copy `h` is what `w` locks. */
@@ -30,6 +39,7 @@ function matches(w: Wanted, h: Have): boolean {
   if (!w.direct) return !h.directUrl;
   const u = h.directUrl;
   if (!u || u.url !== w.direct.url || (u.dir_info?.editable === true) !== w.direct.editable) return false;
+  if (w.direct.archiveHashes) return !!u.archive_info && u.subdirectory === w.direct.subdirectory && sameArchive(u.archive_info, w.direct.archiveHashes);
   return w.direct.commitId === undefined || u.vcs_info?.commit_id?.toLowerCase() === w.direct.commitId;
 }
 

@@ -22,7 +22,7 @@ export interface LockTarget extends Wanted {
   where: string;
   /** pylock.toml: the chosen file; its url (a relative `path` already made absolute). */
   file?: { kind: 'wheel' | 'sdist'; file: LockedFile; url: string };
-  /** pylock.toml: a directory or VCS entry, built from source (src/build) when it is installed. */
+  /** pylock.toml: a directory or VCS entry, built from source (src/build) when it is installed (an archive has `file` and `direct`). */
   source?: () => Promise<LocalSource>;
   /** requirements.txt: the allowed hashes (`algo:hex`); the file is found on the indexes. */
   hashes?: string[];
@@ -39,11 +39,16 @@ export interface LockTargets {
 
 export interface ReadLockOptions {
   extras?: readonly string[];
+  /** Do not read or write the cache of parsed locks. */
+  noCache?: boolean;
   groups?: readonly string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   onWarning?: (message: string) => void;
 }
+
+/** The targets already worked out for a lock (as read: readPylock returns the same object while the file is unchanged), by selection. */
+const selections = new WeakMap<object, Map<string, LockTargets>>();
 
 /** A path (relative to the lock's directory) or URL of a locked file, as a URL. */
 function fileUrl(lockPath: string, f: LockedFile): string {
@@ -59,17 +64,22 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   if (!existsSync(path)) throw new VenvkitError('BAD_PATH', `No such lock file: ${path}`, { hint: 'Give the path of a pylock.toml (or of a requirements.txt with pinned, hashed lines).' });
   const env = markerEnvironment(info);
   if (isPylockName(path) || path.endsWith('.toml')) {
-    const lock = await readPylock(path, { onWarning: options.onWarning });
+    const lock = await readPylock(path, { onWarning: options.onWarning, env: options.env, noCache: options.noCache });
+    // The same lock, env and selection give the same targets: a host syncing again reuses them.
+    const key = JSON.stringify([info.realPath, env, options.extras ?? [], options.groups ?? null]);
+    const known = selections.get(lock) ?? selections.set(lock, new Map()).get(lock)!;
+    const hit = known.get(key);
+    if (hit) return hit;
     let tags: readonly string[] | undefined;
-    return {
+    const targets: LockTargets = {
       path, format: 'pylock',
       targets: selectPackages(lock, { env, extras: options.extras, groups: options.groups }).map((pkg): LockTarget => {
         const where = `${path} packages[${pkg.index}]`;
         const direct = directOrigin(lock, pkg);
-        if (direct) return { name: pkg.name, key: pkg.key, version: pkg.version ?? '', where, direct, source: async () => (await lockedSource(lock, pkg))! };
+        if (direct && !pkg.archive) return { name: pkg.name, key: pkg.key, version: pkg.version ?? '', where, direct, source: async () => (await lockedSource(lock, pkg))! };
         let file: LockTarget['file'];
         return {
-          name: pkg.name, key: pkg.key, version: lockedVersion(lock, pkg)!, where,
+          name: pkg.name, key: pkg.key, version: lockedVersion(lock, pkg)!, where, ...(direct ? { direct } : {}),
           // Chosen on first use: only what is installed needs the interpreter's tags.
           get file() {
             if (!file) {
@@ -81,6 +91,8 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
         };
       }),
     };
+    known.set(key, targets);
+    return targets;
   }
   if (options.extras?.length || options.groups?.length) throw new VenvkitError('USAGE', `sync: --extra and --group select from a pylock.toml; ${file} is a requirements file`);
   const { readRequirementsLock } = await import('../lock/requirements-read.js');

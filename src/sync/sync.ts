@@ -3,10 +3,10 @@
 // other versions replaced, distributions the lock does not list removed (pip and setuptools stay
 // unless `exact`), every file's hash checked, all in one transaction. When the env already matches,
 // only the lock and the installed metadata are read (apply.ts is not even loaded).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigSettings } from '../build/hooks.js';
-import { distInfoDirs } from '../installed/dist-info.js';
+import { distInfoDirs, libDirs } from '../installed/dist-info.js';
 import { canonicalizeName } from '../pep/names.js';
 import { VenvkitError } from '../errors.js';
 import type { IndexFlags } from '../index/pip-config.js';
@@ -84,16 +84,55 @@ export interface SyncReport {
   timings: { fetchMs: number; installMs: number; totalMs: number };
 }
 
-/** What is installed as the .dist-info directory names say (`name-version.dist-info`), and whether it came from a URL. */
-function namesOnly(venv: Venv): Have[] {
-  return distInfoDirs(venv.paths).map((d) => ({
-    name: d.name, normalizedName: canonicalizeName(d.name), version: d.version,
-    ...(existsSync(join(d.dir, 'direct_url.json')) ? { directUrl: { url: '' } } : {}),
-  }));
+/** The direct_url.json of a distribution installed from a URL (rare: read only when there is one). */
+function directUrlIn(dir: string): Have['directUrl'] | undefined {
+  const file = join(dir, 'direct_url.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const du = JSON.parse(readFileSync(file, 'utf8')) as Have['directUrl'];
+    return du && typeof du.url === 'string' ? du : { url: '' };
+  } catch {
+    return { url: '' }; // unreadable: matches no lock entry, so it is replaced
+  }
 }
 
-/** A directory or VCS entry's kind, for the report. */
-export const directKind = (t: LockTarget): 'directory' | 'vcs' | undefined => (t.direct ? (t.direct.commitId ? 'vcs' : 'directory') : undefined);
+// The last answer of namesOnly for each env, with its lib dirs' identity (inode, mtime, ctime): an
+// install or uninstall adds or removes a .dist-info directory, which changes the lib dir's mtime.
+// Kept only when that mtime is over a second old, so a change in the same clock tick as the read
+// cannot go unseen. A host that syncs again (an editor) then reads one stat per lib dir.
+const namesMemo = new Map<string, { id: string; have: Have[] }>();
+
+function libIdentity(venv: Venv): string | undefined {
+  const parts: string[] = [];
+  const now = BigInt(Date.now()) * 1_000_000n;
+  for (const lib of libDirs(venv.paths)) {
+    try {
+      const st = statSync(lib, { bigint: true });
+      if (now - st.mtimeNs < 1_000_000_000n) return undefined;
+      parts.push(`${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`);
+    } catch {
+      parts.push('-');
+    }
+  }
+  return parts.join('|');
+}
+
+/** What is installed as the .dist-info directory names say (`name-version.dist-info`), and where it came from when not an index. */
+function namesOnly(venv: Venv): Have[] {
+  const id = libIdentity(venv);
+  const hit = namesMemo.get(venv.root);
+  if (id !== undefined && hit?.id === id) return hit.have;
+  const have = distInfoDirs(venv.paths).map((d) => {
+    const directUrl = directUrlIn(d.dir);
+    return { name: d.name, normalizedName: canonicalizeName(d.name), version: d.version, ...(directUrl ? { directUrl } : {}) };
+  });
+  if (id !== undefined) namesMemo.set(venv.root, { id, have });
+  else namesMemo.delete(venv.root);
+  return have;
+}
+
+/** A directory or VCS entry's kind, for the report (an archive is reported as the wheel or sdist it is). */
+export const directKind = (t: LockTarget): 'directory' | 'vcs' | undefined => (t.direct && !t.direct.archiveHashes ? (t.direct.commitId ? 'vcs' : 'directory') : undefined);
 
 /** Syncs an environment to a lock file (see the module comment). */
 export async function sync(options: SyncOptions): Promise<SyncReport> {
@@ -102,7 +141,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }) });
-  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning });
+  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.
   let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact });

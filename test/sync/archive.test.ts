@@ -1,0 +1,120 @@
+// pylock.toml `[packages.archive]` entries (a wheel, and an sdist whose project is a subdirectory of
+// the archive), as pip 26.2 installs them: `venvkit sync` and `venvkit install -r pylock.toml` build
+// the sdist from its subdirectory and record the same direct_url.json as pip (url, archive_info with
+// the file's hash, subdirectory); a second sync does nothing; a `size` that does not fit its file is
+// refused by both, the env unchanged.
+import { test, before, after, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { basename, join } from 'node:path';
+import { venvkit } from '../helpers/cli.js';
+import { buildWheel } from '../helpers/wheels.js';
+import { realPip, type RealPip } from '../helpers/real-pip.js';
+import { buildTestEnv, writeFiles, writeInTreeProject } from '../build/helpers.js';
+import { python3x } from '../pip/helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'vk-sync-archive-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const env = buildTestEnv(join(tmp, 'cache'));
+const python = python3x();
+const vk = (args: string[]) => venvkit(args, { env, cwd: tmp, timeout: 300_000 });
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const sitePackages = (root: string) => join(root, 'lib', readdirSync(join(root, 'lib'))[0]!, 'site-packages');
+const distInfos = (root: string) => readdirSync(sitePackages(root)).filter((d) => d.endsWith('.dist-info')).sort();
+const directUrl = (root: string, dist: string) => {
+  const f = join(sitePackages(root), dist, 'direct_url.json');
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
+};
+
+/** A pylock.toml of archive entries, as pip lock writes them (no version); `size` of the wheel as given. */
+function lockFile(name: string, entries: { name: string; file: string; size?: number; subdirectory?: string }[]): string {
+  const lines = ['lock-version = "1.0"', 'created-by = "venvkit-tests"', ''];
+  for (const e of entries) {
+    const path = join(tmp, 'dists', e.file);
+    lines.push('[[packages]]', `name = "${e.name}"`, '', '[packages.archive]', `path = "dists/${e.file}"`, `size = ${e.size ?? statSync(path).size}`);
+    if (e.subdirectory) lines.push(`subdirectory = "${e.subdirectory}"`);
+    lines.push(`hashes = { sha256 = "${sha256(path)}" }`, '');
+  }
+  writeFileSync(join(tmp, name), lines.join('\n'));
+  return name;
+}
+
+let pip: RealPip | undefined;
+let wheel = '';
+const sdist = 'arcsub-1.0.tar.gz';
+
+before(() => {
+  mkdirSync(join(tmp, 'dists'), { recursive: true });
+  wheel = basename(buildWheel(join(tmp, 'dists'), { name: 'arcwheel', version: '2.0', files: { 'arcwheel.py': 'VALUE = 2\n' } }));
+  // The project is arcsub-src/sub/ of the archive; arcsub-src/ itself is not a project.
+  const stage = join(tmp, 'stage');
+  writeInTreeProject(join(stage, 'arcsub-src', 'sub'), 'arcsub');
+  writeFiles(join(stage, 'arcsub-src'), { 'README': 'not a project\n' });
+  assert.equal(spawnSync('tar', ['-C', stage, '-czf', join(tmp, 'dists', sdist), 'arcsub-src']).status, 0);
+});
+
+function needs(t: TestContext): RealPip | undefined {
+  if (!python) {
+    if (process.env.CI === 'true') assert.fail('no CPython 3.11/3.12 under $PYENV_ROOT');
+    t.skip('no CPython 3.11/3.12 under $PYENV_ROOT');
+    return undefined;
+  }
+  return (pip ??= realPip(t, join(tmp, 'pip')));
+}
+
+/** Installs `lock` with pip 26.2, venvkit sync and venvkit install -r: the same dists, the same direct_url.json; a sync after each has nothing to do. */
+function sameAsPip(p: RealPip, lock: string, want: string[]): Record<string, unknown>[] {
+  const viaPip = join(tmp, `pip-${lock}`);
+  assert.equal(spawnSync(python!, ['-m', 'venv', '--without-pip', viaPip]).status, 0);
+  const pr = p.run(['-m', 'pip', '--python', join(viaPip, 'bin', 'python'), 'install', '-q', '--no-index', '-r', lock], { cwd: tmp });
+  assert.equal(pr.status, 0, pr.stderr);
+  assert.deepEqual(distInfos(viaPip), want);
+  const pipDirect = want.map((d) => directUrl(viaPip, d));
+  for (const how of ['sync', 'install']) {
+    const target = join(tmp, `${how}-${lock}`);
+    assert.equal(vk(['create', '-q', '--without-pip', '-p', python!, target]).status, 0);
+    const r = vk(how === 'sync' ? ['sync', '--env', target, '--json', lock] : ['install', '--env', target, '-r', lock]);
+    assert.equal(r.status, 0, `${how}: ${r.stdout}${r.stderr}`);
+    assert.deepEqual(distInfos(target), want, how);
+    assert.deepEqual(want.map((d) => directUrl(target, d)), pipDirect, `${how}: direct_url.json is pip's`);
+    // Installed from the archives: a sync has nothing to do, in venvkit's env and in pip's.
+    for (const synced of [target, viaPip]) {
+      const again = vk(['sync', '--env', synced, '--json', lock]);
+      assert.equal(again.status, 0, again.stderr);
+      assert.equal(JSON.parse(again.stdout).alreadySynced, true, `${how}: a second sync of ${synced} changes nothing`);
+    }
+  }
+  return pipDirect;
+}
+
+test('an archive wheel: direct_url.json as pip 26.2 records it (url, archive_info), from sync and install -r', { timeout: 600_000 }, (t) => {
+  const p = needs(t);
+  if (!p) return;
+  const [du] = sameAsPip(p, lockFile('pylock.wheel.toml', [{ name: 'arcwheel', file: wheel }]), ['arcwheel-2.0.dist-info']);
+  assert.deepEqual(du, { url: pathToFileURL(join(tmp, 'dists', wheel)).href, archive_info: { hash: `sha256=${sha256(join(tmp, 'dists', wheel))}`, hashes: { sha256: sha256(join(tmp, 'dists', wheel)) } } });
+});
+
+test('an archive sdist with a subdirectory: built from that directory, recorded with it', { timeout: 600_000 }, (t) => {
+  const p = needs(t);
+  if (!p) return;
+  const [du] = sameAsPip(p, lockFile('pylock.sub.toml', [{ name: 'arcsub', file: sdist, subdirectory: 'sub' }]), ['arcsub-1.0.dist-info']);
+  assert.equal((du as { subdirectory?: string }).subdirectory, 'sub');
+});
+
+test('a size that does not fit its file: refused by sync and by install -r, nothing installed', { timeout: 600_000 }, (t) => {
+  if (!needs(t)) return;
+  const size = statSync(join(tmp, 'dists', wheel)).size;
+  const lock = lockFile('pylock.badsize.toml', [{ name: 'arcwheel', file: wheel, size: size + 1 }]);
+  for (const how of ['sync', 'install']) {
+    const target = join(tmp, `bad-${how}`);
+    assert.equal(vk(['create', '-q', '--without-pip', '-p', python!, target]).status, 0);
+    const r = vk(how === 'sync' ? ['sync', '--env', target, lock] : ['install', '--env', target, '-r', lock]);
+    assert.equal(r.status, 1, `${how}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`pylock\\.badsize\\.toml.*\\(arcwheel\\): size is ${size + 1}, but file:.*${wheel} \\(whose hash matches\\) has ${size} bytes`), how);
+    assert.deepEqual(distInfos(target), [], `${how}: the env is unchanged`);
+  }
+});
