@@ -63,7 +63,42 @@ const libExternal = (file) => ({
     b.onResolve({ filter: /^\.\/lib\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: file, external: true } : undefined));
   },
 });
-await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out, plugins: [libExternal('./lib.js')] });
+// In an ES module, `import { readFileSync } from 'node:fs'` makes Node build fs's ESM facade, which
+// reads every export of fs and so loads its lazy ones: fs streams and the whole stream stack, ~20
+// internal modules (a third of what importing dist/index.js cost above an empty module). The entry
+// takes the built-in modules it imports statically from process.getBuiltinModule instead (Node
+// 20.16+; createRequire on older Node), each name picked only if used. Test: test/api/exports.test.ts.
+const builtinsDirect = {
+  name: 'builtins-direct',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      if (args.namespace === 'builtin') return { path: args.path, external: true }; // node:module, for the loader
+      return args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin' } : undefined;
+    });
+    b.onResolve({ filter: /^builtin-loader$/ }, () => ({ path: 'loader', namespace: 'builtin' }));
+    b.onLoad({ filter: /^loader$/, namespace: 'builtin' }, () => ({
+      loader: 'js',
+      contents: "import { createRequire } from 'node:module';\n" +
+        "export const builtin = typeof process.getBuiltinModule === 'function' ? (id) => process.getBuiltinModule(id) : createRequire(process.execPath);",
+    }));
+    b.onLoad({ filter: /^node:/, namespace: 'builtin' }, async (args) => {
+      const { createRequire } = await import('node:module');
+      const names = Object.keys(createRequire(import.meta.url)(args.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+      return {
+        loader: 'js',
+        contents: [
+          "import { builtin } from 'builtin-loader';",
+          `const m = builtin(${JSON.stringify(args.path)});`,
+          'const pick = (k) => m[k];',
+          'export default m;',
+          // Pure: esbuild drops the names nobody imports, so their getters never run.
+          ...names.map((k) => `export const ${k} = /* @__PURE__ */ pick(${JSON.stringify(k)});`),
+        ].join('\n'),
+      };
+    });
+  },
+};
+await build({ ...common, format: 'esm', entryPoints: { index: 'src/index.ts' }, outdir: out, plugins: [libExternal('./lib.js'), builtinsDirect] });
 await build({ ...common, format: 'esm', entryPoints: { lib: 'src/lib.ts' }, outdir: out });
 await build({ ...cjs, entryPoints: { index: 'src/index.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, plugins: [libExternal('./lib.cjs')] });
 await build({ ...cjs, entryPoints: { lib: 'src/lib.ts', 'venvkit-worker': 'src/plan-apply/unpack-worker.ts' }, outdir: out, outExtension: { '.js': '.cjs' } });

@@ -102,3 +102,27 @@ test('importing venvkit loads only its entry file; the first call loads the rest
   assert.doesNotMatch(index, /^import .*["']\.\/lib\.js["']/m);
   assert.match(index, /import\(["']\.\/lib\.js["']\)/);
 });
+
+test('importing the ESM entry loads no Node built-in that importing an empty module does not, but os and module (not fs streams)', () => {
+  // `import ... from 'node:fs'` in an ES module builds fs's ESM facade, which loads fs streams and the
+  // stream stack (scripts/build.mjs: builtins-direct); the entry gets its built-ins without facades.
+  const dir = mkdtempSync(join(tmpdir(), 'vk-builtins-'));
+  try {
+    writeFileSync(join(dir, 'empty.mjs'), '');
+    const extra = (url: string) => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+        const before = new Set(process.moduleLoadList);
+        await import(${JSON.stringify(url)});
+        console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))));
+      `], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as string[];
+    };
+    const floor = new Set(extra(pathToFileURL(join(dir, 'empty.mjs')).href));
+    const added = extra(esmUrl).filter((m) => !floor.has(m));
+    const allowed = /^(NativeModule (os|module|internal\/source_map\/source_map)|Internal Binding os)$/;
+    assert.deepEqual(added.filter((m) => !allowed.test(m)), [], `importing dist/index.js loaded: ${added.join(', ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
