@@ -20,7 +20,7 @@ import { canonicalArgv, envOfPython, pipRun, PIP_INSTALL_OPTIONS, type PipRun } 
 import { openLog, type RunLog } from '../run-log.js';
 import type { ScriptMetadata } from '../../project/script-metadata.js';
 import { writeFileSync } from 'node:fs';
-import { wantsLayout, type Layout } from '../../install/layout.js';
+import type { Layout } from '../../install/layout.js';
 import type { ResolvedForReport } from '../../plan-apply/report.js';
 import type { InterpreterInfo } from '../../python/types.js';
 import type { Venv } from '../../venv/types.js';
@@ -219,7 +219,9 @@ async function run(values: Values, positionals: string[], argv: string[], pip: P
   if (values.report === '-' && out.json) throw new VenvkitError('USAGE', 'install: --report - and --json both write to stdout', { hint: 'Write the report to a file (--report FILE), or leave out --json.' });
   const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user: values.user };
   let layout: Layout | undefined;
-  if (wantsLayout(layoutRequest)) {
+  // install/layout.ts (with interpreter discovery and child_process) is loaded only for a layout:
+  // a static import of it made every install load and run it at start-up.
+  if (layoutRequest.target !== undefined || layoutRequest.prefix !== undefined || layoutRequest.root !== undefined || layoutRequest.user) {
     const { layoutInterpreter, openLayout } = await import('../../install/layout.js');
     layout = await openLayout(layoutRequest, await layoutInterpreter(values.python, values.env));
   }
