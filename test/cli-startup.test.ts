@@ -136,3 +136,26 @@ test('the build frontend is its own bundle: install (whose no-op path loads inst
   assert.ok(readFileSync(join(commands, 'parts', 'build-sources.cjs'), 'latin1').includes('prepare_metadata_for_build_wheel'));
   assert.ok(!readFileSync(join(commands, 'install.cjs'), 'latin1').includes('prepare_metadata_for_build_wheel'), 'install.cjs holds the frontend');
 });
+
+test('a no-op install loads no child_process (nothing it does starts a process; install/layout.ts is loaded only for a layout)', { skip }, () => {
+  const tmp = tempDir('noop-modules');
+  const env = { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache') };
+  const preload = join(tmp, 'modules.cjs');
+  const out = join(tmp, 'modules.json');
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+  try {
+    const r = venvkit(['create', join(tmp, 'env'), '--python', py!.exe, '-q'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    // Twice: the first run may probe the interpreter (a child process); the second finds it cached.
+    for (let i = 0; i < 2; i++) {
+      const n = venvkit(['install', '--env', join(tmp, 'env'), 'pip'], { env: { ...env, NODE_OPTIONS: `--require ${preload}` } });
+      assert.equal(n.status, 0, n.stderr);
+      assert.match(n.stdout + n.stderr, /already satisfied/);
+    }
+    const loaded = JSON.parse(readFileSync(out, 'utf8')) as string[];
+    assert.ok(loaded.includes('NativeModule fs'), 'the preload recorded the module list');
+    assert.deepEqual(loaded.filter((m) => /child_process/.test(m)), []);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
