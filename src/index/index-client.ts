@@ -144,7 +144,8 @@ export class IndexClient {
       try {
         // Credentials in an index URL are the HTTP client's to keep (and to leave out of the URL).
         const location = /^https?:/i.test(s.location) ? (await this.http()).addCredentialsFrom(s.location) : s.location;
-        const links = await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined);
+        const refresh = this.settings.refreshPackages?.some((n) => n === ':all:' || n === project) ?? false;
+        const links = await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined, refresh);
         answered++;
         return { source: s.location, links: links ?? [] };
       } catch (e) {
@@ -162,8 +163,10 @@ export class IndexClient {
     for (const x of fl.links) all.push(x);
 
     const seen = new Map<string, Candidate>();
+    const before = this.settings.uploadedPriorTo;
     for (const { link, source } of all) {
       const dist = indexDistFile(link.filename, project);
+      if (before !== undefined && !uploadedBefore(link, before)) continue;
       if (typeof dist === 'string') {
         // pip skips links whose names do not parse for the project; unsafe names are said so.
         if (dist.startsWith('unsafe')) this.options.onNote?.(`ignoring a link from ${source}: ${dist} (${JSON.stringify(clip(link.filename))})`);
@@ -237,4 +240,15 @@ export function noWheelReason(p: ProjectCandidates): string | undefined {
     return `no distributions of ${p.name} were found, but ${p.failures.map((f) => f.source).join(', ')} could not be read`;
   }
   return undefined;
+}
+
+/**
+ * --uploaded-prior-to, as pip 26.2 applies it: a file:// link is exempt; any other needs a PEP 700
+ * upload-time earlier than `before` (a link without one is left out: "does not provide upload-time metadata").
+ */
+function uploadedBefore(link: PageLink, before: number): boolean {
+  if (/^file:/i.test(link.url)) return true;
+  if (!link.uploadTime) return false;
+  const t = Date.parse(link.uploadTime);
+  return Number.isFinite(t) && t < before;
 }

@@ -102,11 +102,30 @@ pip install's other options, with pip's meaning:
       --retries N            retries of a failed request (default 3)
       --isolated             ignore pip's user configuration files and PIP_* variables
       --log FILE             append a verbose log of the run to FILE (also what -q hides)
-      --no-require-hashes    a --hash in a requirements file does not turn on hash-checking mode
+      --no-require-hashes    a --hash in a requirements file does not turn on hash-checking mode (the
+                               file it pins is still checked against it, as pip)
       --requirements-from-script FILE
                              install the dependencies of a script's PEP 723 block (# /// script)
-      --all-releases :all:   as --pre (:none: and --only-final :all:|:none: keep the default)
-      --only-final :all:
+      --all-releases NAMES   allow pre-releases of these projects (comma list; :all: every project,
+                               :none: empties the list; repeatable, applied in order; not with --pre)
+      --only-final NAMES     final releases only for these projects, even where a specifier names a
+                               pre-release (comma list, :all:, :none:); a project named by both: the last
+      --only-deps            install only the dependencies of the named requirements, not the
+                               requirements themselves (nor one another's); not with --no-deps, -r,
+                               --group or --requirements-from-script
+      --ignore-requires-python
+                             choose versions whatever their Requires-Python says
+      --build-constraint FILE
+                             constraints for the build environments of sdists and projects only
+                               (not for what is installed; repeatable)
+      --refresh-package NAMES
+                             revalidate these projects' index pages with the index instead of using
+                               a cached page still fresh (comma list, :all:; repeatable)
+      --uploaded-prior-to WHEN
+                             only index files uploaded before WHEN: an ISO 8601 date or date-time
+                               (local time without an offset), or PnD (n days ago); needs the index's
+                               PEP 700 upload-time (JSON pages), files without one are left out;
+                               file:// locations are exempt (as pip)
       --no-color             as --color never
   -V, --version              print venvkit's version
 pip-only options, accepted (values checked as pip checks them) and without effect, because venvkit
@@ -116,9 +135,8 @@ already behaves so:
       --keyring-provider auto|disabled|import|subprocess  --use-pep517  --no-clean  --src DIR
       --require-virtualenv  --use-feature NAME  --use-deprecated NAME  --resume-retries N
       --debug  --no-python-version-warning
-Not supported yet (an error, NOT_IMPLEMENTED): --only-deps, --build-constraint,
---ignore-requires-python, --refresh-package, --uploaded-prior-to; --all-releases/--only-final
-with project names.
+In a requirements file, \`-C KEY=VALUE\` after a requirement applies to that requirement's build
+only, in place of the command line's -C (as pip).
 pip's aliases work too (--no-dependencies, --pypi-url, --log-file, --default-timeout, --require-venv...).
 `;
 
@@ -181,7 +199,7 @@ export default async function install(rawArgv: string[]): Promise<number> {
     stdout(HELP);
     return 0;
   }
-  const pip = pipRun(values);
+  const pip = pipRun(values, argv);
   if (pip.version) {
     const { VERSION } = await import('../version.js');
     stdout(`venvkit ${VERSION}\n`);
@@ -203,6 +221,7 @@ export default async function install(rawArgv: string[]): Promise<number> {
 async function run(values: Values, positionals: string[], argv: string[], pip: PipRun, log: RunLog | undefined): Promise<number> {
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose, ...(log ? { log: log.line } : {}) };
   if (values['require-hashes'] && values['no-require-hashes']) throw new VenvkitError('USAGE', 'install: --require-hashes and --no-require-hashes are mutually exclusive', { hint: 'Give one of them.' });
+  await checkPipCombinations(values, pip);
   const script = pip.script ? { path: pip.script, meta: await (await import('../../project/script-metadata.js')).readScriptMetadata(pip.script) } : undefined;
   if (script) positionals = [...positionals, ...script.meta.dependencies];
   const files = values.requirement ?? [];
@@ -229,6 +248,25 @@ async function run(values: Values, positionals: string[], argv: string[], pip: P
     return await installInto(layout?.venv ?? (await openVenv(locateVenv({ explicit }).root)), layout, values, argv, positionals, out, { files, editables, groups, configSettings, mode, pip, noCache, script });
   } finally {
     layout?.cleanup();
+  }
+}
+
+/** pip's refusals: --pre beside --all-releases/--only-final; --only-deps beside --no-deps, -r, --requirements-from-script, --group. */
+async function checkPipCombinations(values: Values, pip: PipRun): Promise<void> {
+  if (values.pre && pip.releaseControl.length) {
+    const { releaseControl } = await import('../../index/release-control.js');
+    if (!releaseControl(pip.releaseControl)!.empty) throw new VenvkitError('USAGE', 'install: --pre cannot be used with --all-releases or --only-final', { hint: 'Use --all-releases :all: instead of --pre.' });
+  }
+  if (!pip.onlyDeps) return;
+  const conflicts = [
+    values['no-deps'] ? "'--no-deps'" : '', values.requirement?.length ? "'--requirement'" : '',
+    pip.script ? "'--requirements-from-script'" : '', values.group?.length ? "'--group'" : '',
+  ].filter(Boolean);
+  if (conflicts.length > 1) conflicts[conflicts.length - 1] = `or ${conflicts[conflicts.length - 1]}`;
+  if (conflicts.length) {
+    throw new VenvkitError('USAGE', `install: cannot use '--only-deps' in combination with ${conflicts.join(', ')}`, {
+      hint: 'Name the projects whose dependencies you want on the command line (pip refuses the same).',
+    });
   }
 }
 
@@ -290,7 +328,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
     findLinks: values['find-links'],
     noIndex: values['no-index'],
     ...pip.index,
-    pre: values.pre || pip.pre,
+    pre: values.pre,
     requireHashes: values['require-hashes'],
     timeout: timeoutFlag(values.timeout),
     formatControl: formatOps(argv),
@@ -298,7 +336,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
-  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] || ignoreInstalled || !!targetPy, configSettings });
+  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] || ignoreInstalled || !!targetPy || pip.onlyDeps, configSettings });
   if (pre.satisfied) {
     if (reportTo !== undefined && venv.base) await writeReport(reportTo, { packages: [], requirements: [], directUrlOf: () => undefined, metadataText: async () => '' }, venv.base);
     const ms = Date.now() - started;
@@ -318,6 +356,9 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
       index: flags,
       prechecked: pre,
       noDeps: values['no-deps'],
+      ...(pip.onlyDeps ? { onlyDeps: true } : {}),
+      ...(pip.ignoreRequiresPython ? { ignoreRequiresPython: true } : {}),
+      ...(pip.buildConstraints.length ? { buildConstraints: pip.buildConstraints } : {}),
       upgrade: values.upgrade,
       ...(values.upgrade && pip.eager ? { upgradeStrategy: 'eager' as const } : {}),
       forceReinstall: values['force-reinstall'],
