@@ -166,7 +166,7 @@ export class IndexClient {
     const before = this.settings.uploadedPriorTo;
     for (const { link, source } of all) {
       const dist = indexDistFile(link.filename, project);
-      if (before !== undefined && !uploadedBefore(link, before)) continue;
+      if (before !== undefined && typeof dist !== 'string' && !uploadedBefore(link, before, `${source.replace(/\/+$/, '')}/${project}/`)) continue;
       if (typeof dist === 'string') {
         // pip skips links whose names do not parse for the project; unsafe names are said so.
         if (dist.startsWith('unsafe')) this.options.onNote?.(`ignoring a link from ${source}: ${dist} (${JSON.stringify(clip(link.filename))})`);
@@ -244,11 +244,16 @@ export function noWheelReason(p: ProjectCandidates): string | undefined {
 
 /**
  * --uploaded-prior-to, as pip 26.2 applies it: a file:// link is exempt; any other needs a PEP 700
- * upload-time earlier than `before` (a link without one is left out: "does not provide upload-time metadata").
+ * upload-time earlier than `before`. A link without one stops the install, as in pip ("Index URL
+ * does not provide upload-time metadata."): the option could not be honoured.
  */
-function uploadedBefore(link: PageLink, before: number): boolean {
+function uploadedBefore(link: PageLink, before: number, page: string): boolean {
   if (/^file:/i.test(link.url)) return true;
-  if (!link.uploadTime) return false;
+  if (!link.uploadTime) {
+    throw new VenvkitError('NO_UPLOAD_TIME', `Index ${page} does not provide upload-time metadata (${link.filename}), which --uploaded-prior-to needs`, {
+      hint: 'Use an index that serves PEP 700 JSON pages with upload-time (PyPI does), or leave out --uploaded-prior-to.',
+    });
+  }
   const t = Date.parse(link.uploadTime);
   return Number.isFinite(t) && t < before;
 }
