@@ -225,6 +225,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
+  // The hashes a file must match. Hash-checking mode: its requirement line's --hash values. Outside
+  // it (--no-require-hashes, or a --hash only on a constraint), as pip (trust_internet): those of a
+  // line that has some, or the one the index gives for the file.
+  const lineHashes = (name: string, file: IndexFile): string[] | undefined => {
+    const pinned = collected.pins.get(name) ?? collected.pins.get(file.url);
+    if (collected.hashMode || !pinned?.length) return collected.hashMode ? pinned : undefined;
+    return [...pinned, ...Object.entries(file.hashes ?? {}).map(([algo, hex]) => `${algo}:${hex.toLowerCase()}`)];
+  };
   const workDir = lazyBuildWorkDir(env);
   // Build envs are filled with the same index settings (and format control): say each index warning once.
   const ctx = buildContext({
@@ -243,8 +251,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     if (!b) sdistBuilders.set(key, (b = import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
     ...buildOptions(own ?? options.configSettings),
     download: async (file) => {
-      // A line's --hash is checked also outside hash-checking mode (pip: trust_internet, then the line's hashes).
-      const required = collected.pins.get(canonicalizeName(file.name)) ?? collected.pins.get(file.url);
+      const required = lineHashes(canonicalizeName(file.name), file as IndexFile);
       const got = await client.download(file as IndexFile, { requiredHashes: required });
       if (collected.locked?.has(canonicalizeName(file.name))) checkLockedSize(`${(file as IndexFile).source} (${file.name})`, (file as IndexFile).size, file.url, got.path);
       return { path: got.path, sha256: got.hashes.sha256! };
@@ -353,7 +360,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
           const wheels = await abortable(pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
             throwIfInterrupted(signal);
             const file = p.candidate.file!;
-            const required = collected.pins.get(p.name) ?? collected.pins.get(file.url);
+            const required = lineHashes(p.name, file);
             const builtWheel = fromSdists.get(file.url);
             const got = builtWheel
               ? { path: builtWheel, hashes: {} as Record<string, string> }

@@ -283,15 +283,21 @@ test('--build-constraint limits what build environments get, not the install; -C
   ], want, 'pip');
 });
 
-test('a requirements line\'s --hash is still checked with --no-require-hashes (a wrong one fails the install) — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
+test('with --no-require-hashes a line\'s --hash is still checked (or the index\'s hash of the file, as pip trusts it there) — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
   const ix = ['--index-url', http.url];
   const wrong = join(tmp, 'wrong-hash.txt');
   writeFileSync(wrong, `--no-require-hashes\npd==1.0\npc==1.0 --hash=sha256:${'0'.repeat(64)}\n`);
   wheel(files, 'pd', '1.0');
   http.rescan();
-  const r = await vk(['install', '--env', envDir, ...ix, '-r', wrong]);
+  // From find-links (no hash given with the file) only the line's hash counts: a mismatch.
+  const fl = ['--no-index', '-f', files];
+  let r = await vk(['install', '--env', envDir, ...fl, '-r', wrong]);
   assert.notEqual(r.status, 0, 'venvkit installed a file whose hash the line does not allow');
-  assert.match(r.stderr, /hash/i);
+  assert.match(r.stderr, /hash mismatch for .*pc-1\.0-py3-none-any\.whl: expected sha256:0+/);
+  // From the index (which gives the file's sha256) pip takes that hash as good too: installed.
+  r = await vk(['install', '--env', envDir, ...ix, '-r', wrong]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((await vk(['uninstall', '--env', envDir, '-y', 'pc', 'pd'])).status, 0);
   const right = join(tmp, 'right-hash.txt');
   const sha = spawnSync('sha256sum', [join(files, 'pc-1.0-py3-none-any.whl')], { encoding: 'utf8' }).stdout.split(' ')[0];
   writeFileSync(right, `pd==1.0\npc==1.0 --hash=sha256:${sha}\n`);
@@ -300,7 +306,12 @@ test('a requirements line\'s --hash is still checked with --no-require-hashes (a
   assert.equal((await vk(['uninstall', '--env', envDir, '-y', 'pc', 'pd'])).status, 0);
   const p = pip(t);
   if (!p) return;
-  assert.notEqual((await pipRun(p, ['install', '-q', '--no-cache-dir', ...ix, '-r', wrong])).status, 0, 'pip refuses it too');
+  const pipWrong = await pipRun(p, ['install', '-q', '--no-cache-dir', ...fl, '-r', wrong]);
+  assert.notEqual(pipWrong.status, 0, 'pip refuses it too');
+  assert.match(pipWrong.stderr, /DO NOT MATCH THE HASHES/);
+  const pipIndex = await pipRun(p, ['install', '-q', '--no-cache-dir', ...ix, '-r', wrong]);
+  assert.equal(pipIndex.status, 0, pipIndex.stderr);
+  assert.equal((await pipRun(p, ['uninstall', '-q', '-y', 'pc', 'pd'])).status, 0);
   const pr = await pipRun(p, ['install', '-q', '--no-cache-dir', ...ix, '--no-require-hashes', '-r', right]);
   assert.equal(pr.status, 0, pr.stderr);
 });
@@ -316,23 +327,23 @@ test('-r https://... is fetched with --cert and --trusted-host, as index pages a
   }
   const served = join(tmp, 'served');
   mkdirSync(served, { recursive: true });
-  wheel(served, 'pb', '1.0');
-  writeFileSync(join(served, 'reqs.zip'), 'pb==1.0\n'); // served as /files/reqs.zip
+  wheel(served, 'pk', '1.0');
+  writeFileSync(join(served, 'reqs.zip'), 'pk==1.0\n'); // served as /files/reqs.zip
   const https = await startIndexServer(served, {}, cert);
   try {
     const url = `${https.origin}/files/reqs.zip`;
     const ix = ['--index-url', https.url];
     const trusted = await vk(['install', '--env', envDir, '--dry-run', '--retries', '0', '--trusted-host', '127.0.0.1', '--index-url', https.url, '-r', url]);
     assert.equal(trusted.status, 0, trusted.stderr);
-    assert.deepEqual(await wouldInstall([...ix, '--cert', cert.certPath, '-r', url]), ['pb==1.0']);
-    assert.deepEqual(await wouldInstall([...ix, '--trusted-host', new URL(https.origin).host, '-r', url]), ['pb==1.0']);
+    assert.deepEqual(await wouldInstall([...ix, '--cert', cert.certPath, '-r', url]), ['pk==1.0']);
+    assert.deepEqual(await wouldInstall([...ix, '--trusted-host', new URL(https.origin).host, '-r', url]), ['pk==1.0']);
     const unverified = await vk(['install', '--env', envDir, '--dry-run', '--retries', '0', '-r', url, '--no-index']);
     assert.notEqual(unverified.status, 0);
     assert.match(unverified.stderr, /cannot read requirements file .*(self[- ]signed|certificate)/i);
     const p = pip(t);
     if (!p) return;
     assert.notEqual((await pipRun(p, ['install', '--dry-run', '--retries', '0', '--no-index', '-r', url])).status, 0);
-    assert.deepEqual(await pipWouldInstall(p, [...ix, '--retries', '0', '--trusted-host', new URL(https.origin).host, '-r', url]), ['pb==1.0']);
+    assert.deepEqual(await pipWouldInstall(p, [...ix, '--retries', '0', '--trusted-host', new URL(https.origin).host, '-r', url]), ['pk==1.0']);
   } finally {
     await https.close();
   }
