@@ -60,3 +60,13 @@ export function releaseControl(ops: readonly ReleaseOp[] | undefined): ReleaseCo
     },
   };
 }
+
+/**
+ * The resolver's `prereleases` for these settings: --pre (true), or, when release control is given,
+ * per project what it says (undefined: --pre, else the default rule). Install and lock use it.
+ */
+export function prereleaseRule(settings: { pre: boolean; releaseControl?: readonly ReleaseOp[] }): boolean | ((name: string) => boolean | undefined) {
+  const rc = releaseControl(settings.releaseControl);
+  if (!rc) return settings.pre;
+  return (name) => rc.allows(name) ?? (settings.pre ? true : undefined);
+}

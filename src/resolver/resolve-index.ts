@@ -7,8 +7,7 @@ import type { SdistBuilder } from '../build/context.js';
 import { FormatControl } from '../index/format-control.js';
 import type { IndexClient } from '../index/index-client.js';
 import { readRequirementFiles } from '../index/requirements-file.js';
-import { releaseControl } from '../index/release-control.js';
-import type { IndexSettings } from '../index/types.js';
+import { prereleaseRule } from '../index/release-control.js';
 import { markerEnvironment } from '../pep/markers.js';
 import type { Requirement } from '../pep/pep508.js';
 import { compatibleTags } from '../pep/tags.js';
@@ -72,9 +71,3 @@ export async function resolveRequirements(
   });
 }
 
-/** --pre, or pip's release control (--all-releases / --only-final) when given: release-control.ts. */
-function prereleaseRule(settings: IndexSettings): ResolveOptions['prereleases'] {
-  const rc = releaseControl(settings.releaseControl);
-  if (!rc) return settings.pre;
-  return (name) => rc.allows(name) ?? (settings.pre ? true : undefined);
-}
