@@ -241,6 +241,25 @@ export function pipRun(values: PipValues, argv: string[] = []): PipRun {
   };
 }
 
+/** pip's refusals: --pre beside --all-releases/--only-final; --only-deps beside --no-deps, -r, --requirements-from-script, --group. */
+export async function checkPipCombinations(values: { pre?: boolean; noDeps?: boolean; requirement?: string[]; group?: string[] }, pip: PipRun): Promise<void> {
+  if (values.pre && pip.releaseControl.length) {
+    const { releaseControl } = await import('../index/release-control.js');
+    if (!releaseControl(pip.releaseControl)!.empty) throw new VenvkitError('USAGE', 'install: --pre cannot be used with --all-releases or --only-final', { hint: 'Use --all-releases :all: instead of --pre.' });
+  }
+  if (!pip.onlyDeps) return;
+  const conflicts = [
+    values.noDeps ? "'--no-deps'" : '', values.requirement?.length ? "'--requirement'" : '',
+    pip.script ? "'--requirements-from-script'" : '', values.group?.length ? "'--group'" : '',
+  ].filter(Boolean);
+  if (conflicts.length > 1) conflicts[conflicts.length - 1] = `or ${conflicts[conflicts.length - 1]}`;
+  if (conflicts.length) {
+    throw new VenvkitError('USAGE', `install: cannot use '--only-deps' in combination with ${conflicts.join(', ')}`, {
+      hint: 'Name the projects whose dependencies you want on the command line (pip refuses the same).',
+    });
+  }
+}
+
 function existingFile(name: string, path: string): string {
   const abs = resolve(path);
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new VenvkitError('BAD_PATH', `install: --${name} ${path}: no such file`, { hint: name === 'build-constraint' ? 'Give the path of a constraints file.' : `Give the path of a PEM file to --${name}.` });

@@ -16,7 +16,7 @@ import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
 import { canonicalizeName } from '../../pep/names.js';
 import { setColorMode } from '../output.js';
-import { canonicalArgv, envOfPython, pipRun, PIP_INSTALL_OPTIONS, type PipRun } from '../pip-install-options.js';
+import { canonicalArgv, checkPipCombinations, envOfPython, pipRun, PIP_INSTALL_OPTIONS, type PipRun } from '../pip-install-options.js';
 import { openLog, type RunLog } from '../run-log.js';
 import type { ScriptMetadata } from '../../project/script-metadata.js';
 import { writeFileSync } from 'node:fs';
@@ -221,7 +221,7 @@ export default async function install(rawArgv: string[]): Promise<number> {
 async function run(values: Values, positionals: string[], argv: string[], pip: PipRun, log: RunLog | undefined): Promise<number> {
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose, ...(log ? { log: log.line } : {}) };
   if (values['require-hashes'] && values['no-require-hashes']) throw new VenvkitError('USAGE', 'install: --require-hashes and --no-require-hashes are mutually exclusive', { hint: 'Give one of them.' });
-  await checkPipCombinations(values, pip);
+  await checkPipCombinations({ pre: values.pre, noDeps: values['no-deps'], requirement: values.requirement, group: values.group }, pip);
   const script = pip.script ? { path: pip.script, meta: await (await import('../../project/script-metadata.js')).readScriptMetadata(pip.script) } : undefined;
   if (script) positionals = [...positionals, ...script.meta.dependencies];
   const files = values.requirement ?? [];
@@ -248,25 +248,6 @@ async function run(values: Values, positionals: string[], argv: string[], pip: P
     return await installInto(layout?.venv ?? (await openVenv(locateVenv({ explicit }).root)), layout, values, argv, positionals, out, { files, editables, groups, configSettings, mode, pip, noCache, script });
   } finally {
     layout?.cleanup();
-  }
-}
-
-/** pip's refusals: --pre beside --all-releases/--only-final; --only-deps beside --no-deps, -r, --requirements-from-script, --group. */
-async function checkPipCombinations(values: Values, pip: PipRun): Promise<void> {
-  if (values.pre && pip.releaseControl.length) {
-    const { releaseControl } = await import('../../index/release-control.js');
-    if (!releaseControl(pip.releaseControl)!.empty) throw new VenvkitError('USAGE', 'install: --pre cannot be used with --all-releases or --only-final', { hint: 'Use --all-releases :all: instead of --pre.' });
-  }
-  if (!pip.onlyDeps) return;
-  const conflicts = [
-    values['no-deps'] ? "'--no-deps'" : '', values.requirement?.length ? "'--requirement'" : '',
-    pip.script ? "'--requirements-from-script'" : '', values.group?.length ? "'--group'" : '',
-  ].filter(Boolean);
-  if (conflicts.length > 1) conflicts[conflicts.length - 1] = `or ${conflicts[conflicts.length - 1]}`;
-  if (conflicts.length) {
-    throw new VenvkitError('USAGE', `install: cannot use '--only-deps' in combination with ${conflicts.join(', ')}`, {
-      hint: 'Name the projects whose dependencies you want on the command line (pip refuses the same).',
-    });
   }
 }
 
