@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'NOT_INSTALLED'
   | 'BAD_REQUIREMENT'
   | 'INDEX_ERROR'
+  | 'NO_UPLOAD_TIME'
   | 'NO_SOLUTION'
   | 'NOT_FOUND'
   | 'NO_WHEEL'

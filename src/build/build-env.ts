@@ -23,15 +23,16 @@ import type { BuildContext } from './context.js';
 const MARKER = '.venvkit-build-env.json';
 
 /** The build env's directory for `requirements` and `interpreter`. */
-export function buildEnvDir(interpreter: InterpreterInfo, requirements: readonly string[], env: NodeJS.ProcessEnv): string {
+export function buildEnvDir(interpreter: InterpreterInfo, requirements: readonly string[], env: NodeJS.ProcessEnv, constraintsKey?: string): string {
   const set = [...new Set(requirements.map((r) => r.trim()))].sort();
-  const key = createHash('sha256').update(JSON.stringify({ v: 1, python: interpreter.path, version: interpreter.version, impl: interpreter.implementation, set })).digest('hex').slice(0, 32);
+  const facts = { v: 1, python: interpreter.path, version: interpreter.version, impl: interpreter.implementation, set, ...(constraintsKey ? { constraints: constraintsKey } : {}) };
+  const key = createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 32);
   return join(cacheDirOrPrivate('build-envs', env), key);
 }
 
 /** The build env for `requirements` when it is made already (else undefined: nothing is made). */
 export async function madeBuildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[]): Promise<Venv | undefined> {
-  const dir = buildEnvDir(interpreter, requirements, ctx.env);
+  const dir = buildEnvDir(interpreter, requirements, ctx.env, ctx.constraintsKey);
   if (!existsSync(join(dir, MARKER))) return undefined;
   try {
     return await openVenv(dir, { env: ctx.env });
@@ -43,7 +44,7 @@ export async function madeBuildEnv(ctx: BuildContext, interpreter: InterpreterIn
 /** The isolated build env for `requirements` (made and filled on first use). */
 export async function buildEnv(ctx: BuildContext, interpreter: InterpreterInfo, requirements: readonly string[], project: string, source = 'build-system.requires'): Promise<Venv> {
   requirements = [...new Set(requirements.map((r) => r.trim()))];
-  const dir = buildEnvDir(interpreter, requirements, ctx.env);
+  const dir = buildEnvDir(interpreter, requirements, ctx.env, ctx.constraintsKey);
   markUsed(dir); // before reading: `venvkit cache prune|clean` then leaves it alone
   if (existsSync(join(dir, MARKER))) {
     ctx.onEvent?.({ kind: 'build-env', requirements: [...requirements], reused: true });

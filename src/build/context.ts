@@ -41,6 +41,8 @@ export interface BuildContext {
   onEvent?: (e: BuildEvent) => void;
   /** The build requirement sets being installed above this build (each sorted and joined), to stop cycles. */
   chain?: readonly string[];
+  /** --build-constraint: a digest of the constraint files build envs are filled with (part of a build env's key). */
+  constraintsKey?: string;
 }
 
 /** An sdist offered by an index or find-links location (the index layer's Candidate, in part). */

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import type { EditableRequirement } from '../index/editable-requirement.js';
 import { isVcsUrl, parseVcsUrl, type VcsSpec } from './vcs.js';
+import type { ConfigSettings } from './hooks.js';
 
 export interface LocalSource {
   /** vcs: a git+... URL, checked out before building (a VCS editable is checked out into <env>/src). */
@@ -30,6 +31,8 @@ export interface LocalSource {
   fromLock?: boolean;
   /** kind sdist: the project is this directory of the unpacked archive (a pylock.toml archive's `subdirectory`). */
   subdirectory?: string;
+  /** `-C` after its line in a requirements file: its build's settings instead of the command line's (as pip). */
+  configSettings?: ConfigSettings;
 }
 
 /** The local source of a parsed `-e` value (command line or requirement file). */

@@ -76,7 +76,9 @@ async function wheelFromVcs(source: LocalSource, options: BuildOptions, workDir:
 /** Builds each local source (in turn: backends are often heavy) and says what to install. */
 export async function prepareLocalSources(sources: readonly LocalSource[], options: BuildOptions & { workDir: string; srcDir?: string }): Promise<PreparedSource[]> {
   const out: PreparedSource[] = [];
+  const all = options;
   for (let source of sources) {
+    options = source.configSettings ? { ...all, configSettings: source.configSettings } : all;
     let wheelPath: string;
     let directUrl: PreparedSource['directUrl'];
     let state: string | undefined;

@@ -7,7 +7,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import type { IndexFlags } from '../index/pip-config.js';
-import { PIP_FEATURES, releaseControlIsPre } from '../index/requirements-file.js';
+import { PIP_FEATURES } from '../index/requirements-file.js';
+import { checkReleaseOp, type ReleaseOp } from '../index/release-control.js';
+import { canonicalizeName } from '../pep/names.js';
 
 export const PIP_INSTALL_OPTIONS = {
   'no-cache-dir': { type: 'boolean' },
@@ -45,7 +47,6 @@ export const PIP_INSTALL_OPTIONS = {
   'resume-retries': { type: 'string' },
   debug: { type: 'boolean' },
   'no-python-version-warning': { type: 'boolean' },
-  // Not supported yet: a clear error (NOT_IMPLEMENTED), never a silent no-op.
   'only-deps': { type: 'boolean' },
   'build-constraint': { type: 'string', multiple: true },
   'ignore-requires-python': { type: 'boolean' },
@@ -91,14 +92,6 @@ export const NO_OPS: Record<string, string> = {
   'no-python-version-warning': 'pip no longer warns about the Python version',
 };
 
-const NOT_YET: Record<string, string> = {
-  'only-deps': 'install the dependencies by name instead',
-  'build-constraint': 'pin build requirements in the project\'s pyproject.toml, or use --no-build-isolation',
-  'ignore-requires-python': 'use an interpreter the project supports',
-  'refresh-package': 'use --no-cache to read every index page afresh',
-  'uploaded-prior-to': 'pin the versions you want',
-};
-
 /** argv with pip's aliases replaced by the names venvkit parses (up to a `--`). */
 export function canonicalArgv(argv: string[]): string[] {
   const out = [...argv];
@@ -126,8 +119,14 @@ export interface PipRun {
   log?: string;
   noColor: boolean;
   version: boolean;
-  /** --all-releases :all: */
-  pre: boolean;
+  /** --all-releases / --only-final in command-line order (also in `index`). */
+  releaseControl: ReleaseOp[];
+  /** --only-deps: the requirements' dependencies, not the requirements. */
+  onlyDeps: boolean;
+  /** --build-constraint files (absolute). */
+  buildConstraints: string[];
+  /** --ignore-requires-python. */
+  ignoreRequiresPython: boolean;
   /** --requirements-from-script FILE (PEP 723): its dependencies are requirements. */
   script?: string;
 }
@@ -138,8 +137,60 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   return Number(v);
 }
 
-/** Check the values pip checks and turn the options into a PipRun; NOT_IMPLEMENTED for the few not supported yet. */
-export function pipRun(values: PipValues): PipRun {
+/** --all-releases / --only-final as given, in order (parseArgs keeps each option's values apart). */
+export function releaseOps(argv: string[]): ReleaseOp[] {
+  const ops: ReleaseOp[] = [];
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const m = /^--(all-releases|only-final)(?:=(.*))?$/.exec(argv[i]!);
+    if (m) ops.push(checkReleaseOp({ option: m[1] as ReleaseOp['option'], value: m[2] ?? argv[++i] ?? '' }, 'install'));
+  }
+  return ops;
+}
+
+/** --refresh-package values as pip's callback folds them: names (normalised), or [':all:']. */
+export function refreshPackages(values: string[]): string[] {
+  const set = new Set<string>();
+  for (const value of values) {
+    if (value === '' || value.startsWith('-')) throw new VenvkitError('USAGE', 'install: --refresh-package needs a value: :all: or project names with commas between them', { hint: 'e.g. --refresh-package requests' });
+    let names = value.split(',');
+    let done = false;
+    while (names.includes(':all:')) {
+      set.clear();
+      set.add(':all:');
+      names = names.slice(names.indexOf(':all:') + 1);
+      if (!names.includes(':none:')) { done = true; break; }
+    }
+    if (done) continue;
+    for (const n of names) {
+      if (n === ':none:') set.clear();
+      else set.add(canonicalizeName(n));
+    }
+  }
+  return [...set];
+}
+
+/**
+ * --uploaded-prior-to as pip 26.2 reads it: PnD (that many whole days before now) or an ISO 8601
+ * date or date-time (local time when it names no offset); ms since the epoch.
+ */
+export function uploadedPriorTo(value: string, now = Date.now()): number {
+  const days = /^P(\d+)D$/.exec(value);
+  if (days) return now - Number(days[1]) * 86_400_000;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,6}))?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
+  const t = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}.${(m[7] ?? '0').padEnd(3, '0').slice(0, 3)}${m[8] ? (m[8] === 'Z' ? 'Z' : offset(m[8])) : ''}`) : NaN;
+  if (!Number.isFinite(t)) {
+    throw new VenvkitError('USAGE', `install: --uploaded-prior-to: invalid value: '${value}'. Expected an ISO 8601 datetime string (e.g. '2023-01-01' or '2023-01-01T00:00:00Z') or a duration in days (e.g. 'P3D')`, { hint: 'Give a date, a date-time, or PnD.' });
+  }
+  return t;
+}
+
+function offset(o: string): string {
+  const d = o.replace(':', '');
+  return `${d.slice(0, 3)}:${d.length > 3 ? d.slice(3) : '00'}`;
+}
+
+/** Check the values pip checks and turn the options into a PipRun (`argv`: for the order of --all-releases / --only-final). */
+export function pipRun(values: PipValues, argv: string[] = []): PipRun {
   for (const [name, choices] of Object.entries(CHOICES)) {
     const got = (values as Record<string, string | string[] | undefined>)[name];
     for (const v of got === undefined ? [] : Array.isArray(got) ? got : [got]) {
@@ -147,14 +198,7 @@ export function pipRun(values: PipValues): PipRun {
     }
   }
   positiveInt('resume-retries', values['resume-retries']);
-  for (const [name, hint] of Object.entries(NOT_YET)) {
-    const got = (values as Record<string, unknown>)[name];
-    if (got === undefined || got === false) continue;
-    throw new VenvkitError('NOT_IMPLEMENTED', `install: pip's --${name} is not supported by venvkit yet`, { hint });
-  }
-  let pre = false;
-  for (const v of values['all-releases'] ?? []) pre = releaseControlIsPre('all-releases', v, 'install') || pre;
-  for (const v of values['only-final'] ?? []) releaseControlIsPre('only-final', v, 'install');
+  const ops = releaseOps(argv);
   const scripts = values['requirements-from-script'] ?? [];
   if (scripts.length > 1) throw new VenvkitError('USAGE', 'install: --requirements-from-script can only be given once', { hint: 'Install the other scripts\' dependencies in another run.' });
   const index: IndexFlags = {};
@@ -174,6 +218,12 @@ export function pipRun(values: PipValues): PipRun {
   if (retries !== undefined) index.retries = retries;
   if (values.isolated) index.isolated = true;
   if (values['no-require-hashes']) index.noRequireHashes = true;
+  if (ops.length) index.releaseControl = ops;
+  if (values['refresh-package']?.length) {
+    const names = refreshPackages(values['refresh-package']);
+    if (names.length) index.refreshPackages = names;
+  }
+  if (values['uploaded-prior-to'] !== undefined) index.uploadedPriorTo = uploadedPriorTo(values['uploaded-prior-to']);
   return {
     index,
     noCache: !!values['no-cache-dir'],
@@ -183,14 +233,36 @@ export function pipRun(values: PipValues): PipRun {
     ...(values.log !== undefined ? { log: resolve(values.log) } : {}),
     noColor: !!values['no-color'],
     version: !!values.version,
-    pre,
+    releaseControl: ops,
+    onlyDeps: !!values['only-deps'],
+    buildConstraints: (values['build-constraint'] ?? []).map((f) => existingFile('build-constraint', f)),
+    ignoreRequiresPython: !!values['ignore-requires-python'],
     ...(scripts.length ? { script: resolve(scripts[0]!) } : {}),
   };
 }
 
+/** pip's refusals: --pre beside --all-releases/--only-final; --only-deps beside --no-deps, -r, --requirements-from-script, --group. */
+export async function checkPipCombinations(values: { pre?: boolean; noDeps?: boolean; requirement?: string[]; group?: string[] }, pip: PipRun): Promise<void> {
+  if (values.pre && pip.releaseControl.length) {
+    const { releaseControl } = await import('../index/release-control.js');
+    if (!releaseControl(pip.releaseControl)!.empty) throw new VenvkitError('USAGE', 'install: --pre cannot be used with --all-releases or --only-final', { hint: 'Use --all-releases :all: instead of --pre.' });
+  }
+  if (!pip.onlyDeps) return;
+  const conflicts = [
+    values.noDeps ? "'--no-deps'" : '', values.requirement?.length ? "'--requirement'" : '',
+    pip.script ? "'--requirements-from-script'" : '', values.group?.length ? "'--group'" : '',
+  ].filter(Boolean);
+  if (conflicts.length > 1) conflicts[conflicts.length - 1] = `or ${conflicts[conflicts.length - 1]}`;
+  if (conflicts.length) {
+    throw new VenvkitError('USAGE', `install: cannot use '--only-deps' in combination with ${conflicts.join(', ')}`, {
+      hint: 'Name the projects whose dependencies you want on the command line (pip refuses the same).',
+    });
+  }
+}
+
 function existingFile(name: string, path: string): string {
   const abs = resolve(path);
-  if (!existsSync(abs) || !statSync(abs).isFile()) throw new VenvkitError('BAD_PATH', `install: --${name} ${path}: no such file`, { hint: `Give the path of a PEM file to --${name}.` });
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw new VenvkitError('BAD_PATH', `install: --${name} ${path}: no such file`, { hint: name === 'build-constraint' ? 'Give the path of a constraints file.' : `Give the path of a PEM file to --${name}.` });
   return abs;
 }
 

@@ -144,7 +144,8 @@ export class IndexClient {
       try {
         // Credentials in an index URL are the HTTP client's to keep (and to leave out of the URL).
         const location = /^https?:/i.test(s.location) ? (await this.http()).addCredentialsFrom(s.location) : s.location;
-        const links = await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined);
+        const refresh = this.settings.refreshPackages?.some((n) => n === ':all:' || n === project) ?? false;
+        const links = await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined, refresh);
         answered++;
         return { source: s.location, links: links ?? [] };
       } catch (e) {
@@ -162,8 +163,10 @@ export class IndexClient {
     for (const x of fl.links) all.push(x);
 
     const seen = new Map<string, Candidate>();
+    const before = this.settings.uploadedPriorTo;
     for (const { link, source } of all) {
       const dist = indexDistFile(link.filename, project);
+      if (before !== undefined && typeof dist !== 'string' && !uploadedBefore(link, before, `${source.replace(/\/+$/, '')}/${project}/`)) continue;
       if (typeof dist === 'string') {
         // pip skips links whose names do not parse for the project; unsafe names are said so.
         if (dist.startsWith('unsafe')) this.options.onNote?.(`ignoring a link from ${source}: ${dist} (${JSON.stringify(clip(link.filename))})`);
@@ -237,4 +240,20 @@ export function noWheelReason(p: ProjectCandidates): string | undefined {
     return `no distributions of ${p.name} were found, but ${p.failures.map((f) => f.source).join(', ')} could not be read`;
   }
   return undefined;
+}
+
+/**
+ * --uploaded-prior-to, as pip 26.2 applies it: a file:// link is exempt; any other needs a PEP 700
+ * upload-time earlier than `before`. A link without one stops the install, as in pip ("Index URL
+ * does not provide upload-time metadata."): the option could not be honoured.
+ */
+function uploadedBefore(link: PageLink, before: number, page: string): boolean {
+  if (/^file:/i.test(link.url)) return true;
+  if (!link.uploadTime) {
+    throw new VenvkitError('NO_UPLOAD_TIME', `Index ${page} does not provide upload-time metadata (${link.filename}), which --uploaded-prior-to needs`, {
+      hint: 'Use an index that serves PEP 700 JSON pages with upload-time (PyPI does), or leave out --uploaded-prior-to.',
+    });
+  }
+  const t = Date.parse(link.uploadTime);
+  return Number.isFinite(t) && t < before;
 }

@@ -19,14 +19,19 @@ interface Entry {
 
 export interface PageResult { status: number; url: string; contentType: string; body: string; fromCache: boolean }
 
-/** GET `url` through the cache in `dir` (undefined: no cache; the caller checked that it may be used). */
-export async function getPage(http: HttpClient, url: string, accept: string, dir: string | undefined): Promise<PageResult> {
+/**
+ * GET `url` through the cache in `dir` (undefined: no cache; the caller checked that it may be used).
+ * `revalidate` (pip's --refresh-package): a fresh stored page is not used without asking the server
+ * (a conditional request with Cache-Control: max-age=0, as pip sends).
+ */
+export async function getPage(http: HttpClient, url: string, accept: string, dir: string | undefined, revalidate = false): Promise<PageResult> {
   const file = dir ? join(dir, ...(await keyPath(url, accept))) : undefined;
   const cached = file ? await load(file) : undefined;
-  if (cached && Date.now() - cached.storedAt < cached.maxAgeMs) {
+  if (cached && !revalidate && Date.now() - cached.storedAt < cached.maxAgeMs) {
     return { status: 200, url: cached.finalUrl, contentType: cached.contentType, body: cached.body, fromCache: true };
   }
   const headers: Record<string, string> = { accept };
+  if (revalidate) headers['cache-control'] = 'max-age=0';
   if (cached?.etag) headers['if-none-match'] = cached.etag;
   if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
   const res = await http.get(url, headers);

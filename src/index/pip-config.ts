@@ -1,5 +1,6 @@
 // pip's configuration, read the way pip reads it, so a machine set up for pip works unchanged.
 //
+import type { ReleaseOp } from './release-control.js';
 // Files, lowest priority first (pip's `override_order`): global ($XDG_CONFIG_DIRS/pip/pip.conf
 // for each dir, default /etc/xdg, then /etc/pip.conf), user (~/.pip/pip.conf, then
 // $XDG_CONFIG_HOME/pip/pip.conf; skipped when PIP_CONFIG_FILE names an existing file), site
@@ -244,6 +245,12 @@ export interface IndexFlags {
   isolated?: boolean;
   /** --no-require-hashes: a --hash in a requirements file does not switch on hash-checking mode. */
   noRequireHashes?: boolean;
+  /** --all-releases / --only-final, in command-line order. */
+  releaseControl?: ReleaseOp[];
+  /** --refresh-package (normalised names or ':all:'). */
+  refreshPackages?: string[];
+  /** --uploaded-prior-to, ms since the epoch. */
+  uploadedPriorTo?: number;
 }
 
 /**
@@ -274,6 +281,9 @@ export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSet
     out.formatControl = [...ops.filter((o) => o.fromConfig), ...flags.formatControl, ...ops.filter((o) => !o.fromConfig)];
   }
   if (flags.preferBinary) out.preferBinary = true;
+  if (flags.releaseControl?.length) out.releaseControl = [...flags.releaseControl, ...(settings.releaseControl ?? [])];
+  if (flags.refreshPackages?.length) out.refreshPackages = flags.refreshPackages;
+  if (flags.uploadedPriorTo !== undefined) out.uploadedPriorTo = flags.uploadedPriorTo;
   return out;
 }
 
@@ -284,7 +294,7 @@ export function applyFlags(settings: IndexSettings, flags: IndexFlags): IndexSet
  */
 export function applyFileOptions(settings: IndexSettings, o: {
   indexUrl?: string; extraIndexUrls: string[]; findLinks: string[]; noIndex: boolean; pre: boolean; requireHashes: boolean; trustedHosts: string[];
-  formatControl?: FormatControlOp[]; preferBinary?: boolean;
+  formatControl?: FormatControlOp[]; preferBinary?: boolean; releaseControl?: ReleaseOp[];
 }): IndexSettings {
   const add = (a: string[], b: string[]) => [...a, ...b.filter((x) => !a.includes(x))];
   return {
@@ -298,5 +308,6 @@ export function applyFileOptions(settings: IndexSettings, o: {
     requireHashes: settings.requireHashes || o.requireHashes,
     ...(o.formatControl?.length ? { formatControl: [...(settings.formatControl ?? []), ...o.formatControl] } : {}),
     ...(settings.preferBinary || o.preferBinary ? { preferBinary: true } : {}),
+    ...(o.releaseControl?.length ? { releaseControl: [...(settings.releaseControl ?? []), ...o.releaseControl] } : {}),
   };
 }

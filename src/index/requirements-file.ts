@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { VenvkitError } from '../errors.js';
 import { parseEditable, type EditableRequirement } from './editable-requirement.js';
 import type { FormatControlOp } from './format-control.js';
+import type { IndexSettings } from './types.js';
 import { didYouMean } from '../did-you-mean.js';
+import { checkReleaseOp, type ReleaseOp } from './release-control.js';
 
 export interface RequirementLine {
   /** The requirement as written (after joining continuations and expanding ${VAR}). */
@@ -24,6 +26,8 @@ export interface RequirementLine {
   location?: { url: string; path?: string; vcs?: boolean };
   /** Set for `-e`/`--editable` lines: the parsed editable (text is then the value after -e). */
   editable?: EditableRequirement;
+  /** `-C KEY=VALUE` after the requirement: build settings for this requirement only (as pip). */
+  configSettings?: string[];
 }
 
 export interface RequirementsFileOptions {
@@ -40,6 +44,8 @@ export interface RequirementsFileOptions {
   preferBinary?: boolean;
   /** --no-require-hashes was given: a --hash does not switch on hash-checking mode. */
   noRequireHashes?: boolean;
+  /** --all-releases / --only-final values in the order read (release-control.ts). */
+  releaseControl?: ReleaseOp[];
 }
 
 export interface ParsedRequirements {
@@ -85,9 +91,13 @@ export function parseRequirementsText(text: string, file: string, env: NodeJS.Pr
     const optPart = firstOpt === -1 ? [] : tokens.slice(firstOpt);
     const opts = parseOptions(optPart, where);
     if (reqPart.length > 0) {
-      const bad = opts.find((o) => o.name !== 'hash' && !PER_REQUIREMENT_IGNORED.has(o.name));
+      const bad = opts.find((o) => o.name !== 'hash' && !PER_REQUIREMENT.has(o.name));
       if (bad) throw usage(where, `option --${bad.name} cannot follow a requirement on the same line`);
-      out.push({ kind: 'requirement', line: lineNo, text: reqPart.join(' '), hashes: opts.filter((o) => o.name === 'hash').map((o) => normalizeHash(o.value!, where)) });
+      const settings = opts.filter((o) => o.name === 'config-settings').map((o) => o.value!);
+      out.push({
+        kind: 'requirement', line: lineNo, text: reqPart.join(' '), hashes: opts.filter((o) => o.name === 'hash').map((o) => normalizeHash(o.value!, where)),
+        ...(settings.length ? { configSettings: settings } : {}),
+      });
     } else {
       for (const o of opts) {
         if (o.name === 'hash') throw usage(where, '--hash must follow a requirement on the same line');
@@ -99,7 +109,7 @@ export function parseRequirementsText(text: string, file: string, env: NodeJS.Pr
 }
 
 export type ParsedLine =
-  | { kind: 'requirement'; line: number; text: string; hashes: string[] }
+  | { kind: 'requirement'; line: number; text: string; hashes: string[]; configSettings?: string[] }
   | { kind: 'option'; line: number; name: string; value?: string };
 
 /**
@@ -120,8 +130,8 @@ const VALUE_OPTIONS: Record<string, string> = {
   'C': 'config-settings', 'config-settings': 'config-settings',
 };
 const FLAG_OPTIONS = new Set(['no-index', 'pre', 'require-hashes', 'no-require-hashes', 'prefer-binary']);
-/** -C after a requirement: pip passes it to that requirement's build only; venvkit does not yet, so it is ignored there. */
-const PER_REQUIREMENT_IGNORED = new Set(['config-settings']);
+/** Options allowed after a requirement besides --hash: -C, which pip passes to that requirement's build only. */
+const PER_REQUIREMENT = new Set(['config-settings']);
 /** pip 26.2's --use-feature names (those always on included); each is either on already in venvkit or a pip internal. */
 export const PIP_FEATURES = ['fast-deps', 'inprocess-build-deps', 'venv-isolation', 'truststore', 'no-binary-enable-wheel-cache', 'build-constraint'];
 
@@ -259,7 +269,7 @@ async function readOne(
   let text: string;
   try {
     if (loc.path) text = await readFile(loc.path, 'utf8');
-    else text = await (options.fetchText ?? fetchOverHttp)(loc.url!);
+    else text = await (options.fetchText ?? ((u: string) => fetchOverHttp(u)))(loc.url!);
   } catch (e) {
     const what = constraint ? 'constraints file' : 'requirements file';
     const hint = e instanceof VenvkitError ? e.hint : undefined;
@@ -272,7 +282,7 @@ async function readOne(
   for (const item of parseRequirementsText(text, loc.display, env)) {
     const where = `${loc.display}:${item.line}`;
     if (item.kind === 'requirement') {
-      const req: RequirementLine = { text: item.text, hashes: item.hashes, constraint, file: loc.display, line: item.line };
+      const req: RequirementLine = { text: item.text, hashes: item.hashes, constraint, file: loc.display, line: item.line, ...(item.configSettings ? { configSettings: item.configSettings } : {}) };
       const location = vcsLocation(item.text) ?? localLocation(item.text, cwd);
       if (location) req.location = location;
       (constraint ? out.constraints : out.requirements).push(req);
@@ -313,7 +323,7 @@ async function readOne(
       case 'prefer-binary': o.preferBinary = true; break;
       case 'no-require-hashes': o.noRequireHashes = true; break;
       case 'all-releases': case 'only-final':
-        if (releaseControlIsPre(item.name, v, where)) o.pre = true;
+        (o.releaseControl ??= []).push(checkReleaseOp({ option: item.name, value: v }, where));
         break;
       case 'use-feature':
         if (!PIP_FEATURES.includes(v)) throw usage(where, `--use-feature: '${v}' is not one of pip's features (${PIP_FEATURES.join(', ')})`);
@@ -365,27 +375,22 @@ function withoutExtras(t: string): string {
   return open === -1 ? t : t.slice(0, open);
 }
 
-/**
- * --all-releases / --only-final (pip's release control): `--all-releases :all:` is --pre, `:none:`
- * and `--only-final :all:`/`:none:` leave the default (final releases unless --pre). True: as --pre.
- * Per-project values are not supported yet.
- */
-export function releaseControlIsPre(option: 'all-releases' | 'only-final', value: string, where: string): boolean {
-  if (value === ':all:') return option === 'all-releases';
-  if (value === ':none:') return false;
-  throw new VenvkitError('NOT_IMPLEMENTED', `${where}: --${option} ${value}: release control for single projects is not supported yet`, {
-    hint: 'Use :all: (every project) or pin the pre-release version in the requirement (name==1.0b1 allows it).',
-  });
-}
-
 function usage(where: string, message: string): VenvkitError {
   return new VenvkitError('BAD_REQUIREMENT', `${where}: ${message}`);
 }
 
-async function fetchOverHttp(url: string): Promise<string> {
+/**
+ * GET a requirements file over http(s) with the HTTP settings index requests use (pip's session:
+ * --cert, --client-cert, --proxy, --no-proxy-env, --trusted-host, --timeout, --retries); none: defaults.
+ */
+export async function fetchOverHttp(url: string, settings?: Pick<IndexSettings, 'timeout' | 'cert' | 'trustedHosts' | 'clientCert' | 'proxy' | 'noProxyEnv' | 'retries'>): Promise<string> {
   if (!/^https?:/i.test(url)) throw new Error('only local files, file:// and http(s):// URLs can be read');
   const { HttpClient, statusError } = await import('./http-client.js');
-  const http = new HttpClient();
+  const s = settings;
+  const http = new HttpClient(s ? {
+    ...(s.retries !== undefined ? { retries: s.retries } : {}), timeout: s.timeout, cert: s.cert, trustedHosts: s.trustedHosts,
+    clientCert: s.clientCert, proxy: s.proxy, noProxyEnv: s.noProxyEnv,
+  } : {});
   try {
     const res = await http.get(url);
     if (res.status !== 200) throw statusError(res.url, res.status);

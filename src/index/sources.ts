@@ -22,11 +22,11 @@ export function projectUrl(indexUrl: string, project: string): string {
  * The links of one project on one index; `undefined` when the index does not have the project
  * (HTTP 404/410, or no such directory). Throws INDEX_ERROR when the index cannot be read.
  */
-export async function readProjectPage(indexUrl: string, project: string, http: () => Promise<HttpClient>, cacheDir?: string): Promise<PageLink[] | undefined> {
+export async function readProjectPage(indexUrl: string, project: string, http: () => Promise<HttpClient>, cacheDir?: string, revalidate = false): Promise<PageLink[] | undefined> {
   const url = projectUrl(indexUrl, project);
   if (/^file:/i.test(url)) return readLocalPage(url);
   if (!/^https?:/i.test(url)) throw new VenvkitError('INDEX_ERROR', `unsupported index URL ${redact(indexUrl)} (use http://, https:// or file://)`);
-  const res = await getPage(await http(), url, ACCEPT, cacheDir);
+  const res = await getPage(await http(), url, ACCEPT, cacheDir, revalidate);
   if (res.status === 404 || res.status === 410) return undefined;
   if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
   try {

@@ -1,4 +1,5 @@
 // Shared shapes of the index layer: settings (pip config + flags), candidates, project pages.
+import type { ReleaseOp } from './release-control.js';
 import type { FormatControlOp } from './format-control.js';
 
 /** Where packages are looked for, and how: pip's configuration merged with venvkit's flags. */
@@ -32,6 +33,12 @@ export interface IndexSettings {
   formatControl?: FormatControlOp[];
   /** --prefer-binary: an older version with a wheel is chosen before a newer one with only an sdist. */
   preferBinary?: boolean;
+  /** --all-releases / --only-final values in pip's order: the command line's, then each requirement file's (release-control.ts). */
+  releaseControl?: ReleaseOp[];
+  /** --refresh-package: projects (normalised, or ':all:') whose index pages are revalidated instead of taken from the page cache. */
+  refreshPackages?: string[];
+  /** --uploaded-prior-to (ms since the epoch): only index files uploaded before then (PEP 700 upload-time; files without one are left out, local files are exempt). */
+  uploadedPriorTo?: number;
 }
 
 /** A distribution file offered by an index or find-links location. */

@@ -174,6 +174,27 @@ export async function openLayout(request: LayoutRequest, info: InterpreterInfo, 
 }
 
 /**
+ * Where `venvkit uninstall --target/--prefix/--user` looks: the same places an install with that
+ * layout wrote to (a stand-in env whose root bounds what RECORD may name), made without creating
+ * anything. pip's uninstall has no --target or --prefix; its user-site uninstall is this --user.
+ */
+export async function removalLayout(request: LayoutRequest, info: InterpreterInfo, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Venv> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const given = [request.target !== undefined, request.prefix !== undefined, !!request.user].filter(Boolean).length;
+  if (given > 1) throw new VenvkitError('USAGE', 'uninstall: give one of --target, --prefix and --user', { hint: 'Uninstall from one place at a time.' });
+  if (request.target !== undefined) {
+    const dir = resolve(cwd, request.target);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new VenvkitError('BAD_PATH', `uninstall: the target directory ${dir} does not exist`, { hint: 'Give the directory given to `install --target`.' });
+    const scripts = join(dir, process.platform === 'win32' ? 'Scripts' : 'bin');
+    return standIn(dir, { scripts, purelib: dir, platlib: dir, include: join(dir, 'include'), data: dir, python: info.path }, info);
+  }
+  const facts = await askScheme(info.path, request.user ? 'user' : 'prefix', request.prefix !== undefined ? resolve(cwd, request.prefix) : '', env);
+  const p = facts.paths;
+  return standIn(p.data, { purelib: p.purelib, platlib: p.platlib, scripts: p.scripts, data: p.data, include: join(p.data, 'include'), python: info.path }, info);
+}
+
+/**
  * pip's --target move: each top-level item of the staged install goes into `dir`; an item already
  * there is replaced with `upgrade` (unless it is a symlink), else kept, with a warning either way.
  */

@@ -10,6 +10,7 @@ import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
+import { prereleaseRule } from '../index/release-control.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { canonicalizeName } from '../pep/names.js';
 import type { InterpreterInfo } from '../python/types.js';
@@ -108,7 +109,7 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
     const direct = new Map<string, DirectSource>(local?.direct);
     directWheels(inputs.requirements, direct);
     const { results } = await resolveTargets([...inputs.requirements, ...(local?.requirements ?? [])], targets, {
-      client, constraints: inputs.constraints, prereleases: inputs.settings.pre,
+      client, constraints: inputs.constraints, prereleases: prereleaseRule(inputs.settings),
       ...(previous.length ? { preferred: (t: LockTarget) => pinsFor(previous, t) } : {}),
       ...(upgrade ? { upgrade } : {}),
       ...(o.onWarning ? { onWarning: o.onWarning } : {}),

@@ -59,7 +59,7 @@ class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
 export interface ResolveTargetsOptions {
   client: IndexClient;
   constraints: readonly Requirement[];
-  prereleases: boolean;
+  prereleases: boolean | ((name: string) => boolean | undefined);
   /** Versions to keep (from the previous lock), per target. */
   preferred?: (t: LockTarget) => ReadonlyMap<string, string> | undefined;
   upgrade?: boolean | ReadonlySet<string>;

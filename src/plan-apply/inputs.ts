@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import { applyFileOptions, applyFlags, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
 import { checkRequireHashes, hashPins, type HashPins } from '../index/require-hashes.js';
-import { readRequirementFiles, type RequirementLine } from '../index/requirements-file.js';
+import { fetchOverHttp, readRequirementFiles, type RequirementLine } from '../index/requirements-file.js';
 import type { IndexSettings, ProjectCandidates } from '../index/types.js';
 import type { InterpreterInfo } from '../python/types.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
@@ -15,6 +15,8 @@ import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
 import { parseEditable } from '../index/editable-requirement.js';
 import { FormatControl } from '../index/format-control.js';
+import { parseConfigSettings } from '../build/config-settings.js';
+import type { ConfigSettings } from '../build/hooks.js';
 
 export interface RequirementInputs {
   /** PEP 508 strings, local wheel paths, or file:// / https:// URLs of wheels. */
@@ -38,6 +40,8 @@ export interface CollectedInputs {
   settings: IndexSettings;
   /** Requirements naming local source (project directories, sdists, -e): built before resolving. */
   local: LocalSource[];
+  /** `-C` after a named requirement's line in a requirements file, by normalised name: that project's build settings. */
+  configByName?: Map<string, ConfigSettings>;
   /** From -r pylock.toml: each selected project's one file (as pip 26 installs a lock: it overrides the indexes). */
   locked?: Map<string, ProjectCandidates>;
   /** From -r pylock.toml: the direct_url.json of each archive entry, by normalised name. */
@@ -91,7 +95,7 @@ function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSourc
   }
   const source = localSource(line.text, cwd);
   if (source) {
-    local.push(source);
+    local.push(line.configSettings ? { ...source, configSettings: parseConfigSettings(line.configSettings) } : source);
     return undefined;
   }
   if (line.location) {
@@ -147,12 +151,17 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
       throw new VenvkitError('BAD_PATH', `No such ${f.constraint ? 'constraints' : 'requirements'} file: ${f.path}`, { hint: 'Check the path given to -r/-c.' });
     }
   }
+  // A -r/-c URL is fetched as pip fetches it: with the session the configuration and command line
+  // give (certificates, proxy, trusted hosts), before any option inside the file is read.
+  const http = () => applyFlags(loadPipConfig({ env, isolated: flags.isolated }).settings, flags);
   const parsed = files.length
-    ? await readRequirementFiles(files, { env, cwd })
+    ? await readRequirementFiles(files, { env, cwd, fetchText: (url) => fetchOverHttp(url, http()) })
     : { requirements: [], constraints: [], options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] } };
+  const configByName = new Map<string, ConfigSettings>();
   for (const line of parsed.requirements) {
     const req = lineToRequirement(line, cwd, local);
     if (req) requirements.push(req);
+    if (req && line.configSettings) configByName.set(req.key, parseConfigSettings(line.configSettings));
   }
   const constraints = parsed.constraints.filter((l) => !l.location).map((l) => parseRequirement(l.text));
   let settings = loadPipConfig({ env, isolated: flags.isolated }).settings;
@@ -169,5 +178,5 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   }
   const pins = hashPins(parsed.requirements, parsed.constraints);
   for (const p of lockPins) pins.set(canonicalizeName(p.text.split('=', 1)[0]!), p.hashes);
-  return { requirements, constraints, pins, hashMode, settings, local, ...(locked ? { locked } : {}), ...(lockedDirect?.size ? { lockedDirect } : {}) };
+  return { requirements, constraints, pins, hashMode, settings, local, ...(locked ? { locked } : {}), ...(lockedDirect?.size ? { lockedDirect } : {}), ...(configByName.size ? { configByName } : {}) };
 }

@@ -2,7 +2,8 @@
 // for the env's interpreter, compare with what is installed, fetch + verify + unpack in parallel,
 // then install everything as one transaction under the env's lock. Nothing is read from an index
 // when what is installed already satisfies the requirements.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import type { ProgressEvent, ProgressListener } from '../progress.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -90,6 +91,12 @@ export interface InstallOptions {
   ignoreInstalled?: boolean;
   /** Resolve for another interpreter than the env's (install/target-python.ts): its facts and wheel tags. */
   targetPython?: { info: InterpreterInfo; tags: string[] };
+  /** --only-deps: install what the requirements depend on, not the requirements themselves (nor any of them another needs), as pip. */
+  onlyDeps?: boolean;
+  /** --ignore-requires-python: candidates are chosen whatever their Requires-Python says. */
+  ignoreRequiresPython?: boolean;
+  /** --build-constraint: constraints files applied when filling build environments only (not to this install). */
+  buildConstraints?: string[];
   /** Called with the resolution before anything is installed (also with dryRun): --report (plan-apply/report.ts) reads it. */
   onResolved?: (resolved: ResolvedForReport) => Promise<void>;
 }
@@ -196,13 +203,13 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     const recovered = await repairEnv(venv.root, lockOptions);
     if (recovered.length) report.recovered = recovered;
   }
-  const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall || options.ignoreInstalled, configSettings: options.configSettings }));
+  const fast = options.prechecked ?? (await precheck(venv, inputs, options.index ?? {}, { env, cwd: options.cwd, skip: options.upgrade || options.forceReinstall || options.ignoreInstalled || options.onlyDeps, configSettings: options.configSettings }));
   const collected = fast.collected;
   if (collected.requirements.length + collected.local.length === 0) throw new VenvkitError('USAGE', 'install: nothing to install (give requirements, wheel files, or -r FILE)');
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so what to install for it is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   let dists = options.ignoreInstalled ? [] : fast.dists;
   let byName = new Map(dists.map((d) => [d.normalizedName, d]));
-  if (fast.satisfied && !options.ignoreInstalled) {
+  if (fast.satisfied && !options.ignoreInstalled && !options.onlyDeps) {
     report.alreadySatisfied = true;
     report.timings.totalMs = Date.now() - started;
     return report;
@@ -218,26 +225,41 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
+  // The hashes a file must match. Hash-checking mode: its requirement line's --hash values. Outside
+  // it (--no-require-hashes, or a --hash only on a constraint), as pip (trust_internet): those of a
+  // line that has some, or the one the index gives for the file.
+  const lineHashes = (name: string, file: IndexFile): string[] | undefined => {
+    const pinned = collected.pins.get(name) ?? collected.pins.get(file.url);
+    if (collected.hashMode || !pinned?.length) return collected.hashMode ? pinned : undefined;
+    return [...pinned, ...Object.entries(file.hashes ?? {}).map(([algo, hex]) => `${algo}:${hex.toLowerCase()}`)];
+  };
   const workDir = lazyBuildWorkDir(env);
   // Build envs are filled with the same index settings (and format control): say each index warning once.
   const ctx = buildContext({
     env, verbose: options.verbose, signal: options.signal, index: options.index, noCache: options.noCache, linkMode: options.linkMode,
-    workers: options.workers, buildChain: options.buildChain, onWarning: warnOnce,
+    workers: options.workers, buildChain: options.buildChain, onWarning: warnOnce, buildConstraints: options.buildConstraints,
     onEvent: (event) => (emit({ kind: 'build', event }), progress(buildProgress(event))),
   });
-  const buildOptions = () => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get() });
-  // sdists from the indexes: the frontend is loaded only when the resolver meets one.
-  let sdistBuilder: Promise<SdistBuilder> | undefined;
-  const builder = () => (sdistBuilder ??= import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
-    ...buildOptions(),
+  const buildOptions = (configSettings = options.configSettings) => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings, workDir: workDir.get() });
+  // sdists from the indexes: the frontend is loaded only when the resolver meets one. A project
+  // whose requirements-file line has -C gets a builder with those settings (pip: that build only).
+  const sdistBuilders = new Map<string, Promise<SdistBuilder>>();
+  const builder = (name: string) => {
+    const own = collected.configByName?.get(canonicalizeName(name));
+    const key = own ? canonicalizeName(name) : '';
+    let b = sdistBuilders.get(key);
+    if (!b) sdistBuilders.set(key, (b = import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
+    ...buildOptions(own ?? options.configSettings),
     download: async (file) => {
-      const required = collected.hashMode ? (collected.pins.get(canonicalizeName(file.name)) ?? collected.pins.get(file.url)) : undefined;
+      const required = lineHashes(canonicalizeName(file.name), file as IndexFile);
       const got = await client.download(file as IndexFile, { requiredHashes: required });
       if (collected.locked?.has(canonicalizeName(file.name))) checkLockedSize(`${(file as IndexFile).source} (${file.name})`, (file as IndexFile).size, file.url, got.path);
       return { path: got.path, sha256: got.hashes.sha256! };
     },
-  })));
-  const sdists: SdistBuilder = { metadata: async (f) => (await builder()).metadata(f), wheel: async (f) => (await builder()).wheel(f) };
+  }))));
+    return b;
+  };
+  const sdists: SdistBuilder = { metadata: async (f) => (await builder(f.name)).metadata(f), wheel: async (f) => (await builder(f.name)).wheel(f) };
   try {
     if (collected.local.length) {
       emit({ kind: 'building-sources', count: collected.local.length });
@@ -265,7 +287,10 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       noDeps: options.noDeps,
       sdists,
       ...(collected.hashMode ? { allowedHashes: collected.pins } : {}),
+      ...(options.ignoreRequiresPython ? { ignoreRequiresPython: true } : {}),
     }), signal);
+    // --only-deps: the user's requirements are left out, even where another of them depends on one (pip's resolver does the same).
+    if (options.onlyDeps) resolution.packages = resolution.packages.filter((p) => !p.requiredBy.includes(''));
     report.timings.resolveMs = Date.now() - t0;
     emit({ kind: 'resolved', packages: resolution.packages.length, ms: report.timings.resolveMs });
     progress({ phase: 'resolve', name: '', done: resolution.packages.length, total: resolution.packages.length, ms: report.timings.resolveMs });
@@ -335,7 +360,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
           const wheels = await abortable(pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
             throwIfInterrupted(signal);
             const file = p.candidate.file!;
-            const required = collected.hashMode ? (collected.pins.get(p.name) ?? collected.pins.get(file.url)) : undefined;
+            const required = lineHashes(p.name, file);
             const builtWheel = fromSdists.get(file.url);
             const got = builtWheel
               ? { path: builtWheel, hashes: {} as Record<string, string> }
@@ -419,6 +444,8 @@ export interface BuildEnvSettings {
   buildChain?: readonly string[];
   onWarning?: (message: string) => void;
   onEvent?: (e: BuildEvent) => void;
+  /** --build-constraint files: every build env is filled under them. */
+  buildConstraints?: string[];
 }
 
 /**
@@ -429,9 +456,13 @@ export interface BuildEnvSettings {
 export function buildContext(o: BuildEnvSettings): BuildContext {
   return {
     env: o.env, verbose: o.verbose, signal: o.signal, onEvent: o.onEvent, chain: o.buildChain,
+    ...(o.buildConstraints?.length ? { constraintsKey: constraintsKey(o.buildConstraints) } : {}),
     install: async (target, requirements, how) => {
       const chain = [...(o.buildChain ?? []), [...requirements].sort().join(', ')];
-      await installRequirements(target, { requirements }, { index: o.index, env: o.env, noCache: o.noCache, onWarning: o.onWarning, linkMode: how.linkMode ?? o.linkMode, workers: how.workers ?? o.workers, buildChain: chain, signal: o.signal });
+      await installRequirements(target, { requirements, constraintFiles: o.buildConstraints ?? [] }, {
+        index: o.index, env: o.env, noCache: o.noCache, onWarning: o.onWarning, linkMode: how.linkMode ?? o.linkMode, workers: how.workers ?? o.workers, buildChain: chain, signal: o.signal,
+        ...(o.buildConstraints?.length ? { buildConstraints: o.buildConstraints } : {}),
+      });
     },
   };
 }
@@ -451,4 +482,19 @@ export function lazyBuildWorkDir(env: NodeJS.ProcessEnv): { get(): string; remov
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What the --build-constraint files say (paths and contents), as a build env key. */
+function constraintsKey(files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(`${f}\0`);
+    try {
+      h.update(readFileSync(f));
+    } catch {
+      h.update('(unreadable)'); // the install that fills the build env reports it
+    }
+    h.update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
 }

@@ -159,7 +159,7 @@ export class Packages<C extends Candidate> {
   }
 
   private pythonReason(requiresPython: string | null | undefined): string | null {
-    if (!requiresPython || !this.python) return null;
+    if (!requiresPython || !this.python || this.options.ignoreRequiresPython) return null;
     let spec = requiresPythonSets.get(requiresPython);
     if (spec === undefined) {
       try {

@@ -7,6 +7,7 @@ import type { SdistBuilder } from '../build/context.js';
 import { FormatControl } from '../index/format-control.js';
 import type { IndexClient } from '../index/index-client.js';
 import { readRequirementFiles } from '../index/requirements-file.js';
+import { prereleaseRule } from '../index/release-control.js';
 import { markerEnvironment } from '../pep/markers.js';
 import type { Requirement } from '../pep/pep508.js';
 import { compatibleTags } from '../pep/tags.js';
@@ -66,6 +67,7 @@ export async function resolveRequirements(
     ...rest,
     env,
     constraints,
-    prereleases: options.prereleases ?? settings.pre,
+    prereleases: options.prereleases ?? prereleaseRule(settings),
   });
 }
+

@@ -245,7 +245,10 @@ class Solver<C extends Candidate> {
 
   /** --pre, or a specifier names a pre-release of the package, or it has no final release at all (pip / uv). */
   private allowsPrereleases(p: Pkg<C>): boolean {
-    return this.options.prereleases === true || this.packages.preAllowed.has(p.base) || p.versions.every((v) => v.isPrerelease);
+    const rule = this.options.prereleases;
+    const own = typeof rule === 'function' ? rule(p.base) : rule === true ? true : undefined;
+    if (own !== undefined) return own;
+    return this.packages.preAllowed.has(p.base) || p.versions.every((v) => v.isPrerelease);
   }
 
   private async decideNext(): Promise<string | null> {

@@ -72,8 +72,13 @@ export interface ResolveOptions {
   env: MarkerEnvironment;
   /** Python version Requires-Python is checked against (default env.python_full_version). */
   pythonVersion?: string;
-  /** --pre: allow pre-releases everywhere. Otherwise only for a package when a specifier names one of its pre-releases, or when it has no final release. */
-  prereleases?: boolean;
+  /**
+   * --pre: allow pre-releases everywhere. Otherwise only for a package when a specifier names one of its pre-releases, or when it has no final release.
+   * A function (pip's --all-releases / --only-final): per package, true (allowed), false (final releases only) or undefined (that default).
+   */
+  prereleases?: boolean | ((name: string) => boolean | undefined);
+  /** --ignore-requires-python: Requires-Python does not rule a candidate out. */
+  ignoreRequiresPython?: boolean;
   /** Versions to keep when they still satisfy (the environment's installed distributions), by normalised name. */
   preferred?: ReadonlyMap<string, string>;
   /** -U: ignore `preferred` for every package (true) or for these normalised names. */

@@ -16,7 +16,7 @@ import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
 import { canonicalizeName } from '../../pep/names.js';
 import { setColorMode } from '../output.js';
-import { canonicalArgv, envOfPython, pipRun, PIP_INSTALL_OPTIONS, type PipRun } from '../pip-install-options.js';
+import { canonicalArgv, checkPipCombinations, envOfPython, pipRun, PIP_INSTALL_OPTIONS, type PipRun } from '../pip-install-options.js';
 import { openLog, type RunLog } from '../run-log.js';
 import type { ScriptMetadata } from '../../project/script-metadata.js';
 import { writeFileSync } from 'node:fs';
@@ -102,11 +102,30 @@ pip install's other options, with pip's meaning:
       --retries N            retries of a failed request (default 3)
       --isolated             ignore pip's user configuration files and PIP_* variables
       --log FILE             append a verbose log of the run to FILE (also what -q hides)
-      --no-require-hashes    a --hash in a requirements file does not turn on hash-checking mode
+      --no-require-hashes    a --hash in a requirements file does not turn on hash-checking mode (the
+                               file it pins is still checked against it, as pip)
       --requirements-from-script FILE
                              install the dependencies of a script's PEP 723 block (# /// script)
-      --all-releases :all:   as --pre (:none: and --only-final :all:|:none: keep the default)
-      --only-final :all:
+      --all-releases NAMES   allow pre-releases of these projects (comma list; :all: every project,
+                               :none: empties the list; repeatable, applied in order; not with --pre)
+      --only-final NAMES     final releases only for these projects, even where a specifier names a
+                               pre-release (comma list, :all:, :none:); a project named by both: the last
+      --only-deps            install only the dependencies of the named requirements, not the
+                               requirements themselves (nor one another's); not with --no-deps, -r,
+                               --group or --requirements-from-script
+      --ignore-requires-python
+                             choose versions whatever their Requires-Python says
+      --build-constraint FILE
+                             constraints for the build environments of sdists and projects only
+                               (not for what is installed; repeatable)
+      --refresh-package NAMES
+                             revalidate these projects' index pages with the index instead of using
+                               a cached page still fresh (comma list, :all:; repeatable)
+      --uploaded-prior-to WHEN
+                             only index files uploaded before WHEN: an ISO 8601 date or date-time
+                               (local time without an offset), or PnD (n days ago); needs the index's
+                               PEP 700 upload-time (JSON pages), files without one are left out;
+                               file:// locations are exempt (as pip)
       --no-color             as --color never
   -V, --version              print venvkit's version
 pip-only options, accepted (values checked as pip checks them) and without effect, because venvkit
@@ -116,9 +135,8 @@ already behaves so:
       --keyring-provider auto|disabled|import|subprocess  --use-pep517  --no-clean  --src DIR
       --require-virtualenv  --use-feature NAME  --use-deprecated NAME  --resume-retries N
       --debug  --no-python-version-warning
-Not supported yet (an error, NOT_IMPLEMENTED): --only-deps, --build-constraint,
---ignore-requires-python, --refresh-package, --uploaded-prior-to; --all-releases/--only-final
-with project names.
+In a requirements file, \`-C KEY=VALUE\` after a requirement applies to that requirement's build
+only, in place of the command line's -C (as pip).
 pip's aliases work too (--no-dependencies, --pypi-url, --log-file, --default-timeout, --require-venv...).
 `;
 
@@ -181,7 +199,7 @@ export default async function install(rawArgv: string[]): Promise<number> {
     stdout(HELP);
     return 0;
   }
-  const pip = pipRun(values);
+  const pip = pipRun(values, argv);
   if (pip.version) {
     const { VERSION } = await import('../version.js');
     stdout(`venvkit ${VERSION}\n`);
@@ -203,6 +221,7 @@ export default async function install(rawArgv: string[]): Promise<number> {
 async function run(values: Values, positionals: string[], argv: string[], pip: PipRun, log: RunLog | undefined): Promise<number> {
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose, ...(log ? { log: log.line } : {}) };
   if (values['require-hashes'] && values['no-require-hashes']) throw new VenvkitError('USAGE', 'install: --require-hashes and --no-require-hashes are mutually exclusive', { hint: 'Give one of them.' });
+  await checkPipCombinations({ pre: values.pre, noDeps: values['no-deps'], requirement: values.requirement, group: values.group }, pip);
   const script = pip.script ? { path: pip.script, meta: await (await import('../../project/script-metadata.js')).readScriptMetadata(pip.script) } : undefined;
   if (script) positionals = [...positionals, ...script.meta.dependencies];
   const files = values.requirement ?? [];
@@ -292,7 +311,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
     findLinks: values['find-links'],
     noIndex: values['no-index'],
     ...pip.index,
-    pre: values.pre || pip.pre,
+    pre: values.pre,
     requireHashes: values['require-hashes'],
     timeout: timeoutFlag(values.timeout),
     formatControl: formatOps(argv),
@@ -300,7 +319,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
   };
   const started = Date.now();
   // Already installed? Answered without loading the resolver or reading any index.
-  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] || ignoreInstalled || !!targetPy, configSettings });
+  const pre = await precheck(venv, inputs, flags, { skip: values.upgrade || values['force-reinstall'] || ignoreInstalled || !!targetPy || pip.onlyDeps, configSettings });
   if (pre.satisfied) {
     if (reportTo !== undefined && venv.base) await writeReport(reportTo, { packages: [], requirements: [], directUrlOf: () => undefined, metadataText: async () => '' }, venv.base);
     const ms = Date.now() - started;
@@ -320,6 +339,9 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
       index: flags,
       prechecked: pre,
       noDeps: values['no-deps'],
+      ...(pip.onlyDeps ? { onlyDeps: true } : {}),
+      ...(pip.ignoreRequiresPython ? { ignoreRequiresPython: true } : {}),
+      ...(pip.buildConstraints.length ? { buildConstraints: pip.buildConstraints } : {}),
       upgrade: values.upgrade,
       ...(values.upgrade && pip.eager ? { upgradeStrategy: 'eager' as const } : {}),
       forceReinstall: values['force-reinstall'],

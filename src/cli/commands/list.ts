@@ -1,5 +1,7 @@
 // venvkit list: the distributions installed in an env, as pip list shows them (columns, freeze,
 // json; --outdated, --uptodate, --not-required), plus venvkit's own --json.
+import { existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -15,6 +17,7 @@ import { markerEnvironment } from '../../pep/markers.js';
 import { canonicalizeName } from '../../pep/names.js';
 import { compareVersions, normalizeVersion, tryParseVersion } from '../../pep/pep440.js';
 import type { Latest } from '../../installed/latest.js';
+import type { Venv } from '../../venv/types.js';
 
 const HELP = `Usage: venvkit list [--env DIR] [options]
 
@@ -34,6 +37,9 @@ Options:
                          each project in that order, as pip)
       --user             only what the interpreter's user site holds (nothing in an environment
                          made without --system-site-packages, as pip)
+  -l, --local            only what the environment itself holds: in an environment that sees the
+                         system site-packages, the user site and the base interpreter's
+                         site-packages are otherwise listed too (as pip list)
       --pre              count pre-releases as newer versions (--outdated, --uptodate)
   -i, --index-url URL    the index to ask (default: pip's configuration), with --extra-index-url URL,
   -f, --find-links LOC   --find-links LOC and --no-index as for install
@@ -43,6 +49,18 @@ Options:
 
 An "Editable project location" column appears when something is installed editable (as pip list).
 `;
+
+/** The env was made with --system-site-packages. */
+function seesGlobal(venv: Venv): boolean {
+  return (venv.cfg['include-system-site-packages'] ?? 'false').trim().toLowerCase() === 'true';
+}
+
+/** The directories on the env interpreter's sys.path (those that exist). */
+function sysPathDirs(venv: Venv): string[] {
+  const r = spawnSync(venv.paths.python, ['-c', 'import json, sys; sys.stdout.write(json.dumps(sys.path))'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new VenvkitError('PYTHON_BROKEN', `${venv.paths.python} could not tell its sys.path: ${(r.stderr || r.error?.message || '').trim()}`, { hint: 'Check that the environment\'s interpreter runs (`venvkit doctor`), or use --local.' });
+  return (JSON.parse(r.stdout) as string[]).filter((p) => p && existsSync(p) && statSync(p).isDirectory());
+}
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -77,6 +95,7 @@ export default async function list(argv: string[]): Promise<number> {
     exclude: { type: 'string', multiple: true },
     path: { type: 'string', multiple: true },
     user: { type: 'boolean' },
+    local: { type: 'boolean', short: 'l' },
   });
   if (values.help) {
     stdout(HELP);
@@ -97,6 +116,9 @@ export default async function list(argv: string[]): Promise<number> {
   else if (values.user) {
     const site = userSite(venv);
     dists = site ? readDistsIn([site]) : [];
+  } else if (!values.local && seesGlobal(venv)) {
+    // As pip list: everything the env's interpreter can import (its sys.path order, the first of each project).
+    dists = readDistsIn(sysPathDirs(venv));
   } else dists = readDists(venv.paths);
   // pip: the last of --exclude-editable / --include-editable wins; -e keeps editables only.
   const withoutEditables = argv.lastIndexOf('--exclude-editable') > argv.lastIndexOf('--include-editable');

@@ -25,6 +25,13 @@ Options:
       --env DIR            the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
   -r, --requirement FILE   uninstall the distributions named in a requirements file (repeatable)
   -y, --yes                do not ask for confirmation
+      --user               uninstall from the interpreter's user site (~/.local; $PYTHONUSERBASE):
+                             what \`install --user\` put there (pip's uninstall finds it without a flag)
+  -t, --target DIR         uninstall from DIR, as installed with \`install --target DIR\`
+      --prefix DIR         uninstall from the prefix DIR, as installed with \`install --prefix DIR\`
+                             (pip's uninstall has neither: it removes only what its own sys.path shows)
+      --python SPEC        the interpreter of --user/--prefix/--target (default: the active
+                             environment's, else python3), as for install
       --no-input           never ask: fail instead of asking (as PIP_NO_INPUT)
   -q, --quiet              print nothing but errors
       --json               print what was removed as JSON
@@ -62,6 +69,10 @@ export default async function uninstall(argv: string[]): Promise<number> {
     requirement: { type: 'string', short: 'r', multiple: true },
     yes: { type: 'boolean', short: 'y' },
     'no-input': { type: 'boolean' },
+    user: { type: 'boolean' },
+    target: { type: 'string', short: 't' },
+    prefix: { type: 'string' },
+    python: { type: 'string' },
   });
   if (values.help) {
     stdout(HELP);
@@ -83,8 +94,16 @@ export default async function uninstall(argv: string[]): Promise<number> {
   const seen = new Set<string>();
   const todo = names.filter((n) => !seen.has(canonicalizeName(n)) && seen.add(canonicalizeName(n)));
   if (todo.length === 0) throw new VenvkitError('USAGE', 'uninstall: name at least one distribution (or -r FILE)', { hint: 'Run `venvkit uninstall --help`.' });
-  const envDir = chooseEnvDir(values.env);
-  const venv = await openVenv(envDir);
+  const layout = { user: values.user, target: values.target, prefix: values.prefix };
+  let venv: Venv;
+  if (layout.user || layout.target !== undefined || layout.prefix !== undefined) {
+    const { layoutInterpreter, removalLayout } = await import('../../install/layout.js');
+    venv = await removalLayout(layout, await layoutInterpreter(values.python, values.env));
+  } else {
+    if (values.python !== undefined) throw new VenvkitError('USAGE', 'uninstall: --python goes with --user, --target or --prefix', { hint: 'Choose the environment with --env DIR.' });
+    venv = await openVenv(chooseEnvDir(values.env));
+  }
+  const envDir = venv.root;
   const noInput = !!values['no-input'] || /^(1|true|yes|on)$/i.test(process.env.PIP_NO_INPUT ?? '');
   const results: UninstallResult[] = [];
   const signal = abortOnSignals();
