@@ -1,6 +1,7 @@
 // Runs every *.test.ts under test/ with Node's own test runner (TypeScript through tsx).
 // Usage: node test/run.mjs [filter...]   (filters match file paths)
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -34,5 +35,9 @@ delete env.NODE_EXTRA_CA_CERTS;
 // retries with back-off (~8 s) for each project before using the local ones. One try fails at once.
 // A test of retrying passes --retries itself.
 env.PIP_RETRIES ??= '0';
+// Things the test files may share within this run (test/helpers/real-pip.ts keeps one pip 26.2 env
+// there to copy, rather than each file making its own): removed at the end.
+env.VENVKIT_TEST_SHARED = mkdtempSync(join(tmpdir(), 'vk-test-shared-'));
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+rmSync(env.VENVKIT_TEST_SHARED, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -2,6 +2,8 @@
 // (found through pip's own configuration, never by path), for tests that compare with pip.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadPipConfig } from '../../src/index/pip-config.js';
@@ -58,6 +60,30 @@ for args in json.load(sys.stdin):
 json.dump(out, sys.stdout)
 `;
 
+/** `python -m venv dir`, then pip 26.2 and `packages` from `index`. */
+function makePipEnv(python: string, dir: string, packages: string[], index: string, env: NodeJS.ProcessEnv): void {
+  const mk = spawnSync(python, ['-m', 'venv', dir], { env, encoding: 'utf8' });
+  assert.equal(mk.status, 0, mk.stderr);
+  pipInstall(join(dir, 'bin', 'python'), ['pip>=26.2,<26.3', ...packages], index, env);
+}
+
+function pipInstall(py: string, packages: string[], index: string, env: NodeJS.ProcessEnv): void {
+  const inst = spawnSync(py, ['-m', 'pip', 'install', '-q', '-U', '--index-url', index, ...packages], { env, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(inst.status, 0, `installing ${packages.join(' ')} from ${index} failed:\n${inst.stderr}`);
+}
+
+/**
+ * The venv at `dir`, made at `from`, as if made at `to`: what names `from` by path (pyvenv.cfg's
+ * command, the activation scripts, the scripts' shebangs) names `to` instead.
+ */
+function relocate(dir: string, from: string, to: string): void {
+  for (const file of [join(dir, 'pyvenv.cfg'), ...readdirSync(join(dir, 'bin')).map((n) => join(dir, 'bin', n))]) {
+    if (!lstatSync(file).isFile()) continue;
+    const text = readFileSync(file, 'latin1');
+    if (text.includes(from)) writeFileSync(file, text.split(from).join(to), 'latin1');
+  }
+}
+
 /**
  * A venv at `dir` with pip 26.2.x and `packages` installed from the local index, or undefined after
  * skipping `t` (a failure under CI=true, where the index and CPython 3.11/3.12 are always there).
@@ -72,11 +98,26 @@ export function realPip(t: TestContext, dir: string, packages: string[] = []): R
     return undefined;
   }
   const env = pipRunEnv();
-  const mk = spawnSync(python, ['-m', 'venv', dir], { env, encoding: 'utf8' });
-  assert.equal(mk.status, 0, mk.stderr);
   const py = join(dir, 'bin', 'python');
-  const inst = spawnSync(py, ['-m', 'pip', 'install', '-q', '-U', '--index-url', index, 'pip>=26.2,<26.3', ...packages], { env, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(inst.status, 0, `installing pip 26.2 ${packages.join(' ')} from ${index} failed:\n${inst.stderr}`);
+  const shared = process.env.VENVKIT_TEST_SHARED;
+  if (shared && existsSync(shared)) {
+    // One venv with pip 26.2 per run and interpreter, copied: test files run concurrently, so it
+    // is made under a private name and renamed into place (a loser of the race drops its own).
+    const template = join(shared, `pip26-${createHash('sha256').update(python).digest('hex').slice(0, 12)}`);
+    if (!existsSync(template)) {
+      const mine = `${template}.tmp-${process.pid}`;
+      makePipEnv(python, mine, [], index, env);
+      relocate(mine, mine, template);
+      try {
+        renameSync(mine, template);
+      } catch {
+        rmSync(mine, { recursive: true, force: true });
+      }
+    }
+    cpSync(template, dir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    relocate(dir, template, dir);
+    if (packages.length) pipInstall(py, packages, index, env);
+  } else makePipEnv(python, dir, packages, index, env);
   const run: RealPip['run'] = (args, options = {}) => {
     const r = spawnSync(py, args, { env: options.env ?? env, cwd: options.cwd, encoding: 'utf8', timeout: 300_000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
