@@ -10,7 +10,7 @@ import { timedRun } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
 import { placedTree, compareTrees, cpCommand, extractors, fastestExtractor } from './floors.mjs';
 
-function sitePackages(env) {
+export function sitePackages(env) {
   const lib = join(env, 'lib');
   const py = readdirSync(lib).find((n) => /^python3\.\d+$/.test(n));
   return join(lib, py, 'site-packages');
