@@ -8,12 +8,13 @@ import { timedRun } from './exec.mjs';
 
 /** The parts of one `--json` run (pure): { wallMs, parts: [{ key, label, ms }] }, or { error }. */
 export function parseBreakdown(wallMs, stdout) {
+  // The report is the JSON object that ends stdout (printed whole, maybe over many lines).
+  const text = String(stdout).trim();
   let report;
-  try {
-    report = JSON.parse(String(stdout).trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '');
-  } catch {
-    return { error: 'no JSON report on stdout' };
+  for (let at = text.indexOf('{'); at >= 0 && report === undefined; at = text.indexOf('\n{', at + 1) + 1 || -1) {
+    try { report = JSON.parse(text.slice(at)); } catch { /* not there: the next line that starts an object */ }
   }
+  if (report === undefined) return { error: 'no JSON report on stdout' };
   const t = report?.timings;
   if (!t || !Number.isFinite(t.totalMs)) return { error: 'the JSON report has no timings' };
   const resolve = t.resolveMs ?? 0;

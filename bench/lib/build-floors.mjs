@@ -4,9 +4,9 @@
 // dependencies' files copied from venvkit's cache entries (shutil.copytree); checked to leave the
 // same files in site-packages as venvkit (placedTree). build: build_sdist and build_wheel into an
 // empty directory; checked to make the same two files as venvkit build.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { timedRun, must, run } from './exec.mjs';
+import { timedRun, must } from './exec.mjs';
 import { discard, rmrf } from './setup.mjs';
 import { entriesFor, sitePackages, checkInstallFloor } from './install-floors.mjs';
 
@@ -35,16 +35,31 @@ hooks.build_sdist(sys.argv[2])
 hooks.build_wheel(sys.argv[2])
 `;
 
-/** An env holding `backend` (from the configured index), made once under bench/.work/peers; its python. */
-export function backendPython(ctx, py, index, backend) {
+const REQUIRES = `
+import importlib, sys
+hooks = importlib.import_module(sys.argv[1])
+need = set()
+for h in ('get_requires_for_build_editable', 'get_requires_for_build_wheel', 'get_requires_for_build_sdist'):
+    if hasattr(hooks, h):
+        need.update(getattr(hooks, h)())
+print('\\n'.join(sorted(need)))
+`;
+
+/**
+ * An env holding `backend` and what its hooks ask for (get_requires_for_build_*) in the project at
+ * `projectDir`, from the configured index; made once under bench/.work/peers. Its python.
+ */
+export function backendPython(ctx, py, index, backend, projectDir) {
   const dir = join(ctx.work, 'peers', `backend-${backend}`);
   const python = join(dir, 'bin', 'python');
-  const api = BACKENDS[backend].api;
-  if (!existsSync(python) || run(python, ['-c', `import ${api}`], { env: ctx.baseEnv }).status !== 0) {
-    rmrf(dir);
-    must(py.path, ['-m', 'venv', dir], { env: ctx.baseEnv });
-    must(python, ['-m', 'pip', 'install', '-q', ...index, BACKENDS[backend].req], { env: ctx.baseEnv, timeoutMs: 300_000 });
-  }
+  const ready = join(dir, 'ready');
+  if (existsSync(ready)) return python;
+  rmrf(dir);
+  must(py.path, ['-m', 'venv', dir], { env: ctx.baseEnv });
+  must(python, ['-m', 'pip', 'install', '-q', ...index, BACKENDS[backend].req], { env: ctx.baseEnv, timeoutMs: 300_000 });
+  const more = must(python, ['-c', REQUIRES, BACKENDS[backend].api], { env: ctx.baseEnv, cwd: projectDir }).stdout.split('\n').filter(Boolean);
+  if (more.length) must(python, ['-m', 'pip', 'install', '-q', ...index, ...more], { env: ctx.baseEnv, timeoutMs: 300_000 });
+  writeFileSync(ready, more.join('\n'));
   return python;
 }
 
@@ -60,7 +75,7 @@ export function editableFloorSide(ctx, { py, index, backend, dir, model, proj, f
     key: 'floor', missing,
     label: `${backend}'s build_editable hook, its wheel extracted, the dependencies copied from the cache (one Python process)`,
     prepare: () => {
-      python ??= backendPython(ctx, py, index, backend);
+      python ??= backendPython(ctx, py, index, backend, proj().dir);
       if (!deps) {
         const own = new Set(readdirSync(sitePackages(model)).filter((n) => n.startsWith(`${proj().name}-`) && n.endsWith('.dist-info')));
         const { entries, missing: gone } = entriesFor(ctx.cacheWarm, model, own);
@@ -83,7 +98,7 @@ export function buildFloorSide(ctx, { py, index, out, proj, missing }) {
     key: 'floor', missing,
     label: 'hatchling\'s build_sdist and build_wheel hooks (one Python process)',
     prepare: () => {
-      python ??= backendPython(ctx, py, index, 'hatchling');
+      python ??= backendPython(ctx, py, index, 'hatchling', proj().dir);
       discard(out);
       mkdirSync(out, { recursive: true });
     },
