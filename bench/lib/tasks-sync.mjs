@@ -84,7 +84,7 @@ function syncNoop(ctx) {
   let lock = { lock: '', pins: [] };
   let before = [];
   let mod;
-  return {
+  return withBreakdowns({
     id,
     title: `no-op sync of a jupyter pylock.toml, env already matching (CPython ${py?.version ?? SYNC_PYTHON})`,
     minRuns: 50,
@@ -125,7 +125,7 @@ function syncNoop(ctx) {
       const s = installedSet(dir, c.baseEnv);
       return [k, s.error ?? compareSets(s.lines, before, 'the env after the no-op', 'the env before it')];
     })),
-  };
+  }, ['noop']);
 }
 
 export function syncTasks(ctx) {
