@@ -12,7 +12,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { timedRun, must } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
-import { treeOf, compareTrees, cpCommand, extractors, fastestExtractor } from './floors.mjs';
+import { treeOf, compareTrees, cpCommand, extractors, fastestExtractor, INSTALLER_FILES } from './floors.mjs';
 import { entriesFor, wheelPath, sitePackages, INSTALL_FLOOR_WHY } from './install-floors.mjs';
 import { bytecodeCheck } from './tasks-bytecode.mjs';
 import { withBreakdowns } from './breakdown.mjs';
@@ -21,7 +21,7 @@ const COMPILE = 'import compileall, py_compile, sys; compileall.compile_dir(sys.
 
 /** site-packages as placed, .pyc included by name (their bytes embed the env's path), the installer's own records left out. */
 export function bytecodeTree(sp) {
-  const tree = treeOf(sp, { contents: false, skip: (r) => /\.dist-info\/(RECORD|INSTALLER|REQUESTED|direct_url\.json)$/.test(r) || /^[^/]+\.data$/.test(r) });
+  const tree = treeOf(sp, { contents: false, skip: (r) => INSTALLER_FILES.test(r) || /^[^/]+\.data$/.test(r) });
   for (const [k, v] of tree) if (k.endsWith('.pyc')) tree.set(k, 'pyc');
   return tree;
 }
