@@ -24,7 +24,7 @@ import { lockReads } from '../../bench/lib/resolution-floor.mjs';
 // @ts-ignore
 import { bytecodeTree, copyNewPycache } from '../../bench/lib/bytecode-floors.mjs';
 // @ts-ignore
-import { compareTrees } from '../../bench/lib/floors.mjs';
+import { compareTrees, placedTree } from '../../bench/lib/floors.mjs';
 
 const st = (m: number) => ({ median: m, min: m, max: m, n: 2 });
 
@@ -156,13 +156,15 @@ test('bytecode floors: a site-packages tree names every .pyc (not their bytes), 
   const fresh = join(dir, 'bc-fresh');
   const vk = join(dir, 'bc-venvkit');
   mk(sp(fresh), { 'pip/__init__.py': '', 'pip/__pycache__/__init__.cpython-311.pyc': 'p' });
-  mk(sp(vk), { 'pip/__init__.py': '', 'pip/__pycache__/__init__.cpython-311.pyc': 'p', 'a/__init__.py': 'x', 'a/__pycache__/__init__.cpython-311.pyc': 'path /one', 'a/b/__pycache__/m.cpython-311.pyc': 'm', 'a-1.dist-info/RECORD': 'r' });
+  mk(sp(vk), { 'pip/__init__.py': '', 'pip/__pycache__/__init__.cpython-311.pyc': 'p', 'a/__init__.py': 'x', 'a/__pycache__/__init__.cpython-311.pyc': 'path /one', 'a/b/__pycache__/m.cpython-311.pyc': 'm', 'a-1.dist-info/RECORD': 'r', 'a-1.dist-info/venvkit_source.json': '{}' });
   const pycs = join(dir, 'bc-pycs');
   assert.equal(copyNewPycache(vk, fresh, pycs), 2);
   assert.deepEqual(spawnSync('find', [pycs, '-type', 'f'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((p) => p.slice(pycs.length + 1)).sort(), ['a/__pycache__/__init__.cpython-311.pyc', 'a/b/__pycache__/m.cpython-311.pyc']);
   const floor = join(dir, 'bc-floor');
   mk(sp(floor), { 'pip/__init__.py': '', 'pip/__pycache__/__init__.cpython-311.pyc': 'p', 'a/__init__.py': 'x', 'a/__pycache__/__init__.cpython-311.pyc': 'path /other/longer', 'a/b/__pycache__/m.cpython-311.pyc': 'm', 'a-1.dist-info/RECORD': 'other' });
+  // The installer's own files (RECORD, venvkit's record of an editable source) are not compared.
   assert.equal(compareTrees(bytecodeTree(sp(floor)), bytecodeTree(sp(vk)), 'the floor', 'venvkit'), null);
+  assert.equal(compareTrees(placedTree(sp(floor)), placedTree(sp(vk)), 'the floor', 'venvkit'), null);
   rmSync(join(sp(floor), 'a', 'b', '__pycache__', 'm.cpython-311.pyc'));
   assert.match(compareTrees(bytecodeTree(sp(floor)), bytecodeTree(sp(vk)), 'the floor', 'venvkit'), /only venvkit has a\/b\/__pycache__\/m\.cpython-311\.pyc/);
 });
