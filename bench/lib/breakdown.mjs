@@ -1,7 +1,7 @@
 // Where an install's time goes, measured: for a row more than 2x its floor, the runner runs venvkit's
 // side once more (untimed for the table, after the check) with `--json`, and splits that run's wall
 // time with venvkit's own timings (report.timings: resolveMs, fetchMs, installMs, totalMs):
-// Node start-up and exit (wall - totalMs), the command before resolving (reading the env, building
+// Node start-up, loading the CLI and exit (wall - totalMs), the command before resolving (reading the env, building
 // local projects), resolving, fetching (download, hash, unpack into the cache) and placing (copy or
 // link, bytecode, RECORD and scripts, commit). results.md prints the shares beside the floor's time.
 import { timedRun } from './exec.mjs';
@@ -21,7 +21,7 @@ export function parseBreakdown(wallMs, stdout) {
   const fetch = t.fetchMs ?? 0;
   const place = t.installMs ?? 0;
   const parts = [
-    { key: 'startup', label: 'Node start-up and exit', ms: Math.max(0, wallMs - t.totalMs) },
+    { key: 'startup', label: 'Node start-up, loading the CLI and exit (outside the command\'s own timer)', ms: Math.max(0, wallMs - t.totalMs) },
     { key: 'before', label: 'before resolving (reading the env and the request, building local projects)', ms: Math.max(0, t.totalMs - resolve - fetch - place) },
     { key: 'resolve', label: 'resolving', ms: resolve },
     { key: 'fetch', label: 'fetching (reading, hashing and unpacking wheels into the cache)', ms: fetch },

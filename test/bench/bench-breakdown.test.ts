@@ -45,7 +45,7 @@ test('a --json report splits the run: start-up, before resolving, resolving, fet
   assert.match(parseBreakdown(10, 'Installed 3 packages').error, /no JSON report/);
   assert.match(parseBreakdown(10, '{"installed":[]}').error, /no timings/);
   const text = describeBreakdown(b, 150);
-  assert.match(text, /^measured \(one more run with --json, venvkit's own timings\): of 1000 ms, placing .* 350 ms \(35%\), fetching .* 300 ms \(30%\), resolving 200 ms \(20%\), Node start-up and exit 100 ms \(10%\), before resolving .* 50 ms \(5%\); the floor's whole work takes 150 ms$/);
+  assert.match(text, /^measured \(one more run with --json, venvkit's own timings\): of 1000 ms, placing .* 350 ms \(35%\), fetching .* 300 ms \(30%\), resolving 200 ms \(20%\), Node start-up, loading the CLI and exit .* 100 ms \(10%\), before resolving .* 50 ms \(5%\); the floor's whole work takes 150 ms$/);
 });
 
 test('results.md: a row past 2x its floor says, measured, where the time goes; under 2x it says nothing', () => {
@@ -53,7 +53,7 @@ test('results.md: a row past 2x its floor says, measured, where the time goes; u
   const row = (task: string, ratio: number, extra = {}) => ({ task, peerLabel: 'pip install', status: 'ok', venvkit: st(900), peer: st(9000), speedup: 10, target: null, note: '', floorLabel: 'cp -r', floor: st(900 / ratio), floorRatio: ratio, floorNote: '', floorWhy: 'prose', breakdown: null, ...extra });
   const rows = [row('over, measured', 3, { breakdown }), row('over, not measured', 3), row('under', 1.5, { breakdown })];
   const lines = floorLines(rows);
-  assert.match(lines[0].why, /^measured .*: of 900 ms, resolving 400 ms \(44%\), placing .* 300 ms \(33%\), Node start-up and exit 100 ms \(11%\), before resolving .* 100 ms \(11%\); the floor's whole work takes 300 ms$/);
+  assert.match(lines[0].why, /^measured .*: of 900 ms, resolving 400 ms \(44%\), placing .* 300 ms \(33%\), Node start-up, loading the CLI and exit .* 100 ms \(11%\), before resolving .* 100 ms \(11%\); the floor's whole work takes 300 ms$/);
   assert.equal(lines[1].why, 'prose');
   assert.equal(lines[2].why, '');
   const md = renderMarkdown({ command: 'c', date: 'd', machine: [], rows, notes: [] });
