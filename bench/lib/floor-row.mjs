@@ -2,6 +2,9 @@
 // multiple of the floor's ("venvkit / floor"), or why there is none.
 import { summarize } from './stats.mjs';
 
+/** Past this many times its floor, a row must say what stands in the way. */
+export const FLOOR_LIMIT = 2;
+
 /**
  * row: the task's row ({ floor: side key, floorWhy: what stands between venvkit and the floor });
  * a, f: runner state of venvkit's side and the floor's side ({ side, status, message, times }).

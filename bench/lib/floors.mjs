@@ -75,9 +75,12 @@ export function runCreateScript(ops, dir) {
   }
 }
 
-/** The files an install placed in site-packages, leaving out what an installer writes itself (RECORD, INSTALLER, REQUESTED, direct_url.json) and byte code. */
+/** What an installer writes itself into a dist-info dir: RECORD, INSTALLER, REQUESTED, direct_url.json, and venvkit's record of an editable project's source state. */
+export const INSTALLER_FILES = /\.dist-info\/(RECORD|INSTALLER|REQUESTED|direct_url\.json|venvkit_source\.json)$/;
+
+/** The files an install placed in site-packages, leaving out what an installer writes itself (INSTALLER_FILES), the wheels' .data dirs and byte code. */
 export function placedTree(sitePackages) {
-  return treeOf(sitePackages, { contents: false, skip: (r) => /(^|\/)__pycache__$/.test(r) || /\.dist-info\/(RECORD|INSTALLER|REQUESTED|direct_url\.json)$/.test(r) || /^[^/]+\.data$/.test(r) });
+  return treeOf(sitePackages, { contents: false, skip: (r) => /(^|\/)__pycache__$/.test(r) || INSTALLER_FILES.test(r) || /^[^/]+\.data$/.test(r) });
 }
 
 /** A plain tool's command line that puts the files of the cache entries `dirs` into `dest`: `cp -r` (copy) or `cp -al` (hard links). */

@@ -10,7 +10,7 @@ import { timedRun } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
 import { placedTree, compareTrees, cpCommand, extractors, fastestExtractor } from './floors.mjs';
 
-function sitePackages(env) {
+export function sitePackages(env) {
   const lib = join(env, 'lib');
   const py = readdirSync(lib).find((n) => /^python3\.\d+$/.test(n));
   return join(lib, py, 'site-packages');
@@ -58,14 +58,24 @@ export function installFloorSides(ctx, { py, dirs, model, missing, timeoutMs, lo
     const { entries, missing: gone } = entriesFor(ctx.cacheWarm, dirs[model], fresh);
     if (gone.length) throw new Error(`no cache entry for ${gone.join(', ')}`);
     const wheels = entries.map((e) => wheelPath(ctx.index.url, e.manifest));
-    const extractor = wheels.every(Boolean) ? fastestExtractor(extractors(py.path), wheels, join(ctx.work, 'extract-pick'), discard) : null;
-    plan = { entries, wheels, extractor };
-    log(`install floors: ${entries.length} cache entries; extractor: ${extractor ? `${extractor.name} (${extractor.ms.toFixed(0)} ms)` : 'none'}`);
+    // The extractor is picked (best of three each, on the whole set) only for a task that has the cold floor.
+    let extractor;
+    plan = {
+      entries, wheels,
+      get extractor() {
+        if (extractor === undefined) {
+          extractor = wheels.every(Boolean) ? fastestExtractor(extractors(py.path), wheels, join(ctx.work, 'extract-pick'), discard) : null;
+          plan.picked = extractor;
+          log(`install floors: ${entries.length} cache entries; extractor: ${extractor ? `${extractor.name} (${extractor.ms.toFixed(0)} ms)` : 'none'}`);
+        }
+        return extractor;
+      },
+    };
     return plan;
   };
   const side = (key, label, command) => ({
     key, label, missing,
-    prepare: () => { planFor(); freshVenv(ctx.work, dirs[key], py, ctx.baseEnv); },
+    prepare: () => { const p = planFor(); if (key === 'floor-cold') void p.extractor; freshVenv(ctx.work, dirs[key], py, ctx.baseEnv); },
     exec: () => {
       const p = planFor();
       const cmd = command(p, sitePackages(dirs[key]));
@@ -76,7 +86,7 @@ export function installFloorSides(ctx, { py, dirs, model, missing, timeoutMs, lo
   return [
     side('floor-warm', 'cp -r of the cache entries\' files', (p, sp) => cpCommand(p.entries.map((e) => e.files), sp, false)),
     side('floor-warm-hardlink', 'cp -al of the cache entries\' files', (p, sp) => cpCommand(p.entries.map((e) => e.files), sp, true)),
-    { ...side('floor-cold', 'extracting the wheels', (p, sp) => p.extractor?.command(p.wheels, sp)), get label() { return plan?.extractor ? `${plan.extractor.name} of the wheels (the fastest plain extractor here)` : 'extracting the wheels'; } },
+    { ...side('floor-cold', 'extracting the wheels', (p, sp) => p.extractor?.command(p.wheels, sp)), get label() { return plan?.picked ? `${plan.picked.name} of the wheels (the fastest plain extractor here)` : 'extracting the wheels'; } },
   ];
 }
 

@@ -1,7 +1,8 @@
 // bench/results.md and the chart's rows, from the measured rows (pure).
 import { formatMs, formatSpeedup } from './stats.mjs';
 import { describeTarget, targetSpeedup, verdict } from './targets.mjs';
-import { formatFloorRatio } from './floor-row.mjs';
+import { formatFloorRatio, FLOOR_LIMIT } from './floor-row.mjs';
+import { describeBreakdown } from './breakdown.mjs';
 
 /** The "venvkit / floor" cell of a row: the ratio, why there is none, or '–' for rows without a floor. */
 export function floorCell(r) {
@@ -10,11 +11,15 @@ export function floorCell(r) {
   return r.floorNote ? 'void' : '–';
 }
 
-/** Rows with a floor: one line each for the Floors section (pure). Over `limit` times the floor, the row says what stands in the way. */
-export function floorLines(rows, limit = 2) {
+/**
+ * Rows with a floor: one line each for the Floors section (pure). Over `limit` times the floor, the
+ * row says what stands in the way: measured (the row's breakdown, from venvkit's own timings) where
+ * the runner took one, else the task's own words on the work the floor does not do.
+ */
+export function floorLines(rows, limit = FLOOR_LIMIT) {
   return rows.filter((r) => r.floorLabel).map((r) => {
     const over = r.floorRatio != null && r.floorRatio > limit;
-    const why = r.floorNote ? `no ratio: the floor ${r.floorNote}` : over ? (r.floorWhy || 'not yet explained') : '';
+    const why = r.floorNote ? `no ratio: the floor ${r.floorNote}` : !over ? '' : r.breakdown ? describeBreakdown(r.breakdown, r.floor?.median) : (r.floorWhy || 'not yet explained');
     return { row: r, ratio: floorCell(r), over, why };
   });
 }

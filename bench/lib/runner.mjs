@@ -1,7 +1,7 @@
 // Runs one task: set-up, warm-up of every side, the correctness check, then the timed runs in
 // alternation (A B C A B C ...), the check again, and the rows that compare the sides.
 import { summarize, speedup } from './stats.mjs';
-import { floorFields } from './floor-row.mjs';
+import { floorFields, FLOOR_LIMIT } from './floor-row.mjs';
 
 async function once(side, timeoutNote) {
   try {
@@ -91,6 +91,20 @@ async function runTaskInner(task, ctx, { runs, warmup, log = () => {} }) {
   // The peers' results were checked after the warm-up; venvkit's are checked again on its last run.
   if (runs > 0) await check('after the timed runs', venvkitKeys);
 
+  // Rows over FLOOR_LIMIT x their floor: venvkit's side runs once more with its breakdown hook
+  // (--json: venvkit's own phase timings), so that results.md says, measured, where the time goes.
+  const breakdowns = new Map();
+  for (const row of task.rows) {
+    const a = state.get(row.a);
+    const f = row.floor ? state.get(row.floor) : null;
+    if (!f || breakdowns.has(row.a) || !a.side.breakdown || a.status !== 'ok' || f.status !== 'ok' || !a.times.length) continue;
+    if (!(floorFields(row, a, f).floorRatio > FLOOR_LIMIT)) continue;
+    let b;
+    try { b = await a.side.breakdown(); } catch (e) { b = { error: `the breakdown run failed: ${e.message}` }; }
+    breakdowns.set(row.a, b);
+    log(`${task.id}: breakdown of ${row.a}: ${b.error ?? b.parts.map((p) => `${p.key} ${p.ms.toFixed(0)} ms`).join(', ')}`);
+  }
+
   const rows = task.rows.map((row) => {
     const a = state.get(row.a);
     const b = state.get(row.b);
@@ -100,6 +114,7 @@ async function runTaskInner(task, ctx, { runs, warmup, log = () => {} }) {
       peer: b.status === 'ok' ? summarize(b.times) : null,
       speedup: null, status: 'ok', note: '',
       ...floorFields(row, a, row.floor ? state.get(row.floor) : null),
+      breakdown: breakdowns.get(row.a) ?? null,
     };
     if (a.status === 'missing') return { ...base, status: 'missing', note: `not run: ${a.message}` };
     if (a.status === 'check') return { ...base, venvkit: null, status: 'failed', note: `FAILED: venvkit's result is wrong: ${a.message}` };

@@ -7,13 +7,15 @@ import { dirname, join } from 'node:path';
 import { timedRun, must, run } from './exec.mjs';
 import { discard, rmrf } from './setup.mjs';
 import { installedSet, compareSets } from './checks.mjs';
+import { editableFloorSide, buildFloorSide, EDITABLE_FLOOR_WHY, BUILD_FLOOR_WHY } from './build-floors.mjs';
+import { withBreakdowns } from './breakdown.mjs';
 
 export const EDITABLE_BACKENDS = ['hatchling', 'flit-core', 'setuptools'];
 const BUILD_PYTHON = '3.11';
 const PIP_SPEC = 'pip>=26.2,<26.3';
 
 function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 300_000 } = {}) {
-  return { key, label, missing, prepare, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env, timeoutMs }); } };
+  return { key, label, missing, prepare, command, env, timeoutMs, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env, timeoutMs }); } };
 }
 
 /** A small pure-Python project for `backend`, written once under bench/.work/projects. */
@@ -79,11 +81,12 @@ function editableInstall(ctx, backend) {
   const id = `install-editable-${backend}`;
   const py = ctx.pythons.get(BUILD_PYTHON);
   const missing = py ? undefined : `CPython ${BUILD_PYTHON} not found under $PYENV_ROOT/versions`;
-  const dirs = Object.fromEntries(['cold', 'warm', 'pip'].map((k) => [k, join(ctx.work, 'envs', `editable-${k}`)]));
+  const dirs = Object.fromEntries(['cold', 'warm', 'pip', 'floor'].map((k) => [k, join(ctx.work, 'envs', `editable-${k}`)]));
   const index = ctx.index.url ? ['-i', ctx.index.url] : [];
   let proj;
   const vk = (k) => () => [ctx.cli, 'install', '--env', dirs[k], ...index, '-e', proj.dir];
-  return {
+  const floor = editableFloorSide(ctx, { py, index, backend, dir: dirs.floor, model: dirs.warm, proj: () => proj, fresh: (d) => vkEnv(ctx, d, py), missing });
+  return withBreakdowns({
     id,
     title: `install -e of a ${backend} project into a fresh env (CPython ${py?.version ?? BUILD_PYTHON})`,
     setup: () => { proj = project(ctx, backend); },
@@ -94,14 +97,20 @@ function editableInstall(ctx, backend) {
       }),
       spawnSide('warm', 'venvkit install -e, warm cache', vk('warm'), { env: ctx.venvkitEnv(ctx.cacheWarm), missing, prepare: () => vkEnv(ctx, dirs.warm, py) }),
       spawnSide('pip', 'pip 26.2 install -e', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', '-q', ...index, '-e', proj.dir], { env: ctx.baseEnv, missing, prepare: () => pipEnv(ctx, dirs.pip, py, index) }),
+      floor,
     ],
     rows: [
-      { a: 'cold', b: 'pip', task: `install -e (${backend}), venvkit cache cold`, target: { kind: 'speedup', min: 2 } },
-      { a: 'warm', b: 'pip', task: `install -e (${backend}), venvkit cache warm`, target: { kind: 'speedup', min: 5 } },
+      { a: 'cold', b: 'pip', task: `install -e (${backend}), venvkit cache cold`, target: { kind: 'speedup', min: 2 }, floor: 'floor', floorWhy: EDITABLE_FLOOR_WHY },
+      { a: 'warm', b: 'pip', task: `install -e (${backend}), venvkit cache warm`, target: { kind: 'speedup', min: 5 }, floor: 'floor', floorWhy: EDITABLE_FLOOR_WHY },
     ],
-    orderChecks: ['pip', 'cold', 'warm'],
-    check: (keys) => usableChecks(ctx, dirs, proj.name, 'pip')(keys),
-  };
+    orderChecks: ['pip', 'cold', 'warm', 'floor'],
+    // The floor makes no console script: its site-packages is compared with venvkit's warm env.
+    check: (keys) => {
+      const m = usableChecks(ctx, dirs, proj.name, 'pip')(keys.filter((k) => k !== 'floor'));
+      if (keys.includes('floor')) m.set('floor', floor.check());
+      return m;
+    },
+  }, ['cold', 'warm']);
 }
 
 function editableNoop(ctx) {
@@ -111,7 +120,7 @@ function editableNoop(ctx) {
   const dirs = { venvkit: join(ctx.work, 'envs', 'editable-noop-venvkit'), pip: join(ctx.work, 'envs', 'editable-noop-pip') };
   const index = ctx.index.url ? ['-i', ctx.index.url] : [];
   let proj;
-  return {
+  return withBreakdowns({
     id,
     title: `install -e again, metadata unchanged (hatchling, CPython ${py?.version ?? BUILD_PYTHON})`,
     setup: () => {
@@ -124,10 +133,12 @@ function editableNoop(ctx) {
     sides: [
       spawnSide('venvkit', 'venvkit install -e (again)', () => [ctx.cli, 'install', '--env', dirs.venvkit, ...index, '-e', proj.dir], { env: ctx.venvkitEnv(ctx.cacheWarm), missing }),
       spawnSide('pip', 'pip 26.2 install -e (again)', () => [join(dirs.pip, 'bin', 'python'), '-m', 'pip', 'install', '-q', ...index, '-e', proj.dir], { env: ctx.baseEnv, missing }),
+      // The CLI's floor: Node starting and exiting, with venvkit's environment (it makes nothing).
+      spawnSide('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: ctx.venvkitEnv(ctx.cacheWarm) }),
     ],
-    rows: [{ a: 'venvkit', b: 'pip', target: { kind: 'maxMs', ms: 200 } }],
-    check: (keys) => usableChecks(ctx, dirs, proj.name, 'pip')(keys),
-  };
+    rows: [{ a: 'venvkit', b: 'pip', target: { kind: 'maxMs', ms: 200 }, floor: 'floor' }],
+    check: (keys) => { const m = usableChecks(ctx, dirs, proj.name, 'pip')(keys.filter((k) => k !== 'floor')); if (keys.includes('floor')) m.set('floor', null); return m; },
+  }, ['venvkit']);
 }
 
 function buildTask(ctx) {
@@ -136,7 +147,7 @@ function buildTask(ctx) {
   const missing = py ? undefined : `CPython ${BUILD_PYTHON} not found under $PYENV_ROOT/versions`;
   const index = ctx.index.url ? ['-i', ctx.index.url] : [];
   const tool = join(ctx.work, 'peers', 'build');
-  const out = { venvkit: join(ctx.work, 'dist-venvkit'), build: join(ctx.work, 'dist-build') };
+  const out = { venvkit: join(ctx.work, 'dist-venvkit'), build: join(ctx.work, 'dist-build'), floor: join(ctx.work, 'dist-floor') };
   let proj;
   return {
     id,
@@ -152,8 +163,9 @@ function buildTask(ctx) {
     sides: [
       spawnSide('venvkit', 'venvkit build', () => [ctx.cli, 'build', proj.dir, '-o', out.venvkit, '-p', py.path, ...index], { env: ctx.venvkitEnv(ctx.cacheWarm), missing, prepare: () => discard(out.venvkit) }),
       spawnSide('build', 'python -m build', () => [join(tool, 'bin', 'python'), '-m', 'build', proj.dir, '-o', out.build], { env: { ...ctx.baseEnv, ...(ctx.index.url ? { PIP_INDEX_URL: ctx.index.url } : {}) }, missing, prepare: () => discard(out.build) }),
+      buildFloorSide(ctx, { py, index, out: out.floor, proj: () => proj, missing }),
     ],
-    rows: [{ a: 'venvkit', b: 'build', target: { kind: 'speedup', min: 3 } }],
+    rows: [{ a: 'venvkit', b: 'build', target: { kind: 'speedup', min: 3 }, floor: 'floor', floorWhy: BUILD_FLOOR_WHY }],
     check: (keys) => new Map(keys.map((k) => {
       const r = run('ls', [out[k]]);
       const files = r.stdout.split('\n').filter(Boolean).sort().join(' ');

@@ -16,7 +16,7 @@ const APP = 'jupyter_server.serverapp';
 const TIMEOUT_MS = 900_000;
 
 function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = TIMEOUT_MS } = {}) {
-  return { key, label, missing, prepare, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env, timeoutMs }); } };
+  return { key, label, missing, prepare, command, env, timeoutMs, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env, timeoutMs }); } };
 }
 
 /** pip 26.2 in its own env under bench/.work/peers (reused while it works): its python, or { missing }. */
@@ -54,7 +54,7 @@ function compiledOnImport(dir, env) {
 }
 
 /** The bytecode check of one side: compiled (all imported modules from .pyc) or not (no .pyc at all). */
-function bytecodeCheck(dir, env, compiled) {
+export function bytecodeCheck(dir, env, compiled) {
   const c = compiledOnImport(dir, env);
   if (c.error) return c.error;
   if (compiled) return c.compiled === 0 && c.fromPyc > 100 ? null : `import ${APP}: ${c.compiled} modules compiled from source, ${c.fromPyc} from .pyc (expected all from .pyc)`;

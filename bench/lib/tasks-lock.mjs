@@ -13,7 +13,7 @@ const LOCK_PYTHON = '3.11';
 const PIP_SPEC = 'pip>=26.2,<26.3';
 
 function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 600_000 } = {}) {
-  return { key, label, missing, prepare, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env: typeof env === 'function' ? env() : env, timeoutMs }); } };
+  return { key, label, missing, prepare, command, env, timeoutMs, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env: typeof env === 'function' ? env() : env, timeoutMs }); } };
 }
 
 /** pip 26.2 in its own env (made once, kept while it works). */

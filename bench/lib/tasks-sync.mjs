@@ -9,12 +9,14 @@ import { pathToFileURL } from 'node:url';
 import { timedRun, must } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
 import { installedSet, compareSets } from './checks.mjs';
+import { installFloorSides, checkInstallFloor, INSTALL_FLOOR_WHY } from './install-floors.mjs';
+import { withBreakdowns } from './breakdown.mjs';
 
 const SYNC_PYTHON = '3.11';
 const PIP_SPEC = 'pip>=26.2,<26.3';
 
 function side(key, label, command, { env, prepare, missing, timeoutMs = 900_000 } = {}) {
-  return { key, label, missing, prepare, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env: typeof env === 'function' ? env() : env, timeoutMs }); } };
+  return { key, label, missing, prepare, command, env, timeoutMs, exec: () => { const [cmd, ...args] = command(); return timedRun(cmd, args, { env: typeof env === 'function' ? env() : env, timeoutMs }); } };
 }
 
 /** pylock.toml of jupyter by pip 26.2's `pip lock` (written once under bench/.work/locks), and its pins. */
@@ -38,10 +40,12 @@ function syncJupyter(ctx) {
   const py = ctx.pythons.get(SYNC_PYTHON);
   const missing = py ? undefined : `CPython ${SYNC_PYTHON} not found under $PYENV_ROOT/versions`;
   const index = ctx.index.url ? ['-i', ctx.index.url] : [];
-  const dirs = { sync: join(ctx.work, 'envs', 'sync-lock'), install: join(ctx.work, 'envs', 'sync-install') };
+  const dirs = { sync: join(ctx.work, 'envs', 'sync-lock'), install: join(ctx.work, 'envs', 'sync-install'), 'floor-warm': join(ctx.work, 'envs', 'sync-floor-warm') };
   let lock = { lock: '', pins: [] };
   const sets = new Map();
-  return {
+  // The floor: the files of the same cache entries copied into a fresh env (cp -r), as for installs.
+  const floor = installFloorSides(ctx, { py, dirs, model: 'sync', missing, timeoutMs: 900_000 }).find((s) => s.key === 'floor-warm');
+  return withBreakdowns({
     id,
     title: `sync a jupyter pylock.toml into an empty env vs install of the same pinned set, cache warm (CPython ${py?.version ?? SYNC_PYTHON})`,
     timeoutMs: 900_000,
@@ -56,17 +60,19 @@ function syncJupyter(ctx) {
     sides: [
       side('sync', 'venvkit sync pylock.toml', () => [ctx.cli, 'sync', '--env', dirs.sync, lock.lock], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing, prepare: () => freshVenv(ctx.work, dirs.sync, py, ctx.baseEnv) }),
       side('install', 'venvkit install NAME==VERSION...', () => [ctx.cli, 'install', '--env', dirs.install, ...index, ...lock.pins], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing, prepare: () => freshVenv(ctx.work, dirs.install, py, ctx.baseEnv) }),
+      floor,
     ],
-    rows: [{ a: 'sync', b: 'install', task: 'sync of a jupyter lock vs install of the same set, venvkit cache warm', target: { kind: 'within', factor: 1 } }],
+    rows: [{ a: 'sync', b: 'install', task: 'sync of a jupyter lock vs install of the same set, venvkit cache warm', target: { kind: 'within', factor: 1 }, floor: 'floor-warm', floorWhy: INSTALL_FLOOR_WHY.warm }],
     orderChecks: ['install', 'sync'],
     check: (keys, c) => new Map(keys.map((k) => {
+      if (k === 'floor-warm') return [k, checkInstallFloor(dirs[k], dirs.sync)];
       const s = installedSet(dirs[k], c.baseEnv);
       if (s.error) return [k, s.error];
       sets.set(k, s.lines);
       const other = k === 'sync' ? 'install' : 'sync';
       return [k, sets.has(other) ? compareSets(s.lines, sets.get(other), k, other) : null];
     })),
-  };
+  }, ['sync', 'install']);
 }
 
 function syncNoop(ctx) {
@@ -78,7 +84,7 @@ function syncNoop(ctx) {
   let lock = { lock: '', pins: [] };
   let before = [];
   let mod;
-  return {
+  return withBreakdowns({
     id,
     title: `no-op sync of a jupyter pylock.toml, env already matching (CPython ${py?.version ?? SYNC_PYTHON})`,
     minRuns: 50,
@@ -107,16 +113,19 @@ function syncNoop(ctx) {
       },
       side('noop', 'venvkit sync pylock.toml (no-op)', () => [ctx.cli, 'sync', '--env', dir, lock.lock], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
       side('install-noop', 'venvkit install NAME==VERSION... (no-op)', () => [ctx.cli, 'install', '--env', dir, ...index, ...lock.pins], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
+      // The CLI's floor: Node starting and exiting, with venvkit's environment (it makes nothing).
+      side('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: () => ctx.venvkitEnv(ctx.cacheWarm) }),
     ],
     rows: [
       { a: 'library', b: 'noop', task: 'no-op sync of a jupyter lock: library call (in-process) vs the CLI', target: { kind: 'maxMs', ms: 50 } },
-      { a: 'noop', b: 'install-noop', task: 'no-op sync of a jupyter lock (CLI) vs no-op install of the same pins (CLI)' },
+      { a: 'noop', b: 'install-noop', task: 'no-op sync of a jupyter lock (CLI) vs no-op install of the same pins (CLI)', floor: 'floor' },
     ],
     check: (keys, c) => new Map(keys.map((k) => {
+      if (k === 'floor') return [k, null];
       const s = installedSet(dir, c.baseEnv);
       return [k, s.error ?? compareSets(s.lines, before, 'the env after the no-op', 'the env before it')];
     })),
-  };
+  }, ['noop']);
 }
 
 export function syncTasks(ctx) {

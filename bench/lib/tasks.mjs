@@ -14,8 +14,11 @@ import { importTask } from './import-task.mjs';
 import { syncTasks } from './tasks-sync.mjs';
 import { bytecodeTasks } from './tasks-bytecode.mjs';
 import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor, CREATE_FLOOR_WHY } from './tasks-library-create.mjs';
-import { withResolutionFloor } from './resolution-floor.mjs';
+import { withResolutionFloor, withMultiLockFloor } from './resolution-floor.mjs';
 import { installFloorSides, installFloorRows, checkInstallFloor } from './install-floors.mjs';
+import { withBreakdowns } from './breakdown.mjs';
+import { placeFloorSide, PLACE_FLOOR_WHY } from './place-floor.mjs';
+import { withBytecodeFloors, withImportFloor } from './bytecode-floors.mjs';
 
 /**
  * Tasks of ~0.1 s per run are run at least this many times, whatever --runs says. On this shared
@@ -38,7 +41,7 @@ export const REQUIREMENT_SETS = [
 
 function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120_000 } = {}) {
   return {
-    key, label, missing, prepare,
+    key, label, missing, prepare, command, env, timeoutMs,
     exec: () => {
       const [cmd, ...args] = command();
       return timedRun(cmd, args, { env: typeof env === 'function' ? env() : env, timeoutMs });
@@ -178,7 +181,7 @@ function installSet(ctx, set) {
     { a: 'warm', b: 'warm-hardlink', task: `install ${set.name}, venvkit cache warm: default (isolated copies) vs --link-mode hardlink` },
   ];
   const sets = new Map();
-  return {
+  return withBreakdowns({
     id,
     title: `install ${set.name} (CPython ${py?.version ?? INSTALL_PYTHON})`,
     timeoutMs: set.timeoutMs,
@@ -210,7 +213,7 @@ function installSet(ctx, set) {
       }
       return out;
     },
-  };
+  }, ['cold', 'warm', 'cold-hardlink', 'warm-hardlink']);
 }
 
 function noopInstall(ctx) {
@@ -220,7 +223,7 @@ function noopInstall(ctx) {
   const dirs = { venvkit: join(ctx.work, 'envs', 'noop-venvkit'), pip: join(ctx.work, 'envs', 'noop-pip') };
   const index = ctx.index.url ? ['-i', ctx.index.url] : [];
   const before = new Map();
-  return {
+  return withBreakdowns({
     id,
     title: `no-op install requests, already satisfied (CPython ${py?.version ?? INSTALL_PYTHON})`,
     setup: () => {
@@ -243,7 +246,7 @@ function noopInstall(ctx) {
       const s = installedSet(dirs[k], c.baseEnv);
       return [k, s.error ?? compareSets(s.lines, before.get(k), 'the env after the no-op', 'the env before it') ?? checkUsable(dirs[k], c.baseEnv, { imports: ['requests'] })];
     }))),
-  };
+  }, ['venvkit']);
 }
 
 /**
@@ -288,15 +291,19 @@ function cacheCheck(ctx) {
       side('copy-unchecked', 'copy, unchecked', 'copy', false),
       side('hardlink-checked', 'hard link, every file hashed after linking', 'hardlink', true),
       side('hardlink-unchecked', 'hard link, unchecked', 'hardlink', false),
+      placeFloorSide('floor-copy', 'copy', { root, out, names: () => names, missing, results }),
+      placeFloorSide('floor-hardlink', 'hardlink', { root, out, names: () => names, missing, results }),
     ],
     rows: [
-      { a: 'copy-checked', b: 'copy-unchecked', task: 'placing the jupyter set\'s cached files by copy: checked vs unchecked (in-process)' },
-      { a: 'hardlink-checked', b: 'hardlink-unchecked', task: 'placing the jupyter set\'s cached files by hard link: checked vs unchecked (in-process)' },
+      { a: 'copy-checked', b: 'copy-unchecked', task: 'placing the jupyter set\'s cached files by copy: checked vs unchecked (in-process)', floor: 'floor-copy', floorWhy: PLACE_FLOOR_WHY.copy },
+      { a: 'hardlink-checked', b: 'hardlink-unchecked', task: 'placing the jupyter set\'s cached files by hard link: checked vs unchecked (in-process)', floor: 'floor-hardlink', floorWhy: PLACE_FLOOR_WHY.hardlink },
     ],
     check: (keys) => new Map(keys.map((k) => {
       const g = results.get(k);
       if (!g) return [k, null];
       const placed = readdirSync(out).length;
+      const ref = results.get('copy-checked');
+      if (k.startsWith('floor-') && ref && g.files !== ref.files) return [k, `the floor placed ${g.files} files, venvkit's Linker ${ref.files}`];
       return [k, placed !== g.files || g.files < 1000 ? `placed ${placed} of ${g.files} files` : k.endsWith('-checked') && g.checked !== g.files ? `checked ${g.checked} of ${g.files} files` : null];
     })),
   };
@@ -315,9 +322,9 @@ export function allTasks(ctx) {
     noopInstall(ctx),
     ...REQUIREMENT_SETS.map((s) => installSet(ctx, s)),
     ...buildTasks(ctx),
-    ...lockTasks(ctx).map((t) => withResolutionFloor(t, ctx)),
+    ...lockTasks(ctx).map((t) => withMultiLockFloor(withResolutionFloor(t, ctx), ctx)),
     ...syncTasks(ctx),
-    ...bytecodeTasks(ctx),
+    ...bytecodeTasks(ctx).map((t) => withImportFloor(withBytecodeFloors(t, ctx), ctx)),
     cacheCheck(ctx),
   ];
 }
