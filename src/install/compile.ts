@@ -28,6 +28,7 @@ for line in sys.stdin:
 // Reads one JSON [n, source, display path] per line; writes, per file it compiled, a line "n size"
 // and then the checked-hash .pyc's bytes (as py_compile makes them, without a file in between).
 const TO_MEMORY_SCRIPT = String.raw`
+# What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed instead of written.
 import sys, json, importlib.util
 from importlib._bootstrap_external import _code_to_hash_pyc
 out = sys.stdout.buffer
