@@ -13,10 +13,10 @@
 // damaged dir is removed and the wheel compiled again. Reading it marks it used (cache prune).
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
-import { byteCompileAll } from '../install/compile.js';
+import { byteCompileToMemory } from '../install/compile.js';
 import { throwIfInterrupted } from '../install/apply.js';
 import { cacheWarning, readOwnText } from './trust.js';
 import { markUsed } from './users.js';
@@ -104,15 +104,16 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
       await turns.give();
       tmps.push(tempDirFor(job, tag));
     }
-    const items: { path: string; shown: string; cfile: string }[] = [];
-    for (const [i, job] of jobs.entries()) {
+    // Compiled straight into memory (no .pyc file per module to write, read back and remove).
+    const items: { path: string; shown: string }[] = [];
+    for (const job of jobs) {
       await turns.give();
-      for (const s of job.sources) items.push({ path: s.staged, shown: s.archive, cfile: join(tmps[i]!.tmp, 'files', pycBeside(s.archive, tag)) });
+      for (const s of job.sources) items.push({ path: s.staged, shown: s.archive });
     }
-    const { written: list, complete } = await byteCompileAll(python, items, { mode: 'checked-hash', signal });
+    const { pycs, complete } = await byteCompileToMemory(python, items, signal);
     throwIfInterrupted(signal);
-    const written = new Set(list);
     const out: Bytecode[] = [];
+    let n = 0;
     for (const [i, job] of jobs.entries()) {
       const { tmp, final } = tmps[i]!;
       const files: Record<string, PycEntry> = {};
@@ -123,21 +124,17 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
       let offset = 0;
       try {
         for (const s of job.sources) {
-          await turns.give();
-          const pyc = pycBeside(s.archive, tag);
-          const path = join(tmp, 'files', pyc);
-          if (!written.has(path)) continue;
-          const data = readFileSync(path);
+          if ((n & 63) === 0) await turns.give();
+          const data = pycs.get(n++);
+          if (!data) continue;
           writeAll(fd, data);
           hash.update(data);
-          files[s.archive] = { pyc, offset, size: data.length };
+          files[s.archive] = { pyc: pycBeside(s.archive, tag), offset, size: data.length };
           offset += data.length;
         }
       } finally {
         closeSync(fd);
       }
-      // Hundreds of files: removed off the main thread (one rmSync of the tree held it 60 ms).
-      await rm(join(tmp, 'files'), { recursive: true, force: true });
       const pack = { size: offset, hash: `sha256=${hash.digest('base64url')}` };
       if (!complete) {
         // What a compiler that was killed or crashed left is used by this install only, never cached.

@@ -25,6 +25,29 @@ for line in sys.stdin:
     sys.stdout.write(json.dumps(cfile) + "\n")
 `;
 
+// Reads one JSON [n, source, display path] per line; writes, per file it compiled, a line "n size"
+// and then the checked-hash .pyc's bytes (as py_compile makes them, without a file in between).
+const TO_MEMORY_SCRIPT = String.raw`
+# What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed instead of written.
+import sys, json, importlib.util
+from importlib._bootstrap_external import _code_to_hash_pyc
+out = sys.stdout.buffer
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    n, src, shown = json.loads(line)
+    try:
+        with open(src, "rb") as f:
+            data = f.read()
+        code = compile(data, shown or src, "exec", dont_inherit=True)
+        pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), True)
+    except Exception:
+        continue
+    out.write(("%d %d\n" % (n, len(pyc))).encode("ascii"))
+    out.write(pyc)
+out.flush()
+`;
+
 export interface CompileItem {
   /** Where the file is now (maybe staged)... */
   path: string;
@@ -54,10 +77,32 @@ export async function byteCompile(python: string, items: CompileItem[], signal?:
 /** byteCompile, also telling whether every compiler process ran to its end (not killed, not crashed). */
 export async function byteCompileAll(python: string, items: CompileItem[], options: { mode?: PycMode; signal?: AbortSignal } = {}): Promise<{ written: string[]; complete: boolean }> {
   const { mode = 'timestamp', signal } = options;
-  if (items.length === 0) return { written: [], complete: true };
+  const runs = await inGroups(items, signal, (group) => compileIn(python, group, mode, signal));
+  return { written: runs.flatMap((r) => r.written), complete: runs.every((r) => r.complete) };
+}
+
+/**
+ * Compile `items` into checked-hash .pyc bytes kept in memory (no .pyc file is written): per item
+ * index, the bytes of its .pyc (failures to compile are skipped); and whether every compiler
+ * process ran to its end.
+ */
+export async function byteCompileToMemory(python: string, items: CompileItem[], signal?: AbortSignal): Promise<{ pycs: Map<number, Buffer>; complete: boolean }> {
+  const indexed = items.map((item, n) => ({ ...item, n }));
+  const runs = await inGroups(indexed, signal, (group) => compileToMemoryIn(python, group, signal));
+  const pycs = new Map<number, Buffer>();
+  for (const r of runs) for (const [n, data] of r.pycs) pycs.set(n, data);
+  return { pycs, complete: runs.every((r) => r.complete) };
+}
+
+/**
+ * Run `compile` over `items`: large sets are split over one process per CPU (at most 4),
+ * balanced by source size.
+ */
+async function inGroups<T extends CompileItem, R>(items: T[], signal: AbortSignal | undefined, compile: (group: T[]) => Promise<R>): Promise<R[]> {
+  if (items.length === 0) return [];
   if (signal?.aborted) throw interruptedError(signal);
   const n = Math.max(1, Math.min(availableParallelism(), 4, Math.floor(items.length / MIN_PER_PROCESS)));
-  if (n === 1) return compileIn(python, items, mode, signal);
+  if (n === 1) return [await compile(items)];
   const size = (p: string) => {
     try {
       return statSync(p).size;
@@ -68,62 +113,99 @@ export async function byteCompileAll(python: string, items: CompileItem[], optio
   // Thousands of stats, then a process start each (a fork of this process): the event loop gets a
   // turn every few ms and between the starts (turns.ts).
   const turns = new Turns();
-  const sized: { item: CompileItem; bytes: number }[] = [];
+  const sized: { item: T; bytes: number }[] = [];
   for (const item of items) {
     if ((sized.length & 63) === 0) await turns.give();
     sized.push({ item, bytes: size(item.path) });
   }
-  const groups: { items: CompileItem[]; bytes: number }[] = Array.from({ length: n }, () => ({ items: [], bytes: 0 }));
+  const groups: { items: T[]; bytes: number }[] = Array.from({ length: n }, () => ({ items: [], bytes: 0 }));
   for (const { item, bytes } of sized.sort((a, b) => b.bytes - a.bytes)) {
     const g = groups.reduce((min, x) => (x.bytes < min.bytes ? x : min));
     g.items.push(item);
     g.bytes += bytes + 4096;
   }
-  const started: Promise<{ written: string[]; complete: boolean }>[] = [];
+  const started: Promise<R>[] = [];
   for (const g of groups) {
     await new Promise<void>((r) => setImmediate(r));
     if (signal?.aborted) break; // those started are killed by the abort
-    const run = compileIn(python, g.items, mode, signal);
+    const run = compile(g.items);
     run.catch(() => {}); // seen by Promise.all below, not unhandled meanwhile
     started.push(run);
   }
   const runs = await Promise.all(started);
   if (signal?.aborted) throw interruptedError(signal);
-  return { written: runs.flatMap((r) => r.written), complete: runs.every((r) => r.complete) };
+  return runs;
 }
 
 function compileIn(python: string, items: CompileItem[], mode: PycMode, signal?: AbortSignal): Promise<{ written: string[]; complete: boolean }> {
-  const arg = mode === 'checked-hash' ? 'CHECKED_HASH' : '';
+  let out = '';
+  const lines = items.map((c) => JSON.stringify([c.path, c.shown, c.cfile ?? '']));
+  return runCompiler(python, [COMPILE_SCRIPT, mode === 'checked-hash' ? 'CHECKED_HASH' : ''], lines, (d) => (out += d.toString('utf8')), signal).then((complete) => {
+    // A line cut short by a kill is not a file written.
+    const done = out.split('\n');
+    if (!out.endsWith('\n')) done.pop();
+    return { written: done.filter(Boolean).map((l) => JSON.parse(l) as string), complete };
+  });
+}
+
+function compileToMemoryIn(python: string, items: (CompileItem & { n: number })[], signal?: AbortSignal): Promise<{ pycs: Map<number, Buffer>; complete: boolean }> {
+  const pycs = new Map<number, Buffer>();
+  // The stream: "n size\n" then size bytes, again and again; a record cut short by a kill is dropped.
+  let pending: Buffer = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    for (;;) {
+      const eol = pending.indexOf(10);
+      if (eol < 0) return;
+      const m = /^(\d+) (\d+)$/.exec(pending.toString('latin1', 0, eol));
+      if (!m) throw new Error(`unexpected output of the byte-compiler: ${pending.toString('latin1', 0, Math.min(eol, 80))}`);
+      const size = Number(m[2]);
+      if (pending.length < eol + 1 + size) return;
+      pycs.set(Number(m[1]), Buffer.from(pending.subarray(eol + 1, eol + 1 + size)));
+      pending = pending.subarray(eol + 1 + size);
+    }
+  };
+  const lines = items.map((c) => JSON.stringify([c.n, c.path, c.shown]));
+  return runCompiler(python, [TO_MEMORY_SCRIPT], lines, onData, signal).then((complete) => ({ pycs, complete }));
+}
+
+/** Run a compiler script over `lines` (its stdin); resolves whether it ran to its end (exit 0). */
+function runCompiler(python: string, args: string[], lines: string[], onData: (d: Buffer) => void, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve, reject) => {
     // Started from a worker thread: the fork of this (big) process does not hold the host's event loop.
-    const child = spawnOffThread(python, ['-E', '-s', '-S', '-c', COMPILE_SCRIPT, arg], { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
+    const child = spawnOffThread(python, ['-E', '-s', '-S', '-c', ...args], { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
     // Aborted: the compiler is killed, and the call rejects once it is gone.
     const onAbort = () => child.kill('SIGKILL');
     signal?.addEventListener('abort', onAbort, { once: true });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => (out += d));
+    let bad: unknown;
+    child.stdout.on('data', (d: Buffer) => {
+      if (bad) return;
+      try {
+        onData(d);
+      } catch (e) {
+        bad = e;
+        child.kill('SIGKILL');
+      }
+    });
     child.on('error', (e) => (signal?.removeEventListener('abort', onAbort), reject(e)));
     child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) return reject(interruptedError(signal));
-      // A line cut short by a kill is not a file written.
-      const lines = out.split('\n');
-      if (!out.endsWith('\n')) lines.pop();
-      resolve({ written: lines.filter(Boolean).map((l) => JSON.parse(l) as string), complete: code === 0 });
+      if (bad) return reject(bad);
+      resolve(code === 0);
     });
     child.stdin.on('error', () => {});
-    void feed(child.stdin, items);
+    void feed(child.stdin, lines);
   });
 }
 
 /** Write the items to the compiler's stdin a slice at a time, with event-loop turns between (thousands of lines). */
-async function feed(stdin: Writable, items: CompileItem[]): Promise<void> {
+async function feed(stdin: Writable, lines: string[]): Promise<void> {
   const turns = new Turns();
-  for (let i = 0; i < items.length; i += 256) {
+  for (let i = 0; i < lines.length; i += 256) {
     await turns.give();
     if (stdin.destroyed) return;
-    stdin.write(items.slice(i, i + 256).map((c) => JSON.stringify([c.path, c.shown, c.cfile ?? ''])).join('\n') + '\n');
+    stdin.write(lines.slice(i, i + 256).join('\n') + '\n');
   }
   stdin.end();
 }
