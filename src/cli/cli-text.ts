@@ -28,6 +28,7 @@ const FLAGS: Record<string, string> = {
   platforms: '--platform',
   environments: '--environment',
   pythonVersions: '--python-version',
+  uploadedPriorTo: '--uploaded-prior-to',
 };
 
 /** The option names the CLI knows a flag for (the tests check every "the `x` option" in src/ is one). */

@@ -250,8 +250,8 @@ export function noWheelReason(p: ProjectCandidates): string | undefined {
 function uploadedBefore(link: PageLink, before: number, page: string): boolean {
   if (/^file:/i.test(link.url)) return true;
   if (!link.uploadTime) {
-    throw new VenvkitError('NO_UPLOAD_TIME', `Index ${page} does not provide upload-time metadata (${link.filename}), which --uploaded-prior-to needs`, {
-      hint: 'Use an index that serves PEP 700 JSON pages with upload-time (PyPI does), or leave out --uploaded-prior-to.',
+    throw new VenvkitError('NO_UPLOAD_TIME', `Index ${page} does not provide upload-time metadata (${link.filename}), which the \`uploadedPriorTo\` option needs`, {
+      hint: 'Use an index that serves PEP 700 JSON pages with upload-time (PyPI does), or leave out the `uploadedPriorTo` option.',
     });
   }
   const t = Date.parse(link.uploadTime);

@@ -17,7 +17,7 @@ export interface ReleaseControl {
 /** Check each value as pip does (a value starting with '-' is a missing argument). */
 export function checkReleaseOp(op: ReleaseOp, where: string): ReleaseOp {
   if (op.value === '' || op.value.startsWith('-')) {
-    throw new VenvkitError('USAGE', `${where}: --${op.option} needs a value: :all:, :none: or project names with commas between them`, { hint: 'e.g. --all-releases :all: or --only-final name1,name2' });
+    throw new VenvkitError('USAGE', `${where}: --${op.option} needs a value: :all:, :none: or project names with commas between them`, { hint: 'For example :all: (every project), :none:, or name1,name2.' });
   }
   return op;
 }

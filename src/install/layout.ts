@@ -185,7 +185,7 @@ export async function removalLayout(request: LayoutRequest, info: InterpreterInf
   if (given > 1) throw new VenvkitError('USAGE', 'uninstall: give one of --target, --prefix and --user', { hint: 'Uninstall from one place at a time.' });
   if (request.target !== undefined) {
     const dir = resolve(cwd, request.target);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new VenvkitError('BAD_PATH', `uninstall: the target directory ${dir} does not exist`, { hint: 'Give the directory given to `install --target`.' });
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new VenvkitError('BAD_PATH', `uninstall: the target directory ${dir} does not exist`, { hint: 'Give the directory the packages were installed into (the install\'s target).' });
     const scripts = join(dir, process.platform === 'win32' ? 'Scripts' : 'bin');
     return standIn(dir, { scripts, purelib: dir, platlib: dir, include: join(dir, 'include'), data: dir, python: info.path }, info);
   }

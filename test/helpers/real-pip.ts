@@ -100,7 +100,8 @@ export function realPip(t: TestContext, dir: string, packages: string[] = []): R
   const env = pipRunEnv();
   const py = join(dir, 'bin', 'python');
   const shared = process.env.VENVKIT_TEST_SHARED;
-  if (shared && existsSync(shared)) {
+  // A dir that already exists (a test asking twice for the same env) is brought up to date in place.
+  if (shared && existsSync(shared) && !existsSync(dir)) {
     // One venv with pip 26.2 per run and interpreter, copied: test files run concurrently, so it
     // is made under a private name and renamed into place (a loser of the race drops its own).
     const template = join(shared, `pip26-${createHash('sha256').update(python).digest('hex').slice(0, 12)}`);
