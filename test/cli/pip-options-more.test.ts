@@ -104,10 +104,16 @@ async function compare(t: Parameters<typeof realPip>[0], cases: [string[], strin
   }
   const p = pip(t);
   if (!p) return;
-  for (const [args, want] of cases) {
-    if (want === 'fails') assert.notEqual((await pipRun(p, ['install', '--dry-run', ...args], e)).status, 0, `pip ${args.join(' ')}`);
-    else assert.deepEqual(await pipWouldInstall(p, args, e), want, `pip ${args.join(' ')}`);
-  }
+  // pip's runs of all cases in one python process (p.pipManyAsync: pip's main() per case).
+  const reports = cases.map((_, i) => join(tmp, `report-${Math.random()}-${i}.json`));
+  const theirs = await p.pipManyAsync(cases.map(([args, want], i) => (want === 'fails' ? ['install', '--dry-run', ...args] : ['install', '--dry-run', '-q', '--report', reports[i]!, ...args])), { env: e, cwd: tmp });
+  cases.forEach(([args, want], i) => {
+    const r = theirs[i]!;
+    if (want === 'fails') return assert.notEqual(r.status, 0, `pip ${args.join(' ')}`);
+    assert.equal(r.status, 0, `pip ${args.join(' ')}: ${r.stderr}`);
+    const installed = (JSON.parse(readFileSync(reports[i]!, 'utf8')).install as { metadata: { name: string; version: string } }[]).map((x) => `${x.metadata.name}==${x.metadata.version}`).sort();
+    assert.deepEqual(installed, want, `pip ${args.join(' ')}`);
+  });
 }
 
 test('--all-releases / --only-final with project names, in order, on the command line and in a file; not with --pre — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {

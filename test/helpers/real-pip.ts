@@ -1,7 +1,7 @@
 // Real pip 26.2 (and build tools) in a throw-away venv, installed from the machine's local index
 // (found through pip's own configuration, never by path), for tests that compare with pip.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +38,8 @@ export interface RealPip {
    * options that start another process (`--python`).
    */
   pipMany(argLists: string[][], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): { status: number; stdout: string; stderr: string }[];
+  /** pipMany without blocking the event loop (for tests that serve an index from their own process). */
+  pipManyAsync(argLists: string[][], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<{ status: number; stdout: string; stderr: string }[]>;
 }
 
 // Reads a JSON list of pip argument lists on stdin, runs pip's main() on each with fresh
@@ -128,7 +130,20 @@ export function realPip(t: TestContext, dir: string, packages: string[] = []): R
     assert.equal(r.status, 0, `pip (${argLists.length} calls in one process) failed:\n${r.stderr}`);
     return JSON.parse(r.stdout) as ReturnType<RealPip['pipMany']>;
   };
+  const pipManyAsync: RealPip['pipManyAsync'] = (argLists, options = {}) => new Promise((resolve, reject) => {
+    const c = spawn(py, ['-c', PIP_MANY], { env: options.env ?? env, cwd: options.cwd });
+    const out: Buffer[] = [];
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => out.push(d));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    c.on('error', reject);
+    c.on('close', (status) => {
+      if (status !== 0) return reject(new Error(`pip (${argLists.length} calls in one process) failed (exit ${status}):\n${err}`));
+      resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as Awaited<ReturnType<RealPip['pipManyAsync']>>);
+    });
+    c.stdin.end(JSON.stringify(argLists));
+  });
   const v = run(['-m', 'pip', '--version']);
   assert.match(v.stdout, /^pip 26\.2/, v.stdout + v.stderr);
-  return { python: py, dir, index, run, pipMany };
+  return { python: py, dir, index, run, pipMany, pipManyAsync };
 }
