@@ -4,7 +4,8 @@
 // and the target interpreter's tags, so a second env installing the same sdist builds nothing.
 // sdists from indexes (index-sdists.ts) are built the same way; this module is the bundle part
 // ("build-sources") install loads for either, so it re-exports that builder.
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sha256File } from '../cache/wheels.js';
@@ -33,6 +34,7 @@ export interface PreparedSource {
 
 async function wheelFromSdist(source: LocalSource, options: BuildOptions, workDir: string): Promise<{ wheel: string; sha256: string }> {
   const sha256 = sha256File(source.path);
+  if (source.hashes?.length) checkArchiveHashes(source, sha256);
   const sub = source.subdirectory;
   const wheel = await cachedWheel(`sdist:${sha256}${sub ? `#${sub}` : ''}`, basename(source.path), options, workDir, async (tree) => {
     const { unpackSdist } = await import('./sdist-unpack.js');
@@ -40,6 +42,24 @@ async function wheelFromSdist(source: LocalSource, options: BuildOptions, workDi
     return sub ? archiveSubdirectory(source, root, sub) : root;
   });
   return { wheel, sha256 };
+}
+
+/** The archive matches one of its line's `--hash` values (sha256, sha384 or sha512), before anything is built from it. */
+function checkArchiveHashes(source: LocalSource, sha256: string): void {
+  const got = new Map<string, string>([['sha256', sha256]]);
+  const digest = (algo: string) => {
+    if (!got.has(algo)) got.set(algo, createHash(algo).update(readFileSync(source.path)).digest('hex'));
+    return got.get(algo)!;
+  };
+  const ok = source.hashes!.some((h) => {
+    const [algo, hex] = h.split(':', 2) as [string, string];
+    return ['sha256', 'sha384', 'sha512'].includes(algo) && digest(algo) === hex?.toLowerCase();
+  });
+  if (!ok) {
+    throw new VenvkitError('HASH_MISMATCH', `hash mismatch for ${source.text}: expected ${source.hashes!.join(' or ')}, got sha256:${sha256}`, {
+      hint: 'The archive is not the one the requirements file pins: check where it came from, or update its --hash.',
+    });
+  }
 }
 
 /** `sub` of an unpacked archive (as pip builds an archive's `#subdirectory=`): a directory inside it. */

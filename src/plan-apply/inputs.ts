@@ -95,7 +95,7 @@ function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSourc
   }
   const source = localSource(line.text, cwd);
   if (source) {
-    local.push(line.configSettings ? { ...source, configSettings: parseConfigSettings(line.configSettings) } : source);
+    local.push({ ...source, ...(line.configSettings ? { configSettings: parseConfigSettings(line.configSettings) } : {}), ...(source.kind === 'sdist' && line.hashes.length ? { hashes: [...line.hashes] } : {}) });
     return undefined;
   }
   if (line.location) {

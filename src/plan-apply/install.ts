@@ -229,6 +229,8 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   // it (--no-require-hashes, or a --hash only on a constraint), as pip (trust_internet): those of a
   // line that has some, or the one the index gives for the file.
   const lineHashes = (name: string, file: IndexFile): string[] | undefined => {
+    // A wheel built here from a local sdist: the sdist was checked against its line's hashes.
+    if (built.get(file.url)?.source.hashes?.length) return undefined;
     const pinned = collected.pins.get(name) ?? collected.pins.get(file.url);
     if (collected.hashMode || !pinned?.length) return collected.hashMode ? pinned : undefined;
     return [...pinned, ...Object.entries(file.hashes ?? {}).map(([algo, hex]) => `${algo}:${hex.toLowerCase()}`)];
@@ -300,7 +302,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       throw new VenvkitError('NO_WHEEL', unusable.map(describeFailure).join('\n'), { hint: 'Use a version with a file for this interpreter, or check the `formatControl` option.' });
     }
     if (collected.hashMode) {
-      const unpinned = resolution.packages.filter((p) => !built.get(p.candidate.file!.url)?.source.fromLock && !(collected.pins.get(p.name)?.length || collected.pins.get(p.candidate.file!.url)?.length));
+      const unpinned = resolution.packages.filter((p) => !built.get(p.candidate.file!.url)?.source.fromLock && !built.get(p.candidate.file!.url)?.source.hashes?.length && !(collected.pins.get(p.name)?.length || collected.pins.get(p.candidate.file!.url)?.length));
       if (unpinned.length) {
         throw new VenvkitError('BAD_REQUIREMENT', `in hash-checking mode every package needs a --hash, and these dependencies have none: ${unpinned.map((p) => `${p.name}==${p.version}`).join(', ')}`, {
           hint: 'Add them, pinned with --hash, to the requirements file (or use the `noDeps` option).',

@@ -4,6 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,25 @@ test('venvkit build makes what python -m build makes; the sdist installs, and a 
   r = vk(['install', '--env', e3.root, zip]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(py(e3.paths.python, 'import sdistdemo; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
+
+  // Hash-checking mode: a requirements-file line's --hash pins the sdist itself (as pip checks it),
+  // not the wheel built from it. The right hash installs; a wrong one is refused before any build.
+  const sha = createHash('sha256').update(readFileSync(sdist)).digest('hex');
+  const e4 = await createVenv(join(tmp, 'env-sdist-hash'), { python: python!, env, withoutPip: true });
+  const good = join(tmp, 'hashed.txt');
+  writeFileSync(good, `sdistdemo @ ${pathToFileURL(sdist).href} --hash=sha256:${sha}\n`);
+  r = vk(['install', '--env', e4.root, '--no-deps', '-r', good]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(py(e4.paths.python, 'import sdistdemo; print(sdistdemo.GREETING)').stdout, 'hello from sdistdemo\n');
+  const bad = join(tmp, 'hashed-wrong.txt');
+  writeFileSync(bad, `${sdist} --hash=sha256:${'0'.repeat(64)}\n`);
+  const e5 = await createVenv(join(tmp, 'env-sdist-hash-wrong'), { python: python!, env, withoutPip: true });
+  const logs2 = buildLogs();
+  r = vk(['install', '--env', e5.root, '--no-deps', '-r', bad]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /hash mismatch for .*sdistdemo-0\.1\.tar\.gz: expected sha256:0{64}, got sha256:[0-9a-f]{64}/);
+  assert.equal(buildLogs(), logs2, 'nothing built');
+  assert.ok(!existsSync(join(e5.paths.purelib, 'sdistdemo')));
 });
 
 test('.[extra] from the project directory, name @ file:///dir, a name that does not match, -e . with --group', { skip, timeout: 300_000 }, async () => {
