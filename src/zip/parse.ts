@@ -80,17 +80,24 @@ export function* parseDirectory(size: number, limits: ZipLimits = {}): ZipParse<
 export function* findEntries(size: number, suffix: string, limits: ZipLimits = {}): ZipParse<ZipEntry[]> {
   const { cd, count, cdOffset } = yield* readDirectory(size, limits);
   const want = Buffer.from(suffix, 'utf8');
+  return walkCentralDirectory(cd, count, cdOffset, limits, (nameStart, nameEnd) => nameEnd - nameStart >= want.length && cd.compare(want, 0, want.length, nameEnd - want.length, nameEnd) === 0);
+}
+
+/**
+ * The central directory's records, walked by their lengths; those whose name bytes `keep` accepts
+ * (all, without it) decoded, checked and returned: names unique, sizes within the limits.
+ */
+function walkCentralDirectory(cd: Buffer, count: number, cdOffset: number, limits: ZipLimits, keep?: (nameStart: number, nameEnd: number) => boolean): ZipEntry[] {
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
   let p = 0;
   let total = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CDH) throw new ZipError('corrupt central directory');
-    const nameLen = cd.readUInt16LE(p + 28);
-    const end = p + 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+    const nameEnd = p + 46 + cd.readUInt16LE(p + 28);
+    const end = nameEnd + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
     if (end > cd.length) throw new ZipError('corrupt central directory');
-    const nameEnd = p + 46 + nameLen;
-    if (nameLen >= want.length && cd.compare(want, 0, want.length, nameEnd - want.length, nameEnd) === 0) {
+    if (!keep || keep(p + 46, nameEnd)) {
       const entry = centralEntry(cd, p, cdOffset, limits);
       if (names.has(entry.name)) throw new ZipError(`duplicate entry ${entry.name}`);
       names.add(entry.name);
@@ -198,21 +205,7 @@ function addSize(total: number, entry: ZipEntry, limits: ZipLimits): number {
 }
 
 function parseCentralDirectory(cd: Buffer, count: number, cdOffset: number, limits: ZipLimits): ZipEntry[] {
-  const entries: ZipEntry[] = [];
-  const names = new Set<string>();
-  let p = 0;
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CDH) throw new ZipError('corrupt central directory');
-    const end = p + 46 + cd.readUInt16LE(p + 28) + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-    if (end > cd.length) throw new ZipError('corrupt central directory');
-    const entry = centralEntry(cd, p, cdOffset, limits);
-    if (names.has(entry.name)) throw new ZipError(`duplicate entry ${entry.name}`);
-    names.add(entry.name);
-    total = addSize(total, entry, limits);
-    entries.push(entry);
-    p = end;
-  }
+  const entries = walkCentralDirectory(cd, count, cdOffset, limits);
   // Entries must not share bytes (overlapping entries are how non-recursive zip bombs multiply data).
   const sorted = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   for (let i = 1; i < sorted.length; i++) {
