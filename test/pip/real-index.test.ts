@@ -48,7 +48,7 @@ const CORPUS: { req: string; imports: string[]; script?: string[] }[] = [
 
 const site = (envDir: string) => join(envDir, 'lib', 'python3.11', 'site-packages');
 
-test('real requirement sets: same set as pip, pip check passes, imports and scripts run, pip uninstalls it', { timeout: 600_000 }, async (t) => {
+test('real requirement sets: same set as pip, pip check passes, imports and scripts run, pip uninstalls it', { timeout: 1_800_000 }, async (t) => {
   const index = localIndex();
   if (!python || !python.includes('3.11')) return t.skip('no CPython 3.11 under $PYENV_ROOT');
   if (!index) {
