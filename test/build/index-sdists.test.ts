@@ -155,15 +155,18 @@ test('a newer sdist and an older wheel: default, --prefer-binary, --only-binary,
   // pip 26.2 chooses the same versions on the same index.
   const pip = realPip(t, join(tmp, 'pip'));
   if (!pip) return;
+  // All of pip's dry runs in one python process (pip's main() per run), each with its own report.
   const pinnedReport = join(tmp, 'report-pinned.json');
-  const pp = pip.run(['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--report', pinnedReport, '--index-url', pip.index, '-r', pinned], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
-  assert.equal(pp.status, 0, pp.stderr);
+  const report = (i: number) => join(tmp, `report-${i}.json`);
+  const [pp, ...runs] = pip.pipMany([
+    ['install', '--dry-run', '--ignore-installed', '-q', '--report', pinnedReport, '--index-url', pip.index, '-r', pinned],
+    ...cases.map((c, i) => ['install', '--dry-run', '--ignore-installed', '-q', '--report', report(i), '--index-url', pip.index, '--extra-index-url', index, ...c.flags, ...c.reqs]),
+  ], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
+  assert.equal(pp!.status, 0, pp!.stderr);
   assert.match(JSON.parse(readFileSync(pinnedReport, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'mixed').download_info.url, /mixed-1\.0\.tar\.gz$/);
-  for (const c of cases) {
-    const report = join(tmp, 'report.json');
-    const p = pip.run(['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--report', report, '--index-url', pip.index, '--extra-index-url', index, ...c.flags, ...c.reqs], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
-    assert.equal(p.status, 0, p.stderr);
-    const got = JSON.parse(readFileSync(report, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'mixed');
+  for (const [i, c] of cases.entries()) {
+    assert.equal(runs[i]!.status, 0, runs[i]!.stderr);
+    const got = JSON.parse(readFileSync(report(i), 'utf8')).install.find((x: { metadata: { name: string } }) => x.metadata.name === 'mixed');
     assert.equal(got.metadata.version, c.want, `pip ${c.flags.join(' ')}`);
   }
 });
@@ -202,11 +205,12 @@ test('a yanked wheel, or one whose Requires-Python excludes the target, loses to
   // pip 26.2 chooses the same files on the same index.
   const pip = realPip(t, join(tmp, 'pip'));
   if (!pip) return;
-  for (const c of cases) {
-    const report = join(tmp, 'yreport.json');
-    const p = pip.run(['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--report', report, '--index-url', pip.index, '--extra-index-url', yindex, ...c.flags, ...c.reqs], { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
-    assert.equal(p.status, 0, p.stderr);
-    const got = JSON.parse(readFileSync(report, 'utf8')).install.find((i: { metadata: { name: string } }) => i.metadata.name === 'yanky');
+  // All of pip's dry runs in one python process (pip's main() per run), each with its own report.
+  const report = (i: number) => join(tmp, `yreport-${i}.json`);
+  const runs = pip.pipMany(cases.map((c, i) => ['install', '--dry-run', '--ignore-installed', '-q', '--report', report(i), '--index-url', pip.index, '--extra-index-url', yindex, ...c.flags, ...c.reqs]), { env: { ...env, PIP_CACHE_DIR: join(tmp, 'pip-cache') } });
+  for (const [i, c] of cases.entries()) {
+    assert.equal(runs[i]!.status, 0, runs[i]!.stderr);
+    const got = JSON.parse(readFileSync(report(i), 'utf8')).install.find((x: { metadata: { name: string } }) => x.metadata.name === 'yanky');
     assert.equal(fileOf(got.download_info.url), c.want, `pip ${[...c.flags, ...c.reqs].join(' ')}`);
   }
 });

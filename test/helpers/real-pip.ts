@@ -44,10 +44,14 @@ export interface RealPip {
 
 // Reads a JSON list of pip argument lists on stdin, runs pip's main() on each with fresh
 // StringIO streams (pip configures logging per call, reading sys.stdout/sys.stderr then), and
-// writes the results as JSON to the real stdout.
+// writes the results as JSON to the real stdout. pip 18.1 (CPython 3.6's) has main() in
+// pip._internal; pip 19.3 and later in pip._internal.cli.main.
 const PIP_MANY = `
 import io, json, sys
-from pip._internal.cli.main import main
+try:
+    from pip._internal.cli.main import main
+except ImportError:
+    from pip._internal import main
 out = []
 for args in json.load(sys.stdin):
     o, e = io.StringIO(), io.StringIO()
@@ -61,6 +65,35 @@ for args in json.load(sys.stdin):
     out.append({"status": code or 0, "stdout": o.getvalue(), "stderr": e.getvalue()})
 json.dump(out, sys.stdout)
 `;
+
+export interface PipResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `python -m pip ARGS` for each argument list, all in one process of `python` (any env's python
+ * with pip 18.1 or later): pip's main() is called in turn, so pip is imported once, not per call.
+ * Each call sees what the calls before it changed only as far as that pip re-reads the env: pip
+ * before 21 reads the installed set once per process, so batch only calls that change nothing,
+ * or put a change last.
+ */
+export function pipManyIn(python: string, argLists: string[][], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PipResult[]> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(python, ['-c', PIP_MANY], { env: options.env ?? pipRunEnv(), cwd: options.cwd });
+    const out: Buffer[] = [];
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => out.push(d));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    c.on('error', reject);
+    c.on('close', (status) => {
+      if (status !== 0) return reject(new Error(`pip (${argLists.length} calls in one process of ${python}) failed (exit ${status}):\n${err}`));
+      resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as PipResult[]);
+    });
+    c.stdin.end(JSON.stringify(argLists));
+  });
+}
 
 /** `python -m venv dir`, then pip 26.2 and `packages` from `index`. */
 function makePipEnv(python: string, dir: string, packages: string[], index: string, env: NodeJS.ProcessEnv): void {
@@ -130,19 +163,7 @@ export function realPip(t: TestContext, dir: string, packages: string[] = []): R
     assert.equal(r.status, 0, `pip (${argLists.length} calls in one process) failed:\n${r.stderr}`);
     return JSON.parse(r.stdout) as ReturnType<RealPip['pipMany']>;
   };
-  const pipManyAsync: RealPip['pipManyAsync'] = (argLists, options = {}) => new Promise((resolve, reject) => {
-    const c = spawn(py, ['-c', PIP_MANY], { env: options.env ?? env, cwd: options.cwd });
-    const out: Buffer[] = [];
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => out.push(d));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    c.on('error', reject);
-    c.on('close', (status) => {
-      if (status !== 0) return reject(new Error(`pip (${argLists.length} calls in one process) failed (exit ${status}):\n${err}`));
-      resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as Awaited<ReturnType<RealPip['pipManyAsync']>>);
-    });
-    c.stdin.end(JSON.stringify(argLists));
-  });
+  const pipManyAsync: RealPip['pipManyAsync'] = (argLists, options = {}) => pipManyIn(py, argLists, { env: options.env ?? env, cwd: options.cwd });
   const v = run(['-m', 'pip', '--version']);
   assert.match(v.stdout, /^pip 26\.2/, v.stdout + v.stderr);
   return { python: py, dir, index, run, pipMany, pipManyAsync };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createVenv } from '../../src/venv/create.js';
 import { loadPipConfig } from '../../src/index/pip-config.js';
+import { pipManyIn } from '../helpers/real-pip.js';
 import { interpreters, removeDir, tempDir, type Interp } from '../helpers/venv.js';
 
 const run = promisify(execFile);
@@ -24,12 +25,15 @@ before(() => {
 after(() => removeDir(tmp));
 
 const pipEnv = () => ({ ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_PYTHON_VERSION_WARNING: '1', VIRTUAL_ENV: '' });
-const pip = async (root: string, args: string[]) => run(join(root, 'bin', 'pip'), args, { env: pipEnv(), timeout: 120_000 });
+const pip = async (root: string, args: string[]) => run(join(root, 'bin', 'pip'), args, { env: pipEnv(), timeout: 600_000 });
+
+// `--format=json` is not in pip 18 everywhere; the freeze-like columns are.
+const LIST = ['list', '--format=freeze', '--disable-pip-version-check'];
+const listLines = (stdout: string) => stdout.trim().split('\n').sort();
 
 async function pipList(root: string): Promise<string[]> {
-  // `--format=json` is not in pip 18 everywhere; the freeze-like columns are.
-  const { stdout } = await run(join(root, 'bin', 'python'), ['-m', 'pip', 'list', '--format=freeze', '--disable-pip-version-check'], { env: pipEnv() });
-  return stdout.trim().split('\n').sort();
+  const { stdout } = await run(join(root, 'bin', 'python'), ['-m', 'pip', ...LIST], { env: pipEnv() });
+  return listLines(stdout);
 }
 
 const launchers = (root: string) => readdirSync(join(root, 'bin')).filter((n) => /^(pip|easy_install)/.test(n)).sort();
@@ -38,30 +42,33 @@ const launchers = (root: string) => readdirSync(join(root, 'bin')).filter((n) =>
 async function checkOne(i: Interp, full: boolean) {
   const ours = join(tmp, `ours-${i.name}`);
   const ref = join(tmp, `ref-${i.name}`);
-  const refDone = run(i.path, ['-m', 'venv', ref], { timeout: 120_000 });
+  const refDone = run(i.path, ['-m', 'venv', ref], { timeout: 600_000 });
   const t0 = performance.now();
   const created = await createVenv(ours, { python: i.path, env });
   const ms = performance.now() - t0;
   assert.ok(created.seed && !created.seed.skipped, `${i.name}: seeding skipped: ${created.seed?.skipped}`);
+  // pip list, pip --version and pip check of the seeded env, by its own pip in one process.
+  const [list, version, check] = await pipManyIn(join(ours, 'bin', 'python'), [LIST, ['--version'], ['check']], { env: pipEnv() });
+  for (const [what, r] of [['list', list], ['--version', version], ['check', check]] as const) assert.equal(r!.status, 0, `${i.name}: pip ${what}: ${r!.stdout}${r!.stderr}`);
   await refDone;
   // Same distributions, same versions, same launchers.
-  assert.deepEqual(await pipList(ours), await pipList(ref), `${i.name}: pip list differs from python -m venv's`);
+  assert.deepEqual(listLines(list!.stdout), await pipList(ref), `${i.name}: pip list differs from python -m venv's`);
   assert.deepEqual(launchers(ours), launchers(ref), `${i.name}: bin/ launchers differ`);
-  const { stdout: version } = await pip(ours, ['--version']);
-  assert.ok(version.includes(`from ${created.paths.purelib}/pip`), `${i.name}: pip --version: ${version}`);
+  assert.ok(version!.stdout.includes(`from ${created.paths.purelib}/pip`), `${i.name}: pip --version: ${version!.stdout}`);
   for (const d of readdirSync(created.paths.purelib).filter((n) => n.endsWith('.dist-info'))) {
     assert.equal(readFileSync(join(created.paths.purelib, d, 'INSTALLER'), 'utf8').trim(), 'pip');
     assert.equal(existsSync(join(created.paths.purelib, d, 'REQUESTED')), existsSync(join(ref, created.paths.purelib.slice(ours.length), d, 'REQUESTED')), `${i.name}: REQUESTED of ${d}`);
   }
-  await pip(ours, ['check']);
+  const uninstall = ['pip'];
   if (indexUrl && full) {
     // --isolated: only this index (the machine's other config would make pip slower, not different).
     await pip(ours, ['install', '-q', '--isolated', '--disable-pip-version-check', '--index-url', indexUrl, 'six']);
     assert.ok(existsSync(join(created.paths.purelib, 'six.py')), `${i.name}: pip install six did not install six.py`);
-    await pip(ours, ['uninstall', '-y', '-y', '-q', 'six']);
-    assert.ok(!existsSync(join(created.paths.purelib, 'six.py')), `${i.name}: pip uninstall six left six.py`);
+    uninstall.unshift('six');
   }
-  await pip(ours, ['uninstall', '-y', '-y', 'pip']);
+  // Through the bin/pip launcher: six (what pip installed) and pip itself (what venvkit seeded).
+  await pip(ours, ['uninstall', '-y', '-y', ...uninstall]);
+  if (uninstall.includes('six')) assert.ok(!existsSync(join(created.paths.purelib, 'six.py')), `${i.name}: pip uninstall six left six.py`);
   assert.ok(!existsSync(join(ours, 'bin', 'pip')), `${i.name}: bin/pip survived pip uninstall pip`);
   assert.ok(!existsSync(join(created.paths.purelib, 'pip')), `${i.name}: pip/ survived pip uninstall pip`);
   console.log(`# ${i.name}: seeded ${created.seed!.installed.map((p) => `${p.name} ${p.version}`).join(', ')}; create took ${ms.toFixed(0)} ms`);

@@ -75,8 +75,11 @@ test('freeze and list of editables equal pip 26.2\'s, byte for byte', { timeout:
   assert.equal(inst.status, 0, inst.stderr);
   const env: NodeJS.ProcessEnv = { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache') };
   delete env.VIRTUAL_ENV;
+  // pip's outputs first, all from one python process (pip's main() per command; none changes the env).
+  const pipCommands = [['freeze'], ['freeze', '--all'], ['list'], ['list', '-v'], ['list', '--format', 'json']];
+  const pipOut = new Map(pip.pipMany(pipCommands).map((r, i) => [pipCommands[i]!.join(' '), r]));
   const compare = (pipArgs: string[], ours: string[]) => {
-    const theirs = pip.run(['-m', 'pip', ...pipArgs]);
+    const theirs = pipOut.get(pipArgs.join(' '))!;
     assert.equal(theirs.status, 0, theirs.stderr);
     const mine = venvkit([...ours, '--env', pip.dir], { env });
     assert.equal(mine.status, 0, mine.stderr);
@@ -96,7 +99,7 @@ test('freeze and list of editables equal pip 26.2\'s, byte for byte', { timeout:
   assert.match(listed, /^Package +Version +Editable project location\n/);
   compare(['list', '-v'], ['list', '-v']);
   const json = JSON.parse(venvkit(['list', '--json', '--env', pip.dir], { env }).stdout).packages as { name: string; editable_project_location?: string }[];
-  const pipJson = JSON.parse(pip.run(['-m', 'pip', 'list', '--format', 'json']).stdout) as { name: string; editable_project_location?: string }[];
+  const pipJson = JSON.parse(pipOut.get('list --format json')!.stdout) as { name: string; editable_project_location?: string }[];
   assert.deepEqual(json.map((x) => [x.name, x.editable_project_location]), pipJson.map((x) => [x.name, x.editable_project_location]));
   // freeze's output installs the same editables again (pip reads it back; nothing changes).
   const reqs = join(tmp, 'frozen.txt');
