@@ -76,7 +76,7 @@ function refuseUnhashable(line: RequirementLine, pin: PinnedRequirement): never 
   const head = d.kind === 'vcs'
     ? "Can't verify hashes for these requirements because we don't have a way to hash version control repositories:"
     : "Can't verify hashes for these file:// requirements because they point to directories:";
-  throw new VenvkitError('BAD_LOCK', `${head}\n    ${line.text} ${from}`, {
+  throw new VenvkitError('BAD_LOCK', `${head}\n    ${line.text.replace(/\s*;.*$/, '')} from ${parseRequirement(line.text).url} ${from}`, {
     hint: 'Drop --require-hashes from the file (sync still checks every --hash it gives), or lock a built wheel or sdist of the project instead.',
   });
 }
