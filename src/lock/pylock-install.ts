@@ -89,6 +89,14 @@ export async function lockedRequirements(paths: readonly string[], info: Interpr
   return { pins, locked, local, direct };
 }
 
+/** A download error of a locked file, naming the lock entry (a hash mismatch: the lock's hash, not an index's). */
+export function lockedDownloadError(e: unknown, where: string): unknown {
+  if (!(e instanceof VenvkitError)) return e;
+  if (e.code === 'INDEX_ERROR') return new VenvkitError('INDEX_ERROR', `${where}: ${e.message}`, { hint: e.hint ?? 'The lock names a file that cannot be read from here: check its URL (and the network), or lock again.', cause: e });
+  if (e.code === 'HASH_MISMATCH') return new VenvkitError('HASH_MISMATCH', `${where}: ${e.message}`, { hint: 'The file served is not the one the lock names (a corrupt download, or the file changed): the file was not used. Check where it is served from, or lock again.', cause: e });
+  return e;
+}
+
 /** The archives of `local` at a URL (`fetch`), downloaded: the lock's hashes and size checked (else HASH_MISMATCH or BAD_LOCK, nothing built); the others as they are. */
 export async function fetchLockedArchives(local: readonly LocalSource[], client: { download(c: Candidate, o: { requiredHashes: string[] }): Promise<{ path: string }> }): Promise<LocalSource[]> {
   return Promise.all(local.map(async (s) => {
@@ -96,8 +104,7 @@ export async function fetchLockedArchives(local: readonly LocalSource[], client:
     const filename = decodeURIComponent(new URL(s.url).pathname.split('/').pop() ?? s.url);
     const c: Candidate = { name: s.name ?? '', version: '', filename, url: s.url, hashes: s.fetch.hashes, yanked: false, source: s.fetch.where };
     const got = await client.download(c, { requiredHashes: Object.entries(s.fetch.hashes).map(([algo, hex]) => `${algo}:${hex}`) }).catch((e: unknown) => {
-      if (e instanceof VenvkitError && e.code === 'INDEX_ERROR') throw new VenvkitError('INDEX_ERROR', `${s.fetch!.where}: ${e.message}`, { hint: e.hint ?? 'The lock names an archive that cannot be read from here: check its URL (and the network), or lock again.', cause: e });
-      throw e;
+      throw lockedDownloadError(e, s.fetch!.where);
     });
     checkLockedSize(s.fetch.where, s.fetch.size, s.url, got.path);
     const { fetch: _, ...rest } = s;

@@ -28,6 +28,7 @@ import { applyTransaction } from '../plan-apply/transaction.js';
 import { UnpackPool, unpackHere } from '../plan-apply/unpack-pool.js';
 import { workerFile } from '../plan-apply/worker-file.js';
 import { checkLockedSize } from '../lock/locked-size.js';
+import { lockedDownloadError } from '../lock/pylock-install.js';
 import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 import { planSync } from './plan.js';
@@ -111,7 +112,9 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
   // An archive entry's sdist: downloaded (hashes and size checked), then built as a local sdist.
   const archiveSource = async (t: LockTarget): Promise<LocalSource> => {
     const l = [...located.values()].find((x) => x.target === t) ?? fromLock(t);
-    const got = await client.download(l.candidate, { requiredHashes: l.required });
+    const got = await client.download(l.candidate, { requiredHashes: l.required }).catch((e: unknown) => {
+      throw lockedDownloadError(e, `${t.where} (${t.name})`);
+    });
     checkSize(l, got.path);
     const sub = t.direct!.subdirectory;
     return { kind: 'sdist', path: got.path, url: t.direct!.url, editable: false, extras: [], marker: '', text: `${t.where}: ${t.direct!.url}${sub ? `#subdirectory=${sub}` : ''}`, name: t.name, fromLock: true, ...(sub ? { subdirectory: sub } : {}) };
