@@ -156,5 +156,11 @@ test('bad direct references: a clear error, the env unchanged; --require-hashes 
     assert.equal(ours, pipError!.replace(/git\+file:\/(?!\/)/g, 'git+file:///'), file);
     assert.match(r.stderr, /\nhint: /);
     assert.deepEqual(distInfos(target), before, `${file}: the env is unchanged`);
+    // install -r (hash-checking mode) refuses the editable in the same words.
+    if (file === files[0]) {
+      const ir = vk(['install', '--env', target, '-r', file]);
+      assert.equal(ir.status, 1, ir.stdout + ir.stderr);
+      assert.equal(/^error: (.*)/m.exec(ir.stderr)?.[1], pipError, 'install -r');
+    }
   }
 });
