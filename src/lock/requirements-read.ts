@@ -107,7 +107,7 @@ function directPin(line: RequirementLine, where: string, cwd: string): PinnedReq
   const sub = /(?:^|&)subdirectory=([^&]*)/.exec(fragment)?.[1];
   const filename = decodeURIComponent(bare.split(/[?]/, 1)[0]!.replace(/\/+$/, '').split('/').pop() ?? '');
   const wheel = /\.whl$/i.test(filename);
-  if (!wheel && !SDIST.test(filename) && !/\.(tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i.test(filename)) {
+  if (!wheel && !/\.(tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i.test(filename)) {
     bad(where, `${line.text} is neither a wheel, an sdist, a project directory nor a git checkout`, 'A lock line names a file:// directory, a git+URL@COMMIT, or a .whl / .tar.gz / .zip archive.');
   }
   if (line.hashes.length === 0) bad(where, `${line.text} has no --hash`, 'sync verifies every file: add --hash=sha256:<hex> of the archive (venvkit lock -o requirements.txt writes it).');

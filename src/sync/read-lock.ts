@@ -1,5 +1,6 @@
 // The packages a lock file wants in one environment: a pylock.toml through PEP 751's selection
-// (pylock-select.ts), or a requirements.txt of pinned, hashed lines. Only what the plan needs is
+// (pylock-select.ts), or a requirements.txt of pinned, hashed lines (and directories, checkouts at a
+// commit and hashed archives, as `name @ URL` or `-e`: lock/requirements-read.ts). Only what the plan needs is
 // read here, so that a sync with nothing to do stays cheap; where each file comes from is worked
 // out later, for what must be installed (apply.ts).
 import { existsSync } from 'node:fs';

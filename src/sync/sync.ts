@@ -1,5 +1,5 @@
 // sync: make an environment match a lock file exactly (pylock.toml, or a requirements.txt of
-// pinned, hashed lines). Nothing is resolved: the lock's packages for this env are installed,
+// pinned, hashed lines and direct references: lock/requirements-read.ts). Nothing is resolved: the lock's packages for this env are installed,
 // other versions replaced, distributions the lock does not list removed (pip and setuptools stay
 // unless `exact`), every file's hash checked, all in one transaction. When the env already matches,
 // only the lock and the installed metadata are read (apply.ts is not even loaded).
