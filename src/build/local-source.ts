@@ -31,6 +31,8 @@ export interface LocalSource {
   fromLock?: boolean;
   /** kind sdist: the project is this directory of the unpacked archive (a pylock.toml archive's `subdirectory`). */
   subdirectory?: string;
+  /** kind sdist: a pylock.toml archive at a URL, not fetched yet (`path` is ""): downloaded, its hashes and size checked, before it is built (lock/pylock-install.ts). */
+  fetch?: { hashes: Record<string, string>; size?: number; where: string };
   /** kind sdist: the `--hash` values of its requirements-file line (`algo:hex`): the archive must match one (pip checks the sdist, not the wheel built from it). */
   hashes?: string[];
   /** `-C` after its line in a requirements file: its build's settings instead of the command line's (as pip). */

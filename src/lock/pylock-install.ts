@@ -3,8 +3,9 @@
 // hash-checking mode), and the chosen file as the project's only candidate (pip's "locked link",
 // which overrides the indexes), with its `size` (checked after the download: locked-size.ts). The
 // resolver still runs over them, as in pip. Directory and VCS entries come back as local source,
-// built first (as `install DIR` builds it); so does a local archive with a `subdirectory` (its hashes
-// and size checked here), built from that directory of the unpacked archive. An archive is
+// built first (as `install DIR` builds it); so does an archive with a `subdirectory` (a local one's
+// hashes and size checked here, one at a URL downloaded and checked first: fetchLockedArchives),
+// built from that directory of the unpacked archive. An archive is
 // installed with the direct_url.json pip records for it: its URL and `archive_info` with its hash.
 import { pathToFileURL } from 'node:url';
 import { dirname, resolve } from 'node:path';
@@ -37,13 +38,12 @@ function archiveDirectUrl(url: string, hashes: Record<string, string>, subdirect
   return { url, archive_info: { hash: `${algo}=${hex}`, hashes: { [algo]: hex } }, ...(subdirectory ? { subdirectory } : {}) };
 }
 
-/** A local archive with a subdirectory, as local source: its hashes and size checked first (it is not downloaded). */
+/** An archive with a subdirectory, as local source: a local file's hashes and size checked here; one at a URL fetched later (fetchLockedArchives). */
 async function archiveWithSubdirectory(lockPath: string, pkg: LockedPackage, url: string): Promise<LocalSource> {
   const a = pkg.archive!;
   const where = `${lockPath} packages[${pkg.index}] (${pkg.name})`;
-  if (!url.startsWith('file:')) {
-    throw new VenvkitError('NOT_IMPLEMENTED', `${where}: install -r builds an archive's subdirectory from a local file only (${url})`, { hint: `Use \`venvkit sync ${lockPath}\`, which downloads it first.` });
-  }
+  // At a URL: fetched (hashes and size checked) by fetchLockedArchives, before the builds.
+  if (!url.startsWith('file:')) return { kind: 'sdist', path: '', url, editable: false, extras: [], marker: '', text: `${where}: ${url}#subdirectory=${a.subdirectory}`, name: pkg.name, fromLock: true, subdirectory: a.subdirectory!, fetch: { hashes: a.hashes, ...(a.size !== undefined ? { size: a.size } : {}), where } };
   const path = fileURLToPath(url);
   if (!existsSync(path)) throw new VenvkitError('BAD_PATH', `${where}: no such archive: ${path}`, { hint: 'Check the entry\'s path or url, or lock again.' });
   const data = readFileSync(path);
@@ -87,4 +87,27 @@ export async function lockedRequirements(paths: readonly string[], info: Interpr
     }
   }
   return { pins, locked, local, direct };
+}
+
+/** A download error of a locked file, naming the lock entry (a hash mismatch: the lock's hash, not an index's). */
+export function lockedDownloadError(e: unknown, where: string): unknown {
+  if (!(e instanceof VenvkitError)) return e;
+  if (e.code === 'INDEX_ERROR') return new VenvkitError('INDEX_ERROR', `${where}: ${e.message}`, { hint: e.hint ?? 'The lock names a file that cannot be read from here: check its URL (and the network), or lock again.', cause: e });
+  if (e.code === 'HASH_MISMATCH') return new VenvkitError('HASH_MISMATCH', `${where}: ${e.message}`, { hint: 'The file served is not the one the lock names (a corrupt download, or the file changed): the file was not used. Check where it is served from, or lock again.', cause: e });
+  return e;
+}
+
+/** The archives of `local` at a URL (`fetch`), downloaded: the lock's hashes and size checked (else HASH_MISMATCH or BAD_LOCK, nothing built); the others as they are. */
+export async function fetchLockedArchives(local: readonly LocalSource[], client: { download(c: Candidate, o: { requiredHashes: string[] }): Promise<{ path: string }> }): Promise<LocalSource[]> {
+  return Promise.all(local.map(async (s) => {
+    if (!s.fetch) return s;
+    const filename = decodeURIComponent(new URL(s.url).pathname.split('/').pop() ?? s.url);
+    const c: Candidate = { name: s.name ?? '', version: '', filename, url: s.url, hashes: s.fetch.hashes, yanked: false, source: s.fetch.where };
+    const got = await client.download(c, { requiredHashes: Object.entries(s.fetch.hashes).map(([algo, hex]) => `${algo}:${hex}`) }).catch((e: unknown) => {
+      throw lockedDownloadError(e, s.fetch!.where);
+    });
+    checkLockedSize(s.fetch.where, s.fetch.size, s.url, got.path);
+    const { fetch: _, ...rest } = s;
+    return { ...rest, path: got.path };
+  }));
 }

@@ -123,6 +123,10 @@ function lockedPackage(v: unknown, index: number, path: string): LockedPackage {
   if (v.archive !== undefined) {
     pkg.archive = lockedFile(v.archive, `${where}.archive`, path, name);
     const sub = str(v.archive as Table, 'subdirectory', `${where}.archive`, path);
+    // A directory inside the archive: one that climbs out of it (or is absolute) is refused before anything is fetched.
+    if (sub !== undefined && (/^[\\/]/.test(sub) || /^[A-Za-z]:/.test(sub) || sub.split(/[\\/]/).includes('..'))) {
+      bad(path, `${where}.archive: subdirectory "${sub}" is not a directory inside the archive`, "The subdirectory is relative to the archive's top-level directory and stays inside it: fix it, or lock again.");
+    }
     if (sub !== undefined) pkg.archive.subdirectory = sub;
   }
   if (v.directory !== undefined) {

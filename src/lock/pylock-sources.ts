@@ -16,9 +16,11 @@ export interface DirectOrigin {
   /** VCS entries: the commit installed, and the revision the lock says was asked for (recorded in direct_url.json). */
   commitId?: string;
   requestedRevision?: string;
-  /** Archive entries: the lock's hashes of the file (direct_url.json's `archive_info` must agree), and its subdirectory. */
+  /** Archive entries: the lock's hashes of the file (direct_url.json's `archive_info` must agree). Archive and VCS entries: the project's subdirectory. */
   archiveHashes?: Record<string, string>;
   subdirectory?: string;
+  /** Directory entries: the project directory (whose metadata files' state decides a rebuild, sync/plan.ts). */
+  sourceDir?: string;
 }
 
 /** The direct_url.json an install of a directory or VCS entry records (what sync compares). */
@@ -26,9 +28,9 @@ export function directOrigin(lock: Pylock, pkg: LockedPackage): DirectOrigin | u
   const base = dirname(lock.path);
   if (pkg.directory) {
     const dir = resolve(base, pkg.directory.path, pkg.directory.subdirectory ?? '');
-    return { url: pathToFileURL(dir).href, editable: pkg.directory.editable };
+    return { url: pathToFileURL(dir).href, editable: pkg.directory.editable, sourceDir: dir };
   }
-  if (pkg.vcs) return { url: vcsUrl(lock, pkg), editable: false, commitId: pkg.vcs.commitId.toLowerCase(), ...(pkg.vcs.requestedRevision !== undefined ? { requestedRevision: pkg.vcs.requestedRevision } : {}) };
+  if (pkg.vcs) return { url: vcsUrl(lock, pkg), editable: false, commitId: pkg.vcs.commitId.toLowerCase(), ...(pkg.vcs.requestedRevision !== undefined ? { requestedRevision: pkg.vcs.requestedRevision } : {}), ...(pkg.vcs.subdirectory ? { subdirectory: pkg.vcs.subdirectory } : {}) };
   if (pkg.archive) {
     const a = pkg.archive;
     return { url: archiveUrl(lock.path, a), editable: false, archiveHashes: a.hashes, ...(a.subdirectory ? { subdirectory: a.subdirectory } : {}) };

@@ -2,19 +2,52 @@
 // package): each line pinned to one version with its hashes, markers evaluated for this env.
 // Nothing is resolved: a line that is not pinned, or has no --hash, is an error. The files come
 // from the indexes (pick-file.ts), the hashes say which.
+//
+// Direct references, as `venvkit lock -o x.txt` and pip-compile write them, are pinned too: a
+// directory (`name @ file:///abs/dir`, or `-e file:///abs/dir`) is built from where it is; a git
+// checkout (`name @ git+URL@COMMIT`) must name the full commit; an archive (`name @ URL` of a wheel
+// or an sdist, `#subdirectory=` allowed) must carry --hash like an index pin. A directory or a
+// checkout has no single file to hash, so it carries none (as uv); a file that says
+// `--require-hashes` refuses them with pip 26.2's messages, as pip does in hash-checking mode.
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import { evaluateMarker, type MarkerEnvironment } from '../pep/markers.js';
 import { parseRequirement } from '../pep/pep508.js';
-import { readRequirementFiles, type RequirementsFileOptions } from '../index/requirements-file.js';
+import { canonicalizeName } from '../pep/names.js';
+import { readRequirementFiles, type RequirementLine, type RequirementsFileOptions } from '../index/requirements-file.js';
+import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
+import { directUrlForVcs } from '../build/vcs.js';
+
+/** A line naming where its project is, not a version on an index. */
+export interface DirectPin {
+  /** dir: a project directory (editable or not); vcs: a git checkout at a commit; archive: a wheel or an sdist by URL. */
+  kind: 'dir' | 'vcs' | 'archive';
+  /** What the installed distribution's direct_url.json records (no fragment). */
+  url: string;
+  editable: boolean;
+  /** vcs: the commit (lower case), and the revision as written (recorded as requested_revision). */
+  commitId?: string;
+  requestedRevision?: string;
+  /** archive (sdist): the project's directory inside it. */
+  subdirectory?: string;
+  /** archive: its file name, and whether it is a wheel. */
+  filename?: string;
+  wheel?: boolean;
+  /** dir and vcs: what src/build builds. */
+  source?: LocalSource;
+}
 
 export interface PinnedRequirement {
+  /** "" for `-e file:///dir` without a name: known once built (or from the installed distribution whose direct_url.json names the directory). */
   name: string;
   key: string;
+  /** "" for a direct reference (a directory or a checkout: known once built; an archive: from its file name when it gives one). */
   version: string;
-  /** `algo:hex`, lower case. */
+  /** `algo:hex`, lower case; none for a directory or a checkout. */
   hashes: string[];
   /** Where it was read, `file:line`. */
   where: string;
+  direct?: DirectPin;
 }
 
 export interface RequirementsLock {
@@ -28,13 +61,83 @@ function bad(where: string, what: string, hint: string): never {
   throw new VenvkitError('BAD_LOCK', `${where}: ${what}`, { hint });
 }
 
+const WHEEL = /^(.+?)-(\d[^-]*)-.*\.whl$/i;
+const SDIST = /^(.+?)-(\d[^-]*?)\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i;
+
+/** pip 26.2's refusals in hash-checking mode (its wording): a directory or a checkout has no file to hash. */
+function refuseUnhashable(line: RequirementLine, pin: PinnedRequirement): never {
+  const from = `(from -r ${line.file} (line ${line.line}))`;
+  const d = pin.direct!;
+  if (d.editable) {
+    throw new VenvkitError('BAD_LOCK', `The editable requirement ${d.url} ${from} cannot be installed when requiring hashes, because there is no single file to hash.`, {
+      hint: 'Drop --require-hashes from the file (sync still checks every --hash it gives), or lock a built wheel or sdist of the project instead.',
+    });
+  }
+  const head = d.kind === 'vcs'
+    ? "Can't verify hashes for these requirements because we don't have a way to hash version control repositories:"
+    : "Can't verify hashes for these file:// requirements because they point to directories:";
+  throw new VenvkitError('BAD_LOCK', `${head}\n    ${line.text.replace(/\s*;.*$/, '')} from ${parseRequirement(line.text).url} ${from}`, {
+    hint: 'Drop --require-hashes from the file (sync still checks every --hash it gives), or lock a built wheel or sdist of the project instead.',
+  });
+}
+
+/** A `-e` line or a `name @ URL` line as a pin (see the module comment). */
+function directPin(line: RequirementLine, where: string, cwd: string): PinnedRequirement {
+  if (line.editable) {
+    if (line.editable.vcs) bad(where, `-e ${line.text}: an editable checkout is not a locked source`, 'Lock the checkout at its commit (`name @ git+URL@COMMIT`), or sync a project directory with `-e file:///abs/dir`.');
+    const source = editableSource(line.editable);
+    const name = line.editable.name ?? '';
+    return { name, key: name ? canonicalizeName(name) : '', version: '', hashes: [], where, direct: { kind: 'dir', url: source.url, editable: true, source } };
+  }
+  const req = parseRequirement(line.text);
+  if (!req.url) bad(where, `${line.text} does not say which project it is`, 'Write it as `name @ URL` (venvkit lock -o requirements.txt writes that form).');
+  const url = req.url;
+  const source = localSource(line.text, cwd);
+  if (source?.kind === 'vcs') {
+    const rev = source.vcs!.rev;
+    if (!rev || !/^[0-9a-f]{40}$/i.test(rev)) bad(where, `${line.text} is not pinned to a commit`, 'sync resolves nothing: name the full commit hash (`name @ git+URL@<40 hex digits>`), as `venvkit lock -o requirements.txt` writes it.');
+    return {
+      name: req.name, key: req.key, version: '', hashes: [], where,
+      direct: { kind: 'vcs', url: directUrlForVcs(source.vcs!, rev).url, editable: false, commitId: rev.toLowerCase(), requestedRevision: rev, ...(source.vcs!.subdirectory ? { subdirectory: source.vcs!.subdirectory } : {}), source },
+    };
+  }
+  if (source?.kind === 'dir') return { name: req.name, key: req.key, version: '', hashes: [], where, direct: { kind: 'dir', url: source.url, editable: false, source } };
+  // An archive: a wheel, or an sdist (local or remote), checked against its --hash.
+  const [bare, fragment = ''] = url.split('#', 2) as [string, string?];
+  const sub = /(?:^|&)subdirectory=([^&]*)/.exec(fragment)?.[1];
+  const filename = decodeURIComponent(bare.split(/[?]/, 1)[0]!.replace(/\/+$/, '').split('/').pop() ?? '');
+  const wheel = /\.whl$/i.test(filename);
+  if (!wheel && !/\.(tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i.test(filename)) {
+    bad(where, `${line.text} is neither a wheel, an sdist, a project directory nor a git checkout`, 'A lock line names a file:// directory, a git+URL@COMMIT, or a .whl / .tar.gz / .zip archive.');
+  }
+  if (line.hashes.length === 0) bad(where, `${line.text} has no --hash`, 'sync verifies every file: add --hash=sha256:<hex> of the archive (venvkit lock -o requirements.txt writes it).');
+  const m = (wheel ? WHEEL : SDIST).exec(filename);
+  const version = m && canonicalizeName(m[1]!) === req.key ? m[2]! : '';
+  let recorded = bare;
+  if (/^file:/i.test(bare)) recorded = pathToFileURL(fileURLToPath(bare)).href;
+  return {
+    name: req.name, key: req.key, version, hashes: line.hashes.map((h) => h.toLowerCase()), where,
+    direct: { kind: 'archive', url: recorded, editable: false, filename, wheel, ...(sub ? { subdirectory: decodeURIComponent(sub) } : {}) },
+  };
+}
+
 /** Reads `path` and keeps the lines whose markers hold in `env`. */
-export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RequirementsLock> {
-  const parsed = await readRequirementFiles([{ path, constraint: false }], { env: options.env ?? process.env, cwd: options.cwd ?? process.cwd() });
+export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: { env?: NodeJS.ProcessEnv; cwd?: string; requireHashes?: boolean } = {}): Promise<RequirementsLock> {
+  const cwd = options.cwd ?? process.cwd();
+  const parsed = await readRequirementFiles([{ path, constraint: false }], { env: options.env ?? process.env, cwd });
+  const requireHashes = options.requireHashes || parsed.options.requireHashes;
   const pins: PinnedRequirement[] = [];
   for (const line of parsed.requirements) {
     const where = `${line.file}:${line.line}`;
-    if (line.editable || line.location) bad(where, `${line.text} is not a pinned index requirement`, 'A lock installs `name==version` lines with --hash; install local projects and URLs with `venvkit install`.');
+    if (line.editable || /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(line.text)) {
+      const marker = line.editable ? (line.editable.marker ? parseRequirement(`x ; ${line.editable.marker}`).marker : null) : parseRequirement(line.text).marker;
+      if (marker && !evaluateMarker(marker, env)) continue;
+      const pin = directPin(line, where, cwd);
+      if (requireHashes && pin.direct!.kind !== 'archive') refuseUnhashable(line, pin);
+      pins.push(pin);
+      continue;
+    }
+    if (line.location) bad(where, `${line.text} does not say which project it is`, 'Write it as `name @ URL` (venvkit lock -o requirements.txt writes that form).');
     const req = parseRequirement(line.text);
     if (req.marker && !evaluateMarker(req.marker, env)) continue;
     const specs = req.specifier.specifiers;

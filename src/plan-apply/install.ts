@@ -267,6 +267,8 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       emit({ kind: 'building-sources', count: collected.local.length });
       progress({ phase: 'build', step: 'sources', name: '', done: 0, total: collected.local.length });
       const { prepareLocalSources } = await import('../build/prepare-sources.js');
+      // A pylock.toml archive at a URL with a subdirectory: downloaded and checked first.
+      if (collected.local.some((s) => s.fetch)) collected.local = await (await import('../lock/pylock-install.js')).fetchLockedArchives(collected.local, client);
       const prepared = await prepareLocalSources(collected.local, { ...buildOptions(), srcDir: join(venv.root, 'src') });
       for (const p of prepared) {
         const url = pathToFileURL(p.wheelPath).href;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { buildProgress, type SdistBuilder } from '../build/context.js';
 import type { LocalSource } from '../build/local-source.js';
 import type { PreparedSource } from '../build/prepare-sources.js';
-import { STATE_FILE } from '../build/source-state.js';
+import { sourceState, STATE_FILE } from '../build/source-state.js';
+import { canonicalizeName } from '../pep/names.js';
 import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
 import { isVenvkitError, VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
@@ -27,6 +28,7 @@ import { applyTransaction } from '../plan-apply/transaction.js';
 import { UnpackPool, unpackHere } from '../plan-apply/unpack-pool.js';
 import { workerFile } from '../plan-apply/worker-file.js';
 import { checkLockedSize } from '../lock/locked-size.js';
+import { lockedDownloadError } from '../lock/pylock-install.js';
 import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 import { planSync } from './plan.js';
@@ -74,7 +76,7 @@ function fromLock(t: LockTarget): Located {
   const f = t.file!;
   return {
     // An archive that is not a wheel is built as local source is (from its subdirectory, if it names one).
-    target: t, kind: t.direct && f.kind === 'sdist' ? 'source' : f.kind, required: asRequired(f.file.hashes),
+    target: t, kind: t.direct && f.kind === 'sdist' ? 'source' : f.kind, required: t.hashes?.length ? t.hashes : asRequired(f.file.hashes),
     candidate: { name: t.name, version: t.version, filename: f.file.name, url: f.url.split('#', 1)[0]!, hashes: f.file.hashes, yanked: false, source: t.where },
   };
 }
@@ -110,7 +112,9 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
   // An archive entry's sdist: downloaded (hashes and size checked), then built as a local sdist.
   const archiveSource = async (t: LockTarget): Promise<LocalSource> => {
     const l = [...located.values()].find((x) => x.target === t) ?? fromLock(t);
-    const got = await client.download(l.candidate, { requiredHashes: l.required });
+    const got = await client.download(l.candidate, { requiredHashes: l.required }).catch((e: unknown) => {
+      throw lockedDownloadError(e, `${t.where} (${t.name})`);
+    });
     checkSize(l, got.path);
     const sub = t.direct!.subdirectory;
     return { kind: 'sdist', path: got.path, url: t.direct!.url, editable: false, extras: [], marker: '', text: `${t.where}: ${t.direct!.url}${sub ? `#subdirectory=${sub}` : ''}`, name: t.name, fromLock: true, ...(sub ? { subdirectory: sub } : {}) };
@@ -130,13 +134,20 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
         if (t.direct?.requestedRevision !== undefined) info.requested_revision = t.direct.requestedRevision;
         else delete info.requested_revision;
       }
+      // A line without a name (`-e file:///dir`) is the project built there.
+      if (!t.key) {
+        t.name = p!.name;
+        t.key = canonicalizeName(p!.name);
+      }
+      // A directory's source state, recorded for a non-editable one too (the editable's is): sync rebuilds it when that changes (plan.ts).
+      if (!p!.state && t.direct?.sourceDir) p = { ...p!, state: sourceState(t.direct.sourceDir, options.configSettings) };
       prepared.set(t, p!);
     }
     return p!;
   };
   try {
     // Sdists are built before the env is locked (their build envs are locked on their own).
-    const first = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact });
+    const first = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact, configSettings: options.configSettings });
     const builtWheels = new Map<string, string>();
     for (const l of await Promise.all(first.install.map((i) => locate(i.wanted)))) located.set(l.candidate.url, l);
     const toBuild = [...located.values()].filter((l) => l.kind !== 'wheel');
@@ -152,7 +163,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
       const recovered = recoverEnv(venv.root);
       if (recovered.length) report.recovered = [...(report.recovered ?? []), ...recovered];
       // What is installed may have changed while we waited for the lock: plan again.
-      const plan = planSync(lock.targets, readDists(venv.paths), { exact: options.exact });
+      const plan = planSync(lock.targets, readDists(venv.paths), { exact: options.exact, configSettings: options.configSettings });
       report.kept = plan.keep.length;
       if (plan.install.length === 0 && plan.remove.length === 0) {
         report.alreadySynced = true; // another venvkit synced it meanwhile

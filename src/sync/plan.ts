@@ -1,7 +1,16 @@
 // What syncing an environment to a lock changes: each locked package is kept (the same version is
 // installed), installed (missing) or replaces what is there; each installed distribution the lock
 // does not list is removed, except pip and setuptools (what `venv` seeds) unless `exact`. Pure:
-// what is installed and what the lock selects come in as data.
+// what is installed and what the lock selects come in as data (and, for a project directory, the
+// state of its metadata files: see `fresh`).
+//
+// A project directory (editable or not) is kept while the installed copy's direct_url.json names it
+// and the hash of its metadata files (pyproject.toml, setup.cfg, setup.py, and the config settings)
+// recorded at install (build/source-state.ts) is still the directory's: as uv, which rebuilds a
+// local project only when those files change, not on every sync. One installed without a record
+// (by pip) is kept: nothing says it changed. A locked line without a name (`-e file:///dir`) is the
+// installed distribution whose direct_url.json names that directory.
+import { recordedState, sourceState } from '../build/source-state.js';
 import { sameVersion } from '../install/versions.js';
 
 /** What the plan needs of a locked package. */
@@ -12,7 +21,7 @@ export interface Wanted {
   /** "" when the lock gives none (a directory or a VCS checkout: known once built). */
   version: string;
   /** A directory or VCS entry: what the installed distribution's direct_url.json must say. */
-  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string; archiveHashes?: Record<string, string>; subdirectory?: string };
+  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string; archiveHashes?: Record<string, string>; subdirectory?: string; sourceDir?: string };
 }
 
 /** What the plan needs of an installed distribution (a DistInfo is one). */
@@ -22,6 +31,14 @@ export interface Have {
   version: string;
   /** PEP 610 direct_url.json: an editable or URL install is not the locked file, so it is replaced. */
   directUrl?: { url: string; dir_info?: { editable?: boolean }; vcs_info?: { commit_id?: string }; archive_info?: { hash?: string; hashes?: Record<string, string> }; subdirectory?: string };
+  /** Its .dist-info directory (where the source state of a directory install is recorded). */
+  distInfoDir?: string;
+}
+
+export interface PlanOptions {
+  exact?: boolean;
+  /** The config settings builds get: part of a directory's source state. */
+  configSettings?: object;
 }
 
 /** Whether an installed archive_info agrees with the lock's hashes (one algorithm both give, equal); none recorded agrees. */
@@ -33,14 +50,22 @@ function sameArchive(info: { hash?: string; hashes?: Record<string, string> }, l
   return shared.every(([a, h]) => locked[a.toLowerCase()] === h.toLowerCase());
 }
 
+/** A directory install whose recorded source state is not the directory's now (see the module comment). */
+function stale(w: Wanted, h: Have, options: PlanOptions): boolean {
+  if (!w.direct?.sourceDir || !h.distInfoDir) return false;
+  const recorded = recordedState(h.distInfoDir);
+  return recorded !== undefined && recorded !== sourceState(w.direct.sourceDir, options.configSettings);
+}
+
 /** Whether the one installed copy `h` is what `w` locks. */
-function matches(w: Wanted, h: Have): boolean {
+function matches(w: Wanted, h: Have, options: PlanOptions): boolean {
   if (w.version && h.version !== w.version && !sameVersion(h.version, w.version)) return false;
   if (!w.direct) return !h.directUrl;
   const u = h.directUrl;
   if (!u || u.url !== w.direct.url || (u.dir_info?.editable === true) !== w.direct.editable) return false;
   if (w.direct.archiveHashes) return !!u.archive_info && u.subdirectory === w.direct.subdirectory && sameArchive(u.archive_info, w.direct.archiveHashes);
-  return w.direct.commitId === undefined || u.vcs_info?.commit_id?.toLowerCase() === w.direct.commitId;
+  if (w.direct.commitId !== undefined) return u.vcs_info?.commit_id?.toLowerCase() === w.direct.commitId && (u.subdirectory ?? undefined) === w.direct.subdirectory;
+  return !stale(w, h, options);
 }
 
 export interface SyncPlan<W extends Wanted, H extends Have> {
@@ -54,7 +79,7 @@ export interface SyncPlan<W extends Wanted, H extends Have> {
 /** Names `venv` seeds into an env (ensurepip): left alone unless the sync is exact. */
 export const SEEDED = new Set(['pip', 'setuptools']);
 
-export function planSync<W extends Wanted, H extends Have>(wanted: readonly W[], installed: readonly H[], options: { exact?: boolean } = {}): SyncPlan<W, H> {
+export function planSync<W extends Wanted, H extends Have>(wanted: readonly W[], installed: readonly H[], options: PlanOptions = {}): SyncPlan<W, H> {
   const plan: SyncPlan<W, H> = { keep: [], install: [], remove: [] };
   const byName = new Map<string, H[]>();
   for (const d of installed) {
@@ -64,9 +89,15 @@ export function planSync<W extends Wanted, H extends Have>(wanted: readonly W[],
   }
   const locked = new Set<string>();
   for (const w of wanted) {
-    locked.add(w.key);
-    const have = byName.get(w.key) ?? [];
-    const same = have.length === 1 && matches(w, have[0]!);
+    // No name: the distribution installed from that directory, if one is.
+    const key = w.key || (w.direct && installed.find((h) => h.directUrl?.url === w.direct!.url && (h.directUrl.dir_info?.editable === true) === w.direct!.editable)?.normalizedName) || '';
+    if (!key) {
+      plan.install.push({ wanted: w });
+      continue;
+    }
+    locked.add(key);
+    const have = byName.get(key) ?? [];
+    const same = have.length === 1 && matches(w, have[0]!, options);
     if (same) plan.keep.push({ wanted: w, have: have[0]! });
     else {
       plan.install.push({ wanted: w, ...(have[0] ? { have: have[0] } : {}) });

@@ -1,5 +1,6 @@
 // The packages a lock file wants in one environment: a pylock.toml through PEP 751's selection
-// (pylock-select.ts), or a requirements.txt of pinned, hashed lines. Only what the plan needs is
+// (pylock-select.ts), or a requirements.txt of pinned, hashed lines (and directories, checkouts at a
+// commit and hashed archives, as `name @ URL` or `-e`: lock/requirements-read.ts). Only what the plan needs is
 // read here, so that a sync with nothing to do stays cheap; where each file comes from is worked
 // out later, for what must be installed (apply.ts).
 import { existsSync } from 'node:fs';
@@ -24,7 +25,7 @@ export interface LockTarget extends Wanted {
   file?: { kind: 'wheel' | 'sdist'; file: LockedFile; url: string };
   /** pylock.toml: a directory or VCS entry, built from source (src/build) when it is installed (an archive has `file` and `direct`). */
   source?: () => Promise<LocalSource>;
-  /** requirements.txt: the allowed hashes (`algo:hex`); the file is found on the indexes. */
+  /** requirements.txt: the allowed hashes (`algo:hex`); the file is found on the indexes (or is the line's archive). */
   hashes?: string[];
 }
 
@@ -45,6 +46,8 @@ export interface ReadLockOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   onWarning?: (message: string) => void;
+  /** A requirements file: refuse directories and checkouts (they have no hash), as pip's --require-hashes. */
+  requireHashes?: boolean;
 }
 
 /** The targets already worked out for a lock (as read: readPylock returns the same object while the file is unchanged), by selection. */
@@ -96,9 +99,24 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   }
   if (options.extras?.length || options.groups?.length) throw new VenvkitError('USAGE', `sync: --extra and --group select from a pylock.toml; ${file} is a requirements file`);
   const { readRequirementsLock } = await import('../lock/requirements-read.js');
-  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd });
+  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd, requireHashes: options.requireHashes });
   return {
     path, format: 'requirements', fileOptions: lock.options,
-    targets: lock.pins.map((p) => ({ name: p.name, key: p.key, version: p.version, where: p.where, hashes: p.hashes })),
+    targets: lock.pins.map((p): LockTarget => {
+      const t: LockTarget = { name: p.name, key: p.key, version: p.version, where: p.where, hashes: p.hashes };
+      const d = p.direct;
+      if (!d) return t;
+      if (d.kind !== 'archive') {
+        const source = d.source!;
+        return { ...t, direct: { url: d.url, editable: d.editable, ...(d.commitId ? { commitId: d.commitId, requestedRevision: d.requestedRevision } : {}), ...(d.subdirectory ? { subdirectory: d.subdirectory } : {}), ...(d.kind === 'dir' ? { sourceDir: source.path } : {}) }, source: async () => source };
+      }
+      // An archive: its file is the line's URL, checked against the line's hashes (all of them: `required`).
+      const hashes: Record<string, string> = {};
+      for (const h of p.hashes) {
+        const [algo, hex] = h.split(':', 2) as [string, string];
+        hashes[algo] ??= hex;
+      }
+      return { ...t, direct: { url: d.url, editable: false, archiveHashes: hashes, ...(d.subdirectory ? { subdirectory: d.subdirectory } : {}) }, file: { kind: d.wheel ? 'wheel' : 'sdist', file: { name: d.filename!, url: d.url, hashes }, url: d.url } };
+    }),
   };
 }

@@ -1,5 +1,5 @@
 // sync: make an environment match a lock file exactly (pylock.toml, or a requirements.txt of
-// pinned, hashed lines). Nothing is resolved: the lock's packages for this env are installed,
+// pinned, hashed lines and direct references: lock/requirements-read.ts). Nothing is resolved: the lock's packages for this env are installed,
 // other versions replaced, distributions the lock does not list removed (pip and setuptools stay
 // unless `exact`), every file's hash checked, all in one transaction. When the env already matches,
 // only the lock and the installed metadata are read (apply.ts is not even loaded).
@@ -124,7 +124,7 @@ function namesOnly(venv: Venv): Have[] {
   if (id !== undefined && hit?.id === id) return hit.have;
   const have = distInfoDirs(venv.paths).map((d) => {
     const directUrl = directUrlIn(d.dir);
-    return { name: d.name, normalizedName: canonicalizeName(d.name), version: d.version, ...(directUrl ? { directUrl } : {}) };
+    return { name: d.name, normalizedName: canonicalizeName(d.name), version: d.version, distInfoDir: d.dir, ...(directUrl ? { directUrl } : {}) };
   });
   if (id !== undefined) namesMemo.set(venv.root, { id, have });
   else namesMemo.delete(venv.root);
@@ -141,11 +141,11 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }) });
-  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache });
+  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.
-  let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact });
-  if (plan.install.length || plan.remove.length) plan = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact });
+  let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });
+  if (plan.install.length || plan.remove.length) plan = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact, configSettings: options.configSettings });
   const report: SyncReport = {
     env: venv.root, lock: lock.path, dryRun: !!options.dryRun, alreadySynced: plan.install.length === 0 && plan.remove.length === 0,
     installed: [], removed: [], kept: plan.keep.length, workerUnpacks: 0,
@@ -153,7 +153,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
     timings: { fetchMs: 0, installMs: 0, totalMs: 0 },
   };
   if (report.alreadySynced || options.dryRun) {
-    report.installed = plan.install.map((i) => ({ name: i.wanted.name, version: i.wanted.version, ...(i.have ? { previous: i.have.version } : {}), url: i.wanted.direct?.url ?? i.wanted.file?.url ?? '', kind: directKind(i.wanted) ?? i.wanted.file?.kind ?? 'wheel' }));
+    report.installed = plan.install.map((i) => ({ name: i.wanted.name || i.wanted.direct?.url || '', version: i.wanted.version, ...(i.have ? { previous: i.have.version } : {}), url: i.wanted.direct?.url ?? i.wanted.file?.url ?? '', kind: directKind(i.wanted) ?? i.wanted.file?.kind ?? 'wheel' }));
     report.removed = plan.remove.map((d) => ({ name: d.name, version: d.version }));
     report.timings.totalMs = Date.now() - started;
     return report;

@@ -9,6 +9,10 @@ import { directOrigin } from '../../src/lock/pylock-sources.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { planSync } from '../../src/sync/plan.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sourceState, STATE_FILE } from '../../src/build/source-state.js';
 import type { MarkerEnvironment } from '../../src/pep/markers.js';
 
 const env: MarkerEnvironment = {
@@ -90,7 +94,7 @@ test('directory, VCS and archive entries: version-less archives (as pip 26.2 wri
   assert.throws(() => lock([{ name: 'a', version: '1', wheels: [wheel('a-1-py3-none-any.whl')], 'attestation-identities': [{ repository: 'o/r' }] }]), /packages\[0\] \(a\): attestation-identities must be an array of tables, each with a kind/);
   const src = lock([{ name: 'v', vcs: { type: 'git', url: 'https://x/v.git', 'requested-revision': 'main', 'commit-id': 'AB'.repeat(20) } }, { name: 'd', directory: { path: '../d', editable: true } }]);
   assert.deepEqual(directOrigin(src, src.packages[0]!), { url: 'https://x/v.git', editable: false, commitId: 'ab'.repeat(20), requestedRevision: 'main' });
-  assert.deepEqual(directOrigin(src, src.packages[1]!), { url: pathToFileURL(resolve('..', 'd')).href, editable: true });
+  assert.deepEqual(directOrigin(src, src.packages[1]!), { url: pathToFileURL(resolve('..', 'd')).href, editable: true, sourceDir: resolve('..', 'd') });
   const want = [
     { name: 'v', key: 'v', version: '', direct: directOrigin(src, src.packages[0]!)! },
     { name: 'd', key: 'd', version: '', direct: directOrigin(src, src.packages[1]!)! },
@@ -106,4 +110,36 @@ test('directory, VCS and archive entries: version-less archives (as pip 26.2 wri
   ];
   assert.deepEqual(planSync(want, other).install.map((i) => i.wanted.key), ['v', 'd'], 'another commit, a non-editable install: replaced');
   assert.deepEqual(planSync(want, [{ name: 'v', normalizedName: 'v', version: '3' }]).install.map((i) => i.wanted.key), ['v', 'd'], 'an index install of v: replaced');
+});
+
+test('plan: a directory is rebuilt when its recorded metadata state changed (kept without a record); an unnamed line is the dist installed from its directory; a checkout in another subdirectory is replaced', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'vk-plan-'));
+  try {
+    const dir = join(tmp, 'proj');
+    const info = join(tmp, 'proj-1.0.dist-info');
+    mkdirSync(dir);
+    mkdirSync(info);
+    writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "proj"\n');
+    writeFileSync(join(info, STATE_FILE), JSON.stringify({ state: sourceState(dir, undefined) }));
+    const url = pathToFileURL(dir).href;
+    const have = [{ name: 'proj', normalizedName: 'proj', version: '1.0', distInfoDir: info, directUrl: { url, dir_info: { editable: true } } }];
+    const named = [{ name: 'proj', key: 'proj', version: '', direct: { url, editable: true, sourceDir: dir } }];
+    const unnamed = [{ name: '', key: '', version: '', direct: { url, editable: true, sourceDir: dir } }];
+    assert.equal(planSync(named, have).keep.length, 1, 'the state recorded is the directory\'s');
+    assert.deepEqual(planSync(unnamed, have).keep.map((k) => k.have.name), ['proj'], 'no name: the dist installed from that directory');
+    assert.deepEqual(planSync(unnamed, []).install.length, 1);
+    assert.deepEqual(planSync(unnamed, have).remove, [], 'and it is not removed');
+    writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "proj"\ndependencies = ["x"]\n');
+    assert.deepEqual(planSync(named, have).install.map((i) => i.have?.name), ['proj'], 'pyproject.toml changed: rebuilt');
+    assert.deepEqual(planSync(unnamed, have).install.map((i) => i.have?.name), ['proj']);
+    assert.equal(planSync(named, [{ ...have[0]!, distInfoDir: join(tmp, 'none') }]).keep.length, 1, 'no record (pip installed it): kept');
+    const commit = 'ab'.repeat(20);
+    const vcs = [{ name: 'v', key: 'v', version: '', direct: { url: 'https://x/v.git', editable: false, commitId: commit, subdirectory: 'a' } }];
+    const at = (subdirectory?: string) => [{ name: 'v', normalizedName: 'v', version: '1', directUrl: { url: 'https://x/v.git', vcs_info: { commit_id: commit }, ...(subdirectory ? { subdirectory } : {}) } }];
+    assert.equal(planSync(vcs, at('a')).keep.length, 1);
+    assert.equal(planSync(vcs, at('b')).install.length, 1, 'another subdirectory: replaced');
+    assert.equal(planSync(vcs, at()).install.length, 1);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
