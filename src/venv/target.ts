@@ -1,5 +1,5 @@
 // What is at the place an environment is to be created, and whether venvkit may build there.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { VenvkitError, errnoCode, type ErrorCode } from '../errors.js';
 import { cfgBeingReplaced } from './inplace.js';
@@ -40,15 +40,33 @@ export function writeError(e: unknown, root: string, where: string): never {
   throw e;
 }
 
-/** Look at `root`: missing, an empty dir, an env (has pyvenv.cfg), or something else. Throws for files and dangling links. */
-export function inspectTarget(root: string): TargetState {
-  let st;
+/**
+ * lstat of the place for an env: undefined when nothing is there (without building an exception:
+ * this runs on every create), null when it cannot be read (inspectTarget says why).
+ */
+export function lstatTarget(root: string): Stats | undefined | null {
   try {
-    st = lstatSync(root);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return { kind: 'missing' };
-    writeError(e, root, errnoCode(e) === 'ENAMETOOLONG' ? 'its path' : dirname(root));
+    return lstatSync(root, { throwIfNoEntry: false });
+  } catch {
+    return null;
   }
+}
+
+/**
+ * Look at `root`: missing, an empty dir, an env (has pyvenv.cfg), or something else. Throws for
+ * files and dangling links. `known`: lstatTarget(root), when just taken.
+ */
+export function inspectTarget(root: string, known: Stats | undefined | null = null): TargetState {
+  let st: Stats | undefined;
+  if (known !== null) st = known;
+  else {
+    try {
+      st = lstatSync(root, { throwIfNoEntry: false });
+    } catch (e) {
+      writeError(e, root, errnoCode(e) === 'ENAMETOOLONG' ? 'its path' : dirname(root));
+    }
+  }
+  if (st === undefined) return { kind: 'missing' };
   if (st.isSymbolicLink()) {
     try {
       st = statSync(root);
@@ -80,10 +98,10 @@ export function inspectTarget(root: string): TargetState {
   return { kind: 'other', entries: names.length };
 }
 
-/** The real directory to rename at (a target given through a symlink is built where the link points). */
-export function physicalPath(root: string): string {
+/** The real directory to rename at (a target given through a symlink is built where the link points). `st`: lstatTarget(root). */
+export function physicalPath(root: string, st = lstatTarget(root)): string {
   try {
-    return lstatSync(root).isSymbolicLink() ? realpathSync(root) : root;
+    return st?.isSymbolicLink() ? realpathSync(root) : root;
   } catch {
     return root;
   }
