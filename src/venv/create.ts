@@ -148,13 +148,13 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const step = (s: 'interpreter' | 'staged' | 'seeded' | 'done', done: number) => options.onProgress?.({ phase: 'create', step: s, name: root, done, total: 4 });
   step('interpreter', 1);
 
-  const rootStat = lstatTarget(root);
-  const physical = physicalPath(root, rootStat);
+  const looked = lstatTarget(root);
+  const physical = physicalPath(root, looked);
   // Finish what killed runs left (only what is provably this user's), then look at the target (the
   // lstat above serves unless the target was reached through a link or tidying touched anything).
   const left: Leftovers = { notes: [], warnings: [] };
   const parentListed = cleanSiblings(physical, left);
-  let state = inspectTarget(physical, physical === root && left.notes.length === 0 ? rootStat : null);
+  let state = inspectTarget(physical, physical === root && left.notes.length === 0 ? looked : undefined);
   if (state.kind !== 'missing') {
     const before = left.notes.length;
     recoverInner(physical, left);

@@ -40,15 +40,20 @@ export function writeError(e: unknown, root: string, where: string): never {
   throw e;
 }
 
+/** What an lstat of the place for an env found: its stats, or undefined when nothing is there. */
+export interface Looked {
+  st: Stats | undefined;
+}
+
 /**
- * lstat of the place for an env: undefined when nothing is there (without building an exception:
- * this runs on every create), null when it cannot be read (inspectTarget says why).
+ * lstat of the place for an env, without building an exception when nothing is there (this runs on
+ * every create); undefined when it cannot be read (inspectTarget says why).
  */
-export function lstatTarget(root: string): Stats | undefined | null {
+export function lstatTarget(root: string): Looked | undefined {
   try {
-    return lstatSync(root, { throwIfNoEntry: false });
+    return { st: lstatSync(root, { throwIfNoEntry: false }) };
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -56,9 +61,9 @@ export function lstatTarget(root: string): Stats | undefined | null {
  * Look at `root`: missing, an empty dir, an env (has pyvenv.cfg), or something else. Throws for
  * files and dangling links. `known`: lstatTarget(root), when just taken.
  */
-export function inspectTarget(root: string, known: Stats | undefined | null = null): TargetState {
+export function inspectTarget(root: string, known?: Looked): TargetState {
   let st: Stats | undefined;
-  if (known !== null) st = known;
+  if (known) st = known.st;
   else {
     try {
       st = lstatSync(root, { throwIfNoEntry: false });
@@ -99,9 +104,9 @@ export function inspectTarget(root: string, known: Stats | undefined | null = nu
 }
 
 /** The real directory to rename at (a target given through a symlink is built where the link points). `st`: lstatTarget(root). */
-export function physicalPath(root: string, st = lstatTarget(root)): string {
+export function physicalPath(root: string, known = lstatTarget(root)): string {
   try {
-    return st?.isSymbolicLink() ? realpathSync(root) : root;
+    return known?.st?.isSymbolicLink() ? realpathSync(root) : root;
   } catch {
     return root;
   }
