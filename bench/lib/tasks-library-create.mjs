@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { discard } from './setup.mjs';
 import { envFacts, checkEnv } from './checks.mjs';
 import { treeOf, compareTrees, createScript, runCreateScript } from './floors.mjs';
-import { CHEAP_RUNS } from './tasks.mjs';
+import { IN_PROCESS_RUNS, IN_PROCESS_WARMUP } from './tasks.mjs';
 
 const WORKER = `
 import sys, time, venv
@@ -171,7 +171,8 @@ function envBuilderTask(ctx, minor, where) {
   return {
     id,
     title: `library createVenv vs EnvBuilder.create, both in-process, CPython ${py?.version ?? minor}, in ${where === 'tmp' ? os.tmpdir() : where === 'checkout' ? 'the checkout (bench/.work)' : 'a tmpfs'}`,
-    minRuns: CHEAP_RUNS,
+    minRuns: IN_PROCESS_RUNS,
+    minWarmup: IN_PROCESS_WARMUP,
     setup: () => {
       if (where === 'tmpfs') {
         place = tmpfsDir();

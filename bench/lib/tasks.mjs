@@ -26,6 +26,15 @@ import { withBytecodeFloors, withImportFloor } from './bytecode-floors.mjs';
  * moved by up to 25% between runs of the suite, so 50.
  */
 export const CHEAP_RUNS = 50;
+/**
+ * In-process create tasks (createVenv timed in the suite's own process) are warmed up this many
+ * times per tool: V8 compiles a function's code as it runs, and its first ~20 calls took ~2.5x the
+ * time of later ones (median, tmpfs); a single warm-up left the first such task of a run (the one in
+ * the temporary directory) timing mostly that. Python has no such start-up: one call warms it.
+ */
+export const IN_PROCESS_WARMUP = 20;
+/** createVenv vs EnvBuilder.create: ~2 ms a run, so 200 pairs (a few seconds) for a steady median. */
+export const IN_PROCESS_RUNS = 200;
 export const CREATE_PYTHONS = ['3.11', '3.12', '3.13'];
 /** python -m venv with pip takes ~4 s a run: two interpreters (3.11 also seeds setuptools). */
 export const CREATE_PIP_PYTHONS = ['3.11', '3.12'];
@@ -149,6 +158,7 @@ function libraryCreate(ctx, minor) {
     setup: () => { for (const d of Object.values(dirs)) mkdirSync(join(d, '..'), { recursive: true }); },
     title: `library createVenv (in-process, withoutPip), CPython ${py?.version ?? minor}`,
     minRuns: CHEAP_RUNS,
+    minWarmup: IN_PROCESS_WARMUP,
     sides: [
       createVenvSide(ctx, py, dirs.venvkit, missing),
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
