@@ -59,6 +59,13 @@ function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120
 }
 
 /** The floor of a CLI task: Node starting and exiting (`node -e 0`), with venvkit's environment. It makes no files: its check is null. */
+/** What the CLI's create does beyond Node's start-up (the floor of the CLI create tasks), for results.md. */
+export const CLI_CREATE_FLOOR_WHY = {
+  bare: 'work the floor does not do (not timed one by one): loading the CLI and its create bundle, finding the interpreter from the path given (its facts cached), and the create itself (as the library createVenv rows: a few ms)',
+  pip: 'work the floor does not do (not timed one by one): loading the CLI, its create bundle and the seeding part, finding the interpreter, the create itself, and seeding pip (and setuptools where venv does) from venvkit\'s cache: placing their files (hundreds; no .pyc, which seeding leaves out by default), RECORD and console scripts',
+  'pip-cold': 'work the floor does not do (not timed one by one): as with the cache warm, and first reading pip\'s (and setuptools\') wheel from the index, checking its hash and unpacking it into the cache',
+};
+
 function nodeStartFloor(ctx, cacheDir = ctx.cacheWarm) {
   return spawnSide('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: ctx.venvkitEnv(cacheDir) });
 }
@@ -100,7 +107,7 @@ function createBare(ctx, minor) {
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
       nodeStartFloor(ctx),
     ],
-    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'within', factor: 1.25 } }],
+    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY.bare, target: { kind: 'within', factor: 1.25 } }],
     check: withStartFloor(envChecks(dirs, 'venv')),
   };
 }
@@ -128,9 +135,9 @@ function createWithPip(ctx, minor) {
       nodeStartFloor(ctx),
     ],
     rows: [
-      { a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'speedup', min: 20 } },
-      { a: 'venvkit', b: 'virtualenv', floor: 'floor' },
-      { a: 'cold', b: 'venv', floor: 'floor', task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
+      { a: 'venvkit', b: 'venv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY.pip, target: { kind: 'speedup', min: 20 } },
+      { a: 'venvkit', b: 'virtualenv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY.pip },
+      { a: 'cold', b: 'venv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY['pip-cold'], task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
     ],
     // pip runs and names the env; venvkit seeds what python -m venv seeds (virtualenv seeds its own choice).
     check: withStartFloor(envChecks(dirs, 'venv', (k, c) => {
@@ -214,7 +221,7 @@ function installSet(ctx, set) {
     check: (keys, c) => {
       const out = new Map();
       for (const k of keys.filter((x) => x === 'pip').concat(keys.filter((x) => x !== 'pip'))) {
-        if (k.startsWith('floor-')) { out.set(k, checkInstallFloor(dirs[k], dirs.warm)); continue; }
+        if (k.startsWith('floor-')) { out.set(k, checkInstallFloor(dirs[k], dirs.warm, { pyc: true })); continue; }
         const s = installedSet(dirs[k], c.baseEnv);
         if (s.error) { out.set(k, s.error); continue; }
         sets.set(k, s.lines);
