@@ -114,11 +114,12 @@ function syncNoop(ctx) {
           }
         },
       },
+      // Right after the library call: a side timed in-process just after a spawned one took ~40x its own time on a loaded machine.
+      libFloor,
       side('noop', 'venvkit sync pylock.toml (no-op)', () => [ctx.cli, 'sync', '--env', dir, lock.lock], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
       side('install-noop', 'venvkit install NAME==VERSION... (no-op)', () => [ctx.cli, 'install', '--env', dir, ...index, ...lock.pins], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
       // The CLI's floor: Node starting and exiting, with venvkit's environment (it makes nothing).
       side('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: () => ctx.venvkitEnv(ctx.cacheWarm) }),
-      libFloor,
     ],
     rows: [
       { a: 'library', b: 'noop', task: 'no-op sync of a jupyter lock: library call (in-process) vs the CLI', target: { kind: 'maxMs', ms: 50 }, floor: 'floor-library', floorWhy: NOOP_SYNC_FLOOR_WHY },
