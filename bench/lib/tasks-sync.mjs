@@ -114,7 +114,7 @@ function syncNoop(ctx) {
           }
         },
       },
-      // Right after the library call: a side timed in-process just after a spawned one took ~40x its own time on a loaded machine.
+      // Right after the library call, so that the two in-process sides are timed under the same conditions.
       libFloor,
       side('noop', 'venvkit sync pylock.toml (no-op)', () => [ctx.cli, 'sync', '--env', dir, lock.lock], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
       side('install-noop', 'venvkit install NAME==VERSION... (no-op)', () => [ctx.cli, 'install', '--env', dir, ...index, ...lock.pins], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
