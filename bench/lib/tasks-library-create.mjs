@@ -136,6 +136,16 @@ function tmpfsDir(log) {
   return { missing: 'no tmpfs could be mounted and there is no /dev/shm' };
 }
 
+/**
+ * Flush what earlier work left to write (the package copied at start-up, deleted trees, the previous
+ * task's envs) before timing creates of a few ms: its write-back and journal commits (with `discard`
+ * on this machine's ext4) otherwise land in the first of these tasks, on both sides, and an env
+ * create waits on each. POSIX `sync`; nothing where there is none.
+ */
+export function settleDisk() {
+  if (process.platform !== 'win32') spawnSync('sync', [], { stdio: 'ignore', timeout: 120_000 });
+}
+
 function envBuilderTask(ctx, minor, where) {
   const id = `library-create-envbuilder-${minor}-${where}`;
   const py = ctx.pythons.get(minor);
@@ -181,6 +191,7 @@ function envBuilderTask(ctx, minor, where) {
       }
       mkdirSync(parent, { recursive: true });
       setDirs();
+      settleDisk();
       vk = createVenvSide(ctx, py, dirs.venvkit, missing);
       fl = createFloorSide(ctx, py, dirs.floor, missing);
       worker = envBuilderWorker(py.path, ctx.baseEnv);

@@ -13,7 +13,7 @@ import { lockTasks } from './tasks-lock.mjs';
 import { importTask } from './import-task.mjs';
 import { syncTasks } from './tasks-sync.mjs';
 import { bytecodeTasks } from './tasks-bytecode.mjs';
-import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor, CREATE_FLOOR_WHY } from './tasks-library-create.mjs';
+import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor, CREATE_FLOOR_WHY, settleDisk } from './tasks-library-create.mjs';
 import { withResolutionFloor, withMultiLockFloor } from './resolution-floor.mjs';
 import { installFloorSides, installFloorRows, checkInstallFloor } from './install-floors.mjs';
 import { withBreakdowns } from './breakdown.mjs';
@@ -162,7 +162,7 @@ function libraryCreate(ctx, minor) {
   const dirs = Object.fromEntries(['venvkit', 'venv', 'floor'].map((k) => [k, join(ctx.work, 'envs', `${id}-${k}`, 'env')]));
   return {
     id,
-    setup: () => { for (const d of Object.values(dirs)) mkdirSync(join(d, '..'), { recursive: true }); },
+    setup: () => { for (const d of Object.values(dirs)) mkdirSync(join(d, '..'), { recursive: true }); settleDisk(); },
     title: `library createVenv (in-process, withoutPip), CPython ${py?.version ?? minor}`,
     minRuns: CHEAP_RUNS,
     minWarmup: IN_PROCESS_WARMUP,
