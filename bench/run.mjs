@@ -9,7 +9,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, matchesOnly, USAGE } from './lib/args.mjs';
 import { findInterpreters, findIndex, setupVirtualenv, machineFacts, rmrf, snapshotPackage, useTrash } from './lib/setup.mjs';
-import { allTasks, INSTALL_PYTHON, CHEAP_RUNS } from './lib/tasks.mjs';
+import { allTasks, INSTALL_PYTHON, CHEAP_RUNS, IN_PROCESS_RUNS, IN_PROCESS_WARMUP } from './lib/tasks.mjs';
 import { runTask } from './lib/runner.mjs';
 import { renderMarkdown, chartRows } from './lib/report.mjs';
 import { renderChart } from './lib/svg.mjs';
@@ -127,7 +127,7 @@ const started = Date.now();
 const loadAtStart = os.loadavg()[0];
 for (const [i, task] of chosen.entries()) {
   log(`[${i + 1}/${chosen.length}] ${task.id}: ${task.title}`);
-  results.push(await runTask(task, ctx, { runs: Math.max(opts.runs, task.minRuns ?? 0), warmup: opts.warmup, log }));
+  results.push(await runTask(task, ctx, { runs: Math.max(opts.runs, task.minRuns ?? 0), warmup: Math.max(opts.warmup, task.minWarmup ?? 0), log }));
 }
 const rows = results.flatMap((r) => r.rows);
 writeFileSync(join(work, 'results.json'), JSON.stringify({ date: new Date().toISOString(), opts, results }, null, 2));
@@ -136,7 +136,7 @@ const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
 const machineList = machineFacts({ root, pythons: ctx.pythons, pipVersion, virtualenv: ctx.virtualenv, env: process.env, loadNote: `${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine)` });
 const machine = [...machineList, ['Start-up (median of 10, before the tasks)', startupFloor]];
-const md = renderMarkdown({ command, date, machine, rows, peers, notes: methodNotes({ ctx, opts, binRel, cheapRuns: CHEAP_RUNS, elapsedMs: Date.now() - started }) });
+const md = renderMarkdown({ command, date, machine, rows, peers, notes: methodNotes({ ctx, opts, binRel, cheapRuns: CHEAP_RUNS, inProcess: { warmup: IN_PROCESS_WARMUP, runs: IN_PROCESS_RUNS }, elapsedMs: Date.now() - started }) });
 const cpu = machine.find(([k]) => k === 'CPU')?.[1] ?? '';
 const svg = renderChart(chartRows(rows), {
   title: 'venvkit: how many times faster than python -m venv, virtualenv and pip',

@@ -1,8 +1,9 @@
 // Floors of the build frontend's tasks: the backend's own hooks called in one Python process with
 // the backend already installed (no frontend, no build env to find or fill). install -e: the
 // project's build_editable hook, its wheel extracted into a fresh env's site-packages, and the
-// dependencies' files copied from venvkit's cache entries (shutil.copytree); checked to leave the
-// same files in site-packages as venvkit (placedTree). build: build_sdist and build_wheel into an
+// dependencies' files copied from venvkit's cache entries (shutil.copytree), then compileall of
+// site-packages (venvkit writes .pyc too); checked to leave the same files in site-packages as
+// venvkit (placedTree: the .pyc are not compared). build: build_sdist and build_wheel into an
 // empty directory; checked to make the same two files as venvkit build.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,9 @@ with zipfile.ZipFile(os.path.join(out, name)) as z:
     z.extractall(site)
 for d in sys.argv[4:]:
     shutil.copytree(d, site, dirs_exist_ok=True)
+# venvkit writes the .pyc of what it places (checked-hash); so does the floor (what is compiled already is skipped).
+import compileall, py_compile
+compileall.compile_dir(site, quiet=2, workers=0, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
 `;
 
 const BUILD = `
@@ -73,7 +77,7 @@ export function editableFloorSide(ctx, { py, index, backend, dir, model, proj, f
   let deps;
   return {
     key: 'floor', missing,
-    label: `${backend}'s build_editable hook, its wheel extracted, the dependencies copied from the cache (one Python process)`,
+    label: `${backend}'s build_editable hook, its wheel extracted, the dependencies copied from the cache, compileall (one Python process)`,
     prepare: () => {
       python ??= backendPython(ctx, py, index, backend, proj().dir);
       if (!deps) {

@@ -8,38 +8,16 @@
 // import jupyter_server.serverapp: the same import in a copy of venvkit's env whose .pyc are
 // rewritten unchecked-hash (Python checks no source at all): the least an import of these modules
 // costs in a fresh process.
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { timedRun, must } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
-import { treeOf, compareTrees, cpCommand, extractors, fastestExtractor, INSTALLER_FILES } from './floors.mjs';
-import { entriesFor, wheelPath, sitePackages, INSTALL_FLOOR_WHY } from './install-floors.mjs';
+import { compareTrees, cpCommand, extractors, fastestExtractor } from './floors.mjs';
+import { entriesFor, wheelPath, sitePackages, INSTALL_FLOOR_WHY, COMPILE, bytecodeTree, copyNewPycache } from './install-floors.mjs';
+
+export { bytecodeTree, copyNewPycache };
 import { bytecodeCheck } from './tasks-bytecode.mjs';
 import { withBreakdowns } from './breakdown.mjs';
-
-const COMPILE = 'import compileall, py_compile, sys; compileall.compile_dir(sys.argv[1], quiet=2, workers=0, invalidation_mode=py_compile.PycInvalidationMode[sys.argv[2]])';
-
-/** site-packages as placed, .pyc included by name (their bytes embed the env's path), the installer's own records left out. */
-export function bytecodeTree(sp) {
-  const tree = treeOf(sp, { contents: false, skip: (r) => INSTALLER_FILES.test(r) || /^[^/]+\.data$/.test(r) });
-  for (const [k, v] of tree) if (k.endsWith('.pyc')) tree.set(k, 'pyc');
-  return tree;
-}
-
-/** The __pycache__ dirs of `env`'s site-packages that `fresh` lacks, copied (as a tree) under `dest`. */
-export function copyNewPycache(env, fresh, dest) {
-  const sp = sitePackages(env);
-  const have = new Set(treeOf(sitePackages(fresh), { contents: false }).keys());
-  discard(dest);
-  mkdirSync(dest, { recursive: true });
-  let n = 0;
-  for (const [rel, what] of treeOf(sp, { contents: false, skip: (r) => /\.dist-info$/.test(r) })) {
-    if (what !== 'dir' || !/(^|\/)__pycache__$/.test(rel) || have.has(rel)) continue;
-    cpSync(join(sp, rel), join(dest, rel), { recursive: true });
-    n += readdirSync(join(sp, rel)).length;
-  }
-  return n;
-}
 
 const FLOORS = {
   'floor-cold': { of: 'cold', label: (x) => `${x} of the wheels, then compileall of site-packages (checked-hash, one Python process)` },

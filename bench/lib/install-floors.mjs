@@ -1,14 +1,43 @@
 // Floors of the install tasks. Warm: the files of the same cache entries venvkit placed, put into a
 // fresh env's site-packages by `cp -r` (copy) or `cp -al` (hard links) in one process. Cold: the same
 // wheels, from the local index, extracted into a fresh env's site-packages by the fastest plain
-// extractor this machine has (unzip, or Python's zipfile). Both are checked to hold the same files
-// in site-packages as venvkit's env (placedTree), else the ratio is void.
-import { existsSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
+// extractor this machine has (unzip, or Python's zipfile). venvkit writes .pyc by default, and so do
+// the floors: warm copies the .pyc too (taken once from venvkit's env: the cache keeps them packed),
+// cold runs compileall over site-packages (checked-hash, as venvkit writes them). Each is checked to
+// hold the same files in site-packages as venvkit's env, .pyc by name (bytecodeTree), else the ratio
+// is void.
+import { cpSync, existsSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timedRun } from './exec.mjs';
 import { discard, freshVenv } from './setup.mjs';
-import { placedTree, compareTrees, cpCommand, extractors, fastestExtractor } from './floors.mjs';
+import { treeOf, placedTree, compareTrees, cpCommand, extractors, fastestExtractor, INSTALLER_FILES } from './floors.mjs';
+
+/** compileall of a directory (argv[1]) with the .pyc invalidation mode argv[2], in one Python process. */
+export const COMPILE = 'import compileall, py_compile, sys; compileall.compile_dir(sys.argv[1], quiet=2, workers=0, invalidation_mode=py_compile.PycInvalidationMode[sys.argv[2]])';
+
+/** site-packages as placed, .pyc included by name (their bytes embed the env's path), the installer's own records left out. */
+export function bytecodeTree(sp) {
+  const tree = treeOf(sp, { contents: false, skip: (r) => INSTALLER_FILES.test(r) || /^[^/]+\.data$/.test(r) });
+  for (const [k, v] of tree) if (k.endsWith('.pyc')) tree.set(k, 'pyc');
+  return tree;
+}
+
+/** The __pycache__ dirs of `env`'s site-packages that `fresh` lacks, copied (as a tree) under `dest`. */
+export function copyNewPycache(env, fresh, dest) {
+  const sp = sitePackages(env);
+  const have = new Set(treeOf(sitePackages(fresh), { contents: false }).keys());
+  discard(dest);
+  mkdirSync(dest, { recursive: true });
+  let n = 0;
+  for (const [rel, what] of treeOf(sp, { contents: false, skip: (r) => /\.dist-info$/.test(r) })) {
+    if (what !== 'dir' || !/(^|\/)__pycache__$/.test(rel) || have.has(rel)) continue;
+    cpSync(join(sp, rel), join(dest, rel), { recursive: true });
+    n += readdirSync(join(sp, rel)).length;
+  }
+  return n;
+}
+
 
 export function sitePackages(env) {
   const lib = join(env, 'lib');
@@ -45,7 +74,8 @@ export function wheelPath(indexUrl, manifest) {
 
 /**
  * The floor sides of an install task: warm (cp -r), warm-hardlink (cp -al) and cold (extracting the
- * wheels). `model` is the key of venvkit's side whose env says which packages (its dist-info dirs).
+ * wheels), each with the .pyc venvkit's env has (warm: copied; cold: compileall). `model` is the key
+ * of venvkit's side whose env says which packages (its dist-info dirs) and which .pyc.
  */
 export function installFloorSides(ctx, { py, dirs, model, missing, timeoutMs, log = () => {} }) {
   let plan = null;
@@ -58,10 +88,13 @@ export function installFloorSides(ctx, { py, dirs, model, missing, timeoutMs, lo
     const { entries, missing: gone } = entriesFor(ctx.cacheWarm, dirs[model], fresh);
     if (gone.length) throw new Error(`no cache entry for ${gone.join(', ')}`);
     const wheels = entries.map((e) => wheelPath(ctx.index.url, e.manifest));
+    // venvkit's .pyc (none with --no-compile), as files, for the warm floors to copy.
+    const pycs = join(ctx.work, `floor-pyc-${model}-${entries.length}`);
+    const pycCount = copyNewPycache(dirs[model], dirs['floor-warm'], pycs);
     // The extractor is picked (best of three each, on the whole set) only for a task that has the cold floor.
     let extractor;
     plan = {
-      entries, wheels,
+      entries, wheels, pycs: pycCount ? pycs : null,
       get extractor() {
         if (extractor === undefined) {
           extractor = wheels.every(Boolean) ? fastestExtractor(extractors(py.path), wheels, join(ctx.work, 'extract-pick'), discard) : null;
@@ -73,27 +106,42 @@ export function installFloorSides(ctx, { py, dirs, model, missing, timeoutMs, lo
     };
     return plan;
   };
-  const side = (key, label, command) => ({
+  // Each floor: one or more commands, timed one after the other.
+  const side = (key, label, commands) => ({
     key, label, missing,
     prepare: () => { const p = planFor(); if (key === 'floor-cold') void p.extractor; freshVenv(ctx.work, dirs[key], py, ctx.baseEnv); },
     exec: () => {
-      const p = planFor();
-      const cmd = command(p, sitePackages(dirs[key]));
-      if (!cmd) return { ok: false, message: 'the wheels are not files of a file:// index, or no extractor works here' };
-      return timedRun(cmd[0], cmd.slice(1), { env: ctx.baseEnv, timeoutMs });
+      const cmds = commands(planFor(), sitePackages(dirs[key]));
+      if (!cmds) return { ok: false, message: 'the wheels are not files of a file:// index, or no extractor works here' };
+      let ms = 0;
+      for (const [cmd, ...args] of cmds) {
+        const r = timedRun(cmd, args, { env: ctx.baseEnv, timeoutMs });
+        if (!r.ok) return r;
+        ms += r.ms;
+      }
+      return { ok: true, ms };
     },
   });
+  const files = (p) => p.entries.map((e) => e.files);
+  const pycLabel = () => (plan && !plan.pycs ? '' : ' and their .pyc');
   return [
-    side('floor-warm', 'cp -r of the cache entries\' files', (p, sp) => cpCommand(p.entries.map((e) => e.files), sp, false)),
-    side('floor-warm-hardlink', 'cp -al of the cache entries\' files', (p, sp) => cpCommand(p.entries.map((e) => e.files), sp, true)),
-    { ...side('floor-cold', 'extracting the wheels', (p, sp) => p.extractor?.command(p.wheels, sp)), get label() { return plan?.picked ? `${plan.picked.name} of the wheels (the fastest plain extractor here)` : 'extracting the wheels'; } },
+    { ...side('floor-warm', '', (p, sp) => [cpCommand([...files(p), ...(p.pycs ? [p.pycs] : [])], sp, false)]), get label() { return `cp -r of the cache entries' files${pycLabel()}`; } },
+    { ...side('floor-warm-hardlink', '', (p, sp) => [cpCommand(files(p), sp, true), ...(p.pycs ? [cpCommand([p.pycs], sp, false)] : [])]), get label() { return `cp -al of the cache entries' files${plan && !plan.pycs ? '' : ', cp -r of their .pyc'}`; } },
+    {
+      ...side('floor-cold', '', (p, sp) => (p.extractor ? [p.extractor.command(p.wheels, sp), ...(p.pycs ? [[py.path, '-c', COMPILE, sp, 'CHECKED_HASH']] : [])] : null)),
+      get label() { return `${plan?.picked ? `${plan.picked.name} of the wheels (the fastest plain extractor here)` : 'extracting the wheels'}${plan && !plan.pycs ? '' : ', then compileall of site-packages (checked-hash)'}`; },
+    },
   ];
 }
 
-/** The floor's site-packages holds the same files as venvkit's (the installer's own records and the wheels' .data aside). */
-export function checkInstallFloor(floorEnv, venvkitEnv) {
+/**
+ * The floor's site-packages holds the same files as venvkit's (the installer's own records and the
+ * wheels' .data aside); with `pyc`, every .pyc too, by name (their bytes embed the env's path).
+ */
+export function checkInstallFloor(floorEnv, venvkitEnv, { pyc = false } = {}) {
   try {
-    return compareTrees(placedTree(sitePackages(floorEnv)), placedTree(sitePackages(venvkitEnv)), 'the floor', 'venvkit');
+    const tree = pyc ? bytecodeTree : placedTree;
+    return compareTrees(tree(sitePackages(floorEnv)), tree(sitePackages(venvkitEnv)), 'the floor', 'venvkit');
   } catch (e) {
     return `cannot compare: ${e.message}`;
   }

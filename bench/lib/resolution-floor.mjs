@@ -23,7 +23,7 @@ export function withResolutionFloor(task, ctx) {
   let pages = null;
   let last = null;
   const floor = {
-    key: 'floor', label: 'reading the index pages of the locked set (one Node process)',
+    key: 'floor', label: 'reading the index pages of the locked set (one Node process; only what was finally locked, so below what a resolution must read)',
     prepare: () => {
       if (pages) return;
       const l = lockPins(lockFile);
@@ -91,7 +91,7 @@ export function withMultiLockFloor(task, ctx) {
   let reads = null;
   let last = null;
   const floor = {
-    key: 'floor', label: 'reading the locked packages\' index pages and each one\'s METADATA (one Python process, -I -S)',
+    key: 'floor', label: 'reading the locked packages\' index pages and each one\'s METADATA (one Python process, -I -S; only what was finally locked, so below what a resolution must read)',
     missing: py ? undefined : 'CPython 3.11 not found under $PYENV_ROOT/versions',
     prepare: () => {
       if (reads) return;
@@ -110,7 +110,7 @@ export function withMultiLockFloor(task, ctx) {
   return {
     ...task,
     sides: [...task.sides, floor],
-    rows: task.rows.map((r) => ({ ...r, floor: 'floor', floorWhy: 'work the floor does not do (not timed one by one): starting the resolver (the CLI and its modules), parsing each page, choosing versions for 15 targets (markers, wheel tags), writing pylock.toml with every file\'s hash' })),
+    rows: task.rows.map((r) => ({ ...r, floor: 'floor', floorWhy: 'work the floor does not do (not timed one by one): starting the resolver (the CLI and its modules), parsing each page, choosing versions for 15 targets (markers, wheel tags), writing pylock.toml with every file\'s hash; and the floor reads only what was finally locked (one METADATA per package), while a resolution also reads candidates it tries and drops and packages needed on some targets only (what a resolution must read at least is not known before resolving), so this floor is below the true least' })),
     check: async (keys, c) => {
       const m = await check(keys.filter((k) => k !== 'floor'), c);
       if (keys.includes('floor')) m.set('floor', reads && last === `${reads.length} ${reads.length}` ? null : `read ${last ?? 'nothing'} (pages, METADATA) of ${reads?.length ?? '?'} locked packages`);

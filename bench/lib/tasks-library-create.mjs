@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { discard } from './setup.mjs';
 import { envFacts, checkEnv } from './checks.mjs';
 import { treeOf, compareTrees, createScript, runCreateScript } from './floors.mjs';
-import { CHEAP_RUNS } from './tasks.mjs';
+import { IN_PROCESS_RUNS, IN_PROCESS_WARMUP } from './tasks.mjs';
 
 const WORKER = `
 import sys, time, venv
@@ -136,6 +136,16 @@ function tmpfsDir(log) {
   return { missing: 'no tmpfs could be mounted and there is no /dev/shm' };
 }
 
+/**
+ * Flush what earlier work left to write (the package copied at start-up, deleted trees, the previous
+ * task's envs) before timing creates of a few ms: its write-back and journal commits (with `discard`
+ * on this machine's ext4) otherwise land in the first of these tasks, on both sides, and an env
+ * create waits on each. POSIX `sync`; nothing where there is none.
+ */
+export function settleDisk() {
+  if (process.platform !== 'win32') spawnSync('sync', [], { stdio: 'ignore', timeout: 120_000 });
+}
+
 function envBuilderTask(ctx, minor, where) {
   const id = `library-create-envbuilder-${minor}-${where}`;
   const py = ctx.pythons.get(minor);
@@ -171,7 +181,8 @@ function envBuilderTask(ctx, minor, where) {
   return {
     id,
     title: `library createVenv vs EnvBuilder.create, both in-process, CPython ${py?.version ?? minor}, in ${where === 'tmp' ? os.tmpdir() : where === 'checkout' ? 'the checkout (bench/.work)' : 'a tmpfs'}`,
-    minRuns: CHEAP_RUNS,
+    minRuns: IN_PROCESS_RUNS,
+    minWarmup: IN_PROCESS_WARMUP,
     setup: () => {
       if (where === 'tmpfs') {
         place = tmpfsDir();
@@ -180,6 +191,7 @@ function envBuilderTask(ctx, minor, where) {
       }
       mkdirSync(parent, { recursive: true });
       setDirs();
+      settleDisk();
       vk = createVenvSide(ctx, py, dirs.venvkit, missing);
       fl = createFloorSide(ctx, py, dirs.floor, missing);
       worker = envBuilderWorker(py.path, ctx.baseEnv);

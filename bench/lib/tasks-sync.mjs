@@ -11,6 +11,7 @@ import { discard, freshVenv } from './setup.mjs';
 import { installedSet, compareSets } from './checks.mjs';
 import { installFloorSides, checkInstallFloor, INSTALL_FLOOR_WHY } from './install-floors.mjs';
 import { withBreakdowns } from './breakdown.mjs';
+import { noopSyncFloorSide, checkNoopSyncFloor, NOOP_SYNC_FLOOR_WHY } from './noop-sync-floor.mjs';
 
 const SYNC_PYTHON = '3.11';
 const PIP_SPEC = 'pip>=26.2,<26.3';
@@ -65,7 +66,7 @@ function syncJupyter(ctx) {
     rows: [{ a: 'sync', b: 'install', task: 'sync of a jupyter lock vs install of the same set, venvkit cache warm', target: { kind: 'within', factor: 1 }, floor: 'floor-warm', floorWhy: INSTALL_FLOOR_WHY.warm }],
     orderChecks: ['install', 'sync'],
     check: (keys, c) => new Map(keys.map((k) => {
-      if (k === 'floor-warm') return [k, checkInstallFloor(dirs[k], dirs.sync)];
+      if (k === 'floor-warm') return [k, checkInstallFloor(dirs[k], dirs.sync, { pyc: true })];
       const s = installedSet(dirs[k], c.baseEnv);
       if (s.error) return [k, s.error];
       sets.set(k, s.lines);
@@ -84,6 +85,8 @@ function syncNoop(ctx) {
   let lock = { lock: '', pins: [] };
   let before = [];
   let mod;
+  // The library call's floor: the lock and the env's .dist-info names read in-process.
+  const libFloor = noopSyncFloorSide('floor-library', () => ({ lock: lock.lock, sitePackages: join(dir, 'lib', `python${SYNC_PYTHON}`, 'site-packages') }), missing);
   return withBreakdowns({
     id,
     title: `no-op sync of a jupyter pylock.toml, env already matching (CPython ${py?.version ?? SYNC_PYTHON})`,
@@ -111,17 +114,20 @@ function syncNoop(ctx) {
           }
         },
       },
+      // Right after the library call, so that the two in-process sides are timed under the same conditions.
+      libFloor,
       side('noop', 'venvkit sync pylock.toml (no-op)', () => [ctx.cli, 'sync', '--env', dir, lock.lock], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
       side('install-noop', 'venvkit install NAME==VERSION... (no-op)', () => [ctx.cli, 'install', '--env', dir, ...index, ...lock.pins], { env: () => ctx.venvkitEnv(ctx.cacheWarm), missing }),
       // The CLI's floor: Node starting and exiting, with venvkit's environment (it makes nothing).
       side('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: () => ctx.venvkitEnv(ctx.cacheWarm) }),
     ],
     rows: [
-      { a: 'library', b: 'noop', task: 'no-op sync of a jupyter lock: library call (in-process) vs the CLI', target: { kind: 'maxMs', ms: 50 } },
+      { a: 'library', b: 'noop', task: 'no-op sync of a jupyter lock: library call (in-process) vs the CLI', target: { kind: 'maxMs', ms: 50 }, floor: 'floor-library', floorWhy: NOOP_SYNC_FLOOR_WHY },
       { a: 'noop', b: 'install-noop', task: 'no-op sync of a jupyter lock (CLI) vs no-op install of the same pins (CLI)', floor: 'floor' },
     ],
     check: (keys, c) => new Map(keys.map((k) => {
       if (k === 'floor') return [k, null];
+      if (k === 'floor-library') return [k, checkNoopSyncFloor(libFloor.state)];
       const s = installedSet(dir, c.baseEnv);
       return [k, s.error ?? compareSets(s.lines, before, 'the env after the no-op', 'the env before it')];
     })),

@@ -13,7 +13,7 @@ import { lockTasks } from './tasks-lock.mjs';
 import { importTask } from './import-task.mjs';
 import { syncTasks } from './tasks-sync.mjs';
 import { bytecodeTasks } from './tasks-bytecode.mjs';
-import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor, CREATE_FLOOR_WHY } from './tasks-library-create.mjs';
+import { envBuilderTasks, createVenvSide, createFloorSide, checkCreateFloor, CREATE_FLOOR_WHY, settleDisk } from './tasks-library-create.mjs';
 import { withResolutionFloor, withMultiLockFloor } from './resolution-floor.mjs';
 import { installFloorSides, installFloorRows, checkInstallFloor } from './install-floors.mjs';
 import { withBreakdowns } from './breakdown.mjs';
@@ -26,6 +26,15 @@ import { withBytecodeFloors, withImportFloor } from './bytecode-floors.mjs';
  * moved by up to 25% between runs of the suite, so 50.
  */
 export const CHEAP_RUNS = 50;
+/**
+ * In-process create tasks (createVenv timed in the suite's own process) are warmed up this many
+ * times per tool: V8 compiles a function's code as it runs, and its first ~20 calls took ~2.5x the
+ * time of later ones (median, tmpfs); a single warm-up left the first such task of a run (the one in
+ * the temporary directory) timing mostly that. Python has no such start-up: one call warms it.
+ */
+export const IN_PROCESS_WARMUP = 20;
+/** createVenv vs EnvBuilder.create: ~2 ms a run, so 200 pairs (a few seconds) for a steady median. */
+export const IN_PROCESS_RUNS = 200;
 export const CREATE_PYTHONS = ['3.11', '3.12', '3.13'];
 /** python -m venv with pip takes ~4 s a run: two interpreters (3.11 also seeds setuptools). */
 export const CREATE_PIP_PYTHONS = ['3.11', '3.12'];
@@ -50,6 +59,13 @@ function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120
 }
 
 /** The floor of a CLI task: Node starting and exiting (`node -e 0`), with venvkit's environment. It makes no files: its check is null. */
+/** What the CLI's create does beyond Node's start-up (the floor of the CLI create tasks), for results.md. */
+export const CLI_CREATE_FLOOR_WHY = {
+  bare: 'work the floor does not do (not timed one by one): loading the CLI and its create bundle, finding the interpreter from the path given (its facts cached), and the create itself (as the library createVenv rows: a few ms)',
+  pip: 'work the floor does not do (not timed one by one): loading the CLI, its create bundle and the seeding part, finding the interpreter, the create itself, and seeding pip (and setuptools where venv does) from venvkit\'s cache: placing their files (hundreds; no .pyc, which seeding leaves out by default), RECORD and console scripts',
+  'pip-cold': 'work the floor does not do (not timed one by one): as with the cache warm, and first reading pip\'s (and setuptools\') wheel from the index, checking its hash and unpacking it into the cache',
+};
+
 function nodeStartFloor(ctx, cacheDir = ctx.cacheWarm) {
   return spawnSide('floor', 'node -e 0 (Node start-up)', () => [process.execPath, '-e', '0'], { env: ctx.venvkitEnv(cacheDir) });
 }
@@ -91,7 +107,7 @@ function createBare(ctx, minor) {
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
       nodeStartFloor(ctx),
     ],
-    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'within', factor: 1.25 } }],
+    rows: [{ a: 'venvkit', b: 'venv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY.bare, target: { kind: 'within', factor: 1.25 } }],
     check: withStartFloor(envChecks(dirs, 'venv')),
   };
 }
@@ -119,9 +135,9 @@ function createWithPip(ctx, minor) {
       nodeStartFloor(ctx),
     ],
     rows: [
-      { a: 'venvkit', b: 'venv', floor: 'floor', target: { kind: 'speedup', min: 20 } },
-      { a: 'venvkit', b: 'virtualenv', floor: 'floor' },
-      { a: 'cold', b: 'venv', floor: 'floor', task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
+      { a: 'venvkit', b: 'venv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY.pip, target: { kind: 'speedup', min: 20 } },
+      { a: 'venvkit', b: 'virtualenv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY.pip },
+      { a: 'cold', b: 'venv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY['pip-cold'], task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
     ],
     // pip runs and names the env; venvkit seeds what python -m venv seeds (virtualenv seeds its own choice).
     check: withStartFloor(envChecks(dirs, 'venv', (k, c) => {
@@ -146,9 +162,10 @@ function libraryCreate(ctx, minor) {
   const dirs = Object.fromEntries(['venvkit', 'venv', 'floor'].map((k) => [k, join(ctx.work, 'envs', `${id}-${k}`, 'env')]));
   return {
     id,
-    setup: () => { for (const d of Object.values(dirs)) mkdirSync(join(d, '..'), { recursive: true }); },
+    setup: () => { for (const d of Object.values(dirs)) mkdirSync(join(d, '..'), { recursive: true }); settleDisk(); },
     title: `library createVenv (in-process, withoutPip), CPython ${py?.version ?? minor}`,
     minRuns: CHEAP_RUNS,
+    minWarmup: IN_PROCESS_WARMUP,
     sides: [
       createVenvSide(ctx, py, dirs.venvkit, missing),
       spawnSide('venv', 'python -m venv --without-pip', () => [py.path, '-m', 'venv', '--without-pip', dirs.venv], { env: ctx.baseEnv, prepare: () => discard(dirs.venv), missing }),
@@ -204,7 +221,7 @@ function installSet(ctx, set) {
     check: (keys, c) => {
       const out = new Map();
       for (const k of keys.filter((x) => x === 'pip').concat(keys.filter((x) => x !== 'pip'))) {
-        if (k.startsWith('floor-')) { out.set(k, checkInstallFloor(dirs[k], dirs.warm)); continue; }
+        if (k.startsWith('floor-')) { out.set(k, checkInstallFloor(dirs[k], dirs.warm, { pyc: true })); continue; }
         const s = installedSet(dirs[k], c.baseEnv);
         if (s.error) { out.set(k, s.error); continue; }
         sets.set(k, s.lines);

@@ -6,10 +6,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VenvkitError, isVenvkitError } from '../errors.js';
 import { type Candidate, type DiscoveryContext, allCandidates, candidateAt, dirCacheFor, firstOnPath, isShim } from './candidates.js';
-import { probeInterpreter } from './probe.js';
+import { probeInterpreter, readCachedInfo } from './probe.js';
 import { followSignal, throwIfInterrupted } from '../install/interrupted.js';
 import type { ProgressListener } from '../progress.js';
-import { executableSize, installedVersions, localVersionFile, pathDirs, pyenvRoot, readVersionFile, systemCommand, versionDir } from './pyenv.js';
+import { executableSize, installedVersions, localVersionFile, pathDirs, pyenvRoot, readVersionFile, realpathOrUndefined, systemCommand, versionDir } from './pyenv.js';
 import { type PythonRequest, type VersionRequest, hintMayMatch, parseSpec, requestMatches, supportsVenv } from './spec.js';
 import type { PythonInstallation, PythonSource } from './types.js';
 
@@ -100,7 +100,39 @@ async function findByPath(spec: string, ctx: Ctx): Promise<PythonInstallation> {
     }
     if (!target) return checked(await probe(abs, 'explicit', ctx));
   }
-  return checked(await probe(target.path, 'explicit', ctx, target.realPath));
+  const inst = checked(await probe(target.path, 'explicit', ctx, target.realPath));
+  if (!isDir && !target.shim && target.path === abs) plainFiles.add(plainKey(abs, ctx.env));
+  return inst;
+}
+
+/**
+ * Paths given earlier in this process that named an interpreter file itself (not a directory, not a
+ * pyenv shim), with the pyenv root then in force. Given again, such a path needs no search for shims:
+ * the facts probe.ts remembers serve while the path still resolves to the same, unchanged file (the
+ * check every cached lookup makes). A program that creates many environments from one interpreter
+ * path pays a realpath and a stat per create, not the whole lookup.
+ */
+const plainFiles = new Set<string>();
+const plainKey = (abs: string, env: NodeJS.ProcessEnv) => `${abs}\0${pyenvRoot(env)}`;
+
+function foundAgain(spec: string, options: FindOptions): PythonInstallation | undefined {
+  if (plainFiles.size === 0) return undefined;
+  const env = options.env ?? process.env;
+  let req: PythonRequest;
+  try {
+    req = parseSpec(spec);
+  } catch {
+    return undefined;
+  }
+  if (req.kind !== 'path') return undefined;
+  const abs = resolve(options.cwd ?? process.cwd(), expandHome(req.path, env));
+  if (!plainFiles.has(plainKey(abs, env))) return undefined;
+  throwIfInterrupted(options.signal, `${abs} was not probed`, '');
+  const realPath = realpathOrUndefined(abs);
+  const info = realPath === undefined ? undefined : readCachedInfo(abs, env, realPath);
+  if (!info || !supportsVenv(info.version)) return undefined;
+  options.onProgress?.({ phase: 'probe', name: abs, cached: true, done: 1 });
+  return { ...info, source: 'explicit' };
 }
 
 async function findByName(name: string, ctx: Ctx): Promise<PythonInstallation> {
@@ -217,6 +249,8 @@ async function findDefault(ctx: Ctx): Promise<PythonInstallation> {
  * real interpreter. Throws BAD_SPEC, PYTHON_NOT_FOUND, PYTHON_UNSUPPORTED (< 3.3) or PYTHON_BROKEN.
  */
 export async function findPython(spec?: string, options: FindOptions = {}): Promise<PythonInstallation> {
+  const again = spec ? foundAgain(spec, options) : undefined;
+  if (again) return again;
   const ctx = await withWindowsHost(context(options));
   try {
     if (spec === undefined || spec.trim() === '') return await findDefault(ctx);

@@ -13,7 +13,7 @@ import { posixPlan, type VenvFlags } from './plan.js';
 import { cfgVersion, unquotePrompt } from './pyvenv-cfg.js';
 import { commitInPlace, planMerge, planRefill, recoverInner } from './inplace.js';
 import { applyFresh, cleanSiblings, ENV, innerName, makeBuildDir, makeContainer, openBuildDir, removeContainer, renameIntoPlace, replaceDir, siblingName, type Leftovers } from './stage.js';
-import { checkPath, ensureParent, inspectTarget, physicalPath, writeError, type TargetState } from './target.js';
+import { checkPath, ensureParent, inspectTarget, lstatTarget, physicalPath, writeError, type TargetState } from './target.js';
 import type { Venv } from './types.js';
 import { windowsPlan } from './windows.js';
 import type { ProgressListener } from '../progress.js';
@@ -148,11 +148,13 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const step = (s: 'interpreter' | 'staged' | 'seeded' | 'done', done: number) => options.onProgress?.({ phase: 'create', step: s, name: root, done, total: 4 });
   step('interpreter', 1);
 
-  const physical = physicalPath(root);
-  // Finish what killed runs left (only what is provably this user's), then look at the target.
+  const looked = lstatTarget(root);
+  const physical = physicalPath(root, looked);
+  // Finish what killed runs left (only what is provably this user's), then look at the target (the
+  // lstat above serves unless the target was reached through a link or tidying touched anything).
   const left: Leftovers = { notes: [], warnings: [] };
-  cleanSiblings(physical, left);
-  let state = inspectTarget(physical);
+  const parentListed = cleanSiblings(physical, left);
+  let state = inspectTarget(physical, physical === root && left.notes.length === 0 ? looked : undefined);
   if (state.kind !== 'missing') {
     const before = left.notes.length;
     recoverInner(physical, left);
@@ -182,7 +184,8 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   const paths = venvPaths(root, info, windows);
   const venv: Venv = { root, cfg, paths, prompt: prompt ?? basename(root), base: info, windows };
 
-  if (state.kind === 'missing') ensureParent(physical);
+  // (A directory just listed exists: no mkdir -p of it.)
+  if (state.kind === 'missing' && !parentListed) ensureParent(physical);
   // A new env, or --clear from outside: built in a hidden sibling that is the env itself, renamed in
   // whole. Changed in place (made again, --upgrade, --allow-existing, --clear of the cwd): built in a
   // container inside the target, moved in entry by entry.

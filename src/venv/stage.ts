@@ -167,14 +167,15 @@ export function leftAlone(out: Leftovers, path: string, why: string): void {
 /**
  * Tidy up after killed runs, next to the target: build directories and staging containers of dead processes are deleted; an
  * old env set aside by a dead `--clear` is put back if the target is missing (the new one never
- * arrived), else deleted. Only containers proven to be this user's are touched.
+ * arrived), else deleted. Only containers proven to be this user's are touched. Returns whether
+ * the target's directory could be listed (then it exists).
  */
-export function cleanSiblings(target: string, out: Leftovers): void {
+export function cleanSiblings(target: string, out: Leftovers): boolean {
   let names: string[];
   try {
     names = readdirSync(dirname(target));
   } catch {
-    return;
+    return false;
   }
   for (const name of names) {
     const s = parseSibling(name, target);
@@ -201,6 +202,7 @@ export function cleanSiblings(target: string, out: Leftovers): void {
       // Another run may be tidying the same thing; leaving it is harmless (names are hidden, unique).
     }
   }
+  return true;
 }
 
 export function lstatOrNull(path: string) {

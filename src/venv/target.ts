@@ -1,5 +1,5 @@
 // What is at the place an environment is to be created, and whether venvkit may build there.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { VenvkitError, errnoCode, type ErrorCode } from '../errors.js';
 import { cfgBeingReplaced } from './inplace.js';
@@ -40,15 +40,38 @@ export function writeError(e: unknown, root: string, where: string): never {
   throw e;
 }
 
-/** Look at `root`: missing, an empty dir, an env (has pyvenv.cfg), or something else. Throws for files and dangling links. */
-export function inspectTarget(root: string): TargetState {
-  let st;
+/** What an lstat of the place for an env found: its stats, or undefined when nothing is there. */
+export interface Looked {
+  st: Stats | undefined;
+}
+
+/**
+ * lstat of the place for an env, without building an exception when nothing is there (this runs on
+ * every create); undefined when it cannot be read (inspectTarget says why).
+ */
+export function lstatTarget(root: string): Looked | undefined {
   try {
-    st = lstatSync(root);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return { kind: 'missing' };
-    writeError(e, root, errnoCode(e) === 'ENAMETOOLONG' ? 'its path' : dirname(root));
+    return { st: lstatSync(root, { throwIfNoEntry: false }) };
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Look at `root`: missing, an empty dir, an env (has pyvenv.cfg), or something else. Throws for
+ * files and dangling links. `known`: lstatTarget(root), when just taken.
+ */
+export function inspectTarget(root: string, known?: Looked): TargetState {
+  let st: Stats | undefined;
+  if (known) st = known.st;
+  else {
+    try {
+      st = lstatSync(root, { throwIfNoEntry: false });
+    } catch (e) {
+      writeError(e, root, errnoCode(e) === 'ENAMETOOLONG' ? 'its path' : dirname(root));
+    }
+  }
+  if (st === undefined) return { kind: 'missing' };
   if (st.isSymbolicLink()) {
     try {
       st = statSync(root);
@@ -80,10 +103,10 @@ export function inspectTarget(root: string): TargetState {
   return { kind: 'other', entries: names.length };
 }
 
-/** The real directory to rename at (a target given through a symlink is built where the link points). */
-export function physicalPath(root: string): string {
+/** The real directory to rename at (a target given through a symlink is built where the link points). `st`: lstatTarget(root). */
+export function physicalPath(root: string, known = lstatTarget(root)): string {
   try {
-    return lstatSync(root).isSymbolicLink() ? realpathSync(root) : root;
+    return known?.st?.isSymbolicLink() ? realpathSync(root) : root;
   } catch {
     return root;
   }

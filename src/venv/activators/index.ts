@@ -1,6 +1,7 @@
 // Writes every activation script of an environment, generated from one description of it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { errnoCode } from '../../errors.js';
 import type { Venv } from '../types.js';
 import { renderActivateBat, renderDeactivateBat } from './batch.js';
 import { renderCsh } from './csh.js';
@@ -46,10 +47,18 @@ export async function writeActivators(options: ActivatorOptions): Promise<string
   const binRel = venv.windows ? venv.paths.scripts.slice(venv.root.length).replace(/^[\\/]+/, '') : relative(venv.root, venv.paths.scripts);
   const binDir = join(stageRoot, binRel);
   // Synchronous on purpose: a handful of small files, and node:fs/promises costs start-up time.
-  mkdirSync(binDir, { recursive: true });
+  // (With encoding: Node's one-call C++ path.)
+  const write = (name: string, text: string) => writeFileSync(join(binDir, name), text, { mode: 0o644, encoding: 'utf8' });
   const written: string[] = [];
   for (const [name, text] of files) {
-    writeFileSync(join(binDir, name), text, { mode: 0o644, encoding: 'utf8' }); // with encoding: Node's one-call C++ path
+    try {
+      write(name, text);
+    } catch (e) {
+      // The env's plan has made the scripts directory already; it is made here only when it has not.
+      if (written.length > 0 || errnoCode(e) !== 'ENOENT') throw e;
+      mkdirSync(binDir, { recursive: true });
+      write(name, text);
+    }
     written.push(join(binRel, name));
   }
   return written;
