@@ -10,6 +10,7 @@ import { parseEditable, type EditableRequirement } from './editable-requirement.
 import type { FormatControlOp } from './format-control.js';
 import type { IndexSettings } from './types.js';
 import { didYouMean } from '../did-you-mean.js';
+import { ambiguousMessage, resolveLong } from '../option-prefix.js';
 import { checkReleaseOp, type ReleaseOp } from './release-control.js';
 
 export interface RequirementLine {
@@ -130,6 +131,8 @@ const VALUE_OPTIONS: Record<string, string> = {
   'C': 'config-settings', 'config-settings': 'config-settings',
 };
 const FLAG_OPTIONS = new Set(['no-index', 'pre', 'require-hashes', 'no-require-hashes', 'prefer-binary']);
+/** Every long name a line may abbreviate (pip's parser for a line has exactly these). */
+const LONG_NAMES = [...Object.keys(VALUE_OPTIONS), ...FLAG_OPTIONS].filter((k) => k.length > 1);
 /** Options allowed after a requirement besides --hash: -C, which pip passes to that requirement's build only. */
 const PER_REQUIREMENT = new Set(['config-settings']);
 /** pip 26.2's --use-feature names (those always on included); each is either on already in venvkit or a pip internal. */
@@ -145,6 +148,10 @@ function parseOptions(tokens: string[], where: string): { name: string; value?: 
       const eq = t.indexOf('=');
       name = eq === -1 ? t.slice(2) : t.slice(2, eq);
       if (eq !== -1) value = t.slice(eq + 1);
+      // optparse, as pip reads the line: a unique prefix of a long option stands for it.
+      const whole = resolveLong(name, [LONG_NAMES]);
+      if (Array.isArray(whole)) throw usage(where, ambiguousMessage(name, whole));
+      if (whole) name = whole;
     } else if (t.startsWith('-') && t.length >= 2) {
       name = t[1]!;
       if (t.length > 2) value = t.slice(2).replace(/^=/, '');

@@ -1,6 +1,6 @@
 // venvkit install: requirements (PEP 508, wheel paths, file:// URLs, -r files) into an env,
 // resolved against pip's configured indexes for the env's interpreter. See src/plan-apply/install.ts.
-import { formatOps, parse } from '../args.js';
+import { COMMON_OPTIONS, formatOps, parse } from '../args.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
@@ -134,7 +134,7 @@ already behaves so:
       --no-warn-script-location  --no-warn-conflicts  --exists-action s|i|w|b|a
       --keyring-provider auto|disabled|import|subprocess  --use-pep517  --no-clean  --src DIR
       --require-virtualenv  --use-feature NAME  --use-deprecated NAME  --resume-retries N
-      --debug  --no-python-version-warning
+      --debug  --no-python-version-warning  --break-system-packages
 In a requirements file, \`-C KEY=VALUE\` after a requirement applies to that requirement's build
 only, in place of the command line's -C (as pip).
 pip's aliases work too (--no-dependencies, --pypi-url, --log-file, --default-timeout, --require-venv...).
@@ -191,7 +191,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 export default async function install(rawArgv: string[]): Promise<number> {
-  const argv = canonicalArgv(rawArgv);
+  const argv = canonicalArgv(rawArgv, { ...COMMON_OPTIONS, ...OPTIONS });
   const parsed = parse('install', argv, OPTIONS);
   const values = parsed.values;
   let positionals = parsed.positionals;
@@ -236,7 +236,9 @@ async function run(values: Values, positionals: string[], argv: string[], pip: P
   const noCache = !!values['no-cache'] || pip.noCache;
   if (noCache) disableCaches();
   if (values.report === '-' && out.json) throw new VenvkitError('USAGE', 'install: --report - and --json both write to stdout', { hint: 'Write the report to a file (--report FILE), or leave out --json.' });
-  const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user: values.user };
+  // pip's --no-user undoes an earlier --user (and the other way round): the last one counts.
+  const user = !!values.user && argv.lastIndexOf('--user') > argv.lastIndexOf('--no-user');
+  const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user };
   let layout: Layout | undefined;
   // install/layout.ts (with interpreter discovery and child_process) is loaded only for a layout:
   // a static import of it made every install load and run it at start-up.
