@@ -9,8 +9,8 @@ import { VenvkitError } from '../errors.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { PIP_FEATURES } from '../index/requirements-file.js';
 import { checkReleaseOp, type ReleaseOp } from '../index/release-control.js';
-import { canonicalizeName } from '../pep/names.js';
 import { expandAbbreviations } from './abbrev.js';
+import { foldNames } from '../index/mutual-excludes.js';
 
 export const PIP_INSTALL_OPTIONS = {
   'no-cache-dir': { type: 'boolean' },
@@ -178,19 +178,7 @@ export function refreshPackages(values: string[]): string[] {
   const set = new Set<string>();
   for (const value of values) {
     if (value === '' || value.startsWith('-')) throw new VenvkitError('USAGE', 'install: --refresh-package needs a value: :all: or project names with commas between them', { hint: 'e.g. --refresh-package requests' });
-    let names = value.split(',');
-    let done = false;
-    while (names.includes(':all:')) {
-      set.clear();
-      set.add(':all:');
-      names = names.slice(names.indexOf(':all:') + 1);
-      if (!names.includes(':none:')) { done = true; break; }
-    }
-    if (done) continue;
-    for (const n of names) {
-      if (n === ':none:') set.clear();
-      else set.add(canonicalizeName(n));
-    }
+    foldNames(value, set, undefined);
   }
   return [...set];
 }
