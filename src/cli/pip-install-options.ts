@@ -106,6 +106,11 @@ const UNSUPPORTED: Record<string, string> = {
 
 type OptionTable = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
+/** pip 26.2's long options of `pip install` (aliases included), as venvkit knows them from install's `table`. */
+export function pipOptionNames(table: OptionTable): string[] {
+  return [...Object.keys(table).filter((n) => !VENVKIT_ONLY.includes(n)), ...Object.keys(ALIASES), ...Object.keys(UNSUPPORTED)];
+}
+
 /**
  * argv as install's parser reads it: pip's abbreviations written out (optparse: a unique prefix of
  * a long option; pip's names first, then venvkit's own), then pip's aliases replaced by the names
@@ -113,7 +118,7 @@ type OptionTable = Record<string, { type: 'string' | 'boolean'; short?: string }
  */
 export function canonicalArgv(argv: string[], table: OptionTable): string[] {
   const own = Object.keys(table);
-  const pip = [...own.filter((n) => !VENVKIT_ONLY.includes(n)), ...Object.keys(ALIASES), ...Object.keys(UNSUPPORTED)];
+  const pip = pipOptionNames(table);
   const short = new Set(Object.values(table).filter((o) => o.type === 'string' && o.short).map((o) => o.short!));
   const out = expandAbbreviations(argv, {
     pip, own, command: 'install',

@@ -147,7 +147,7 @@ function timeoutFlag(v: string | undefined): number | undefined {
   return n;
 }
 
-const OPTIONS = {
+export const OPTIONS = {
     ...PIP_INSTALL_OPTIONS,
     env: { type: 'string' },
     requirement: { type: 'string', short: 'r', multiple: true },
