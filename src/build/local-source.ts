@@ -35,7 +35,7 @@ export interface LocalSource {
   fetch?: { hashes: Record<string, string>; size?: number; where: string };
   /** kind sdist: the `--hash` values of its requirements-file line (`algo:hex`): the archive must match one (pip checks the sdist, not the wheel built from it). */
   hashes?: string[];
-  /** `-C` after its line in a requirements file: its build's settings instead of the command line's (as pip). */
+  /** Its build's settings, as pip gives them: the command line's `-C` for a command-line requirement or `-e`, the `-C` after its line for a requirements-file line (none without one). */
   configSettings?: ConfigSettings;
 }
 

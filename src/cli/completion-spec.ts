@@ -29,7 +29,7 @@ const PIP_INSTALL = [
   f('disable-pip-version-check'), f('no-input'), f('root-user-action', ['warn', 'ignore']), f('no-warn-script-location'), f('no-warn-conflicts'),
   f('exists-action', ['s', 'i', 'w', 'b', 'a']), f('keyring-provider', ['auto', 'disabled', 'import', 'subprocess']), f('use-pep517'), f('no-clean'), f('src', 'dir'),
   f('require-virtualenv'), f('use-feature', ['fast-deps', 'inprocess-build-deps', 'venv-isolation', 'truststore', 'no-binary-enable-wheel-cache', 'build-constraint']),
-  f('use-deprecated', ['legacy-resolver', 'legacy-certs']), f('resume-retries', 'any'), f('debug'), f('no-python-version-warning'),
+  f('use-deprecated', ['legacy-resolver', 'legacy-certs']), f('resume-retries', 'any'), f('debug'), f('no-python-version-warning'), f('break-system-packages'), f('no-user'),
   f('only-deps'), f('build-constraint', 'file'), f('requirements-from-script', 'file'), f('ignore-requires-python'), f('refresh-package', 'any'), f('uploaded-prior-to', 'any'),
 ];
 

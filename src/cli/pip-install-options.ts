@@ -9,7 +9,8 @@ import { VenvkitError } from '../errors.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { PIP_FEATURES } from '../index/requirements-file.js';
 import { checkReleaseOp, type ReleaseOp } from '../index/release-control.js';
-import { canonicalizeName } from '../pep/names.js';
+import { expandAbbreviations } from './abbrev.js';
+import { foldNames } from '../index/mutual-excludes.js';
 
 export const PIP_INSTALL_OPTIONS = {
   'no-cache-dir': { type: 'boolean' },
@@ -47,6 +48,9 @@ export const PIP_INSTALL_OPTIONS = {
   'resume-retries': { type: 'string' },
   debug: { type: 'boolean' },
   'no-python-version-warning': { type: 'boolean' },
+  'break-system-packages': { type: 'boolean' },
+  // pip's hidden opposite of --user (the last of the two counts).
+  'no-user': { type: 'boolean' },
   'only-deps': { type: 'boolean' },
   'build-constraint': { type: 'string', multiple: true },
   'ignore-requires-python': { type: 'boolean' },
@@ -90,13 +94,40 @@ export const NO_OPS: Record<string, string> = {
   'resume-retries': 'an interrupted download is retried from the start (--retries)',
   debug: 'venvkit\'s errors carry their cause',
   'no-python-version-warning': 'pip no longer warns about the Python version',
+  'break-system-packages': 'venvkit does not refuse an externally managed interpreter (PEP 668), so there is nothing to override',
 };
 
-/** argv with pip's aliases replaced by the names venvkit parses (up to a `--`). */
-export function canonicalArgv(argv: string[]): string[] {
-  const out = [...argv];
+/** install's options that pip 26.2's `pip install` does not have (matched as abbreviations only after pip's). */
+export const VENVKIT_ONLY = ['env', 'json', 'color', 'no-cache', 'link-mode'];
+/** pip 26.2 install options venvkit refuses (named as such rather than "unknown"). */
+const UNSUPPORTED: Record<string, string> = {
+  'check-build-dependencies': 'venvkit does not check the build requirements of a --no-build-isolation build; install them first',
+};
+
+type OptionTable = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** pip 26.2's long options of `pip install` (aliases included), as venvkit knows them from install's `table`. */
+export function pipOptionNames(table: OptionTable): string[] {
+  return [...Object.keys(table).filter((n) => !VENVKIT_ONLY.includes(n)), ...Object.keys(ALIASES), ...Object.keys(UNSUPPORTED)];
+}
+
+/**
+ * argv as install's parser reads it: pip's abbreviations written out (optparse: a unique prefix of
+ * a long option; pip's names first, then venvkit's own), then pip's aliases replaced by the names
+ * venvkit parses (up to a `--`). `table`: install's whole option table.
+ */
+export function canonicalArgv(argv: string[], table: OptionTable): string[] {
+  const own = Object.keys(table);
+  const pip = pipOptionNames(table);
+  const short = new Set(Object.values(table).filter((o) => o.type === 'string' && o.short).map((o) => o.short!));
+  const out = expandAbbreviations(argv, {
+    pip, own, command: 'install',
+    takesValue: (n) => table[ALIASES[n] ?? n]?.type === 'string',
+    shortTakesValue: (c) => short.has(c),
+  });
   for (let i = 0; i < out.length && out[i] !== '--'; i++) {
     const m = /^--([a-z0-9-]+)(=.*)?$/.exec(out[i]!);
+    if (m && UNSUPPORTED[m[1]!]) throw new VenvkitError('USAGE', `install: --${m[1]} is a pip option venvkit does not take: ${UNSUPPORTED[m[1]!]}`, { hint: 'Leave it out.' });
     const to = m ? ALIASES[m[1]!] : undefined;
     if (to) out[i] = `--${to}${m![2] ?? ''}`;
   }
@@ -152,19 +183,7 @@ export function refreshPackages(values: string[]): string[] {
   const set = new Set<string>();
   for (const value of values) {
     if (value === '' || value.startsWith('-')) throw new VenvkitError('USAGE', 'install: --refresh-package needs a value: :all: or project names with commas between them', { hint: 'e.g. --refresh-package requests' });
-    let names = value.split(',');
-    let done = false;
-    while (names.includes(':all:')) {
-      set.clear();
-      set.add(':all:');
-      names = names.slice(names.indexOf(':all:') + 1);
-      if (!names.includes(':none:')) { done = true; break; }
-    }
-    if (done) continue;
-    for (const n of names) {
-      if (n === ':none:') set.clear();
-      else set.add(canonicalizeName(n));
-    }
+    foldNames(value, set, undefined);
   }
   return [...set];
 }

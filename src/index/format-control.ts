@@ -4,6 +4,7 @@
 // file's: a name given to one option leaves the other; `:all:` clears both; `:none:` clears its own.
 import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
+import { foldNames } from './mutual-excludes.js';
 
 export type FormatOption = 'no-binary' | 'only-binary';
 
@@ -38,23 +39,7 @@ export class FormatControl {
       });
     }
     const [target, other] = op.option === 'no-binary' ? [this.noBinary, this.onlyBinary] : [this.onlyBinary, this.noBinary];
-    let names = op.value.split(',');
-    while (names.includes(':all:')) {
-      other.clear();
-      target.clear();
-      target.add(':all:');
-      names = names.slice(names.indexOf(':all:') + 1);
-      if (!names.includes(':none:')) return this;
-    }
-    for (const name of names) {
-      if (name === ':none:') {
-        target.clear();
-        continue;
-      }
-      const n = canonicalizeName(name);
-      other.delete(n);
-      target.add(n);
-    }
+    foldNames(op.value, target, other);
     return this;
   }
 

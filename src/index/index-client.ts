@@ -16,6 +16,10 @@ import type { DownloadOptions, DownloadResult } from './download.js';
 import type { CoreMetadata } from './metadata.js';
 import type { Candidate, IndexSettings, PageLink, ProjectCandidates, SourceFailure } from './types.js';
 import { clip } from '../pep/quote.js';
+import { uploadTimeVerdict } from './upload-time.js';
+
+/** pip's archive extensions other than .whl (its SUPPORTED_EXTENSIONS). */
+const SDIST_NAME = /\.(tar\.gz|tgz|tar|zip|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/;
 
 export interface IndexClientOptions {
   settings: IndexSettings;
@@ -166,7 +170,18 @@ export class IndexClient {
     const before = this.settings.uploadedPriorTo;
     for (const { link, source } of all) {
       const dist = indexDistFile(link.filename, project);
-      if (before !== undefined && typeof dist !== 'string' && !uploadedBefore(link, before, `${source.replace(/\/+$/, '')}/${project}/`)) continue;
+      if (before !== undefined) {
+        // Too late: left out. Missing: kept aside; the provider asks for it once it knows whether the
+        // file would be usable here (upload-time.ts, pip's order). pip asks an sdist for its
+        // upload-time before reading its name, so an sdist of another project counts too.
+        const verdict = uploadTimeVerdict(link, before);
+        if (verdict === 'late') continue;
+        const kind = typeof dist !== 'string' ? dist.kind : SDIST_NAME.test(link.filename) && !dist.startsWith('unsafe') ? 'sdist' : undefined;
+        if (verdict === 'missing') {
+          if (kind) (out.noUploadTime ??= []).push({ filename: link.filename, page: `${source.replace(/\/+$/, '')}/${project}/`, kind });
+          continue;
+        }
+      }
       if (typeof dist === 'string') {
         // pip skips links whose names do not parse for the project; unsafe names are said so.
         if (dist.startsWith('unsafe')) this.options.onNote?.(`ignoring a link from ${source}: ${dist} (${JSON.stringify(clip(link.filename))})`);
@@ -240,20 +255,4 @@ export function noWheelReason(p: ProjectCandidates): string | undefined {
     return `no distributions of ${p.name} were found, but ${p.failures.map((f) => f.source).join(', ')} could not be read`;
   }
   return undefined;
-}
-
-/**
- * --uploaded-prior-to, as pip 26.2 applies it: a file:// link is exempt; any other needs a PEP 700
- * upload-time earlier than `before`. A link without one stops the install, as in pip ("Index URL
- * does not provide upload-time metadata."): the option could not be honoured.
- */
-function uploadedBefore(link: PageLink, before: number, page: string): boolean {
-  if (/^file:/i.test(link.url)) return true;
-  if (!link.uploadTime) {
-    throw new VenvkitError('NO_UPLOAD_TIME', `Index ${page} does not provide upload-time metadata (${link.filename}), which the \`uploadedPriorTo\` option needs`, {
-      hint: 'Use an index that serves PEP 700 JSON pages with upload-time (PyPI does), or leave out the `uploadedPriorTo` option.',
-    });
-  }
-  const t = Date.parse(link.uploadTime);
-  return Number.isFinite(t) && t < before;
 }

@@ -4,6 +4,7 @@
 // comma list of names moves each name into the option's set (out of the other's).
 import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
+import { foldNames } from './mutual-excludes.js';
 
 export interface ReleaseOp { option: 'all-releases' | 'only-final'; value: string }
 
@@ -27,24 +28,7 @@ export function releaseControl(ops: readonly ReleaseOp[] | undefined): ReleaseCo
   if (!ops?.length) return undefined;
   const sets = { 'all-releases': new Set<string>(), 'only-final': new Set<string>() };
   for (const { option, value } of ops) {
-    const target = sets[option];
-    const other = sets[option === 'all-releases' ? 'only-final' : 'all-releases'];
-    let names = value.split(',');
-    let skip = false;
-    while (names.includes(':all:')) {
-      other.clear();
-      target.clear();
-      target.add(':all:');
-      names = names.slice(names.indexOf(':all:') + 1);
-      if (!names.includes(':none:')) { skip = true; break; }
-    }
-    if (skip) continue;
-    for (const n of names) {
-      if (n === ':none:') { target.clear(); continue; }
-      const name = canonicalizeName(n);
-      other.delete(name);
-      target.add(name);
-    }
+    foldNames(value, sets[option], sets[option === 'all-releases' ? 'only-final' : 'all-releases']);
   }
   const all = sets['all-releases'];
   const fin = sets['only-final'];

@@ -1,6 +1,7 @@
 // Shared shapes of the index layer: settings (pip config + flags), candidates, project pages.
 import type { ReleaseOp } from './release-control.js';
 import type { FormatControlOp } from './format-control.js';
+import type { MissingUploadTime } from './upload-time.js';
 
 /** Where packages are looked for, and how: pip's configuration merged with venvkit's flags. */
 export interface IndexSettings {
@@ -97,4 +98,6 @@ export interface ProjectCandidates {
   sdists: Candidate[];
   /** Locations that could not be read. The project may exist there. */
   failures: SourceFailure[];
+  /** With the `uploadedPriorTo` option: links without an upload-time, not candidates (upload-time.ts checks them). */
+  noUploadTime?: MissingUploadTime[];
 }

@@ -10,6 +10,7 @@ import { unsatisfiedReason } from '../installed/satisfied.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { recordedState, sourceState } from '../build/source-state.js';
 import type { LocalSource } from '../build/local-source.js';
+import type { ConfigSettings } from '../build/hooks.js';
 
 export interface FastPathResult {
   collected: CollectedInputs;
@@ -19,11 +20,11 @@ export interface FastPathResult {
 }
 
 /** Reads the inputs and what is installed, and says whether installing would change nothing. */
-export async function precheck(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean; configSettings?: object } = {}): Promise<FastPathResult> {
+export async function precheck(venv: Venv, inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; skip?: boolean; configSettings?: ConfigSettings } = {}): Promise<FastPathResult> {
   const collected = await collectInputs(inputs, flags, { ...options, ...(venv.base ? { interpreter: venv.base } : {}) });
   const dists = readDists(venv.paths, { light: true });
   if (options.skip || !venv.base || collected.requirements.length + collected.local.length === 0) return { collected, dists, satisfied: false };
-  const current = currentEditables(collected.local, dists, options.configSettings);
+  const current = currentEditables(collected.local, dists);
   if (!current) return { collected, dists, satisfied: false };
   const satisfied = unsatisfiedReason([...collected.requirements, ...current], new InstalledSet(dists), markerEnvironment(venv.base), collected.constraints) === undefined;
   return { collected, dists, satisfied };
@@ -35,12 +36,12 @@ export async function precheck(venv: Venv, inputs: RequirementInputs, flags: Ind
  * their dependencies are checked too. Undefined when any local source must be built (a regular
  * directory or an sdist is always built and reinstalled, as pip does).
  */
-function currentEditables(local: readonly LocalSource[], dists: readonly DistInfo[], configSettings: object | undefined): Requirement[] | undefined {
+function currentEditables(local: readonly LocalSource[], dists: readonly DistInfo[]): Requirement[] | undefined {
   const out: Requirement[] = [];
   for (const s of local) {
     if (!s.editable) return undefined;
     const dist = dists.find((d) => d.directUrl?.url === s.url && d.directUrl.dir_info?.editable === true);
-    if (!dist || recordedState(dist.distInfoDir) !== sourceState(s.path, configSettings)) return undefined;
+    if (!dist || recordedState(dist.distInfoDir) !== sourceState(s.path, s.configSettings)) return undefined;
     out.push(parseRequirement(`${dist.name}${s.extras.length ? `[${s.extras.join(',')}]` : ''} @ ${s.url}${s.marker ? ` ${s.marker}` : ''}`));
   }
   return out;

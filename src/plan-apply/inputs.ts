@@ -40,7 +40,11 @@ export interface CollectedInputs {
   settings: IndexSettings;
   /** Requirements naming local source (project directories, sdists, -e): built before resolving. */
   local: LocalSource[];
-  /** `-C` after a named requirement's line in a requirements file, by normalised name: that project's build settings. */
+  /**
+   * Build settings of index sdists, by normalised name, as pip gives them: a command-line requirement's
+   * are the `configSettings` option's; a requirements-file line's are its own `-C` (none without); a
+   * project named only by a group or a dependency gets none.
+   */
   configByName?: Map<string, ConfigSettings>;
   /** From -r pylock.toml: each selected project's one file (as pip 26 installs a lock: it overrides the indexes). */
   locked?: Map<string, ProjectCandidates>;
@@ -110,21 +114,30 @@ function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSourc
 }
 
 /** Read everything the user gave, with pip's configuration and `flags` on top. */
-export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; interpreter?: InterpreterInfo } = {}): Promise<CollectedInputs> {
+export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; interpreter?: InterpreterInfo; configSettings?: ConfigSettings } = {}): Promise<CollectedInputs> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const requirements: Requirement[] = [];
   const local: LocalSource[] = [];
-  for (const text of inputs.editables ?? []) local.push(editableSource(parseEditable(text, cwd)));
-  const texts = [...(inputs.requirements ?? [])];
+  const configByName = new Map<string, ConfigSettings>();
+  // The `configSettings` option is for the command line's requirements and editables only (pip's
+  // get_requirements): not for groups, requirements-file lines or dependencies.
+  const cli = options.configSettings && Object.keys(options.configSettings).length ? options.configSettings : undefined;
+  const withCli = <T extends object>(o: T): T => (cli ? { ...o, configSettings: cli } : o);
+  for (const text of inputs.editables ?? []) local.push(withCli(editableSource(parseEditable(text, cwd))));
+  const texts: [string, boolean][] = (inputs.requirements ?? []).map((t) => [t, true]);
   if (inputs.groups?.length) {
     const { parseGroupArg, readGroupRequirements } = await import('../project/dependency-groups.js');
-    for (const g of await readGroupRequirements(inputs.groups.map((a) => parseGroupArg(a, cwd)))) texts.push(g.requirement);
+    for (const g of await readGroupRequirements(inputs.groups.map((a) => parseGroupArg(a, cwd)))) texts.push([g.requirement, false]);
   }
-  for (const text of texts) {
+  for (const [text, fromCli] of texts) {
     const source = localSource(text, cwd);
-    if (source) local.push(source);
-    else requirements.push(parseRequirement(wheelRequirement(text, cwd) ?? text));
+    if (source) local.push(fromCli ? withCli(source) : source);
+    else {
+      const req = parseRequirement(wheelRequirement(text, cwd) ?? text);
+      requirements.push(req);
+      if (fromCli && cli) configByName.set(req.key, cli);
+    }
   }
   // -r pylock.toml (PEP 751), as pip 26 reads it: the lock's selection for this interpreter, each
   // package pinned to its version and hashes, its file the only candidate (hash-checking mode).
@@ -157,7 +170,6 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const parsed = files.length
     ? await readRequirementFiles(files, { env, cwd, fetchText: (url) => fetchOverHttp(url, http()) })
     : { requirements: [], constraints: [], options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] } };
-  const configByName = new Map<string, ConfigSettings>();
   for (const line of parsed.requirements) {
     const req = lineToRequirement(line, cwd, local);
     if (req) requirements.push(req);

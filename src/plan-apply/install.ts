@@ -77,7 +77,11 @@ export interface InstallOptions {
   buildChain?: readonly string[];
   /** false: --no-build-isolation (build local projects with the target env as it is). */
   buildIsolation?: boolean;
-  /** -C/--config-settings for the build backends. */
+  /**
+   * -C/--config-settings for the build backends, as pip applies them: to the builds of `requirements`
+   * and `editables` only. A requirements-file line is built with its own `-C` (none without one);
+   * groups and dependencies with none.
+   */
   configSettings?: ConfigSettings;
   /** Show the build backends' output live. */
   verbose?: boolean;
@@ -242,16 +246,18 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     workers: options.workers, buildChain: options.buildChain, onWarning: warnOnce, buildConstraints: options.buildConstraints,
     onEvent: (event) => (emit({ kind: 'build', event }), progress(buildProgress(event))),
   });
-  const buildOptions = (configSettings = options.configSettings) => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings, workDir: workDir.get() });
+  // Settings come with each source and name (collectInputs: pip's rules), never for everything.
+  const buildOptions = (configSettings?: ConfigSettings) => ({ ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings, workDir: workDir.get() });
   // sdists from the indexes: the frontend is loaded only when the resolver meets one. A project
-  // whose requirements-file line has -C gets a builder with those settings (pip: that build only).
+  // with settings (named on the command line with -C, or a requirements-file line's -C) gets a
+  // builder with those (pip: that build only); a dependency gets none.
   const sdistBuilders = new Map<string, Promise<SdistBuilder>>();
   const builder = (name: string) => {
     const own = collected.configByName?.get(canonicalizeName(name));
     const key = own ? canonicalizeName(name) : '';
     let b = sdistBuilders.get(key);
     if (!b) sdistBuilders.set(key, (b = import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
-    ...buildOptions(own ?? options.configSettings),
+    ...buildOptions(own),
     download: async (file) => {
       const required = lineHashes(canonicalizeName(file.name), file as IndexFile);
       const got = await client.download(file as IndexFile, { requiredHashes: required });

@@ -19,6 +19,7 @@ import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import type { Candidate, CandidateMetadata, PackageProvider } from './types.js';
 import type { FormatControl } from '../index/format-control.js';
 import type { SdistBuilder } from '../build/context.js';
+import { checkUploadTimes } from '../index/upload-time.js';
 
 export interface IndexCandidate extends Candidate {
   /** Normalised project name. */
@@ -135,6 +136,7 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
   async versions(name: string): Promise<IndexCandidate[]> {
     const project = await this.client.project(name);
     const formats = this.options.formatControl?.allowedFormats(name) ?? new Set(['binary', 'source']);
+    if (project.noUploadTime) checkUploadTimes(project, { tags: this.options.tags, binary: formats.has('binary') });
     // (Files filtered by the hashes a lock allows are grouped afresh; the whole list once per project.)
     const allowed = this.options.allowedHashes?.get(name);
     const byVersion = allowed?.length ? groupByVersion(...hashAllowed(project.candidates, project.sdists, allowed)) : versionSlots(project);

@@ -6,42 +6,23 @@
 // uninstall --target/--user and list --local.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
-import { venvkitAsync } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
 import { selfSignedCert, startIndexServer, type IndexServer } from '../helpers/index-server.js';
-import { buildWheel } from '../helpers/wheels.js';
-import { realPip, type RealPip } from '../helpers/real-pip.js';
+import { pipCompare, versionWheel as wheel } from '../helpers/pip-compare.js';
 import { python3x } from '../pip/helpers.js';
 import { writeInTreeProject } from '../build/helpers.js';
 import { createVenv } from '../../src/venv/create.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vk-pipopts-more-'));
+const c = pipCompare('vk-pipopts-more-');
+const { tmp, env, vk, wouldInstall, pip, pipRun, pipWouldInstall, compare } = c;
 const python = python3x();
 const skip = python ? false : 'no CPython 3.11/3.12 under $PYENV_ROOT';
 if (!python && process.env.CI === 'true') throw new Error(skip as string);
-
-/** Without pip's configuration, proxies or VIRTUAL_ENV from this machine: every run names its index. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(PIP_|VIRTUAL_ENV$|(https?|all|no)_proxy$)/i.test(k)) env[k] = v;
-  return { ...env, VENVKIT_CACHE_DIR: join(tmp, 'cache'), PIP_CONFIG_FILE: '/dev/null', PIP_CACHE_DIR: join(tmp, 'pip-cache'), PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', XDG_CONFIG_HOME: join(tmp, 'xdg'), PYTHONUSERBASE: join(tmp, 'userbase'), ...extra };
-}
-const env = cleanEnv();
-const vk = (args: string[], e: NodeJS.ProcessEnv = env) => venvkitAsync(args, { env: e, cwd: tmp });
 const files = join(tmp, 'files');
 let http: IndexServer;
 let envDir: string;
-let pipEnv: RealPip | undefined;
-
-function wheel(dir: string, name: string, version: string, requires: string[] = [], requiresPython?: string): void {
-  buildWheel(dir, {
-    name, version, files: { [`${name}/__init__.py`]: `VERSION = ${JSON.stringify(version)}\n` },
-    metadata: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n${requiresPython ? `Requires-Python: ${requiresPython}\n` : ''}${requires.map((r) => `Requires-Dist: ${r}\n`).join('')}`,
-  });
-}
 
 before(async () => {
   if (skip) return;
@@ -58,63 +39,12 @@ before(async () => {
   wheel(files, 'bdep', '1.0');
   wheel(files, 'bdep', '2.0');
   http = await startIndexServer(files, { 'pf-2.0-py3-none-any.whl': { requiresPython: '>=4' } });
-  envDir = (await createVenv(join(tmp, 'env'), { python: python!, env, withoutPip: true })).root;
+  envDir = c.envDir = (await createVenv(join(tmp, 'env'), { python: python!, env, withoutPip: true })).root;
 });
 after(async () => {
   await http?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-/** What a dry run would install, as name==version, sorted. */
-async function wouldInstall(args: string[], e: NodeJS.ProcessEnv = env): Promise<string[]> {
-  const r = await vk(['install', '--env', envDir, '--dry-run', '--json', ...args], e);
-  assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(r.stdout).installed as { name: string; version: string }[]).map((p) => `${p.name}==${p.version}`).sort();
-}
-function pip(t: Parameters<typeof realPip>[0]): RealPip | undefined {
-  pipEnv ??= realPip(t, join(tmp, 'pip'));
-  return pipEnv;
-}
-function run(cmd: string, args: string[], e: NodeJS.ProcessEnv = env) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((res) => {
-    const c = spawn(cmd, args, { env: e, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('close', (status) => res({ status, stdout, stderr }));
-  });
-}
-const pipRun = (p: RealPip, args: string[], e: NodeJS.ProcessEnv = env) => run(p.python, ['-m', 'pip', ...args], e);
-/** What pip 26.2 would install (its --report), as name==version, sorted. */
-async function pipWouldInstall(p: RealPip, args: string[], e: NodeJS.ProcessEnv = env): Promise<string[]> {
-  const report = join(tmp, `report-${Math.random()}.json`);
-  const r = await pipRun(p, ['install', '--dry-run', '-q', '--report', report, ...args], e);
-  assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(readFileSync(report, 'utf8')).install as { metadata: { name: string; version: string } }[]).map((i) => `${i.metadata.name}==${i.metadata.version}`).sort();
-}
-
-/** Each case: the arguments, and what both would install (or 'fails'). */
-async function compare(t: Parameters<typeof realPip>[0], cases: [string[], string[] | 'fails'][], e: NodeJS.ProcessEnv = env): Promise<void> {
-  for (const [args, want] of cases) {
-    if (want === 'fails') {
-      const r = await vk(['install', '--env', envDir, '--dry-run', ...args], e);
-      assert.notEqual(r.status, 0, `venvkit ${args.join(' ')}: ${r.stdout}`);
-    } else assert.deepEqual(await wouldInstall(args, e), want, `venvkit ${args.join(' ')}`);
-  }
-  const p = pip(t);
-  if (!p) return;
-  // pip's runs of all cases in one python process (p.pipManyAsync: pip's main() per case).
-  const reports = cases.map((_, i) => join(tmp, `report-${Math.random()}-${i}.json`));
-  const theirs = await p.pipManyAsync(cases.map(([args, want], i) => (want === 'fails' ? ['install', '--dry-run', ...args] : ['install', '--dry-run', '-q', '--report', reports[i]!, ...args])), { env: e, cwd: tmp });
-  cases.forEach(([args, want], i) => {
-    const r = theirs[i]!;
-    if (want === 'fails') return assert.notEqual(r.status, 0, `pip ${args.join(' ')}`);
-    assert.equal(r.status, 0, `pip ${args.join(' ')}: ${r.stderr}`);
-    const installed = (JSON.parse(readFileSync(reports[i]!, 'utf8')).install as { metadata: { name: string; version: string } }[]).map((x) => `${x.metadata.name}==${x.metadata.version}`).sort();
-    assert.deepEqual(installed, want, `pip ${args.join(' ')}`);
-  });
-}
 
 test('--all-releases / --only-final with project names, in order, on the command line and in a file; not with --pre — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
   const ix = ['--index-url', http.url];
@@ -167,7 +97,7 @@ test('--ignore-requires-python: a version whose Requires-Python excludes this in
   ]);
 });
 
-test('--uploaded-prior-to: only files uploaded before then (JSON upload-time); none without one; file:// exempt — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
+test('--uploaded-prior-to: only files uploaded before then (JSON upload-time); none without one, unless unusable here anyway; file:// exempt — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
   const dir = join(tmp, 'dated');
   mkdirSync(dir, { recursive: true });
   wheel(dir, 'pg', '1.0');
@@ -178,11 +108,19 @@ test('--uploaded-prior-to: only files uploaded before then (JSON upload-time); n
   wheel(local, 'pg', '4.0');
   wheel(dir, 'pj', '1.0');
   wheel(dir, 'pj', '2.0');
+  // Without upload-time: a wheel for another platform (pip drops it first: no matter), an sdist that
+  // --only-binary :all: excludes (pip asks for its upload-time first: stops).
+  wheel(dir, 'pq', '1.0');
+  wheel(dir, 'pq', '2.0', [], undefined, 'cp27-cp27m-win32');
+  wheel(dir, 'pr', '1.0');
+  writeFileSync(join(dir, 'pr-0.5.tar.gz'), 'not read');
   const dated = await startIndexServer(dir, {
     'pg-1.0-py3-none-any.whl': { uploadTime: '2020-01-01T00:00:00Z' },
     'pg-2.0-py3-none-any.whl': { uploadTime: '2024-06-01T12:00:00.123456Z' },
     'pg-3.0-py3-none-any.whl': { uploadTime: new Date(Date.now() - 86_400_000).toISOString() },
     'pj-1.0-py3-none-any.whl': { uploadTime: '2020-01-01T00:00:00Z' },
+    'pq-1.0-py3-none-any.whl': { uploadTime: '2020-01-01T00:00:00Z' },
+    'pr-1.0-py3-none-any.whl': { uploadTime: '2020-01-01T00:00:00Z' },
   });
   dated.format = 'json';
   try {
@@ -198,6 +136,8 @@ test('--uploaded-prior-to: only files uploaded before then (JSON upload-time); n
       [[...ix, '--uploaded-prior-to', 'P3D', '-f', local, 'pg'], ['pg==4.0']],
       [[...ix, 'pj'], ['pj==2.0']],
       [[...ix, '--uploaded-prior-to', 'P3D', 'pj'], 'fails'],
+      [[...ix, '--uploaded-prior-to', 'P3D', 'pq'], ['pq==1.0']],
+      [[...ix, '--uploaded-prior-to', 'P3D', '--only-binary', ':all:', 'pr'], 'fails'],
       [[...ix, '--uploaded-prior-to', '2019-01-01', 'pg'], 'fails'],
       [[...ix, '--uploaded-prior-to', 'yesterday', 'pg'], 'fails'],
     ]);
@@ -240,13 +180,16 @@ test('--refresh-package: a cached page that is still fresh is revalidated for th
   }
 });
 
-test('--build-constraint limits what build environments get, not the install; -C after a requirements-file line reaches that build only — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
+test('--build-constraint limits what build environments get, not the install; -C after a requirements-file line reaches that build only, the command line\'s -C none of a file\'s lines — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
   const record = 'import bdep, json\nopen(NAME + ".py", "w").write("BDEP = %r\\nCONFIG = %r\\n" % (bdep.VERSION, json.dumps(config_settings or {}, sort_keys=True)))';
   const proj = writeInTreeProject(join(tmp, 'proj'), 'recorder', record, ['bdep']);
   const constraints = join(tmp, 'build-constraints.txt');
   writeFileSync(constraints, 'bdep==1.0\n');
   const reqs = join(tmp, 'with-c.txt');
   writeFileSync(reqs, `${proj} -C mode=fast --config-settings mode=twice\npb==1.0\n`);
+  // A line without -C is built with no settings, whatever the command line's -C (pip's get_requirements).
+  const plain = join(tmp, 'without-c.txt');
+  writeFileSync(plain, `${proj}\n`);
   const seen = (py: string) => {
     const r = spawnSync(py, ['-c', 'import recorder; print(recorder.BDEP, recorder.CONFIG)'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -261,7 +204,7 @@ test('--build-constraint limits what build environments get, not the install; -C
   };
   const want = ['2.0 {}', '1.0 {}', '2.0 {"mode": ["fast", "twice"]}', '1.0 {"mode": "x"}'];
   const got = [
-    await vkInstall([proj]),
+    await vkInstall(['-C', 'mode=cli', '-r', plain]),
     await vkInstall(['--build-constraint', constraints, proj]),
     await vkInstall(['-C', 'mode=cli', '-r', reqs]),
     await vkInstall(['--build-constraint', constraints, '-C', 'mode=x', proj]),
@@ -282,7 +225,7 @@ test('--build-constraint limits what build environments get, not the install; -C
     return seen(p.python);
   };
   assert.deepEqual([
-    await pipInstall([proj]),
+    await pipInstall(['-C', 'mode=cli', '-r', plain]),
     await pipInstall(['--build-constraint', constraints, proj]),
     await pipInstall(['-C', 'mode=cli', '-r', reqs]),
     await pipInstall(['--build-constraint', constraints, '-C', 'mode=x', proj]),

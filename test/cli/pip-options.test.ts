@@ -7,86 +7,39 @@
 // choices checked; "did you mean"; requirement files take pip's file options and nothing else.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
-import { venvkitAsync } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
 import { selfSignedCert, startIndexServer, startProxy, type IndexServer } from '../helpers/index-server.js';
-import { buildWheel } from '../helpers/wheels.js';
-import { realPip, type RealPip } from '../helpers/real-pip.js';
+import { pipCompare, versionWheel } from '../helpers/pip-compare.js';
 import { python3x } from '../pip/helpers.js';
 import { createVenv } from '../../src/venv/create.js';
+import { pipOptionNames } from '../../src/cli/pip-install-options.js';
+import { OPTIONS } from '../../src/cli/commands/install.js';
+import { COMMON_OPTIONS } from '../../src/cli/args.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vk-pipopts-'));
+const c = pipCompare('vk-pipopts-');
+const { tmp, env, cleanEnv, vk, wouldInstall, pip, pipRun, pipWouldInstall, compare } = c;
 const python = python3x();
 const skip = python ? false : 'no CPython 3.11/3.12 under $PYENV_ROOT';
 if (!python && process.env.CI === 'true') throw new Error(skip as string);
-
-/** Without pip's configuration, proxies or VIRTUAL_ENV from this machine: every test names its index. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(PIP_|VIRTUAL_ENV$|(https?|all|no)_proxy$)/i.test(k)) env[k] = v;
-  return { ...env, VENVKIT_CACHE_DIR: join(tmp, 'cache'), PIP_CONFIG_FILE: '/dev/null', PIP_CACHE_DIR: join(tmp, 'pip-cache'), PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', XDG_CONFIG_HOME: join(tmp, 'xdg'), ...extra };
-}
-const env = cleanEnv();
-const vk = (args: string[], e: NodeJS.ProcessEnv = env) => venvkitAsync(args, { env: e, cwd: tmp });
 const files = join(tmp, 'files');
 let http: IndexServer;
 let envDir: string;
-let pipEnv: RealPip | undefined;
 
 before(async () => {
   if (skip) return;
-  const wheel = (name: string, version: string, requires: string[] = []) => buildWheel(files, {
-    name, version, files: { [`${name}/__init__.py`]: `VERSION = ${JSON.stringify(version)}\n` },
-    metadata: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n${requires.map((r) => `Requires-Dist: ${r}\n`).join('')}`,
-  });
   mkdirSync(files, { recursive: true });
-  wheel('pa', '1.0');
-  wheel('pa', '2.0', ['pb']);
-  wheel('pb', '1.0');
-  wheel('pb', '2.0');
-  wheel('pc', '1.0');
-  wheel('pc', '2.0b1');
-  wheel('pd', '1.0');
+  for (const [name, version, requires] of [['pa', '1.0'], ['pa', '2.0', ['pb']], ['pb', '1.0'], ['pb', '2.0'], ['pc', '1.0'], ['pc', '2.0b1'], ['pd', '1.0']] as const) {
+    versionWheel(files, name, version, requires ? [...requires] : []);
+  }
   http = await startIndexServer(files);
-  envDir = (await createVenv(join(tmp, 'env'), { python: python!, env, withoutPip: true })).root;
+  envDir = c.envDir = (await createVenv(join(tmp, 'env'), { python: python!, env, withoutPip: true })).root;
 });
 after(async () => {
   await http?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-/** What a dry run would install, as name==version, sorted. */
-async function wouldInstall(args: string[], e: NodeJS.ProcessEnv = env): Promise<string[]> {
-  const r = await vk(['install', '--env', envDir, '--dry-run', '--json', ...args], e);
-  assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(r.stdout).installed as { name: string; version: string }[]).map((p) => `${p.name}==${p.version}`).sort();
-}
-
-/** pip 26.2 in its own venv (made once), run with the same clean environment. */
-function pip(t: Parameters<typeof realPip>[0]): RealPip | undefined {
-  pipEnv ??= realPip(t, join(tmp, 'pip'));
-  return pipEnv;
-}
-function pipRun(p: RealPip, args: string[], e: NodeJS.ProcessEnv = env) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((res) => {
-    const c = spawn(p.python, ['-m', 'pip', ...args], { env: e, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('close', (status) => res({ status, stdout, stderr }));
-  });
-}
-/** What pip 26.2 would install (its --report), as name==version, sorted. */
-async function pipWouldInstall(p: RealPip, args: string[], e: NodeJS.ProcessEnv = env): Promise<string[]> {
-  const report = join(tmp, `report-${Math.random()}.json`);
-  const r = await pipRun(p, ['install', '--dry-run', '-q', '--report', report, ...args], e);
-  assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(readFileSync(report, 'utf8')).install as { metadata: { name: string; version: string } }[]).map((i) => `${i.metadata.name}==${i.metadata.version}`).sort();
-}
 
 test('--trusted-host and --cert against an HTTPS index with a self-signed certificate, as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
   const certs = join(tmp, 'certs');
@@ -360,4 +313,40 @@ test('an unknown option gets "did you mean", on the command line and in a requir
     assert.notEqual(r.status, 0, line);
     assert.match(r.stderr, want, r.stderr);
   }
+});
+
+test('long options abbreviated as pip\'s optparse takes them, on the command line and in a requirements file; an ambiguous prefix names the candidates in pip\'s words; --build-constraint is not a file option — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
+  const ix = ['--index-url', http.url];
+  const file = join(tmp, 'abbrev.txt');
+  writeFileSync(file, `--index ${http.url}\n--all-rel pc\n--prefer\npc\n`);
+  const ambiguous = join(tmp, 'abbrev-ambiguous.txt');
+  writeFileSync(ambiguous, '--pr\npc\n');
+  const bcFile = join(tmp, 'build-constraint-in-file.txt');
+  writeFileSync(bcFile, `--build-constraint ${ambiguous}\npc\n`);
+  await compare(t, [
+    [[...ix, '--ignore-inst', '--no-depe', 'pa==2.0'], ['pa==2.0']],
+    [[...ix, '--ignore-inst', 'pa==2.0'], ['pa==2.0', 'pb==2.0']],
+    [[...ix, '--all-rel', 'pc', 'pc'], ['pc==2.0b1']],
+    [['--index-u', http.url, '--upgrade-strat', 'eager', '-U', 'pd'], ['pd==1.0']],
+    [[`--index-u=${http.url}`, '--dry', 'pd'], ['pd==1.0']],
+    [['-r', file], ['pc==2.0b1']],
+    [[...ix, '--no-dep', 'pa'], 'fails'],
+    [[...ix, '--pr', 'pa'], 'fails'],
+    [[...ix, '-r', ambiguous], 'fails'],
+    [[...ix, '-r', bcFile], 'fails'],
+  ]);
+  const words = (text: string) => /ambiguous option: [^\n]*/.exec(text)?.[0];
+  const cases = [['--no-dep'], ['--pr'], ['--no-c'], ['-r', ambiguous]];
+  const mine = await Promise.all(cases.map((a) => vk(['install', '--env', envDir, '--dry-run', ...ix, ...a, 'pa'])));
+  mine.forEach((r, i) => assert.equal(r.status, i < 3 ? 2 : 1, r.stderr)); // usage on the command line; a bad requirements file
+  assert.match(mine[0]!.stderr, /install: ambiguous option: --no-dep \(--no-dependencies, --no-deps\?\)/);
+  assert.match(mine[3]!.stderr, /abbrev-ambiguous\.txt:1: ambiguous option: --pr \(--pre, --prefer-binary\?\)/);
+  const p = pip(t);
+  if (!p) return;
+  const theirs = await p.pipManyAsync(cases.map((a) => ['install', '--dry-run', ...ix, ...a, 'pa']), { env, cwd: tmp });
+  theirs.forEach((r, i) => assert.equal(words(mine[i]!.stderr), words(r.stderr) ?? `pip: ${r.stderr}`, cases[i]!.join(' ')));
+  // The names venvkit matches a prefix against are pip's own.
+  const names = p.run(['-c', 'import json; from pip._internal.commands import create_command; print(json.dumps(sorted(o[2:] for o in create_command("install").parser._long_opt)))']);
+  assert.equal(names.status, 0, names.stderr);
+  assert.deepEqual([...pipOptionNames({ ...COMMON_OPTIONS, ...OPTIONS })].sort(), JSON.parse(names.stdout));
 });

@@ -1,6 +1,7 @@
 // venvkit install: requirements (PEP 508, wheel paths, file:// URLs, -r files) into an env,
 // resolved against pip's configured indexes for the env's interpreter. See src/plan-apply/install.ts.
-import { formatOps, parse } from '../args.js';
+import { COMMON_OPTIONS, formatOps, parse } from '../args.js';
+import { HELP } from './install-help.js';
 import { info, printJson, warn, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { LINK_MODES, type LinkMode } from '../../install/link.js';
@@ -9,136 +10,20 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { precheck } from '../../plan-apply/fast-path.js';
 import { ProgressLine, builtLine, formatMs } from '../../plan-apply/progress.js';
-import type { ProgressEvent } from '../../progress.js';
 import { parseConfigSettings } from '../../build/config-settings.js';
 import { repairEnv } from '../../install/recover.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
-import { canonicalizeName } from '../../pep/names.js';
 import { setColorMode } from '../output.js';
 import { canonicalArgv, checkPipCombinations, envOfPython, pipRun, PIP_INSTALL_OPTIONS, type PipRun } from '../pip-install-options.js';
 import { openLog, type RunLog } from '../run-log.js';
+import { changeLines, rawProgress, writeReport } from '../install-output.js';
 import type { ScriptMetadata } from '../../project/script-metadata.js';
-import { writeFileSync } from 'node:fs';
 import type { Layout } from '../../install/layout.js';
 import type { ResolvedForReport } from '../../plan-apply/report.js';
 import type { InterpreterInfo } from '../../python/types.js';
 import type { Venv } from '../../venv/types.js';
 
-const HELP = `Usage: venvkit install [options] REQUIREMENT... [-r FILE]...
-
-Install packages (and what they depend on) into an environment, resolving them against the
-indexes pip is configured with (pip.conf, PIP_INDEX_URL...), for the environment's interpreter.
-A requirement is a PEP 508 string ("flask>=3", "uvicorn[standard]"), a .whl path or a file:// URL,
-a project directory (".", "./pkg[extra]", "name @ file:///dir") or an sdist (x-1.0.tar.gz, .zip);
-projects and sdists are built with their PEP 517 backend first.
-
-Options:
-      --env DIR              the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
-  -e, --editable DIR         install the project in DIR in editable mode (PEP 660; repeatable)
-  -r, --requirement FILE     install from a requirements file (repeatable)
-      --group [PATH:]NAME    install a PEP 735 dependency group of PATH (default ./pyproject.toml; repeatable)
-  -c, --constraint FILE      constrain versions with a constraints file (repeatable)
-  -i, --index-url URL        the main package index (replaces pip's)
-      --extra-index-url URL  another index (repeatable)
-  -f, --find-links LOC       a directory or page of wheels (repeatable)
-      --no-index             use only --find-links locations
-      --no-deps              do not install dependencies
-  -U, --upgrade              upgrade the named packages to the newest allowed versions
-      --force-reinstall      reinstall everything resolved, even when up to date
-      --pre                  allow pre-releases
-      --no-binary NAMES      do not use wheels of these projects (comma list, :all: or :none:): build their sdists
-      --only-binary NAMES    do not use sdists of these projects (comma list, :all: or :none:)
-      --prefer-binary        prefer an older version with a wheel to a newer one with only an sdist
-      --require-hashes       demand a --hash for every requirement (implied by any --hash)
-      --dry-run              resolve and report, change nothing
-      --timeout SECONDS      network timeout: no data for this long, or a body slower than 1 KiB/s over it (default pip's, 15)
-      --no-cache             use no cache at all (downloads, index pages, unpacked wheels, interpreters)
-      --no-build-isolation   build projects with the target environment as it is
-  -C, --config-settings K=V  a setting for the build backend (repeatable; a repeated key is a list)
-      --link-mode MODE       how files come from the unpacked-wheel cache (or $VENVKIT_LINK_MODE):
-                               clone     reflink where the file system can, else copy (the default)
-                               copy      always copy
-                               hardlink  share the cache's files: fastest, but an in-place edit of an
-                                         installed file then changes the cache and every env that
-                                         shares it (the next install notices and unpacks it again)
-      --no-compile           install no bytecode (.pyc): by default each wheel is compiled once per
-                               interpreter, kept in the cache and placed with its sources
-      --compile              byte-compile the installed modules (the default)
-Where to install (pip's layouts; no environment needed, the interpreter is --python, else the
-active environment's, else python3):
-  -t, --target DIR           install into DIR: packages at its top level, scripts in DIR/bin; what
-                               DIR already has is kept (with a warning) unless --upgrade replaces it
-      --prefix DIR           install with DIR as the prefix (DIR/lib/pythonX.Y/site-packages, DIR/bin)
-      --root DIR             install every path under DIR (DIR/<prefix>/...): a staged root for packaging
-      --user                 install into the user site of the interpreter (~/.local; $PYTHONUSERBASE)
-      --python SPEC          the interpreter the layouts install for (3.12, a path...); without a
-                               layout, pip's meaning: the environment of this interpreter path (or
-                               environment directory), as --env
-      --python-version V     resolve for Python V (3.11, 311) instead of the interpreter's version
-      --platform TAG         resolve for wheels of this platform tag (manylinux2014_x86_64, win_amd64;
-                               repeatable); with --implementation IMPL (cp, pp) and --abi ABI (repeatable)
-                               these need --target DIR or --dry-run, and --no-deps or --only-binary :all:
-      --implementation IMPL  resolve for this implementation (cp, pp)
-      --abi ABI              resolve for wheels of this ABI tag (repeatable)
-  -I, --ignore-installed     install as if nothing were installed (files already there are overwritten)
-      --report FILE          write pip's installation report (JSON, version 1) to FILE, or - for stdout
-                               (with --dry-run: what would be installed)
-  -q, --quiet                print nothing but errors (pip's counted -qq, -qqq are the same)
-  -v, --verbose              say more (resolution time, each package; -vv, -vvv the same)
-      --json                 print a report of what was resolved and installed as JSON
-pip install's other options, with pip's meaning:
-      --no-cache-dir         as --no-cache (pip's: no HTTP or wheel cache; venvkit keeps none either)
-      --cache-dir DIR        venvkit's cache root for this run (as $VENVKIT_CACHE_DIR)
-      --upgrade-strategy S   only-if-needed (default): -U upgrades the named packages; eager: their
-                               dependencies too
-      --progress-bar MODE    auto, on (the status line on a terminal), off, raw ("Progress N of M"
-                               lines on stdout for each download)
-      --trusted-host HOST    do not verify HTTPS certificates of HOST or HOST:PORT (repeatable)
-      --cert FILE            CA bundle (PEM) to verify HTTPS with, instead of the system's
-      --client-cert FILE     PEM file with the client's key and certificate, for servers that ask
-      --proxy URL            proxy for every http(s) URL: scheme://[user:password@]host:port
-      --no-proxy-env         ignore HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY
-      --retries N            retries of a failed request (default 3)
-      --isolated             ignore pip's user configuration files and PIP_* variables
-      --log FILE             append a verbose log of the run to FILE (also what -q hides)
-      --no-require-hashes    a --hash in a requirements file does not turn on hash-checking mode (the
-                               file it pins is still checked against it, as pip)
-      --requirements-from-script FILE
-                             install the dependencies of a script's PEP 723 block (# /// script)
-      --all-releases NAMES   allow pre-releases of these projects (comma list; :all: every project,
-                               :none: empties the list; repeatable, applied in order; not with --pre)
-      --only-final NAMES     final releases only for these projects, even where a specifier names a
-                               pre-release (comma list, :all:, :none:); a project named by both: the last
-      --only-deps            install only the dependencies of the named requirements, not the
-                               requirements themselves (nor one another's); not with --no-deps, -r,
-                               --group or --requirements-from-script
-      --ignore-requires-python
-                             choose versions whatever their Requires-Python says
-      --build-constraint FILE
-                             constraints for the build environments of sdists and projects only
-                               (not for what is installed; repeatable)
-      --refresh-package NAMES
-                             revalidate these projects' index pages with the index instead of using
-                               a cached page still fresh (comma list, :all:; repeatable)
-      --uploaded-prior-to WHEN
-                             only index files uploaded before WHEN: an ISO 8601 date or date-time
-                               (local time without an offset), or PnD (n days ago); needs the index's
-                               PEP 700 upload-time (JSON pages), files without one are left out;
-                               file:// locations are exempt (as pip)
-      --no-color             as --color never
-  -V, --version              print venvkit's version
-pip-only options, accepted (values checked as pip checks them) and without effect, because venvkit
-already behaves so:
-      --disable-pip-version-check  --no-input  --root-user-action warn|ignore
-      --no-warn-script-location  --no-warn-conflicts  --exists-action s|i|w|b|a
-      --keyring-provider auto|disabled|import|subprocess  --use-pep517  --no-clean  --src DIR
-      --require-virtualenv  --use-feature NAME  --use-deprecated NAME  --resume-retries N
-      --debug  --no-python-version-warning
-In a requirements file, \`-C KEY=VALUE\` after a requirement applies to that requirement's build
-only, in place of the command line's -C (as pip).
-pip's aliases work too (--no-dependencies, --pypi-url, --log-file, --default-timeout, --require-venv...).
-`;
 
 function timeoutFlag(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -147,7 +32,7 @@ function timeoutFlag(v: string | undefined): number | undefined {
   return n;
 }
 
-const OPTIONS = {
+export const OPTIONS = {
     ...PIP_INSTALL_OPTIONS,
     env: { type: 'string' },
     requirement: { type: 'string', short: 'r', multiple: true },
@@ -191,7 +76,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 export default async function install(rawArgv: string[]): Promise<number> {
-  const argv = canonicalArgv(rawArgv);
+  const argv = canonicalArgv(rawArgv, { ...COMMON_OPTIONS, ...OPTIONS });
   const parsed = parse('install', argv, OPTIONS);
   const values = parsed.values;
   let positionals = parsed.positionals;
@@ -236,7 +121,9 @@ async function run(values: Values, positionals: string[], argv: string[], pip: P
   const noCache = !!values['no-cache'] || pip.noCache;
   if (noCache) disableCaches();
   if (values.report === '-' && out.json) throw new VenvkitError('USAGE', 'install: --report - and --json both write to stdout', { hint: 'Write the report to a file (--report FILE), or leave out --json.' });
-  const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user: values.user };
+  // pip's --no-user undoes an earlier --user (and the other way round): the last one counts.
+  const user = !!values.user && argv.lastIndexOf('--user') > argv.lastIndexOf('--no-user');
+  const layoutRequest = { target: values.target, prefix: values.prefix, root: values.root, user };
   let layout: Layout | undefined;
   // install/layout.ts (with interpreter discovery and child_process) is loaded only for a layout:
   // a static import of it made every install load and run it at start-up.
@@ -250,20 +137,6 @@ async function run(values: Values, positionals: string[], argv: string[], pip: P
     return await installInto(layout?.venv ?? (await openVenv(locateVenv({ explicit }).root)), layout, values, argv, positionals, out, { files, editables, groups, configSettings, mode, pip, noCache, script });
   } finally {
     layout?.cleanup();
-  }
-}
-
-/** --report: pip's report to FILE or stdout (`-`). */
-async function writeReport(to: string, resolved: ResolvedForReport, base: InterpreterInfo): Promise<void> {
-  const { pipReport } = await import('../../plan-apply/report.js');
-  const text = JSON.stringify(await pipReport(resolved, base, VENVKIT_VERSION), null, 2) + '\n';
-  if (to === '-') stdout(text);
-  else {
-    try {
-      writeFileSync(to, text);
-    } catch (e) {
-      throw new VenvkitError('REPORT_NOT_WRITTEN', `install: cannot write the report to ${to}: ${(e as Error).message}`, { hint: 'Give a writable file path, or - for stdout.', cause: e });
-    }
   }
 }
 
@@ -281,8 +154,6 @@ async function checkTargetPythonUse(values: Values, argv: string[]): Promise<voi
   }
 }
 
-// (pip_version in --report: venvkit's version, as in src/cli/main.ts.)
-const VENVKIT_VERSION = '0.1.0';
 
 
 async function installInto(venv: Venv, layout: Layout | undefined, values: Values, argv: string[], positionals: string[], out: Output, o: {
@@ -408,31 +279,4 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
   info(out, `Installed ${packages(n)} in ${formatMs(report.timings.installMs)}`);
   for (const line of changeLines(report)) info(out, line);
   return 0;
-}
-
-/** What changed, by name, as uv shows it: ` - name==old` then ` + name==new`, ` ~ name==v` for a reinstall. */
-function changeLines(report: { installed: { name: string; version: string; previous?: string }[]; removed: { name: string; version: string }[] }): string[] {
-  const lines: [string, number, string][] = [];
-  const key = canonicalizeName;
-  for (const p of report.installed) {
-    if (p.previous === p.version) lines.push([key(p.name), 1, ` ~ ${p.name}==${p.version}`]);
-    else lines.push([key(p.name), 2, ` + ${p.name}==${p.version}`]);
-  }
-  for (const r of report.removed) {
-    if (!report.installed.some((p) => key(p.name) === key(r.name) && p.previous === r.version && p.version === r.version)) lines.push([key(r.name), 0, ` - ${r.name}==${r.version}`]);
-  }
-  return lines.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])).map((l) => l[2]);
-}
-
-/** --progress-bar raw: pip's machine-readable download progress, "Progress N of M" lines on stdout. */
-function rawProgress(): (e: ProgressEvent) => void {
-  const shown = new Map<string, number>();
-  return (e) => {
-    if (e.phase !== 'download' || e.bytes === undefined) return;
-    const total = e.totalBytes ?? 0;
-    const last = shown.get(e.name);
-    if (last !== undefined && e.bytes !== total && Date.now() - last < 250) return;
-    shown.set(e.name, Date.now());
-    stdout(`Progress ${e.bytes} of ${total}\n`);
-  };
 }
