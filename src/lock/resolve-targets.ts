@@ -12,6 +12,8 @@ import { IndexProvider, type IndexCandidate } from '../resolver/index-provider.j
 import { resolve } from '../resolver/solver.js';
 import type { CandidateMetadata, PackageProvider, Resolution } from '../resolver/types.js';
 import { MetadataCache } from './metadata-cache.js';
+import type { Witness } from './resolution-cache.js';
+import { fileURLToPath } from 'node:url';
 import type { LockTarget } from './targets.js';
 
 /** A requirement parsed (an invalid one stays a string: the solver reports it, naming the package). */
@@ -26,7 +28,7 @@ function parsedOnce(r: string | Requirement): string | Requirement {
 
 /** A provider for one target that shares `metadata` (by file URL) with the other targets' providers. */
 class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
-  constructor(private readonly inner: IndexProvider, private readonly metadata: Map<string, Promise<CandidateMetadata>>, private readonly disk?: MetadataCache) {}
+  constructor(private readonly inner: IndexProvider, private readonly metadata: Map<string, Promise<CandidateMetadata>>, private readonly disk?: MetadataCache, private readonly witness?: Witness) {}
 
   versions(name: string): Promise<readonly IndexCandidate[]> {
     return this.inner.versions(name);
@@ -37,6 +39,13 @@ class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
     if (!key) return this.inner.dependencies(name, c);
     let p = this.metadata.get(key);
     if (!p) {
+      // What a cached resolution must check again: a local file's METADATA is its bytes' (an index
+      // hash stands for them); a remote file without a hash or a build's metadata cannot be checked.
+      if (this.witness && (c.sdist || !c.file?.hashes.sha256)) {
+        if (c.sdist) this.witness.spoil(`the metadata of ${c.file!.filename} is built`);
+        else if (/^file:/i.test(key)) this.witness.path(fileURLToPath(key));
+        else this.witness.spoil(`${c.file!.filename} has no sha256`);
+      }
       // Parsed once for every target (the solvers do not change requirements).
       const sha256 = c.file?.hashes.sha256;
       const stored = c.sdist ? undefined : this.disk?.get(sha256);
@@ -52,6 +61,7 @@ class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
   }
 
   fromUrl(name: string, url: string): Promise<IndexCandidate> {
+    this.witness?.spoil(`${name} is a direct reference`);
     return this.inner.fromUrl(name, url);
   }
 }
@@ -66,6 +76,8 @@ export interface ResolveTargetsOptions {
   onWarning?: (message: string) => void;
   /** Do not read or write the metadata cache (metadata-cache.ts). */
   noCache?: boolean;
+  /** Told of the metadata read that a cached resolution must check again (resolution-cache.ts). */
+  witness?: Witness;
 }
 
 export interface TargetResolution {
@@ -96,7 +108,7 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
       tags: target.tags, pythonVersion: target.env.python_full_version, targetName: target.name,
       ...(formatControl ? { formatControl } : {}),
       preferBinary: !!settings.preferBinary,
-    }), metadata, disk);
+    }), metadata, disk, o.witness);
     try {
       const preferred = o.preferred?.(target);
       const resolution = await resolve(requirements, provider, {
