@@ -24,7 +24,7 @@ import { mergeResolutions, type LockedPackage } from './merge.js';
 import { pinsFor, readPreviousPins } from './previous-pins.js';
 import { writePylock } from './pylock-write.js';
 import { writeRequirements } from './requirements-write.js';
-import { resolveTargets } from './resolve-targets.js';
+import { prefetchMetadata, resolveTargets, sharedMetadata } from './resolve-targets.js';
 import { linksStamp, previousLockText, ResolutionCache, settingsKey, Witness } from './resolution-cache.js';
 import { fileURLToPath } from 'node:url';
 import { environmentsOf, interpreterTarget, lockTargets, requiresPythonOf, wantsOtherTargets, type LockTarget } from './targets.js';
@@ -113,18 +113,8 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
   const hostP = needHost ? hostInterpreter(o) : undefined;
   hostP?.catch(() => {});
   const inputs = await collectLockInputs(o, o.index ?? {}, { env: o.env, cwd });
-  const host = await hostP;
-  const targets: LockTarget[] = others ? lockTargets(o, host) : [interpreterTarget(host!)];
-
-  const upgrade = o.upgrade ? true : o.upgradePackages?.length ? new Set(o.upgradePackages.map(canonicalizeName)) : undefined;
-  const cache = o.noCache || inputs.local.length || inputs.settings.refreshPackages?.length ? undefined : new ResolutionCache({
-    requirements: inputs.requirements.map(requirementToString), constraints: inputs.constraints.map(requirementToString), settings: settingsKey(inputs.settings), roots: inputs.roots, extras: inputs.extras, groups: inputs.groups,
-    targets: targets.map((t) => ({ name: t.name, env: t.env, tags: t.tags, platform: t.platformMarker })),
-    options: { pythonVersions: o.pythonVersions ?? [], platforms: o.platforms ?? [], environments: o.environments ?? [] },
-    path, format, command: o.command ?? 'lock', upgrade: o.upgrade ? true : o.upgradePackages ?? [],
-    previous: o.upgrade ? null : previousLockText(path),
-  }, { path, requirements: inputs.requirements.map((r) => r.name), targets: targets.map((t) => t.name) }, o.env ?? process.env);
-  const witness = cache ? new Witness() : undefined;
+  const cached = !(o.noCache || inputs.local.length || inputs.settings.refreshPackages?.length);
+  const witness = cached ? new Witness() : undefined;
   if (inputs.requirements.some((r) => r.url)) witness?.spoil('a requirement is a direct reference');
   const warnings: string[] = [];
   const onWarning = (m: string) => {
@@ -132,10 +122,34 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
     o.onWarning?.(m);
   };
   const client = new IndexClient({ settings: inputs.settings, onWarning, ...(o.noCache ? { cacheDir: false as const } : {}), ...(witness ? { witness } : {}) });
+  // While the interpreter is still being asked (its facts not cached), the pages and metadata the
+  // resolution will want are read ahead (prefetchMetadata).
+  const shared = sharedMetadata({ noCache: o.noCache, witness });
+  let stopPrefetch: (() => void) | undefined;
+  if (hostP && !(await settledSoon(hostP)) && !inputs.local.length) stopPrefetch = prefetchMetadata(inputs.requirements, client, shared);
+  let host: InterpreterInfo | undefined;
+  try {
+    host = await hostP;
+  } catch (e) {
+    stopPrefetch?.();
+    client.close();
+    throw e;
+  }
+  const targets: LockTarget[] = others ? lockTargets(o, host) : [interpreterTarget(host!)];
+
+  const upgrade = o.upgrade ? true : o.upgradePackages?.length ? new Set(o.upgradePackages.map(canonicalizeName)) : undefined;
+  const cache = !cached ? undefined : new ResolutionCache({
+    requirements: inputs.requirements.map(requirementToString), constraints: inputs.constraints.map(requirementToString), settings: settingsKey(inputs.settings), roots: inputs.roots, extras: inputs.extras, groups: inputs.groups,
+    targets: targets.map((t) => ({ name: t.name, env: t.env, tags: t.tags, platform: t.platformMarker })),
+    options: { pythonVersions: o.pythonVersions ?? [], platforms: o.platforms ?? [], environments: o.environments ?? [] },
+    path, format, command: o.command ?? 'lock', upgrade: o.upgrade ? true : o.upgradePackages ?? [],
+    previous: o.upgrade ? null : previousLockText(path),
+  }, { path, requirements: inputs.requirements.map((r) => r.name), targets: targets.map((t) => t.name) }, o.env ?? process.env);
   let local: BuiltLocalProjects | undefined;
   try {
     const hit = cache?.get<StoredLock>();
     if (hit && await samePages(hit.remote, client)) {
+      stopPrefetch?.();
       const v = hit.value;
       for (const m of v.warnings) o.onWarning?.(m);
       const byName = new Map(targets.map((t) => [t.name, t]));
@@ -159,6 +173,7 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
       onWarning,
       ...(o.noCache ? { noCache: true } : {}),
       ...(witness ? { witness } : {}),
+      shared,
     });
     // requirements.txt has no extras or groups to choose from: what was asked for is installed.
     const packages = mergeResolutions(results, format === 'pylock' ? inputs.roots : { activations: new Map(), labels: inputs.roots.labels });
@@ -188,6 +203,11 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
     client.close();
     local?.remove();
   }
+}
+
+/** Whether `p` settles within this turn of the event loop (a cached answer), without waiting for it. */
+function settledSoon(p: Promise<unknown>): Promise<boolean> {
+  return Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
 }
 
 /** Whether the remote pages a cached resolution read still have the same links (read through the page cache, as any read). */
