@@ -67,10 +67,10 @@ export interface LockResult {
   changed: string[];
   removed: string[];
   /**
-   * The resolution cache (resolution-cache.ts): `hit` (nothing was resolved: an earlier result
-   * whose inputs and pages are unchanged), `stored` (resolved and kept), `not-stored` (resolved;
-   * it read something that cannot be checked again), `off` (--no-cache, an untrusted cache, local
-   * projects, --refresh-package).
+   * The resolution cache (`lock-resolutions/` in venvkit's cache): `hit` (nothing was resolved:
+   * an earlier result whose inputs and pages are unchanged), `stored` (resolved and kept),
+   * `not-stored` (resolved; it read something that cannot be checked again), `off` (the `noCache`
+   * option, a cache that may not be trusted, local projects, `refreshPackages` in the settings).
    */
   resolutionCache: 'hit' | 'stored' | 'not-stored' | 'off';
 }
@@ -196,7 +196,7 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
     const names = new Set(packages.map((p) => p.name));
     const changed = [...new Set(packages.filter((p) => !pinned.has(`${p.name}==${p.version}`)).map((p) => p.name))];
     const removed = [...new Set(previous.map((p) => p.name))].filter((n) => !names.has(n));
-    const result: LockResult = { path, format, text, targets: results.map((r) => ({ name: r.target.name, resolution: r.resolution })), packages, changed, removed, resolutionCache: !cache ? 'off' : witness!.spoiled ? 'not-stored' : 'stored' };
+    const result: LockResult = { path, format, text, targets: results.map((r) => ({ name: r.target.name, resolution: r.resolution })), packages, changed, removed, resolutionCache: !cache?.usable ? 'off' : witness!.spoiled ? 'not-stored' : 'stored' };
     cache?.set<StoredLock>(witness!, { text, targets: result.targets, packages: packages.map((p) => ({ ...p, targets: p.targets.map((t) => t.name) })), changed, removed, warnings });
     return result;
   } finally {

@@ -126,6 +126,11 @@ export class ResolutionCache {
     this.name = cacheKey(keyText(naming));
   }
 
+  /** Whether the cache directory may be used (cache/trust.ts). */
+  get usable(): boolean {
+    return this.dir !== undefined;
+  }
+
   private file(): string | undefined {
     return this.dir ? join(this.dir, `${this.name}.json`) : undefined;
   }
