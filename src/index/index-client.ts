@@ -1,7 +1,7 @@
 // The index client: every configured index and find-links location, merged into one list of wheel
 // candidates per project. One unreachable location is a warning (as in pip), not a failure, as long
 // as another location answered; when none could be read, INDEX_ERROR names them.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
@@ -35,6 +35,15 @@ export interface IndexClientOptions {
   pageCacheDir?: string | false;
   /** Projects whose files a lock names (pylock.toml): these are their only candidates, no index is read for them. */
   locked?: ReadonlyMap<string, ProjectCandidates>;
+  /** Told of every page and location read (lock/resolution-cache.ts's Witness). */
+  witness?: ReadRecorder;
+}
+
+/** What a client tells of what it reads: local paths with their stat before reading, remote pages with their links, and reads that cannot be checked again. */
+export interface ReadRecorder {
+  path(path: string, st: Stats | null): void;
+  remotePage(index: string, project: string, links: readonly PageLink[] | undefined): void;
+  spoil(reason: string): void;
 }
 
 interface Source { kind: 'index' | 'find-links'; location: string }
@@ -102,6 +111,24 @@ export class IndexClient {
     return downloadCandidate(candidate, { ...options, ...(dest ? { dest } : {}), http: () => this.http(), cacheDir });
   }
 
+  /** One index's page of `project` (undefined: the index has none), through the page cache for http(s) indexes. */
+  private readPage(location: string, project: string, refresh: boolean): Promise<PageLink[] | undefined> {
+    const w = this.options.witness;
+    return readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined, refresh, w ? (path, st) => w.path(path, st ?? null) : undefined);
+  }
+
+  /**
+   * The links of `project` on the index `index` (as configured, or redacted) read again, through
+   * the page cache as any read: for checking a page a cached resolution read (resolution-cache.ts).
+   * Undefined links: the index has no such page; null: no such index in the settings.
+   */
+  async pageAgain(index: string, project: string): Promise<{ links: PageLink[] | undefined } | null> {
+    const s = this.indexes().find((l) => l === index || redact(l) === index);
+    if (s === undefined) return null;
+    const location = /^https?:/i.test(s) ? (await this.http()).addCredentialsFrom(s) : s;
+    return { links: await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined, false) };
+  }
+
   private scratch?: string;
   private scratchDir(): string {
     this.scratch ??= mkdtempSync(join(tmpdir(), 'venvkit-download-'));
@@ -149,13 +176,16 @@ export class IndexClient {
         // Credentials in an index URL are the HTTP client's to keep (and to leave out of the URL).
         const location = /^https?:/i.test(s.location) ? (await this.http()).addCredentialsFrom(s.location) : s.location;
         const refresh = this.settings.refreshPackages?.some((n) => n === ':all:' || n === project) ?? false;
-        const links = await readProjectPage(location, project, () => this.http(), /^https?:/i.test(location) ? this.pageCacheDir() : undefined, refresh);
+        const links = await this.readPage(location, project, refresh);
+        const w = this.options.witness;
+        if (w && /^https?:/i.test(location)) w.remotePage(s.location, project, links);
         answered++;
         return { source: s.location, links: links ?? [] };
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         errors.push(e);
         out.failures.push({ source: redact(s.location), url: redact(s.location), message });
+        this.options.witness?.spoil(`index ${redact(s.location)} could not be read`);
         this.warnOnce(s.location, `index ${redact(s.location)} could not be read, continuing without it: ${message}`);
         return { source: s.location, links: [] };
       }
@@ -220,7 +250,9 @@ export class IndexClient {
       const failures: SourceFailure[] = [];
       await Promise.all(this.settings.findLinks.map(async (loc) => {
         try {
-          const found = await readFindLinks(loc, () => this.http());
+          const w = this.options.witness;
+          if (w && /^https?:/i.test(loc)) w.spoil(`find-links location ${redact(loc)} is a remote page`);
+          const found = await readFindLinks(loc, () => this.http(), w ? (path, st) => w.path(path, st ?? null) : undefined);
           if (!found) {
             this.warnOnce(loc, `find-links location ${redact(loc)} is ignored: it does not exist`);
             return;
@@ -229,6 +261,7 @@ export class IndexClient {
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
           failures.push({ source: redact(loc), url: redact(loc), message });
+          this.options.witness?.spoil(`find-links location ${redact(loc)} could not be read`);
           this.warnOnce(loc, `find-links location ${redact(loc)} could not be read: ${message}`);
         }
       }));

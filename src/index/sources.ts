@@ -1,7 +1,6 @@
 // Reading the places packages are listed: an index's project page (file:// or http(s)://) and
 // find-links locations (local directories, HTML pages, single files).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errnoCode, VenvkitError } from '../errors.js';
@@ -10,6 +9,9 @@ import { redact, statusError } from './http-errors.js';
 import { ACCEPT, parseHtmlPage, parseProjectPage, splitHash, filenameOf } from './simple-page.js';
 import type { PageLink } from './types.js';
 import { getPage } from './page-cache.js';
+
+/** Told of each local path about to be read, with the stat taken before reading it (undefined: absent); see lock/resolution-cache.ts. */
+export type ReadWitness = (path: string, st: Stats | undefined) => void;
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -22,9 +24,9 @@ export function projectUrl(indexUrl: string, project: string): string {
  * The links of one project on one index; `undefined` when the index does not have the project
  * (HTTP 404/410, or no such directory). Throws INDEX_ERROR when the index cannot be read.
  */
-export async function readProjectPage(indexUrl: string, project: string, http: () => Promise<HttpClient>, cacheDir?: string, revalidate = false): Promise<PageLink[] | undefined> {
+export async function readProjectPage(indexUrl: string, project: string, http: () => Promise<HttpClient>, cacheDir?: string, revalidate = false, witness?: ReadWitness): Promise<PageLink[] | undefined> {
   const url = projectUrl(indexUrl, project);
-  if (/^file:/i.test(url)) return readLocalPage(url);
+  if (/^file:/i.test(url)) return readLocalPage(url, witness);
   if (!/^https?:/i.test(url)) throw new VenvkitError('INDEX_ERROR', `unsupported index URL ${redact(indexUrl)} (use http://, https:// or file://)`);
   const res = await getPage(await http(), url, ACCEPT, cacheDir, revalidate);
   if (res.status === 404 || res.status === 410) return undefined;
@@ -42,13 +44,17 @@ export async function readProjectPage(indexUrl: string, project: string, http: (
  * index), where each asynchronous read is four trips through the thread pool. A project an index
  * does not have is found by stat() without an exception (most projects are on one index of several).
  */
-function readLocalPage(url: string): PageLink[] | undefined {
+function readLocalPage(url: string, witness?: ReadWitness): PageLink[] | undefined {
   const dir = fileURLToPath(url);
   const base = localBase(dir);
   try {
     const page = join(dir, 'index.html');
-    if (statSync(page, { throwIfNoEntry: false })) return parseHtmlPage(readFileSync(page, 'utf8'), base);
-    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    const pageStat = statSync(page, { throwIfNoEntry: false });
+    witness?.(page, pageStat);
+    if (pageStat) return parseHtmlPage(readFileSync(page, 'utf8'), base);
+    const dirStat = statSync(dir, { throwIfNoEntry: false });
+    witness?.(dir, dirStat);
+    if (!dirStat?.isDirectory()) return undefined;
     return listDirectory(dir);
   } catch (e) {
     const code = errnoCode(e);
@@ -88,19 +94,22 @@ function indexReadError(url: string, e: unknown): VenvkitError {
  * page (its anchors), or a single distribution file. Returns undefined for a location that does
  * not exist (pip ignores those with a warning).
  */
-export async function readFindLinks(location: string, http: () => Promise<HttpClient>): Promise<PageLink[] | undefined> {
+export async function readFindLinks(location: string, http: () => Promise<HttpClient>, witness?: ReadWitness): Promise<PageLink[] | undefined> {
   const isUrl = SCHEME.test(location);
   if (!isUrl || /^file:/i.test(location)) {
     const path = isUrl ? fileURLToPath(location) : location;
+    // (Synchronous, like the project pages: one local location, and node:fs/promises is not loaded for it.)
     let st;
     try {
-      st = await stat(path);
+      st = statSync(path);
     } catch {
+      witness?.(path, undefined);
       return undefined;
     }
+    witness?.(path, st);
     if (st.isDirectory()) return listDirectory(path);
     const url = pathToFileURL(path).href;
-    if (/\.html?$/i.test(path)) return parseHtmlPage(await readFile(path, 'utf8'), url);
+    if (/\.html?$/i.test(path)) return parseHtmlPage(readFileSync(path, 'utf8'), url);
     return [{ filename: filenameOf(url), url, hashes: {}, yanked: false }];
   }
   const { url, hashes } = splitHash(location);

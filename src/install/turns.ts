@@ -2,8 +2,10 @@
 // give the event loop a turn every few milliseconds, so a host (an editor, an app) is never blocked
 // for longer than that plus one step. Each step stays a single synchronous file operation, so what a
 // kill can leave is what it could leave before (the journal covers it).
-import { performance } from 'node:perf_hooks';
 import { throwIfInterrupted } from './interrupted.js';
+
+/** A monotonic clock in milliseconds (process.hrtime: node:perf_hooks is not loaded for it). */
+const performance = { now: (): number => Number(process.hrtime.bigint()) / 1e6 };
 
 /** Milliseconds of work between turns: well under the 50 ms a host's event loop may be held. */
 export const TURN_MS = 12;

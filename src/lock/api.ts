@@ -13,6 +13,7 @@ import { IndexClient } from '../index/index-client.js';
 import { prereleaseRule } from '../index/release-control.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { canonicalizeName } from '../pep/names.js';
+import { requirementToString } from '../pep/pep508.js';
 import type { InterpreterInfo } from '../python/types.js';
 import type { IndexCandidate } from '../resolver/index-provider.js';
 import type { Resolution } from '../resolver/types.js';
@@ -23,7 +24,9 @@ import { mergeResolutions, type LockedPackage } from './merge.js';
 import { pinsFor, readPreviousPins } from './previous-pins.js';
 import { writePylock } from './pylock-write.js';
 import { writeRequirements } from './requirements-write.js';
-import { resolveTargets } from './resolve-targets.js';
+import { prefetchMetadata, resolveTargets, sharedMetadata } from './resolve-targets.js';
+import { linksStamp, previousLockText, ResolutionCache, settingsKey, Witness } from './resolution-cache.js';
+import { fileURLToPath } from 'node:url';
 import { environmentsOf, interpreterTarget, lockTargets, requiresPythonOf, wantsOtherTargets, type LockTarget } from './targets.js';
 
 export type LockFormat = 'pylock' | 'requirements';
@@ -63,6 +66,23 @@ export interface LockResult {
   /** Names whose version differs from the previous lock's (added, changed), and those dropped. */
   changed: string[];
   removed: string[];
+  /**
+   * The resolution cache (`lock-resolutions/` in venvkit's cache): `hit` (nothing was resolved:
+   * an earlier result whose inputs and pages are unchanged), `stored` (resolved and kept),
+   * `not-stored` (resolved; it read something that cannot be checked again), `off` (the `noCache`
+   * option, a cache that may not be trusted, local projects, `refreshPackages` in the settings).
+   */
+  resolutionCache: 'hit' | 'stored' | 'not-stored' | 'off';
+}
+
+/** A LockResult as the resolution cache keeps it: targets by name. */
+interface StoredLock {
+  text: string;
+  targets: { name: string; resolution: Resolution<IndexCandidate> }[];
+  packages: (Omit<LockedPackage, 'targets'> & { targets: string[] })[];
+  changed: string[];
+  removed: string[];
+  warnings: string[];
 }
 
 const PYLOCK_NAME = /^pylock\.([^.]+\.)?toml$/;
@@ -93,14 +113,52 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
   const hostP = needHost ? hostInterpreter(o) : undefined;
   hostP?.catch(() => {});
   const inputs = await collectLockInputs(o, o.index ?? {}, { env: o.env, cwd });
-  const host = await hostP;
+  const cached = !(o.noCache || inputs.local.length || inputs.settings.refreshPackages?.length);
+  const witness = cached ? new Witness() : undefined;
+  if (inputs.requirements.some((r) => r.url)) witness?.spoil('a requirement is a direct reference');
+  const warnings: string[] = [];
+  const onWarning = (m: string) => {
+    warnings.push(m);
+    o.onWarning?.(m);
+  };
+  const client = new IndexClient({ settings: inputs.settings, onWarning, ...(o.noCache ? { cacheDir: false as const } : {}), ...(witness ? { witness } : {}) });
+  // While the interpreter is still being asked (its facts not cached), the pages and metadata the
+  // resolution will want are read ahead (prefetchMetadata).
+  const shared = sharedMetadata({ noCache: o.noCache, witness });
+  let stopPrefetch: (() => void) | undefined;
+  if (hostP && !(await settledSoon(hostP)) && !inputs.local.length) stopPrefetch = prefetchMetadata(inputs.requirements, client, shared);
+  let host: InterpreterInfo | undefined;
+  try {
+    host = await hostP;
+  } catch (e) {
+    stopPrefetch?.();
+    client.close();
+    throw e;
+  }
   const targets: LockTarget[] = others ? lockTargets(o, host) : [interpreterTarget(host!)];
 
-  const previous = o.upgrade ? [] : await readPreviousPins(path, format);
   const upgrade = o.upgrade ? true : o.upgradePackages?.length ? new Set(o.upgradePackages.map(canonicalizeName)) : undefined;
-  const client = new IndexClient({ settings: inputs.settings, ...(o.onWarning ? { onWarning: o.onWarning } : {}), ...(o.noCache ? { cacheDir: false as const } : {}) });
+  const cache = !cached ? undefined : new ResolutionCache({
+    requirements: inputs.requirements.map(requirementToString), constraints: inputs.constraints.map(requirementToString), settings: settingsKey(inputs.settings), roots: inputs.roots, extras: inputs.extras, groups: inputs.groups,
+    targets: targets.map((t) => ({ name: t.name, env: t.env, tags: t.tags, platform: t.platformMarker })),
+    options: { pythonVersions: o.pythonVersions ?? [], platforms: o.platforms ?? [], environments: o.environments ?? [] },
+    path, format, command: o.command ?? 'lock', upgrade: o.upgrade ? true : o.upgradePackages ?? [],
+    previous: o.upgrade ? null : previousLockText(path),
+  }, { path, requirements: inputs.requirements.map((r) => r.name), targets: targets.map((t) => t.name) }, o.env ?? process.env);
   let local: BuiltLocalProjects | undefined;
   try {
+    const hit = cache?.get<StoredLock>();
+    if (hit && await samePages(hit.remote, client)) {
+      stopPrefetch?.();
+      const v = hit.value;
+      for (const m of v.warnings) o.onWarning?.(m);
+      const byName = new Map(targets.map((t) => [t.name, t]));
+      return {
+        path, format, text: v.text, targets: v.targets, changed: v.changed, removed: v.removed, resolutionCache: 'hit',
+        packages: v.packages.map((p) => ({ ...p, targets: p.targets.map((n) => byName.get(n)!) })),
+      };
+    }
+    const previous = o.upgrade ? [] : await readPreviousPins(path, format);
     // Project directories, sdists and git requirements: built first (for the host), locked by where they come from.
     if (inputs.local.length) {
       const { buildLocalProjects } = await import('./local-projects.js');
@@ -112,12 +170,16 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
       client, constraints: inputs.constraints, prereleases: prereleaseRule(inputs.settings),
       ...(previous.length ? { preferred: (t: LockTarget) => pinsFor(previous, t) } : {}),
       ...(upgrade ? { upgrade } : {}),
-      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+      onWarning,
       ...(o.noCache ? { noCache: true } : {}),
+      ...(witness ? { witness } : {}),
+      shared,
     });
     // requirements.txt has no extras or groups to choose from: what was asked for is installed.
     const packages = mergeResolutions(results, format === 'pylock' ? inputs.roots : { activations: new Map(), labels: inputs.roots.labels });
-    const files = await fileFacts(packages.filter((p) => { const d = direct.get(p.name); return !d || d.kind === 'archive' && d.fileUrl !== undefined; }), client);
+    const withFiles = packages.filter((p) => { const d = direct.get(p.name); return !d || d.kind === 'archive' && d.fileUrl !== undefined; });
+    if (witness) witnessFiles(withFiles, witness);
+    const files = await fileFacts(withFiles, client);
     const environments = environmentsOf(targets, o.environments);
     let text: string;
     if (format === 'pylock') {
@@ -134,10 +196,40 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
     const names = new Set(packages.map((p) => p.name));
     const changed = [...new Set(packages.filter((p) => !pinned.has(`${p.name}==${p.version}`)).map((p) => p.name))];
     const removed = [...new Set(previous.map((p) => p.name))].filter((n) => !names.has(n));
-    return { path, format, text, targets: results.map((r) => ({ name: r.target.name, resolution: r.resolution })), packages, changed, removed };
+    const result: LockResult = { path, format, text, targets: results.map((r) => ({ name: r.target.name, resolution: r.resolution })), packages, changed, removed, resolutionCache: !cache?.usable ? 'off' : witness!.spoiled ? 'not-stored' : 'stored' };
+    cache?.set<StoredLock>(witness!, { text, targets: result.targets, packages: packages.map((p) => ({ ...p, targets: p.targets.map((t) => t.name) })), changed, removed, warnings });
+    return result;
   } finally {
     client.close();
     local?.remove();
+  }
+}
+
+/** Whether `p` settles within this turn of the event loop (a cached answer), without waiting for it. */
+function settledSoon(p: Promise<unknown>): Promise<boolean> {
+  return Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
+}
+
+/** Whether the remote pages a cached resolution read still have the same links (read through the page cache, as any read). */
+async function samePages(remote: readonly { index: string; project: string; links: string }[], client: IndexClient): Promise<boolean> {
+  const again = await Promise.all(remote.map(async (r) => {
+    try {
+      const got = await client.pageAgain(r.index, r.project);
+      return got !== null && linksStamp(got.links) === r.links;
+    } catch {
+      return false;
+    }
+  }));
+  return again.every(Boolean);
+}
+
+/** The lock's local files (their sizes, and hashes when the index gives none, come from them) go into the witness; a remote one without a sha256 cannot be checked again. */
+function witnessFiles(packages: readonly LockedPackage[], witness: Witness): void {
+  for (const p of packages) {
+    for (const f of [...p.wheels, ...(p.sdist ? [p.sdist] : [])]) {
+      if (/^file:/i.test(f.url)) witness.path(fileURLToPath(f.url));
+      else if (!f.hashes.sha256) witness.spoil(`${f.filename} has no sha256`);
+    }
   }
 }
 

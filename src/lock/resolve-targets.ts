@@ -7,11 +7,15 @@
 import { VenvkitError } from '../errors.js';
 import { FormatControl } from '../index/format-control.js';
 import type { IndexClient } from '../index/index-client.js';
+import type { Candidate as IndexFile } from '../index/types.js';
+import { compareVersions, tryParseVersion, type Version } from '../pep/pep440.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { IndexProvider, type IndexCandidate } from '../resolver/index-provider.js';
 import { resolve } from '../resolver/solver.js';
 import type { CandidateMetadata, PackageProvider, Resolution } from '../resolver/types.js';
 import { MetadataCache } from './metadata-cache.js';
+import type { Witness } from './resolution-cache.js';
+import { fileURLToPath } from 'node:url';
 import type { LockTarget } from './targets.js';
 
 /** A requirement parsed (an invalid one stays a string: the solver reports it, naming the package). */
@@ -24,34 +28,97 @@ function parsedOnce(r: string | Requirement): string | Requirement {
   }
 }
 
-/** A provider for one target that shares `metadata` (by file URL) with the other targets' providers. */
+/** Metadata shared by every target's provider and the prefetch, by file URL; the disk cache; the resolution cache's witness. */
+export interface SharedMetadata {
+  metadata: Map<string, Promise<CandidateMetadata>>;
+  disk?: MetadataCache;
+  witness?: Witness;
+}
+
+export function sharedMetadata(o: { noCache?: boolean; witness?: Witness }): SharedMetadata {
+  return { metadata: new Map(), ...(o.noCache ? {} : { disk: new MetadataCache() }), ...(o.witness ? { witness: o.witness } : {}) };
+}
+
+/** The metadata of `file` (a wheel, or an sdist's build), read once for every target: from the disk cache by sha256, else by `read`. */
+function metadataOf(shared: SharedMetadata, file: IndexFile, sdist: boolean, read: () => Promise<CandidateMetadata>): Promise<CandidateMetadata> {
+  const key = file.url;
+  let p = shared.metadata.get(key);
+  if (!p) {
+    // What a cached resolution must check again: a local file's METADATA is its bytes' (an index
+    // hash stands for them); a remote file without a hash or a build's metadata cannot be checked.
+    const witness = shared.witness;
+    if (witness && (sdist || !file.hashes.sha256)) {
+      if (sdist) witness.spoil(`the metadata of ${file.filename} is built`);
+      else if (/^file:/i.test(key)) witness.path(fileURLToPath(key));
+      else witness.spoil(`${file.filename} has no sha256`);
+    }
+    // Parsed once for every target (the solvers do not change requirements).
+    const sha256 = file.hashes.sha256;
+    const stored = sdist ? undefined : shared.disk?.get(sha256);
+    const got = stored ? Promise.resolve(stored) : read().then((md) => {
+      if (!sdist) shared.disk?.set(sha256, md);
+      return md;
+    });
+    p = got.then((md) => ({ ...md, requiresDist: md.requiresDist.map(parsedOnce) }));
+    shared.metadata.set(key, p);
+    p.catch(() => shared.metadata.delete(key));
+  }
+  return p;
+}
+
+/**
+ * Reads ahead, before the targets are known (while the interpreter is asked): from the
+ * requirements without markers, each project's page, and the METADATA of its newest final release
+ * that the specifier allows when that release has one pure-Python wheel (the one any target would
+ * take), then the same for its unmarked requirements. What the solvers then ask for is mostly read.
+ * Only work that the resolution would do anyway, or a little more: nothing is decided here.
+ * Returns a function that stops it (a lock served from the resolution cache needs none of it).
+ */
+export function prefetchMetadata(requirements: readonly Requirement[], client: IndexClient, shared: SharedMetadata, budget = 200): () => void {
+  const seen = new Set<string>();
+  let stopped = false;
+  const visit = (r: Requirement | string): void => {
+    if (stopped || typeof r === 'string' || r.url || r.marker || seen.has(r.key) || seen.size >= budget) return;
+    seen.add(r.key);
+    void client.project(r.key).then((page) => {
+      let best: { v: Version; files: IndexFile[] } | undefined;
+      for (const f of page.candidates) {
+        const v = tryParseVersion(f.version);
+        if (!v || v.isPrerelease || f.yanked || !r.specifier.contains(v)) continue;
+        const c = best ? compareVersions(v, best.v) : 1;
+        if (c > 0) best = { v, files: [f] };
+        else if (c === 0) best!.files.push(f);
+      }
+      const wheel = best?.files.length === 1 ? best.files[0]! : undefined;
+      if (!wheel || !/-none-any\.whl$/i.test(wheel.filename) || !(wheel.hashes.sha256 || /^file:/i.test(wheel.url))) return;
+      // As IndexProvider.dependencies reads a wheel's metadata.
+      return metadataOf(shared, wheel, false, () => client.fetchMetadata(wheel).then((md) => ({ requiresDist: md.requiresDist, requiresPython: md.requiresPython ?? null, providesExtra: md.providesExtra })))
+        .then((md) => { for (const d of md.requiresDist) visit(d); });
+    }).catch(() => {
+      // (the resolution reads it again and reports what it must)
+    });
+  };
+  for (const r of requirements) visit(r);
+  return () => {
+    stopped = true;
+  };
+}
+
+/** A provider for one target that shares metadata (by file URL) with the other targets' providers. */
 class SharedMetadataProvider implements PackageProvider<IndexCandidate> {
-  constructor(private readonly inner: IndexProvider, private readonly metadata: Map<string, Promise<CandidateMetadata>>, private readonly disk?: MetadataCache) {}
+  constructor(private readonly inner: IndexProvider, private readonly shared: SharedMetadata) {}
 
   versions(name: string): Promise<readonly IndexCandidate[]> {
     return this.inner.versions(name);
   }
 
   dependencies(name: string, c: IndexCandidate): Promise<CandidateMetadata> {
-    const key = c.file?.url;
-    if (!key) return this.inner.dependencies(name, c);
-    let p = this.metadata.get(key);
-    if (!p) {
-      // Parsed once for every target (the solvers do not change requirements).
-      const sha256 = c.file?.hashes.sha256;
-      const stored = c.sdist ? undefined : this.disk?.get(sha256);
-      const read = stored ? Promise.resolve(stored) : this.inner.dependencies(name, c).then((md) => {
-        if (!c.sdist) this.disk?.set(sha256, md);
-        return md;
-      });
-      p = read.then((md) => ({ ...md, requiresDist: md.requiresDist.map(parsedOnce) }));
-      this.metadata.set(key, p);
-      p.catch(() => this.metadata.delete(key));
-    }
-    return p;
+    if (!c.file) return this.inner.dependencies(name, c);
+    return metadataOf(this.shared, c.file, !!c.sdist, () => this.inner.dependencies(name, c));
   }
 
   fromUrl(name: string, url: string): Promise<IndexCandidate> {
+    this.shared.witness?.spoil(`${name} is a direct reference`);
     return this.inner.fromUrl(name, url);
   }
 }
@@ -66,6 +133,10 @@ export interface ResolveTargetsOptions {
   onWarning?: (message: string) => void;
   /** Do not read or write the metadata cache (metadata-cache.ts). */
   noCache?: boolean;
+  /** Told of the metadata read that a cached resolution must check again (resolution-cache.ts). */
+  witness?: Witness;
+  /** The metadata already read or being read (prefetchMetadata); default: a new one. */
+  shared?: SharedMetadata;
 }
 
 export interface TargetResolution {
@@ -81,8 +152,7 @@ export interface ResolvedTargets {
 
 /** Resolves `requirements` for every target (see the module comment). */
 export async function resolveTargets(requirements: readonly Requirement[], targets: readonly LockTarget[], o: ResolveTargetsOptions): Promise<ResolvedTargets> {
-  const metadata = new Map<string, Promise<CandidateMetadata>>();
-  const disk = o.noCache ? undefined : new MetadataCache();
+  const shared = o.shared ?? sharedMetadata(o);
   const settings = o.client.settings;
   const formatControl = settings.formatControl?.length ? FormatControl.from(settings.formatControl) : undefined;
   const warned = new Set<string>();
@@ -96,7 +166,7 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
       tags: target.tags, pythonVersion: target.env.python_full_version, targetName: target.name,
       ...(formatControl ? { formatControl } : {}),
       preferBinary: !!settings.preferBinary,
-    }), metadata, disk);
+    }), shared);
     try {
       const preferred = o.preferred?.(target);
       const resolution = await resolve(requirements, provider, {
@@ -129,5 +199,5 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
   // in turn: they are CPU work, and fifteen solvers alive at once only make the heap (and GC) larger.
   const results: TargetResolution[] = [];
   for (const target of targets) results.push(await one(target));
-  return { results, metadata };
+  return { results, metadata: shared.metadata };
 }

@@ -136,7 +136,7 @@ export default async function lockCommand(argv: string[]): Promise<number> {
       path: values.print ? null : result.path, format: result.format,
       targets: result.targets.map((t) => t.name),
       packages: result.packages.map((p) => ({ name: p.name, version: p.version, ...(p.marker ? { marker: p.marker } : {}) })),
-      changed: result.changed, removed: result.removed, ms,
+      changed: result.changed, removed: result.removed, resolutionCache: result.resolutionCache, ms,
     });
     return 0;
   }
