@@ -3,7 +3,8 @@
 //
 // An entry is one unit a reader uses whole: an unpacked wheel (wheels/v1/<sha256>), a download
 // (downloads/<key>), a built wheel (built-wheels/v1/<key>), a build env (build-envs/<key>), a work
-// directory (build/...), or one file (index pages, interpreter facts, V8 code caches, memos).
+// directory (build/...), or one file (index pages, interpreter facts, V8 code caches, memos,
+// parsed locks, lock METADATA and resolutions).
 // Its "last use" is its mtime: venvkit sets it when it uses the entry (cache/users.ts markUsed).
 //
 // In use: an entry whose last use is not older than the oldest live venvkit registered on this
@@ -37,6 +38,11 @@ const LAYOUT: Record<string, { dirs: string[]; files: string[] }> = {
   interpreters: { dirs: [], files: [''] },
   discovery: { dirs: [], files: [''] },
   v8: { dirs: [], files: [''] },
+  // lock and sync: parsed locks (locks/<sha256>.json), wheels' METADATA for locking, whole
+  // resolutions (lock/resolution-cache.ts); each child, file or folder, is one entry.
+  locks: { dirs: [''], files: [] },
+  'lock-metadata': { dirs: [''], files: [] },
+  'lock-resolutions': { dirs: [''], files: [] },
 };
 export const CACHE_BUCKETS = Object.keys(LAYOUT);
 const HOUR = 3600_000;

@@ -98,6 +98,19 @@ test('cache info, prune (by last use), clean, in-use entries kept, untrusted cac
     install(join(dir, 'env4'), 'alpha', 'beta');
     assert.equal(unpacked().length, 2);
 
+    // What lock keeps (the resolution; METADATA read from index wheels) is listed and cleaned like the rest.
+    r = venvkit(['lock', '-p', py.path, '--no-index', '-f', wheels, '-o', join(dir, 'pylock.toml'), 'alpha', 'beta'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    const lockParts = ['lock-metadata', 'lock-resolutions'];
+    const held = (part: string) => (existsSync(join(cache, part)) ? readdirSync(join(cache, part)).length : 0);
+    assert.ok(held('lock-resolutions') > 0, 'lock kept no resolution');
+    r = venvkit(['cache', 'info', '--json'], { env });
+    const parts = JSON.parse(r.stdout).buckets as { name: string; entries: number }[];
+    for (const part of lockParts) assert.equal(parts.find((b) => b.name === part)?.entries, held(part), r.stdout);
+    r = venvkit(['cache', 'clean', ...lockParts], { env });
+    assert.equal(r.status, 0, r.stderr);
+    for (const part of lockParts) assert.equal(held(part), 0, part);
+
     // A cache others can write: not touched.
     chmodSync(cache, 0o777);
     r = venvkit(['cache', 'clean', '--json'], { env });
