@@ -13,6 +13,7 @@ import { spawnOffThread, type StartedProcess } from './spawn-off-thread.js';
 // bytes, or "n -1\n" when it does not compile (as pip, such a file is skipped). Flushed per file:
 // the pool sends the next files as answers come back.
 export const TO_MEMORY_SCRIPT = String.raw`
+# What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed instead of written.
 import sys, json, importlib.util
 from importlib._bootstrap_external import _code_to_hash_pyc
 out = sys.stdout.buffer
