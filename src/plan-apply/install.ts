@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { createHash } from 'node:crypto';
 import type { ProgressEvent, ProgressListener } from '../progress.js';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildProgress, type BuildContext, type BuildEvent, type SdistBuilder } from '../build/context.js';
 import { canonicalizeName } from '../pep/names.js';
 import { checkLockedSize } from '../lock/locked-size.js';
@@ -184,6 +184,18 @@ export async function pool<T, R>(items: T[], limit: number, run: (item: T) => Pr
 
 /** A PEP 610 direct_url of an editable install (never byte-compiled). */
 const isEditable = (u: object | undefined) => (u as { dir_info?: { editable?: boolean } } | undefined)?.dir_info?.editable === true;
+
+/** A file's size before it is fetched: the index's (PEP 700), a local file's, or 0 when unknown. */
+function sizeOf(file: IndexFile, built: string | undefined): number {
+  if (file.size !== undefined) return file.size;
+  if (built) return fileSize(built);
+  if (!file.url.startsWith('file:')) return 0;
+  try {
+    return fileSize(fileURLToPath(file.url.replace(/#.*$/, '')));
+  } catch {
+    return 0;
+  }
+}
 
 function fileSize(path: string): number {
   try {
@@ -376,7 +388,8 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
           let fetched = 0;
           const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
           // The biggest wheels first: their unpacking and compiling is the longest, and must not be what is left at the end.
-          const bySize = todo.map((p, i) => ({ p, i })).sort((a, b) => (b.p.candidate.file!.size ?? 0) - (a.p.candidate.file!.size ?? 0));
+          const sizes = todo.map((p) => sizeOf(p.candidate.file!, fromSdists.get(p.candidate.file!.url)));
+          const bySize = todo.map((p, i) => ({ p, i })).sort((a, b) => sizes[b.i]! - sizes[a.i]!);
           const wheels: CachedWheel[] = new Array(todo.length);
           await abortable(pool(bySize, options.parallel ?? 8, async ({ p, i }): Promise<void> => {
             throwIfInterrupted(signal);
