@@ -16,7 +16,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
-import { byteCompileToMemory } from '../install/compile.js';
+import { compileSet } from '../install/compile-pool.js';
 import { throwIfInterrupted } from '../install/apply.js';
 import { cacheWarning, readOwnText } from './trust.js';
 import { markUsed } from './users.js';
@@ -76,93 +76,98 @@ function bytecodeDir(wheel: CachedWheel, tag: string): string {
 }
 
 /** A fresh temp dir for a wheel's bytecode beside its final place (or in the scratch dir when the cache cannot be written). */
-function tempDirFor(job: BytecodeJob, tag: string): { tmp: string; final: string } {
-  const final = bytecodeDir(job.wheel, tag);
-  let tmp = join(dirname(final), tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
+function tempDirFor(wheel: CachedWheel, tag: string): { tmp: string; final: string } {
+  const final = bytecodeDir(wheel, tag);
+  let tmp = join(dirname(final), tmpName(`pyc-${wheel.manifest.sha256.slice(0, 12)}`));
   try {
     mkdirSync(tmp, { mode: 0o700 });
   } catch (e) {
     const code = errnoCode(e);
-    if (!code || !WRITE_FAILURES.has(code) || !job.wheel.store.root || !final.startsWith(job.wheel.store.root)) throw e;
+    if (!code || !WRITE_FAILURES.has(code) || !wheel.store.root || !final.startsWith(wheel.store.root)) throw e;
     // The cache cannot be written: keep this bytecode for this operation only.
-    mkdirSync(job.wheel.store.scratch, { recursive: true, mode: 0o700 });
-    tmp = join(job.wheel.store.scratch, tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
+    mkdirSync(wheel.store.scratch, { recursive: true, mode: 0o700 });
+    tmp = join(wheel.store.scratch, tmpName(`pyc-${wheel.manifest.sha256.slice(0, 12)}`));
     mkdirSync(tmp, { mode: 0o700 });
-    return { tmp, final: join(job.wheel.store.scratch, `${job.wheel.manifest.sha256}.pyc-${tag}`) };
+    return { tmp, final: join(wheel.store.scratch, `${wheel.manifest.sha256}.pyc-${tag}`) };
   }
   return { tmp, final };
 }
 
-/** Compile the jobs' sources into fresh bytecode dirs (in one go: see install/compile.ts). */
-async function compileAll(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<Bytecode[]> {
-  // Thousands of small reads and hashes (and a temp dir per wheel): give a host's event loop a turn every few ms.
-  const turns = new Turns();
-  const tmps: { tmp: string; final: string }[] = [];
-  const kept = new Set<string>();
+/** A wheel's bytecode, ready to place (see stageBytecode's `ready`). */
+export type StoredBytecode = Bytecode;
+
+/** A wheel's bytecode in the cache, if there (marks it used). */
+export function findBytecode(wheel: CachedWheel, tag: string): StoredBytecode | undefined {
+  return readBytecode(bytecodeDir(wheel, tag), wheel.manifest.sha256, tag);
+}
+
+/**
+ * The one place compiled bytecode is stored: a wheel's .pyc (`compiled`: per source's archive path,
+ * its .pyc bytes, or undefined where it did not compile) into the wheel's bytecode dir. `complete`
+ * false (a compiler was killed or crashed): kept in a temp dir for this install only, never cached.
+ */
+export async function storeBytecode(wheel: CachedWheel, tag: string, compiled: { archive: string; pyc: Buffer | undefined }[], complete: boolean, turns = new Turns()): Promise<StoredBytecode> {
+  const { tmp, final } = tempDirFor(wheel, tag);
+  let kept = false;
   try {
-    for (const job of jobs) {
-      await turns.give();
-      tmps.push(tempDirFor(job, tag));
-    }
-    // Compiled straight into memory (no .pyc file per module to write, read back and remove).
-    const items: { path: string; shown: string }[] = [];
-    for (const job of jobs) {
-      await turns.give();
-      for (const s of job.sources) items.push({ path: s.staged, shown: s.archive });
-    }
-    const { pycs, complete } = await byteCompileToMemory(python, items, signal);
-    throwIfInterrupted(signal);
-    const out: Bytecode[] = [];
-    let n = 0;
-    for (const [i, job] of jobs.entries()) {
-      const { tmp, final } = tmps[i]!;
-      const files: Record<string, PycEntry> = {};
-      // The pack is written and hashed a .pyc at a time (one Buffer.concat of a big wheel's tens of
-      // MB held a host's event loop 30-50 ms, and its garbage made the collector's pauses longer).
-      const hash = createHash('sha256');
-      const fd = openSync(join(tmp, 'pyc.pack'), 'wx', 0o444);
-      let offset = 0;
-      try {
-        for (const s of job.sources) {
-          if ((n & 63) === 0) await turns.give();
-          const data = pycs.get(n++);
-          if (!data) continue;
-          writeAll(fd, data);
-          hash.update(data);
-          files[s.archive] = { pyc: pycBeside(s.archive, tag), offset, size: data.length };
-          offset += data.length;
-        }
-      } finally {
-        closeSync(fd);
+    const files: Record<string, PycEntry> = {};
+    // The pack is written and hashed a .pyc at a time (one Buffer.concat of a big wheel's tens of
+    // MB held a host's event loop 30-50 ms, and its garbage made the collector's pauses longer).
+    const hash = createHash('sha256');
+    const fd = openSync(join(tmp, 'pyc.pack'), 'wx', 0o444);
+    let offset = 0;
+    try {
+      for (const [n, { archive, pyc: data }] of compiled.entries()) {
+        if ((n & 63) === 0) await turns.give();
+        if (!data) continue;
+        writeAll(fd, data);
+        hash.update(data);
+        files[archive] = { pyc: pycBeside(archive, tag), offset, size: data.length };
+        offset += data.length;
       }
-      const pack = { size: offset, hash: `sha256=${hash.digest('base64url')}` };
-      if (!complete) {
-        // What a compiler that was killed or crashed left is used by this install only, never cached.
-        kept.add(tmp);
-        out.push({ dir: tmp, files, pack, verified: true, temporary: true });
-        continue;
-      }
-      writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: 2, wheel: job.wheel.manifest.sha256, tag, pack, files }), { mode: 0o444, flag: 'wx' });
-      try {
-        renameSync(tmp, final);
-      } catch (e) {
-        const code = errnoCode(e);
-        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-        // Another process finished first: take its bytecode (checked as it is placed), or replace it.
-        const theirs = readBytecode(final, job.wheel.manifest.sha256, tag);
-        if (theirs) {
-          out.push(theirs);
-          continue;
-        }
-        evict(dirname(final), final);
-        renameSync(tmp, final);
-      }
-      out.push({ dir: final, files, pack, verified: true });
+    } finally {
+      closeSync(fd);
     }
-    return out;
+    const pack = { size: offset, hash: `sha256=${hash.digest('base64url')}` };
+    if (!complete) {
+      // What a compiler that was killed or crashed left is used by this install only, never cached.
+      kept = true;
+      return { dir: tmp, files, pack, verified: true, temporary: true };
+    }
+    writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: 2, wheel: wheel.manifest.sha256, tag, pack, files }), { mode: 0o444, flag: 'wx' });
+    try {
+      renameSync(tmp, final);
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      // Another process finished first: take its bytecode (checked as it is placed), or replace it.
+      const theirs = readBytecode(final, wheel.manifest.sha256, tag);
+      if (theirs) return theirs;
+      evict(dirname(final), final);
+      renameSync(tmp, final);
+    }
+    return { dir: final, files, pack, verified: true };
   } finally {
-    for (const { tmp } of tmps) if (!kept.has(tmp)) rmSync(tmp, { recursive: true, force: true });
+    if (!kept) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Compile the jobs' sources (in one go: see install/compile-pool.ts) and store each wheel's bytecode. */
+async function compileAll(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<Bytecode[]> {
+  // Thousands of small reads and hashes: give a host's event loop a turn every few ms.
+  const turns = new Turns();
+  // Compiled straight into memory (no .pyc file per module to write, read back and remove).
+  const items: { path: string; shown: string }[] = [];
+  for (const job of jobs) {
+    await turns.give();
+    for (const s of job.sources) items.push({ path: s.staged, shown: s.archive });
+  }
+  const { pycs, complete } = await compileSet(python, items, signal);
+  throwIfInterrupted(signal);
+  const out: Bytecode[] = [];
+  let n = 0;
+  for (const job of jobs) out.push(await storeBytecode(job.wheel, tag, job.sources.map((s) => ({ archive: s.archive, pyc: pycs[n++] })), complete, turns));
+  return out;
 }
 
 /** All of `data` at the end of what `fd` holds so far. */
@@ -210,27 +215,47 @@ async function place(job: BytecodeJob, bc: Bytecode, tag: string, turns: Turns):
 }
 
 /**
- * Give each job's staged sources their bytecode for interpreter `python` (cache tag `tag`): from
- * the cache when there, else compiled now (all missing wheels in one process) and kept there.
+ * Give each job's staged sources their bytecode for interpreter `python` (cache tag `tag`): compiled
+ * ahead of the transaction (`ready`: a wheel's bytecode stored while the install went on, or
+ * undefined when not compiled ahead), from the cache when there, else compiled now (all missing
+ * wheels in one go) and kept there. Each wheel's .pyc are placed as soon as its bytecode is ready.
  * Returns, per job, the final paths of the .pyc files placed (for RECORD and the commit).
  */
-export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<string[][]> {
+export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal, ready?: (wheel: CachedWheel) => Promise<StoredBytecode | undefined> | undefined): Promise<string[][]> {
   const turns = new Turns();
-  const found: (Bytecode | undefined)[] = [];
-  for (const job of jobs) {
-    await turns.give();
-    found.push(job.sources.length === 0 ? undefined : readBytecode(bytecodeDir(job.wheel, tag), job.wheel.manifest.sha256, tag));
-  }
-  const missing = jobs.map((job, i) => ({ job, i })).filter(({ job, i }) => job.sources.length > 0 && !found[i]);
-  const compiled = await compileAll(python, tag, missing.map((m) => m.job), signal);
-  missing.forEach((m, k) => (found[m.i] = compiled[k]));
-  const result: string[][] = [];
+  const pending = new Map<number, Promise<Bytecode | undefined>>();
+  const missing: { job: BytecodeJob; i: number }[] = [];
   for (const [i, job] of jobs.entries()) {
-    const bc = found[i];
-    if (!bc) {
-      result.push([]);
-      continue;
+    await turns.give();
+    if (job.sources.length === 0) continue;
+    const early = ready?.(job.wheel);
+    // Compiled ahead but not complete (a compiler crashed): compiled again here.
+    if (early) pending.set(i, early.then(async (bc) => bc ?? (await compileAll(python, tag, [job], signal))[0]));
+    else {
+      const bc = readBytecode(bytecodeDir(job.wheel, tag), job.wheel.manifest.sha256, tag);
+      if (bc) pending.set(i, Promise.resolve(bc));
+      else missing.push({ job, i });
     }
+  }
+  if (missing.length) {
+    const compiling = compileAll(python, tag, missing.map((m) => m.job), signal);
+    missing.forEach((m, k) => pending.set(m.i, compiling.then((c) => c[k])));
+  }
+  // In the order they become ready.
+  const done: number[] = [];
+  let wake: (() => void) | undefined;
+  for (const [i, p] of pending) {
+    const note = () => (done.push(i), wake?.());
+    p.then(note, note);
+  }
+  const result: string[][] = jobs.map(() => []);
+  for (let left = pending.size; left > 0; left--) {
+    while (done.length === 0) await new Promise<void>((r) => (wake = r));
+    const i = done.shift()!;
+    const job = jobs[i]!;
+    const bc = await pending.get(i)!;
+    throwIfInterrupted(signal);
+    if (!bc) continue;
     let placed: string[] | undefined;
     try {
       placed = await place(job, bc, tag, turns);
@@ -248,7 +273,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
       placed = await place(job, fresh!, tag, turns);
       if (!placed) throw new VenvkitError('BAD_WHEEL', `The cached bytecode of ${job.wheel.manifest.filename} is damaged again right after compiling it`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
     }
-    result.push(placed);
+    result[i] = placed;
   }
   return result;
 }

@@ -25,29 +25,6 @@ for line in sys.stdin:
     sys.stdout.write(json.dumps(cfile) + "\n")
 `;
 
-// Reads one JSON [n, source, display path] per line; writes, per file it compiled, a line "n size"
-// and then the checked-hash .pyc's bytes (as py_compile makes them, without a file in between).
-const TO_MEMORY_SCRIPT = String.raw`
-# What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed instead of written.
-import sys, json, importlib.util
-from importlib._bootstrap_external import _code_to_hash_pyc
-out = sys.stdout.buffer
-for line in sys.stdin:
-    if not line.strip():
-        continue
-    n, src, shown = json.loads(line)
-    try:
-        with open(src, "rb") as f:
-            data = f.read()
-        code = compile(data, shown or src, "exec", dont_inherit=True)
-        pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), True)
-    except Exception:
-        continue
-    out.write(("%d %d\n" % (n, len(pyc))).encode("ascii"))
-    out.write(pyc)
-out.flush()
-`;
-
 export interface CompileItem {
   /** Where the file is now (maybe staged)... */
   path: string;
@@ -79,19 +56,6 @@ export async function byteCompileAll(python: string, items: CompileItem[], optio
   const { mode = 'timestamp', signal } = options;
   const runs = await inGroups(items, signal, (group) => compileIn(python, group, mode, signal));
   return { written: runs.flatMap((r) => r.written), complete: runs.every((r) => r.complete) };
-}
-
-/**
- * Compile `items` into checked-hash .pyc bytes kept in memory (no .pyc file is written): per item
- * index, the bytes of its .pyc (failures to compile are skipped); and whether every compiler
- * process ran to its end.
- */
-export async function byteCompileToMemory(python: string, items: CompileItem[], signal?: AbortSignal): Promise<{ pycs: Map<number, Buffer>; complete: boolean }> {
-  const indexed = items.map((item, n) => ({ ...item, n }));
-  const runs = await inGroups(indexed, signal, (group) => compileToMemoryIn(python, group, signal));
-  const pycs = new Map<number, Buffer>();
-  for (const r of runs) for (const [n, data] of r.pycs) pycs.set(n, data);
-  return { pycs, complete: runs.every((r) => r.complete) };
 }
 
 /**
@@ -146,27 +110,6 @@ function compileIn(python: string, items: CompileItem[], mode: PycMode, signal?:
     if (!out.endsWith('\n')) done.pop();
     return { written: done.filter(Boolean).map((l) => JSON.parse(l) as string), complete };
   });
-}
-
-function compileToMemoryIn(python: string, items: (CompileItem & { n: number })[], signal?: AbortSignal): Promise<{ pycs: Map<number, Buffer>; complete: boolean }> {
-  const pycs = new Map<number, Buffer>();
-  // The stream: "n size\n" then size bytes, again and again; a record cut short by a kill is dropped.
-  let pending: Buffer = Buffer.alloc(0);
-  const onData = (chunk: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    for (;;) {
-      const eol = pending.indexOf(10);
-      if (eol < 0) return;
-      const m = /^(\d+) (\d+)$/.exec(pending.toString('latin1', 0, eol));
-      if (!m) throw new Error(`unexpected output of the byte-compiler: ${pending.toString('latin1', 0, Math.min(eol, 80))}`);
-      const size = Number(m[2]);
-      if (pending.length < eol + 1 + size) return;
-      pycs.set(Number(m[1]), Buffer.from(pending.subarray(eol + 1, eol + 1 + size)));
-      pending = pending.subarray(eol + 1 + size);
-    }
-  };
-  const lines = items.map((c) => JSON.stringify([c.n, c.path, c.shown]));
-  return runCompiler(python, [TO_MEMORY_SCRIPT], lines, onData, signal).then((complete) => ({ pycs, complete }));
 }
 
 /** Run a compiler script over `lines` (its stdin); resolves whether it ran to its end (exit 0). */

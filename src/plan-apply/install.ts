@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { createHash } from 'node:crypto';
 import type { ProgressEvent, ProgressListener } from '../progress.js';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildProgress, type BuildContext, type BuildEvent, type SdistBuilder } from '../build/context.js';
 import { canonicalizeName } from '../pep/names.js';
 import { checkLockedSize } from '../lock/locked-size.js';
@@ -19,6 +19,8 @@ import { parseRequirement } from '../pep/pep508.js';
 import { availableParallelism } from 'node:os';
 import { closeWheelStore, openWheelStore, type CachedWheel, type WheelStore } from '../cache/wheels.js';
 import { UnpackPool, unpackHere } from './unpack-pool.js';
+import { CompileAhead } from './compile-ahead.js';
+import { cacheableTag } from '../cache/bytecode.js';
 import { workerFile, type WorkersOption } from './worker-file.js';
 import { VenvkitError } from '../errors.js';
 import { abortable, throwIfInterrupted } from '../install/interrupted.js';
@@ -179,6 +181,21 @@ export async function pool<T, R>(items: T[], limit: number, run: (item: T) => Pr
   return out;
 }
 
+
+/** A PEP 610 direct_url of an editable install (never byte-compiled). */
+const isEditable = (u: object | undefined) => (u as { dir_info?: { editable?: boolean } } | undefined)?.dir_info?.editable === true;
+
+/** A file's size before it is fetched: the index's (PEP 700), a local file's, or 0 when unknown. */
+function sizeOf(file: IndexFile, built: string | undefined): number {
+  if (file.size !== undefined) return file.size;
+  if (built) return fileSize(built);
+  if (!file.url.startsWith('file:')) return 0;
+  try {
+    return fileSize(fileURLToPath(file.url.replace(/#.*$/, '')));
+  } catch {
+    return 0;
+  }
+}
 
 function fileSize(path: string): number {
   try {
@@ -362,12 +379,19 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
         const store = openWheelStore(env, { noCache: options.noCache });
         const workers = todo.length > 2 ? workerFile(options.workers) : undefined;
         if (todo.length > 2 && !workers && options.workers !== false) options.onWarning?.('venvkit: the unpack worker file (venvkit-worker.cjs) was not found; unpacking on the calling thread (pass workers: { path } to name it, or workers: false)');
+        // Bytecode: each wheel compiled as soon as it is unpacked (compile-ahead.ts).
+        const tag = venv.base.cacheTag;
+        const ahead = options.compile !== false && cacheableTag(venv.base.version, tag) ? new CompileAhead(venv.paths.python, tag, signal) : undefined;
         const unpacker = new UnpackPool(workers, todo.length > 2 ? Math.min(4, availableParallelism() + 1) : 0, store);
         try {
           const received = new Map<string, number>();
           let fetched = 0;
           const bytes = () => [...received.values()].reduce((a, b) => a + b, 0);
-          const wheels = await abortable(pool(todo, options.parallel ?? 8, async (p): Promise<CachedWheel> => {
+          // The biggest wheels first: their unpacking and compiling is the longest, and must not be what is left at the end.
+          const sizes = todo.map((p) => sizeOf(p.candidate.file!, fromSdists.get(p.candidate.file!.url)));
+          const bySize = todo.map((p, i) => ({ p, i })).sort((a, b) => sizes[b.i]! - sizes[a.i]!);
+          const wheels: CachedWheel[] = new Array(todo.length);
+          await abortable(pool(bySize, options.parallel ?? 8, async ({ p, i }): Promise<void> => {
             throwIfInterrupted(signal);
             const file = p.candidate.file!;
             const required = lineHashes(p.name, file);
@@ -393,10 +417,11 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
             if (wheel.manifest.normalizedName !== p.name || wheel.manifest.version !== p.version && !sameVersion(wheel.manifest.version, p.version)) {
               throw new VenvkitError('BAD_WHEEL', `${file.filename} holds ${wheel.manifest.name} ${wheel.manifest.version}, not ${p.name} ${p.version}`, { hint: 'The index serves a wheel whose metadata does not match its name.' });
             }
+            if (ahead && !isEditable(built.get(file.url)?.directUrl)) ahead.add(wheel);
             done++;
             emit({ kind: 'fetched', name: p.name, done, count: todo.length, bytes: bytes() });
             progress({ phase: 'unpack', name: p.name, done, total: todo.length });
-            return wheel;
+            wheels[i] = wheel;
           }), signal).finally(() => unpacker.close()); // workers gone before the commit: a process started then (the byte-compilers) forks a smaller process
           todo.forEach((p, i) => {
             const e = report.installed.find((x) => x.url === p.candidate.file!.url);
@@ -421,13 +446,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
                 : isDirect ? { directUrl: { url: file.url, archive_info: { hash: `sha256=${wheels[i]!.manifest.sha256}`, hashes: { sha256: wheels[i]!.manifest.sha256 } } } } : {}),
             };
           });
-          const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal, onProgress: options.onProgress });
+          const result = await applyTransaction(venv, items, { linkMode: options.linkMode, compile: options.compile, signal, onProgress: options.onProgress, ...(ahead ? { compiledAhead: ahead.ready } : {}) });
           for (const item of items) for (const d of item.replaces) report.removed.push({ name: d.name, version: d.version });
           report.linkMode = result.linkMode;
           report.timings.installMs = Date.now() - t2;
           report.timings.totalMs = Date.now() - started;
           return report;
         } finally {
+          ahead?.close();
           await unpacker.close();
           closeWheelStore(store);
         }

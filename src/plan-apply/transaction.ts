@@ -7,7 +7,7 @@ import { VenvkitError } from '../errors.js';
 import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
 import { fsFailure } from '../install/fs-errors.js';
 import { byteCompile } from '../install/compile.js';
-import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
+import { cacheableTag, stageBytecode, type StoredBytecode } from '../cache/bytecode.js';
 import { recordedFiles, type InstalledDist } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from '../install/link.js';
 import { planInstallAsync, recordForAsync, type InstallPlan } from '../install/plan.js';
@@ -33,6 +33,8 @@ export interface TransactionOptions {
   /** Checked right before the commit (and between steps): aborted means INTERRUPTED, nothing changed. */
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** A wheel's bytecode compiled ahead of the transaction, as it was unpacked (compile-ahead.ts); undefined: not. */
+  compiledAhead?: (wheel: CachedWheel) => Promise<StoredBytecode | undefined> | undefined;
   /** Installed distributions removed in the same commit without a replacement (sync). */
   remove?: InstalledDist[];
 }
@@ -103,7 +105,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
           const py = new Set(plan.pyFiles.filter(mine(i)));
           jobs.push({ wheel: items[i]!.wheel, sources: plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: stagedOf(f.dest), dest: f.dest })) });
         }
-        const placed = await stageBytecode(venv.paths.python, tag, jobs, options.signal);
+        const placed = await stageBytecode(venv.paths.python, tag, jobs, options.signal, options.compiledAhead);
         throwIfInterrupted(options.signal);
         for (const [i, pycs] of placed.entries()) {
           await turns.give();

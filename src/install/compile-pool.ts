@@ -1,0 +1,220 @@
+// Byte-compilers kept alive for a whole install: up to one Python process per core, each fed a file
+// at a time (a few queued ahead), so that every wheel is compiled as soon as its files are unpacked
+// and both cores stay busy to the last file (no process sits idle while another still has a long
+// list). Each .pyc is checked-hash (PEP 552), byte for byte what
+// py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed into memory instead of a file.
+// An abort kills the processes; a process that crashes is replaced, and the sets it was compiling
+// are marked incomplete (their bytecode is used, never cached).
+import { availableParallelism } from 'node:os';
+import { interruptedError } from './interrupted.js';
+import { spawnOffThread, type StartedProcess } from './spawn-off-thread.js';
+
+// Reads one JSON [n, source, display path] per line; writes per file "n size\n" and the .pyc's
+// bytes, or "n -1\n" when it does not compile (as pip, such a file is skipped). Flushed per file:
+// the pool sends the next files as answers come back.
+export const TO_MEMORY_SCRIPT = String.raw`
+# What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed instead of written.
+import sys, json, importlib.util
+from importlib._bootstrap_external import _code_to_hash_pyc
+out = sys.stdout.buffer
+for line in sys.stdin.buffer:
+    if not line.strip():
+        continue
+    n, src, shown = json.loads(line)
+    try:
+        with open(src, "rb") as f:
+            data = f.read()
+        code = compile(data, shown or src, "exec", dont_inherit=True)
+        pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), True)
+    except Exception:
+        out.write(b"%d -1\n" % n)
+    else:
+        out.write(b"%d %d\n" % (n, len(pyc)))
+        out.write(pyc)
+    out.flush()
+`;
+
+export interface PoolFile {
+  /** The source to read. */
+  path: string;
+  /** The path tracebacks show (co_filename). */
+  shown: string;
+}
+
+/** One set's outcome: each file's .pyc (undefined: it did not compile), and whether every file got an answer. */
+export interface CompiledSet {
+  pycs: (Buffer | undefined)[];
+  complete: boolean;
+}
+
+interface SetState { files: PoolFile[]; pycs: (Buffer | undefined)[]; left: number; complete: boolean; resolve: (r: CompiledSet) => void; reject: (e: unknown) => void }
+interface Entry { set: SetState; index: number }
+interface Proc { child: StartedProcess; outstanding: Map<number, Entry>; ended: boolean }
+
+/**
+ * Files sent to a process ahead of its answers: enough to keep it busy while the calling thread is
+ * in a long step of its own (it refills only between steps, and a loaded machine stretches those;
+ * 6 left the compilers idle half the time), few enough to balance the end (~0.1 s of work).
+ */
+const AHEAD = 48;
+/** Queued files per process below which one more process is not worth its start-up. */
+const MIN_PER_PROCESS = 32;
+/** Processes that may be started after crashes, on top of `size`. */
+const RESTARTS = 3;
+
+export class CompilerPool {
+  private readonly size: number;
+  private readonly queue: Entry[] = [];
+  private readonly procs = new Set<Proc>();
+  private readonly sets = new Set<SetState>();
+  private nextId = 0;
+  private starts = 0;
+  private closed = false;
+  private stopped: { error: unknown } | undefined;
+  private readonly onAbort = () => this.stop(interruptedError(this.signal));
+
+  /** `python`: the interpreter (3.7+); `size`: processes at most (default: one per core, at most 4). */
+  constructor(private readonly python: string, private readonly signal?: AbortSignal, size?: number) {
+    this.size = Math.max(1, size ?? Math.min(availableParallelism(), 4));
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Compile `files` (queued behind what is already queued); rejects only when aborted or stopped. */
+  compile(files: PoolFile[]): Promise<CompiledSet> {
+    if (this.signal?.aborted) return Promise.reject(interruptedError(this.signal));
+    if (this.stopped) return Promise.reject(this.stopped.error);
+    if (this.closed) return Promise.reject(new Error('the compiler pool is closed'));
+    return new Promise((resolve, reject) => {
+      const set: SetState = { files, pycs: new Array(files.length).fill(undefined), left: files.length, complete: true, resolve, reject };
+      if (files.length === 0) return resolve({ pycs: [], complete: true });
+      this.sets.add(set);
+      for (let i = 0; i < files.length; i++) this.queue.push({ set, index: i });
+      this.pump();
+    });
+  }
+
+  /** No more sets: idle processes end now, busy ones once their work is done. */
+  close(): void {
+    this.closed = true;
+    for (const p of this.procs) this.endIfIdle(p);
+    if (this.procs.size === 0) this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  /** The user is done: close() when nothing is left to compile, else stop() (the processes are killed). */
+  shutdown(): void {
+    if (this.sets.size === 0) this.close();
+    else this.stop(new Error('the compiler pool was shut down'));
+  }
+
+  /** Kill every process; every set not finished rejects with `error` once they are all gone. */
+  stop(error: unknown): void {
+    if (this.stopped) return;
+    this.stopped = { error };
+    this.closed = true;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.queue.length = 0;
+    for (const p of this.procs) p.child.kill('SIGKILL');
+    this.settleStopped();
+  }
+
+  private settleStopped(): void {
+    if (!this.stopped || this.procs.size > 0) return;
+    for (const s of this.sets) s.reject(this.stopped.error);
+    this.sets.clear();
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.stopped) {
+      const live = [...this.procs].filter((p) => !p.ended);
+      let best: Proc | undefined;
+      for (const p of live) if (p.outstanding.size < AHEAD && (!best || p.outstanding.size < best.outstanding.size)) best = p;
+      // One more process when none runs, or when every one has work and enough is queued to share.
+      const canStart = live.length < this.size && this.starts < this.size + RESTARTS;
+      if (canStart && (live.length === 0 || (this.queue.length >= MIN_PER_PROCESS && (!best || best.outstanding.size > 0)))) best = this.start();
+      if (!best) {
+        // Nothing runs and nothing more may start (processes kept crashing): the rest gets no .pyc.
+        if (live.length === 0) for (const entry of this.queue.splice(0)) this.answer(entry, undefined, false);
+        break;
+      }
+      const entry = this.queue.shift()!;
+      const id = this.nextId++;
+      best.outstanding.set(id, entry);
+      const f = entry.set.files[entry.index]!;
+      best.child.stdin.write(JSON.stringify([id, f.path, f.shown]) + '\n');
+    }
+    if (this.closed) for (const p of this.procs) this.endIfIdle(p);
+  }
+
+  private endIfIdle(p: Proc): void {
+    if (p.ended || p.outstanding.size > 0 || this.queue.length > 0) return;
+    p.ended = true;
+    p.child.stdin.end();
+  }
+
+  private start(): Proc {
+    this.starts++;
+    // Started from a worker thread: the fork of this (big) process does not hold the host's event loop.
+    const child = spawnOffThread(this.python, ['-E', '-s', '-S', '-c', TO_MEMORY_SCRIPT], { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
+    const proc: Proc = { child, outstanding: new Map(), ended: false };
+    this.procs.add(proc);
+    // The stream: "n size\n" then size bytes (or "n -1\n"), again and again.
+    let pending: Buffer = Buffer.alloc(0);
+    let bad = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (bad || this.stopped) return;
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        const eol = pending.indexOf(10);
+        if (eol < 0) break;
+        const m = /^(\d+) (-1|\d+)$/.exec(pending.toString('latin1', 0, eol));
+        if (!m) {
+          bad = true; // not our script's output: the process is treated as crashed
+          child.kill('SIGKILL');
+          return;
+        }
+        const size = Number(m[2]);
+        const end = eol + 1 + Math.max(0, size);
+        if (pending.length < end) break;
+        const entry = proc.outstanding.get(Number(m[1]));
+        proc.outstanding.delete(Number(m[1]));
+        if (entry) this.answer(entry, size < 0 ? undefined : Buffer.from(pending.subarray(eol + 1, end)), true);
+        pending = pending.subarray(end);
+      }
+      this.pump();
+    });
+    const gone = () => {
+      if (!this.procs.delete(proc)) return;
+      if (this.closed && this.procs.size === 0) this.signal?.removeEventListener('abort', this.onAbort);
+      if (this.stopped) return this.settleStopped();
+      // Files it had not answered: no .pyc, and their sets are not cached (a crash, or a kill by someone else).
+      for (const entry of proc.outstanding.values()) this.answer(entry, undefined, false);
+      proc.outstanding.clear();
+      this.pump();
+    };
+    child.on('error', gone);
+    child.on('close', gone);
+    child.stdin.on('error', () => {});
+    return proc;
+  }
+
+  private answer(entry: Entry, pyc: Buffer | undefined, ok: boolean): void {
+    const s = entry.set;
+    if (!this.sets.has(s)) return;
+    s.pycs[entry.index] = pyc;
+    if (!ok) s.complete = false;
+    if (--s.left === 0) {
+      this.sets.delete(s);
+      s.resolve({ pycs: s.pycs, complete: s.complete });
+    }
+  }
+}
+
+/** Compile `files` with a pool of its own (closed when done). */
+export async function compileSet(python: string, files: PoolFile[], signal?: AbortSignal): Promise<CompiledSet> {
+  const pool = new CompilerPool(python, signal);
+  try {
+    return await pool.compile(files);
+  } finally {
+    pool.close();
+  }
+}
