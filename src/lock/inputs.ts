@@ -144,5 +144,12 @@ export async function collectLockInputs(inputs: LockInputs, flags: IndexFlags, o
     }
   }
   if (!requirements.length && !collected.local.length) throw new VenvkitError('USAGE', 'lock: nothing to lock (give requirements, -r FILE, or a pyproject.toml with dependencies)', { hint: 'Run `venvkit lock --help`.' });
-  return { requirements, constraints: collected.constraints, settings: collected.settings, roots: { activations, labels }, extras, groups: groups.sort(), local: collected.local };
+  // Constraint files from pip's configuration (`constraint` in pip.conf, PIP_CONSTRAINT) apply to a
+  // lock as they do to an install and to `pip lock`.
+  const constraints = [...collected.constraints];
+  if (collected.settings.constraints.length) {
+    const files = await readRequirementFiles(collected.settings.constraints.map((path) => ({ path, constraint: true })), { env: options.env ?? process.env, cwd });
+    for (const line of files.constraints) if (!line.location) constraints.push(parseRequirement(line.text));
+  }
+  return { requirements, constraints, settings: collected.settings, roots: { activations, labels }, extras, groups: groups.sort(), local: collected.local };
 }

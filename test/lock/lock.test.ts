@@ -67,6 +67,25 @@ test('the lock of a real set is byte-identical across runs, cache states and out
   assert.match(req, /\nrequests==[\d.]+ \\\n {4}--hash=sha256:[0-9a-f]{64}\n {4}# via jupyterlab-server\n/);
 });
 
+test('constraint files from pip\'s configuration (PIP_CONSTRAINT) apply to the lock, as to pip lock and install', () => {
+  const files = join(dir, 'cfg-files');
+  writeWheel(files, { name: 'top', version: '1.0', requires: ['dep'] });
+  writeWheel(files, { name: 'dep', version: '1.0' });
+  writeWheel(files, { name: 'dep', version: '2.0' });
+  const index = writeStaticIndex(files, join(dir, 'cfg-index'));
+  const cwd = join(dir, 'cfg');
+  mkdirSync(cwd, { recursive: true });
+  writeFileSync(join(cwd, 'constraints.txt'), 'dep<2\n');
+  const lock = (env: NodeJS.ProcessEnv) => {
+    const r = venvkit(['lock', '-p', python ?? 'python3', '--index-url', index, 'top', '-o', 'requirements.txt'], { env, cwd });
+    assert.equal(r.status, 0, r.stderr);
+    return [...readFileSync(join(cwd, 'requirements.txt'), 'utf8').matchAll(/^(\S+==\S+) \\$/gm)].map((m) => m[1]);
+  };
+  const env = isolatedEnv(join(dir, 'cfg-cache'));
+  assert.deepEqual(lock(env), ['dep==2.0', 'top==1.0']);
+  assert.deepEqual(lock({ ...env, PIP_CONSTRAINT: join(cwd, 'constraints.txt') }), ['dep==1.0', 'top==1.0']);
+});
+
 test('locking again keeps the pins; --upgrade-package and --upgrade move them', () => {
   const files = join(dir, 'pins-files');
   writeWheel(files, { name: 'top', version: '1.0', requires: ['dep'] });
