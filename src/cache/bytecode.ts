@@ -1,23 +1,27 @@
 // Bytecode kept with the unpacked-wheel cache: each wheel is compiled once per interpreter (its
-// cache tag, e.g. cpython-312), into <entry>.pyc-<tag>/{bytecode.json, pyc.pack} beside the wheel's
-// entry, and placed into every env with the sources, so a warm install gets bytecode without
-// running Python. pyc.pack holds every .pyc of the wheel one after another (bytecode.json: each
-// one's offset and size): a warm install reads one file per wheel, not one per module.
+// cache tag, e.g. cpython-312), into <entry>.pyc-<tag>/ beside the wheel's entry: bytecode.json (each
+// .pyc's path, size, sha256 and mtime) and the .pyc files themselves at their places below it
+// (<pkg>/__pycache__/<mod>.<tag>.pyc). They are placed into every env with the sources, by the same
+// Linker (install/link.ts): on a file system without reflinks the env's .pyc are hard links to the
+// cache's, so a warm install gets bytecode without running Python and without writing a byte of it.
+// storeCompiled is the one function that writes a compiled wheel's bytecode in this format.
 //
 // The .pyc files are "checked-hash" (PEP 552): each records a hash of its source, which Python
 // checks on every import, so an edited source is never shadowed by stale bytecode (whatever its
 // mtime and size), and a .pyc does not depend on the mtimes a link or copy gives the sources.
 // They are compiled from the staged (already verified) sources. A bytecode dir appears by renaming
-// a complete temp dir into place; bytecode.json is used only when it is yours alone, and a pack
-// taken from a dir this process did not just write is checked against the sha256 it lists. A
-// damaged dir is removed and the wheel compiled again. Reading it marks it used (cache prune).
+// a complete temp dir into place; bytecode.json is used only when it is yours alone, and a .pyc
+// taken from a dir this process did not just write is checked as a wheel's files are (size and
+// mtime, else its sha256). A damaged dir is removed and the wheel compiled again. Reading it marks
+// it used (cache prune).
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { byteCompileToMemory } from '../install/compile.js';
 import { throwIfInterrupted } from '../install/apply.js';
+import type { Linker } from '../install/link.js';
+import type { WheelFile } from '../install/unpack.js';
 import { cacheWarning, readOwnText } from './trust.js';
 import { markUsed } from './users.js';
 import { Turns } from '../install/turns.js';
@@ -29,17 +33,19 @@ export interface BytecodeJob {
   sources: { archive: string; staged: string; dest: string }[];
 }
 
-/** A .pyc in the pack: its path below the files' root, and where its bytes are. */
-interface PycEntry { pyc: string; offset: number; size: number }
+/** A .pyc of a wheel's bytecode dir: its path below the dir, size, sha256 (RECORD form) and mtime once written. */
+interface PycEntry { pyc: string; size: number; hash: string; mtime: number }
 interface Bytecode {
   dir: string;
+  /** By the source's archive path. */
   files: Record<string, PycEntry>;
-  /** The pack's size and sha256 (checked unless verified). */
-  pack: { size: number; hash: string };
+  /** This process wrote it just now: placed unchecked. */
   verified: boolean;
   /** Not in the cache (a compiler was killed or crashed): removed once placed. */
   temporary?: boolean;
 }
+
+const FORMAT = 3;
 
 /** Can bytecode for this interpreter be cached (checked-hash .pyc need Python 3.7)? */
 export function cacheableTag(version: [number, number, number] | undefined, tag: string | null | undefined): tag is string {
@@ -48,23 +54,15 @@ export function cacheableTag(version: [number, number, number] | undefined, tag:
 
 const pycName = (py: string, tag: string) => `${basename(py, '.py')}.${tag}.pyc`;
 const pycBeside = (py: string, tag: string) => join(dirname(py), '__pycache__', pycName(py, tag));
-/** The pack's sha256, a slice at a time with turns between (a big wheel's pack is tens of MB: one update would hold a host's event loop). */
-async function sha256(data: Buffer, turns: Turns): Promise<string> {
-  const h = createHash('sha256');
-  for (let at = 0; at < data.length; at += HASH_SLICE) {
-    await turns.give();
-    h.update(data.subarray(at, at + HASH_SLICE));
-  }
-  return `sha256=${h.digest('base64url')}`;
-}
-const HASH_SLICE = 1 << 20;
+/** The archive-form (`/`) path of a source's .pyc. */
+const pycArchivePath = (archive: string, tag: string) => `${archive.slice(0, archive.lastIndexOf('/') + 1)}__pycache__/${pycName(archive, tag)}`;
 
 function readBytecode(dir: string, sha: string, tag: string): Bytecode | undefined {
   markUsed(dir); // before reading: `venvkit cache prune|clean` then leaves it alone
   try {
-    const m = JSON.parse(readOwnText(join(dir, 'bytecode.json')) ?? '') as { v: number; wheel: string; tag: string; files: Record<string, PycEntry>; pack: Bytecode['pack'] };
-    if (m.v !== 2 || m.wheel !== sha || m.tag !== tag || typeof m.files !== 'object' || !m.files || typeof m.pack?.hash !== 'string' || typeof m.pack.size !== 'number') return undefined;
-    return { dir, files: m.files, pack: m.pack, verified: false };
+    const m = JSON.parse(readOwnText(join(dir, 'bytecode.json')) ?? '') as { v: number; wheel: string; tag: string; files: Record<string, PycEntry> };
+    if (m.v !== FORMAT || m.wheel !== sha || m.tag !== tag || typeof m.files !== 'object' || !m.files) return undefined;
+    return { dir, files: m.files, verified: false };
   } catch {
     return undefined;
   }
@@ -93,9 +91,42 @@ function tempDirFor(job: BytecodeJob, tag: string): { tmp: string; final: string
   return { tmp, final };
 }
 
+/**
+ * Store a compiled wheel's bytecode in `dir` (a fresh temp dir): each .pyc (`pyc(k)` for the job's
+ * k-th source; undefined when it did not compile) as a read-only file at its place below `dir`, and,
+ * when `complete`, bytecode.json listing them. The one writer of this format: whoever compiles
+ * (install/compile.ts) hands the bytes here.
+ */
+export async function storeCompiled(dir: string, job: BytecodeJob, tag: string, pyc: (k: number) => Buffer | undefined, complete: boolean, turns: Turns): Promise<Record<string, PycEntry>> {
+  const files: Record<string, PycEntry> = {};
+  const made = new Set<string>();
+  for (const [k, s] of job.sources.entries()) {
+    if ((k & 63) === 0) await turns.give();
+    const data = pyc(k);
+    if (!data) continue;
+    const rel = pycArchivePath(s.archive, tag);
+    const path = join(dir, rel);
+    if (!made.has(dirname(path))) {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      made.add(dirname(path));
+    }
+    const fd = openSync(path, 'wx', 0o444);
+    let mtime: number;
+    try {
+      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+      mtime = fstatSync(fd).mtimeMs;
+    } finally {
+      closeSync(fd);
+    }
+    files[s.archive] = { pyc: rel, size: data.length, hash: `sha256=${createHash('sha256').update(data).digest('base64url')}`, mtime };
+  }
+  if (complete) writeFileSync(join(dir, 'bytecode.json'), JSON.stringify({ v: FORMAT, wheel: job.wheel.manifest.sha256, tag, files }), { mode: 0o444, flag: 'wx' });
+  return files;
+}
+
 /** Compile the jobs' sources into fresh bytecode dirs (in one go: see install/compile.ts). */
 async function compileAll(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<Bytecode[]> {
-  // Thousands of small reads and hashes (and a temp dir per wheel): give a host's event loop a turn every few ms.
+  // Thousands of small writes and hashes (and a temp dir per wheel): give a host's event loop a turn every few ms.
   const turns = new Turns();
   const tmps: { tmp: string; final: string }[] = [];
   const kept = new Set<string>();
@@ -116,33 +147,15 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
     let n = 0;
     for (const [i, job] of jobs.entries()) {
       const { tmp, final } = tmps[i]!;
-      const files: Record<string, PycEntry> = {};
-      // The pack is written and hashed a .pyc at a time (one Buffer.concat of a big wheel's tens of
-      // MB held a host's event loop 30-50 ms, and its garbage made the collector's pauses longer).
-      const hash = createHash('sha256');
-      const fd = openSync(join(tmp, 'pyc.pack'), 'wx', 0o444);
-      let offset = 0;
-      try {
-        for (const s of job.sources) {
-          if ((n & 63) === 0) await turns.give();
-          const data = pycs.get(n++);
-          if (!data) continue;
-          writeAll(fd, data);
-          hash.update(data);
-          files[s.archive] = { pyc: pycBeside(s.archive, tag), offset, size: data.length };
-          offset += data.length;
-        }
-      } finally {
-        closeSync(fd);
-      }
-      const pack = { size: offset, hash: `sha256=${hash.digest('base64url')}` };
+      const first = n;
+      n += job.sources.length;
+      const files = await storeCompiled(tmp, job, tag, (k) => pycs.get(first + k), complete, turns);
       if (!complete) {
         // What a compiler that was killed or crashed left is used by this install only, never cached.
         kept.add(tmp);
-        out.push({ dir: tmp, files, pack, verified: true, temporary: true });
+        out.push({ dir: tmp, files, verified: true, temporary: true });
         continue;
       }
-      writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: 2, wheel: job.wheel.manifest.sha256, tag, pack, files }), { mode: 0o444, flag: 'wx' });
       try {
         renameSync(tmp, final);
       } catch (e) {
@@ -157,7 +170,7 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
         evict(dirname(final), final);
         renameSync(tmp, final);
       }
-      out.push({ dir: final, files, pack, verified: true });
+      out.push({ dir: final, files, verified: true });
     }
     return out;
   } finally {
@@ -165,45 +178,36 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
   }
 }
 
-/** All of `data` at the end of what `fd` holds so far. */
-function writeAll(fd: number, data: Buffer): void {
-  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
-}
-
-/** Write a .pyc (replacing one the wheel ships at that path). */
-function writePyc(dst: string, data: Buffer): void {
-  try {
-    writeFileSync(dst, data, { mode: 0o644, flag: 'wx' });
-  } catch (e) {
-    if (errnoCode(e) !== 'EEXIST') throw e;
-    rmSync(dst, { force: true });
-    writeFileSync(dst, data, { mode: 0o644, flag: 'wx' });
-  }
-}
-
-/** Place a job's .pyc files beside its staged sources; the final paths placed, or undefined if the bytecode is damaged. */
-async function place(job: BytecodeJob, bc: Bytecode, tag: string, turns: Turns): Promise<string[] | undefined> {
-  let pack: Buffer;
-  try {
-    pack = await readFile(join(bc.dir, 'pyc.pack')); // tens of MB for a big wheel: read off the main thread
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return undefined;
-    throw e;
-  }
-  if (!bc.verified && (pack.length !== bc.pack.size || (await sha256(pack, turns)) !== bc.pack.hash)) return undefined;
+/**
+ * Place a job's .pyc files beside its staged sources with `linker` (a .pyc the wheel ships at that
+ * path is replaced); the final paths placed, or undefined if the bytecode is damaged (what was
+ * placed of it then stays staged, and is replaced by the next try).
+ */
+async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker, turns: Turns): Promise<string[] | undefined> {
   const placed: string[] = [];
   const made = new Set<string>();
   for (const s of job.sources) {
     await turns.give();
     const entry = bc.files[s.archive];
-    if (!entry || entry.pyc !== pycBeside(s.archive, tag)) continue;
-    if (!(entry.offset >= 0 && entry.size >= 0 && entry.offset + entry.size <= pack.length)) return undefined;
+    if (!entry) continue;
+    if (entry.pyc !== pycArchivePath(s.archive, tag) || typeof entry.size !== 'number' || typeof entry.hash !== 'string') return undefined;
+    const src = join(bc.dir, entry.pyc);
     const dst = pycBeside(s.staged, tag);
     if (!made.has(dirname(dst))) {
       mkdirSync(dirname(dst), { recursive: true });
       made.add(dirname(dst));
     }
-    writePyc(dst, pack.subarray(entry.offset, entry.offset + entry.size));
+    const file: WheelFile = { path: entry.pyc, size: entry.size, hash: entry.hash, exec: false, mtime: entry.mtime };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (bc.verified) linker.place(src, dst, false);
+        else if (linker.placeChecked(src, dst, false, file)) return undefined;
+        break;
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST' || attempt > 0) throw e;
+        rmSync(dst, { force: true }); // shipped by the wheel, or placed by an earlier try
+      }
+    }
     placed.push(pycBeside(s.dest, tag));
   }
   return placed;
@@ -211,10 +215,11 @@ async function place(job: BytecodeJob, bc: Bytecode, tag: string, turns: Turns):
 
 /**
  * Give each job's staged sources their bytecode for interpreter `python` (cache tag `tag`): from
- * the cache when there, else compiled now (all missing wheels in one process) and kept there.
- * Returns, per job, the final paths of the .pyc files placed (for RECORD and the commit).
+ * the cache when there, else compiled now (all missing wheels in one process) and kept there;
+ * placed by `linker` (links where it links). Returns, per job, the final paths of the .pyc files
+ * placed (for RECORD and the commit).
  */
-export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<string[][]> {
+export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], linker: Linker, signal?: AbortSignal): Promise<string[][]> {
   const turns = new Turns();
   const found: (Bytecode | undefined)[] = [];
   for (const job of jobs) {
@@ -233,7 +238,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
     }
     let placed: string[] | undefined;
     try {
-      placed = await place(job, bc, tag, turns);
+      placed = await place(job, bc, tag, linker, turns);
     } finally {
       if (bc.temporary) rmSync(bc.dir, { recursive: true, force: true });
     }
@@ -245,7 +250,11 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
         /* compileAll replaces it */
       }
       const [fresh] = await compileAll(python, tag, [job], signal);
-      placed = await place(job, fresh!, tag, turns);
+      try {
+        placed = await place(job, fresh!, tag, linker, turns);
+      } finally {
+        if (fresh!.temporary) rmSync(fresh!.dir, { recursive: true, force: true });
+      }
       if (!placed) throw new VenvkitError('BAD_WHEEL', `The cached bytecode of ${job.wheel.manifest.filename} is damaged again right after compiling it`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
     }
     result.push(placed);
