@@ -76,7 +76,7 @@ function bytecodeDir(wheel: CachedWheel, tag: string): string {
 /** A fresh temp dir for a wheel's bytecode beside its final place (or in the scratch dir when the cache cannot be written). */
 function tempDirFor(job: BytecodeJob, tag: string): { tmp: string; final: string } {
   const final = bytecodeDir(job.wheel, tag);
-  let tmp = join(dirname(final), tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
+  let tmp = join(dirname(final), tmpName(`pyc${job.wheel.manifest.sha256.slice(0, 12)}`));
   try {
     mkdirSync(tmp, { mode: 0o700 });
   } catch (e) {
@@ -84,7 +84,7 @@ function tempDirFor(job: BytecodeJob, tag: string): { tmp: string; final: string
     if (!code || !WRITE_FAILURES.has(code) || !job.wheel.store.root || !final.startsWith(job.wheel.store.root)) throw e;
     // The cache cannot be written: keep this bytecode for this operation only.
     mkdirSync(job.wheel.store.scratch, { recursive: true, mode: 0o700 });
-    tmp = join(job.wheel.store.scratch, tmpName(`pyc-${job.wheel.manifest.sha256.slice(0, 12)}`));
+    tmp = join(job.wheel.store.scratch, tmpName(`pyc${job.wheel.manifest.sha256.slice(0, 12)}`));
     mkdirSync(tmp, { mode: 0o700 });
     return { tmp, final: join(job.wheel.store.scratch, `${job.wheel.manifest.sha256}.pyc-${tag}`) };
   }
