@@ -259,7 +259,7 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
       const hasher = createHash('sha256');
       const other = algo === 'sha256' ? undefined : createHash(nodeAlgorithm(algo));
       let size = 0;
-      let mtime = 0;
+      let mtime: number | undefined;
       const fd = openSync(out, 'w', exec ? 0o555 : 0o444); // read-only: see cache/wheels.ts
       try {
         zip.stream(e, (piece) => {
@@ -268,10 +268,10 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
           for (let off = 0; off < piece.length; ) off += writeSync(fd, piece, off, piece.length - off);
           size += piece.length;
         });
+        mtime = fstatSync(fd).mtimeMs; // after the last write (placing checks a link against it)
       } catch (err) {
         if (err instanceof ZipError) throw bad(wheel, `corrupt or hostile archive: ${err.message}`);
         throw err;
-        mtime = fstatSync(fd).mtimeMs;
       } finally {
         closeSync(fd);
       }

@@ -117,6 +117,9 @@ test('default link mode without reflinks: sources and bytecode hard-linked to th
   }
   // Not a copy: the env's files are the cache's (the cache is on this file system).
   assert.equal(linkMode, 'hardlink');
+  // The manifest records each file's mtime as unpacked: a link is then checked by one stat, not a read.
+  const manifest = JSON.parse(readFileSync(join(cache, 'wheels', 'v1', sha, 'wheel.json'), 'utf8')) as { files: { path: string; mtime?: number }[] };
+  for (const f of manifest.files) assert.equal(f.mtime, statSync(join(cache, 'wheels', 'v1', sha, 'files', f.path)).mtimeMs, f.path);
   assert.equal(statSync(join(site(a), MOD)).ino, statSync(cached()).ino);
   assert.equal(statSync(pycIn(a)).ino, statSync(cachedPyc()).ino, 'the .pyc is linked from the cache too');
   assert.equal(statSync(join(site(a), MOD)).mode & 0o777, 0o444);
