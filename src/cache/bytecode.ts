@@ -1,23 +1,28 @@
 // Bytecode kept with the unpacked-wheel cache: each wheel is compiled once per interpreter (its
-// cache tag, e.g. cpython-312), into <entry>.pyc-<tag>/{bytecode.json, pyc.pack} beside the wheel's
-// entry, and placed into every env with the sources, so a warm install gets bytecode without
-// running Python. pyc.pack holds every .pyc of the wheel one after another (bytecode.json: each
-// one's offset and size): a warm install reads one file per wheel, not one per module.
+// cache tag, e.g. cpython-312), into <entry>.pyc-<tag>/ beside the wheel's entry: bytecode.json (each
+// .pyc's path, size, sha256 and mtime) and the .pyc files themselves at their places below it
+// (<pkg>/__pycache__/<mod>.<tag>.pyc). They are placed into every env with the sources, by the same
+// Linker (install/link.ts): on a file system without reflinks the env's .pyc are hard links to the
+// cache's, so a warm install gets bytecode without running Python and without writing a byte of it.
+// storeBytecode is the one function that writes a compiled wheel's bytecode in this format, whoever
+// compiled it (a cold install compiles ahead as wheels are unpacked: plan-apply/compile-ahead.ts).
 //
 // The .pyc files are "checked-hash" (PEP 552): each records a hash of its source, which Python
 // checks on every import, so an edited source is never shadowed by stale bytecode (whatever its
 // mtime and size), and a .pyc does not depend on the mtimes a link or copy gives the sources.
 // They are compiled from the staged (already verified) sources. A bytecode dir appears by renaming
-// a complete temp dir into place; bytecode.json is used only when it is yours alone, and a pack
-// taken from a dir this process did not just write is checked against the sha256 it lists. A
-// damaged dir is removed and the wheel compiled again. Reading it marks it used (cache prune).
+// a complete temp dir into place; bytecode.json is used only when it is yours alone, and a .pyc
+// taken from a dir this process did not just write is checked as a wheel's files are (size and
+// mtime, else its sha256). A damaged dir is removed and the wheel compiled again. Reading it marks
+// it used (cache prune).
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { compileSet } from '../install/compile-pool.js';
 import { throwIfInterrupted } from '../install/apply.js';
+import type { Linker } from '../install/link.js';
+import type { WheelFile } from '../install/unpack.js';
 import { cacheWarning, readOwnText } from './trust.js';
 import { markUsed } from './users.js';
 import { Turns } from '../install/turns.js';
@@ -29,17 +34,19 @@ export interface BytecodeJob {
   sources: { archive: string; staged: string; dest: string }[];
 }
 
-/** A .pyc in the pack: its path below the files' root, and where its bytes are. */
-interface PycEntry { pyc: string; offset: number; size: number }
+/** A .pyc of a wheel's bytecode dir: its path below the dir, size, sha256 (RECORD form) and mtime once written. */
+interface PycEntry { pyc: string; size: number; hash: string; mtime: number }
 interface Bytecode {
   dir: string;
+  /** By the source's archive path. */
   files: Record<string, PycEntry>;
-  /** The pack's size and sha256 (checked unless verified). */
-  pack: { size: number; hash: string };
+  /** This process wrote it just now: placed unchecked. */
   verified: boolean;
   /** Not in the cache (a compiler was killed or crashed): removed once placed. */
   temporary?: boolean;
 }
+
+const FORMAT = 3;
 
 /** Can bytecode for this interpreter be cached (checked-hash .pyc need Python 3.7)? */
 export function cacheableTag(version: [number, number, number] | undefined, tag: string | null | undefined): tag is string {
@@ -48,23 +55,15 @@ export function cacheableTag(version: [number, number, number] | undefined, tag:
 
 const pycName = (py: string, tag: string) => `${basename(py, '.py')}.${tag}.pyc`;
 const pycBeside = (py: string, tag: string) => join(dirname(py), '__pycache__', pycName(py, tag));
-/** The pack's sha256, a slice at a time with turns between (a big wheel's pack is tens of MB: one update would hold a host's event loop). */
-async function sha256(data: Buffer, turns: Turns): Promise<string> {
-  const h = createHash('sha256');
-  for (let at = 0; at < data.length; at += HASH_SLICE) {
-    await turns.give();
-    h.update(data.subarray(at, at + HASH_SLICE));
-  }
-  return `sha256=${h.digest('base64url')}`;
-}
-const HASH_SLICE = 1 << 20;
+/** The archive-form (`/`) path of a source's .pyc. */
+const pycArchivePath = (archive: string, tag: string) => `${archive.slice(0, archive.lastIndexOf('/') + 1)}__pycache__/${pycName(archive, tag)}`;
 
 function readBytecode(dir: string, sha: string, tag: string): Bytecode | undefined {
   markUsed(dir); // before reading: `venvkit cache prune|clean` then leaves it alone
   try {
-    const m = JSON.parse(readOwnText(join(dir, 'bytecode.json')) ?? '') as { v: number; wheel: string; tag: string; files: Record<string, PycEntry>; pack: Bytecode['pack'] };
-    if (m.v !== 2 || m.wheel !== sha || m.tag !== tag || typeof m.files !== 'object' || !m.files || typeof m.pack?.hash !== 'string' || typeof m.pack.size !== 'number') return undefined;
-    return { dir, files: m.files, pack: m.pack, verified: false };
+    const m = JSON.parse(readOwnText(join(dir, 'bytecode.json')) ?? '') as { v: number; wheel: string; tag: string; files: Record<string, PycEntry> };
+    if (m.v !== FORMAT || m.wheel !== sha || m.tag !== tag || typeof m.files !== 'object' || !m.files) return undefined;
+    return { dir, files: m.files, verified: false };
   } catch {
     return undefined;
   }
@@ -78,7 +77,7 @@ function bytecodeDir(wheel: CachedWheel, tag: string): string {
 /** A fresh temp dir for a wheel's bytecode beside its final place (or in the scratch dir when the cache cannot be written). */
 function tempDirFor(wheel: CachedWheel, tag: string): { tmp: string; final: string } {
   const final = bytecodeDir(wheel, tag);
-  let tmp = join(dirname(final), tmpName(`pyc-${wheel.manifest.sha256.slice(0, 12)}`));
+  let tmp = join(dirname(final), tmpName(`pyc${wheel.manifest.sha256.slice(0, 12)}`));
   try {
     mkdirSync(tmp, { mode: 0o700 });
   } catch (e) {
@@ -86,7 +85,7 @@ function tempDirFor(wheel: CachedWheel, tag: string): { tmp: string; final: stri
     if (!code || !WRITE_FAILURES.has(code) || !wheel.store.root || !final.startsWith(wheel.store.root)) throw e;
     // The cache cannot be written: keep this bytecode for this operation only.
     mkdirSync(wheel.store.scratch, { recursive: true, mode: 0o700 });
-    tmp = join(wheel.store.scratch, tmpName(`pyc-${wheel.manifest.sha256.slice(0, 12)}`));
+    tmp = join(wheel.store.scratch, tmpName(`pyc${wheel.manifest.sha256.slice(0, 12)}`));
     mkdirSync(tmp, { mode: 0o700 });
     return { tmp, final: join(wheel.store.scratch, `${wheel.manifest.sha256}.pyc-${tag}`) };
   }
@@ -103,38 +102,40 @@ export function findBytecode(wheel: CachedWheel, tag: string): StoredBytecode | 
 
 /**
  * The one place compiled bytecode is stored: a wheel's .pyc (`compiled`: per source's archive path,
- * its .pyc bytes, or undefined where it did not compile) into the wheel's bytecode dir. `complete`
- * false (a compiler was killed or crashed): kept in a temp dir for this install only, never cached.
+ * its .pyc bytes, or undefined where it did not compile), each a read-only file at its place below a
+ * fresh temp dir, with bytecode.json listing them, renamed into the wheel's bytecode dir. `complete`
+ * false (a compiler was killed or crashed): kept in the temp dir for this install only, never cached.
  */
 export async function storeBytecode(wheel: CachedWheel, tag: string, compiled: { archive: string; pyc: Buffer | undefined }[], complete: boolean, turns = new Turns()): Promise<StoredBytecode> {
   const { tmp, final } = tempDirFor(wheel, tag);
   let kept = false;
   try {
     const files: Record<string, PycEntry> = {};
-    // The pack is written and hashed a .pyc at a time (one Buffer.concat of a big wheel's tens of
-    // MB held a host's event loop 30-50 ms, and its garbage made the collector's pauses longer).
-    const hash = createHash('sha256');
-    const fd = openSync(join(tmp, 'pyc.pack'), 'wx', 0o444);
-    let offset = 0;
-    try {
-      for (const [n, { archive, pyc: data }] of compiled.entries()) {
-        if ((n & 63) === 0) await turns.give();
-        if (!data) continue;
-        writeAll(fd, data);
-        hash.update(data);
-        files[archive] = { pyc: pycBeside(archive, tag), offset, size: data.length };
-        offset += data.length;
+    const made = new Set<string>();
+    for (const [k, { archive, pyc: data }] of compiled.entries()) {
+      if ((k & 63) === 0) await turns.give();
+      if (!data) continue;
+      const rel = pycArchivePath(archive, tag);
+      const path = join(tmp, rel);
+      if (!made.has(dirname(path))) {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        made.add(dirname(path));
       }
-    } finally {
-      closeSync(fd);
+      const fd = openSync(path, 'wx', 0o444);
+      let mtime: number;
+      try {
+        for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+        mtime = fstatSync(fd).mtimeMs;
+      } finally {
+        closeSync(fd);
+      }
+      files[archive] = { pyc: rel, size: data.length, hash: `sha256=${createHash('sha256').update(data).digest('base64url')}`, mtime };
     }
-    const pack = { size: offset, hash: `sha256=${hash.digest('base64url')}` };
     if (!complete) {
-      // What a compiler that was killed or crashed left is used by this install only, never cached.
       kept = true;
-      return { dir: tmp, files, pack, verified: true, temporary: true };
+      return { dir: tmp, files, verified: true, temporary: true };
     }
-    writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: 2, wheel: wheel.manifest.sha256, tag, pack, files }), { mode: 0o444, flag: 'wx' });
+    writeFileSync(join(tmp, 'bytecode.json'), JSON.stringify({ v: FORMAT, wheel: wheel.manifest.sha256, tag, files }), { mode: 0o444, flag: 'wx' });
     try {
       renameSync(tmp, final);
     } catch (e) {
@@ -146,7 +147,7 @@ export async function storeBytecode(wheel: CachedWheel, tag: string, compiled: {
       evict(dirname(final), final);
       renameSync(tmp, final);
     }
-    return { dir: final, files, pack, verified: true };
+    return { dir: final, files, verified: true };
   } finally {
     if (!kept) rmSync(tmp, { recursive: true, force: true });
   }
@@ -154,7 +155,7 @@ export async function storeBytecode(wheel: CachedWheel, tag: string, compiled: {
 
 /** Compile the jobs' sources (in one go: see install/compile-pool.ts) and store each wheel's bytecode. */
 async function compileAll(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<Bytecode[]> {
-  // Thousands of small reads and hashes: give a host's event loop a turn every few ms.
+  // Thousands of small writes and hashes: give a host's event loop a turn every few ms.
   const turns = new Turns();
   // Compiled straight into memory (no .pyc file per module to write, read back and remove).
   const items: { path: string; shown: string }[] = [];
@@ -170,45 +171,36 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
   return out;
 }
 
-/** All of `data` at the end of what `fd` holds so far. */
-function writeAll(fd: number, data: Buffer): void {
-  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
-}
-
-/** Write a .pyc (replacing one the wheel ships at that path). */
-function writePyc(dst: string, data: Buffer): void {
-  try {
-    writeFileSync(dst, data, { mode: 0o644, flag: 'wx' });
-  } catch (e) {
-    if (errnoCode(e) !== 'EEXIST') throw e;
-    rmSync(dst, { force: true });
-    writeFileSync(dst, data, { mode: 0o644, flag: 'wx' });
-  }
-}
-
-/** Place a job's .pyc files beside its staged sources; the final paths placed, or undefined if the bytecode is damaged. */
-async function place(job: BytecodeJob, bc: Bytecode, tag: string, turns: Turns): Promise<string[] | undefined> {
-  let pack: Buffer;
-  try {
-    pack = await readFile(join(bc.dir, 'pyc.pack')); // tens of MB for a big wheel: read off the main thread
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return undefined;
-    throw e;
-  }
-  if (!bc.verified && (pack.length !== bc.pack.size || (await sha256(pack, turns)) !== bc.pack.hash)) return undefined;
+/**
+ * Place a job's .pyc files beside its staged sources with `linker` (a .pyc the wheel ships at that
+ * path is replaced); the final paths placed, or undefined if the bytecode is damaged (what was
+ * placed of it then stays staged, and is replaced by the next try).
+ */
+async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker, turns: Turns): Promise<string[] | undefined> {
   const placed: string[] = [];
   const made = new Set<string>();
   for (const s of job.sources) {
     await turns.give();
     const entry = bc.files[s.archive];
-    if (!entry || entry.pyc !== pycBeside(s.archive, tag)) continue;
-    if (!(entry.offset >= 0 && entry.size >= 0 && entry.offset + entry.size <= pack.length)) return undefined;
+    if (!entry) continue;
+    if (entry.pyc !== pycArchivePath(s.archive, tag) || typeof entry.size !== 'number' || typeof entry.hash !== 'string') return undefined;
+    const src = join(bc.dir, entry.pyc);
     const dst = pycBeside(s.staged, tag);
     if (!made.has(dirname(dst))) {
       mkdirSync(dirname(dst), { recursive: true });
       made.add(dirname(dst));
     }
-    writePyc(dst, pack.subarray(entry.offset, entry.offset + entry.size));
+    const file: WheelFile = { path: entry.pyc, size: entry.size, hash: entry.hash, exec: false, mtime: entry.mtime };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (bc.verified) linker.place(src, dst, false);
+        else if (linker.placeChecked(src, dst, false, file)) return undefined;
+        break;
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST' || attempt > 0) throw e;
+        rmSync(dst, { force: true }); // shipped by the wheel, or placed by an earlier try
+      }
+    }
     placed.push(pycBeside(s.dest, tag));
   }
   return placed;
@@ -218,10 +210,11 @@ async function place(job: BytecodeJob, bc: Bytecode, tag: string, turns: Turns):
  * Give each job's staged sources their bytecode for interpreter `python` (cache tag `tag`): compiled
  * ahead of the transaction (`ready`: a wheel's bytecode stored while the install went on, or
  * undefined when not compiled ahead), from the cache when there, else compiled now (all missing
- * wheels in one go) and kept there. Each wheel's .pyc are placed as soon as its bytecode is ready.
- * Returns, per job, the final paths of the .pyc files placed (for RECORD and the commit).
+ * wheels in one go) and kept there; placed by `linker` (links where it links), each wheel's as soon
+ * as its bytecode is ready. Returns, per job, the final paths of the .pyc files placed (for RECORD
+ * and the commit).
  */
-export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal, ready?: (wheel: CachedWheel) => Promise<StoredBytecode | undefined> | undefined): Promise<string[][]> {
+export async function stageBytecode(python: string, tag: string, jobs: BytecodeJob[], linker: Linker, signal?: AbortSignal, ready?: (wheel: CachedWheel) => Promise<StoredBytecode | undefined> | undefined): Promise<string[][]> {
   const turns = new Turns();
   const pending = new Map<number, Promise<Bytecode | undefined>>();
   const missing: { job: BytecodeJob; i: number }[] = [];
@@ -258,7 +251,7 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
     if (!bc) continue;
     let placed: string[] | undefined;
     try {
-      placed = await place(job, bc, tag, turns);
+      placed = await place(job, bc, tag, linker, turns);
     } finally {
       if (bc.temporary) rmSync(bc.dir, { recursive: true, force: true });
     }
@@ -270,7 +263,11 @@ export async function stageBytecode(python: string, tag: string, jobs: BytecodeJ
         /* compileAll replaces it */
       }
       const [fresh] = await compileAll(python, tag, [job], signal);
-      placed = await place(job, fresh!, tag, turns);
+      try {
+        placed = await place(job, fresh!, tag, linker, turns);
+      } finally {
+        if (fresh!.temporary) rmSync(fresh!.dir, { recursive: true, force: true });
+      }
       if (!placed) throw new VenvkitError('BAD_WHEEL', `The cached bytecode of ${job.wheel.manifest.filename} is damaged again right after compiling it`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
     }
     result[i] = placed;

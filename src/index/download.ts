@@ -112,8 +112,10 @@ async function localHashes(path: string, wanted: Set<string>, memoDir: string | 
   const missing = [...wanted].filter((a) => !known[a]);
   if (missing.length === 0) return known;
   const hashes = { ...known, ...(await hashStream(createReadStream(path), new Set(missing))) };
-  if (memo && st.size >= 1 << 20) {
-    // Only files big enough to be worth it (a small file hashes faster than the memo is read).
+  if (memo && st.size >= 1 << 16) {
+    // Only files big enough to be worth it (a tiny file hashes faster than the memo is read). A
+    // warm install from a file:// index or find-links dir of jupyter's ~90 wheels, most under 1 MiB,
+    // read and hashed every one of them again with a 1 MiB threshold.
     await mkdir(memoDir!, { recursive: true });
     await writeFileAtomic(memo, JSON.stringify({ path, stamp, hashes }));
   }

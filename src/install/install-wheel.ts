@@ -21,7 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface InstallWheelOptions {
-  /** How files come from the unpacked-wheel cache (default clone, falling back to copy; see link.ts). */
+  /** How files come from the unpacked-wheel cache (default: reflink, else hard link, else copy; see link.ts). */
   linkMode?: LinkMode;
   /** Use no cache: unpack into a private temp dir. */
   noCache?: boolean;
@@ -100,7 +100,7 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
     if (e instanceof VenvkitError) throw e;
     throw new VenvkitError('UNSAFE_WHEEL', `${manifest.filename}: ${(e as Error).message}`, { hint: 'Refusing to install it.' });
   }
-  const linker = new Linker(options.linkMode ?? 'clone', [cached]);
+  const linker = new Linker(options.linkMode, [cached]);
   const root = venv.root;
   throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
   let recovered: Recovered[] | undefined;

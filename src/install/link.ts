@@ -1,16 +1,23 @@
 // Putting a cached file into an environment.
 //
-// Link modes: `clone` (the default) reflinks where the file system can (btrfs, XFS, APFS...) and
-// copies where it cannot; `copy` always copies; `hardlink` shares the cache's inode with the env, so
-// an in-place edit of an installed file changes the cache and every env linked to it (until the
-// next install notices and unpacks that wheel again): only by explicit choice.
+// Link modes (as uv's `--link-mode`): `clone` reflinks (btrfs, XFS, APFS...) and copies where it
+// cannot; `hardlink` shares the cache's inode with the env and copies where it cannot (another file
+// system); `copy` always copies. The default (no mode given) reflinks where it can, else hard-links
+// when the cache is on the env's file system, else copies: on ext4 a warm install of thousands of
+// files is a link each, not a copy each. With a hard link, an in-place edit of an installed file
+// (an editor writing over it, not replacing it) changes the cache and every env linked to it, until
+// an install notices (the file's mtime or size changed) and unpacks that wheel again; cache files
+// are read-only (0444) to make that less likely, and `--link-mode copy` avoids it.
 //
 // Every file placed from a cache entry this process did not just write is checked against the
-// entry's manifest (the sha256 recorded on unpack, which matched the wheel's RECORD): copies are
-// hashed while copying (no extra read), clones and hard links are hashed after placing, through the
-// placed file (a hard link must also be yours and not writable by others). A mismatch, a missing
-// file or a wrong size removes the placed file and unpacks the wheel again (cache/wheels.ts).
-import { chmodSync, closeSync, constants, copyFileSync, fstatSync, linkSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+// entry's manifest (recorded on unpack, matching the wheel's RECORD): a copy is hashed while copying
+// (no extra read). A clone or hard link is checked through one stat: yours, not writable by others,
+// the manifest's size and mtime; a file whose mtime differs (touched, or a cache made before mtimes
+// were recorded) is hashed in full. A hard link that is not yours, or not read-only to others, is
+// damaged. A mismatch, a missing file or a wrong size removes the placed file and unpacks the wheel
+// again (cache/wheels.ts). What a stat cannot see, a same-size edit that also restores the mtime, is
+// the owner's own doing (nobody else can write the cache).
+import { chmodSync, closeSync, constants, copyFileSync, linkSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { join, sep } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
@@ -50,24 +57,18 @@ function copyFile(src: string, dst: string, mode: number, hash?: Hash): number {
   return total;
 }
 
-/** Hash the file at `path` through one open file; the reason it is not `file` (undefined when it is). */
-function mismatch(path: string, file: WheelFile, mustBeOwn: boolean): string | undefined {
+/** The sha256 of the file at `path` (RECORD form). */
+function hashOf(path: string): string {
   const buffer = chunkBuffer();
   const fd = openSync(path, 'r');
   try {
-    const st = fstatSync(fd);
-    if (mustBeOwn) {
-      const why = untrustedReason(st);
-      if (why) return `${file.path}: ${why}`;
-    }
-    if (st.size !== file.size) return `${file.path} is ${st.size} bytes, not ${file.size}`;
     const h = createHash('sha256');
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       h.update(n === buffer.length ? buffer : buffer.subarray(0, n));
     }
-    return sameHash(h, file) ? undefined : `${file.path} changed`;
+    return `sha256=${h.digest('base64url')}`;
   } finally {
     closeSync(fd);
   }
@@ -81,21 +82,28 @@ const posixPath = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 interface Source { wheel: CachedWheel; files?: Map<string, WheelFile>; repairs: number }
 
 /**
- * Places files from the cache, starting with `mode` and falling back to a copy the first time a
- * way is unsupported (clone on ext4, a hard link across file systems); the fallback then sticks.
- * Files of the wheels given (to the constructor or `add`) are checked as described above.
+ * Places files from the cache, starting with `mode` (default: see above) and falling back the first
+ * time a way is unsupported (clone on ext4, a hard link across file systems); the fallback then
+ * sticks. Files of the wheels given (to the constructor or `add`) are checked as described above.
  */
 export class Linker {
   mode: LinkMode;
   /** How many files went each way (for reports and tests). */
   counts: Record<LinkMode, number> = { clone: 0, hardlink: 0, copy: 0 };
-  /** Files checked against their manifest while placing them. */
+  /** Files checked against their manifest while placing them, and how many of those were read and hashed. */
   checked = 0;
+  hashed = 0;
+  /** Whether a clone that is unsupported falls back to a hard link (the default) rather than a copy. */
+  private readonly linkAfterClone: boolean;
   private readonly sources = new Map<string, Source>();
   private last: { dir: string; source: Source } | undefined;
 
-  constructor(mode: LinkMode = 'clone', wheels: CachedWheel[] = []) {
-    this.mode = mode;
+  constructor(mode?: LinkMode, wheels: CachedWheel[] = []) {
+    this.mode = mode ?? 'clone';
+    // Not on Windows: there a read-only file (as every cache file is) cannot be deleted or replaced
+    // by most tools without clearing the attribute first, so an env of hard links would be one of
+    // read-only files; the default copies there (a reflink on ReFS), as `clone` does.
+    this.linkAfterClone = mode === undefined && process.platform !== 'win32';
     for (const w of wheels) this.add(w);
   }
 
@@ -119,22 +127,21 @@ export class Linker {
   /** Place `src` at `dst` (which must not exist). A hard link shares its (read-only) mode with the cache file. */
   place(src: string, dst: string, exec: boolean): void {
     const found = this.sourceOf(src);
-    if (!found) return this.placeAs(src, dst, exec);
+    if (!found) {
+      this.placeAs(src, dst, exec);
+      return;
+    }
     const { source, rel } = found;
     for (;;) {
       // (From the wheel's files dir now: a repair may have moved it.)
-      if (source.wheel.verified) return this.placeAs(join(source.wheel.filesDir, rel), dst, exec);
+      if (source.wheel.verified) {
+        this.placeAs(join(source.wheel.filesDir, rel), dst, exec);
+        return;
+      }
       const file = (source.files ??= new Map(source.wheel.manifest.files.map((f) => [f.path, f]))).get(rel);
       if (!file) throw new VenvkitError('INTERNAL', `${rel} is not in the manifest of ${source.wheel.manifest.filename}`);
-      let why: string | undefined;
-      try {
-        why = this.placeChecked(join(source.wheel.filesDir, rel), dst, exec, file);
-      } catch (e) {
-        if (errnoCode(e) !== 'ENOENT') throw e;
-        why = `${rel} is missing`;
-      }
+      const why = this.placeChecked(join(source.wheel.filesDir, rel), dst, exec, file);
       if (!why) return;
-      rmSync(dst, { force: true });
       if (source.repairs++ > 0) {
         throw new VenvkitError('BAD_WHEEL', `The cached copy of ${source.wheel.manifest.filename} is damaged again right after unpacking it (${why})`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });
       }
@@ -144,38 +151,68 @@ export class Linker {
     }
   }
 
-  /** Place and check; the reason the placed file is not `file`, or undefined. */
-  private placeChecked(src: string, dst: string, exec: boolean, file: WheelFile): string | undefined {
+  /**
+   * Place `src` at `dst` and check it against `file` (its manifest entry: path, size, hash and the
+   * mtime recorded when it was written); the reason it is not `file` (the placed file then removed),
+   * or undefined. For callers that handle damage themselves (cache/bytecode.ts).
+   */
+  placeChecked(src: string, dst: string, exec: boolean, file: WheelFile): string | undefined {
     this.checked++;
+    let why: string | undefined;
+    try {
+      why = this.placeAndCheck(src, dst, exec, file);
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOENT') throw e;
+      why = `${file.path} is missing`;
+    }
+    if (why) rmSync(dst, { force: true });
+    return why;
+  }
+
+  private placeAndCheck(src: string, dst: string, exec: boolean, file: WheelFile): string | undefined {
     if (this.mode === 'copy') {
       const h = createHash('sha256');
       const n = copyFile(src, dst, exec ? 0o755 : 0o644, h);
       this.counts.copy++;
+      this.hashed++;
       return n !== file.size ? `${file.path} is ${n} bytes, not ${file.size}` : sameHash(h, file) ? undefined : `${file.path} changed`;
     }
-    this.placeAs(src, dst, exec); // (may fall back to a plain copy: checked the same way)
-    return mismatch(dst, file, this.mode === 'hardlink');
+    const how = this.placeAs(src, dst, exec); // (may fall back to a plain copy: checked the same way)
+    // A hard link is the cache's inode: its stat is the placed file's. A clone's content is the source's.
+    const st = statSync(how === 'clone' ? src : dst);
+    const untrusted = untrustedReason(st);
+    if (untrusted && how === 'hardlink') return `${file.path}: ${untrusted}`;
+    if (st.size !== file.size) return `${file.path} is ${st.size} bytes, not ${file.size}`;
+    if (how !== 'copy' && !untrusted && unchanged(st, file)) return undefined;
+    this.hashed++;
+    return hashOf(dst) === file.hash ? undefined : `${file.path} changed`;
   }
 
-  private placeAs(src: string, dst: string, exec: boolean): void {
+  /** Place without checking; the way it went. */
+  private placeAs(src: string, dst: string, exec: boolean): LinkMode {
     for (;;) {
+      const mode = this.mode;
       try {
-        if (this.mode === 'clone') {
+        if (mode === 'clone') {
           copyFileSync(src, dst, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
           chmodSync(dst, exec ? 0o755 : 0o644); // the cache's files are read-only
-        } else if (this.mode === 'hardlink') linkSync(src, dst);
+        } else if (mode === 'hardlink') linkSync(src, dst);
         else copyFile(src, dst, exec ? 0o755 : 0o644);
-        this.counts[this.mode]++;
-        return;
+        this.counts[mode]++;
+        return mode;
       } catch (e) {
         const code = errnoCode(e);
-        if (this.mode === 'copy' || !code || !UNSUPPORTED.has(code)) throw e;
+        if (mode === 'copy' || !code || !UNSUPPORTED.has(code)) throw e;
         rmSync(dst, { force: true });
-        this.mode = 'copy';
+        // No reflink here: a hard link if that is the default's next way and the cache is on this file system.
+        this.mode = mode === 'clone' && this.linkAfterClone && code !== 'EXDEV' ? 'hardlink' : 'copy';
       }
     }
   }
 }
+
+/** The file's size and mtime are those recorded when it was written (unpacked or compiled). */
+const unchanged = (st: Stats, file: WheelFile) => file.mtime !== undefined && st.mtimeMs === file.mtime;
 
 /** Write generated content (launchers, rewritten scripts, INSTALLER...). */
 export function writeGenerated(dst: string, data: Buffer, exec: boolean): void {

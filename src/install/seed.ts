@@ -21,7 +21,7 @@ export interface SeedOptions {
   venv: Venv;
   /** Seed the newest pip (and setuptools where venv would) from the configured index. */
   upgradeDeps?: boolean;
-  /** Default: $VENVKIT_LINK_MODE, else clone (falling back to copy; see install/link.ts). */
+  /** Default: $VENVKIT_LINK_MODE, else reflink, hard link or copy (see install/link.ts). */
   linkMode?: LinkMode;
   /** Byte-compile the seeded packages (python -m venv does; off by default for speed). */
   compile?: boolean;
@@ -66,7 +66,7 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   const missing = wheels.filter((w) => !w.wheel);
   if (missing.length) return { installed: [], skipped: `the wheel for ${missing.map((m) => m.name).join(', ')} bundled with ${base.path} is missing` };
   const envMode = env.VENVKIT_LINK_MODE as LinkMode | undefined;
-  const linkMode = options.linkMode ?? (envMode && LINK_MODES.includes(envMode) ? envMode : 'clone');
+  const linkMode = options.linkMode ?? (envMode && LINK_MODES.includes(envMode) ? envMode : undefined);
   if (sameDir(stageRoot, venv.root)) {
     // Seeding a live env (created over an existing one): install like any wheel, replacing what is there.
     const installed: SeedResult['installed'] = [];
@@ -89,7 +89,7 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   }
 }
 
-async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkMode: LinkMode, requested: boolean): Promise<void> {
+async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkMode: LinkMode | undefined, requested: boolean): Promise<void> {
   const { venv, stageRoot } = options;
   const base = venv.base!;
   const target = installTarget(venv);

@@ -2,7 +2,7 @@
 // Every check happens before or while writing into `dest` (a private temp dir): a refused wheel
 // leaves nothing behind but that dir, which the caller removes.
 import { createHash, getHashes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { canonicalizeName } from '../pep/names.js';
@@ -18,6 +18,8 @@ export interface WheelFile {
   size: number;
   hash: string;
   exec: boolean;
+  /** The unpacked file's mtime (ms) once written: placing checks a link by size and mtime (install/link.ts). */
+  mtime?: number;
 }
 
 /** What a verified wheel holds: kept as wheel.json next to its unpacked files in the cache. */
@@ -257,6 +259,7 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
       const hasher = createHash('sha256');
       const other = algo === 'sha256' ? undefined : createHash(nodeAlgorithm(algo));
       let size = 0;
+      let mtime: number | undefined;
       const fd = openSync(out, 'w', exec ? 0o555 : 0o444); // read-only: see cache/wheels.ts
       try {
         zip.stream(e, (piece) => {
@@ -265,6 +268,7 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
           for (let off = 0; off < piece.length; ) off += writeSync(fd, piece, off, piece.length - off);
           size += piece.length;
         });
+        mtime = fstatSync(fd).mtimeMs; // after the last write (placing checks a link against it)
       } catch (err) {
         if (err instanceof ZipError) throw bad(wheel, `corrupt or hostile archive: ${err.message}`);
         throw err;
@@ -279,7 +283,7 @@ export function unpackWheel(wheelPath: string, dest: string, sha256: string, lim
         }
         if (row!.size !== null && row!.size !== size) throw new VenvkitError('HASH_MISMATCH', `${wheel}: ${e.name} is ${size} bytes, RECORD says ${row!.size}`, { hint: 'The wheel was altered after it was built; get it again from its source.' });
       }
-      files.push({ path: e.name, size, hash: `sha256=${b64url(sha)}`, exec });
+      files.push({ path: e.name, size, hash: `sha256=${b64url(sha)}`, exec, mtime });
     }
     for (const r of record.values()) {
       if (r.hash && !seen.has(r.path)) throw bad(wheel, `RECORD lists ${r.path}, which the archive does not contain`);

@@ -78,7 +78,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
       }
     }
   }
-  const linker = new Linker(options.linkMode ?? 'clone', items.map((i) => i.wheel));
+  const linker = new Linker(options.linkMode, items.map((i) => i.wheel));
   throwIfInterrupted(options.signal);
   const stage = newStage(root);
   try {
@@ -105,7 +105,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
           const py = new Set(plan.pyFiles.filter(mine(i)));
           jobs.push({ wheel: items[i]!.wheel, sources: plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: stagedOf(f.dest), dest: f.dest })) });
         }
-        const placed = await stageBytecode(venv.paths.python, tag, jobs, options.signal, options.compiledAhead);
+        const placed = await stageBytecode(venv.paths.python, tag, jobs, linker, options.signal, options.compiledAhead);
         throwIfInterrupted(options.signal);
         for (const [i, pycs] of placed.entries()) {
           await turns.give();

@@ -1,13 +1,15 @@
-// The unpacked-wheel cache never spreads an edit or a corruption: with the default link mode an
-// in-place edit in one env reaches no other env and not the cache; a damaged cache entry is unpacked
-// again (never linked, never a reason for later installs to fail); with --link-mode hardlink an
-// edit stays in that env and later installs are still clean. Interrupted unpacks are collected.
+// The unpacked-wheel cache never spreads a corruption to a later install: with --link-mode copy an
+// in-place edit in one env reaches no other env and not the cache; the default links (a reflink, else
+// a hard link on the same file system: sources and bytecode), checked by a stat; a damaged cache
+// entry is unpacked again (never linked, never a reason for later installs to fail); with hard links
+// an edit reaches the envs already linked (the caveat) and later installs are still clean.
+// Interrupted unpacks are collected.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, writeSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, chmodSync } from 'node:fs';
-import { join } from 'node:path';
+import { constants, copyFileSync, existsSync, mkdirSync, openSync, closeSync, writeFileSync, writeSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, chmodSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { hostname } from 'node:os';
 import { BIN, venvkit } from '../helpers/cli.js';
 import { buildWheel } from '../helpers/wheels.js';
@@ -59,11 +61,11 @@ function editInPlace(path: string, text: string): void {
 }
 const damaged = (stderr: string) => stderr.split('\n').filter((l) => /the cached copy of tool_pkg-1\.0-py3-none-any\.whl was damaged/.test(l));
 
-test('default link mode: an in-place edit in one env reaches no other env, nor the cache; --force-reinstall restores it', { skip: !py && 'no CPython 3.11/3.12' }, () => {
+test('--link-mode copy: an in-place edit in one env reaches no other env, nor the cache; --force-reinstall restores it', { skip: !py && 'no CPython 3.11/3.12' }, () => {
   const b = newEnv();
-  install(b);
+  install(b, ['--link-mode', 'copy']);
   const a = newEnv();
-  install(a);
+  install(a, ['--link-mode', 'copy']);
   assert.equal(statSync(join(site(a), MOD)).nlink, 1, 'the env has its own copy');
   editInPlace(join(site(a), MOD), 'VALUE = "EDITED"   ');
   assert.match(installed(a), /EDITED/);
@@ -73,10 +75,72 @@ test('default link mode: an in-place edit in one env reaches no other env, nor t
   const r = install(c);
   assert.equal(installed(c), ORIGINAL);
   assert.deepEqual(damaged(r.stderr), []);
-  install(a, ['--force-reinstall']);
+  install(a, ['--force-reinstall', '--link-mode', 'copy']);
   assert.equal(installed(a), ORIGINAL);
   // Cache files are read-only (a courtesy for hard-linked envs; root ignores it).
   assert.equal(statSync(cached()).mode & 0o777, 0o444);
+});
+
+/** Whether the file system of `dir` makes reflinks (then the default link mode clones). */
+function reflinks(dir: string): boolean {
+  const a = join(dir, 'reflink-probe');
+  writeFileSync(a, 'x');
+  try {
+    copyFileSync(a, `${a}.clone`, constants.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(a, { force: true });
+    rmSync(`${a}.clone`, { force: true });
+  }
+}
+/** The cached .pyc of tool_pkg/__init__.py (for the env's interpreter). */
+function cachedPyc(): string {
+  const root = join(cache, 'wheels', 'v1');
+  const dir = readdirSync(root).find((n) => n.startsWith(`${sha}.pyc-`))!;
+  return join(root, dir, 'tool_pkg', '__pycache__', `__init__.${dir.slice(dir.indexOf('.pyc-') + 5)}.pyc`);
+}
+const pycIn = (env: string) => join(site(env), 'tool_pkg', '__pycache__', basename(cachedPyc()));
+
+test('default link mode without reflinks: sources and bytecode hard-linked to the cache, checked by a stat (a touched file is hashed and kept, an edited one unpacked again)', { skip: !py && 'no CPython 3.11/3.12' }, () => {
+  const b = newEnv();
+  install(b);
+  const a = newEnv();
+  const r = venvkit(['install', '--env', a, wheel, '--json'], { env: cliEnv() });
+  assert.equal(r.status, 0, r.stderr);
+  const linkMode = (JSON.parse(r.stdout) as { linkMode: string }).linkMode;
+  if (reflinks(tmp)) {
+    assert.equal(linkMode, 'clone');
+    assert.equal(statSync(join(site(a), MOD)).nlink, 1);
+    return;
+  }
+  // Not a copy: the env's files are the cache's (the cache is on this file system).
+  assert.equal(linkMode, 'hardlink');
+  // The manifest records each file's mtime as unpacked: a link is then checked by one stat, not a read.
+  const manifest = JSON.parse(readFileSync(join(cache, 'wheels', 'v1', sha, 'wheel.json'), 'utf8')) as { files: { path: string; mtime?: number }[] };
+  for (const f of manifest.files) assert.equal(f.mtime, statSync(join(cache, 'wheels', 'v1', sha, 'files', f.path)).mtimeMs, f.path);
+  assert.equal(statSync(join(site(a), MOD)).ino, statSync(cached()).ino);
+  assert.equal(statSync(pycIn(a)).ino, statSync(cachedPyc()).ino, 'the .pyc is linked from the cache too');
+  assert.equal(statSync(join(site(a), MOD)).mode & 0o777, 0o444);
+  // Touched, not changed (mtime differs from the manifest's): hashed, found whole, linked.
+  const later = new Date(Date.now() + 3600_000);
+  utimesSync(cached(), later, later);
+  utimesSync(cachedPyc(), later, later);
+  const c = newEnv();
+  assert.deepEqual(damaged(install(c).stderr), []);
+  assert.equal(statSync(join(site(c), MOD)).ino, statSync(cached()).ino);
+  assert.equal(statSync(pycIn(c)).ino, statSync(cachedPyc()).ino);
+  // The caveat: an in-place edit in one env shows in the envs linked to the same file...
+  editInPlace(join(site(a), MOD), 'VALUE = "EDITED"   ');
+  assert.match(installed(b), /EDITED/);
+  // ...and the next install sees the cache file changed (its mtime) and unpacks the wheel again.
+  const d = newEnv();
+  assert.equal(damaged(install(d).stderr).length, 1);
+  assert.equal(installed(d), ORIGINAL);
+  assert.equal(runScript(d), 'original');
+  assert.match(installed(a), /EDITED/);
+  assert.deepEqual(damaged(install(newEnv()).stderr), [], 'repaired once');
 });
 
 test('a modified, truncated or deleted cache file is unpacked again: the env gets the wheel\'s content, one warning', { skip: !py && 'no CPython 3.11/3.12' }, () => {

@@ -197,7 +197,7 @@ test('downloads are verified and cached; a wrong hash is refused and leaves noth
   c.close();
 });
 
-test('big local files: hashes remembered by path, size and mtime; a changed file is hashed again', async () => {
+test('local files over 64 KiB: hashes remembered by path, size and mtime; a changed file is hashed again', async () => {
   const dir = join(root, 'big');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'big-1.0-py3-none-any.whl');
@@ -209,6 +209,13 @@ test('big local files: hashes remembered by path, size and mtime; a changed file
   assert.equal((await c.download(cand)).hashes.sha256, sha);
   const memos = readdirSync(join(cache, 'local-hashes'));
   assert.equal(memos.length, 1);
+  // Most wheels of a real set are well under 1 MiB (jupyter's): remembered too.
+  const mid = join(dir, 'mid-1.0-py3-none-any.whl');
+  const midData = randomBytes(200 << 10);
+  writeFileSync(mid, midData);
+  const midSha = createHash('sha256').update(midData).digest('hex');
+  assert.equal((await c.download({ ...cand, name: 'mid', filename: 'mid-1.0-py3-none-any.whl', url: pathToFileURL(mid).href, hashes: { sha256: midSha } })).hashes.sha256, midSha);
+  assert.equal(readdirSync(join(cache, 'local-hashes')).length, 2);
   // The memo is what the second run uses (proved by planting a wrong one with the same stamp)...
   const memoPath = join(cache, 'local-hashes', memos[0]!);
   const memo = JSON.parse(readFileSync(memoPath, 'utf8'));

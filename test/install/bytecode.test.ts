@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildWheel } from '../helpers/wheels.js';
 import { venvkit } from '../helpers/cli.js';
@@ -167,13 +167,12 @@ test('damaged bytecode in the cache is not installed: it is compiled again (with
     const a = makeEnv(s, 'a', py312.path);
     install(s, a);
     const dir = join(s.cache, 'wheels', 'v1', cachedBytecode(s)[0]!);
-    const manifest = JSON.parse(readFileSync(join(dir, 'bytecode.json'), 'utf8')) as { files: Record<string, { offset: number; size: number }> };
-    const { offset, size } = manifest.files['bcpkg/mod.py']!;
-    const pack = join(dir, 'pyc.pack');
-    const packed = readFileSync(pack);
-    packed[offset + size - 2] ^= 0xff; // same size, other bytes (in mod's .pyc)
-    writeFileSync(pack, packed);
-    const data = packed.subarray(offset, offset + size);
+    const manifest = JSON.parse(readFileSync(join(dir, 'bytecode.json'), 'utf8')) as { files: Record<string, { pyc: string; size: number }> };
+    const cachedPyc = join(dir, manifest.files['bcpkg/mod.py']!.pyc);
+    const data = readFileSync(cachedPyc);
+    data[data.length - 2] ^= 0xff; // same size, other bytes
+    chmodSync(cachedPyc, 0o644);
+    writeFileSync(cachedPyc, data);
     const b = makeEnv(s, 'b', py312.path);
     const stderr = install(s, b);
     assert.match(stderr, /bytecode of bcpkg-1\.0-py3-none-any\.whl was damaged/);

@@ -31,11 +31,14 @@ Options:
       --no-build-isolation   build projects with the target environment as it is
   -C, --config-settings K=V  a setting for the build backend (repeatable; a repeated key is a list)
       --link-mode MODE       how files come from the unpacked-wheel cache (or $VENVKIT_LINK_MODE):
-                               clone     reflink where the file system can, else copy (the default)
-                               copy      always copy
-                               hardlink  share the cache's files: fastest, but an in-place edit of an
-                                         installed file then changes the cache and every env that
-                                         shares it (the next install notices and unpacks it again)
+                               (default) reflink where the file system can, else a hard link when
+                                         the cache is on the same file system, else copy
+                               clone     reflink where the file system can, else copy
+                               copy      always copy: each env has files of its own
+                               hardlink  share the cache's files, else copy
+                             with hard links an in-place edit of an installed file changes the
+                             cache and every env that shares it (the next install notices and
+                             unpacks it again); copy and clone avoid that
       --no-user              undo an earlier --user (pip's; the last of the two counts)
       --no-compile           install no bytecode (.pyc): by default each wheel is compiled once per
                                interpreter, kept in the cache and placed with its sources

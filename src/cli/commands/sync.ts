@@ -30,7 +30,7 @@ Options:
       --dry-run              say what would change, change nothing
       --no-cache             use no cache at all
       --no-build-isolation   build sdists with the target environment as it is
-      --link-mode MODE       clone (default), copy or hardlink (see \`venvkit install --help\`)
+      --link-mode MODE       clone, copy or hardlink (default: reflink, else hard link, else copy; see \`venvkit install --help\`)
       --compile              byte-compile the installed modules
   -q, --quiet                print nothing but errors
   -v, --verbose              say more
