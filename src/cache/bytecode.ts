@@ -113,7 +113,8 @@ export async function storeBytecode(wheel: CachedWheel, tag: string, compiled: {
     const files: Record<string, PycEntry> = {};
     const made = new Set<string>();
     for (const [k, { archive, pyc: data }] of compiled.entries()) {
-      if ((k & 63) === 0) await turns.give();
+      // A file each (a directory, an open, a write, a stat): a turn whenever the budget is spent.
+      if (k > 0) await turns.give();
       if (!data) continue;
       const rel = pycArchivePath(archive, tag);
       const path = join(tmp, rel);

@@ -29,6 +29,7 @@ const FLAGS: Record<string, string> = {
   environments: '--environment',
   pythonVersions: '--python-version',
   uploadedPriorTo: '--uploaded-prior-to',
+  configSettings: '--config-settings (-C)',
 };
 
 /** The option names the CLI knows a flag for (the tests check every "the `x` option" in src/ is one). */

@@ -40,7 +40,7 @@ export function checkRequireHashes(requirements: RequirementLine[], constraints:
     // pip 26.2's refusal, in its words: an editable has no single file to hash.
     if (r.editable) {
       throw new VenvkitError('BAD_REQUIREMENT', `The editable requirement ${r.editable.url} (from -r ${r.file} (line ${r.line})) cannot be installed when requiring hashes, because there is no single file to hash.`, {
-        hint: 'Install it without hash-checking mode (a file with no --hash line, or --no-require-hashes), or give a built wheel or sdist of the project with its --hash.',
+        hint: 'Install it without hash-checking mode (no file line with a hash, and the `requireHashes` option off), or give a built wheel or sdist of the project with its hash.',
       });
     }
     const where = `${r.text} (${r.file}:${r.line})`;

@@ -70,14 +70,14 @@ function refuseUnhashable(line: RequirementLine, pin: PinnedRequirement): never 
   const d = pin.direct!;
   if (d.editable) {
     throw new VenvkitError('BAD_LOCK', `The editable requirement ${d.url} ${from} cannot be installed when requiring hashes, because there is no single file to hash.`, {
-      hint: 'Drop --require-hashes from the file (sync still checks every --hash it gives), or lock a built wheel or sdist of the project instead.',
+      hint: 'Drop the require-hashes line from the file (sync still checks every hash it gives), or lock a built wheel or sdist of the project instead.',
     });
   }
   const head = d.kind === 'vcs'
     ? "Can't verify hashes for these requirements because we don't have a way to hash version control repositories:"
     : "Can't verify hashes for these file:// requirements because they point to directories:";
   throw new VenvkitError('BAD_LOCK', `${head}\n    ${line.text.replace(/\s*;.*$/, '')} from ${parseRequirement(line.text).url} ${from}`, {
-    hint: 'Drop --require-hashes from the file (sync still checks every --hash it gives), or lock a built wheel or sdist of the project instead.',
+    hint: 'Drop the require-hashes line from the file (sync still checks every hash it gives), or lock a built wheel or sdist of the project instead.',
   });
 }
 

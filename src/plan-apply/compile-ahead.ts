@@ -10,6 +10,7 @@ import { findBytecode, storeBytecode, type StoredBytecode } from '../cache/bytec
 import type { CachedWheel } from '../cache/wheels.js';
 import { CompilerPool } from '../install/compile-pool.js';
 import { placeEntry } from '../install/entry-paths.js';
+import { Turns } from '../install/turns.js';
 
 /** The archive paths of a wheel's modules that an install byte-compiles (.py files bound for purelib or platlib). */
 export function libSources(wheel: CachedWheel): string[] {
@@ -29,6 +30,13 @@ export function libSources(wheel: CachedWheel): string[] {
 export class CompileAhead {
   private readonly pool: CompilerPool;
   private readonly stored = new Map<CachedWheel, Promise<StoredBytecode | undefined>>();
+  /**
+   * Stores run one after another, on one budget of turns: each gives the event loop a turn every few
+   * ms, but wheels finishing together would otherwise each spend their budget in the same pass of
+   * the event loop, holding it for that many budgets at once.
+   */
+  private storing: Promise<unknown> = Promise.resolve();
+  private readonly turns = new Turns();
 
   constructor(python: string, private readonly tag: string, signal?: AbortSignal) {
     this.pool = new CompilerPool(python, signal);
@@ -41,10 +49,16 @@ export class CompileAhead {
     if (sources.length === 0) return;
     const stored = this.pool.compile(sources.map((s) => ({ path: join(wheel.filesDir, s), shown: s }))).then((r) =>
       // Not complete (a compiler crashed): the transaction compiles this wheel again.
-      r.complete ? storeBytecode(wheel, this.tag, sources.map((archive, k) => ({ archive, pyc: r.pycs[k] })), true) : undefined,
+      r.complete ? this.store(wheel, sources.map((archive, k) => ({ archive, pyc: r.pycs[k] }))) : undefined,
     );
     stored.catch(() => {}); // awaited by the transaction, or dropped when the install fails first
     this.stored.set(wheel, stored);
+  }
+
+  private store(wheel: CachedWheel, compiled: { archive: string; pyc: Buffer | undefined }[]): Promise<StoredBytecode> {
+    const next = this.storing.then(() => storeBytecode(wheel, this.tag, compiled, true, this.turns));
+    this.storing = next.catch(() => {});
+    return next;
   }
 
   /** `wheel`'s bytecode being compiled ahead (undefined: it was not). */
