@@ -115,16 +115,20 @@ async function findByPath(spec: string, ctx: Ctx): Promise<PythonInstallation> {
 const plainFiles = new Set<string>();
 const plainKey = (abs: string, env: NodeJS.ProcessEnv) => `${abs}\0${pyenvRoot(env)}`;
 
-function foundAgain(spec: string, options: FindOptions): PythonInstallation | undefined {
-  if (plainFiles.size === 0) return undefined;
-  const env = options.env ?? process.env;
-  let req: PythonRequest;
+/** `spec` parsed, or undefined where it does not parse (a fast path that then does not apply). */
+function specOrUndefined(spec: string): PythonRequest | undefined {
   try {
-    req = parseSpec(spec);
+    return parseSpec(spec);
   } catch {
     return undefined;
   }
-  if (req.kind !== 'path') return undefined;
+}
+
+function foundAgain(spec: string, options: FindOptions): PythonInstallation | undefined {
+  if (plainFiles.size === 0) return undefined;
+  const env = options.env ?? process.env;
+  const req = specOrUndefined(spec);
+  if (req?.kind !== 'path') return undefined;
   const abs = resolve(options.cwd ?? process.cwd(), expandHome(req.path, env));
   if (!plainFiles.has(plainKey(abs, env))) return undefined;
   throwIfInterrupted(options.signal, `${abs} was not probed`, '');
@@ -211,13 +215,8 @@ async function fromVersionEntry(entry: string, ctx: Ctx): Promise<PythonInstalla
     const exe = ['python3', 'python', 'pypy3', 'pypy'].map((n) => join(dir, 'bin', n)).find((p) => executableSize(p) !== undefined);
     return exe ? probe(exe, 'python-version', ctx) : undefined;
   }
-  let req: PythonRequest;
-  try {
-    req = parseSpec(entry);
-  } catch {
-    return undefined;
-  }
-  if (req.kind !== 'version') return undefined;
+  const req = specOrUndefined(entry);
+  if (req?.kind !== 'version') return undefined;
   return findByVersion(req, ctx, 'python-version');
 }
 

@@ -1,8 +1,14 @@
 // Shared set-up for the build frontend tests: the local index (found through pip's configuration),
 // projects for the real backends written into temp dirs, and a tiny in-tree backend.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { after } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadPipConfig } from '../../src/index/pip-config.js';
+import { venvkit } from '../helpers/cli.js';
+import { python3x } from '../pip/helpers.js';
 
 /** The first file:// index pip is configured with (pypi.org is not reachable here). */
 export function localIndex(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -17,6 +23,27 @@ export function buildTestEnv(cache: string): NodeJS.ProcessEnv {
   const index = localIndex(env);
   if (index) env.PIP_INDEX_URL = index;
   return env;
+}
+
+/**
+ * What the tests of direct references (local dirs, archives, git) share: a temp dir removed after
+ * the file's tests, its env (buildTestEnv), a CPython 3.11/3.12, whether git is there (CI installs
+ * it, so its absence fails there), venvkit run in the temp dir, and a file's sha256 in hex.
+ */
+export function directRefsSetup(prefix: string) {
+  const tmp = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const env = buildTestEnv(join(tmp, 'cache'));
+  const hasGit = spawnSync('git', ['--version']).status === 0;
+  if (!hasGit && process.env.CI === 'true') throw new Error('git is not installed, but CI installs it (.ci/run)');
+  return {
+    tmp,
+    env,
+    python: python3x(),
+    hasGit,
+    vk: (args: string[]) => venvkit(args, { env, cwd: tmp, timeout: 300_000 }),
+    sha256: (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex'),
+  };
 }
 
 export function writeFiles(root: string, files: Record<string, string>): string {

@@ -3,27 +3,16 @@
 // sdist by path as `name @ file:///abs/file` with the file's --hash, a git requirement as
 // `name @ git+URL@COMMIT` (the commit it resolved to, not the branch asked for). A lock of the wheel
 // installs with `venvkit install -r` (hash-checking mode).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { venvkit } from '../helpers/cli.js';
 import { buildWheel } from '../helpers/wheels.js';
-import { buildTestEnv, writeInTreeProject } from '../build/helpers.js';
-import { python3x } from '../pip/helpers.js';
+import { directRefsSetup, writeInTreeProject } from '../build/helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vk-lock-txt-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
-const env = buildTestEnv(join(tmp, 'cache'));
-const python = python3x();
-const hasGit = spawnSync('git', ['--version']).status === 0;
-if (!hasGit && process.env.CI === 'true') throw new Error('git is not installed, but CI installs it (.ci/run)');
-const vk = (args: string[]) => venvkit(args, { env, cwd: tmp, timeout: 300_000 });
-const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const { tmp, env, python, hasGit, vk, sha256 } = directRefsSetup('vk-lock-txt-');
 /** The lines of `name`'s entry (its requirement line to the next entry), without `# via` comments. */
 const entryOf = (text: string, head: string) => {
   const lines = text.split('\n');

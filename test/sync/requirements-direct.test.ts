@@ -6,28 +6,17 @@
 // replaces the installed copy; what the file no longer lists is removed. Bad input (a missing -e
 // directory, an archive whose hash does not match, a checkout not pinned to a commit, a directory
 // or checkout under --require-hashes, refused with pip's own message) leaves the env unchanged.
-import { test, before, after, type TestContext } from 'node:test';
+import { test, before, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { venvkit } from '../helpers/cli.js';
 import { buildWheel } from '../helpers/wheels.js';
 import { realPip, type RealPip } from '../helpers/real-pip.js';
-import { buildTestEnv, writeInTreeProject } from '../build/helpers.js';
-import { python3x } from '../pip/helpers.js';
+import { directRefsSetup, writeInTreeProject } from '../build/helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vk-sync-direct-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
-const env = buildTestEnv(join(tmp, 'cache'));
-const python = python3x();
-const hasGit = spawnSync('git', ['--version']).status === 0;
-if (!hasGit && process.env.CI === 'true') throw new Error('git is not installed, but CI installs it (.ci/run)');
-const vk = (args: string[]) => venvkit(args, { env, cwd: tmp, timeout: 300_000 });
-const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const { tmp, env, python, hasGit, vk, sha256 } = directRefsSetup('vk-sync-direct-');
 const url = (path: string) => pathToFileURL(path).href;
 const sitePackages = (root: string) => join(root, 'lib', readdirSync(join(root, 'lib'))[0]!, 'site-packages');
 const distInfos = (root: string) => readdirSync(sitePackages(root)).filter((d) => d.endsWith('.dist-info')).sort();
