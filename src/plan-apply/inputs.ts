@@ -29,6 +29,8 @@ export interface RequirementInputs {
   editables?: string[];
   /** --group [path:]name: PEP 735 dependency groups (of ./pyproject.toml by default). */
   groups?: string[];
+  /** --requirements-from-script: the PEP 723 block's dependencies (as pip: built without the command line's -C). */
+  scriptRequirements?: string[];
 }
 
 export interface CollectedInputs {
@@ -121,7 +123,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const local: LocalSource[] = [];
   const configByName = new Map<string, ConfigSettings>();
   // The `configSettings` option is for the command line's requirements and editables only (pip's
-  // get_requirements): not for groups, requirements-file lines or dependencies.
+  // get_requirements): not for groups, a script's dependencies, requirements-file lines or dependencies.
   const cli = options.configSettings && Object.keys(options.configSettings).length ? options.configSettings : undefined;
   const withCli = <T extends object>(o: T): T => (cli ? { ...o, configSettings: cli } : o);
   for (const text of inputs.editables ?? []) local.push(withCli(editableSource(parseEditable(text, cwd))));
@@ -130,6 +132,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
     const { parseGroupArg, readGroupRequirements } = await import('../project/dependency-groups.js');
     for (const g of await readGroupRequirements(inputs.groups.map((a) => parseGroupArg(a, cwd)))) texts.push([g.requirement, false]);
   }
+  for (const text of inputs.scriptRequirements ?? []) texts.push([text, false]);
   for (const [text, fromCli] of texts) {
     const source = localSource(text, cwd);
     if (source) local.push(fromCli ? withCli(source) : source);

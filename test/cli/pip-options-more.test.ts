@@ -1,13 +1,15 @@
 // The last of pip 26.2's install options, each compared with pip 26.2 run the same way: per-project
 // --all-releases / --only-final, --only-deps, --ignore-requires-python, --uploaded-prior-to (PEP 700
 // upload-time on JSON pages), --refresh-package (a cached fresh page revalidated), --build-constraint
-// and -C after a requirements-file line (an in-tree backend records what its build saw), a line's
+// and -C after a requirements-file line, not for a PEP 723 script's dependencies (an in-tree backend
+// records what its build saw), a line's
 // --hash checked under --no-require-hashes, -r https://... fetched with --cert/--trusted-host; then
 // uninstall --target/--user and list --local.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { selfSignedCert, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { pipCompare, versionWheel as wheel } from '../helpers/pip-compare.js';
@@ -190,6 +192,9 @@ test('--build-constraint limits what build environments get, not the install; -C
   // A line without -C is built with no settings, whatever the command line's -C (pip's get_requirements).
   const plain = join(tmp, 'without-c.txt');
   writeFileSync(plain, `${proj}\n`);
+  // Nor a PEP 723 script's dependencies (pip's get_requirements makes them without config settings).
+  const script = join(tmp, 'needs-recorder.py');
+  writeFileSync(script, `# /// script\n# dependencies = ["recorder @ ${pathToFileURL(proj).href}"]\n# ///\nprint(1)\n`);
   const seen = (py: string) => {
     const r = spawnSync(py, ['-c', 'import recorder; print(recorder.BDEP, recorder.CONFIG)'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -202,9 +207,10 @@ test('--build-constraint limits what build environments get, not the install; -C
     assert.equal(r.status, 0, r.stderr);
     return seen(py);
   };
-  const want = ['2.0 {}', '1.0 {}', '2.0 {"mode": ["fast", "twice"]}', '1.0 {"mode": "x"}'];
+  const want = ['2.0 {}', '2.0 {}', '1.0 {}', '2.0 {"mode": ["fast", "twice"]}', '1.0 {"mode": "x"}'];
   const got = [
     await vkInstall(['-C', 'mode=cli', '-r', plain]),
+    await vkInstall(['-C', 'mode=cli', '--requirements-from-script', script]),
     await vkInstall(['--build-constraint', constraints, proj]),
     await vkInstall(['-C', 'mode=cli', '-r', reqs]),
     await vkInstall(['--build-constraint', constraints, '-C', 'mode=x', proj]),
@@ -226,6 +232,7 @@ test('--build-constraint limits what build environments get, not the install; -C
   };
   assert.deepEqual([
     await pipInstall(['-C', 'mode=cli', '-r', plain]),
+    await pipInstall(['-C', 'mode=cli', '--requirements-from-script', script]),
     await pipInstall(['--build-constraint', constraints, proj]),
     await pipInstall(['-C', 'mode=cli', '-r', reqs]),
     await pipInstall(['--build-constraint', constraints, '-C', 'mode=x', proj]),

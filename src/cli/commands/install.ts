@@ -108,7 +108,6 @@ async function run(values: Values, positionals: string[], argv: string[], pip: P
   if (values['require-hashes'] && values['no-require-hashes']) throw new VenvkitError('USAGE', 'install: --require-hashes and --no-require-hashes are mutually exclusive', { hint: 'Give one of them.' });
   await checkPipCombinations({ pre: values.pre, noDeps: values['no-deps'], requirement: values.requirement, group: values.group }, pip);
   const script = pip.script ? { path: pip.script, meta: await (await import('../../project/script-metadata.js')).readScriptMetadata(pip.script) } : undefined;
-  if (script) positionals = [...positionals, ...script.meta.dependencies];
   const files = values.requirement ?? [];
   const editables = values.editable ?? [];
   const groups = values.group ?? [];
@@ -175,7 +174,8 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
   // What a killed venvkit left is finished first, so the check below reads what is really installed.
   const recovered = await repairEnv(venv.root, { signal, onWait: (pid) => printWaiting(venv.root, pid) });
   printRecovered(venv.root, recovered);
-  const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [], editables, groups };
+  // A script's dependencies are requirements of their own kind: pip gives them no -C (its get_requirements).
+  const inputs = { requirements: positionals, requirementFiles: files, constraintFiles: values.constraint ?? [], editables, groups, scriptRequirements: script?.meta.dependencies ?? [] };
   const flags = {
     indexUrl: values['index-url'],
     extraIndexUrls: values['extra-index-url'],
