@@ -3,6 +3,7 @@ import { VenvkitError } from '../errors.js';
 import { setColorMode } from './output.js';
 import type { FormatControlOp } from '../index/format-control.js';
 import { didYouMean } from '../did-you-mean.js';
+import { expandAbbreviations } from './abbrev.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,11 +16,44 @@ export const COMMON_OPTIONS = {
   color: { type: 'string' },
 } as const satisfies Options;
 
-/** util.parseArgs with venvkit's common flags, turning its errors into USAGE errors that name the command. */
-export function parse<O extends Options>(command: string, argv: string[], options: O) {
+/**
+ * A long option shortened to a unique prefix, written out in full, as pip's optparse takes it on
+ * every command (and Python's argparse, which `venv` uses): a whole name stands for itself, else
+ * the one name that starts with the prefix; several are an error naming them in optparse's words.
+ * `pip`: the names of the pip command this one mirrors (pip-option-names.ts), matched first so a
+ * prefix means what it means to pip; one that stands for a pip option this command does not take is
+ * an error saying so. venvkit's own commands match their own names only.
+ */
+function expand(command: string, argv: string[], table: Options, pip: readonly string[]): string[] {
+  const shorts = new Set(Object.values(table).filter((o) => o.type === 'string' && o.short).map((o) => o.short!));
+  const out = expandAbbreviations(argv, {
+    pip, own: Object.keys(table), command,
+    takesValue: (n) => table[n]?.type === 'string',
+    shortTakesValue: (c) => shorts.has(c),
+  });
+  for (let i = 0; i < out.length && argv[i] !== '--'; i++) {
+    if (out[i] === argv[i]) continue;
+    const name = /^--([^=]*)/.exec(out[i]!)![1]!;
+    if (!Object.hasOwn(table, name)) {
+      throw new VenvkitError('USAGE', `${command}: ${argv[i]!.split('=', 1)[0]} stands for pip's --${name}, which venvkit ${command} does not take`, {
+        hint: `Run \`venvkit ${command} --help\` for the flags it takes.`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * util.parseArgs with venvkit's common flags and optparse's abbreviations (`expand`), turning its
+ * errors into USAGE errors that name the command. `argv` of the answer has the abbreviations
+ * written out.
+ */
+export function parse<O extends Options>(command: string, argv: string[], options: O, pip: readonly string[] = []) {
   let parsed;
+  const table = { ...COMMON_OPTIONS, ...options };
+  const args = expand(command, argv, table, pip);
   try {
-    parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: table, allowPositionals: true, strict: true });
   } catch (e) {
     const message = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
     const unknown = (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^'=]*)/.exec(message)?.[1] : undefined;
@@ -30,7 +64,8 @@ export function parse<O extends Options>(command: string, argv: string[], option
   }
   const color = (parsed.values as { color?: unknown }).color;
   if (typeof color === 'string') setColorMode(color);
-  return parsed;
+  // argv with every abbreviation written out, for what reads the options' order.
+  return Object.assign(parsed, { argv: args });
 }
 
 /** --no-binary / --only-binary values in the order given (pip applies them in turn). */

@@ -2,6 +2,7 @@
 // (the rules are in src/cache/maintenance.ts).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
 import { info, outColor, printJson, type Output, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -61,7 +62,7 @@ export default async function cache(argv: string[]): Promise<number> {
   if (!['dir', 'info', 'clean', 'prune'].includes(sub)) {
     throw new VenvkitError('USAGE', `cache: unknown subcommand '${sub}'`, { hint: 'Use `venvkit cache dir|info|clean|prune`.' });
   }
-  const { values, positionals } = parse(`cache ${sub}`, rest, { 'max-age': { type: 'string' } });
+  const { values, positionals } = parse(`cache ${sub}`, rest, { 'max-age': { type: 'string' } }, pipOptionNamesOf('cache'));
   if (values.help) {
     stdout(HELP);
     return 0;

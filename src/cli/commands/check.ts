@@ -1,4 +1,5 @@
 // venvkit check: installed distributions whose dependencies are missing or conflict (pip check).
+import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
 import { printJson, stderr, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -18,7 +19,7 @@ when there are problems, or when a distribution's metadata cannot be parsed.
 `;
 
 export default async function check(argv: string[]): Promise<number> {
-  const { values } = parse('check', argv, { env: { type: 'string' } });
+  const { values } = parse('check', argv, { env: { type: 'string' } }, pipOptionNamesOf('check'));
   if (values.help) {
     stdout(HELP);
     return 0;

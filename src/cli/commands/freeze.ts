@@ -1,4 +1,5 @@
 // venvkit freeze: installed distributions as requirement lines (pip freeze's format).
+import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
@@ -19,7 +20,7 @@ Options:
 `;
 
 export default async function freeze(argv: string[]): Promise<number> {
-  const { values } = parse('freeze', argv, { env: { type: 'string' }, all: { type: 'boolean' } });
+  const { values } = parse('freeze', argv, { env: { type: 'string' }, all: { type: 'boolean' } }, pipOptionNamesOf('freeze'));
   if (values.help) {
     stdout(HELP);
     return 0;

@@ -2,6 +2,7 @@
 // json; --outdated, --uptodate, --not-required), plus venvkit's own --json.
 import { existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -78,7 +79,7 @@ function pythonJson(v: unknown): string {
 }
 
 export default async function list(argv: string[]): Promise<number> {
-  const { values } = parse('list', argv, {
+  const { values, argv: full } = parse('list', argv, {
     env: { type: 'string' },
     format: { type: 'string' },
     outdated: { type: 'boolean', short: 'o' },
@@ -96,7 +97,7 @@ export default async function list(argv: string[]): Promise<number> {
     path: { type: 'string', multiple: true },
     user: { type: 'boolean' },
     local: { type: 'boolean', short: 'l' },
-  });
+  }, pipOptionNamesOf('list'));
   if (values.help) {
     stdout(HELP);
     return 0;
@@ -121,7 +122,7 @@ export default async function list(argv: string[]): Promise<number> {
     dists = readDistsIn(sysPathDirs(venv));
   } else dists = readDists(venv.paths);
   // pip: the last of --exclude-editable / --include-editable wins; -e keeps editables only.
-  const withoutEditables = argv.lastIndexOf('--exclude-editable') > argv.lastIndexOf('--include-editable');
+  const withoutEditables = full.lastIndexOf('--exclude-editable') > full.lastIndexOf('--include-editable');
   dists = filterDists(dists, { editablesOnly: !!values.editable, withoutEditables });
   const needBase = () => {
     if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found`, { hint: 'Recreate the environment with `venvkit create`.' });

@@ -1,6 +1,7 @@
 // venvkit lock: resolve requirements and write pylock.toml (PEP 751) or a requirements.txt.
 // The work is src/lock/api.ts; this parses flags and prints.
 import { relative } from 'node:path';
+import { pipOptionNamesOf } from '../pip-option-names.js';
 import { formatOps, parse } from '../args.js';
 import { info, printJson, stdout, warn, type Output } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -68,7 +69,7 @@ function shownCommand(argv: string[]): string {
 }
 
 export default async function lockCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('lock', argv, {
+  const { values, positionals, argv: full } = parse('lock', argv, {
     output: { type: 'string', short: 'o' },
     requirement: { type: 'string', short: 'r', multiple: true },
     editable: { type: 'string', short: 'e', multiple: true },
@@ -92,7 +93,7 @@ export default async function lockCommand(argv: string[]): Promise<number> {
     timeout: { type: 'string' },
     'no-cache': { type: 'boolean' },
     print: { type: 'boolean' },
-  });
+  }, pipOptionNamesOf('lock'));
   if (values.help) {
     stdout(HELP);
     return 0;
@@ -122,10 +123,10 @@ export default async function lockCommand(argv: string[]): Promise<number> {
     upgradePackages: values['upgrade-package'] ?? [],
     index: {
       indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'],
-      noIndex: values['no-index'], pre: values.pre, timeout, formatControl: formatOps(argv), preferBinary: values['prefer-binary'],
+      noIndex: values['no-index'], pre: values.pre, timeout, formatControl: formatOps(full), preferBinary: values['prefer-binary'],
     },
     noCache: !!values['no-cache'],
-    command: shownCommand(argv),
+    command: shownCommand(full),
     onWarning: (m) => warn(out, m),
   });
   if (values.print) stdout(result.text);

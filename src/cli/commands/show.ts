@@ -1,4 +1,5 @@
 // venvkit show NAME... [-f] [-v]: what `pip show` prints about installed distributions.
+import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -45,7 +46,7 @@ function lines(d: ShownDist, files: boolean, verbose: boolean): string[] {
 }
 
 export default async function show(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('show', argv, { env: { type: 'string' }, files: { type: 'boolean', short: 'f' } });
+  const { values, positionals } = parse('show', argv, { env: { type: 'string' }, files: { type: 'boolean', short: 'f' } }, pipOptionNamesOf('show'));
   if (values.help) {
     stdout(HELP);
     return 0;

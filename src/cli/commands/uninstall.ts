@@ -1,6 +1,7 @@
 // venvkit uninstall NAME... [-r FILE]... [-y]: remove distributions by their RECORD, asking first
 // as pip does (unless -y).
 import { basename } from 'node:path';
+import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
 import { info, printJson, type Output, stderr, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -73,7 +74,7 @@ export default async function uninstall(argv: string[]): Promise<number> {
     target: { type: 'string', short: 't' },
     prefix: { type: 'string' },
     python: { type: 'string' },
-  });
+  }, pipOptionNamesOf('uninstall'));
   if (values.help) {
     stdout(HELP);
     return 0;
