@@ -87,7 +87,6 @@ export const NO_OPS: Record<string, string> = {
   'keyring-provider': 'venvkit takes credentials from the URL or ~/.netrc, never from keyring',
   'use-pep517': 'projects are always built through PEP 517',
   'no-clean': 'build directories are temporary and removed',
-  src: 'editable VCS checkouts go to <env>/src',
   'require-virtualenv': 'venvkit always installs into an environment',
   'use-feature': 'each pip feature is a pip internal or how venvkit already works',
   'use-deprecated': 'pip\'s legacy resolver and certificates do not exist here',
@@ -160,6 +159,8 @@ export interface PipRun {
   ignoreRequiresPython: boolean;
   /** --requirements-from-script FILE (PEP 723): its dependencies are requirements. */
   script?: string;
+  /** --src DIR (absolute): editable VCS checkouts go to DIR/<name> (default <env>/src). */
+  srcDir?: string;
 }
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -257,6 +258,7 @@ export function pipRun(values: PipValues, argv: string[] = []): PipRun {
     buildConstraints: (values['build-constraint'] ?? []).map((f) => existingFile('build-constraint', f)),
     ignoreRequiresPython: !!values['ignore-requires-python'],
     ...(scripts.length ? { script: resolve(scripts[0]!) } : {}),
+    ...(values.src !== undefined ? { srcDir: resolve(values.src) } : {}),
   };
 }
 

@@ -4,11 +4,15 @@
 // from the indexes (pick-file.ts), the hashes say which.
 //
 // Direct references, as `venvkit lock -o x.txt` and pip-compile write them, are pinned too: a
-// directory (`name @ file:///abs/dir`, or `-e file:///abs/dir`) is built from where it is; a git
-// checkout (`name @ git+URL@COMMIT`) must name the full commit; an archive (`name @ URL` of a wheel
-// or an sdist, `#subdirectory=` allowed) must carry --hash like an index pin. A directory or a
-// checkout has no single file to hash, so it carries none (as uv); a file that says
-// `--require-hashes` refuses them with pip 26.2's messages, as pip does in hash-checking mode.
+// directory (`name @ file:///abs/dir`, `-e file:///abs/dir`, or a bare path: `./pkg`, `.`,
+// `file:///dir`, whose name is learnt when it is built) is built from where it is; a git checkout
+// (`name @ git+URL@COMMIT`, `git+URL@COMMIT#egg=name`, or editable: `-e git+URL@COMMIT#egg=name`,
+// checked out where pip puts it, `<src>/<name>`) must name the full commit; an archive (`name @
+// URL` or a bare path or URL of a wheel or an sdist, `#subdirectory=` allowed) must carry --hash
+// like an index pin. A directory or a checkout has no single file to hash, so it carries none (as
+// uv); a file that says `--require-hashes` refuses them with pip 26.2's messages, as pip does in
+// hash-checking mode.
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import { evaluateMarker, type MarkerEnvironment } from '../pep/markers.js';
@@ -35,6 +39,9 @@ export interface DirectPin {
   wheel?: boolean;
   /** dir and vcs: what src/build builds. */
   source?: LocalSource;
+  /** An editable checkout: where it is (`<src>/<name>`), and the project's directory in it (`url`'s path). */
+  checkout?: string;
+  projectDir?: string;
 }
 
 export interface PinnedRequirement {
@@ -81,27 +88,44 @@ function refuseUnhashable(line: RequirementLine, pin: PinnedRequirement): never 
   });
 }
 
-/** A `-e` line or a `name @ URL` line as a pin (see the module comment). */
-function directPin(line: RequirementLine, where: string, cwd: string): PinnedRequirement {
+function notACommit(where: string, text: string): never {
+  bad(where, `${text} is not pinned to a commit`, 'sync resolves nothing: name the full commit hash (`name @ git+URL@<40 hex digits>`, `-e git+URL@<40 hex digits>#egg=name`), as `venvkit lock -o requirements.txt` writes it.');
+}
+
+/** A `-e` line, a `name @ URL` line or a bare path or URL as a pin (see the module comment); `srcDir`: where editable checkouts go. */
+function directPin(line: RequirementLine, where: string, cwd: string, srcDir: string): PinnedRequirement {
   if (line.editable) {
-    if (line.editable.vcs) bad(where, `-e ${line.text}: an editable checkout is not a locked source`, 'Lock the checkout at its commit (`name @ git+URL@COMMIT`), or sync a project directory with `-e file:///abs/dir`.');
+    if (line.editable.vcs) {
+      const vcs = line.editable.vcs;
+      if (!vcs.rev || !/^[0-9a-f]{40}$/i.test(vcs.rev)) notACommit(where, `-e ${line.text}`);
+      // As pip: checked out into <src>/<name>, and installed editable from there (its direct_url.json names that directory).
+      const name = line.editable.name!;
+      const checkout = join(srcDir, canonicalizeName(name));
+      const projectDir = vcs.subdirectory ? join(checkout, ...vcs.subdirectory.split('/')) : checkout;
+      return {
+        name, key: canonicalizeName(name), version: '', hashes: [], where,
+        direct: { kind: 'vcs', url: pathToFileURL(projectDir).href, editable: true, commitId: vcs.rev.toLowerCase(), requestedRevision: vcs.rev, source: editableSource(line.editable), checkout, projectDir },
+      };
+    }
     const source = editableSource(line.editable);
     const name = line.editable.name ?? '';
     return { name, key: name ? canonicalizeName(name) : '', version: '', hashes: [], where, direct: { kind: 'dir', url: source.url, editable: true, source } };
   }
-  const req = parseRequirement(line.text);
-  if (!req.url) bad(where, `${line.text} does not say which project it is`, 'Write it as `name @ URL` (venvkit lock -o requirements.txt writes that form).');
-  const url = req.url;
+  // `name @ URL`, or a bare path or URL (its name from the VCS URL's #egg=, the archive's file name, or the built project).
+  const req = line.location ? undefined : parseRequirement(line.text);
+  const url = req ? req.url : line.location!.url;
+  if (!url) bad(where, `${line.text} does not say which project it is`, 'Write it as `name @ URL` (venvkit lock -o requirements.txt writes that form).');
   const source = localSource(line.text, cwd);
+  const named = source?.name ?? req?.name ?? '';
   if (source?.kind === 'vcs') {
     const rev = source.vcs!.rev;
-    if (!rev || !/^[0-9a-f]{40}$/i.test(rev)) bad(where, `${line.text} is not pinned to a commit`, 'sync resolves nothing: name the full commit hash (`name @ git+URL@<40 hex digits>`), as `venvkit lock -o requirements.txt` writes it.');
+    if (!rev || !/^[0-9a-f]{40}$/i.test(rev)) notACommit(where, line.text);
     return {
-      name: req.name, key: req.key, version: '', hashes: [], where,
+      name: named, key: canonicalizeName(named), version: '', hashes: [], where,
       direct: { kind: 'vcs', url: directUrlForVcs(source.vcs!, rev).url, editable: false, commitId: rev.toLowerCase(), requestedRevision: rev, ...(source.vcs!.subdirectory ? { subdirectory: source.vcs!.subdirectory } : {}), source },
     };
   }
-  if (source?.kind === 'dir') return { name: req.name, key: req.key, version: '', hashes: [], where, direct: { kind: 'dir', url: source.url, editable: false, source } };
+  if (source?.kind === 'dir') return { name: named, key: named ? canonicalizeName(named) : '', version: '', hashes: [], where, direct: { kind: 'dir', url: source.url, editable: false, source } };
   // An archive: a wheel, or an sdist (local or remote), checked against its --hash.
   const [bare, fragment = ''] = url.split('#', 2) as [string, string?];
   const sub = /(?:^|&)subdirectory=([^&]*)/.exec(fragment)?.[1];
@@ -112,32 +136,39 @@ function directPin(line: RequirementLine, where: string, cwd: string): PinnedReq
   }
   if (line.hashes.length === 0) bad(where, `${line.text} has no --hash`, 'sync verifies every file: add --hash=sha256:<hex> of the archive (venvkit lock -o requirements.txt writes it).');
   const m = (wheel ? WHEEL : SDIST).exec(filename);
-  const version = m && canonicalizeName(m[1]!) === req.key ? m[2]! : '';
+  const name = req?.name ?? (m ? m[1]! : '');
+  if (!name) bad(where, `${line.text}: the name of ${filename} does not say which project it is`, 'Write it as `name @ URL` (venvkit lock -o requirements.txt writes that form).');
+  const version = m && canonicalizeName(m[1]!) === canonicalizeName(name) ? m[2]! : '';
   let recorded = bare;
   if (/^file:/i.test(bare)) recorded = pathToFileURL(fileURLToPath(bare)).href;
   return {
-    name: req.name, key: req.key, version, hashes: line.hashes.map((h) => h.toLowerCase()), where,
+    name, key: canonicalizeName(name), version, hashes: line.hashes.map((h) => h.toLowerCase()), where,
     direct: { kind: 'archive', url: recorded, editable: false, filename, wheel, ...(sub ? { subdirectory: decodeURIComponent(sub) } : {}) },
   };
 }
 
+/** The marker of a bare path or URL line (`./pkg ; python_version < "3.12"`: pip takes `; ` after a URL, `;` after a path). */
+function bareMarker(text: string) {
+  const semi = /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim()) ? text.indexOf('; ') : text.indexOf(';');
+  return semi === -1 ? null : parseRequirement(`x ; ${text.slice(semi + 1)}`).marker;
+}
+
 /** Reads `path` and keeps the lines whose markers hold in `env`. */
-export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: { env?: NodeJS.ProcessEnv; cwd?: string; requireHashes?: boolean } = {}): Promise<RequirementsLock> {
+export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: { env?: NodeJS.ProcessEnv; cwd?: string; requireHashes?: boolean; srcDir?: string } = {}): Promise<RequirementsLock> {
   const cwd = options.cwd ?? process.cwd();
   const parsed = await readRequirementFiles([{ path, constraint: false }], { env: options.env ?? process.env, cwd });
   const requireHashes = options.requireHashes || parsed.options.requireHashes;
   const pins: PinnedRequirement[] = [];
   for (const line of parsed.requirements) {
     const where = `${line.file}:${line.line}`;
-    if (line.editable || /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(line.text)) {
-      const marker = line.editable ? (line.editable.marker ? parseRequirement(`x ; ${line.editable.marker}`).marker : null) : parseRequirement(line.text).marker;
+    if (line.editable || line.location || /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(line.text)) {
+      const marker = line.editable ? (line.editable.marker ? parseRequirement(`x ; ${line.editable.marker}`).marker : null) : line.location ? bareMarker(line.text) : parseRequirement(line.text).marker;
       if (marker && !evaluateMarker(marker, env)) continue;
-      const pin = directPin(line, where, cwd);
+      const pin = directPin(line, where, cwd, options.srcDir ?? join(cwd, 'src'));
       if (requireHashes && pin.direct!.kind !== 'archive') refuseUnhashable(line, pin);
       pins.push(pin);
       continue;
     }
-    if (line.location) bad(where, `${line.text} does not say which project it is`, 'Write it as `name @ URL` (venvkit lock -o requirements.txt writes that form).');
     const req = parseRequirement(line.text);
     if (req.marker && !evaluateMarker(req.marker, env)) continue;
     const specs = req.specifier.specifiers;

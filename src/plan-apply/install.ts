@@ -85,6 +85,8 @@ export interface InstallOptions {
    * groups and dependencies with none.
    */
   configSettings?: ConfigSettings;
+  /** Where editable VCS checkouts go: `<srcDir>/<name>` (pip's --src; default `<env>/src`). */
+  srcDir?: string;
   /** Show the build backends' output live. */
   verbose?: boolean;
   /**
@@ -292,7 +294,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       const { prepareLocalSources } = await import('../build/prepare-sources.js');
       // A pylock.toml archive at a URL with a subdirectory: downloaded and checked first.
       if (collected.local.some((s) => s.fetch)) collected.local = await (await import('../lock/pylock-install.js')).fetchLockedArchives(collected.local, client);
-      const prepared = await prepareLocalSources(collected.local, { ...buildOptions(), srcDir: join(venv.root, 'src') });
+      const prepared = await prepareLocalSources(collected.local, { ...buildOptions(), srcDir: options.srcDir ?? join(venv.root, 'src') });
       for (const p of prepared) {
         const url = pathToFileURL(p.wheelPath).href;
         built.set(url, p);

@@ -33,7 +33,7 @@ import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
 import { planSync } from './plan.js';
 import type { LockTarget, LockTargets } from './read-lock.js';
-import { directKind, type SyncOptions, type SyncReport } from './sync.js';
+import { directKind, srcDirOf, type SyncOptions, type SyncReport } from './sync.js';
 
 interface Located {
   target: LockTarget;
@@ -126,7 +126,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     if (!p) {
       const { prepareLocalSources } = await import('../build/prepare-sources.js');
       [p] = await prepareLocalSources([t.source ? await t.source() : await archiveSource(t)], {
-        ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get(), srcDir: join(venv.root, 'src'),
+        ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get(), srcDir: srcDirOf(venv, options),
       });
       // The lock's requested revision, not the commit checked out, as pip records it.
       const info = (p!.directUrl as { vcs_info?: { requested_revision?: string } }).vcs_info;
@@ -163,7 +163,8 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
       const recovered = recoverEnv(venv.root);
       if (recovered.length) report.recovered = [...(report.recovered ?? []), ...recovered];
       // What is installed may have changed while we waited for the lock: plan again.
-      const plan = planSync(lock.targets, readDists(venv.paths), { exact: options.exact, configSettings: options.configSettings });
+      // What was built above is installed whatever the env now says (an editable checkout was moved to its commit by then).
+      const plan = planSync(lock.targets, readDists(venv.paths), { exact: options.exact, configSettings: options.configSettings, reinstall: new Set(prepared.keys()) });
       report.kept = plan.keep.length;
       if (plan.install.length === 0 && plan.remove.length === 0) {
         report.alreadySynced = true; // another venvkit synced it meanwhile

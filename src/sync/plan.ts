@@ -9,8 +9,12 @@
 // recorded at install (build/source-state.ts) is still the directory's: as uv, which rebuilds a
 // local project only when those files change, not on every sync. One installed without a record
 // (by pip) is kept: nothing says it changed. A locked line without a name (`-e file:///dir`) is the
-// installed distribution whose direct_url.json names that directory.
+// installed distribution whose direct_url.json names that directory. An editable checkout (`-e
+// git+URL@COMMIT#egg=name`) is kept while the distribution is installed editable from its directory
+// in `<src>/<name>` (as pip records it), the checkout's HEAD is the locked commit, and its metadata
+// files are unchanged.
 import { recordedState, sourceState } from '../build/source-state.js';
+import { checkoutHead } from './checkout-head.js';
 import { sameVersion } from '../install/versions.js';
 
 /** What the plan needs of a locked package. */
@@ -20,8 +24,11 @@ export interface Wanted {
   key: string;
   /** "" when the lock gives none (a directory or a VCS checkout: known once built). */
   version: string;
-  /** A directory or VCS entry: what the installed distribution's direct_url.json must say. */
-  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string; archiveHashes?: Record<string, string>; subdirectory?: string; sourceDir?: string };
+  /**
+   * A directory or VCS entry: what the installed distribution's direct_url.json must say. `checkout`:
+   * an editable checkout's directory (`<src>/<name>`), whose HEAD must be `commitId`.
+   */
+  direct?: { url: string; editable: boolean; commitId?: string; requestedRevision?: string; archiveHashes?: Record<string, string>; subdirectory?: string; sourceDir?: string; checkout?: string };
 }
 
 /** What the plan needs of an installed distribution (a DistInfo is one). */
@@ -39,6 +46,8 @@ export interface PlanOptions {
   exact?: boolean;
   /** The config settings builds get: part of a directory's source state. */
   configSettings?: object;
+  /** Installed again whatever is installed: built in this sync (an editable checkout already moved to its commit then). */
+  reinstall?: ReadonlySet<Wanted>;
 }
 
 /** Whether an installed archive_info agrees with the lock's hashes (one algorithm both give, equal); none recorded agrees. */
@@ -63,6 +72,7 @@ function matches(w: Wanted, h: Have, options: PlanOptions): boolean {
   if (!w.direct) return !h.directUrl;
   const u = h.directUrl;
   if (!u || u.url !== w.direct.url || (u.dir_info?.editable === true) !== w.direct.editable) return false;
+  if (w.direct.checkout) return checkoutHead(w.direct.checkout) === w.direct.commitId && !stale(w, h, options);
   if (w.direct.archiveHashes) return !!u.archive_info && u.subdirectory === w.direct.subdirectory && sameArchive(u.archive_info, w.direct.archiveHashes);
   if (w.direct.commitId !== undefined) return u.vcs_info?.commit_id?.toLowerCase() === w.direct.commitId && (u.subdirectory ?? undefined) === w.direct.subdirectory;
   return !stale(w, h, options);
@@ -97,7 +107,7 @@ export function planSync<W extends Wanted, H extends Have>(wanted: readonly W[],
     }
     locked.add(key);
     const have = byName.get(key) ?? [];
-    const same = have.length === 1 && matches(w, have[0]!, options);
+    const same = have.length === 1 && !options.reinstall?.has(w) && matches(w, have[0]!, options);
     if (same) plan.keep.push({ wanted: w, have: have[0]! });
     else {
       plan.install.push({ wanted: w, ...(have[0] ? { have: have[0] } : {}) });

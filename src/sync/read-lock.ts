@@ -48,6 +48,8 @@ export interface ReadLockOptions {
   onWarning?: (message: string) => void;
   /** A requirements file: refuse directories and checkouts (they have no hash), as pip's --require-hashes. */
   requireHashes?: boolean;
+  /** A requirements file: where its editable checkouts go (`-e git+URL@COMMIT#egg=name`: `<srcDir>/<name>`; pip's --src). */
+  srcDir?: string;
 }
 
 /** The targets already worked out for a lock (as read: readPylock returns the same object while the file is unchanged), by selection. */
@@ -99,7 +101,7 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   }
   if (options.extras?.length || options.groups?.length) throw new VenvkitError('USAGE', `sync: --extra and --group select from a pylock.toml; ${file} is a requirements file`);
   const { readRequirementsLock } = await import('../lock/requirements-read.js');
-  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd, requireHashes: options.requireHashes });
+  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd, requireHashes: options.requireHashes, srcDir: options.srcDir });
   return {
     path, format: 'requirements', fileOptions: lock.options,
     targets: lock.pins.map((p): LockTarget => {
@@ -108,7 +110,8 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
       if (!d) return t;
       if (d.kind !== 'archive') {
         const source = d.source!;
-        return { ...t, direct: { url: d.url, editable: d.editable, ...(d.commitId ? { commitId: d.commitId, requestedRevision: d.requestedRevision } : {}), ...(d.subdirectory ? { subdirectory: d.subdirectory } : {}), ...(d.kind === 'dir' ? { sourceDir: source.path } : {}) }, source: async () => source };
+        const checkout = d.checkout ? { checkout: d.checkout, sourceDir: d.projectDir! } : {};
+        return { ...t, direct: { url: d.url, editable: d.editable, ...(d.commitId ? { commitId: d.commitId, requestedRevision: d.requestedRevision } : {}), ...(d.subdirectory ? { subdirectory: d.subdirectory } : {}), ...(d.kind === 'dir' ? { sourceDir: source.path } : {}), ...checkout }, source: async () => source };
       }
       // An archive: its file is the line's URL, checked against the line's hashes (all of them: `required`).
       const hashes: Record<string, string> = {};

@@ -4,7 +4,7 @@
 // unless `exact`), every file's hash checked, all in one transaction. When the env already matches,
 // only the lock and the installed metadata are read (apply.ts is not even loaded).
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ConfigSettings } from '../build/hooks.js';
 import { distInfoDirs, libDirs } from '../installed/dist-info.js';
 import { canonicalizeName } from '../pep/names.js';
@@ -44,6 +44,8 @@ export interface SyncOptions {
   /** false: build sdists with the target env as it is (--no-build-isolation). */
   buildIsolation?: boolean;
   configSettings?: ConfigSettings;
+  /** Where a requirements file's editable checkouts (`-e git+URL@COMMIT#egg=name`) go: `<srcDir>/<name>` (default `<env>/src`, as pip's --src). */
+  srcDir?: string;
   verbose?: boolean;
   workers?: WorkersOption;
   env?: NodeJS.ProcessEnv;
@@ -134,6 +136,9 @@ function namesOnly(venv: Venv): Have[] {
 /** A directory or VCS entry's kind, for the report (an archive is reported as the wheel or sdist it is). */
 export const directKind = (t: LockTarget): 'directory' | 'vcs' | undefined => (t.direct && !t.direct.archiveHashes ? (t.direct.commitId ? 'vcs' : 'directory') : undefined);
 
+/** Where editable checkouts go (pip's --src, default `<env>/src`). */
+export const srcDirOf = (venv: Venv, options: SyncOptions): string => resolve(options.cwd ?? process.cwd(), options.srcDir ?? join(venv.root, 'src'));
+
 /** Syncs an environment to a lock file (see the module comment). */
 export async function sync(options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
@@ -141,7 +146,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }) });
-  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes });
+  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, srcDir: srcDirOf(venv, options) });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.
   let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });

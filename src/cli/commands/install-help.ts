@@ -104,13 +104,14 @@ pip install's other options, with pip's meaning:
                                (local time without an offset), or PnD (n days ago); needs the index's
                                PEP 700 upload-time (JSON pages), files without one are left out;
                                file:// locations are exempt (as pip)
+      --src DIR              editable VCS checkouts (-e git+URL#egg=NAME) go to DIR/NAME (default ENV/src)
       --no-color             as --color never
   -V, --version              print venvkit's version
 pip-only options, accepted (values checked as pip checks them) and without effect, because venvkit
 already behaves so:
       --disable-pip-version-check  --no-input  --root-user-action warn|ignore
       --no-warn-script-location  --no-warn-conflicts  --exists-action s|i|w|b|a
-      --keyring-provider auto|disabled|import|subprocess  --use-pep517  --no-clean  --src DIR
+      --keyring-provider auto|disabled|import|subprocess  --use-pep517  --no-clean
       --require-virtualenv  --use-feature NAME  --use-deprecated NAME  --resume-retries N
       --debug  --no-python-version-warning  --break-system-packages
 -C on the command line applies to the command line's requirements and -e projects only; a line of

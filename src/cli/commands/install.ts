@@ -206,6 +206,7 @@ async function installInto(venv: Venv, layout: Layout | undefined, values: Value
     report = await installRequirements(venv, inputs, {
       buildIsolation: !values['no-build-isolation'],
       configSettings,
+      ...(pip.srcDir ? { srcDir: pip.srcDir } : {}),
       verbose: out.verbose,
       index: flags,
       prechecked: pre,

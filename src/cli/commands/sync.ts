@@ -16,7 +16,9 @@ Make an environment match a lock file exactly: install what is missing, replace 
 remove what the lock does not list (pip and setuptools stay unless --exact). Nothing is resolved;
 every file's hash is checked; it is one transaction (a failure leaves the environment as it was).
 FILE is a pylock.toml (PEP 751; pylock.NAME.toml too) or a requirements.txt whose every line is
-pinned (name==version) with --hash.
+pinned (name==version) with --hash, or a direct reference: a project directory (-e DIR, name @
+file:///dir, ./dir), a git checkout at a commit (name @ git+URL@COMMIT, -e git+URL@COMMIT#egg=NAME),
+or a wheel or sdist with --hash.
 
 Options:
       --env DIR              the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
@@ -30,6 +32,7 @@ Options:
       --dry-run              say what would change, change nothing
       --no-cache             use no cache at all
       --no-build-isolation   build sdists with the target environment as it is
+      --src DIR              requirements files: where -e git+URL@COMMIT#egg=NAME is checked out (DIR/NAME; default ENV/src)
       --link-mode MODE       clone, copy or hardlink (default: reflink, else hard link, else copy; see \`venvkit install --help\`)
       --compile              byte-compile the installed modules
   -q, --quiet                print nothing but errors
@@ -50,6 +53,7 @@ export default async function sync(argv: string[]): Promise<number> {
     'dry-run': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
     'no-build-isolation': { type: 'boolean' },
+    src: { type: 'string' },
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
   });
@@ -77,6 +81,7 @@ export default async function sync(argv: string[]): Promise<number> {
       index: { indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'] },
       noCache: values['no-cache'],
       buildIsolation: !values['no-build-isolation'],
+      ...(values.src !== undefined ? { srcDir: values.src } : {}),
       linkMode: mode as LinkMode | undefined,
       compile: values.compile,
       verbose: out.verbose,
