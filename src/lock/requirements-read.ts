@@ -21,6 +21,8 @@ import { canonicalizeName } from '../pep/names.js';
 import { readRequirementFiles, type RequirementLine, type RequirementsFileOptions } from '../index/requirements-file.js';
 import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
 import { directUrlForVcs } from '../build/vcs.js';
+import { parseConfigSettings } from '../build/config-settings.js';
+import type { ConfigSettings } from '../build/hooks.js';
 
 /** A line naming where its project is, not a version on an index. */
 export interface DirectPin {
@@ -55,6 +57,8 @@ export interface PinnedRequirement {
   /** Where it was read, `file:line`. */
   where: string;
   direct?: DirectPin;
+  /** The `-C KEY=VALUE` written after the line: that build's settings (as pip gives a line's). */
+  configSettings?: ConfigSettings;
 }
 
 export interface RequirementsLock {
@@ -147,6 +151,14 @@ function directPin(line: RequirementLine, where: string, cwd: string, srcDir: st
   };
 }
 
+/** `pin` with its line's `-C` settings (a directory's or checkout's source carries them to its build). */
+function withSettings(pin: PinnedRequirement, line: RequirementLine): PinnedRequirement {
+  if (!line.configSettings?.length) return pin;
+  const configSettings = parseConfigSettings(line.configSettings);
+  const source = pin.direct?.source;
+  return { ...pin, configSettings, ...(source ? { direct: { ...pin.direct!, source: { ...source, configSettings } } } : {}) };
+}
+
 /** The marker of a bare path or URL line (`./pkg ; python_version < "3.12"`: pip takes `; ` after a URL, `;` after a path). */
 function bareMarker(text: string) {
   const semi = /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim()) ? text.indexOf('; ') : text.indexOf(';');
@@ -164,7 +176,7 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
     if (line.editable || line.location || /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(line.text)) {
       const marker = line.editable ? (line.editable.marker ? parseRequirement(`x ; ${line.editable.marker}`).marker : null) : line.location ? bareMarker(line.text) : parseRequirement(line.text).marker;
       if (marker && !evaluateMarker(marker, env)) continue;
-      const pin = directPin(line, where, cwd, options.srcDir ?? join(cwd, 'src'));
+      const pin = withSettings(directPin(line, where, cwd, options.srcDir ?? join(cwd, 'src')), line);
       if (requireHashes && pin.direct!.kind !== 'archive') refuseUnhashable(line, pin);
       pins.push(pin);
       continue;
@@ -176,7 +188,7 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
       bad(where, `${line.text} is not pinned to one version`, 'sync resolves nothing: every line must be `name==version` (write the file with `venvkit lock` or pip-compile).');
     }
     if (line.hashes.length === 0) bad(where, `${req.name}==${specs[0]!.versionText} has no --hash`, 'sync verifies every file: add --hash=sha256:<hex> for each file of the package (pip-compile --generate-hashes writes them).');
-    pins.push({ name: req.name, key: req.key, version: specs[0]!.versionText, hashes: line.hashes.map((h) => h.toLowerCase()), where });
+    pins.push(withSettings({ name: req.name, key: req.key, version: specs[0]!.versionText, hashes: line.hashes.map((h) => h.toLowerCase()), where }, line));
   }
   return { path, pins, options: parsed.options };
 }

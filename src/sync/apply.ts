@@ -13,6 +13,7 @@ import { canonicalizeName } from '../pep/names.js';
 import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/wheels.js';
 import { isVenvkitError, VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
+import { FormatControl } from '../index/format-control.js';
 import { applyFileOptions, applyFlags, loadPipConfig } from '../index/pip-config.js';
 import type { Candidate } from '../index/types.js';
 import { throwIfInterrupted } from '../install/apply.js';
@@ -51,23 +52,28 @@ function checkSize(l: Located, path: string): void {
 
 const asRequired = (hashes: Record<string, string>) => Object.entries(hashes).map(([a, h]) => `${a}:${h}`);
 
-/** The file of a requirements-file pin: the best wheel for the interpreter whose hash is pinned, else such an sdist. */
-async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly string[]): Promise<Located> {
+/**
+ * The file of a requirements-file pin: the best wheel for the interpreter whose hash is pinned, else
+ * such an sdist; as pip, only the formats --no-binary / --only-binary (the file's, pip's configuration's) allow.
+ */
+async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly string[], formats: FormatControl): Promise<Located> {
   const project = await client.project(t.name);
+  const allowed = formats.allowedFormats(t.name);
   // A file whose hashes the index gives must have a pinned one; others are checked when downloaded.
   const pinned = (c: Candidate) => Object.keys(c.hashes).length === 0 || Object.entries(c.hashes).some(([a, h]) => t.hashes!.includes(`${a}:${h}`));
   let best: { rank: number; c: Candidate } | undefined;
-  for (const c of project.candidates) {
+  for (const c of allowed.has('binary') ? project.candidates : []) {
     if (!sameVersion(c.version, t.version) || !pinned(c)) continue;
     const parsed = tryParseWheelFilename(c.filename);
     const rank = typeof parsed === 'string' ? null : bestTagRank(parsed.tags, tags);
     if (rank !== null && (!best || rank < best.rank)) best = { rank, c };
   }
   if (best) return { target: t, kind: 'wheel', candidate: best.c, required: t.hashes! };
-  const sdist = project.sdists.find((c) => sameVersion(c.version, t.version) && pinned(c));
+  const sdist = allowed.has('source') ? project.sdists.find((c) => sameVersion(c.version, t.version) && pinned(c)) : undefined;
   if (sdist) return { target: t, kind: 'sdist', candidate: sdist, required: t.hashes! };
-  throw new VenvkitError('INDEX_ERROR', `${t.where}: no index serves a file of ${t.name} ${t.version} for this interpreter with one of the pinned hashes (looked in ${[...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index'})`, {
-    hint: 'Check the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.',
+  const only = allowed.size < 2 ? ` (only ${allowed.has('binary') ? 'wheels: --only-binary' : 'sdists: --no-binary'} names it)` : '';
+  throw new VenvkitError('INDEX_ERROR', `${t.where}: no index serves a file of ${t.name} ${t.version} for this interpreter with one of the pinned hashes${only} (looked in ${[...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index'})`, {
+    hint: only ? 'Pin the hash of a file of the allowed format, or change --no-binary / --only-binary.' : 'Check the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.',
   });
 }
 
@@ -97,18 +103,27 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     env, verbose: options.verbose, signal, index: options.index, noCache: options.noCache, linkMode: options.linkMode,
     onWarning: options.onWarning, onEvent: (event) => progress(buildProgress(event)),
   });
-  let sdistBuilder: Promise<SdistBuilder> | undefined;
+  // One builder per set of build settings: the sync's, or a requirements-file line's own `-C`.
+  const sdistBuilders = new Map<string, Promise<SdistBuilder>>();
   const located = new Map<string, Located>();
-  const sdists = () => (sdistBuilder ??= import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
-    ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings: options.configSettings, workDir: workDir.get(),
+  const sdists = (t: LockTarget) => {
+    const configSettings = t.configSettings ?? options.configSettings;
+    const key = JSON.stringify(configSettings ?? null);
+    let b = sdistBuilders.get(key);
+    if (!b) sdistBuilders.set(key, (b = newSdists(configSettings)));
+    return b;
+  };
+  const newSdists = (configSettings: SyncOptions['configSettings']) => import('../build/prepare-sources.js').then(({ IndexSdists }) => new IndexSdists({
+    ctx, interpreter: venv.base!, isolation: options.buildIsolation !== false, targetPython: venv.paths.python, configSettings, workDir: workDir.get(),
     download: async (file) => {
       const l = located.get(file.url);
       const got = await client.download(file as Candidate, { requiredHashes: l?.required ?? [] });
       if (l) checkSize(l, got.path);
       return { path: got.path, sha256: got.hashes.sha256! };
     },
-  })));
-  const locate = (t: LockTarget) => (t.file || t.source ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags));
+  }));
+  const formats = FormatControl.from(settings.formatControl ?? []);
+  const locate = (t: LockTarget) => (t.file || t.source ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags, formats));
   // An archive entry's sdist: downloaded (hashes and size checked), then built as a local sdist.
   const archiveSource = async (t: LockTarget): Promise<LocalSource> => {
     const l = [...located.values()].find((x) => x.target === t) ?? fromLock(t);
@@ -117,7 +132,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     });
     checkSize(l, got.path);
     const sub = t.direct!.subdirectory;
-    return { kind: 'sdist', path: got.path, url: t.direct!.url, editable: false, extras: [], marker: '', text: `${t.where}: ${t.direct!.url}${sub ? `#subdirectory=${sub}` : ''}`, name: t.name, fromLock: true, ...(sub ? { subdirectory: sub } : {}) };
+    return { kind: 'sdist', path: got.path, url: t.direct!.url, editable: false, extras: [], marker: '', text: `${t.where}: ${t.direct!.url}${sub ? `#subdirectory=${sub}` : ''}`, name: t.name, fromLock: true, ...(sub ? { subdirectory: sub } : {}), ...(t.configSettings ? { configSettings: t.configSettings } : {}) };
   };
   // Directory and VCS entries, built as install builds local source (a VCS checkout by its commit, cached).
   const prepared = new Map<LockTarget, PreparedSource>();
@@ -140,7 +155,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
         t.key = canonicalizeName(p!.name);
       }
       // A directory's source state, recorded for a non-editable one too (the editable's is): sync rebuilds it when that changes (plan.ts).
-      if (!p!.state && t.direct?.sourceDir) p = { ...p!, state: sourceState(t.direct.sourceDir, options.configSettings) };
+      if (!p!.state && t.direct?.sourceDir) p = { ...p!, state: sourceState(t.direct.sourceDir, t.configSettings ?? options.configSettings) };
       prepared.set(t, p!);
     }
     return p!;
@@ -155,7 +170,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
       throwIfInterrupted(signal);
       progress({ phase: 'build', step: 'sources', name: l.target.name, done: i, total: toBuild.length });
       if (l.kind === 'source') await prepare(l.target);
-      else builtWheels.set(l.candidate.url, await (await sdists()).wheel(l.candidate));
+      else builtWheels.set(l.candidate.url, await (await sdists(l.target)).wheel(l.candidate));
     }
     throwIfInterrupted(signal);
     const envLock = await lockEnv(venv.root, { signal, onWait: (pid) => progress({ phase: 'wait', name: venv.root, pid, done: 0 }) });
@@ -193,7 +208,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
         const wheels = await abortable(pool(todo, options.parallel ?? 8, async (l): Promise<CachedWheel> => {
           throwIfInterrupted(signal);
           let built = builtWheels.get(l.candidate.url);
-          if (l.kind === 'sdist' && !built) built = await (await sdists()).wheel(l.candidate);
+          if (l.kind === 'sdist' && !built) built = await (await sdists(l.target)).wheel(l.candidate);
           if (l.kind === 'source') built = (await prepare(l.target)).wheelPath;
           const got = built
             ? { path: built, hashes: {} as Record<string, string> }
@@ -238,7 +253,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
         report.linkMode = result.linkMode;
         report.installed = todo.map((l, i) => {
           const have = haveOf.get(l.target);
-          return { name: wheels[i]!.manifest.name, version: l.target.version || wheels[i]!.manifest.version, ...(have ? { previous: have.version } : {}), url: l.candidate.url, kind: directKind(l.target) ?? l.target.file?.kind ?? 'wheel' };
+          return { name: wheels[i]!.manifest.name, version: l.target.version || wheels[i]!.manifest.version, ...(have ? { previous: have.version } : {}), url: l.candidate.url, kind: directKind(l.target) ?? (l.kind === 'sdist' ? 'sdist' : l.target.file?.kind ?? 'wheel') };
         });
         report.removed = plan.remove.map((d) => ({ name: d.name, version: d.version }));
         report.kept = plan.keep.length;

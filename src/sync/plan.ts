@@ -15,6 +15,7 @@
 // files are unchanged.
 import { recordedState, sourceState } from '../build/source-state.js';
 import { checkoutHead } from './checkout-head.js';
+import type { ConfigSettings } from '../build/hooks.js';
 import { sameVersion } from '../install/versions.js';
 
 /** What the plan needs of a locked package. */
@@ -24,6 +25,8 @@ export interface Wanted {
   key: string;
   /** "" when the lock gives none (a directory or a VCS checkout: known once built). */
   version: string;
+  /** Its own build settings (a requirements-file line's `-C`), instead of the sync's. */
+  configSettings?: ConfigSettings;
   /**
    * A directory or VCS entry: what the installed distribution's direct_url.json must say. `checkout`:
    * an editable checkout's directory (`<src>/<name>`), whose HEAD must be `commitId`.
@@ -63,7 +66,7 @@ function sameArchive(info: { hash?: string; hashes?: Record<string, string> }, l
 function stale(w: Wanted, h: Have, options: PlanOptions): boolean {
   if (!w.direct?.sourceDir || !h.distInfoDir) return false;
   const recorded = recordedState(h.distInfoDir);
-  return recorded !== undefined && recorded !== sourceState(w.direct.sourceDir, options.configSettings);
+  return recorded !== undefined && recorded !== sourceState(w.direct.sourceDir, w.configSettings ?? options.configSettings);
 }
 
 /** Whether the one installed copy `h` is what `w` locks. */

@@ -105,7 +105,7 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   return {
     path, format: 'requirements', fileOptions: lock.options,
     targets: lock.pins.map((p): LockTarget => {
-      const t: LockTarget = { name: p.name, key: p.key, version: p.version, where: p.where, hashes: p.hashes };
+      const t: LockTarget = { name: p.name, key: p.key, version: p.version, where: p.where, hashes: p.hashes, ...(p.configSettings ? { configSettings: p.configSettings } : {}) };
       const d = p.direct;
       if (!d) return t;
       if (d.kind !== 'archive') {

@@ -7,6 +7,7 @@ import { disableCaches } from '../../cache/trust.js';
 import { locateVenv } from '../../venv/locate.js';
 import { ProgressLine, builtLine, formatMs } from '../../plan-apply/progress.js';
 import { sync as syncEnv } from '../../sync/sync.js';
+import { parseConfigSettings } from '../../build/config-settings.js';
 import { abortOnSignals } from '../signals.js';
 import { printRecovered, printWaiting } from '../recovered.js';
 
@@ -32,6 +33,9 @@ Options:
       --dry-run              say what would change, change nothing
       --no-cache             use no cache at all
       --no-build-isolation   build sdists with the target environment as it is
+  -C, --config-settings KEY=VALUE
+                             settings for the build backends of what sync builds (repeatable; a
+                               requirements-file line's own -C replaces them for its build)
       --src DIR              requirements files: where -e git+URL@COMMIT#egg=NAME is checked out (DIR/NAME; default ENV/src)
       --link-mode MODE       clone, copy or hardlink (default: reflink, else hard link, else copy; see \`venvkit install --help\`)
       --compile              byte-compile the installed modules
@@ -54,6 +58,7 @@ export default async function sync(argv: string[]): Promise<number> {
     'no-cache': { type: 'boolean' },
     'no-build-isolation': { type: 'boolean' },
     src: { type: 'string' },
+    'config-settings': { type: 'string', short: 'C', multiple: true },
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
   });
@@ -82,6 +87,7 @@ export default async function sync(argv: string[]): Promise<number> {
       noCache: values['no-cache'],
       buildIsolation: !values['no-build-isolation'],
       ...(values.src !== undefined ? { srcDir: values.src } : {}),
+      ...(values['config-settings']?.length ? { configSettings: parseConfigSettings(values['config-settings']) } : {}),
       linkMode: mode as LinkMode | undefined,
       compile: values.compile,
       verbose: out.verbose,
