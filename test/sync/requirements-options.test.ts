@@ -3,11 +3,11 @@
 // `--only-binary` leaves a pin that has only an sdist nothing to install, the env unchanged); a line's `-C KEY=VALUE`
 // reaches that line's build (an index sdist or a project directory), and sync's own `-C` the
 // others; a directory built with its line's settings is kept by the next sync. An in-tree backend
-// records the settings its build saw in the module it writes.
+// records the settings its build saw in the module it writes. And sync --no-compile places no .pyc.
 import { test, before, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWheel } from '../helpers/wheels.js';
 import { realPip, type RealPip } from '../helpers/real-pip.js';
@@ -66,9 +66,16 @@ test('--no-binary / --only-binary and a line\'s -C in a requirements file: sync 
     return { target, report: JSON.parse(r.stdout) as { alreadySynced: boolean; installed: { name: string; kind: string }[] } };
   };
   const mine: string[] = [];
+  const pycs = (root: string) => {
+    const cache = join(root, 'lib', readdirSync(join(root, 'lib'))[0]!, 'site-packages', '__pycache__');
+    return existsSync(cache) ? readdirSync(cache).filter((f) => f.startsWith('recsd.')).length : 0;
+  };
   let s = syncInto(files.plain);
   assert.deepEqual(s.report.installed.map((i) => i.kind), ['wheel']);
+  assert.equal(pycs(s.target), 1, 'bytecode by default');
   mine.push(seen(s.target, 'recsd'));
+  // sync --no-compile (its --compile was the default already, and nothing turned it off).
+  assert.equal(pycs(syncInto(files.plain, ['--no-compile']).target), 0, '--no-compile: no .pyc');
   s = syncInto(files.noBinary);
   assert.deepEqual(s.report.installed.map((i) => i.kind), ['sdist'], '--no-binary: the pinned sdist');
   mine.push(seen(s.target, 'recsd'));

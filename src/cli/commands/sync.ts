@@ -38,14 +38,15 @@ Options:
                                requirements-file line's own -C replaces them for its build)
       --src DIR              requirements files: where -e git+URL@COMMIT#egg=NAME is checked out (DIR/NAME; default ENV/src)
       --link-mode MODE       clone, copy or hardlink (default: reflink, else hard link, else copy; see \`venvkit install --help\`)
-      --compile              byte-compile the installed modules
+      --no-compile           install no .pyc (by default each module's bytecode is placed, from the cache)
+      --compile              the default (accepted, as pip's)
   -q, --quiet                print nothing but errors
   -v, --verbose              say more
       --json                 print a report of what changed as JSON
 `;
 
 export default async function sync(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('sync', argv, {
+  const { values, positionals, argv: full } = parse('sync', argv, {
     env: { type: 'string' },
     exact: { type: 'boolean' },
     extra: { type: 'string', multiple: true },
@@ -61,6 +62,7 @@ export default async function sync(argv: string[]): Promise<number> {
     'config-settings': { type: 'string', short: 'C', multiple: true },
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
+    'no-compile': { type: 'boolean' },
   });
   if (values.help) {
     stdout(HELP);
@@ -89,7 +91,8 @@ export default async function sync(argv: string[]): Promise<number> {
       ...(values.src !== undefined ? { srcDir: values.src } : {}),
       ...(values['config-settings']?.length ? { configSettings: parseConfigSettings(values['config-settings']) } : {}),
       linkMode: mode as LinkMode | undefined,
-      compile: values.compile,
+      // The last of --compile / --no-compile counts (pip's rule); compiling is the default.
+      compile: !values['no-compile'] || (full.lastIndexOf('--compile') > full.lastIndexOf('--no-compile')),
       verbose: out.verbose,
       signal,
       onProgress: (e) => {
