@@ -22,6 +22,8 @@ import { readRequirementFiles, type RequirementLine, type RequirementsFileOption
 import { editableSource, localSource, type LocalSource } from '../build/local-source.js';
 import { directUrlForVcs } from '../build/vcs.js';
 import { parseConfigSettings } from '../build/config-settings.js';
+import { tryParseVersion } from '../pep/pep440.js';
+import { loadPipConfig } from '../index/pip-config.js';
 import type { ConfigSettings } from '../build/hooks.js';
 
 /** A line naming where its project is, not a version on an index. */
@@ -159,6 +161,21 @@ function withSettings(pin: PinnedRequirement, line: RequirementLine): PinnedRequ
   return { ...pin, configSettings, ...(source ? { direct: { ...pin.direct!, source: { ...source, configSettings } } } : {}) };
 }
 
+/** Nothing is resolved, so a pinned version a constraint excludes is an error (as pip's and uv's resolvers find no version). */
+function checkConstraints(pins: readonly PinnedRequirement[], constraints: readonly RequirementLine[], env: MarkerEnvironment): void {
+  for (const c of constraints) {
+    if (c.location || c.editable) continue;
+    const req = parseRequirement(c.text);
+    if (req.marker && !evaluateMarker(req.marker, env)) continue;
+    for (const p of pins) {
+      const v = p.key === req.key && p.version ? tryParseVersion(p.version) : undefined;
+      if (v && !req.specifier.matches(v)) {
+        bad(p.where, `${p.name}==${p.version} is excluded by the constraint ${c.text} (${c.file}:${c.line})`, 'sync resolves nothing: lock again with that constraint, or change the constraint.');
+      }
+    }
+  }
+}
+
 /** The marker of a bare path or URL line (`./pkg ; python_version < "3.12"`: pip takes `; ` after a URL, `;` after a path). */
 function bareMarker(text: string) {
   const semi = /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim()) ? text.indexOf('; ') : text.indexOf(';');
@@ -166,9 +183,11 @@ function bareMarker(text: string) {
 }
 
 /** Reads `path` and keeps the lines whose markers hold in `env`. */
-export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: { env?: NodeJS.ProcessEnv; cwd?: string; requireHashes?: boolean; srcDir?: string } = {}): Promise<RequirementsLock> {
+export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: { env?: NodeJS.ProcessEnv; cwd?: string; requireHashes?: boolean; srcDir?: string; constraintFiles?: readonly string[] } = {}): Promise<RequirementsLock> {
   const cwd = options.cwd ?? process.cwd();
-  const parsed = await readRequirementFiles([{ path, constraint: false }], { env: options.env ?? process.env, cwd });
+  // Constraints: the file's own -c lines, the caller's (sync -c), pip's configuration's (as for pip install -r).
+  const more = [...(options.constraintFiles ?? []), ...loadPipConfig({ env: options.env ?? process.env }).settings.constraints];
+  const parsed = await readRequirementFiles([{ path, constraint: false }, ...more.map((f) => ({ path: f, constraint: true }))], { env: options.env ?? process.env, cwd });
   const requireHashes = options.requireHashes || parsed.options.requireHashes;
   const pins: PinnedRequirement[] = [];
   for (const line of parsed.requirements) {
@@ -190,5 +209,6 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
     if (line.hashes.length === 0) bad(where, `${req.name}==${specs[0]!.versionText} has no --hash`, 'sync verifies every file: add --hash=sha256:<hex> for each file of the package (pip-compile --generate-hashes writes them).');
     pins.push(withSettings({ name: req.name, key: req.key, version: specs[0]!.versionText, hashes: line.hashes.map((h) => h.toLowerCase()), where }, line));
   }
+  checkConstraints(pins, parsed.constraints, env);
   return { path, pins, options: parsed.options };
 }

@@ -48,6 +48,8 @@ export interface ReadLockOptions {
   onWarning?: (message: string) => void;
   /** A requirements file: refuse directories and checkouts (they have no hash), as pip's --require-hashes. */
   requireHashes?: boolean;
+  /** A requirements file: constraint files its pins must satisfy (sync -c; the file's -c lines and pip's configuration's count too). */
+  constraintFiles?: readonly string[];
   /** A requirements file: where its editable checkouts go (`-e git+URL@COMMIT#egg=name`: `<srcDir>/<name>`; pip's --src). */
   srcDir?: string;
 }
@@ -69,6 +71,7 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   if (!existsSync(path)) throw new VenvkitError('BAD_PATH', `No such lock file: ${path}`, { hint: 'Give the path of a pylock.toml (or of a requirements.txt with pinned, hashed lines).' });
   const env = markerEnvironment(info);
   if (isPylockName(path) || path.endsWith('.toml')) {
+    if (options.constraintFiles?.length) throw new VenvkitError('USAGE', `sync: -c/--constraint checks the pins of a requirements file; ${file} is a pylock.toml`, { hint: 'Leave out -c, or sync a requirements file.' });
     const lock = await readPylock(path, { onWarning: options.onWarning, env: options.env, noCache: options.noCache });
     // The same lock, env and selection give the same targets: a host syncing again reuses them.
     const key = JSON.stringify([info.realPath, env, options.extras ?? [], options.groups ?? null]);
@@ -101,7 +104,7 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   }
   if (options.extras?.length || options.groups?.length) throw new VenvkitError('USAGE', `sync: --extra and --group select from a pylock.toml; ${file} is a requirements file`);
   const { readRequirementsLock } = await import('../lock/requirements-read.js');
-  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd, requireHashes: options.requireHashes, srcDir: options.srcDir });
+  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd, requireHashes: options.requireHashes, srcDir: options.srcDir, constraintFiles: options.constraintFiles });
   return {
     path, format: 'requirements', fileOptions: lock.options,
     targets: lock.pins.map((p): LockTarget => {

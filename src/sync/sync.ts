@@ -44,6 +44,8 @@ export interface SyncOptions {
   /** false: build sdists with the target env as it is (--no-build-isolation). */
   buildIsolation?: boolean;
   configSettings?: ConfigSettings;
+  /** Constraint files a requirements file's pins must satisfy (a pin one excludes is BAD_LOCK; the file's `-c` lines and pip's configuration's count too). */
+  constraints?: string[];
   /** Where a requirements file's editable checkouts (`-e git+URL@COMMIT#egg=name`) go: `<srcDir>/<name>` (default `<env>/src`, as pip's --src). */
   srcDir?: string;
   verbose?: boolean;
@@ -146,7 +148,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }) });
-  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, srcDir: srcDirOf(venv, options) });
+  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, srcDir: srcDirOf(venv, options), constraintFiles: options.constraints });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.
   let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });

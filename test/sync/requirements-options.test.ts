@@ -2,7 +2,8 @@
 // 26.2 installing the same file: `--no-binary` picks the pinned sdist over the pinned wheel (and
 // `--only-binary` leaves a pin that has only an sdist nothing to install, the env unchanged); a line's `-C KEY=VALUE`
 // reaches that line's build (an index sdist or a project directory), and sync's own `-C` the
-// others; a directory built with its line's settings is kept by the next sync. An in-tree backend
+// others; a directory built with its line's settings is kept by the next sync; a pin a constraint
+// (the file's -c, sync -c, pip's configuration) excludes is refused. An in-tree backend
 // records the settings its build saw in the module it writes. And sync --no-compile places no .pyc.
 import { test, before, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWheel } from '../helpers/wheels.js';
+import { venvkit } from '../helpers/cli.js';
 import { realPip, type RealPip } from '../helpers/real-pip.js';
 import { directRefsSetup, writeInTreeProject } from '../build/helpers.js';
 
@@ -42,7 +44,7 @@ function needs(t: TestContext): RealPip | undefined | false {
   return realPip(t, join(tmp, 'pip'));
 }
 
-test('--no-binary / --only-binary and a line\'s -C in a requirements file: sync does what pip 26.2 does with them', { timeout: 600_000 }, (t) => {
+test('--no-binary / --only-binary, a line\'s -C and constraints in a requirements file: sync does what pip 26.2 does with them', { timeout: 600_000 }, (t) => {
   const p = needs(t);
   if (p === false) return;
   const head = ['--no-index', `--find-links ${links}`];
@@ -101,7 +103,25 @@ test('--no-binary / --only-binary and a line\'s -C in a requirements file: sync 
   assert.match(r.stderr, /\nhint: /);
   assert.equal(readdirSync(target, { recursive: true }).length, before);
 
+  // Constraints: the file's -c line, sync -c, pip's configuration (PIP_CONSTRAINT): a pin one excludes is refused, nothing changed.
+  const cons = write('cons.txt', ['recsd<1.0']);
+  const withC = write('with-c.txt', [...head, '-c cons.txt', pin]);
+  const refusals = [
+    vk(['sync', '--env', target, withC]),
+    vk(['sync', '--env', target, '-c', cons, files.plain]),
+    venvkit(['sync', '--env', target, files.plain], { env: { ...env, PIP_CONSTRAINT: cons }, cwd: tmp }),
+  ];
+  for (const [i, c] of refusals.entries()) {
+    assert.equal(c.status, 1, `${i}: ${c.stdout}${c.stderr}`);
+    assert.match(c.stderr, /recsd==1\.0 is excluded by the constraint recsd<1\.0 \(.*cons\.txt:1\)/, `${i}`);
+    assert.match(c.stderr, /\nhint: /);
+  }
+  assert.equal(readdirSync(target, { recursive: true }).length, before);
+  assert.equal(vk(['sync', '--env', target, '-c', write('cons-ok.txt', ['recsd>=1.0']), files.plain]).status, 0, 'a constraint the pins meet');
+
   if (!p) return;
+  const pipC = p.run(['-m', 'pip', 'install', '--dry-run', '--no-cache-dir', '-r', withC], { cwd: tmp, env });
+  assert.notEqual(pipC.status, 0, 'pip refuses the constrained pin too');
   // pip 26.2, the same files (without sync's own -C, which pip install does not give a file's lines).
   const theirs = [files.plain, files.noBinary, files.lineC, files.dir].map((file, i) => {
     const dir = join(tmp, `pip-env-${i}`);

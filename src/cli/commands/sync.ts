@@ -33,6 +33,7 @@ Options:
       --dry-run              say what would change, change nothing
       --no-cache             use no cache at all
       --no-build-isolation   build sdists with the target environment as it is
+  -c, --constraint FILE      requirements files: a pin this constraints file excludes is an error (repeatable)
   -C, --config-settings KEY=VALUE
                              settings for the build backends of what sync builds (repeatable; a
                                requirements-file line's own -C replaces them for its build)
@@ -59,6 +60,7 @@ export default async function sync(argv: string[]): Promise<number> {
     'no-cache': { type: 'boolean' },
     'no-build-isolation': { type: 'boolean' },
     src: { type: 'string' },
+    constraint: { type: 'string', short: 'c', multiple: true },
     'config-settings': { type: 'string', short: 'C', multiple: true },
     'link-mode': { type: 'string' },
     compile: { type: 'boolean' },
@@ -89,6 +91,7 @@ export default async function sync(argv: string[]): Promise<number> {
       noCache: values['no-cache'],
       buildIsolation: !values['no-build-isolation'],
       ...(values.src !== undefined ? { srcDir: values.src } : {}),
+      ...(values.constraint?.length ? { constraints: values.constraint } : {}),
       ...(values['config-settings']?.length ? { configSettings: parseConfigSettings(values['config-settings']) } : {}),
       linkMode: mode as LinkMode | undefined,
       // The last of --compile / --no-compile counts (pip's rule); compiling is the default.
