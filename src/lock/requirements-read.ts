@@ -82,7 +82,9 @@ function refuseUnhashable(line: RequirementLine, pin: PinnedRequirement): never 
   const from = `(from -r ${line.file} (line ${line.line}))`;
   const d = pin.direct!;
   if (d.editable) {
-    throw new VenvkitError('BAD_LOCK', `The editable requirement ${d.url} ${from} cannot be installed when requiring hashes, because there is no single file to hash.`, {
+    // pip names an editable checkout as `name from URL`, a directory by its URL.
+    const what = d.kind === 'vcs' ? `${pin.name} from ${line.editable!.url}` : d.url;
+    throw new VenvkitError('BAD_LOCK', `The editable requirement ${what} ${from} cannot be installed when requiring hashes, because there is no single file to hash.`, {
       hint: 'Drop the require-hashes line from the file (sync still checks every hash it gives), or lock a built wheel or sdist of the project instead.',
     });
   }

@@ -4,7 +4,8 @@
 // direct_url.json as pip writes it (real setuptools and hatchling from the local index). A second
 // sync does nothing, and pip's env already matches; another commit moves the checkout and
 // reinstalls that project only; `--src DIR` puts the checkout in DIR (for `install -e` too); a
-// branch instead of a commit is refused, the env unchanged.
+// branch instead of a commit is refused, the env unchanged, and so is the checkout under
+// --require-hashes, in pip's words.
 import { test, before, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -102,6 +103,17 @@ test('-e git+URL@COMMIT#egg=name and ./dir: synced as pip 26.2 installs them (ch
   assert.match(branch.stderr, /\nhint: /);
   assert.deepEqual(distInfos(target), before);
   assert.equal(head(join(target, 'src', 'evcs')), commits[1]);
+
+  // In hash-checking mode an editable checkout is refused, in pip 26.2's words.
+  const rh = write('require-hashes.txt', ['--require-hashes', line(commits[1]!)]);
+  const refused = vk(['sync', '--env', target, rh]);
+  assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+  const ours = /^error: (.*)/m.exec(refused.stderr)?.[1];
+  assert.match(ours ?? '', /^The editable requirement evcs from git\+file:.* cannot be installed when requiring hashes/);
+  if (p) {
+    const theirs = /^ERROR: (.*)/m.exec(p.run(['-m', 'pip', 'install', '--dry-run', '--no-index', '--no-cache-dir', '-r', rh], { cwd: tmp, env }).stderr)?.[1];
+    assert.equal(ours, theirs?.replace(/git\+file:\/(?!\/)/g, 'git+file:///'), 'pip 26.2 says the same');
+  }
 
   // --src DIR, for install -e as for sync: the checkout goes to DIR/evcs, and sync finds what install made.
   const other = join(tmp, 'env-src');
