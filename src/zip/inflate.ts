@@ -46,6 +46,11 @@ export class RawInflater {
     }
   }
 
+  /** Ready for a new stream (after a whole one, or one abandoned). */
+  reset(): void {
+    (this.z as unknown as { reset(): void } | undefined)?.reset();
+  }
+
   close(): void {
     const z = this.z;
     this.z = undefined;
@@ -74,4 +79,39 @@ export function rawInflaterSupported(): boolean {
     works = false;
   }
   return works;
+}
+
+/** Compressed bytes inflated per step by inflateKept: with deflate's ~1032:1 maximum, at most ~16 MiB out. */
+const KEPT_PIECE = 16 * 1024;
+let kept: RawInflater | undefined;
+
+/**
+ * A whole raw-deflate stream inflated by one inflater kept for the thread (reset after each use),
+ * stopped with an ERR_BUFFER_TOO_LARGE error once it yields more than `limit` bytes (checked after
+ * each 16 KiB of input, so never much more is held). For reading many small members one after
+ * another (a resolution reads ~100 wheels' METADATA): a new zlib stream per member costs several
+ * times the inflating. Callers check rawInflaterSupported() first.
+ */
+export function inflateKept(raw: Buffer, limit: number): Buffer {
+  const inflater = kept ?? new RawInflater();
+  kept = undefined; // (not shared while in use; an error leaves it closed)
+  const parts: Buffer[] = [];
+  let total = 0;
+  try {
+    let at = 0;
+    do {
+      const end = Math.min(raw.length, at + KEPT_PIECE);
+      const piece = inflater.write(raw.subarray(at, end), end === raw.length);
+      total += piece.length;
+      if (total > limit) throw Object.assign(new Error(`inflates to more than ${limit} bytes`), { code: 'ERR_BUFFER_TOO_LARGE' });
+      if (piece.length) parts.push(piece);
+      at = end;
+    } while (at < raw.length);
+    inflater.reset();
+    kept = inflater;
+  } catch (e) {
+    inflater.close();
+    throw e;
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
 }
