@@ -198,6 +198,11 @@ export async function resolveTargets(requirements: readonly Requirement[], targe
   // The first target reads the index pages and metadata the others mostly share; the rest then run
   // in turn: they are CPU work, and fifteen solvers alive at once only make the heap (and GC) larger.
   const results: TargetResolution[] = [];
-  for (const target of targets) results.push(await one(target));
+  try {
+    for (const target of targets) results.push(await one(target));
+  } finally {
+    // What was read from wheels, kept for the next lock (one file: metadata-cache.ts).
+    shared.disk?.flush();
+  }
   return { results, metadata: shared.metadata };
 }

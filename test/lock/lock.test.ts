@@ -43,10 +43,13 @@ test('the lock of a real set is byte-identical across runs, cache states and out
   }
   assert.equal(texts[2], texts[0]);
   assert.equal(texts[4], texts[0]);
-  // The metadata cache the cold lock filled: one flat directory of <sha256>.json (no directory made per entry).
+  // The metadata cache the cold lock filled: one file (a pack) for all it read, not a file per wheel;
+  // the runs after it found everything there and wrote none.
   const kept = readdirSync(join(dir, 'cold-a', 'lock-metadata'), { withFileTypes: true });
-  assert.ok(kept.length > 50, `${kept.length} entries`);
-  for (const e of kept) assert.ok(e.isFile() && /^[0-9a-f]{64}\.json$/.test(e.name), e.name);
+  assert.deepEqual(kept.map((e) => e.isFile() && /^[0-9a-f]{16}\.json$/.test(e.name)), [true], kept.map((e) => e.name).join(' '));
+  const pack = JSON.parse(readFileSync(join(dir, 'cold-a', 'lock-metadata', kept[0]!.name), 'utf8')) as { entries: Record<string, { requiresDist: string[] }> };
+  assert.ok(Object.keys(pack.entries).length > 50, `${Object.keys(pack.entries).length} entries`);
+  for (const sha256 of Object.keys(pack.entries)) assert.match(sha256, /^[0-9a-f]{64}$/);
   assert.equal(texts[3], texts[1]);
   assert.equal(texts[5], texts[1]);
   const doc = parse(texts[0]!) as { 'lock-version': string; 'created-by': string; packages: { name: string; version: string; wheels: { name: string; url: string; size: number; hashes: { sha256: string } }[] }[] };
