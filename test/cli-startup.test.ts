@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, uti
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, CLI, venvkit } from './helpers/cli.js';
+import { writeWheel } from './helpers/index-server.js';
 import { pyenvPythons, tempDir } from './python/interpreters.js';
 
 const py = pyenvPythons().filter((p) => p.version[0] === 3).at(-1);
@@ -68,6 +69,32 @@ test('the code cache: marked by the first run, written by the second, kept while
     const off = join(tmp, 'off');
     create('e5', { VENVKIT_CACHE_DIR: off, VENVKIT_NO_CODE_CACHE: '1' });
     assert.deepEqual(v8Files(off), []);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a command run with V8 flags of its own (lock) keeps its code cache: the flags are set before its bundle is compiled', { skip }, () => {
+  // V8 records its flags in a code cache and rejects the cache when they differ: flags set once the
+  // bundle is loaded would make every run reject the cache and write it again.
+  const tmp = tempDir('codecache-flags');
+  const cache = join(tmp, 'cache');
+  const wheels = join(tmp, 'wheels');
+  try {
+    writeWheel(wheels, { name: 'demo', version: '1.0' });
+    const lock = () => {
+      const r = venvkit(['lock', '-p', py!.exe, '--no-index', '-f', wheels, 'demo', '-o', join(tmp, 'pylock.toml')], { env: { ...process.env, VENVKIT_CACHE_DIR: cache } });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    lock();
+    lock();
+    const files = v8Files(cache).filter((f) => f.startsWith('lock.cjs-'));
+    assert.equal(files.length, 1, files.join(', '));
+    assert.match(files[0]!, /\.bin$/);
+    const file = join(cache, 'v8', files[0]!);
+    const stamp = statSync(file).mtimeMs;
+    lock();
+    assert.equal(statSync(file).mtimeMs, stamp, 'the lock bundle\'s code cache was rejected and written again');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
 // Core metadata (METADATA, email-header format) of a candidate: from the index's PEP 658 file when
 // advertised, else from the wheel itself (read in place for file://; for HTTP, the zip's central
 // directory and METADATA member through Range requests, else the whole wheel via the cache).
-import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+// node:crypto and node:fs/promises (with readline) are loaded when first needed: a lock reading local
+// wheels needs neither (loading them cost it ~10 ms).
 import { fileURLToPath } from 'node:url';
 import { VenvkitError } from '../errors.js';
 import { normalizeName } from './dist-filename.js';
@@ -101,6 +101,7 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
   let body: Buffer;
   if (/^file:/i.test(url)) {
     try {
+      const { readFile } = await import('node:fs/promises');
       body = await readFile(fileURLToPath(url));
     } catch {
       return undefined;
@@ -111,6 +112,7 @@ async function readMetadataFile(c: Candidate, deps: MetadataDeps): Promise<strin
     if (res.status < 200 || res.status >= 300) throw new VenvkitError('INDEX_ERROR', `GET ${redact(url)} failed: HTTP ${res.status}`);
     body = res.body;
   }
+  const { createHash } = await import('node:crypto');
   for (const [algo, expected] of Object.entries(c.metadataHashes ?? {})) {
     let got: string;
     try {
@@ -148,6 +150,7 @@ const METADATA_SUFFIX = '.dist-info/METADATA';
  * do not hold the calling thread (a resolution reads a hundred wheels' directories this way).
  */
 export async function metadataFromFileAsync(path: string, c: Pick<Candidate, 'name' | 'filename'>): Promise<string> {
+  const { open } = await import('node:fs/promises');
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
