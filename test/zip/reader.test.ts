@@ -152,6 +152,47 @@ test('find() reads only the members named *suffix: the other records are skipped
   assert.throws(() => ZipReader.find(encrypted, '.dist-info/METADATA'), /encrypted entries are not supported/);
 });
 
+test('find() reads the archive\'s last 64 KiB once: a member there is not read again; hostile members are refused as by open()', () => {
+  const metadata = 'Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n\n' + 'A description. '.repeat(200);
+  const entries: RawEntry[] = [
+    { name: 'demo/__init__.py', data: 'x = 1\n' },
+    { name: 'demo-1.0.dist-info/METADATA', data: metadata },
+    { name: 'demo-1.0.dist-info/RECORD', data: '' },
+  ];
+  const path = zipFile(entries);
+  const z = ZipReader.find(path, '.dist-info/METADATA', {}, Buffer.alloc(70_000));
+  try {
+    // The file changed on disk after find(): the member still comes from the bytes read first.
+    const bytes = readFileSync(path);
+    writeFileSync(path, Buffer.alloc(bytes.length, 0x20));
+    assert.equal(z.read(z.entries[0]!).toString(), metadata);
+  } finally {
+    z.close();
+  }
+  // Members read one after another through the kept inflater: a hostile one is refused as open()
+  // refuses it, and the next good one still reads.
+  const hostile: [RawEntry, RegExp][] = [
+    [{ name: 'x-1.dist-info/METADATA', data: Buffer.alloc(4 << 20), declaredSize: 1000 }, /beyond its declared size/],
+    [{ name: 'x-1.dist-info/METADATA', data: 'Name: x\n', crc: 12345 }, /CRC-32 mismatch/],
+    [{ name: 'x-1.dist-info/METADATA', data: 'Name: x\n'.repeat(50), declaredSize: 10_000 }, /where the header declares 10000/],
+  ];
+  const good = zipFile(entries);
+  for (const [entry, why] of hostile) {
+    const bad = ZipReader.find(zipFile([entry]), '.dist-info/METADATA');
+    try {
+      assert.throws(() => bad.read(bad.entries[0]!), (e: unknown) => e instanceof ZipError && why.test(e.message), String(why));
+    } finally {
+      bad.close();
+    }
+    const ok = ZipReader.find(good, '.dist-info/METADATA');
+    try {
+      assert.equal(ok.read(ok.entries[0]!).toString(), metadata);
+    } finally {
+      ok.close();
+    }
+  }
+});
+
 test('zip64 archives, with the locator in the tail or pushed out of it by a 64 KiB comment', async () => {
   for (const comment of [0, 0xffff]) {
     const path = zipFile(plain, (b) => toZip64(b, comment));
