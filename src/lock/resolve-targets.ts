@@ -13,6 +13,7 @@ import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import { IndexProvider, type IndexCandidate } from '../resolver/index-provider.js';
 import { resolve } from '../resolver/solver.js';
 import type { CandidateMetadata, PackageProvider, Resolution } from '../resolver/types.js';
+import { TURN_MS } from '../install/turns.js';
 import { MetadataCache } from './metadata-cache.js';
 import type { Witness } from './resolution-cache.js';
 import { fileURLToPath } from 'node:url';
@@ -28,15 +29,43 @@ function parsedOnce(r: string | Requirement): string | Requirement {
   }
 }
 
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * A turn of the event loop for a host after every TURN_MS of work, shared by many chains of
+ * promises that never wait on I/O (the prefetch's): a chain woken after the others have used up
+ * the turn waits for the next one, so no turn holds the thread much longer than TURN_MS.
+ */
+class SharedTurns {
+  private last = now();
+  private next: Promise<void> | undefined;
+
+  async give(): Promise<void> {
+    while (now() - this.last >= TURN_MS) {
+      await (this.next ??= new Promise<void>((resolve) => setImmediate(() => {
+        this.next = undefined;
+        this.last = now();
+        resolve();
+      })));
+    }
+  }
+}
+
 /** Metadata shared by every target's provider and the prefetch, by file URL; the disk cache; the resolution cache's witness. */
 export interface SharedMetadata {
   metadata: Map<string, Promise<CandidateMetadata>>;
   disk?: MetadataCache;
   witness?: Witness;
+  /**
+   * A local wheel's METADATA is read synchronously (index/metadata.ts), and the prefetch chains
+   * one read to the next without waiting on anything: a host's event loop gets a turn every few
+   * milliseconds of reading.
+   */
+  turns: SharedTurns;
 }
 
 export function sharedMetadata(o: { noCache?: boolean; witness?: Witness }): SharedMetadata {
-  return { metadata: new Map(), ...(o.noCache ? {} : { disk: new MetadataCache() }), ...(o.witness ? { witness: o.witness } : {}) };
+  return { metadata: new Map(), turns: new SharedTurns(), ...(o.noCache ? {} : { disk: new MetadataCache() }), ...(o.witness ? { witness: o.witness } : {}) };
 }
 
 /** The metadata of `file` (a wheel, or an sdist's build), read once for every target: from the disk cache by sha256, else by `read`. */
@@ -55,7 +84,7 @@ function metadataOf(shared: SharedMetadata, file: IndexFile, sdist: boolean, rea
     // Parsed once for every target (the solvers do not change requirements).
     const sha256 = file.hashes.sha256;
     const stored = sdist ? undefined : shared.disk?.get(sha256);
-    const got = stored ? Promise.resolve(stored) : read().then((md) => {
+    const got = stored ? Promise.resolve(stored) : shared.turns.give().then(read).then((md) => {
       if (!sdist) shared.disk?.set(sha256, md);
       return md;
     });
@@ -80,7 +109,8 @@ export function prefetchMetadata(requirements: readonly Requirement[], client: I
   const visit = (r: Requirement | string): void => {
     if (stopped || typeof r === 'string' || r.url || r.marker || seen.has(r.key) || seen.size >= budget) return;
     seen.add(r.key);
-    void client.project(r.key).then((page) => {
+    // (A turn for a host first: the prefetch runs many such chains at once, none waiting on I/O.)
+    void shared.turns.give().then(() => client.project(r.key)).then((page) => {
       let best: { v: Version; files: IndexFile[] } | undefined;
       for (const f of page.candidates) {
         const v = tryParseVersion(f.version);
