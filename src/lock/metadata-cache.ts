@@ -5,8 +5,8 @@
  *
  * `<cache>/lock-metadata/` holds packs: each lock writes one file, `<key>.json`, with the entries it
  * read that no pack had (making a hundred files cost a cold lock of jupyter more than reading the
- * wheels). The first get() reads every pack; when there are more than MAX_PACKS, the next write
- * merges them into one and removes those it merged. Used only when the cache may be trusted
+ * wheels). The first get() reads every pack; a lock that found MAX_PACKS or more writes them all,
+ * with its own entries, as one pack and removes those it merged. Used only when the cache may be trusted
  * (cache/trust.ts) and not under --no-cache; a pack that does not parse is ignored (and merged away).
  */
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ interface Pack {
   entries: Record<string, Stored>;
 }
 
-/** Packs read before they are merged into one. */
+/** Packs on disk at which the next write merges them into one. */
 const MAX_PACKS = 8;
 const PACK_NAME = /^[0-9a-f]{16}\.json$/;
 const SHA256 = /^[0-9a-f]{64}$/;
