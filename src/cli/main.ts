@@ -45,10 +45,12 @@ const COMMANDS: Record<string, string> = {
  * background thread) once it has run ~66 KB of bytecode; a cold lock of jupyter is over in well
  * under a second and spent ~100 ms of its ~750 ms of CPU compiling code it hardly ran again (and
  * its exit waited for the compiles still queued). With sixteen times that budget only code that
- * runs long is optimised (a lock for many targets). Only the CLI's own process: the library never
- * touches V8's flags.
+ * runs long is optimised (a lock for many targets). And young-generation collections on this thread
+ * alone: a lock's heap is small (~2 MB collected at a time), and on a busy machine the main thread
+ * waited for helper threads that got no core (a cold lock of jupyter at load 14-16: median 2.6 s
+ * wall instead of 3.0, the same CPU). Only the CLI's own process: the library never touches V8's flags.
  */
-const V8_FLAGS: Record<string, string> = { lock: '--interrupt-budget=1081344' };
+const V8_FLAGS: Record<string, string> = { lock: '--interrupt-budget=1081344 --no-parallel-scavenge' };
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
