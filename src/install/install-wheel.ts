@@ -27,8 +27,8 @@ export interface InstallWheelOptions {
   /** Use no cache: unpack into a private temp dir. */
   noCache?: boolean;
   /**
-   * Give the installed modules bytecode (compiled by the env's interpreter): from the wheel cache,
-   * compiled there once per interpreter (checked-hash .pyc) and placed as the sources are.
+   * Give the installed modules bytecode (default false): from the wheel cache, compiled there once
+   * per interpreter by the env's (checked-hash .pyc), and placed as the sources are.
    */
   compile?: boolean;
   /** Write REQUESTED (default true: the user named this wheel). */
