@@ -62,8 +62,8 @@ function spawnSide(key, label, command, { env, prepare, missing, timeoutMs = 120
 /** What the CLI's create does beyond Node's start-up (the floor of the CLI create tasks), for results.md. */
 export const CLI_CREATE_FLOOR_WHY = {
   bare: 'work the floor does not do (not timed one by one): loading the CLI and its create bundle, finding the interpreter from the path given (its facts cached), and the create itself (as the library createVenv rows: a few ms)',
-  pip: 'work the floor does not do (not timed one by one): loading the CLI, its create bundle and the seeding part, finding the interpreter, the create itself, and seeding pip (and setuptools where venv does) from venvkit\'s cache: placing their files (hundreds; no .pyc, which seeding leaves out by default), RECORD and console scripts',
-  'pip-cold': 'work the floor does not do (not timed one by one): as with the cache warm, and first reading pip\'s (and setuptools\') wheel from the index, checking its hash and unpacking it into the cache',
+  pip: 'work the floor does not do (not timed one by one): loading the CLI, its create bundle and the seeding part, finding the interpreter, the create itself, and seeding pip (and setuptools where venv does) from venvkit\'s cache: placing their files and their .pyc (hundreds of each; the .pyc compiled into the cache by an earlier create), RECORD and console scripts',
+  'pip-cold': 'work the floor does not do (not timed one by one): as with the cache warm, and first reading pip\'s (and setuptools\') bundled wheel, checking its hash, unpacking it into the cache and compiling its modules\' bytecode there (as venv compiles them)',
 };
 
 function nodeStartFloor(ctx, cacheDir = ctx.cacheWarm) {
@@ -112,6 +112,20 @@ function createBare(ctx, minor) {
   };
 }
 
+/** The .pyc files below the env's site-packages (paths below it), sorted. */
+function pycNames(dir) {
+  const out = [];
+  for (const v of readdirSync(join(dir, 'lib'))) {
+    const site = join(dir, 'lib', v, 'site-packages');
+    try {
+      for (const f of readdirSync(site, { recursive: true })) if (String(f).endsWith('.pyc')) out.push(String(f));
+    } catch {
+      /* not a site-packages */
+    }
+  }
+  return out.sort();
+}
+
 function createWithPip(ctx, minor) {
   const id = `create-pip-${minor}`;
   const py = ctx.pythons.get(minor);
@@ -119,6 +133,7 @@ function createWithPip(ctx, minor) {
   const dirs = Object.fromEntries(['venvkit', 'cold', 'venv', 'virtualenv'].map((k) => [k, join(ctx.work, 'envs', `${id}-${k}`)]));
   const ve = ctx.virtualenv;
   const pipList = new Map();
+  const pycs = new Map();
   return {
     id,
     title: `create with pip, CPython ${py?.version ?? minor}`,
@@ -140,14 +155,17 @@ function createWithPip(ctx, minor) {
       { a: 'cold', b: 'venv', floor: 'floor', floorWhy: CLI_CREATE_FLOOR_WHY['pip-cold'], task: `create with pip, CPython ${py?.version ?? minor}, venvkit cache cold` },
     ],
     // pip runs and names the env; venvkit seeds what python -m venv seeds (virtualenv seeds its own choice).
+    // pip runs and names the env; venvkit seeds what python -m venv seeds, with the same .pyc (virtualenv seeds its own choice).
     check: withStartFloor(envChecks(dirs, 'venv', (k, c) => {
+      const names = pycNames(dirs[k]); // before pip runs (which could write some)
       const p = checkPipRuns(dirs[k], c.baseEnv);
       if (p) return p;
       if (k === 'virtualenv') return null;
       const set = installedSet(dirs[k], c.baseEnv);
       if (set.error) return set.error;
       pipList.set(k, set.lines);
-      if (k !== 'venv' && pipList.has('venv')) return compareSets(set.lines, pipList.get('venv'), `venvkit (${k})`, 'python -m venv');
+      pycs.set(k, names);
+      if (k !== 'venv' && pipList.has('venv')) return compareSets(set.lines, pipList.get('venv'), `venvkit (${k})`, 'python -m venv') ?? compareSets(names, pycs.get('venv'), `venvkit (${k}) .pyc`, 'python -m venv');
       return null;
     })),
     orderChecks: ['venv', 'venvkit', 'cold', 'virtualenv'],

@@ -1,7 +1,8 @@
 // installWheel: one local .whl into one env, all or nothing.
 import { pathToFileURL } from 'node:url';
 import { relative, resolve } from 'node:path';
-import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type WheelStore } from '../cache/wheels.js';
+import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type CachedWheel, type WheelStore } from '../cache/wheels.js';
+import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
 import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { VenvkitError } from '../errors.js';
@@ -25,7 +26,10 @@ export interface InstallWheelOptions {
   linkMode?: LinkMode;
   /** Use no cache: unpack into a private temp dir. */
   noCache?: boolean;
-  /** Byte-compile the installed modules with the env's interpreter. */
+  /**
+   * Give the installed modules bytecode (default false): from the wheel cache, compiled there once
+   * per interpreter by the env's (checked-hash .pyc), and placed as the sources are.
+   */
   compile?: boolean;
   /** Write REQUESTED (default true: the user named this wheel). */
   requested?: boolean;
@@ -121,14 +125,8 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
     const stage = newStage(root);
     try {
       await stagePlan({ plan, filesDir: cached.filesDir }, undefined, stage, root, linker, turns);
-      let pycs: string[] = [];
-      if (options.compile) {
-        const stagedOf = (p: string) => join(stage, 'new', relative(root, p));
-        const written = await byteCompile(venv.paths.python, plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p })), options.signal);
-        throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
-        const prefix = join(stage, 'new') + '/';
-        pycs = written.filter((w) => w.startsWith(prefix)).map((w) => join(root, w.slice(prefix.length)));
-      }
+      const pycs = options.compile ? await stageWheelBytecode(venv, plan, cached, stage, linker, options.signal) : [];
+      throwIfInterrupted(options.signal, `${manifest.name} was not installed`);
       const record = recordFor(plan, pycs);
       const recPath = join(stage, 'new', relative(root, plan.recordDest));
       writeFileSync(recPath, record);
@@ -152,4 +150,23 @@ async function installUnpacked(venv: Venv, abs: string, store: WheelStore, optio
       await dropStage(stage);
     }
   });
+}
+
+/**
+ * The wheel's modules' bytecode, staged beside them (final paths returned): from the wheel cache,
+ * compiled there once per interpreter (cache/bytecode.ts); for Python 3.6 (no hash-based .pyc),
+ * timestamp .pyc compiled in the stage.
+ */
+async function stageWheelBytecode(venv: Venv, plan: InstallPlan, cached: CachedWheel, stage: string, linker: Linker, signal?: AbortSignal): Promise<string[]> {
+  const root = venv.root;
+  const stagedOf = (p: string) => join(stage, 'new', relative(root, p));
+  const tag = venv.base?.cacheTag;
+  if (cacheableTag(venv.base?.version, tag)) {
+    const py = new Set(plan.pyFiles);
+    const sources = plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: stagedOf(f.dest), dest: f.dest }));
+    return (await stageBytecode(venv.paths.python, tag, [{ wheel: cached, sources }], linker, signal))[0]!;
+  }
+  const written = await byteCompile(venv.paths.python, plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p })), signal);
+  const prefix = join(stage, 'new') + '/';
+  return written.filter((w) => w.startsWith(prefix)).map((w) => join(root, w.slice(prefix.length)));
 }

@@ -1,15 +1,22 @@
 // Seeding a new env with what `python -m venv` would put there (ensurepip's bundled wheels),
-// through the wheel installer: no Python process runs.
+// through the wheel installer, with bytecode as venv's (ensurepip's pip) compiles it. The bytecode
+// comes from the wheel cache (cache/bytecode.ts): compiled once per interpreter, at the first create
+// (checked-hash .pyc, PEP 552), then linked (or cloned, or copied, as the sources are) into every
+// new env, so a warm create runs no Python. Python 3.6 has no hash-based .pyc: there each create
+// compiles timestamp .pyc in the staged env, as venv does.
 import { realpathSync, writeFileSync } from 'node:fs';
 import { installWheel } from './install-wheel.js';
 import { join } from 'node:path';
 import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
+import type { InterpreterInfo } from '../python/types.js';
+import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
 import { writePlans } from './apply.js';
 import { byteCompile } from './compile.js';
+import { interruptedError } from './interrupted.js';
 import { Linker, LINK_MODES, type LinkMode } from './link.js';
-import { planInstall, recordFor } from './plan.js';
+import { planInstall, recordFor, type InstallPlan } from './plan.js';
 import { installTarget } from './target.js';
 import { Turns } from './turns.js';
 import type { ProgressListener } from '../progress.js';
@@ -23,7 +30,11 @@ export interface SeedOptions {
   upgradeDeps?: boolean;
   /** Default: $VENVKIT_LINK_MODE, else reflink, hard link or copy (see install/link.ts). */
   linkMode?: LinkMode;
-  /** Byte-compile the seeded packages (python -m venv does; off by default for speed). */
+  /**
+   * Give the seeded packages bytecode, as `python -m venv` does (default true): from the wheel cache,
+   * compiled there at the first create for this interpreter. A compile that cannot run (no usable
+   * interpreter process) leaves the env without bytecode, nothing else.
+   */
   compile?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Stops seeding (INTERRUPTED); files already written into a staged env are the caller's to remove. */
@@ -71,7 +82,7 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
     // Seeding a live env (created over an existing one): install like any wheel, replacing what is there.
     const installed: SeedResult['installed'] = [];
     for (const w of wheels) {
-      const r = await installWheel(venv, w.wheel!, { env, signal: options.signal, installer: 'pip', requested: pipWritesRequested(wheels.find((x) => x.name === 'pip')?.version), directUrl: false, ignoreTags: true, linkMode, compile: options.compile });
+      const r = await installWheel(venv, w.wheel!, { env, signal: options.signal, installer: 'pip', requested: pipWritesRequested(wheels.find((x) => x.name === 'pip')?.version), directUrl: false, ignoreTags: true, linkMode, compile: options.compile !== false });
       installed.push({ name: r.name, version: r.version });
       options.onProgress?.({ phase: 'seed', name: r.name, done: installed.length, total: wheels.length });
     }
@@ -91,11 +102,10 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
 
 async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkMode: LinkMode | undefined, requested: boolean): Promise<void> {
   const { venv, stageRoot } = options;
-  const base = venv.base!;
   const target = installTarget(venv);
   const items = unpacked.map((c) => {
     const plan = planInstall(c.manifest, target, { installer: 'pip', requested }, (p) => readWheelFile(c, p));
-    return { plan, filesDir: c.filesDir, name: c.manifest.name };
+    return { plan, wheel: c };
   });
   const rel = (p: string) => {
     if (p !== venv.root && !p.startsWith(venv.root + '/')) throw new VenvkitError('INTERNAL', `seed path ${p} is outside ${venv.root}`);
@@ -103,24 +113,36 @@ async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkM
   };
   const linker = new Linker(linkMode, unpacked);
   const turns = new Turns(options.signal, 'the environment was not created', 'nothing was changed');
-  if (options.compile) {
-    // Files must be in place to compile: link them first, then compile, then write the RECORDs.
-    for (const [n, i] of items.entries()) {
-      await writePlans([{ plan: i.plan, filesDir: i.filesDir, record: '' }], linker, rel, turns);
-      options.onProgress?.({ phase: 'seed', name: i.name, done: n + 1, total: items.length });
-    }
-    const all = items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p, plan: i.plan })));
-    const written = new Set(await byteCompile(base.executable || base.path, all, options.signal));
-    for (const i of items) {
-      const pycs = i.plan.pyFiles
-        .map((p) => join(p, '..', '__pycache__', `${p.slice(p.lastIndexOf('/') + 1, -3)}.${base.cacheTag}.pyc`))
-        .filter((p) => written.has(rel(p)));
-      writeFileSync(rel(i.plan.recordDest), recordFor(i.plan, pycs));
-    }
-  } else {
-    for (const [n, i] of items.entries()) {
-      await writePlans([{ plan: i.plan, filesDir: i.filesDir, record: recordFor(i.plan) }], linker, rel, turns);
-      options.onProgress?.({ phase: 'seed', name: i.name, done: n + 1, total: items.length });
-    }
+  const compile = options.compile !== false;
+  // The files first (the bytecode is placed beside them), then the bytecode, then the RECORDs listing it.
+  for (const [n, i] of items.entries()) {
+    await writePlans([{ plan: i.plan, filesDir: i.wheel.filesDir, record: compile ? '' : recordFor(i.plan) }], linker, rel, turns);
+    options.onProgress?.({ phase: 'seed', name: i.plan.name, done: n + 1, total: items.length });
   }
+  if (!compile) return;
+  let pycs: string[][];
+  try {
+    pycs = await seedBytecode(venv.base!, items, linker, rel, options.signal);
+  } catch (e) {
+    if (options.signal?.aborted) throw interruptedError(options.signal, 'the environment was not created', 'nothing was changed');
+    throw e;
+  }
+  for (const [k, i] of items.entries()) writeFileSync(rel(i.plan.recordDest), recordFor(i.plan, pycs[k]));
+}
+
+/** The .pyc (final paths) placed beside each item's staged modules, compiled by `base`. */
+async function seedBytecode(base: InterpreterInfo, items: { plan: InstallPlan; wheel: CachedWheel }[], linker: Linker, rel: (p: string) => string, signal?: AbortSignal): Promise<string[][]> {
+  const python = base.executable || base.path;
+  const tag = base.cacheTag;
+  if (cacheableTag(base.version, tag)) {
+    const jobs = items.map(({ plan, wheel }) => {
+      const py = new Set(plan.pyFiles);
+      return { wheel, sources: plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: rel(f.dest), dest: f.dest })) };
+    });
+    return stageBytecode(python, tag, jobs, linker, signal);
+  }
+  // Python 3.6: timestamp .pyc written beside the staged modules, for this env only.
+  if (!tag) return items.map(() => []);
+  const written = new Set(await byteCompile(python, items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p }))), signal));
+  return items.map((i) => i.plan.pyFiles.map((p) => join(p, '..', '__pycache__', `${p.slice(p.lastIndexOf('/') + 1, -3)}.${tag}.pyc`)).filter((p) => written.has(rel(p))));
 }

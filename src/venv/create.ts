@@ -36,6 +36,12 @@ export interface CreateVenvOptions {
   prompt?: string;
   /** Seed the newest pip (and setuptools where venv would) instead of the bundled ones. */
   upgradeDeps?: boolean;
+  /**
+   * Give the seeded pip (setuptools) bytecode, as `python -m venv` does (default true). It is
+   * compiled once per interpreter into venvkit's cache and linked (or copied) from there, so only the
+   * first create for an interpreter runs Python for it (Python 3.6: every create, as venv does).
+   */
+  compile?: boolean;
   /** Do not write `.gitignore` (venv 3.13's --without-scm-ignore-files; venvkit writes it for every version). */
   withoutScmIgnoreFiles?: boolean;
   /** Build inside an existing non-empty directory that is not an environment, keeping its files. */
@@ -223,7 +229,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
     if (action !== 'upgraded') activators = await writeActivators({ stageRoot: stage, venv });
     checkAbort(options.signal);
     step('staged', 2);
-    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps, env, signal: options.signal, onProgress: options.onProgress });
+    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps, compile: options.compile, env, signal: options.signal, onProgress: options.onProgress });
     checkAbort(options.signal);
     step('seeded', 3);
     await stagedHook(env, stage, options.signal);
@@ -261,7 +267,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
   if (!options.withoutPip && mode === 'merge') {
     // (Not stopped by `signal`: the env has been changed in place already; pip is put back whatever comes.)
-    seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, env, onProgress: options.onProgress });
+    seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, compile: options.compile, env, onProgress: options.onProgress });
   }
   step('done', 4);
   return { ...venv, base: info, action, seed, activators, notes: left.notes, warnings: left.warnings };
