@@ -15,8 +15,9 @@ import { spawnOffThread, type StartedProcess } from './spawn-off-thread.js';
 // .pyc there (a new read-only file; its directories made as needed) and answers "n size sec nsec
 // sha256hex" (the file's size, mtime and hash: nothing more to read or hash for the caller);
 // without one, or when the file cannot be written, it answers "n size\n" and the .pyc's bytes.
-// "n -1\n": the source does not compile (as pip, such a file is skipped). Flushed per file: the
-// pool sends the next files as answers come back.
+// "n -1\n": the source does not compile (as pip, such a file is skipped). The answers to what one
+// read of stdin brought are flushed together (the pool sends the next files as answers come back:
+// a message each way per batch, not per file, through spawn-off-thread's relay).
 export const TO_MEMORY_SCRIPT = String.raw`
 # What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, to a new file or streamed back.
 import sys, os, json, hashlib, importlib.util
@@ -37,9 +38,7 @@ def write(dest, pyc):
         return os.fstat(fd).st_mtime_ns
     finally:
         os.close(fd)
-for line in sys.stdin.buffer:
-    if not line.strip():
-        continue
+def one(line):
     n, src, shown, *rest = json.loads(line)
     dest = rest[0] if rest else ""
     try:
@@ -49,8 +48,7 @@ for line in sys.stdin.buffer:
         pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), True)
     except Exception:
         out.write(b"%d -1\n" % n)
-        out.flush()
-        continue
+        return
     mtime = None
     if dest:
         try:
@@ -65,6 +63,16 @@ for line in sys.stdin.buffer:
         out.write(pyc)
     else:
         out.write(b"%d %d %d %d %s\n" % (n, len(pyc), mtime // 1000000000, mtime % 1000000000, hashlib.sha256(pyc).hexdigest().encode()))
+inp = sys.stdin.buffer
+left = b""
+while True:
+    got = inp.read1(65536)
+    if not got:
+        break
+    *lines, left = (left + got).split(b"\n")
+    for line in lines:
+        if line.strip():
+            one(line)
     out.flush()
 `;
 
@@ -174,6 +182,8 @@ export class CompilerPool {
   }
 
   private pump(): void {
+    // Each process's new lines in one write (a write is a message to the relay thread, and a read for the compiler).
+    const batches = new Map<Proc, string[]>();
     while (this.queue.length > 0 && !this.stopped) {
       const live = [...this.procs].filter((p) => !p.ended);
       let best: Proc | undefined;
@@ -190,8 +200,11 @@ export class CompilerPool {
       const id = this.nextId++;
       best.outstanding.set(id, entry);
       const f = entry.set.files[entry.index]!;
-      best.child.stdin.write(JSON.stringify(f.out ? [id, f.path, f.shown, f.out] : [id, f.path, f.shown]) + '\n');
+      const lines = batches.get(best) ?? [];
+      lines.push(JSON.stringify(f.out ? [id, f.path, f.shown, f.out] : [id, f.path, f.shown]) + '\n');
+      batches.set(best, lines);
     }
+    for (const [p, lines] of batches) if (!this.stopped) p.child.stdin.write(lines.join(''));
     if (this.closed) for (const p of this.procs) this.endIfIdle(p);
   }
 
