@@ -15,12 +15,13 @@ import { spawnOffThread, type StartedProcess } from './spawn-off-thread.js';
 // .pyc there (a new read-only file; its directories made as needed) and answers "n size sec nsec
 // sha256hex" (the file's size, mtime and hash: nothing more to read or hash for the caller);
 // without one, or when the file cannot be written, it answers "n size\n" and the .pyc's bytes.
-// "n -1\n": the source does not compile (as pip, such a file is skipped). The answers to what one
-// read of stdin brought are flushed together (the pool sends the next files as answers come back:
-// a message each way per batch, not per file, through spawn-off-thread's relay).
+// "n -1\n": the source does not compile (as pip, such a file is skipped). Answers are flushed every
+// 10 ms and when what one read of stdin brought is done (the pool sends the next files as answers
+// come back, so the compiler never waits for work: a message each way per batch, not per file,
+// through spawn-off-thread's relay).
 export const TO_MEMORY_SCRIPT = String.raw`
 # What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, to a new file or streamed back.
-import sys, os, json, hashlib, importlib.util
+import sys, os, json, time, hashlib, importlib.util
 from importlib._bootstrap_external import _code_to_hash_pyc
 out = sys.stdout.buffer
 made = set()
@@ -70,9 +71,14 @@ while True:
     if not got:
         break
     *lines, left = (left + got).split(b"\n")
+    last = time.monotonic()
     for line in lines:
         if line.strip():
             one(line)
+        # Answers go back every few ms as well: the pool sends more files when they arrive, before this batch runs out.
+        if time.monotonic() - last > 0.01:
+            out.flush()
+            last = time.monotonic()
     out.flush()
 `;
 
