@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
-import { compileSet } from '../install/compile-pool.js';
+import { compileSet, type PoolFile, type WrittenPyc } from '../install/compile-pool.js';
 import { throwIfInterrupted } from '../install/apply.js';
 import type { Linker } from '../install/link.js';
 import type { WheelFile } from '../install/unpack.js';
@@ -101,22 +101,61 @@ export function findBytecode(wheel: CachedWheel, tag: string): StoredBytecode | 
 }
 
 /**
+ * A wheel's bytecode dir being made: a fresh temp dir where each source's .pyc goes (`pycPath`),
+ * written there by the compilers themselves (install/compile-pool.ts `out`) or by storeCompiled.
+ */
+export interface BytecodeDraft {
+  wheel: CachedWheel;
+  tag: string;
+  /** Where the .pyc of the source at archive path `archive` goes. */
+  pycPath(archive: string): string;
+  /** Remove the temp dir (the draft was not stored: an abort, a compiler crash). */
+  discard(): void;
+  /** @internal */
+  readonly tmp: string;
+  /** @internal */
+  readonly final: string;
+}
+
+/** Start storing a wheel's bytecode for `tag`: its temp dir (see BytecodeDraft). */
+export function draftBytecode(wheel: CachedWheel, tag: string): BytecodeDraft {
+  const { tmp, final } = tempDirFor(wheel, tag);
+  return { wheel, tag, tmp, final, pycPath: (archive) => join(tmp, pycArchivePath(archive, tag)), discard: () => rmSync(tmp, { recursive: true, force: true }) };
+}
+
+/** One source's compiled form: its .pyc's bytes to write, or the .pyc already written at its draft path (`written`); neither when it did not compile. */
+export interface CompiledSource {
+  archive: string;
+  pyc?: Buffer;
+  written?: WrittenPyc;
+}
+
+/**
  * The one place compiled bytecode is stored: a wheel's .pyc (`compiled`: per source's archive path,
  * its .pyc bytes, or undefined where it did not compile), each a read-only file at its place below a
  * fresh temp dir, with bytecode.json listing them, renamed into the wheel's bytecode dir. `complete`
  * false (a compiler was killed or crashed): kept in the temp dir for this install only, never cached.
  */
 export async function storeBytecode(wheel: CachedWheel, tag: string, compiled: { archive: string; pyc: Buffer | undefined }[], complete: boolean, turns = new Turns()): Promise<StoredBytecode> {
-  const { tmp, final } = tempDirFor(wheel, tag);
+  return storeCompiled(draftBytecode(wheel, tag), compiled, complete, turns);
+}
+
+/** storeBytecode into `draft`, whose .pyc the compilers may have written already (`written`). */
+export async function storeCompiled(draft: BytecodeDraft, compiled: CompiledSource[], complete: boolean, turns = new Turns()): Promise<StoredBytecode> {
+  const { wheel, tag, tmp, final } = draft;
   let kept = false;
   try {
     const files: Record<string, PycEntry> = {};
     const made = new Set<string>();
-    for (const [k, { archive, pyc: data }] of compiled.entries()) {
+    for (const [k, { archive, pyc: data, written }] of compiled.entries()) {
+      const rel = pycArchivePath(archive, tag);
+      if (written) {
+        files[archive] = { pyc: rel, size: written.size, hash: written.hash, mtime: written.mtime };
+        continue;
+      }
       // A file each (a directory, an open, a write, a stat): a turn whenever the budget is spent.
       if (k > 0) await turns.give();
       if (!data) continue;
-      const rel = pycArchivePath(archive, tag);
       const path = join(tmp, rel);
       if (!made.has(dirname(path))) {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -154,22 +193,31 @@ export async function storeBytecode(wheel: CachedWheel, tag: string, compiled: {
   }
 }
 
-/** Compile the jobs' sources (in one go: see install/compile-pool.ts) and store each wheel's bytecode. */
+/** Compile the jobs' sources (in one go: see install/compile-pool.ts), each .pyc written by the compilers into its wheel's draft, and store each wheel's bytecode. */
 async function compileAll(python: string, tag: string, jobs: BytecodeJob[], signal?: AbortSignal): Promise<Bytecode[]> {
   // Thousands of small writes and hashes: give a host's event loop a turn every few ms.
   const turns = new Turns();
-  // Compiled straight into memory (no .pyc file per module to write, read back and remove).
-  const items: { path: string; shown: string }[] = [];
-  for (const job of jobs) {
-    await turns.give();
-    for (const s of job.sources) items.push({ path: s.staged, shown: s.archive });
+  const drafts: BytecodeDraft[] = [];
+  try {
+    const items: PoolFile[] = [];
+    for (const job of jobs) {
+      await turns.give();
+      const draft = draftBytecode(job.wheel, tag);
+      drafts.push(draft);
+      for (const s of job.sources) items.push({ path: s.staged, shown: s.archive, out: draft.pycPath(s.archive) });
+    }
+    const { pycs, written, complete } = await compileSet(python, items, signal);
+    throwIfInterrupted(signal);
+    const out: Bytecode[] = [];
+    let n = 0;
+    for (const [k, job] of jobs.entries()) {
+      out.push(await storeCompiled(drafts[k]!, job.sources.map((s) => ({ archive: s.archive, pyc: pycs[n], written: written[n++] })), complete, turns));
+    }
+    return out;
+  } catch (e) {
+    for (const d of drafts) d.discard();
+    throw e;
   }
-  const { pycs, complete } = await compileSet(python, items, signal);
-  throwIfInterrupted(signal);
-  const out: Bytecode[] = [];
-  let n = 0;
-  for (const job of jobs) out.push(await storeBytecode(job.wheel, tag, job.sources.map((s) => ({ archive: s.archive, pyc: pycs[n++] })), complete, turns));
-  return out;
 }
 
 /**

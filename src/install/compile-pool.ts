@@ -2,25 +2,46 @@
 // at a time (a few queued ahead), so that every wheel is compiled as soon as its files are unpacked
 // and both cores stay busy to the last file (no process sits idle while another still has a long
 // list). Each .pyc is checked-hash (PEP 552), byte for byte what
-// py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed into memory instead of a file.
+// py_compile.compile(invalidation_mode=CHECKED_HASH) writes: written by the compiler at the place its
+// caller names (cache/bytecode.ts: the wheel's bytecode dir being made), only its size, hash and
+// mtime coming back, or streamed back into memory.
 // An abort kills the processes; a process that crashes is replaced, and the sets it was compiling
 // are marked incomplete (their bytecode is used, never cached).
 import { availableParallelism } from 'node:os';
 import { interruptedError } from './interrupted.js';
 import { spawnOffThread, type StartedProcess } from './spawn-off-thread.js';
 
-// Reads one JSON [n, source, display path] per line; writes per file "n size\n" and the .pyc's
-// bytes, or "n -1\n" when it does not compile (as pip, such a file is skipped). Flushed per file:
-// the pool sends the next files as answers come back.
+// Reads one JSON [n, source, display path, .pyc path or ""] per line. With a .pyc path it writes the
+// .pyc there (a new read-only file; its directories made as needed) and answers "n size sec nsec
+// sha256hex" (the file's size, mtime and hash: nothing more to read or hash for the caller);
+// without one, or when the file cannot be written, it answers "n size\n" and the .pyc's bytes.
+// "n -1\n": the source does not compile (as pip, such a file is skipped). Answers are flushed every
+// 10 ms and when what one read of stdin brought is done (the pool sends the next files as answers
+// come back, so the compiler never waits for work: a message each way per batch, not per file,
+// through spawn-off-thread's relay).
 export const TO_MEMORY_SCRIPT = String.raw`
-# What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, streamed instead of written.
-import sys, json, importlib.util
+# What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, to a new file or streamed back.
+import sys, os, json, time, hashlib, importlib.util
 from importlib._bootstrap_external import _code_to_hash_pyc
 out = sys.stdout.buffer
-for line in sys.stdin.buffer:
-    if not line.strip():
-        continue
-    n, src, shown = json.loads(line)
+made = set()
+NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+def write(dest, pyc):
+    d = os.path.dirname(dest)
+    if d not in made:
+        os.makedirs(d, mode=0o700, exist_ok=True)
+        made.add(d)
+    fd = os.open(dest, NEW, 0o444)
+    try:
+        view = memoryview(pyc)
+        while view:
+            view = view[os.write(fd, view):]
+        return os.fstat(fd).st_mtime_ns
+    finally:
+        os.close(fd)
+def one(line):
+    n, src, shown, *rest = json.loads(line)
+    dest = rest[0] if rest else ""
     try:
         with open(src, "rb") as f:
             data = f.read()
@@ -28,9 +49,36 @@ for line in sys.stdin.buffer:
         pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), True)
     except Exception:
         out.write(b"%d -1\n" % n)
-    else:
+        return
+    mtime = None
+    if dest:
+        try:
+            mtime = write(dest, pyc)
+        except OSError:
+            try:
+                os.unlink(dest)
+            except OSError:
+                pass
+    if mtime is None:
         out.write(b"%d %d\n" % (n, len(pyc)))
         out.write(pyc)
+    else:
+        out.write(b"%d %d %d %d %s\n" % (n, len(pyc), mtime // 1000000000, mtime % 1000000000, hashlib.sha256(pyc).hexdigest().encode()))
+inp = sys.stdin.buffer
+left = b""
+while True:
+    got = inp.read1(65536)
+    if not got:
+        break
+    *lines, left = (left + got).split(b"\n")
+    last = time.monotonic()
+    for line in lines:
+        if line.strip():
+            one(line)
+        # Answers go back every few ms as well: the pool sends more files when they arrive, before this batch runs out.
+        if time.monotonic() - last > 0.01:
+            out.flush()
+            last = time.monotonic()
     out.flush()
 `;
 
@@ -39,15 +87,31 @@ export interface PoolFile {
   path: string;
   /** The path tracebacks show (co_filename). */
   shown: string;
+  /**
+   * Where the compiler writes the .pyc (a new file; its directories are made as needed, 0700), so
+   * its bytes never travel back: the answer is `written`. Without it (or when the file cannot be
+   * written) the .pyc comes back in `pycs`.
+   */
+  out?: string;
+}
+
+/** A .pyc the compiler wrote at its file's `out`: size, sha256 (RECORD form) and mtime (ms, as Node's stat gives it). */
+export interface WrittenPyc {
+  size: number;
+  hash: string;
+  mtime: number;
 }
 
 /** One set's outcome: each file's .pyc (undefined: it did not compile), and whether every file got an answer. */
 export interface CompiledSet {
+  /** The .pyc in memory (files without `out`, or whose `out` could not be written). */
   pycs: (Buffer | undefined)[];
+  /** The .pyc written at `out`. */
+  written: (WrittenPyc | undefined)[];
   complete: boolean;
 }
 
-interface SetState { files: PoolFile[]; pycs: (Buffer | undefined)[]; left: number; complete: boolean; resolve: (r: CompiledSet) => void; reject: (e: unknown) => void }
+interface SetState { files: PoolFile[]; pycs: (Buffer | undefined)[]; written: (WrittenPyc | undefined)[]; left: number; complete: boolean; resolve: (r: CompiledSet) => void; reject: (e: unknown) => void }
 interface Entry { set: SetState; index: number }
 interface Proc { child: StartedProcess; outstanding: Map<number, Entry>; ended: boolean }
 
@@ -85,8 +149,8 @@ export class CompilerPool {
     if (this.stopped) return Promise.reject(this.stopped.error);
     if (this.closed) return Promise.reject(new Error('the compiler pool is closed'));
     return new Promise((resolve, reject) => {
-      const set: SetState = { files, pycs: new Array(files.length).fill(undefined), left: files.length, complete: true, resolve, reject };
-      if (files.length === 0) return resolve({ pycs: [], complete: true });
+      const set: SetState = { files, pycs: new Array(files.length).fill(undefined), written: new Array(files.length).fill(undefined), left: files.length, complete: true, resolve, reject };
+      if (files.length === 0) return resolve({ pycs: [], written: [], complete: true });
       this.sets.add(set);
       for (let i = 0; i < files.length; i++) this.queue.push({ set, index: i });
       this.pump();
@@ -124,6 +188,8 @@ export class CompilerPool {
   }
 
   private pump(): void {
+    // Each process's new lines in one write (a write is a message to the relay thread, and a read for the compiler).
+    const batches = new Map<Proc, string[]>();
     while (this.queue.length > 0 && !this.stopped) {
       const live = [...this.procs].filter((p) => !p.ended);
       let best: Proc | undefined;
@@ -140,8 +206,11 @@ export class CompilerPool {
       const id = this.nextId++;
       best.outstanding.set(id, entry);
       const f = entry.set.files[entry.index]!;
-      best.child.stdin.write(JSON.stringify([id, f.path, f.shown]) + '\n');
+      const lines = batches.get(best) ?? [];
+      lines.push(JSON.stringify(f.out ? [id, f.path, f.shown, f.out] : [id, f.path, f.shown]) + '\n');
+      batches.set(best, lines);
     }
+    for (const [p, lines] of batches) if (!this.stopped) p.child.stdin.write(lines.join(''));
     if (this.closed) for (const p of this.procs) this.endIfIdle(p);
   }
 
@@ -157,7 +226,7 @@ export class CompilerPool {
     const child = spawnOffThread(this.python, ['-E', '-s', '-S', '-c', TO_MEMORY_SCRIPT], { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
     const proc: Proc = { child, outstanding: new Map(), ended: false };
     this.procs.add(proc);
-    // The stream: "n size\n" then size bytes (or "n -1\n"), again and again.
+    // The stream: "n size\n" then size bytes, "n size sec nsec sha256hex\n" (written), or "n -1\n", again and again.
     let pending: Buffer = Buffer.alloc(0);
     let bad = false;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -166,18 +235,22 @@ export class CompilerPool {
       for (;;) {
         const eol = pending.indexOf(10);
         if (eol < 0) break;
-        const m = /^(\d+) (-1|\d+)$/.exec(pending.toString('latin1', 0, eol));
+        const m = /^(\d+) (-1|\d+)(?: (\d+) (\d+) ([0-9a-f]{64}))?$/.exec(pending.toString('latin1', 0, eol));
         if (!m) {
           bad = true; // not our script's output: the process is treated as crashed
           child.kill('SIGKILL');
           return;
         }
         const size = Number(m[2]);
-        const end = eol + 1 + Math.max(0, size);
+        const end = m[3] !== undefined ? eol + 1 : eol + 1 + Math.max(0, size);
         if (pending.length < end) break;
         const entry = proc.outstanding.get(Number(m[1]));
         proc.outstanding.delete(Number(m[1]));
-        if (entry) this.answer(entry, size < 0 ? undefined : Buffer.from(pending.subarray(eol + 1, end)), true);
+        if (entry) {
+          // The mtime as Node's stat computes it from the file's (sec, nsec): the same number.
+          if (m[3] !== undefined) this.answer(entry, { size, hash: `sha256=${Buffer.from(m[5]!, 'hex').toString('base64url')}`, mtime: Number(m[3]) * 1000 + Number(m[4]) / 1e6 }, true);
+          else this.answer(entry, size < 0 ? undefined : Buffer.from(pending.subarray(eol + 1, end)), true);
+        }
         pending = pending.subarray(end);
       }
       this.pump();
@@ -197,14 +270,15 @@ export class CompilerPool {
     return proc;
   }
 
-  private answer(entry: Entry, pyc: Buffer | undefined, ok: boolean): void {
+  private answer(entry: Entry, pyc: Buffer | WrittenPyc | undefined, ok: boolean): void {
     const s = entry.set;
     if (!this.sets.has(s)) return;
-    s.pycs[entry.index] = pyc;
+    if (Buffer.isBuffer(pyc)) s.pycs[entry.index] = pyc;
+    else s.written[entry.index] = pyc;
     if (!ok) s.complete = false;
     if (--s.left === 0) {
       this.sets.delete(s);
-      s.resolve({ pycs: s.pycs, complete: s.complete });
+      s.resolve({ pycs: s.pycs, written: s.written, complete: s.complete });
     }
   }
 }

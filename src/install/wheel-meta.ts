@@ -32,6 +32,13 @@ export interface RecordRow {
 
 /** CSV rows as Python's csv module reads them (quotes, doubled quotes, quoted newlines). */
 export function parseCsv(text: string): string[][] {
+  // Nearly every RECORD has no quote at all: then its rows are its non-empty lines split on commas
+  // (what the loop below gives, several times faster than building each field a character at a time).
+  if (!text.includes('"')) {
+    const rows: string[][] = [];
+    for (const line of text.split(/\r\n|\r|\n/)) if (line !== '') rows.push(line.split(','));
+    return rows;
+  }
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

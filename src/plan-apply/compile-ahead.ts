@@ -1,12 +1,12 @@
 // Compiling each wheel's bytecode as soon as the wheel is unpacked (a cold install): while the other
 // wheels still download and unpack, and while the transaction stages the sources, the compilers
 // (install/compile-pool.ts: one process per core, kept for the whole install) work through the
-// wheels' modules; each wheel's bytecode is stored in the cache (cache/bytecode.ts storeBytecode)
-// the moment its last module is compiled, and the transaction places it from there (stageBytecode's
-// `ready`). Only wheels this process has just unpacked are compiled here (their files were checked
+// wheels' modules, writing each .pyc straight into the wheel's bytecode dir being made (a draft:
+// cache/bytecode.ts), which is stored in the cache (storeCompiled) the moment its last module is
+// compiled, and the transaction places it from there (stageBytecode's `ready`). Only wheels this process has just unpacked are compiled here (their files were checked
 // against RECORD as they were written); anything else is compiled by the transaction, as before.
 import { join } from 'node:path';
-import { findBytecode, storeBytecode, type StoredBytecode } from '../cache/bytecode.js';
+import { draftBytecode, findBytecode, storeCompiled, type BytecodeDraft, type CompiledSource, type StoredBytecode } from '../cache/bytecode.js';
 import type { CachedWheel } from '../cache/wheels.js';
 import { CompilerPool } from '../install/compile-pool.js';
 import { placeEntry } from '../install/entry-paths.js';
@@ -47,16 +47,31 @@ export class CompileAhead {
     if (!wheel.verified || !wheel.unpacked || this.stored.has(wheel) || findBytecode(wheel, this.tag)) return;
     const sources = libSources(wheel);
     if (sources.length === 0) return;
-    const stored = this.pool.compile(sources.map((s) => ({ path: join(wheel.filesDir, s), shown: s }))).then((r) =>
-      // Not complete (a compiler crashed): the transaction compiles this wheel again.
-      r.complete ? this.store(wheel, sources.map((archive, k) => ({ archive, pyc: r.pycs[k] }))) : undefined,
+    let draft: BytecodeDraft;
+    try {
+      draft = draftBytecode(wheel, this.tag);
+    } catch {
+      return; // no dir to compile into: the transaction compiles this wheel (and says why)
+    }
+    // The compilers write each .pyc into the draft: only its size, hash and mtime come back.
+    const stored = this.pool.compile(sources.map((s) => ({ path: join(wheel.filesDir, s), shown: s, out: draft.pycPath(s) }))).then(
+      (r) => {
+        // Not complete (a compiler crashed): the transaction compiles this wheel again.
+        if (r.complete) return this.store(draft, sources.map((archive, k) => ({ archive, pyc: r.pycs[k], written: r.written[k] })));
+        draft.discard();
+        return undefined;
+      },
+      (e) => {
+        draft.discard();
+        throw e;
+      },
     );
     stored.catch(() => {}); // awaited by the transaction, or dropped when the install fails first
     this.stored.set(wheel, stored);
   }
 
-  private store(wheel: CachedWheel, compiled: { archive: string; pyc: Buffer | undefined }[]): Promise<StoredBytecode> {
-    const next = this.storing.then(() => storeBytecode(wheel, this.tag, compiled, true, this.turns));
+  private store(draft: BytecodeDraft, compiled: CompiledSource[]): Promise<StoredBytecode> {
+    const next = this.storing.then(() => storeCompiled(draft, compiled, true, this.turns));
     this.storing = next.catch(() => {});
     return next;
   }

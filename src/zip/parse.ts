@@ -248,16 +248,28 @@ function zip64Extra(extra: Buffer, name: string): { take(): number } {
 /** Where the compressed bytes of `entry` lie, after checking its local header against the central directory. */
 export function* parseEntryRange(entry: ZipEntry, size: number): ZipParse<ByteRange> {
   // The local name nearly always has the central directory's length: read it with the header, in one go.
-  const nameGuess = Buffer.byteLength(entry.name);
-  const head = yield within(entry.localHeaderOffset, 30 + nameGuess, size);
-  if (head.readUInt32LE(0) !== SIG_LFH) throw new ZipError(`${entry.name}: bad local header`);
+  const head = yield within(entry.localHeaderOffset, 30 + Buffer.byteLength(entry.name), size);
+  const at = yield* checkLocalHeader(entry, head, size);
+  return within(entry.localHeaderOffset + at, entry.compressedSize, size);
+}
+
+/** Bytes of local extra field read with an entry's header and data (wheels have none, or a short one). */
+const EXTRA_GUESS = 64;
+
+/**
+ * The offset of `entry`'s data from its local header, once the header (at the start of `head`) is
+ * checked against the central directory: signature, and the same name (read on its own when
+ * `head` does not hold it).
+ */
+function* checkLocalHeader(entry: ZipEntry, head: Buffer, size: number): ZipParse<number> {
+  if (head.length < 30 || head.readUInt32LE(0) !== SIG_LFH) throw new ZipError(`${entry.name}: bad local header`);
   const nameLen = head.readUInt16LE(26);
   const extraLen = head.readUInt16LE(28);
-  const localName = nameLen === nameGuess ? head.subarray(30) : yield within(entry.localHeaderOffset + 30, nameLen, size);
+  const localName = 30 + nameLen <= head.length ? head.subarray(30, 30 + nameLen) : yield within(entry.localHeaderOffset + 30, nameLen, size);
   if (!localName.equals(Buffer.from(entry.name, 'utf8')) && localName.toString('latin1') !== entry.name) {
     throw new ZipError(`${entry.name}: local header names a different file (${localName.toString('utf8').slice(0, 200)})`);
   }
-  return within(entry.localHeaderOffset + 30 + nameLen + extraLen, entry.compressedSize, size);
+  return 30 + nameLen + extraLen;
 }
 
 /**
@@ -266,8 +278,12 @@ export function* parseEntryRange(entry: ZipEntry, size: number): ZipParse<ByteRa
  * (inflate.ts inflateKept), for many small members read one after another.
  */
 export function* parseEntryData(entry: ZipEntry, size: number, kept = false): ZipParse<Buffer> {
-  const range = yield* parseEntryRange(entry, size);
-  const raw = yield range;
+  // Header, name and data in one read (a read per file is a syscall, or an HTTP request): the data
+  // is read again on its own only when a long local extra field pushed it past what was read.
+  const whole = 30 + Buffer.byteLength(entry.name) + EXTRA_GUESS + entry.compressedSize;
+  const buf = yield within(entry.localHeaderOffset, Math.min(whole, size - entry.localHeaderOffset), size);
+  const at = yield* checkLocalHeader(entry, buf, size);
+  const raw = at + entry.compressedSize <= buf.length ? buf.subarray(at, at + entry.compressedSize) : yield within(entry.localHeaderOffset + at, entry.compressedSize, size);
   return decodeEntry(entry, raw, kept);
 }
 
@@ -328,6 +344,9 @@ export class EntryDecoder {
   }
 }
 
+/** The largest output buffer decodeEntry asks zlib for (a bigger entry comes out in pieces of this size). */
+const MAX_CHUNK = 4 * 2 ** 20;
+
 function decodeEntry(entry: ZipEntry, raw: Buffer, kept: boolean): Buffer {
   let out: Buffer;
   if (entry.method === 0) {
@@ -335,8 +354,12 @@ function decodeEntry(entry: ZipEntry, raw: Buffer, kept: boolean): Buffer {
     out = raw;
   } else if (entry.method === 8) {
     try {
-      // One byte of slack: an entry that inflates past its declared size is caught below, not buffered whole.
-      out = kept && rawInflaterSupported() ? inflateKept(raw, entry.size) : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size + 1) });
+      // One byte of slack: an entry that inflates past its declared size is caught below, not buffered
+      // whole. The output buffer holds the whole entry (and that byte): one allocation and no copy
+      // (zlib's default 16 KiB pieces are joined by a copy).
+      out = kept && rawInflaterSupported()
+        ? inflateKept(raw, entry.size)
+        : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size + 1), chunkSize: Math.min(Math.max(64, entry.size + 1), MAX_CHUNK) });
     } catch (e) {
       const msg = (e as Error).message;
       if (/larger than|maxOutputLength|buffer/i.test(msg) || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {

@@ -22,6 +22,8 @@ export interface RawEntry {
   sameOffsetAs?: string;
   /** Already deflated data (method 8) with its real size and CRC: big entries without holding them whole. */
   packed?: { body: Buffer; size: number; crc: number };
+  /** An extra field in the local header only (the central directory's has none). */
+  localExtra?: Buffer;
 }
 
 /** Write a zip archive from raw entries (no zip64). */
@@ -47,11 +49,13 @@ export function writeZip(path: string, entries: RawEntry[]): void {
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(size, 22);
     local.writeUInt16LE(lname.length, 26);
+    const extra = e.localExtra ?? Buffer.alloc(0);
+    local.writeUInt16LE(extra.length, 28);
     const at = e.sameOffsetAs !== undefined ? offsets.get(e.sameOffsetAs)! : offset;
     if (e.sameOffsetAs === undefined) {
       offsets.set(e.name, offset);
-      chunks.push(local, lname, body);
-      offset += local.length + lname.length + body.length;
+      chunks.push(local, lname, extra, body);
+      offset += local.length + lname.length + extra.length + body.length;
     }
     const c = Buffer.alloc(46);
     c.writeUInt32LE(0x02014b50, 0);

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { buildWheel } from '../helpers/wheels.js';
 import { htmlPage, scanFiles } from '../helpers/index-server.js';
@@ -56,6 +57,38 @@ test('the pool\'s .pyc are byte for byte py_compile\'s checked-hash output, over
     assert.equal(got[3], undefined, 'the broken module has no .pyc');
     assert.equal(got.filter(Boolean).length, 119);
     for (const [i, w] of want.entries()) assert.ok(w === got[i] || (w && got[i] && w.equals(got[i]!)), `m${i}.py: not what py_compile writes`);
+  } finally {
+    pool.close();
+  }
+});
+
+test('a .pyc given a place is written there by the compiler (py_compile\'s bytes; its size, hash and mtime answered, no bytes sent back); one that cannot be written there comes back in memory', async () => {
+  const files = sources(join(dir, 'out'), 12).map((path, i) => ({ path, shown: `o/m${i}.py` }));
+  const blocker = join(dir, 'out', 'not-a-dir');
+  writeFileSync(blocker, '');
+  const outs = files.map((_, i) => (i === 7 ? join(blocker, 'm7.pyc') : join(dir, 'out-pyc', `d${i % 3}`, '__pycache__', `m${i}.pyc`)));
+  const pool = new CompilerPool(py.path, undefined, 2);
+  try {
+    const r = await pool.compile(files.map((f, i) => ({ ...f, out: outs[i] })));
+    assert.ok(r.complete);
+    const want = pyCompile(files);
+    for (const [i, w] of want.entries()) {
+      if (i === 3) {
+        assert.ok(!w && !r.written[i] && !r.pycs[i] && !existsSync(outs[i]!), 'the broken module: nothing written, nothing answered');
+      } else if (i === 7) {
+        assert.equal(r.written[i], undefined);
+        assert.ok(r.pycs[i]?.equals(w!), 'its place is under a file: the .pyc came back in memory');
+      } else {
+        const got = r.written[i];
+        assert.ok(got, `m${i}.py: written`);
+        assert.equal(r.pycs[i], undefined, `m${i}.py: no bytes sent back`);
+        const bytes = readFileSync(outs[i]!);
+        assert.ok(bytes.equals(w!), `m${i}.py: not what py_compile writes`);
+        const st = statSync(outs[i]!);
+        assert.deepEqual(got, { size: st.size, hash: `sha256=${createHash('sha256').update(bytes).digest('base64url')}`, mtime: st.mtimeMs });
+        if (process.platform !== 'win32') assert.equal(st.mode & 0o777, 0o444 & ~process.umask());
+      }
+    }
   } finally {
     pool.close();
   }

@@ -50,6 +50,10 @@ test('WHEEL/METADATA header fields, RECORD CSV, entry points', () => {
   assert.equal(f.get('description')![0], 'a\nb');
   assert.equal(f.get('body'), undefined);
   assert.deepEqual(parseCsv('a,"b,c",d\n"x""y",,\n'), [['a', 'b,c', 'd'], ['x"y', '', '']]);
+  // Text without quotes (split by lines) gives the rows the quote-aware parser gives (a quoted row appended, then dropped).
+  for (const text of ['a,b,c\r\nd,,\r\n\n\ne', ',\r,x\r\r\n y ,z', 'p/a.py,sha256=x,1\np/RECORD,,\n', '', '\n\n']) {
+    assert.deepEqual(parseCsv(text), parseCsv(`${text}\n"q"\n`).slice(0, -1), JSON.stringify(text));
+  }
   const rows = parseRecord('pkg/a.py,sha256=abc,12\npkg-1.dist-info/RECORD,,\n"odd,name.py",sha256=x,1\n');
   assert.deepEqual(rows[0], { path: 'pkg/a.py', hash: { algorithm: 'sha256', digest: 'abc' }, size: 12 });
   assert.equal(rows[1].hash, null);

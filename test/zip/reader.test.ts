@@ -101,7 +101,7 @@ test('the file reader and the range reader read the same entries and bytes', asy
   assert.equal(file[2]![1], '\x07'.repeat(200_000));
 });
 
-test('the range reader reads a member in two reads (local header with its name, then the data)', async () => {
+test('a member is read in one read (local header, name, a short extra field and the data); a longer local extra field costs a second read', async () => {
   const bytes = readFileSync(zipFile(plain));
   const log: [number, number][] = [];
   const r = await RangeZipReader.open(rangeOver(bytes, log), bytes.length);
@@ -109,7 +109,23 @@ test('the range reader reads a member in two reads (local header with its name, 
   assert.deepEqual(log, [[0, bytes.length]], 'one read: the tail (here the whole archive) holds the end record and the directory');
   log.length = 0;
   assert.equal((await r.read(r.entries[0]!)).toString(), 'hello');
-  assert.deepEqual(log, [[0, 30 + 'a.txt'.length], [30 + 'a.txt'.length, deflateRawSync('hello').length]]);
+  assert.deepEqual(log, [[0, 30 + 'a.txt'.length + 64 + deflateRawSync('hello').length]], 'header, name, room for a 64-byte extra field, and the data');
+  // Local extra fields (the central directory's have none): one short enough to be in that read, one longer.
+  const extras = zipFile([
+    { name: 'short.txt', data: 'in one read', localExtra: Buffer.alloc(40, 1) },
+    { name: 'long.txt', data: 'in two reads', localExtra: Buffer.alloc(300, 2) },
+    { name: 'last.txt', data: 'x'.repeat(1000), method: 0 },
+  ]);
+  const { file, range } = await readBoth(extras);
+  assert.deepEqual(file, [['short.txt', 'in one read'], ['long.txt', 'in two reads'], ['last.txt', 'x'.repeat(1000)]]);
+  assert.deepEqual(range, file);
+  const eb = readFileSync(extras);
+  const er = await RangeZipReader.open(rangeOver(eb, log), eb.length);
+  for (const [i, reads] of [[0, 1], [1, 2], [2, 1]] as const) {
+    log.length = 0;
+    await er.read(er.entries[i]!);
+    assert.equal(log.length, reads, `${er.entries[i]!.name}: ${JSON.stringify(log)}`);
+  }
 });
 
 test('a directory larger than the first tail is read apart; an end record behind a long comment needs the longest tail', async () => {
