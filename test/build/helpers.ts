@@ -3,7 +3,7 @@
 import { after } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadPipConfig } from '../../src/index/pip-config.js';
@@ -45,6 +45,16 @@ export function directRefsSetup(prefix: string) {
     sha256: (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex'),
   };
 }
+
+/** An env's site-packages (POSIX layout, its one lib/pythonX.Y). */
+export const sitePackages = (root: string) => join(root, 'lib', readdirSync(join(root, 'lib'))[0]!, 'site-packages');
+/** The .dist-info directories installed in an env, sorted. */
+export const distInfos = (root: string) => readdirSync(sitePackages(root)).filter((d) => d.endsWith('.dist-info')).sort();
+/** A distribution's direct_url.json, parsed (undefined when it has none). */
+export const directUrl = (root: string, dist: string) => {
+  const f = join(sitePackages(root), dist, 'direct_url.json');
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
+};
 
 export function writeFiles(root: string, files: Record<string, string>): string {
   for (const [rel, text] of Object.entries(files)) {

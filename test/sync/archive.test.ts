@@ -8,7 +8,7 @@ import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { basename, join } from 'node:path';
@@ -16,7 +16,7 @@ import { venvkit, venvkitAsync } from '../helpers/cli.js';
 import { startIndexServer } from '../helpers/index-server.js';
 import { buildWheel } from '../helpers/wheels.js';
 import { realPip, type RealPip } from '../helpers/real-pip.js';
-import { buildTestEnv, writeFiles, writeInTreeProject } from '../build/helpers.js';
+import { buildTestEnv, writeFiles, writeInTreeProject, directUrl, distInfos, sitePackages } from '../build/helpers.js';
 import { python3x } from '../pip/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vk-sync-archive-'));
@@ -25,12 +25,6 @@ const env = buildTestEnv(join(tmp, 'cache'));
 const python = python3x();
 const vk = (args: string[]) => venvkit(args, { env, cwd: tmp, timeout: 300_000 });
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-const sitePackages = (root: string) => join(root, 'lib', readdirSync(join(root, 'lib'))[0]!, 'site-packages');
-const distInfos = (root: string) => readdirSync(sitePackages(root)).filter((d) => d.endsWith('.dist-info')).sort();
-const directUrl = (root: string, dist: string) => {
-  const f = join(sitePackages(root), dist, 'direct_url.json');
-  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
-};
 
 /** A pylock.toml of archive entries, as pip lock writes them (no version); `size` of the wheel as given. */
 function lockFile(name: string, entries: { name: string; file: string; size?: number; subdirectory?: string }[]): string {

@@ -9,21 +9,15 @@
 import { test, before, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildWheel } from '../helpers/wheels.js';
 import { realPip, type RealPip } from '../helpers/real-pip.js';
-import { directRefsSetup, writeInTreeProject } from '../build/helpers.js';
+import { directRefsSetup, writeInTreeProject, directUrl, distInfos, sitePackages } from '../build/helpers.js';
 
 const { tmp, env, python, hasGit, vk, sha256 } = directRefsSetup('vk-sync-direct-');
 const url = (path: string) => pathToFileURL(path).href;
-const sitePackages = (root: string) => join(root, 'lib', readdirSync(join(root, 'lib'))[0]!, 'site-packages');
-const distInfos = (root: string) => readdirSync(sitePackages(root)).filter((d) => d.endsWith('.dist-info')).sort();
-const directUrl = (root: string, dist: string) => {
-  const f = join(sitePackages(root), dist, 'direct_url.json');
-  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
-};
 const sync = (target: string, file: string) => {
   const r = vk(['sync', '--env', target, '--json', file]);
   assert.equal(r.status, 0, `sync ${file}: ${r.stdout}${r.stderr}`);

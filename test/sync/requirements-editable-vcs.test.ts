@@ -9,20 +9,14 @@
 import { test, before, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { realPip, type RealPip } from '../helpers/real-pip.js';
-import { directRefsSetup, writeProject } from '../build/helpers.js';
+import { directRefsSetup, writeProject, directUrl, distInfos, sitePackages } from '../build/helpers.js';
 
 const { tmp, env, python, hasGit, vk } = directRefsSetup('vk-sync-evcs-');
 const url = (path: string) => pathToFileURL(path).href;
-const sitePackages = (root: string) => join(root, 'lib', readdirSync(join(root, 'lib'))[0]!, 'site-packages');
-const distInfos = (root: string) => readdirSync(sitePackages(root)).filter((d) => d.endsWith('.dist-info')).sort();
-const directUrl = (root: string, dist: string) => {
-  const f = join(sitePackages(root), dist, 'direct_url.json');
-  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
-};
 const sync = (target: string, file: string, more: string[] = []) => {
   const r = vk(['sync', '--env', target, '--json', ...more, file]);
   assert.equal(r.status, 0, `sync ${file}: ${r.stdout}${r.stderr}`);
