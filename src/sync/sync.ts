@@ -1,5 +1,5 @@
 // sync: make an environment match a lock file exactly (pylock.toml, or a requirements.txt of
-// pinned, hashed lines and direct references: lock/requirements-read.ts). Nothing is resolved: the lock's packages for this env are installed,
+// pinned lines, hashed or not, and direct references: lock/requirements-read.ts). Nothing is resolved: the lock's packages for this env are installed,
 // other versions replaced, distributions the lock does not list removed (pip and setuptools stay
 // unless `exact`), every file's hash checked, all in one transaction. When the env already matches,
 // only the lock and the installed metadata are read (apply.ts is not even loaded).
@@ -148,7 +148,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }) });
-  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, srcDir: srcDirOf(venv, options), constraintFiles: options.constraints });
+  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, noRequireHashes: options.index?.noRequireHashes, srcDir: srcDirOf(venv, options), constraintFiles: options.constraints });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.
   let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });
