@@ -222,8 +222,8 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
   const requireHashes = !!(options.requireHashes || config.requireHashes || parsed.options.requireHashes);
   const noRequireHashes = !!(options.noRequireHashes || parsed.options.noRequireHashes);
   if (requireHashes && noRequireHashes) {
-    throw new VenvkitError('USAGE', '--require-hashes and --no-require-hashes are mutually exclusive', {
-      hint: `Keep one of them (looked at ${path}, the sync's options and pip's configuration).`,
+    throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
+      hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && 'the sync', config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && 'the sync', parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
     });
   }
   const hashMode: HashMode = requireHashes ? 'required' : !noRequireHashes && parsed.requirements.some((l) => l.hashes.length > 0) ? 'implied' : false;
@@ -252,8 +252,8 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
     // pip 26.2's words (it lists the hashes the downloaded files had; nothing is downloaded here).
     throw new VenvkitError('BAD_LOCK', `Hashes are required in --require-hashes mode, but they are missing from some requirements:\n    ${unhashed.join('\n    ')}`, {
       hint: hashMode === 'implied'
-        ? 'Hash-checking mode turns on when any requirement has a --hash: add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or put a `--no-require-hashes` line in the file to check them against the index\'s hashes only.'
-        : 'Add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn hash-checking mode off where it was asked for (the file, the sync\'s options or pip\'s configuration: require-hashes).',
+        ? 'Hash-checking mode turns on when any requirement has a --hash: add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn it off (the `noRequireHashes` option, or a --no-require-hashes line in the file) to check them against the index\'s hashes only.'
+        : 'Add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn hash-checking mode off where it was asked for (the `requireHashes` option, a --require-hashes line in the file, or require-hashes in pip\'s configuration).',
     });
   }
   checkConstraints(pins, parsed.constraints, env);

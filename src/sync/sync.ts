@@ -83,6 +83,8 @@ export interface SyncReport {
   /** How many locked packages were already installed at the locked version. */
   kept: number;
   linkMode?: LinkMode;
+  /** After a sync that changed the env: what pip check would say of it (a lock that leaves out a dependency of its packages), as a warning too. */
+  dependencyProblems?: string[];
   recovered?: Recovered[];
   workerUnpacks: number;
   timings: { fetchMs: number; installMs: number; totalMs: number };
@@ -167,5 +169,21 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   }
   const { applySync } = await import('./apply.js');
   report.timings.totalMs = Date.now() - started;
-  return applySync(venv, lock, report, options);
+  const done = await applySync(venv, lock, report, options);
+  if (!done.alreadySynced) await checkDependencies(venv, done, options);
+  return done;
+}
+
+/**
+ * After a sync that changed the env: the installed distributions whose dependencies are missing or
+ * conflict (pip check's lines), in the report and as one warning. Nothing is resolved, so a lock
+ * without a pin's dependencies leaves them out (as `uv pip sync`, which warns the same way); the
+ * sync itself still succeeds.
+ */
+async function checkDependencies(venv: Venv, report: SyncReport, options: SyncOptions): Promise<void> {
+  const [{ checkDists, checkLines }, { markerEnvironment }] = await Promise.all([import('../installed/check.js'), import('../pep/markers.js')]);
+  const lines = checkLines(checkDists(readDists(venv.paths, { order: 'pip' }), markerEnvironment(venv.base!)));
+  if (!lines.length) return;
+  report.dependencyProblems = lines;
+  options.onWarning?.(`sync installs the lock's packages only, and some of their dependencies are not satisfied:\n  ${lines.join('\n  ')}\nAdd them to ${report.lock} (or lock it again) to have them installed.`);
 }
