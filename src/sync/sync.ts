@@ -143,6 +143,25 @@ export const directKind = (t: LockTarget): 'directory' | 'vcs' | undefined => (t
 /** Where editable checkouts go (pip's --src, default `<env>/src`). */
 export const srcDirOf = (venv: Venv, options: SyncOptions): string => resolve(options.cwd ?? process.cwd(), options.srcDir ?? join(venv.root, 'src'));
 
+/**
+ * A dry run: a directory line without a name (`./pkg`, `-e file:///dir`) not installed yet, named
+ * from its pyproject.toml's [project] name (PEP 621 never lets a name be dynamic), so that it
+ * replaces an installed project of that name as the real sync, which learns the name from its
+ * build, does. A directory without that table (setup.py only) stays unnamed: nothing is built in
+ * a dry run.
+ */
+async function namedStatically(targets: LockTarget[]): Promise<LockTarget[]> {
+  if (!targets.some((t) => !t.key && t.direct?.sourceDir)) return targets;
+  const { parseToml } = await import('../project/pyproject.js');
+  return Promise.all(targets.map(async (t) => {
+    const file = !t.key && t.direct?.sourceDir ? join(t.direct.sourceDir, 'pyproject.toml') : undefined;
+    if (!file || !existsSync(file)) return t;
+    const project = (await parseToml(readFileSync(file, 'utf8'), file)).project as { name?: unknown } | undefined;
+    const name = typeof project?.name === 'string' ? project.name.trim() : '';
+    return name ? { ...t, name, key: canonicalizeName(name) } : t;
+  }));
+}
+
 /** Syncs an environment to a lock file (see the module comment). */
 export async function sync(options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
@@ -153,8 +172,10 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, noRequireHashes: options.index?.noRequireHashes, srcDir: srcDirOf(venv, options), constraintFiles: options.constraints });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.
-  let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });
-  if (plan.install.length || plan.remove.length) plan = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact, configSettings: options.configSettings });
+  // A dry run names a directory line without a name as the real sync's build will (see namedStatically).
+  const targets = options.dryRun ? await namedStatically(lock.targets) : lock.targets;
+  let plan: SyncPlan<LockTarget, Have> = planSync(targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });
+  if (plan.install.length || plan.remove.length) plan = planSync(targets, readDists(venv.paths, { light: true }), { exact: options.exact, configSettings: options.configSettings });
   const report: SyncReport = {
     env: venv.root, lock: lock.path, dryRun: !!options.dryRun, alreadySynced: plan.install.length === 0 && plan.remove.length === 0,
     installed: [], removed: [], kept: plan.keep.length, workerUnpacks: 0,

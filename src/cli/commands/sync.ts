@@ -145,7 +145,8 @@ export default async function sync(argv: string[]): Promise<number> {
   for (const p of report.removed) info(out, ` - ${p.name}==${p.version}`);
   for (const p of report.installed) {
     if (p.previous) info(out, ` - ${p.name}==${p.previous}`);
-    info(out, ` + ${p.name}==${p.version}`);
+    // A directory or checkout in a dry run: its version is known once built.
+    info(out, p.version ? ` + ${p.name}==${p.version}` : ` + ${p.name === p.url ? p.url : `${p.name} @ ${p.url}`} (${p.kind === 'vcs' ? 'checked out and ' : ''}built)`);
   }
   return 0;
 }
