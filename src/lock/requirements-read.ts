@@ -223,7 +223,7 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
   const noRequireHashes = !!(options.noRequireHashes || parsed.options.noRequireHashes);
   if (requireHashes && noRequireHashes) {
     throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
-      hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && 'the sync', config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && 'the sync', parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
+      hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && "the sync's options", config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && "the sync's options", parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
     });
   }
   const hashMode: HashMode = requireHashes ? 'required' : !noRequireHashes && parsed.requirements.some((l) => l.hashes.length > 0) ? 'implied' : false;
