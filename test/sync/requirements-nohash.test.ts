@@ -158,13 +158,17 @@ test('served index: a file not matching the index\'s hash is refused, the env un
   const before = snapshot(v.root);
   const file = write(['app==1.0', 'lib==1.0', 'util==0.9']);
   s.faults.corrupt = new Set(['lib-1.0-py3-none-any.whl']);
-  let r = await vkAsync(['sync', '--env', v.root, '-i', s.url, '--json', file]);
+  let r;
+  try {
+    r = await vkAsync(['sync', '--env', v.root, '-i', s.url, '--json', file]);
+  } finally {
+    s.faults.corrupt = undefined;
+  }
   assert.equal(r.status, 1, r.stderr);
   const err = JSON.parse(r.stdout).error;
   assert.equal(err.code, 'HASH_MISMATCH', r.stdout);
   assert.match(err.message, /hash mismatch for http:\/\/127\.0\.0\.1:\d+\/.*lib-1\.0-py3-none-any\.whl/);
   assert.deepEqual(snapshot(v.root), before, 'the env is unchanged (keep and tool not removed, app not installed)');
-  s.faults.corrupt = undefined;
   r = await vkAsync(['sync', '--env', v.root, '-i', s.url, '--json', file]);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(installedSet(await openVenv(v.root)), ['app==1.0', 'lib==1.0', 'util==0.9']);
