@@ -3,11 +3,12 @@
 // line that is not pinned is an error.
 //
 // Hashes follow pip 26.2's hash-checking mode. It is on when the file, the caller or pip's
-// configuration says `--require-hashes`, or when any requirement line carries `--hash` (unless
+// configuration says `--require-hashes`, or when any requirement or constraint line carries `--hash` (unless
 // `--no-require-hashes`: both at once are an error, as in pip). In it every index pin needs its
 // `--hash` (refused in pip's words otherwise). Outside it a pin without hashes is taken from the
 // indexes as an install of `name==version` chooses its file, checked against the hash the index
-// publishes (sync/apply.ts); a line's own hashes are checked whatever the mode.
+// publishes (sync/apply.ts); a line's own hashes are checked whatever the mode. A constraint's
+// hashes are its pin's too (with the line's own: the ones both allow), as pip merges them.
 //
 // Direct references, as `venvkit lock -o x.txt` and pip-compile write them, are pinned too: a
 // directory (`name @ file:///abs/dir`, `-e file:///abs/dir`, or a bare path: `./pkg`, `.`,
@@ -193,6 +194,23 @@ function checkConstraints(pins: readonly PinnedRequirement[], constraints: reado
   }
 }
 
+/** The hashes constraint lines give, by project (those of two lines for one project: the ones both allow), as pip merges them. */
+function constraintHashes(constraints: readonly RequirementLine[], env: MarkerEnvironment): Map<string, { hashes: string[]; where: string }> {
+  const out = new Map<string, { hashes: string[]; where: string }>();
+  for (const c of constraints) {
+    if (c.location || c.editable || c.hashes.length === 0) continue;
+    const req = parseRequirement(c.text);
+    if (req.marker && !evaluateMarker(req.marker, env)) continue;
+    const prior = out.get(req.key);
+    const hashes = c.hashes.map((h) => h.toLowerCase());
+    out.set(req.key, { hashes: prior ? prior.hashes.filter((h) => hashes.includes(h)) : hashes, where: `${prior ? `${prior.where}, ` : ''}${c.file}:${c.line}` });
+  }
+  return out;
+}
+
+/** pip's `Hashes &`: when both give hashes, those both allow; else the ones one gives. */
+const bothAllow = (a: string[], b: string[]): string[] => (a.length && b.length ? a.filter((h) => b.includes(h)) : a.length ? a : b);
+
 /** The marker of a bare path or URL line (`./pkg ; python_version < "3.12"`: pip takes `; ` after a URL, `;` after a path). */
 function bareMarker(text: string) {
   const semi = /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim()) ? text.indexOf('; ') : text.indexOf(';');
@@ -226,7 +244,10 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
       hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && "the sync's options", config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && "the sync's options", parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
     });
   }
-  const hashMode: HashMode = requireHashes ? 'required' : !noRequireHashes && parsed.requirements.some((l) => l.hashes.length > 0) ? 'implied' : false;
+  // A constraint's --hash counts too (pip counts constraint lines among the requirements), and applies to the pin it constrains.
+  const hashed = (l: RequirementLine) => l.hashes.length > 0;
+  const hashMode: HashMode = requireHashes ? 'required' : !noRequireHashes && (parsed.requirements.some(hashed) || parsed.constraints.some(hashed)) ? 'implied' : false;
+  const constrained = constraintHashes(parsed.constraints, env);
   const pins: PinnedRequirement[] = [];
   const unhashed: string[] = [];
   for (const line of parsed.requirements) {
@@ -245,14 +266,19 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
     if (req.url || specs.length !== 1 || (specs[0]!.operator !== '==' && specs[0]!.operator !== '===') || specs[0]!.wildcard) {
       bad(where, `${line.text} is not pinned to one version`, 'sync installs exact pins and resolves nothing: write each line as `name==version` (`venvkit lock -o requirements.txt`, pip-compile or `pip freeze` write such files), or install the range with `venvkit install`.');
     }
-    if (line.hashes.length === 0 && hashMode) unhashed.push(`${where}: ${req.name}==${specs[0]!.versionText} has no --hash`);
-    pins.push(withSettings({ name: req.name, key: req.key, version: specs[0]!.versionText, hashes: line.hashes.map((h) => h.toLowerCase()), where }, line));
+    const c = constrained.get(req.key);
+    const hashes = bothAllow(line.hashes.map((h) => h.toLowerCase()), c?.hashes ?? []);
+    if (c && hashes.length === 0 && line.hashes.length > 0) {
+      bad(where, `${req.name}==${specs[0]!.versionText}: none of its --hash values is one its constraint allows (${c.where})`, 'Make the hashes of the line and of its constraint agree (one file of the pin has both), or drop those of one of them.');
+    }
+    if (hashes.length === 0 && hashMode) unhashed.push(`${where}: ${req.name}==${specs[0]!.versionText} has no --hash`);
+    pins.push(withSettings({ name: req.name, key: req.key, version: specs[0]!.versionText, hashes, where }, line));
   }
   if (unhashed.length) {
     // pip 26.2's words (it lists the hashes the downloaded files had; nothing is downloaded here).
     throw new VenvkitError('BAD_LOCK', `Hashes are required in --require-hashes mode, but they are missing from some requirements:\n    ${unhashed.join('\n    ')}`, {
       hint: hashMode === 'implied'
-        ? 'Hash-checking mode turns on when any requirement has a --hash: add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn it off (the `noRequireHashes` option, or a --no-require-hashes line in the file) to check them against the index\'s hashes only.'
+        ? 'Hash-checking mode turns on when any requirement or constraint line has a --hash: add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn it off (the `noRequireHashes` option, or a --no-require-hashes line in the file) to check them against the index\'s hashes only.'
         : 'Add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn hash-checking mode off where it was asked for (the `requireHashes` option, a --require-hashes line in the file, or require-hashes in pip\'s configuration).',
     });
   }

@@ -119,12 +119,16 @@ test('hash-checking mode as pip 26.2: one --hash turns it on and refuses a line 
   const idna = `idna==3.20 --hash=sha256:${indexHash(p.index, 'idna', 'idna-3.20-py3-none-any.whl')}`;
   const mixed = write([idna, 'urllib3==2.8.0']);
   const plain = write(['idna==3.20', 'urllib3==2.8.0']);
+  // A constraint's --hash turns the mode on too, and is the hash of the pin it constrains (as pip).
+  writeFileSync(join(root, 'hashed-constraint.txt'), `${idna}\n`);
+  const constrained = write(['-c hashed-constraint.txt', 'idna==3.20', 'urllib3==2.8.0']);
   const target = newEnv();
   const before = snapshot(target);
   const refused: { what: string; file: string; args?: string[]; env?: NodeJS.ProcessEnv; message: RegExp; exit?: number }[] = [
     { what: 'a hashed line and one without', file: mixed, message: /Hashes are required in --require-hashes mode, but they are missing from some requirements/ },
     { what: '--require-hashes', file: plain, args: ['--require-hashes'], message: /Hashes are required in --require-hashes mode, but they are missing from some requirements/ },
     { what: 'PIP_REQUIRE_HASHES=1', file: plain, env: { PIP_REQUIRE_HASHES: '1' }, message: /Hashes are required in --require-hashes mode, but they are missing from some requirements/ },
+    { what: 'a hashed constraint', file: constrained, message: /Hashes are required in --require-hashes mode, but they are missing from some requirements/ },
     { what: 'a --require-hashes line in the file', file: write(['--require-hashes', 'idna==3.20']), message: /Hashes are required in --require-hashes mode, but they are missing from some requirements/ },
     { what: 'both --require-hashes and --no-require-hashes', file: plain, args: ['--require-hashes', '--no-require-hashes'], message: /--require-hashes and --no-require-hashes are mutually exclusive/, exit: 2 },
     { what: '--no-require-hashes with a file saying --require-hashes', file: write(['--require-hashes', 'idna==3.20']), args: ['--no-require-hashes'], message: /--require-hashes and --no-require-hashes are mutually exclusive/, exit: 2 },
@@ -137,11 +141,11 @@ test('hash-checking mode as pip 26.2: one --hash turns it on and refuses a line 
     assert.equal(r.status, c.exit ?? 1, `${c.what}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, c.message, c.what);
     assert.match(r.stderr, /\nhint: /, `${c.what}: a hint`);
-    if (c.message.source.startsWith('Hashes')) assert.match(r.stderr, c.file === mixed || c.file === plain ? /urllib3==2\.8\.0 has no --hash/ : /idna==3\.20 has no --hash/, `${c.what}: names the line`);
+    if (c.message.source.startsWith('Hashes')) assert.match(r.stderr, [mixed, plain, constrained].includes(c.file) ? /urllib3==2\.8\.0 has no --hash/ : /idna==3\.20 has no --hash/, `${c.what}: names the line`);
     assert.deepEqual(snapshot(target), before, `${c.what}: the env is unchanged`);
   }
   // --no-require-hashes (command line, or a line of the file): the hashed line is checked, the other taken from the index.
-  for (const [what, file, args] of [['--no-require-hashes', mixed, ['--no-require-hashes']], ['a --no-require-hashes line', write(['--no-require-hashes', idna, 'urllib3==2.8.0']), []]] as const) {
+  for (const [what, file, args] of [['--no-require-hashes', mixed, ['--no-require-hashes']], ['a --no-require-hashes line', write(['--no-require-hashes', idna, 'urllib3==2.8.0']), []], ['a pin whose constraint has the hash', write(['-c hashed-constraint.txt', 'idna==3.20']), []]] as const) {
     const byPip = pipInto(p, file, [...args]);
     assert.equal(byPip.status, 0, `${what}: pip ${byPip.stderr}`);
     const w = newEnv();
