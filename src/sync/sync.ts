@@ -34,7 +34,7 @@ export interface SyncOptions {
   groups?: string[];
   /** Say what would change, change nothing. */
   dryRun?: boolean;
-  /** Index flags over pip's configuration: where a requirements file's pins are found, and TLS/proxy settings. */
+  /** Index flags over pip's configuration: where a requirements file's pins are found, TLS/proxy settings, and its hash-checking mode (`requireHashes`, `noRequireHashes`: lock/requirements-read.ts). */
   index?: IndexFlags;
   noCache?: boolean;
   linkMode?: LinkMode;
