@@ -28,8 +28,8 @@ export function saveCodeCaches(): void {
 
 /**
  * Loads a self-contained CommonJS bundle, through V8's code cache when possible. The bundle's
- * require() of `./parts/NAME.cjs` (code only some runs need, see scripts/build.mjs) loads that
- * part the same way.
+ * require() of `./parts/NAME.cjs` (code only some runs need, see scripts/build.mjs; from a part,
+ * `../parts/NAME.cjs`) loads that part the same way.
  */
 /** The V8 code cache file name of a bundle: a new build or Node version gets a new one. */
 export function codeCacheName(file: string, st: { size: number; mtimeMs: number }): string {
@@ -62,7 +62,7 @@ export function loadBundle<T>(file: string): T {
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
   const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;
   const plain = Module.createRequire(file);
-  const req = Object.assign((id: string) => (id.startsWith('./parts/') ? loadBundle(join(dirname(file), id)) : plain(id)), plain);
+  const req = Object.assign((id: string) => (id.startsWith('./parts/') || id.startsWith('../parts/') ? loadBundle(join(dirname(file), id)) : plain(id)), plain);
   require.cache[file] = mod;
   try {
     wrapper.call(mod.exports, mod.exports, req, mod, file, dirname(file));
