@@ -1,10 +1,9 @@
 // Requirement files (pip's format): comments, continuations, ${VAR} expansion, -r/-c includes,
 // option lines, per-requirement --hash. Requirement strings are returned raw (PEP 508 parsing
 // is src/pep/pep508.ts's job), each with its hashes and where it was written.
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFile } from 'node:fs';
 import { VenvkitError } from '../errors.js';
 import { parseEditable, type EditableRequirement } from './editable-requirement.js';
 import type { FormatControlOp } from './format-control.js';
@@ -97,6 +96,11 @@ function includeLocation(value: string, from: Location): Location {
   return toLocation(value, from.path ? dirname(from.path) : process.cwd());
 }
 
+/** A local file's text (node:fs, not node:fs/promises: loading that costs a command that only reads a file or two ~3 ms). */
+function readText(path: string): Promise<string> {
+  return new Promise((resolve, reject) => readFile(path, 'utf8', (e, text) => (e ? reject(e) : resolve(text))));
+}
+
 async function readOne(
   loc: Location, constraint: boolean, out: ParsedRequirements, options: ReadRequirementsOptions,
   stack: string[], includedFrom: string | undefined,
@@ -106,7 +110,7 @@ async function readOne(
   }
   let text: string;
   try {
-    if (loc.path) text = await readFile(loc.path, 'utf8');
+    if (loc.path) text = await readText(loc.path);
     else text = await (options.fetchText ?? ((u: string) => fetchOverHttp(u)))(loc.url!);
   } catch (e) {
     const what = constraint ? 'constraints file' : 'requirements file';
