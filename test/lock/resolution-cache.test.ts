@@ -83,6 +83,33 @@ test('a file:// index, a find-links directory and a constraint file: the cache i
   assert.equal(lock([...fl, '--no-cache']).status, 'off');
 });
 
+test('two file:// indexes: a project the second one lacks is witnessed by its directory; the project appearing there is seen', () => {
+  const files = join(dir, 'two-files');
+  writeWheel(files, { name: 'top', version: '1.0', requires: ['dep'] });
+  writeWheel(files, { name: 'dep', version: '1.0' });
+  const index = writeStaticIndex(files, join(dir, 'two-index'));
+  const moreFiles = join(dir, 'two-more-files');
+  writeWheel(moreFiles, { name: 'other', version: '1.0' });
+  const more = writeStaticIndex(moreFiles, join(dir, 'two-more'));
+  const cwd = join(dir, 'two');
+  mkdirSync(cwd, { recursive: true });
+  const out = join(cwd, 'pylock.toml');
+  const env = isolatedEnv(join(dir, 'two-cache'));
+  const lock = (): Locked => {
+    rmSync(out, { force: true });
+    return outcome(venvkit(['lock', '-p', python, '--json', '--index-url', index, '--extra-index-url', more, 'top'], { env, cwd }), out);
+  };
+  assert.equal(lock().status, 'stored');
+  assert.equal(lock().status, 'hit');
+  // A new project directory on the second index (nothing on the first changes): resolved again.
+  writeWheel(moreFiles, { name: 'dep', version: '1.1' });
+  writeStaticIndex(moreFiles, join(dir, 'two-more'));
+  const newer = lock();
+  assert.equal(newer.status, 'stored');
+  assert.deepEqual(newer.pins, ['dep==1.1', 'top==1.0']);
+  assert.equal(lock().status, 'hit');
+});
+
 test('an existing lock: its pins are part of the key, and kept when a newer release appears', () => {
   const files = join(dir, 'pins-files');
   writeWheel(files, { name: 'top', version: '1.0', requires: ['dep'] });
