@@ -4,11 +4,11 @@
 // find-links directory, a constraint file — is never missed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startIndexServer, writeStaticIndex, writeWheel } from '../helpers/index-server.js';
 import { venvkit, venvkitAsync, type CliResult } from '../helpers/cli.js';
-import { tempDir } from '../helpers/venv.js';
+import { interpreters, tempDir } from '../helpers/venv.js';
 import { isolatedEnv, python3x } from '../pip/helpers.js';
 
 const dir = tempDir('lock-rcache');
@@ -108,6 +108,38 @@ test('two file:// indexes: a project the second one lacks is witnessed by its di
   assert.equal(newer.status, 'stored');
   assert.deepEqual(newer.pins, ['dep==1.1', 'top==1.0']);
   assert.equal(lock().status, 'hit');
+});
+
+test('the interpreter: -p naming a path that now runs another Python is another target, never the cached one', (t) => {
+  const [a, b] = interpreters().filter((i) => /^3\.(9|1\d)\./.test(i.version));
+  if (!a || !b) {
+    t.skip('two CPython 3.9+ interpreters are needed under $PYENV_ROOT/versions');
+    return;
+  }
+  const files = join(dir, 'interp-files');
+  writeWheel(files, { name: 'top', version: '1.0', requires: ['dep'] });
+  writeWheel(files, { name: 'dep', version: '1.0' });
+  const index = writeStaticIndex(files, join(dir, 'interp-index'));
+  const cwd = join(dir, 'interp');
+  mkdirSync(cwd, { recursive: true });
+  const out = join(cwd, 'pylock.toml');
+  const env = isolatedEnv(join(dir, 'interp-cache'));
+  const py = join(cwd, 'python');
+  const lock = (): Locked => {
+    rmSync(out, { force: true });
+    return outcome(venvkit(['lock', '-p', py, '--json', '--index-url', index, 'top'], { env, cwd }), out);
+  };
+  symlinkSync(realpathSync(a.path), py);
+  assert.equal(lock().status, 'stored');
+  const first = lock();
+  assert.equal(first.status, 'hit');
+  rmSync(py);
+  symlinkSync(realpathSync(b.path), py);
+  const other = lock();
+  assert.notEqual(other.status, 'hit');
+  const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+  assert.match(other.text, new RegExp(`^requires-python = "==${minor(b.version).replace('.', '\\.')}\\.\\*"$`, 'm'));
+  assert.match(first.text, new RegExp(`^requires-python = "==${minor(a.version).replace('.', '\\.')}\\.\\*"$`, 'm'));
 });
 
 test('an existing lock: its pins are part of the key, and kept when a newer release appears', () => {
