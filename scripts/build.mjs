@@ -35,21 +35,26 @@ chmodSync(`${out}/cli.cjs`, 0o755);
 // Code that only some runs of a command reach (seeding pip, for `create` without --without-pip) is
 // its own bundle, dist/commands/parts/NAME.cjs: a command bundle's dynamic import of it becomes a
 // require() of that file when it is reached, so the other runs neither read nor compile it.
-const PARTS = { seed: 'src/install/seed.ts', 'build-sources': 'src/build/prepare-sources.ts', 'dependency-groups': 'src/project/dependency-groups.ts', 'sync-apply': 'src/sync/apply.ts', 'pylock-install': 'src/lock/pylock-install.ts' };
+const PARTS = { seed: 'src/install/seed.ts', 'build-sources': 'src/build/prepare-sources.ts', 'dependency-groups': 'src/project/dependency-groups.ts', 'sync-apply': 'src/sync/apply.ts', 'pylock-install': 'src/lock/pylock-install.ts', 'resolve-lock': 'src/lock/resolve-lock.ts' };
 const partOf = new Map(Object.entries(PARTS).map(([name, file]) => [resolve(file), name]));
-const partsExternal = {
+const partsExternal = (prefix) => ({
   name: 'parts-external',
   setup(b) {
     b.onResolve({ filter: /^\./ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
       const name = partOf.get(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
-      return name ? { path: `./parts/${name}.cjs`, external: true } : undefined;
+      return name ? { path: `${prefix}/${name}.cjs`, external: true } : undefined;
     });
   },
-};
-await build({ ...cjs, entryPoints: PARTS, outdir: `${out}/commands/parts`, outExtension: { '.js': '.cjs' } });
+});
+// resolve-lock (what a lock that is not a resolution-cache hit needs) reaches build-sources for a
+// local project: it requires that part as `../parts/build-sources.cjs` (src/cli/code-cache.ts
+// loads it the same way) rather than holding a copy the usual lock never runs.
+const { 'resolve-lock': resolveLock, ...otherParts } = PARTS;
+await build({ ...cjs, entryPoints: otherParts, outdir: `${out}/commands/parts`, outExtension: { '.js': '.cjs' } });
+await build({ ...cjs, entryPoints: { 'resolve-lock': resolveLock }, outdir: `${out}/commands/parts`, outExtension: { '.js': '.cjs' }, plugins: [partsExternal('../parts')] });
 const commands = readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])), outdir: `${out}/commands`, outExtension: { '.js': '.cjs' }, plugins: [partsExternal] });
+await build({ ...cjs, entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])), outdir: `${out}/commands`, outExtension: { '.js': '.cjs' }, plugins: [partsExternal('./parts')] });
 
 // The library: ESM (dist/index.js) and CommonJS (dist/index.cjs), and the unpack workers' own file
 // (dist/venvkit-worker.cjs: the unpacker only, so a worker never loads the library or a host's bundle).

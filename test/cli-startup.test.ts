@@ -74,27 +74,34 @@ test('the code cache: marked by the first run, written by the second, kept while
   }
 });
 
-test('a command run with V8 flags of its own (lock) keeps its code cache: the flags are set before its bundle is compiled', { skip }, () => {
-  // V8 records its flags in a code cache and rejects the cache when they differ: flags set once the
-  // bundle is loaded would make every run reject the cache and write it again.
+test('lock\'s V8 flags are set when its resolve-lock part is loaded: both code caches are kept across misses and hits of the resolution cache', { skip }, () => {
+  // V8 records its flags in a code cache and rejects the cache when they differ. A lock the
+  // resolution cache answers loads lock.cjs alone, without the flags; one it does not answer loads
+  // resolve-lock.cjs too, with them: lock.cjs's cache must be written under the flags it was
+  // compiled with, else every hit after a miss (or the other way round) rejects it and writes it again.
   const tmp = tempDir('codecache-flags');
   const cache = join(tmp, 'cache');
   const wheels = join(tmp, 'wheels');
   try {
     writeWheel(wheels, { name: 'demo', version: '1.0' });
-    const lock = () => {
-      const r = venvkit(['lock', '-p', py!.exe, '--no-index', '-f', wheels, 'demo', '-o', join(tmp, 'pylock.toml')], { env: { ...process.env, VENVKIT_CACHE_DIR: cache } });
+    const lock = (name: string): string => {
+      const out = join(tmp, name, 'pylock.toml');
+      rmSync(out, { force: true });
+      const r = venvkit(['lock', '-p', py!.exe, '--no-index', '-f', wheels, 'demo', '-o', out, '--json'], { env: { ...process.env, VENVKIT_CACHE_DIR: cache } });
       assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { resolutionCache: string }).resolutionCache;
     };
-    lock();
-    lock();
-    const files = v8Files(cache).filter((f) => f.startsWith('lock.cjs-'));
-    assert.equal(files.length, 1, files.join(', '));
-    assert.match(files[0]!, /\.bin$/);
-    const file = join(cache, 'v8', files[0]!);
-    const stamp = statSync(file).mtimeMs;
-    lock();
-    assert.equal(statSync(file).mtimeMs, stamp, 'the lock bundle\'s code cache was rejected and written again');
+    // (A bundle's first run marks it seen, the second writes its cache.)
+    assert.equal(lock('a'), 'stored');
+    assert.equal(lock('b'), 'stored');
+    const stamps = () => v8Files(cache).filter((f) => /^(lock|resolve-lock)\.cjs-/.test(f)).map((f) => `${f.split('-v')[0]} ${f.endsWith('.bin') ? statSync(join(cache, 'v8', f)).mtimeMs : f}`);
+    const before = stamps();
+    assert.deepEqual(before.map((s) => s.split(' ')[0]), ['lock.cjs', 'resolve-lock.cjs'], before.join(', '));
+    assert.ok(before.every((s) => !s.endsWith('.seen')), before.join(', '));
+    assert.equal(lock('b'), 'hit');
+    assert.equal(lock('c'), 'stored');
+    assert.equal(lock('c'), 'hit');
+    assert.deepEqual(stamps(), before, 'a code cache was rejected and written again');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -26,10 +26,22 @@ export function saveCodeCaches(): void {
   for (const save of pending.splice(0)) save();
 }
 
+/** V8 flags set before a bundle is first compiled, by its file name (see setBundleFlags). */
+const bundleFlags = new Map<string, string>();
+
+/**
+ * V8 flags for a bundle (a part most runs of its command do not load: the flags cost a run that
+ * does not need them ~5 ms, node:v8 and what it loads): set when it is first loaded, before it is
+ * compiled (its code cache holds the flags). Only the CLI's own process: the library never touches them.
+ */
+export function setBundleFlags(name: string, flags: string): void {
+  bundleFlags.set(name, flags);
+}
+
 /**
  * Loads a self-contained CommonJS bundle, through V8's code cache when possible. The bundle's
- * require() of `./parts/NAME.cjs` (code only some runs need, see scripts/build.mjs) loads that
- * part the same way.
+ * require() of `./parts/NAME.cjs` (code only some runs need, see scripts/build.mjs; from a part,
+ * `../parts/NAME.cjs`) loads that part the same way.
  */
 /** The V8 code cache file name of a bundle: a new build or Node version gets a new one. */
 export function codeCacheName(file: string, st: { size: number; mtimeMs: number }): string {
@@ -47,13 +59,21 @@ function firstSight(mark: string): boolean {
 }
 
 export function loadBundle<T>(file: string): T {
-  if (process.env.VENVKIT_NO_CODE_CACHE) return require(file) as T;
   const known = require.cache[file];
   if (known) return known.exports as T;
+  const flags = bundleFlags.get(basename(file));
+  if (flags !== undefined) {
+    // A cache records V8's flags, and V8 rejects it under others: the caches of the bundles
+    // compiled so far (the command's, which loads this part) are written now, under the flags they
+    // were compiled with, which are those of their next load.
+    saveCodeCaches();
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString(flags);
+    bundleFlags.delete(basename(file));
+  }
   const st = statSync(file);
   // Bundles are ASCII (scripts/build.mjs checks): Latin-1 decoding is a copy, without UTF-8's checks.
   const source = readFileSync(file, 'latin1');
-  const dir = usableCacheDir('v8', process.env, { quietIfUnusable: true });
+  const dir = process.env.VENVKIT_NO_CODE_CACHE ? undefined : usableCacheDir('v8', process.env, { quietIfUnusable: true });
   const cacheFile = dir ? join(dir, codeCacheName(file, st)) : undefined;
   const cached = cacheFile ? readOwnFile(cacheFile) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
@@ -62,7 +82,7 @@ export function loadBundle<T>(file: string): T {
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
   const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;
   const plain = Module.createRequire(file);
-  const req = Object.assign((id: string) => (id.startsWith('./parts/') ? loadBundle(join(dirname(file), id)) : plain(id)), plain);
+  const req = Object.assign((id: string) => (id.startsWith('./parts/') || id.startsWith('../parts/') ? loadBundle(join(dirname(file), id)) : plain(id)), plain);
   require.cache[file] = mod;
   try {
     wrapper.call(mod.exports, mod.exports, req, mod, file, dirname(file));

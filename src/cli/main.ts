@@ -1,7 +1,7 @@
 // venvkit's command line: parse the command name, load only that command's module, map errors
 // to exit codes. Everything a command does is a library call; this layer parses and prints.
 import { join } from 'node:path';
-import { loadBundle, saveCodeCaches } from './code-cache.js';
+import { loadBundle, saveCodeCaches, setBundleFlags } from './code-cache.js';
 import { reportError, setColorMode, stderr, stdout, yellow } from './output.js';
 import { setCacheWarningHandler } from '../cache/trust.js';
 import { VERSION } from './version.js';
@@ -40,17 +40,19 @@ const COMMANDS: Record<string, string> = {
 
 
 /**
- * V8 flags a command's process runs with, set before its bundle is compiled (its code cache records
- * the flags, and is rejected when they differ). lock: V8 optimises a function (TurboFan, on a
- * background thread) once it has run ~66 KB of bytecode; a cold lock of jupyter is over in well
- * under a second and spent ~100 ms of its ~750 ms of CPU compiling code it hardly ran again (and
- * its exit waited for the compiles still queued). With sixteen times that budget only code that
- * runs long is optimised (a lock for many targets). And young-generation collections on this thread
- * alone: a lock's heap is small (~2 MB collected at a time), and on a busy machine the main thread
- * waited for helper threads that got no core (a cold lock of jupyter at load 14-16: median 2.6 s
- * wall instead of 3.0, the same CPU). Only the CLI's own process: the library never touches V8's flags.
+ * V8 flags of the bundles that need them (src/cli/code-cache.ts setBundleFlags), set before such a
+ * bundle is compiled (its code cache records the flags, and is rejected when they differ).
+ * resolve-lock (what a lock not answered by its resolution cache runs): V8 optimises a function
+ * (TurboFan, on a background thread) once it has run ~66 KB of bytecode; a cold lock of jupyter is
+ * over in well under a second and spent ~100 ms of its ~750 ms of CPU compiling code it hardly ran
+ * again (and its exit waited for the compiles still queued). With sixteen times that budget only
+ * code that runs long is optimised (a lock for many targets). And young-generation collections on
+ * this thread alone: a lock's heap is small (~2 MB collected at a time), and on a busy machine the
+ * main thread waited for helper threads that got no core (a cold lock of jupyter at load 14-16:
+ * median 2.6 s wall instead of 3.0, the same CPU). A lock its resolution cache answers does not
+ * load that part, nor node:v8. Only the CLI's own process: the library never touches V8's flags.
  */
-const V8_FLAGS: Record<string, string> = { lock: '--interrupt-budget=1081344 --no-parallel-scavenge' };
+setBundleFlags('resolve-lock.cjs', '--interrupt-budget=1081344 --no-parallel-scavenge');
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -80,8 +82,6 @@ async function main(argv: string[]): Promise<number> {
     stderr(`error: unknown command '${name}'\nhint: run \`venvkit --help\` to see the commands.\n`);
     return 2;
   }
-  // (node:v8 is loaded only for a command that needs it: ~2 ms.)
-  if (Object.hasOwn(V8_FLAGS, name)) (await import('node:v8')).setFlagsFromString(V8_FLAGS[name]!);
   try {
     try {
       return await loadBundle<CommandModule>(join(__dirname, 'commands', `${name}.cjs`)).default(rest);

@@ -163,7 +163,8 @@ export class IndexClient {
   }
 
   private sources(): Source[] {
-    return this.indexes().map((location) => ({ kind: 'index' as const, location }));
+    // An index given twice (`--index-url URL` and the same URL among pip's extra-index-url) is read once.
+    return [...new Set(this.indexes())].map((location) => ({ kind: 'index' as const, location }));
   }
 
   private async loadProject(project: string): Promise<ProjectCandidates> {

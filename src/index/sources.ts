@@ -1,7 +1,7 @@
 // Reading the places packages are listed: an index's project page (file:// or http(s)://) and
 // find-links locations (local directories, HTML pages, single files).
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errnoCode, VenvkitError } from '../errors.js';
 import type { HttpClient } from './http-client.js';
@@ -50,11 +50,20 @@ function readLocalPage(url: string, witness?: ReadWitness): PageLink[] | undefin
   try {
     const page = join(dir, 'index.html');
     const pageStat = statSync(page, { throwIfNoEntry: false });
-    witness?.(page, pageStat);
-    if (pageStat) return parseHtmlPage(readFileSync(page, 'utf8'), base);
+    if (pageStat) {
+      witness?.(page, pageStat);
+      return parseHtmlPage(readFileSync(page, 'utf8'), base);
+    }
+    // A project this index does not have (most projects are on one index of several) is witnessed
+    // by the index directory, whose stat (the first one taken counts) comes before the project
+    // directory is found absent: making that directory changes it. One stat for all such projects.
+    const root = witness ? dirname(dir) : undefined;
+    if (root !== undefined) witness!(root, statSync(root, { throwIfNoEntry: false }));
     const dirStat = statSync(dir, { throwIfNoEntry: false });
+    if (!dirStat) return undefined;
+    witness?.(page, undefined);
     witness?.(dir, dirStat);
-    if (!dirStat?.isDirectory()) return undefined;
+    if (!dirStat.isDirectory()) return undefined;
     return listDirectory(dir);
   } catch (e) {
     const code = errnoCode(e);

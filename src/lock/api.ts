@@ -6,28 +6,19 @@
  * at `output`, when there is one, gives the versions to keep unless `upgrade` says otherwise.
  * lock() writes nothing; writeLock() puts the text in place atomically.
  */
-import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic.js';
 import { VenvkitError } from '../errors.js';
-import { IndexClient } from '../index/index-client.js';
-import { prereleaseRule } from '../index/release-control.js';
 import type { IndexFlags } from '../index/pip-config.js';
-import { canonicalizeName } from '../pep/names.js';
 import { requirementToString } from '../pep/pep508.js';
 import type { InterpreterInfo } from '../python/types.js';
 import type { IndexCandidate } from '../resolver/index-provider.js';
 import type { Resolution } from '../resolver/types.js';
-import { fileFacts } from './file-facts.js';
-import { directWheels, type BuiltLocalProjects, type DirectSource } from './local-projects.js';
 import { collectLockInputs, type LockInputs } from './inputs.js';
-import { mergeResolutions, type LockedPackage } from './merge.js';
-import { pinsFor, readPreviousPins } from './previous-pins.js';
-import { writePylock } from './pylock-write.js';
-import { writeRequirements } from './requirements-write.js';
-import { prefetchMetadata, resolveTargets, sharedMetadata } from './resolve-targets.js';
-import { linksStamp, previousLockText, ResolutionCache, settingsKey, Witness } from './resolution-cache.js';
-import { fileURLToPath } from 'node:url';
-import { environmentsOf, interpreterTarget, lockTargets, requiresPythonOf, wantsOtherTargets, type LockTarget } from './targets.js';
+import type { LockedPackage } from './merge.js';
+import { previousLockText, ResolutionCache, settingsKey, Witness } from './resolution-cache.js';
+import type { LockSession } from './resolve-lock.js';
+import { interpreterTarget, lockTargets, wantsOtherTargets, type LockTarget } from './targets.js';
 
 export type LockFormat = 'pylock' | 'requirements';
 
@@ -76,7 +67,7 @@ export interface LockResult {
 }
 
 /** A LockResult as the resolution cache keeps it: targets by name. */
-interface StoredLock {
+export interface StoredLock {
   text: string;
   targets: { name: string; resolution: Resolution<IndexCandidate> }[];
   packages: (Omit<LockedPackage, 'targets'> & { targets: string[] })[];
@@ -116,40 +107,37 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
   const cached = !(o.noCache || inputs.local.length || inputs.settings.refreshPackages?.length);
   const witness = cached ? new Witness() : undefined;
   if (inputs.requirements.some((r) => r.url)) witness?.spoil('a requirement is a direct reference');
-  const warnings: string[] = [];
-  const onWarning = (m: string) => {
-    warnings.push(m);
-    o.onWarning?.(m);
+  // The index client and the resolver (resolve-lock.ts) are loaded when needed: not for a cache hit.
+  let session: LockSession | undefined;
+  const openSession = async (): Promise<LockSession> => {
+    if (!session) {
+      const { LockSession } = await import('./resolve-lock.js');
+      session = new LockSession(o, inputs, witness);
+    }
+    return session;
   };
-  const client = new IndexClient({ settings: inputs.settings, onWarning, ...(o.noCache ? { cacheDir: false as const } : {}), ...(witness ? { witness } : {}) });
   // While the interpreter is still being asked (its facts not cached), the pages and metadata the
   // resolution will want are read ahead (prefetchMetadata).
-  const shared = sharedMetadata({ noCache: o.noCache, witness });
-  let stopPrefetch: (() => void) | undefined;
-  if (hostP && !(await settledSoon(hostP)) && !inputs.local.length) stopPrefetch = prefetchMetadata(inputs.requirements, client, shared);
+  if (hostP && !(await settledSoon(hostP)) && !inputs.local.length) (await openSession()).prefetch(inputs.requirements);
   let host: InterpreterInfo | undefined;
   try {
     host = await hostP;
   } catch (e) {
-    stopPrefetch?.();
-    client.close();
+    session?.close();
     throw e;
   }
-  const targets: LockTarget[] = others ? lockTargets(o, host) : [interpreterTarget(host!)];
-
-  const upgrade = o.upgrade ? true : o.upgradePackages?.length ? new Set(o.upgradePackages.map(canonicalizeName)) : undefined;
-  const cache = !cached ? undefined : new ResolutionCache({
-    requirements: inputs.requirements.map(requirementToString), constraints: inputs.constraints.map(requirementToString), settings: settingsKey(inputs.settings), roots: inputs.roots, extras: inputs.extras, groups: inputs.groups,
-    targets: targets.map((t) => ({ name: t.name, env: t.env, tags: t.tags, platform: t.platformMarker })),
-    options: { pythonVersions: o.pythonVersions ?? [], platforms: o.platforms ?? [], environments: o.environments ?? [] },
-    path, format, command: o.command ?? 'lock', upgrade: o.upgrade ? true : o.upgradePackages ?? [],
-    previous: o.upgrade ? null : previousLockText(path),
-  }, { path, requirements: inputs.requirements.map((r) => r.name), targets: targets.map((t) => t.name) }, o.env ?? process.env);
-  let local: BuiltLocalProjects | undefined;
+  let done = false;
   try {
+    const targets: LockTarget[] = others ? lockTargets(o, host) : [interpreterTarget(host!)];
+    const cache = !cached ? undefined : new ResolutionCache({
+      requirements: inputs.requirements.map(requirementToString), constraints: inputs.constraints.map(requirementToString), settings: settingsKey(inputs.settings), roots: inputs.roots, extras: inputs.extras, groups: inputs.groups,
+      targets: targets.map((t) => ({ name: t.name, env: t.env, tags: t.tags, platform: t.platformMarker })),
+      options: { pythonVersions: o.pythonVersions ?? [], platforms: o.platforms ?? [], environments: o.environments ?? [] },
+      path, format, command: o.command ?? 'lock', upgrade: o.upgrade ? true : o.upgradePackages ?? [],
+      previous: o.upgrade ? null : previousLockText(path),
+    }, { path, requirements: inputs.requirements.map((r) => r.name), targets: targets.map((t) => t.name) }, o.env ?? process.env);
     const hit = cache?.get<StoredLock>();
-    if (hit && await samePages(hit.remote, client)) {
-      stopPrefetch?.();
+    if (hit && (!hit.remote.length || await (await openSession()).samePages(hit.remote))) {
       const v = hit.value;
       for (const m of v.warnings) o.onWarning?.(m);
       const byName = new Map(targets.map((t) => [t.name, t]));
@@ -158,79 +146,17 @@ export async function lock(o: LockOptions = {}): Promise<LockResult> {
         packages: v.packages.map((p) => ({ ...p, targets: p.targets.map((n) => byName.get(n)!) })),
       };
     }
-    const previous = o.upgrade ? [] : await readPreviousPins(path, format);
-    // Project directories, sdists and git requirements: built first (for the host), locked by where they come from.
-    if (inputs.local.length) {
-      const { buildLocalProjects } = await import('./local-projects.js');
-      local = await buildLocalProjects(inputs.local, { interpreter: host ?? (await hostInterpreter(o)), lockPath: path, roots: inputs.roots, env: o.env ?? process.env, index: o.index, noCache: o.noCache, onWarning: o.onWarning });
-    }
-    const direct = new Map<string, DirectSource>(local?.direct);
-    directWheels(inputs.requirements, direct);
-    const { results } = await resolveTargets([...inputs.requirements, ...(local?.requirements ?? [])], targets, {
-      client, constraints: inputs.constraints, prereleases: prereleaseRule(inputs.settings),
-      ...(previous.length ? { preferred: (t: LockTarget) => pinsFor(previous, t) } : {}),
-      ...(upgrade ? { upgrade } : {}),
-      onWarning,
-      ...(o.noCache ? { noCache: true } : {}),
-      ...(witness ? { witness } : {}),
-      shared,
-    });
-    // requirements.txt has no extras or groups to choose from: what was asked for is installed.
-    const packages = mergeResolutions(results, format === 'pylock' ? inputs.roots : { activations: new Map(), labels: inputs.roots.labels });
-    const withFiles = packages.filter((p) => { const d = direct.get(p.name); return !d || d.kind === 'archive' && d.fileUrl !== undefined; });
-    if (witness) witnessFiles(withFiles, witness);
-    const files = await fileFacts(withFiles, client);
-    const environments = environmentsOf(targets, o.environments);
-    let text: string;
-    if (format === 'pylock') {
-      text = writePylock({
-        environments, requiresPython: requiresPythonOf(targets),
-        extras: inputs.extras, dependencyGroups: inputs.groups, defaultGroups: inputs.groups,
-        packages, files, indexes: client.indexes(), direct,
-      });
-    } else {
-      const single = targets.length === 1 ? `Python ${targets[0]!.python.join('.')}` : undefined;
-      text = writeRequirements({ command: o.command ?? 'lock', ...(single ? { pythonLabel: single } : {}), environments, packages, files, direct, lockDir: dirname(path) });
-    }
-    const pinned = new Set(previous.map((p) => `${p.name}==${p.version}`));
-    const names = new Set(packages.map((p) => p.name));
-    const changed = [...new Set(packages.filter((p) => !pinned.has(`${p.name}==${p.version}`)).map((p) => p.name))];
-    const removed = [...new Set(previous.map((p) => p.name))].filter((n) => !names.has(n));
-    const result: LockResult = { path, format, text, targets: results.map((r) => ({ name: r.target.name, resolution: r.resolution })), packages, changed, removed, resolutionCache: !cache?.usable ? 'off' : witness!.spoiled ? 'not-stored' : 'stored' };
-    cache?.set<StoredLock>(witness!, { text, targets: result.targets, packages: packages.map((p) => ({ ...p, targets: p.targets.map((t) => t.name) })), changed, removed, warnings });
-    return result;
+    const { resolveLock } = await import('./resolve-lock.js');
+    done = true; // (resolveLock closes the session)
+    return await resolveLock(await openSession(), { path, format, inputs, targets, host, hostInterpreter: () => hostInterpreter(o), cache });
   } finally {
-    client.close();
-    local?.remove();
+    if (!done) session?.close();
   }
 }
 
 /** Whether `p` settles within this turn of the event loop (a cached answer), without waiting for it. */
 function settledSoon(p: Promise<unknown>): Promise<boolean> {
   return Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
-}
-
-/** Whether the remote pages a cached resolution read still have the same links (read through the page cache, as any read). */
-async function samePages(remote: readonly { index: string; project: string; links: string }[], client: IndexClient): Promise<boolean> {
-  const again = await Promise.all(remote.map(async (r) => {
-    try {
-      const got = await client.pageAgain(r.index, r.project);
-      return got !== null && linksStamp(got.links) === r.links;
-    } catch {
-      return false;
-    }
-  }));
-  return again.every(Boolean);
-}
-
-/** The lock's local files (their sizes, and hashes when the index gives none, come from them) go into the witness; a remote one without a sha256 cannot be checked again. */
-function witnessFiles(packages: readonly LockedPackage[], witness: Witness): void {
-  for (const p of packages) {
-    for (const f of [...p.wheels, ...(p.sdist ? [p.sdist] : [])]) {
-      if (/^file:/i.test(f.url)) witness.path(fileURLToPath(f.url));
-      else if (!f.hashes.sha256) witness.spoil(`${f.filename} has no sha256`);
-    }
-  }
 }
 
 /** Writes `result.text` to `result.path` (a temporary file renamed into place). */

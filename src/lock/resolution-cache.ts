@@ -12,7 +12,7 @@
  *
  * The witness is what the resolution read, checked again before an entry is used:
  *  - a local file or directory (a file:// project page, its directory when it has no index.html,
- *    a find-links directory or file, a file:// wheel whose size goes into the lock or whose
+ *    the index's directory when it has no such project, a find-links directory or file, a file:// wheel whose size goes into the lock or whose
  *    METADATA was read without an index hash): size, mtime, ctime and inode, or that it was absent,
  *    taken before it was read (a change after that is seen by the next run);
  *  - an http(s) project page: its links, read again through the page cache (a fresh page without a

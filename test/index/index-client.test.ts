@@ -341,3 +341,15 @@ test("this machine's own index (from pip's config) lists requests and gives its 
   for (const w of warnings) assert.match(w, /could not be read, continuing without it/);
   c.close();
 });
+
+test('an index given twice (as the index and among the extra indexes) is read once, and still listed as given', async () => {
+  const { c } = client({ indexUrl: server.url, extraIndexUrls: [server.url] });
+  try {
+    const before = server.log.length;
+    await checkAlpha(c, server.url);
+    assert.equal(server.log.slice(before).filter((l) => l.path === '/simple/alpha/').length, 1);
+    assert.deepEqual(c.indexes(), [server.url, server.url]);
+  } finally {
+    c.close();
+  }
+});

@@ -4,11 +4,11 @@
 // find-links directory, a constraint file — is never missed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startIndexServer, writeStaticIndex, writeWheel } from '../helpers/index-server.js';
 import { venvkit, venvkitAsync, type CliResult } from '../helpers/cli.js';
-import { tempDir } from '../helpers/venv.js';
+import { interpreters, tempDir } from '../helpers/venv.js';
 import { isolatedEnv, python3x } from '../pip/helpers.js';
 
 const dir = tempDir('lock-rcache');
@@ -81,6 +81,65 @@ test('a file:// index, a find-links directory and a constraint file: the cache i
 
   // --no-cache neither reads nor writes it.
   assert.equal(lock([...fl, '--no-cache']).status, 'off');
+});
+
+test('two file:// indexes: a project the second one lacks is witnessed by its directory; the project appearing there is seen', () => {
+  const files = join(dir, 'two-files');
+  writeWheel(files, { name: 'top', version: '1.0', requires: ['dep'] });
+  writeWheel(files, { name: 'dep', version: '1.0' });
+  const index = writeStaticIndex(files, join(dir, 'two-index'));
+  const moreFiles = join(dir, 'two-more-files');
+  writeWheel(moreFiles, { name: 'other', version: '1.0' });
+  const more = writeStaticIndex(moreFiles, join(dir, 'two-more'));
+  const cwd = join(dir, 'two');
+  mkdirSync(cwd, { recursive: true });
+  const out = join(cwd, 'pylock.toml');
+  const env = isolatedEnv(join(dir, 'two-cache'));
+  const lock = (): Locked => {
+    rmSync(out, { force: true });
+    return outcome(venvkit(['lock', '-p', python, '--json', '--index-url', index, '--extra-index-url', more, 'top'], { env, cwd }), out);
+  };
+  assert.equal(lock().status, 'stored');
+  assert.equal(lock().status, 'hit');
+  // A new project directory on the second index (nothing on the first changes): resolved again.
+  writeWheel(moreFiles, { name: 'dep', version: '1.1' });
+  writeStaticIndex(moreFiles, join(dir, 'two-more'));
+  const newer = lock();
+  assert.equal(newer.status, 'stored');
+  assert.deepEqual(newer.pins, ['dep==1.1', 'top==1.0']);
+  assert.equal(lock().status, 'hit');
+});
+
+test('the interpreter: -p naming a path that now runs another Python is another target, never the cached one', (t) => {
+  const [a, b] = interpreters().filter((i) => /^3\.(9|1\d)\./.test(i.version));
+  if (!a || !b) {
+    t.skip('two CPython 3.9+ interpreters are needed under $PYENV_ROOT/versions');
+    return;
+  }
+  const files = join(dir, 'interp-files');
+  writeWheel(files, { name: 'top', version: '1.0', requires: ['dep'] });
+  writeWheel(files, { name: 'dep', version: '1.0' });
+  const index = writeStaticIndex(files, join(dir, 'interp-index'));
+  const cwd = join(dir, 'interp');
+  mkdirSync(cwd, { recursive: true });
+  const out = join(cwd, 'pylock.toml');
+  const env = isolatedEnv(join(dir, 'interp-cache'));
+  const py = join(cwd, 'python');
+  const lock = (): Locked => {
+    rmSync(out, { force: true });
+    return outcome(venvkit(['lock', '-p', py, '--json', '--index-url', index, 'top'], { env, cwd }), out);
+  };
+  symlinkSync(realpathSync(a.path), py);
+  assert.equal(lock().status, 'stored');
+  const first = lock();
+  assert.equal(first.status, 'hit');
+  rmSync(py);
+  symlinkSync(realpathSync(b.path), py);
+  const other = lock();
+  assert.notEqual(other.status, 'hit');
+  const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+  assert.match(other.text, new RegExp(`^requires-python = "==${minor(b.version).replace('.', '\\.')}\\.\\*"$`, 'm'));
+  assert.match(first.text, new RegExp(`^requires-python = "==${minor(a.version).replace('.', '\\.')}\\.\\*"$`, 'm'));
 });
 
 test('an existing lock: its pins are part of the key, and kept when a newer release appears', () => {
