@@ -51,7 +51,7 @@ export const COMPLETION: Record<string, CommandSpec> = {
   uninstall: { positional: 'none', flags: [...COMMON, ENV, f('requirement', 'file', 'r'), f('yes', undefined, 'y'), f('no-input'), f('user'), f('target', 'dir', 't'), f('prefix', 'dir'), f('python', 'any')] },
   list: { positional: 'none', flags: [...COMMON, ENV, f('format', ['columns', 'freeze', 'json']), f('outdated', undefined, 'o'), f('uptodate', undefined, 'u'), f('not-required'), f('pre'), ...INDEX,
     f('editable', undefined, 'e'), f('exclude-editable'), f('include-editable'), f('exclude', 'any'), f('path', 'dir'), f('user'), f('local', undefined, 'l')] },
-  freeze: { positional: 'none', flags: [...COMMON, ENV, f('all')] },
+  freeze: { positional: 'none', flags: [...COMMON, ENV, f('all'), f('requirement', 'file', 'r'), f('exclude', 'any'), f('exclude-editable'), f('local', undefined, 'l'), f('user'), f('path', 'dir')] },
   check: { positional: 'none', flags: [...COMMON, ENV] },
   sync: { positional: 'file', flags: [...COMMON, ENV, f('exact'), f('extra', 'any'), f('group', 'any'), ...INDEX, f('dry-run'), f('no-cache'), f('no-build-isolation'), f('src', 'dir'), f('constraint', 'file', 'c'), f('config-settings', 'any', 'C'), f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile')] },
   delete: { positional: 'dir', flags: COMMON },
@@ -64,6 +64,6 @@ export const COMPLETION: Record<string, CommandSpec> = {
   show: { positional: 'none', flags: [...COMMON, ENV, f('files', undefined, 'f')] },
   tree: { positional: 'none', flags: [...COMMON, ENV, f('reverse', undefined, 'r'), f('depth', 'any', 'd')] },
   cache: { subcommands: ['dir', 'info', 'clean', 'prune'], positional: 'none', flags: [...COMMON, f('max-age', 'any')] },
-  completion: { subcommands: ['bash', 'zsh', 'fish'], positional: 'none', flags: [f('help', undefined, 'h')] },
+  completion: { subcommands: ['bash', 'zsh', 'fish'], positional: 'none', flags: COMMON.filter((x) => x.long !== 'json') },
   help: { positional: 'none', flags: [] },
 };

@@ -27,7 +27,7 @@ export interface FreezeOptions {
   local?: boolean;
   /** Only the user site's distributions (none where the env's interpreter sees no user site). */
   user?: boolean;
-  /** Distributions in these directories instead of the env's. */
+  /** Distributions in these directories instead of the env's (relative ones from `cwd`). */
   paths?: readonly string[];
   /** Where relative paths in requirement files and `requirementFiles` are taken from (default: the current directory). */
   cwd?: string;
@@ -94,12 +94,12 @@ const COPIED = ['-r', '--requirement', '-f', '--find-links', '-i', '--index-url'
  */
 export function* freezeEntries(venv: Venv, options: FreezeOptions = {}): Generator<FreezeEntry> {
   // pip skips these only among the distributions no requirement file names.
+  const cwd = options.cwd ?? process.cwd();
   const skip = new Set(['python', 'wsgiref', 'argparse', ...(options.exclude ?? []).map(canonicalizeName)]);
   if (!options.all) for (const n of skipped(venv.base ? [venv.base.version[0], venv.base.version[1]] : undefined)) skip.add(n);
-  const dists = filterDists(visibleDists(venv, { paths: options.paths, user: options.user, local: options.local }), { withoutEditables: !!options.excludeEditable });
+  const dists = filterDists(visibleDists(venv, { paths: options.paths?.map((p) => resolvePath(cwd, p)), user: options.user, local: options.local }), { withoutEditables: !!options.excludeEditable });
   const installed = new Map<string, DistInfo>();
   for (const d of dists) if (!installed.has(d.normalizedName)) installed.set(d.normalizedName, d);
-  const cwd = options.cwd ?? process.cwd();
   if (options.requirementFiles?.length) {
     const emitted = new Set<string>();
     // The files each name (as written) was found in, for pip's "included multiple times".
