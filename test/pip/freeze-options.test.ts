@@ -52,6 +52,17 @@ test('freeze -r, --exclude, --exclude-editable, --path, --user and -l equal pip 
     // Errors: a line pip cannot read (what came before it is printed), --path with -l or --user.
     ['-r', 'b.txt', '-r', 'bad.txt'], ['--path', target, '-l'], ['--path', target, '--user'],
   ].map((a) => ['freeze', ...a]);
+  // pip's general options about the network, the cache, configuration and prompts: taken by
+  // freeze, show and check, changing nothing; a bad value refused by both.
+  const cert = join(tmp, 'a.txt');
+  const general = [
+    '--disable-pip-version-check', '--no-cache-dir', '--isolated', '--timeout', '5', '--default-timeout=3', '--retries', '1', '--resume-retries=2', '--no-input',
+    '--no-color', '--cache-dir', join(tmp, 'cache'), '--proxy', 'http://127.0.0.1:9', '--no-proxy-env', '--trusted-host', 'h.example.org', '--keyring-provider', 'disabled',
+    '--exists-action', 'i', '--require-virtualenv', '--no-python-version-warning', '--cert', cert, '--client-cert', cert, '--disable-pip',
+  ];
+  const generalCases = [['freeze', ...general], ['show', 'six', ...general], ['check', ...general], ['freeze', '--timeout', 'abc'], ['show', 'six', '--retries', '1.5'], ['check', '--exists-action', 'q']];
+  const endOfFreeze = cases.length;
+  cases.push(...generalCases);
   const theirs = pip.pipMany([...cases, ['list', '--path', target, '--local']], { cwd: tmp });
   cases.forEach((args, i) => {
     const ours = venvkit([...args, '--env', pip.dir], { env, cwd: tmp });
@@ -70,9 +81,13 @@ test('freeze -r, --exclude, --exclude-editable, --path, --user and -l equal pip 
   assert.doesNotMatch(theirs[3]!.stdout, /^six==/m);
   assert.match(theirs[2]!.stderr, /but package 'Proj_X' is not installed/);
   assert.equal(theirs[7]!.stdout.split('\n').filter((l) => /^(attrs|six)==/.test(l)).length, 2);
-  assert.match(theirs[theirs.length - 4]!.stdout, /^six==/m);
-  assert.notEqual(theirs[theirs.length - 4]!.status, 0);
-  for (const i of [cases.length - 2, cases.length - 1, cases.length]) assert.match(theirs[i]!.stderr, /Cannot combine '--path' with '--user' or '--local'/);
+  assert.match(theirs[endOfFreeze - 3]!.stdout, /^six==/m);
+  assert.notEqual(theirs[endOfFreeze - 3]!.status, 0);
+  assert.match(theirs[endOfFreeze]!.stdout, /^six==/m);
+  assert.match(theirs[endOfFreeze + 1]!.stdout, /^Name: six$/m);
+  assert.equal(theirs[endOfFreeze + 2]!.status, 0);
+  for (const i of [3, 4, 5]) assert.equal(theirs[endOfFreeze + i]!.status, 2, theirs[endOfFreeze + i]!.stderr);
+  for (const i of [endOfFreeze - 2, endOfFreeze - 1, cases.length]) assert.match(theirs[i]!.stderr, /Cannot combine '--path' with '--user' or '--local'/);
   const list = venvkit(['list', '--path', target, '--local', '--env', pip.dir], { env, cwd: tmp });
   assert.equal(list.status === 0, false, list.stdout);
 

@@ -1,5 +1,6 @@
 // venvkit freeze: installed distributions as requirement lines (pip freeze's format).
 import { pipOptionNamesOf } from '../pip-option-names.js';
+import { applyGeneralLocal, PIP_GENERAL_LOCAL, PIP_GENERAL_LOCAL_HELP } from '../pip-general-local.js';
 import { parse } from '../args.js';
 import { VenvkitError } from '../../errors.js';
 import { locateVenv } from '../../venv/locate.js';
@@ -31,7 +32,7 @@ Options:
       --path DIR           list what DIR holds instead of the environment (repeatable; the first of
                            each project in that order, as pip), e.g. an install --target directory
       --json               venvkit's JSON: {version, env, requirements: [lines]}
-`;
+${PIP_GENERAL_LOCAL_HELP.replace('COMMAND', 'freeze')}`;
 
 export default async function freeze(argv: string[]): Promise<number> {
   const { values } = parse('freeze', argv, {
@@ -43,7 +44,9 @@ export default async function freeze(argv: string[]): Promise<number> {
     local: { type: 'boolean', short: 'l' },
     user: { type: 'boolean' },
     path: { type: 'string', multiple: true },
+    ...PIP_GENERAL_LOCAL,
   }, pipOptionNamesOf('freeze'));
+  applyGeneralLocal('freeze', values);
   if (values.help) {
     stdout(HELP);
     return 0;
