@@ -21,11 +21,11 @@ ${PIP_GENERAL_LOCAL_HELP.replace('COMMAND', 'check')}`;
 
 export default async function check(argv: string[]): Promise<number> {
   const { values } = parse('check', argv, { env: { type: 'string' }, ...PIP_GENERAL_LOCAL }, pipOptionNamesOf('check'));
-  applyGeneralLocal('check', values);
   if (values.help) {
     stdout(HELP);
     return 0;
   }
+  applyGeneralLocal('check', values);
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
   // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
   printRecovered(venv.root, await recoverForRead(venv.root));

@@ -46,11 +46,11 @@ export default async function freeze(argv: string[]): Promise<number> {
     path: { type: 'string', multiple: true },
     ...PIP_GENERAL_LOCAL,
   }, pipOptionNamesOf('freeze'));
-  applyGeneralLocal('freeze', values);
   if (values.help) {
     stdout(HELP);
     return 0;
   }
+  applyGeneralLocal('freeze', values);
   if (values.path && (values.user || values.local)) throw new VenvkitError('USAGE', 'freeze: --path cannot be combined with --user or --local', { hint: 'Use one of them.' });
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });

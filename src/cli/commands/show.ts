@@ -48,11 +48,11 @@ function lines(d: ShownDist, files: boolean, verbose: boolean): string[] {
 
 export default async function show(argv: string[]): Promise<number> {
   const { values, positionals } = parse('show', argv, { env: { type: 'string' }, files: { type: 'boolean', short: 'f' }, ...PIP_GENERAL_LOCAL }, pipOptionNamesOf('show'));
-  applyGeneralLocal('show', values);
   if (values.help) {
     stdout(HELP);
     return 0;
   }
+  applyGeneralLocal('show', values);
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   if (positionals.length === 0) throw new VenvkitError('USAGE', 'show: name at least one distribution', { hint: 'Run `venvkit list` to see what is installed.' });
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
