@@ -132,7 +132,7 @@ export function nameOfEditable(text: string, cwd: string, where: string): LineNa
   let name: string | undefined;
   const noExtras = stripExtras(text);
   const dir = resolve(cwd, noExtras);
-  const local = isDir(dir) ? pathToFileURL(dir).href : noExtras;
+  const local = noExtras !== '' && isDir(dir) ? pathToFileURL(dir).href : noExtras;
   if (local.toLowerCase().startsWith('file:')) {
     url = local;
     name = eggFragment(url, where);
@@ -143,7 +143,7 @@ export function nameOfEditable(text: string, cwd: string, where: string): LineNa
   }
   const isFileUrl = url.startsWith('file:');
   if (!VCS_SCHEMES.includes(scheme(url)) && !isFileUrl) {
-    throw bad(where, `${text} is not a valid editable requirement`, `An editable requirement is the path of a local project or a VCS URL (beginning with ${VCS_SCHEMES.join(', ')}).`);
+    throw bad(where, `'${text}' is not a valid editable requirement`, `An editable requirement is the path of a local project or a VCS URL (beginning with ${VCS_SCHEMES.join(', ')}).`);
   }
   if (!name && !isFileUrl) throw bad(where, `cannot tell the project name of '${text}'`, 'Name it: NAME @ URL, or add #egg=NAME to the URL.');
   return name ? { name: requirementName(name, where) } : {};

@@ -109,7 +109,8 @@ export function* freezeEntries(venv: Venv, options: FreezeOptions = {}): Generat
       try {
         text = readFileSync(resolvePath(cwd, file), 'utf8');
       } catch (e) {
-        throw new VenvkitError('NOT_FOUND', `cannot read the requirements file ${file}: ${(e as Error).message}`, { cause: e, hint: 'Give the path of an existing requirements file.' });
+        const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+        throw new VenvkitError(missing ? 'NOT_FOUND' : 'BAD_PATH', `cannot read the requirements file ${file}: ${(e as Error).message}`, { cause: e, hint: 'Give the path of a readable requirements file.' });
       }
       const lines = text.split(/\r\n|\r|\n/);
       if (lines[lines.length - 1] === '') lines.pop();

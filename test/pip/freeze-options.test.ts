@@ -43,12 +43,19 @@ test('freeze -r, --exclude, --exclude-editable, --path, --user and -l equal pip 
   ].join('\n') + '\n');
   writeFileSync(join(tmp, 'b.txt'), ['-r other.txt', '--extra-index-url=https://e.example.org', '-f ./links', '# pinned for production', 'PIP', 'setuptools', 'attrs'].join('\r\n') + '\r\n');
   writeFileSync(join(tmp, 'bad.txt'), 'six\n--no-binary :all:\nattrs\n');
+  // Names from a wheel URL (with a marker), `name @ URL` editables, a file: URL's #egg=, a directory with extras, a VCS URL's #egg=.
+  writeFileSync(join(tmp, 'c.txt'), [
+    'https://example.com/pkgs/Six-1.0-py2.py3-none-any.whl; python_version > "3"', `-e Proj-X @ file://${proj}`, `-e file://${proj}#egg=proj_x`,
+    './proj[extra]', 'git+https://example.com/r.git@v1#egg=python-dateutil', 'attrs[tests] @ file:///nowhere/attrs-1.0.tar.gz',
+  ].join('\n') + '\n');
+  writeFileSync(join(tmp, 'bad2.txt'), 'six\n-e git+https://example.com/no-name.git\n');
 
   const cases = [
     ['-r', 'a.txt'], ['-r', 'a.txt', '-r', 'b.txt'], ['--requirement=b.txt', '--exclude-editable', '-r', 'a.txt'], ['-r', 'b.txt', '--exclude', 'attrs', '--exclude', 'SIX'],
     ['--exclude', 'SIX', '--exclude', 'Python_Dateutil'], ['--exclude-editable'], ['--exclude', 'proj-x', '--all'],
     ['--path', target], ['--path', target, '--path', site, '--exclude', 'setuptools'], ['--user'], ['-l'], ['--local', '--all'], ['-l', '--user'],
     ['--excl', 'six', '--exclude-e'],
+    ['-r', 'c.txt'], ['-r', 'bad2.txt'],
     // Errors: a line pip cannot read (what came before it is printed), --path with -l or --user.
     ['-r', 'b.txt', '-r', 'bad.txt'], ['--path', target, '-l'], ['--path', target, '--user'],
   ].map((a) => ['freeze', ...a]);
