@@ -93,8 +93,8 @@ const COPIED = ['-r', '--requirement', '-f', '--find-links', '-i', '--index-url'
  * throws BAD_REQUIREMENT after the entries before it).
  */
 export function* freezeEntries(venv: Venv, options: FreezeOptions = {}): Generator<FreezeEntry> {
-  // pip skips these only among the distributions no requirement file names.
   const cwd = options.cwd ?? process.cwd();
+  // pip skips these only among the distributions no requirement file names.
   const skip = new Set(['python', 'wsgiref', 'argparse', ...(options.exclude ?? []).map(canonicalizeName)]);
   if (!options.all) for (const n of skipped(venv.base ? [venv.base.version[0], venv.base.version[1]] : undefined)) skip.add(n);
   const dists = filterDists(visibleDists(venv, { paths: options.paths?.map((p) => resolvePath(cwd, p)), user: options.user, local: options.local }), { withoutEditables: !!options.excludeEditable });
