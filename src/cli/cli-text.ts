@@ -19,6 +19,7 @@ const FLAGS: Record<string, string> = {
   noIndex: '--no-index',
   findLinks: '--find-links',
   requireHashes: '--require-hashes',
+  noRequireHashes: '--no-require-hashes',
   formatControl: '--only-binary / --no-binary',
   groups: '--group',
   shell: '--shell',

@@ -60,7 +60,7 @@ export const COMPLETION: Record<string, CommandSpec> = {
     f('editable', undefined, 'e'), f('exclude-editable'), f('include-editable'), f('exclude', 'any'), f('path', 'dir'), f('user'), f('local', undefined, 'l')] },
   freeze: { positional: 'none', flags: [...COMMON, ENV, f('all'), f('requirement', 'file', 'r'), f('exclude', 'any'), f('exclude-editable'), f('local', undefined, 'l'), f('user'), f('path', 'dir'), ...PIP_GENERAL_LOCAL] },
   check: { positional: 'none', flags: [...COMMON, ENV, ...PIP_GENERAL_LOCAL] },
-  sync: { positional: 'file', flags: [...COMMON, ENV, f('exact'), f('extra', 'any'), f('group', 'any'), ...INDEX, f('dry-run'), f('no-cache'), f('no-build-isolation'), f('src', 'dir'), f('constraint', 'file', 'c'), f('config-settings', 'any', 'C'), f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile')] },
+  sync: { positional: 'file', flags: [...COMMON, ENV, f('exact'), f('extra', 'any'), f('group', 'any'), ...INDEX, f('require-hashes'), f('no-require-hashes'), f('dry-run'), f('no-cache'), f('no-build-isolation'), f('src', 'dir'), f('constraint', 'file', 'c'), f('config-settings', 'any', 'C'), f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile')] },
   delete: { positional: 'dir', flags: COMMON },
   build: { positional: 'dir', flags: [...COMMON, f('sdist', undefined, 's'), f('wheel', undefined, 'w'), f('outdir', 'dir', 'o'), f('python', 'any', 'p'), f('no-isolation', undefined, 'n'), f('no-build-isolation'), f('config-setting', 'any', 'C'), f('config-settings', 'any'), ...INDEX] },
   lock: {

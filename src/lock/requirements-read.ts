@@ -1,17 +1,24 @@
-// A requirements.txt used as a lock (pip-compile's style: `name==version --hash=...` for every
-// package): each line pinned to one version with its hashes, markers evaluated for this env.
-// Nothing is resolved: a line that is not pinned, or has no --hash, is an error. The files come
-// from the indexes (pick-file.ts), the hashes say which.
+// A requirements.txt used as a lock: each line pinned to one version (`name==version`, as
+// pip-compile and `pip freeze` write them), markers evaluated for this env. Nothing is resolved: a
+// line that is not pinned is an error.
+//
+// Hashes follow pip 26.2's hash-checking mode. It is on when the file, the caller or pip's
+// configuration says `--require-hashes`, or when any requirement or constraint line carries `--hash` (unless
+// `--no-require-hashes`: both at once are an error, as in pip). In it every index pin needs its
+// `--hash` (refused in pip's words otherwise). Outside it a pin without hashes is taken from the
+// indexes as an install of `name==version` chooses its file, checked against the hash the index
+// publishes (sync/apply.ts); a line's own hashes are checked whatever the mode. A constraint's
+// hashes are its pin's too (with the line's own: the ones both allow), as pip merges them.
 //
 // Direct references, as `venvkit lock -o x.txt` and pip-compile write them, are pinned too: a
 // directory (`name @ file:///abs/dir`, `-e file:///abs/dir`, or a bare path: `./pkg`, `.`,
 // `file:///dir`, whose name is learnt when it is built) is built from where it is; a git checkout
 // (`name @ git+URL@COMMIT`, `git+URL@COMMIT#egg=name`, or editable: `-e git+URL@COMMIT#egg=name`,
 // checked out where pip puts it, `<src>/<name>`) must name the full commit; an archive (`name @
-// URL` or a bare path or URL of a wheel or an sdist, `#subdirectory=` allowed) must carry --hash
-// like an index pin. A directory or a checkout has no single file to hash, so it carries none (as
-// uv); a file that says `--require-hashes` refuses them with pip 26.2's messages, as pip does in
-// hash-checking mode.
+// URL` or a bare path or URL of a wheel or an sdist, `#subdirectory=` allowed) needs --hash like an
+// index pin in hash-checking mode (a `#sha256=` fragment on its URL counts, as pip's). A directory
+// or a checkout has no single file to hash, so it carries none (as uv); a file that says
+// `--require-hashes` refuses them with pip 26.2's messages, as pip does in hash-checking mode.
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
@@ -68,6 +75,8 @@ export interface RequirementsLock {
   pins: PinnedRequirement[];
   /** The file's own options (--index-url, --find-links...): they apply to the sync. */
   options: RequirementsFileOptions;
+  /** pip's hash-checking mode, as worked out (see the module comment). */
+  hashMode: HashMode;
 }
 
 function bad(where: string, what: string, hint: string): never {
@@ -100,8 +109,11 @@ function notACommit(where: string, text: string): never {
   bad(where, `${text} is not pinned to a commit`, 'sync resolves nothing: name the full commit hash (`name @ git+URL@<40 hex digits>`, `-e git+URL@<40 hex digits>#egg=name`), as `venvkit lock -o requirements.txt` writes it.');
 }
 
+/** Hash-checking mode: off, asked for (`--require-hashes`, the caller, pip's configuration), or implied by a line's `--hash`. */
+export type HashMode = false | 'required' | 'implied';
+
 /** A `-e` line, a `name @ URL` line or a bare path or URL as a pin (see the module comment); `srcDir`: where editable checkouts go. */
-function directPin(line: RequirementLine, where: string, cwd: string, srcDir: string): PinnedRequirement {
+function directPin(line: RequirementLine, where: string, cwd: string, srcDir: string, hashMode: HashMode): PinnedRequirement {
   if (line.editable) {
     if (line.editable.vcs) {
       const vcs = line.editable.vcs;
@@ -142,7 +154,11 @@ function directPin(line: RequirementLine, where: string, cwd: string, srcDir: st
   if (!wheel && !/\.(tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i.test(filename)) {
     bad(where, `${line.text} is neither a wheel, an sdist, a project directory nor a git checkout`, 'A lock line names a file:// directory, a git+URL@COMMIT, or a .whl / .tar.gz / .zip archive.');
   }
-  if (line.hashes.length === 0) bad(where, `${line.text} has no --hash`, 'sync verifies every file: add --hash=sha256:<hex> of the archive (venvkit lock -o requirements.txt writes it).');
+  // As pip: the hashes of the line, and the one its URL's fragment gives (`#sha256=<hex>`).
+  const hashes = line.hashes.map((h) => h.toLowerCase());
+  const given = /(?:^|&)(sha256|sha384|sha512|sha224|sha1|md5)=([0-9a-f]+)(?:&|$)/i.exec(fragment);
+  if (given) hashes.push(`${given[1]!.toLowerCase()}:${given[2]!.toLowerCase()}`);
+  if (hashes.length === 0 && hashMode) bad(where, `${line.text} has no --hash`, `hash-checking mode is on${hashMode === 'implied' ? ' (another line has a --hash)' : ''}: add --hash=sha256:<hex> of the archive (venvkit lock -o requirements.txt writes it).`);
   const m = (wheel ? WHEEL : SDIST).exec(filename);
   const name = req?.name ?? (m ? m[1]! : '');
   if (!name) bad(where, `${line.text}: the name of ${filename} does not say which project it is`, 'Write it as `name @ URL` (venvkit lock -o requirements.txt writes that form).');
@@ -150,7 +166,7 @@ function directPin(line: RequirementLine, where: string, cwd: string, srcDir: st
   let recorded = bare;
   if (/^file:/i.test(bare)) recorded = pathToFileURL(fileURLToPath(bare)).href;
   return {
-    name, key: canonicalizeName(name), version, hashes: line.hashes.map((h) => h.toLowerCase()), where,
+    name, key: canonicalizeName(name), version, hashes, where,
     direct: { kind: 'archive', url: recorded, editable: false, filename, wheel, ...(sub ? { subdirectory: decodeURIComponent(sub) } : {}) },
   };
 }
@@ -178,26 +194,68 @@ function checkConstraints(pins: readonly PinnedRequirement[], constraints: reado
   }
 }
 
+/** The hashes constraint lines give, by project (those of two lines for one project: the ones both allow), as pip merges them. */
+function constraintHashes(constraints: readonly RequirementLine[], env: MarkerEnvironment): Map<string, { hashes: string[]; where: string }> {
+  const out = new Map<string, { hashes: string[]; where: string }>();
+  for (const c of constraints) {
+    if (c.location || c.editable || c.hashes.length === 0) continue;
+    const req = parseRequirement(c.text);
+    if (req.marker && !evaluateMarker(req.marker, env)) continue;
+    const prior = out.get(req.key);
+    const hashes = c.hashes.map((h) => h.toLowerCase());
+    out.set(req.key, { hashes: prior ? prior.hashes.filter((h) => hashes.includes(h)) : hashes, where: `${prior ? `${prior.where}, ` : ''}${c.file}:${c.line}` });
+  }
+  return out;
+}
+
+/** pip's `Hashes &`: when both give hashes, those both allow; else the ones one gives. */
+const bothAllow = (a: string[], b: string[]): string[] => (a.length && b.length ? a.filter((h) => b.includes(h)) : a.length ? a : b);
+
 /** The marker of a bare path or URL line (`./pkg ; python_version < "3.12"`: pip takes `; ` after a URL, `;` after a path). */
 function bareMarker(text: string) {
   const semi = /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim()) ? text.indexOf('; ') : text.indexOf(';');
   return semi === -1 ? null : parseRequirement(`x ; ${text.slice(semi + 1)}`).marker;
 }
 
+/** What readRequirementsLock needs besides the file. */
+export interface ReadRequirementsLockOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Hash-checking mode asked for by the caller (pip's --require-hashes). */
+  requireHashes?: boolean;
+  /** A --hash does not switch hash-checking mode on (pip's --no-require-hashes). */
+  noRequireHashes?: boolean;
+  srcDir?: string;
+  constraintFiles?: readonly string[];
+}
+
 /** Reads `path` and keeps the lines whose markers hold in `env`. */
-export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: { env?: NodeJS.ProcessEnv; cwd?: string; requireHashes?: boolean; srcDir?: string; constraintFiles?: readonly string[] } = {}): Promise<RequirementsLock> {
+export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: ReadRequirementsLockOptions = {}): Promise<RequirementsLock> {
   const cwd = options.cwd ?? process.cwd();
   // Constraints: the file's own -c lines, the caller's (sync -c), pip's configuration's (as for pip install -r).
-  const more = [...(options.constraintFiles ?? []), ...loadPipConfig({ env: options.env ?? process.env }).settings.constraints];
+  const config = loadPipConfig({ env: options.env ?? process.env }).settings;
+  const more = [...(options.constraintFiles ?? []), ...config.constraints];
   const parsed = await readRequirementFiles([{ path, constraint: false }, ...more.map((f) => ({ path: f, constraint: true }))], { env: options.env ?? process.env, cwd });
-  const requireHashes = options.requireHashes || parsed.options.requireHashes;
+  // pip 26.2's hash-checking mode (see the module comment).
+  const requireHashes = !!(options.requireHashes || config.requireHashes || parsed.options.requireHashes);
+  const noRequireHashes = !!(options.noRequireHashes || parsed.options.noRequireHashes);
+  if (requireHashes && noRequireHashes) {
+    throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
+      hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && "the sync's options", config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && "the sync's options", parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
+    });
+  }
+  // A constraint's --hash counts too (pip counts constraint lines among the requirements), and applies to the pin it constrains.
+  const hashed = (l: RequirementLine) => l.hashes.length > 0;
+  const hashMode: HashMode = requireHashes ? 'required' : !noRequireHashes && (parsed.requirements.some(hashed) || parsed.constraints.some(hashed)) ? 'implied' : false;
+  const constrained = constraintHashes(parsed.constraints, env);
   const pins: PinnedRequirement[] = [];
+  const unhashed: string[] = [];
   for (const line of parsed.requirements) {
     const where = `${line.file}:${line.line}`;
     if (line.editable || line.location || /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(line.text)) {
       const marker = line.editable ? (line.editable.marker ? parseRequirement(`x ; ${line.editable.marker}`).marker : null) : line.location ? bareMarker(line.text) : parseRequirement(line.text).marker;
       if (marker && !evaluateMarker(marker, env)) continue;
-      const pin = withSettings(directPin(line, where, cwd, options.srcDir ?? join(cwd, 'src')), line);
+      const pin = withSettings(directPin(line, where, cwd, options.srcDir ?? join(cwd, 'src'), hashMode), line);
       if (requireHashes && pin.direct!.kind !== 'archive') refuseUnhashable(line, pin);
       pins.push(pin);
       continue;
@@ -206,11 +264,24 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
     if (req.marker && !evaluateMarker(req.marker, env)) continue;
     const specs = req.specifier.specifiers;
     if (req.url || specs.length !== 1 || (specs[0]!.operator !== '==' && specs[0]!.operator !== '===') || specs[0]!.wildcard) {
-      bad(where, `${line.text} is not pinned to one version`, 'sync resolves nothing: every line must be `name==version` (write the file with `venvkit lock` or pip-compile).');
+      bad(where, `${line.text} is not pinned to one version`, 'sync installs exact pins and resolves nothing: write each line as `name==version` (`venvkit lock -o requirements.txt`, pip-compile or `pip freeze` write such files), or install the range with `venvkit install`.');
     }
-    if (line.hashes.length === 0) bad(where, `${req.name}==${specs[0]!.versionText} has no --hash`, 'sync verifies every file: add --hash=sha256:<hex> for each file of the package (pip-compile --generate-hashes writes them).');
-    pins.push(withSettings({ name: req.name, key: req.key, version: specs[0]!.versionText, hashes: line.hashes.map((h) => h.toLowerCase()), where }, line));
+    const c = constrained.get(req.key);
+    const hashes = bothAllow(line.hashes.map((h) => h.toLowerCase()), c?.hashes ?? []);
+    if (c && hashes.length === 0 && line.hashes.length > 0) {
+      bad(where, `${req.name}==${specs[0]!.versionText}: none of its --hash values is one its constraint allows (${c.where})`, 'Make the hashes of the line and of its constraint agree (one file of the pin has both), or drop those of one of them.');
+    }
+    if (hashes.length === 0 && hashMode) unhashed.push(`${where}: ${req.name}==${specs[0]!.versionText} has no --hash`);
+    pins.push(withSettings({ name: req.name, key: req.key, version: specs[0]!.versionText, hashes, where }, line));
+  }
+  if (unhashed.length) {
+    // pip 26.2's words (it lists the hashes the downloaded files had; nothing is downloaded here).
+    throw new VenvkitError('BAD_LOCK', `Hashes are required in --require-hashes mode, but they are missing from some requirements:\n    ${unhashed.join('\n    ')}`, {
+      hint: hashMode === 'implied'
+        ? 'Hash-checking mode turns on when any requirement or constraint line has a --hash: add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn it off (the `noRequireHashes` option, or a --no-require-hashes line in the file) to check them against the index\'s hashes only.'
+        : 'Add --hash=sha256:<hex> to these lines (pip-compile --generate-hashes and `venvkit lock -o requirements.txt` write them), or turn hash-checking mode off where it was asked for (the `requireHashes` option, a --require-hashes line in the file, or require-hashes in pip\'s configuration).',
+    });
   }
   checkConstraints(pins, parsed.constraints, env);
-  return { path, pins, options: parsed.options };
+  return { path, pins, options: parsed.options, hashMode };
 }

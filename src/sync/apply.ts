@@ -1,5 +1,5 @@
 // Carrying out a sync plan: find each file to install (the lock's URL or path; for a requirements
-// file, the index file whose hash the lock pins), build the sdists among them (src/build), then
+// file, the index file whose hash the lock pins, or for a pin without hashes the one an install would choose), build the sdists among them (src/build), then
 // under the env's lock download + verify every hash + unpack, and install, replace and remove in
 // ONE transaction (plan-apply/transaction.ts): a failure anywhere leaves the env as it was.
 import { availableParallelism } from 'node:os';
@@ -21,6 +21,7 @@ import { lockEnv } from '../install/env-lock.js';
 import { recoverEnv } from '../install/journal.js';
 import { sameVersion } from '../install/versions.js';
 import { readDists, type DistInfo } from '../installed/dists.js';
+import { markerEnvironment } from '../pep/markers.js';
 import { bestTagRank, compatibleTags } from '../pep/tags.js';
 import { tryParseWheelFilename } from '../pep/wheel-name.js';
 import { buildContext, lazyBuildWorkDir, pool } from '../plan-apply/install.js';
@@ -32,6 +33,7 @@ import { checkLockedSize } from '../lock/locked-size.js';
 import { lockedDownloadError } from '../lock/pylock-install.js';
 import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
+import { pickIndexFile } from './pick-index-file.js';
 import { planSync } from './plan.js';
 import type { LockTarget, LockTargets } from './read-lock.js';
 import { directKind, srcDirOf, type SyncOptions, type SyncReport } from './sync.js';
@@ -55,10 +57,31 @@ const asRequired = (hashes: Record<string, string>) => Object.entries(hashes).ma
 /**
  * The file of a requirements-file pin: the best wheel for the interpreter whose hash is pinned, else
  * such an sdist; as pip, only the formats --no-binary / --only-binary (the file's, pip's configuration's) allow.
+ * A pin without hashes: the file pick-index-file.ts chooses.
  */
-async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly string[], formats: FormatControl): Promise<Located> {
+async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly string[], formats: FormatControl, python: string, onWarning?: (message: string) => void): Promise<Located> {
   const project = await client.project(t.name);
   const allowed = formats.allowedFormats(t.name);
+  if (!t.hashes?.length) {
+    // Outside hash-checking mode: the file an install of name==version would choose, checked against the index's hash when it gives one.
+    const got = pickIndexFile(project, t.version, tags, python, allowed);
+    if ('kind' in got) {
+      const c = got.candidate;
+      if (c.yanked) onWarning?.(`${t.where}: ${t.name} ${t.version} is yanked (${c.filename})${typeof c.yanked === 'string' && c.yanked ? `: ${c.yanked}` : ''}; installing it because the file pins it`);
+      return { target: t, kind: got.kind, candidate: c, required: [] };
+    }
+    const looked = [...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index';
+    const why = got.files.length === 0
+      ? `no index serves ${t.name} ${t.version}`
+      : got.requiresPython.length
+        ? `no file of ${t.name} ${t.version} fits Python ${python}: ${got.requiresPython.join(', ')}`
+        : `no file of ${t.name} ${t.version} can be installed here (${got.files.map((f) => f.filename).slice(0, 4).join(', ')}${allowed.size < 2 ? `; only ${allowed.has('binary') ? 'wheels' : 'sdists'} are allowed` : ''})`;
+    throw new VenvkitError('INDEX_ERROR', `${t.where}: ${why} (looked in ${looked})`, {
+      hint: got.files.length === 0
+        ? 'Check the version and the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.'
+        : 'Lock again for this interpreter, or pin a version that has a file for it.',
+    });
+  }
   // A file whose hashes the index gives must have a pinned one; others are checked when downloaded.
   const pinned = (c: Candidate) => Object.keys(c.hashes).length === 0 || Object.entries(c.hashes).some(([a, h]) => t.hashes!.includes(`${a}:${h}`));
   let best: { rank: number; c: Candidate } | undefined;
@@ -123,7 +146,8 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
     },
   }));
   const formats = FormatControl.from(settings.formatControl ?? []);
-  const locate = (t: LockTarget) => (t.file || t.source ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags, formats));
+  const python = markerEnvironment(venv.base!).python_full_version;
+  const locate = (t: LockTarget) => (t.file || t.source ? Promise.resolve(fromLock(t)) : fromIndex(t, client, tags, formats, python, options.onWarning));
   // An archive entry's sdist: downloaded (hashes and size checked), then built as a local sdist.
   const archiveSource = async (t: LockTarget): Promise<LocalSource> => {
     const l = [...located.values()].find((x) => x.target === t) ?? fromLock(t);

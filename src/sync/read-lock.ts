@@ -1,5 +1,5 @@
 // The packages a lock file wants in one environment: a pylock.toml through PEP 751's selection
-// (pylock-select.ts), or a requirements.txt of pinned, hashed lines (and directories, checkouts at a
+// (pylock-select.ts), or a requirements.txt of pinned lines, hashed or not (and directories, checkouts at a
 // commit and hashed archives, as `name @ URL` or `-e`: lock/requirements-read.ts). Only what the plan needs is
 // read here, so that a sync with nothing to do stays cheap; where each file comes from is worked
 // out later, for what must be installed (apply.ts).
@@ -48,6 +48,8 @@ export interface ReadLockOptions {
   onWarning?: (message: string) => void;
   /** A requirements file: refuse directories and checkouts (they have no hash), as pip's --require-hashes. */
   requireHashes?: boolean;
+  /** A requirements file: a --hash on a line does not turn hash-checking mode on (pip's --no-require-hashes). */
+  noRequireHashes?: boolean;
   /** A requirements file: constraint files its pins must satisfy (sync -c; the file's -c lines and pip's configuration's count too). */
   constraintFiles?: readonly string[];
   /** A requirements file: where its editable checkouts go (`-e git+URL@COMMIT#egg=name`: `<srcDir>/<name>`; pip's --src). */
@@ -68,7 +70,7 @@ function fileUrl(lockPath: string, f: LockedFile): string {
 /** The lock's packages for the interpreter `info` (an env's base interpreter). */
 export async function readLockTargets(file: string, info: InterpreterInfo, options: ReadLockOptions = {}): Promise<LockTargets> {
   const path = resolve(options.cwd ?? process.cwd(), file);
-  if (!existsSync(path)) throw new VenvkitError('BAD_PATH', `No such lock file: ${path}`, { hint: 'Give the path of a pylock.toml (or of a requirements.txt with pinned, hashed lines).' });
+  if (!existsSync(path)) throw new VenvkitError('BAD_PATH', `No such lock file: ${path}`, { hint: 'Give the path of a pylock.toml (or of a requirements.txt of pinned lines).' });
   const env = markerEnvironment(info);
   if (isPylockName(path) || path.endsWith('.toml')) {
     if (options.constraintFiles?.length) throw new VenvkitError('USAGE', `sync: -c/--constraint checks the pins of a requirements file; ${file} is a pylock.toml`, { hint: 'Leave out -c, or sync a requirements file.' });
@@ -104,7 +106,7 @@ export async function readLockTargets(file: string, info: InterpreterInfo, optio
   }
   if (options.extras?.length || options.groups?.length) throw new VenvkitError('USAGE', `sync: --extra and --group select from a pylock.toml; ${file} is a requirements file`);
   const { readRequirementsLock } = await import('../lock/requirements-read.js');
-  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd, requireHashes: options.requireHashes, srcDir: options.srcDir, constraintFiles: options.constraintFiles });
+  const lock = await readRequirementsLock(path, env, { env: options.env, cwd: options.cwd, requireHashes: options.requireHashes, noRequireHashes: options.noRequireHashes, srcDir: options.srcDir, constraintFiles: options.constraintFiles });
   return {
     path, format: 'requirements', fileOptions: lock.options,
     targets: lock.pins.map((p): LockTarget => {

@@ -1,5 +1,5 @@
 // sync: make an environment match a lock file exactly (pylock.toml, or a requirements.txt of
-// pinned, hashed lines and direct references: lock/requirements-read.ts). Nothing is resolved: the lock's packages for this env are installed,
+// pinned lines, hashed or not, and direct references: lock/requirements-read.ts). Nothing is resolved: the lock's packages for this env are installed,
 // other versions replaced, distributions the lock does not list removed (pip and setuptools stay
 // unless `exact`), every file's hash checked, all in one transaction. When the env already matches,
 // only the lock and the installed metadata are read (apply.ts is not even loaded).
@@ -34,7 +34,7 @@ export interface SyncOptions {
   groups?: string[];
   /** Say what would change, change nothing. */
   dryRun?: boolean;
-  /** Index flags over pip's configuration: where a requirements file's pins are found, and TLS/proxy settings. */
+  /** Index flags over pip's configuration: where a requirements file's pins are found, TLS/proxy settings, and its hash-checking mode (`requireHashes`, `noRequireHashes`: lock/requirements-read.ts). */
   index?: IndexFlags;
   noCache?: boolean;
   linkMode?: LinkMode;
@@ -83,6 +83,8 @@ export interface SyncReport {
   /** How many locked packages were already installed at the locked version. */
   kept: number;
   linkMode?: LinkMode;
+  /** After a sync that changed the env: what pip check would say of it (a lock that leaves out a dependency of its packages), as a warning too. */
+  dependencyProblems?: string[];
   recovered?: Recovered[];
   workerUnpacks: number;
   timings: { fetchMs: number; installMs: number; totalMs: number };
@@ -141,6 +143,25 @@ export const directKind = (t: LockTarget): 'directory' | 'vcs' | undefined => (t
 /** Where editable checkouts go (pip's --src, default `<env>/src`). */
 export const srcDirOf = (venv: Venv, options: SyncOptions): string => resolve(options.cwd ?? process.cwd(), options.srcDir ?? join(venv.root, 'src'));
 
+/**
+ * A dry run: a directory line without a name (`./pkg`, `-e file:///dir`) not installed yet, named
+ * from its pyproject.toml's [project] name (PEP 621 never lets a name be dynamic), so that it
+ * replaces an installed project of that name as the real sync, which learns the name from its
+ * build, does. A directory without that table (setup.py only) stays unnamed: nothing is built in
+ * a dry run.
+ */
+async function namedStatically(targets: LockTarget[]): Promise<LockTarget[]> {
+  if (!targets.some((t) => !t.key && t.direct?.sourceDir)) return targets;
+  const { parseToml } = await import('../project/pyproject.js');
+  return Promise.all(targets.map(async (t) => {
+    const file = !t.key && t.direct?.sourceDir ? join(t.direct.sourceDir, 'pyproject.toml') : undefined;
+    if (!file || !existsSync(file)) return t;
+    const project = (await parseToml(readFileSync(file, 'utf8'), file)).project as { name?: unknown } | undefined;
+    const name = typeof project?.name === 'string' ? project.name.trim() : '';
+    return name ? { ...t, name, key: canonicalizeName(name) } : t;
+  }));
+}
+
 /** Syncs an environment to a lock file (see the module comment). */
 export async function sync(options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
@@ -148,11 +169,13 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const venv = typeof options.venv === 'string' ? await openVenv(options.venv) : options.venv;
   if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so which packages of the lock it needs is unknown`, { hint: 'Recreate the environment with `venvkit create`.' });
   const recovered = await repairEnv(venv.root, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: venv.root, pid, done: 0 }) });
-  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, srcDir: srcDirOf(venv, options), constraintFiles: options.constraints });
+  const lock = await readLockTargets(options.lock, venv.base, { extras: options.extras, groups: options.groups, env: options.env, cwd: options.cwd, onWarning: options.onWarning, noCache: options.noCache, requireHashes: options.index?.requireHashes, noRequireHashes: options.index?.noRequireHashes, srcDir: srcDirOf(venv, options), constraintFiles: options.constraints });
   // First from the .dist-info directories' names alone (no file read per distribution): when the
   // env matches, that is all; else again from their METADATA, for the report and the transaction.
-  let plan: SyncPlan<LockTarget, Have> = planSync(lock.targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });
-  if (plan.install.length || plan.remove.length) plan = planSync(lock.targets, readDists(venv.paths, { light: true }), { exact: options.exact, configSettings: options.configSettings });
+  // A dry run names a directory line without a name as the real sync's build will (see namedStatically).
+  const targets = options.dryRun ? await namedStatically(lock.targets) : lock.targets;
+  let plan: SyncPlan<LockTarget, Have> = planSync(targets, namesOnly(venv), { exact: options.exact, configSettings: options.configSettings });
+  if (plan.install.length || plan.remove.length) plan = planSync(targets, readDists(venv.paths, { light: true }), { exact: options.exact, configSettings: options.configSettings });
   const report: SyncReport = {
     env: venv.root, lock: lock.path, dryRun: !!options.dryRun, alreadySynced: plan.install.length === 0 && plan.remove.length === 0,
     installed: [], removed: [], kept: plan.keep.length, workerUnpacks: 0,
@@ -167,5 +190,21 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   }
   const { applySync } = await import('./apply.js');
   report.timings.totalMs = Date.now() - started;
-  return applySync(venv, lock, report, options);
+  const done = await applySync(venv, lock, report, options);
+  if (!done.alreadySynced) await checkDependencies(venv, done, options);
+  return done;
+}
+
+/**
+ * After a sync that changed the env: the installed distributions whose dependencies are missing or
+ * conflict (pip check's lines), in the report and as one warning. Nothing is resolved, so a lock
+ * without a pin's dependencies leaves them out (as `uv pip sync`, which warns the same way); the
+ * sync itself still succeeds.
+ */
+async function checkDependencies(venv: Venv, report: SyncReport, options: SyncOptions): Promise<void> {
+  const [{ checkDists, checkLines }, { markerEnvironment }] = await Promise.all([import('../installed/check.js'), import('../pep/markers.js')]);
+  const lines = checkLines(checkDists(readDists(venv.paths, { order: 'pip' }), markerEnvironment(venv.base!)));
+  if (!lines.length) return;
+  report.dependencyProblems = lines;
+  options.onWarning?.(`sync installs the lock's packages only, and some of their dependencies are not satisfied:\n  ${lines.join('\n  ')}\nAdd them to ${report.lock} (or lock it again) to have them installed.`);
 }

@@ -112,7 +112,7 @@ test('bad direct references: a clear error, the env unchanged; --require-hashes 
   const cases: { file: string; message: RegExp }[] = [
     { file: write('missing.txt', [`-e ${url(join(tmp, 'nosuch'))}`]), message: /nosuch is not a directory/ },
     { file: write('badhash.txt', [`rqwheel @ ${url(wheelPath())} --hash=sha256:${'0'.repeat(64)}`]), message: new RegExp(`hash mismatch.*${sha256(wheelPath())}|${sha256(wheelPath())}.*hash`, 'is') },
-    { file: write('nohash.txt', [`rqwheel @ ${url(wheelPath())}`]), message: /rqwheel @ file:.* has no --hash/ },
+    { file: write('nohash.txt', ['--require-hashes', `rqwheel @ ${url(wheelPath())}`]), message: /rqwheel @ file:.* has no --hash/ },
   ];
   if (hasGit) cases.push({ file: write('branch.txt', [unhashed[2]!.replace(/@[0-9a-f]{40}$/, '@main')]), message: /rqgit @ git\+file:.*@main is not pinned to a commit/ });
   for (const c of cases) {

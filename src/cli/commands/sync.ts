@@ -15,11 +15,17 @@ const HELP = `Usage: venvkit sync [options] FILE
 
 Make an environment match a lock file exactly: install what is missing, replace other versions,
 remove what the lock does not list (pip and setuptools stay unless --exact). Nothing is resolved;
-every file's hash is checked; it is one transaction (a failure leaves the environment as it was).
-FILE is a pylock.toml (PEP 751; pylock.NAME.toml too) or a requirements.txt whose every line is
-pinned (name==version) with --hash, or a direct reference: a project directory (-e DIR, name @
-file:///dir, ./dir), a git checkout at a commit (name @ git+URL@COMMIT, -e git+URL@COMMIT#egg=NAME),
-or a wheel or sdist with --hash.
+it is one transaction (a failure leaves the environment as it was).
+FILE is a pylock.toml (PEP 751; pylock.NAME.toml too; every file's hash is checked) or a
+requirements.txt whose every line is pinned (name==version, as pip-compile or pip freeze write it),
+or a direct reference: a project directory (-e DIR, name @ file:///dir, ./dir), a git checkout at
+a commit (name @ git+URL@COMMIT, -e git+URL@COMMIT#egg=NAME), or a wheel or sdist.
+Hashes of a requirements file follow pip's hash-checking mode: it is on when any line has --hash,
+or with --require-hashes (the file's, the command line's, pip's configuration's), unless
+--no-require-hashes. In that mode every pin and archive needs its --hash; outside it a pin without is
+the file \`venvkit install name==version\` would choose from the index (the best wheel for the
+environment, else the sdist), checked against the hash the index publishes. The pins' dependencies
+are not added: a missing one is a warning (see \`venvkit check\`).
 
 Options:
       --env DIR              the environment (default: $VIRTUAL_ENV, else the nearest .venv upwards)
@@ -30,6 +36,9 @@ Options:
       --extra-index-url URL  another index (repeatable)
   -f, --find-links LOC       a directory or page of wheels (repeatable)
       --no-index             use only --find-links locations
+      --require-hashes       requirements files: hash-checking mode, every pin needs its --hash
+      --no-require-hashes    requirements files: a --hash on a line does not turn hash-checking mode on
+                               (pins without one are checked against the index's hashes)
       --dry-run              say what would change, change nothing
       --no-cache             use no cache at all
       --no-build-isolation   build sdists with the target environment as it is
@@ -56,6 +65,8 @@ export default async function sync(argv: string[]): Promise<number> {
     'extra-index-url': { type: 'string', multiple: true },
     'find-links': { type: 'string', short: 'f', multiple: true },
     'no-index': { type: 'boolean' },
+    'require-hashes': { type: 'boolean' },
+    'no-require-hashes': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
     'no-build-isolation': { type: 'boolean' },
@@ -87,7 +98,7 @@ export default async function sync(argv: string[]): Promise<number> {
       extras: values.extra,
       groups: values.group,
       dryRun: values['dry-run'],
-      index: { indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'] },
+      index: { indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'], ...(values['require-hashes'] ? { requireHashes: true } : {}), ...(values['no-require-hashes'] ? { noRequireHashes: true } : {}) },
       noCache: values['no-cache'],
       buildIsolation: !values['no-build-isolation'],
       ...(values.src !== undefined ? { srcDir: values.src } : {}),
@@ -134,7 +145,8 @@ export default async function sync(argv: string[]): Promise<number> {
   for (const p of report.removed) info(out, ` - ${p.name}==${p.version}`);
   for (const p of report.installed) {
     if (p.previous) info(out, ` - ${p.name}==${p.previous}`);
-    info(out, ` + ${p.name}==${p.version}`);
+    // A directory or checkout in a dry run: its version is known once built.
+    info(out, p.version ? ` + ${p.name}==${p.version}` : ` + ${p.name === p.url ? p.url : `${p.name} @ ${p.url}`} (${p.kind === 'vcs' ? 'checked out and ' : ''}built)`);
   }
   return 0;
 }
