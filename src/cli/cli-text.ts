@@ -31,6 +31,12 @@ const FLAGS: Record<string, string> = {
   pythonVersions: '--python-version',
   uploadedPriorTo: '--uploaded-prior-to',
   configSettings: '--config-settings (-C)',
+  requirementFiles: '--requirement (-r)',
+  exclude: '--exclude',
+  excludeEditable: '--exclude-editable',
+  local: '--local (-l)',
+  user: '--user',
+  paths: '--path',
 };
 
 /** The option names the CLI knows a flag for (the tests check every "the `x` option" in src/ is one). */

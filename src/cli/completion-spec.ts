@@ -18,6 +18,13 @@ export interface CommandSpec {
 }
 
 const f = (long: string, value?: FlagValue, short?: string): FlagSpec => ({ long, ...(short ? { short } : {}), ...(value ? { value } : {}) });
+// pip's general options freeze, show and check take as no-ops (pip-general-local.ts).
+const PIP_GENERAL_LOCAL = [
+  f('disable-pip-version-check'), f('no-input'), f('no-color'), f('require-virtualenv'), f('require-venv'), f('isolated'), f('no-python-version-warning'),
+  f('cache-dir', 'dir'), f('no-cache-dir'), f('timeout', 'any'), f('default-timeout', 'any'), f('retries', 'any'), f('resume-retries', 'any'), f('proxy', 'any'),
+  f('no-proxy-env'), f('cert', 'file'), f('client-cert', 'file'), f('trusted-host', 'any'), f('keyring-provider', ['auto', 'disabled', 'import', 'subprocess']),
+  f('exists-action', ['s', 'i', 'w', 'b', 'a']),
+];
 const COMMON = [f('quiet', undefined, 'q'), f('verbose', undefined, 'v'), f('json'), f('help', undefined, 'h'), f('color', ['auto', 'always', 'never'])];
 const INDEX = [f('index-url', 'any', 'i'), f('extra-index-url', 'any'), f('find-links', 'any', 'f'), f('no-index')];
 const ENV = f('env', 'dir');
@@ -51,8 +58,8 @@ export const COMPLETION: Record<string, CommandSpec> = {
   uninstall: { positional: 'none', flags: [...COMMON, ENV, f('requirement', 'file', 'r'), f('yes', undefined, 'y'), f('no-input'), f('user'), f('target', 'dir', 't'), f('prefix', 'dir'), f('python', 'any')] },
   list: { positional: 'none', flags: [...COMMON, ENV, f('format', ['columns', 'freeze', 'json']), f('outdated', undefined, 'o'), f('uptodate', undefined, 'u'), f('not-required'), f('pre'), ...INDEX,
     f('editable', undefined, 'e'), f('exclude-editable'), f('include-editable'), f('exclude', 'any'), f('path', 'dir'), f('user'), f('local', undefined, 'l')] },
-  freeze: { positional: 'none', flags: [...COMMON, ENV, f('all')] },
-  check: { positional: 'none', flags: [...COMMON, ENV] },
+  freeze: { positional: 'none', flags: [...COMMON, ENV, f('all'), f('requirement', 'file', 'r'), f('exclude', 'any'), f('exclude-editable'), f('local', undefined, 'l'), f('user'), f('path', 'dir'), ...PIP_GENERAL_LOCAL] },
+  check: { positional: 'none', flags: [...COMMON, ENV, ...PIP_GENERAL_LOCAL] },
   sync: { positional: 'file', flags: [...COMMON, ENV, f('exact'), f('extra', 'any'), f('group', 'any'), ...INDEX, f('require-hashes'), f('no-require-hashes'), f('dry-run'), f('no-cache'), f('no-build-isolation'), f('src', 'dir'), f('constraint', 'file', 'c'), f('config-settings', 'any', 'C'), f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile')] },
   delete: { positional: 'dir', flags: COMMON },
   build: { positional: 'dir', flags: [...COMMON, f('sdist', undefined, 's'), f('wheel', undefined, 'w'), f('outdir', 'dir', 'o'), f('python', 'any', 'p'), f('no-isolation', undefined, 'n'), f('no-build-isolation'), f('config-setting', 'any', 'C'), f('config-settings', 'any'), ...INDEX] },
@@ -61,9 +68,9 @@ export const COMPLETION: Record<string, CommandSpec> = {
     flags: [...COMMON, f('output', 'file', 'o'), f('requirement', 'file', 'r'), f('editable', 'dir', 'e'), f('constraint', 'file', 'c'), f('extra', 'any'), f('group', 'any'), f('upgrade', undefined, 'U'), f('upgrade-package', 'any', 'P'),
       f('python', 'any', 'p'), f('python-version', 'any'), f('platform', 'any'), f('environment', 'any'), ...INDEX, f('pre'), f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('timeout', 'any'), f('no-cache'), f('print')],
   },
-  show: { positional: 'none', flags: [...COMMON, ENV, f('files', undefined, 'f')] },
+  show: { positional: 'none', flags: [...COMMON, ENV, f('files', undefined, 'f'), ...PIP_GENERAL_LOCAL] },
   tree: { positional: 'none', flags: [...COMMON, ENV, f('reverse', undefined, 'r'), f('depth', 'any', 'd')] },
   cache: { subcommands: ['dir', 'info', 'clean', 'prune'], positional: 'none', flags: [...COMMON, f('max-age', 'any')] },
-  completion: { subcommands: ['bash', 'zsh', 'fish'], positional: 'none', flags: [f('help', undefined, 'h')] },
+  completion: { subcommands: ['bash', 'zsh', 'fish'], positional: 'none', flags: COMMON.filter((x) => x.long !== 'json') },
   help: { positional: 'none', flags: [] },
 };

@@ -28,6 +28,29 @@ test('the completion table matches the commands, their parsers and their --help'
   }
 });
 
+test('completion takes options as every command does: unique prefixes, --color, anywhere on the line', () => {
+  const bash = venvkit(['completion', 'bash']);
+  assert.equal(bash.status, 0, bash.stderr);
+  for (const args of [['completion', 'bash', '--col=never'], ['completion', '--colo', 'always', 'bash'], ['completion', 'bash', '-q']]) {
+    const r = venvkit(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, bash.stdout, args.join(' '));
+  }
+  for (const args of [['completion', '--he'], ['completion', '--hel', 'zsh'], ['completion', 'fish', '-h']]) {
+    const r = venvkit(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, /^Usage: venvkit completion bash\|zsh\|fish\n/, args.join(' '));
+  }
+  const unknown = venvkit(['completion', 'bash', '--hepl']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /completion: Unknown option '--hepl' \(did you mean --help\?\)\nhint: /);
+  const json = venvkit(['completion', 'bash', '--json']);
+  assert.equal(json.status, 2);
+  // (An error under --json is reported as JSON on stdout, as for every command.)
+  assert.equal(JSON.parse(json.stdout).error.code, 'USAGE');
+  assert.match(JSON.parse(json.stdout).error.message, /--json does not apply/);
+});
+
 test('bash: the script completes commands, subcommands, flags and their values', (t) => {
   const bash = needProgram(t, 'bash');
   if (!bash) return;

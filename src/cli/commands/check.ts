@@ -1,5 +1,6 @@
 // venvkit check: installed distributions whose dependencies are missing or conflict (pip check).
 import { pipOptionNamesOf } from '../pip-option-names.js';
+import { applyGeneralLocal, PIP_GENERAL_LOCAL, PIP_GENERAL_LOCAL_HELP } from '../pip-general-local.js';
 import { parse } from '../args.js';
 import { printJson, stderr, stdout } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -16,14 +17,15 @@ const HELP = `Usage: venvkit check [--env DIR] [--json]
 Verify that every installed distribution has its dependencies installed in compatible versions
 (markers evaluated for the environment's interpreter), printing what \`pip check\` prints. Exits 1
 when there are problems, or when a distribution's metadata cannot be parsed.
-`;
+${PIP_GENERAL_LOCAL_HELP.replace('COMMAND', 'check')}`;
 
 export default async function check(argv: string[]): Promise<number> {
-  const { values } = parse('check', argv, { env: { type: 'string' } }, pipOptionNamesOf('check'));
+  const { values } = parse('check', argv, { env: { type: 'string' }, ...PIP_GENERAL_LOCAL }, pipOptionNamesOf('check'));
   if (values.help) {
     stdout(HELP);
     return 0;
   }
+  applyGeneralLocal('check', values);
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
   // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
   printRecovered(venv.root, await recoverForRead(venv.root));

@@ -4,6 +4,7 @@
 //   zsh:  eval "$(venvkit completion zsh)"        (after compinit; or save it as _venvkit in $fpath)
 //   fish: venvkit completion fish | source        (or save it in ~/.config/fish/completions/venvkit.fish)
 import { VenvkitError } from '../../errors.js';
+import { parse } from '../args.js';
 import { stdout } from '../output.js';
 import { COMPLETION, type FlagSpec } from '../completion-spec.js';
 
@@ -15,6 +16,10 @@ Print a completion script for the shell: commands, subcommands, flags and their 
   zsh:   eval "$(venvkit completion zsh)"    in ~/.zshrc, after compinit
          (or venvkit completion zsh > DIR/_venvkit, DIR in $fpath before compinit)
   fish:  venvkit completion fish > ~/.config/fish/completions/venvkit.fish
+
+Options (as every command; a unique prefix of one will do, e.g. --he):
+  -h, --help     this help
+  -q, -v, --color auto|always|never   taken and without effect (the output is a script)
 `;
 
 const words = (list: readonly string[]) => list.join(' ');
@@ -135,10 +140,13 @@ function fish(): string {
 const SHELLS: Record<string, () => string> = { bash, zsh, fish };
 
 export default async function completion(argv: string[]): Promise<number> {
-  const [shell, ...rest] = argv;
-  if (shell === undefined || shell === '-h' || shell === '--help') {
+  // As every command: options may be shortened to a unique prefix (--he), anywhere on the line.
+  const { values, positionals } = parse('completion', argv, {});
+  if (values.json) throw new VenvkitError('USAGE', 'completion: --json does not apply (the output is a shell script)', { hint: 'Use `venvkit completion bash|zsh|fish`.' });
+  const [shell, ...rest] = positionals;
+  if (values.help || shell === undefined) {
     stdout(HELP);
-    return shell === undefined ? 2 : 0;
+    return values.help ? 0 : 2;
   }
   if (!Object.hasOwn(SHELLS, shell)) throw new VenvkitError('USAGE', `completion: no completion for '${shell}'`, { hint: 'Use `venvkit completion bash`, `zsh` or `fish`.' });
   if (rest.length) throw new VenvkitError('USAGE', `completion: unexpected argument '${rest[0]}'`, { hint: 'Use `venvkit completion bash|zsh|fish`.' });

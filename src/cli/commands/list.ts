@@ -1,7 +1,5 @@
 // venvkit list: the distributions installed in an env, as pip list shows them (columns, freeze,
 // json; --outdated, --uptodate, --not-required), plus venvkit's own --json.
-import { existsSync, statSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
@@ -10,15 +8,14 @@ import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { recoverForRead } from '../../install/recover.js';
 import { printRecovered } from '../recovered.js';
-import { readDists, type DistInfo } from '../../installed/dists.js';
+import type { DistInfo } from '../../installed/dists.js';
 import { editableLocation } from '../../installed/editable-info.js';
-import { filterDists, readDistsIn, userSite } from '../../installed/select.js';
+import { filterDists, visibleDists } from '../../installed/select.js';
 import { directDependencies } from '../../installed/show.js';
 import { markerEnvironment } from '../../pep/markers.js';
 import { canonicalizeName } from '../../pep/names.js';
 import { compareVersions, normalizeVersion, tryParseVersion } from '../../pep/pep440.js';
 import type { Latest } from '../../installed/latest.js';
-import type { Venv } from '../../venv/types.js';
 
 const HELP = `Usage: venvkit list [--env DIR] [options]
 
@@ -50,18 +47,6 @@ Options:
 
 An "Editable project location" column appears when something is installed editable (as pip list).
 `;
-
-/** The env was made with --system-site-packages. */
-function seesGlobal(venv: Venv): boolean {
-  return (venv.cfg['include-system-site-packages'] ?? 'false').trim().toLowerCase() === 'true';
-}
-
-/** The directories on the env interpreter's sys.path (those that exist). */
-function sysPathDirs(venv: Venv): string[] {
-  const r = spawnSync(venv.paths.python, ['-c', 'import json, sys; sys.stdout.write(json.dumps(sys.path))'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new VenvkitError('PYTHON_BROKEN', `${venv.paths.python} could not tell its sys.path: ${(r.stderr || r.error?.message || '').trim()}`, { hint: 'Check that the environment\'s interpreter runs (`venvkit doctor`), or use --local.' });
-  return (JSON.parse(r.stdout) as string[]).filter((p) => p && existsSync(p) && statSync(p).isDirectory());
-}
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -107,20 +92,12 @@ export default async function list(argv: string[]): Promise<number> {
   if (!FORMATS.includes(format)) throw new VenvkitError('USAGE', `list: --format must be one of ${FORMATS.join(', ')} (got "${format}")`, { hint: 'Use --json for venvkit\'s own JSON.' });
   if (values.outdated && values.uptodate) throw new VenvkitError('USAGE', 'list: --outdated and --uptodate cannot be combined', { hint: 'Use one of them.' });
   if (values.outdated && format === 'freeze') throw new VenvkitError('USAGE', "list: --format freeze cannot be used with --outdated", { hint: 'Use --format columns or json.' });
-  if (values.path && values.user) throw new VenvkitError('USAGE', "list: --path cannot be combined with --user", { hint: 'Use one of them.' });
+  if (values.path && (values.user || values.local)) throw new VenvkitError('USAGE', "list: --path cannot be combined with --user or --local", { hint: 'Use one of them.' });
   const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: !!(values['not-required'] || values.outdated || values.uptodate) });
   // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
   printRecovered(venv.root, await recoverForRead(venv.root));
   // pip sorts by the normalised name (readDists' order).
-  let dists: DistInfo[];
-  if (values.path) dists = readDistsIn(values.path);
-  else if (values.user) {
-    const site = userSite(venv);
-    dists = site ? readDistsIn([site]) : [];
-  } else if (!values.local && seesGlobal(venv)) {
-    // As pip list: everything the env's interpreter can import (its sys.path order, the first of each project).
-    dists = readDistsIn(sysPathDirs(venv));
-  } else dists = readDists(venv.paths);
+  let dists: DistInfo[] = visibleDists(venv, { paths: values.path, user: values.user, local: values.local });
   // pip: the last of --exclude-editable / --include-editable wins; -e keeps editables only.
   const withoutEditables = full.lastIndexOf('--exclude-editable') > full.lastIndexOf('--include-editable');
   dists = filterDists(dists, { editablesOnly: !!values.editable, withoutEditables });

@@ -1,5 +1,6 @@
 // venvkit show NAME... [-f] [-v]: what `pip show` prints about installed distributions.
 import { pipOptionNamesOf } from '../pip-option-names.js';
+import { applyGeneralLocal, PIP_GENERAL_LOCAL, PIP_GENERAL_LOCAL_HELP } from '../pip-general-local.js';
 import { parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -21,7 +22,7 @@ Options:
   -f, --files     also list the files RECORD names
   -v, --verbose   also metadata version, installer, classifiers, entry points and project URLs
       --json      print {version, packages: [...]} as JSON
-`;
+${PIP_GENERAL_LOCAL_HELP.replace('COMMAND', 'show')}`;
 
 function lines(d: ShownDist, files: boolean, verbose: boolean): string[] {
   const out = [
@@ -46,11 +47,12 @@ function lines(d: ShownDist, files: boolean, verbose: boolean): string[] {
 }
 
 export default async function show(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('show', argv, { env: { type: 'string' }, files: { type: 'boolean', short: 'f' } }, pipOptionNamesOf('show'));
+  const { values, positionals } = parse('show', argv, { env: { type: 'string' }, files: { type: 'boolean', short: 'f' }, ...PIP_GENERAL_LOCAL }, pipOptionNamesOf('show'));
   if (values.help) {
     stdout(HELP);
     return 0;
   }
+  applyGeneralLocal('show', values);
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   if (positionals.length === 0) throw new VenvkitError('USAGE', 'show: name at least one distribution', { hint: 'Run `venvkit list` to see what is installed.' });
   const venv = await openVenv(locateVenv({ explicit: values.env }).root);
