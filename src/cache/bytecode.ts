@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
-import { compileSet, type PoolFile, type WrittenPyc } from '../install/compile-pool.js';
+import type { PoolFile, WrittenPyc } from '../install/compile-pool.js';
 import { throwIfInterrupted } from '../install/apply.js';
 import type { Linker } from '../install/link.js';
 import type { WheelFile } from '../install/unpack.js';
@@ -206,6 +206,8 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
       drafts.push(draft);
       for (const s of job.sources) items.push({ path: s.staged, shown: s.archive, out: draft.pycPath(s.archive) });
     }
+    // (Loaded here: a warm create or install, which compiles nothing, does not load the compilers' spawner.)
+    const { compileSet } = await import('../install/compile-pool.js');
     const { pycs, written, complete } = await compileSet(python, items, signal);
     throwIfInterrupted(signal);
     const out: Bytecode[] = [];

@@ -3,7 +3,6 @@
 // journaled so that a kill at any moment is finished or undone by the next command (journal.ts).
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { exists, isDirectory, pruneEmptyDirs, resolveJournal, undoMoves, writeJournal, type Move } from './journal.js';
@@ -197,6 +196,7 @@ export async function commitStaged(root: string, stage: string, staged: string[]
 
 /** Remove a stage dir, whatever is in it (off the calling thread: an upgrade's old files can be many). */
 export async function dropStage(stage: string): Promise<void> {
+  const { rm } = await import('node:fs/promises');
   await rm(stage, { recursive: true, force: true });
 }
 

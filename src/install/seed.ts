@@ -5,7 +5,6 @@
 // new env, so a warm create runs no Python. Python 3.6 has no hash-based .pyc: there each create
 // compiles timestamp .pyc in the staged env, as venv does.
 import { realpathSync, writeFileSync } from 'node:fs';
-import { installWheel } from './install-wheel.js';
 import { join } from 'node:path';
 import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
@@ -13,7 +12,6 @@ import type { Venv } from '../venv/types.js';
 import type { InterpreterInfo } from '../python/types.js';
 import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
 import { writePlans } from './apply.js';
-import { byteCompile } from './compile.js';
 import { interruptedError } from './interrupted.js';
 import { Linker, LINK_MODES, type LinkMode } from './link.js';
 import { planInstall, recordFor, type InstallPlan } from './plan.js';
@@ -81,6 +79,7 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   if (sameDir(stageRoot, venv.root)) {
     // Seeding a live env (created over an existing one): install like any wheel, replacing what is there.
     const installed: SeedResult['installed'] = [];
+    const { installWheel } = await import('./install-wheel.js');
     for (const w of wheels) {
       const r = await installWheel(venv, w.wheel!, { env, signal: options.signal, installer: 'pip', requested: pipWritesRequested(wheels.find((x) => x.name === 'pip')?.version), directUrl: false, ignoreTags: true, linkMode, compile: options.compile !== false });
       installed.push({ name: r.name, version: r.version });
@@ -143,6 +142,7 @@ async function seedBytecode(base: InterpreterInfo, items: { plan: InstallPlan; w
   }
   // Python 3.6: timestamp .pyc written beside the staged modules, for this env only.
   if (!tag) return items.map(() => []);
+  const { byteCompile } = await import('./compile.js');
   const written = new Set(await byteCompile(python, items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p }))), signal));
   return items.map((i) => i.plan.pyFiles.map((p) => join(p, '..', '__pycache__', `${p.slice(p.lastIndexOf('/') + 1, -3)}.${tag}.pyc`)).filter((p) => written.has(rel(p))));
 }
