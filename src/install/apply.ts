@@ -9,6 +9,7 @@ import { exists, isDirectory, pruneEmptyDirs, resolveJournal, undoMoves, writeJo
 import { Turns } from './turns.js';
 export { checkpoint, throwIfInterrupted } from './interrupted.js';
 import { isReservedEnvPath, STAGE_PREFIX } from './reserved.js';
+import { joinerBelow } from './entry-paths.js';
 import { Linker, writeGenerated } from './link.js';
 import type { InstallPlan } from './plan.js';
 
@@ -31,12 +32,13 @@ class DirMaker {
 export async function writePlans(items: (Placed & { record: string })[], linker: Linker, mapPath: (p: string) => string, turns = new Turns()): Promise<void> {
   const dirs = new DirMaker();
   for (const { plan, filesDir, record } of items) {
+    const source = joinerBelow(filesDir);
     for (const f of plan.files) {
-      await turns.give();
+      if (turns.due()) await turns.give();
       const dst = mapPath(f.dest);
       dirs.ensure(dirname(dst));
       if (f.data) writeGenerated(dst, f.data, f.exec);
-      else linker.place(join(filesDir, f.source!), dst, f.exec);
+      else linker.place(source(f.source!), dst, f.exec);
     }
     const rec = mapPath(plan.recordDest);
     dirs.ensure(dirname(rec));

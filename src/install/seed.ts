@@ -13,6 +13,7 @@ import type { InterpreterInfo } from '../python/types.js';
 import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
 import { writePlans } from './apply.js';
 import { interruptedError } from './interrupted.js';
+import { joinerBelow } from './entry-paths.js';
 import { Linker, LINK_MODES, type LinkMode } from './link.js';
 import { planInstall, recordFor, type InstallPlan } from './plan.js';
 import { installTarget } from './target.js';
@@ -106,9 +107,10 @@ async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkM
     const plan = planInstall(c.manifest, target, { installer: 'pip', requested }, (p) => readWheelFile(c, p));
     return { plan, wheel: c };
   });
+  const under = joinerBelow(stageRoot);
   const rel = (p: string) => {
     if (p !== venv.root && !p.startsWith(venv.root + '/')) throw new VenvkitError('INTERNAL', `seed path ${p} is outside ${venv.root}`);
-    return join(stageRoot, p.slice(venv.root.length));
+    return p === venv.root ? stageRoot : under(p.slice(venv.root.length + 1));
   };
   const linker = new Linker(linkMode, unpacked);
   const turns = new Turns(options.signal, 'the environment was not created', 'nothing was changed');
