@@ -5,7 +5,6 @@
 // new env, so a warm create runs no Python. Python 3.6 has no hash-based .pyc: there each create
 // compiles timestamp .pyc in the staged env, as venv does.
 import { realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
@@ -144,7 +143,7 @@ async function seedBytecode(base: InterpreterInfo, items: { plan: InstallPlan; w
   }
   // Python 3.6: timestamp .pyc written beside the staged modules, for this env only.
   if (!tag) return items.map(() => []);
-  const { byteCompile } = await import('./compile.js');
-  const written = new Set(await byteCompile(python, items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p }))), signal));
-  return items.map((i) => i.plan.pyFiles.map((p) => join(p, '..', '__pycache__', `${p.slice(p.lastIndexOf('/') + 1, -3)}.${tag}.pyc`)).filter((p) => written.has(rel(p))));
+  const { compileTimestamp, pycPath } = await import('./compile-pool.js');
+  const written = new Set(await compileTimestamp(python, items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p, out: rel(pycPath(p, tag)) }))), signal));
+  return items.map((i) => i.plan.pyFiles.map((p) => pycPath(p, tag)).filter((p) => written.has(rel(p))));
 }
