@@ -17,10 +17,11 @@
 // it used (cache prune).
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
-import { compileSet, type PoolFile, type WrittenPyc } from '../install/compile-pool.js';
+import type { PoolFile, WrittenPyc } from '../install/compile-pool.js';
 import { throwIfInterrupted } from '../install/apply.js';
+import { joinerBelow } from '../install/entry-paths.js';
 import type { Linker } from '../install/link.js';
 import type { WheelFile } from '../install/unpack.js';
 import { cacheWarning, readOwnText } from './trust.js';
@@ -54,7 +55,8 @@ export function cacheableTag(version: [number, number, number] | undefined, tag:
 }
 
 const pycName = (py: string, tag: string) => `${basename(py, '.py')}.${tag}.pyc`;
-const pycBeside = (py: string, tag: string) => join(dirname(py), '__pycache__', pycName(py, tag));
+/** The __pycache__ dir beside `py` (a normalized path: join(dirname(py), '__pycache__'), by slicing). */
+const pycacheOf = (py: string) => `${py.slice(0, py.lastIndexOf(sep))}${sep}__pycache__`;
 /** The archive-form (`/`) path of a source's .pyc. */
 const pycArchivePath = (archive: string, tag: string) => `${archive.slice(0, archive.lastIndexOf('/') + 1)}__pycache__/${pycName(archive, tag)}`;
 
@@ -206,6 +208,8 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
       drafts.push(draft);
       for (const s of job.sources) items.push({ path: s.staged, shown: s.archive, out: draft.pycPath(s.archive) });
     }
+    // (Loaded here: a warm create or install, which compiles nothing, does not load the compilers' spawner.)
+    const { compileSet } = await import('../install/compile-pool.js');
     const { pycs, written, complete } = await compileSet(python, items, signal);
     throwIfInterrupted(signal);
     const out: Bytecode[] = [];
@@ -228,16 +232,19 @@ async function compileAll(python: string, tag: string, jobs: BytecodeJob[], sign
 async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker, turns: Turns): Promise<string[] | undefined> {
   const placed: string[] = [];
   const made = new Set<string>();
+  const inDir = joinerBelow(bc.dir);
   for (const s of job.sources) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     const entry = bc.files[s.archive];
     if (!entry) continue;
     if (entry.pyc !== pycArchivePath(s.archive, tag) || typeof entry.size !== 'number' || typeof entry.hash !== 'string') return undefined;
-    const src = join(bc.dir, entry.pyc);
-    const dst = pycBeside(s.staged, tag);
-    if (!made.has(dirname(dst))) {
-      mkdirSync(dirname(dst), { recursive: true });
-      made.add(dirname(dst));
+    const src = inDir(entry.pyc);
+    const name = pycName(s.staged, tag);
+    const cacheDir = pycacheOf(s.staged);
+    const dst = `${cacheDir}${sep}${name}`;
+    if (!made.has(cacheDir)) {
+      mkdirSync(cacheDir, { recursive: true });
+      made.add(cacheDir);
     }
     const file: WheelFile = { path: entry.pyc, size: entry.size, hash: entry.hash, exec: false, mtime: entry.mtime };
     for (let attempt = 0; ; attempt++) {
@@ -250,7 +257,7 @@ async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker
         rmSync(dst, { force: true }); // shipped by the wheel, or placed by an earlier try
       }
     }
-    placed.push(pycBeside(s.dest, tag));
+    placed.push(`${pycacheOf(s.dest)}${sep}${name}`);
   }
   return placed;
 }

@@ -3,13 +3,13 @@
 // journaled so that a kill at any moment is finished or undone by the next command (journal.ts).
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import { exists, isDirectory, pruneEmptyDirs, resolveJournal, undoMoves, writeJournal, type Move } from './journal.js';
 import { Turns } from './turns.js';
 export { checkpoint, throwIfInterrupted } from './interrupted.js';
 import { isReservedEnvPath, STAGE_PREFIX } from './reserved.js';
+import { joinerBelow } from './entry-paths.js';
 import { Linker, writeGenerated } from './link.js';
 import type { InstallPlan } from './plan.js';
 
@@ -32,12 +32,13 @@ class DirMaker {
 export async function writePlans(items: (Placed & { record: string })[], linker: Linker, mapPath: (p: string) => string, turns = new Turns()): Promise<void> {
   const dirs = new DirMaker();
   for (const { plan, filesDir, record } of items) {
+    const source = joinerBelow(filesDir);
     for (const f of plan.files) {
-      await turns.give();
+      if (turns.due()) await turns.give();
       const dst = mapPath(f.dest);
       dirs.ensure(dirname(dst));
       if (f.data) writeGenerated(dst, f.data, f.exec);
-      else linker.place(join(filesDir, f.source!), dst, f.exec);
+      else linker.place(source(f.source!), dst, f.exec);
     }
     const rec = mapPath(plan.recordDest);
     dirs.ensure(dirname(rec));
@@ -197,6 +198,7 @@ export async function commitStaged(root: string, stage: string, staged: string[]
 
 /** Remove a stage dir, whatever is in it (off the calling thread: an upgrade's old files can be many). */
 export async function dropStage(stage: string): Promise<void> {
+  const { rm } = await import('node:fs/promises');
   await rm(stage, { recursive: true, force: true });
 }
 

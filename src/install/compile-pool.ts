@@ -4,10 +4,13 @@
 // list). Each .pyc is checked-hash (PEP 552), byte for byte what
 // py_compile.compile(invalidation_mode=CHECKED_HASH) writes: written by the compiler at the place its
 // caller names (cache/bytecode.ts: the wheel's bytecode dir being made), only its size, hash and
-// mtime coming back, or streamed back into memory.
+// mtime coming back, or streamed back into memory. In timestamp mode (Python 3.6, which has no
+// hash-based .pyc: compileTimestamp) py_compile.compile itself writes each .pyc where it is asked to,
+// as `python -m venv`'s pip would (the env's own bytecode, never cached).
 // An abort kills the processes; a process that crashes is replaced, and the sets it was compiling
 // are marked incomplete (their bytecode is used, never cached).
 import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { interruptedError } from './interrupted.js';
 import { spawnOffThread, type StartedProcess } from './spawn-off-thread.js';
 
@@ -18,11 +21,14 @@ import { spawnOffThread, type StartedProcess } from './spawn-off-thread.js';
 // "n -1\n": the source does not compile (as pip, such a file is skipped). Answers are flushed every
 // 10 ms and when what one read of stdin brought is done (the pool sends the next files as answers
 // come back, so the compiler never waits for work: a message each way per batch, not per file,
-// through spawn-off-thread's relay).
+// through spawn-off-thread's relay). With argv[1] "timestamp" (Python 3.6 too) each .pyc is what
+// py_compile.compile writes at the .pyc path (required), answered as a written one.
 export const TO_MEMORY_SCRIPT = String.raw`
 # What py_compile.compile(invalidation_mode=CHECKED_HASH) writes, to a new file or streamed back.
-import sys, os, json, time, hashlib, importlib.util
-from importlib._bootstrap_external import _code_to_hash_pyc
+import sys, os, json, time, hashlib, importlib.util, py_compile
+TIMESTAMP = len(sys.argv) > 1 and sys.argv[1] == "timestamp"
+if not TIMESTAMP:
+    from importlib._bootstrap_external import _code_to_hash_pyc
 out = sys.stdout.buffer
 made = set()
 NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -39,9 +45,23 @@ def write(dest, pyc):
         return os.fstat(fd).st_mtime_ns
     finally:
         os.close(fd)
+def written(n, dest):
+    st = os.stat(dest)
+    with open(dest, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest().encode()
+    out.write(b"%d %d %d %d %s\n" % (n, st.st_size, st.st_mtime_ns // 1000000000, st.st_mtime_ns % 1000000000, digest))
+def one_timestamp(n, src, shown, dest):
+    # What py_compile.compile writes (its default mode, as pip's compileall): the file made by it.
+    try:
+        py_compile.compile(src, cfile=dest, dfile=shown or src, doraise=True)
+        written(n, dest)
+    except Exception:
+        out.write(b"%d -1\n" % n)
 def one(line):
     n, src, shown, *rest = json.loads(line)
     dest = rest[0] if rest else ""
+    if TIMESTAMP:
+        return one_timestamp(n, src, shown, dest)
     try:
         with open(src, "rb") as f:
             data = f.read()
@@ -81,6 +101,12 @@ while True:
             last = time.monotonic()
     out.flush()
 `;
+
+/**
+ * PEP 552 invalidation modes: `checked-hash` records a hash of the source, checked on every import
+ * (Python 3.7+); `timestamp` records the source's mtime and size (all Python 3.6 has).
+ */
+export type PycMode = 'checked-hash' | 'timestamp';
 
 export interface PoolFile {
   /** The source to read. */
@@ -137,8 +163,11 @@ export class CompilerPool {
   private stopped: { error: unknown } | undefined;
   private readonly onAbort = () => this.stop(interruptedError(this.signal));
 
-  /** `python`: the interpreter (3.7+); `size`: processes at most (default: one per core, at most 4). */
-  constructor(private readonly python: string, private readonly signal?: AbortSignal, size?: number) {
+  /**
+   * `python`: the interpreter (3.7+ for checked-hash); `size`: processes at most (default: one per
+   * core, at most 4); `mode` `timestamp`: py_compile's own .pyc at each file's `out` (required).
+   */
+  constructor(private readonly python: string, private readonly signal?: AbortSignal, size?: number, private readonly mode: PycMode = 'checked-hash') {
     this.size = Math.max(1, size ?? Math.min(availableParallelism(), 4));
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -223,7 +252,7 @@ export class CompilerPool {
   private start(): Proc {
     this.starts++;
     // Started from a worker thread: the fork of this (big) process does not hold the host's event loop.
-    const child = spawnOffThread(this.python, ['-E', '-s', '-S', '-c', TO_MEMORY_SCRIPT], { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
+    const child = spawnOffThread(this.python, ['-E', '-s', '-S', '-c', TO_MEMORY_SCRIPT, this.mode], { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '' } });
     const proc: Proc = { child, outstanding: new Map(), ended: false };
     this.procs.add(proc);
     // The stream: "n size\n" then size bytes, "n size sec nsec sha256hex\n" (written), or "n -1\n", again and again.
@@ -288,6 +317,26 @@ export async function compileSet(python: string, files: PoolFile[], signal?: Abo
   const pool = new CompilerPool(python, signal);
   try {
     return await pool.compile(files);
+  } finally {
+    pool.close();
+  }
+}
+
+/** Where Python looks for the .pyc of source `py` (a .py file), as importlib.util.cache_from_source: <dir>/__pycache__/<name>.<tag>.pyc. */
+export function pycPath(py: string, tag: string): string {
+  return join(dirname(py), '__pycache__', `${basename(py, '.py')}.${tag}.pyc`);
+}
+
+/**
+ * Timestamp .pyc (Python 3.6, which has no hash-based .pyc), each written by py_compile at its
+ * file's `out` (its directories made as needed), for one env; the paths written (a source that
+ * does not compile is skipped, as pip does).
+ */
+export async function compileTimestamp(python: string, files: (PoolFile & { out: string })[], signal?: AbortSignal): Promise<string[]> {
+  const pool = new CompilerPool(python, signal, undefined, 'timestamp');
+  try {
+    const { written } = await pool.compile(files);
+    return files.flatMap((f, i) => (written[i] ? [f.out] : []));
   } finally {
     pool.close();
   }

@@ -11,7 +11,6 @@ import { commitStaged, dropStage, newStage, stagedPaths, stagePlan, throwIfInter
 import { withEnvLock } from './recover.js';
 import { fsFailure } from './fs-errors.js';
 import type { Recovered } from './journal.js';
-import { byteCompile } from './compile.js';
 import { Turns } from './turns.js';
 import type { ProgressListener } from '../progress.js';
 import { findInstalled, recordedFiles } from '../installed/dist-info.js';
@@ -166,7 +165,9 @@ async function stageWheelBytecode(venv: Venv, plan: InstallPlan, cached: CachedW
     const sources = plan.files.filter((f) => f.source && py.has(f.dest)).map((f) => ({ archive: f.source!, staged: stagedOf(f.dest), dest: f.dest }));
     return (await stageBytecode(venv.paths.python, tag, [{ wheel: cached, sources }], linker, signal))[0]!;
   }
-  const written = await byteCompile(venv.paths.python, plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p })), signal);
-  const prefix = join(stage, 'new') + '/';
-  return written.filter((w) => w.startsWith(prefix)).map((w) => join(root, w.slice(prefix.length)));
+  if (!tag) return [];
+  const { compileTimestamp, pycPath } = await import('./compile-pool.js');
+  const work = plan.pyFiles.map((p) => ({ path: stagedOf(p), shown: p, out: stagedOf(pycPath(p, tag)), final: pycPath(p, tag) }));
+  const written = new Set(await compileTimestamp(venv.paths.python, work, signal));
+  return work.filter((w) => written.has(w.out)).map((w) => w.final);
 }

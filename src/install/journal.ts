@@ -7,7 +7,6 @@
 // in stage/old once its move was done, a staged path is gone from stage/new once it moved in.
 // Recovery only renames and is repeatable, so a kill during recovery is recovered the next time.
 import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { errnoCode, VenvkitError } from '../errors.js';
 import { JOURNAL_NAME, STAGE_PREFIX } from './reserved.js';
@@ -62,9 +61,12 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** node:fs/promises, loaded when first needed (a seed or a warm create commits no transaction). */
+const fsPromises = () => import('node:fs/promises');
+
 async function fsyncDirAsync(dir: string): Promise<void> {
   try {
-    const fh = await open(dir, 'r');
+    const fh = await (await fsPromises()).open(dir, 'r');
     try {
       await fh.sync();
     } finally {
@@ -81,6 +83,7 @@ async function fsyncDirAsync(dir: string): Promise<void> {
  */
 export async function writeJournal(stage: string, journal: Journal): Promise<void> {
   const tmp = join(stage, `${JOURNAL_NAME}.tmp`);
+  const { open, rename } = await fsPromises();
   const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(JSON.stringify(journal));
@@ -95,7 +98,7 @@ export async function writeJournal(stage: string, journal: Journal): Promise<voi
 /** The journal is gone: the transaction is resolved (what is left in the stage is garbage). */
 export async function resolveJournal(stage: string): Promise<void> {
   try {
-    await unlink(join(stage, JOURNAL_NAME));
+    await (await fsPromises()).unlink(join(stage, JOURNAL_NAME));
   } catch (e) {
     if (errnoCode(e) !== 'ENOENT') throw e;
   }

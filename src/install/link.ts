@@ -112,13 +112,13 @@ export class Linker {
     this.sources.set(wheel.filesDir, { wheel, repairs: 0 });
   }
 
-  private sourceOf(src: string): { source: Source; rel: string } | undefined {
-    if (this.last && src.startsWith(this.last.dir) && src[this.last.dir.length] === sep) return { source: this.last.source, rel: posixPath(src.slice(this.last.dir.length + 1)) };
+  private sourceOf(src: string): { source: Source; dir: string; rel: string } | undefined {
+    if (this.last && src.startsWith(this.last.dir) && src[this.last.dir.length] === sep) return { source: this.last.source, dir: this.last.dir, rel: posixPath(src.slice(this.last.dir.length + 1)) };
     for (let i = src.lastIndexOf(sep); i > 0; i = src.lastIndexOf(sep, i - 1)) {
       const source = this.sources.get(src.slice(0, i));
       if (source) {
         this.last = { dir: src.slice(0, i), source };
-        return { source, rel: posixPath(src.slice(i + 1)) };
+        return { source, dir: this.last.dir, rel: posixPath(src.slice(i + 1)) };
       }
     }
     return undefined;
@@ -131,16 +131,17 @@ export class Linker {
       this.placeAs(src, dst, exec);
       return;
     }
-    const { source, rel } = found;
+    const { source, dir, rel } = found;
     for (;;) {
       // (From the wheel's files dir now: a repair may have moved it.)
+      const from = source.wheel.filesDir === dir ? src : join(source.wheel.filesDir, rel);
       if (source.wheel.verified) {
-        this.placeAs(join(source.wheel.filesDir, rel), dst, exec);
+        this.placeAs(from, dst, exec);
         return;
       }
       const file = (source.files ??= new Map(source.wheel.manifest.files.map((f) => [f.path, f]))).get(rel);
       if (!file) throw new VenvkitError('INTERNAL', `${rel} is not in the manifest of ${source.wheel.manifest.filename}`);
-      const why = this.placeChecked(join(source.wheel.filesDir, rel), dst, exec, file);
+      const why = this.placeChecked(from, dst, exec, file);
       if (!why) return;
       if (source.repairs++ > 0) {
         throw new VenvkitError('BAD_WHEEL', `The cached copy of ${source.wheel.manifest.filename} is damaged again right after unpacking it (${why})`, { hint: 'Something is changing the cache as venvkit uses it; try again with the `noCache` option.' });

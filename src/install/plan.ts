@@ -3,7 +3,7 @@
 import { join, posix, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { VenvPaths } from '../venv/types.js';
-import { placeEntry } from './entry-paths.js';
+import { joinerBelow, placeEntry } from './entry-paths.js';
 import { consoleScriptNames, launcherScript, rewritePythonShebang } from './scripts.js';
 import type { WheelManifest } from './unpack.js';
 import { formatRecord, type RecordRow } from './wheel-meta.js';
@@ -85,6 +85,7 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
   const [maj, min] = target.pyVersion;
   const headers = join(paths.include, 'site', `python${maj}.${min}`, manifest.name);
   const roots = { lib: libDir, purelib: paths.purelib, platlib: paths.platlib, headers, scripts: paths.scripts, data: paths.data };
+  const below = Object.fromEntries(Object.entries(roots).map(([k, dir]) => [k, joinerBelow(dir)])) as Record<keyof typeof roots, (rel: string) => string>;
   const skip = new Set(['RECORD', 'RECORD.jws', 'RECORD.p7s', 'INSTALLER', 'REQUESTED', 'direct_url.json'].map((f) => `${manifest.distInfo}/${f}`));
   const files: PlanFile[] = [];
   const taken = new Map<string, string>();
@@ -97,7 +98,7 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
     if (isReservedEnvPath(rel)) {
       throw new VenvkitError('BAD_WHEEL', `${manifest.filename}: ${what} would be installed as ${f.dest}, a name venvkit reserves for itself in the environment`, { hint: 'Refusing to install it: the wheel is broken or hostile.' });
     }
-    const long = rel.split('/').find((seg) => Buffer.byteLength(seg) > NAME_MAX);
+    const long = longSegment(rel);
     if (long !== undefined) {
       throw new VenvkitError('NAME_TOO_LONG', `${manifest.filename}: ${what} would be installed as ${f.dest}, whose name "${long.slice(0, 40)}..." is ${Buffer.byteLength(long)} bytes long (file systems allow ${NAME_MAX})`, {
         hint: 'No file system can hold this name: the wheel cannot be installed here. Report it to its authors.',
@@ -114,7 +115,7 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
     if ((++n & 127) === 0) yield;
     if (skip.has(file.path)) continue;
     const place = placeEntry(file.path, manifest.dataDir);
-    const dest = join(roots[place.key], place.rel);
+    const dest = below[place.key](place.rel);
     if (place.key === 'scripts') {
       const content = readArchiveFile(file.path);
       const rewritten = rewritePythonShebang(content, target.python);
@@ -156,6 +157,20 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
     recordDest: join(distInfoDir, 'RECORD'),
     pyFiles,
   };
+}
+
+/** A segment of `rel` longer than NAME_MAX bytes. (Only a segment of over NAME_MAX / 3 UTF-16 units can be: a unit is at most 3 bytes.) */
+function longSegment(rel: string): string | undefined {
+  for (let start = 0; start <= rel.length; ) {
+    const slash = rel.indexOf('/', start);
+    const end = slash < 0 ? rel.length : slash;
+    if (end - start > NAME_MAX / 3) {
+      const seg = rel.slice(start, end);
+      if (Buffer.byteLength(seg) > NAME_MAX) return seg;
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 /** RECORD for `plan` (+ extra installed files such as .pyc, listed without hashes like pip does). */

@@ -5,16 +5,14 @@
 // new env, so a warm create runs no Python. Python 3.6 has no hash-based .pyc: there each create
 // compiles timestamp .pyc in the staged env, as venv does.
 import { realpathSync, writeFileSync } from 'node:fs';
-import { installWheel } from './install-wheel.js';
-import { join } from 'node:path';
 import { closeWheelStore, openWheelStore, readWheelFile, unpackedWheelHere, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
 import type { Venv } from '../venv/types.js';
 import type { InterpreterInfo } from '../python/types.js';
 import { cacheableTag, stageBytecode } from '../cache/bytecode.js';
 import { writePlans } from './apply.js';
-import { byteCompile } from './compile.js';
 import { interruptedError } from './interrupted.js';
+import { joinerBelow } from './entry-paths.js';
 import { Linker, LINK_MODES, type LinkMode } from './link.js';
 import { planInstall, recordFor, type InstallPlan } from './plan.js';
 import { installTarget } from './target.js';
@@ -81,6 +79,7 @@ export async function seedPackages(options: SeedOptions): Promise<SeedResult> {
   if (sameDir(stageRoot, venv.root)) {
     // Seeding a live env (created over an existing one): install like any wheel, replacing what is there.
     const installed: SeedResult['installed'] = [];
+    const { installWheel } = await import('./install-wheel.js');
     for (const w of wheels) {
       const r = await installWheel(venv, w.wheel!, { env, signal: options.signal, installer: 'pip', requested: pipWritesRequested(wheels.find((x) => x.name === 'pip')?.version), directUrl: false, ignoreTags: true, linkMode, compile: options.compile !== false });
       installed.push({ name: r.name, version: r.version });
@@ -107,9 +106,10 @@ async function seedUnpacked(unpacked: CachedWheel[], options: SeedOptions, linkM
     const plan = planInstall(c.manifest, target, { installer: 'pip', requested }, (p) => readWheelFile(c, p));
     return { plan, wheel: c };
   });
+  const under = joinerBelow(stageRoot);
   const rel = (p: string) => {
     if (p !== venv.root && !p.startsWith(venv.root + '/')) throw new VenvkitError('INTERNAL', `seed path ${p} is outside ${venv.root}`);
-    return join(stageRoot, p.slice(venv.root.length));
+    return p === venv.root ? stageRoot : under(p.slice(venv.root.length + 1));
   };
   const linker = new Linker(linkMode, unpacked);
   const turns = new Turns(options.signal, 'the environment was not created', 'nothing was changed');
@@ -143,6 +143,7 @@ async function seedBytecode(base: InterpreterInfo, items: { plan: InstallPlan; w
   }
   // Python 3.6: timestamp .pyc written beside the staged modules, for this env only.
   if (!tag) return items.map(() => []);
-  const written = new Set(await byteCompile(python, items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p }))), signal));
-  return items.map((i) => i.plan.pyFiles.map((p) => join(p, '..', '__pycache__', `${p.slice(p.lastIndexOf('/') + 1, -3)}.${tag}.pyc`)).filter((p) => written.has(rel(p))));
+  const { compileTimestamp, pycPath } = await import('./compile-pool.js');
+  const written = new Set(await compileTimestamp(python, items.flatMap((i) => i.plan.pyFiles.map((p) => ({ path: rel(p), shown: p, out: rel(pycPath(p, tag)) }))), signal));
+  return items.map((i) => i.plan.pyFiles.map((p) => pycPath(p, tag)).filter((p) => written.has(rel(p))));
 }

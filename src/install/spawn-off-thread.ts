@@ -4,7 +4,7 @@
 // wheels) that copy is tens of ms of one thread's CPU. The worker is a few lines of inline code
 // (no file to find, nothing of the host's bundle loaded); it starts the process, relays its stdout
 // and stdin, and kills it when asked. The object returned looks, to its user, like the ChildProcess
-// spawn() returns (the parts compile.ts uses: stdin, stdout, kill, 'error', 'close').
+// spawn() returns (the parts compile-pool.ts uses: stdin, stdout, kill, 'error', 'close').
 // What a crash or kill of the host does is unchanged: the worker dies with the process, the child's
 // stdin closes and it ends as it would have. Where a worker thread cannot be started, spawn() runs here.
 import { spawn, type SpawnOptions } from 'node:child_process';

@@ -19,6 +19,11 @@ export class Turns {
    */
   constructor(private readonly signal?: AbortSignal, private readonly what?: string, private readonly unchanged?: string) {}
 
+  /** Whether the budget is spent (give() would yield): a loop of many small steps awaits give() only then. */
+  due(): boolean {
+    return performance.now() - this.last >= TURN_MS;
+  }
+
   /** Give the event loop a turn if this thread has worked for the budget since the last one; true when it did. */
   async give(): Promise<boolean> {
     if (performance.now() - this.last < TURN_MS) return false;

@@ -6,7 +6,6 @@ import { readWheelFile, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
 import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
 import { fsFailure } from '../install/fs-errors.js';
-import { byteCompile } from '../install/compile.js';
 import { cacheableTag, stageBytecode, type StoredBytecode } from '../cache/bytecode.js';
 import { recordedFiles, type InstalledDist } from '../installed/dist-info.js';
 import { Linker, type LinkMode } from '../install/link.js';
@@ -114,22 +113,14 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
         }
       } else {
         // Python 3.6 (no hash-based .pyc): timestamp .pyc compiled in the stage, for this env only.
-        const prefix = join(stage, 'new') + '/';
-        const work = stagedPlans.flatMap((plan, i) => plan.pyFiles.filter(mine(i)).map((p) => ({ path: stagedOf(p), shown: p, i })));
-        const bySource = new Map<string, string>();
-        const compiled = await byteCompile(venv.paths.python, work, options.signal);
+        const { compileTimestamp, pycPath } = await import('../install/compile-pool.js');
+        const work = tag ? stagedPlans.flatMap((plan, i) => plan.pyFiles.filter(mine(i)).map((p) => ({ path: stagedOf(p), shown: p, out: stagedOf(pycPath(p, tag)), final: pycPath(p, tag), i }))) : [];
+        const compiled = new Set(await compileTimestamp(venv.paths.python, work, options.signal));
         throwIfInterrupted(options.signal);
-        for (const pyc of compiled) {
-          const m = /^(.*)\/__pycache__\/(.+)\.[^./]+\.pyc$/.exec(pyc);
-          if (m) bySource.set(`${m[1]}/${m[2]}.py`, pyc);
-        }
         for (const w of work) {
-          const pyc = bySource.get(w.path);
-          if (pyc && pyc.startsWith(prefix)) {
-            const finalPath = join(root, pyc.slice(prefix.length));
-            pycsByPlan[w.i]!.push(finalPath);
-            staged.push(relative(root, finalPath));
-          }
+          if (!compiled.has(w.out)) continue;
+          pycsByPlan[w.i]!.push(w.final);
+          staged.push(relative(root, w.final));
         }
       }
     }

@@ -17,9 +17,10 @@ import { venvkit } from '../helpers/cli.js';
 import { interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
 import { openVenv } from '../../src/venv/open.js';
 import { installRequirements } from '../../src/plan-apply/install.js';
-import { CompilerPool } from '../../src/install/compile-pool.js';
+import { CompilerPool, compileTimestamp } from '../../src/install/compile-pool.js';
 
 const py = interpreters().find((i) => i.version.startsWith('3.12.'))!;
+const py36 = interpreters().find((i) => i.version.startsWith('3.6.'));
 const dir = tempDir('compile-ahead');
 after(() => removeDir(dir));
 
@@ -91,6 +92,24 @@ test('a .pyc given a place is written there by the compiler (py_compile\'s bytes
     }
   } finally {
     pool.close();
+  }
+});
+
+test('timestamp mode (Python 3.6, no hash-based .pyc): each .pyc is py_compile\'s own, written at the place asked with the source\'s mode; a module that does not compile is skipped', { skip: py36 ? false : 'no CPython 3.6 here' }, async () => {
+  const src = join(dir, 'ts36');
+  const files = sources(src, 80).map((path, i) => ({ path, shown: `pkg/m${i}.py`, out: join(src, '__pycache__', `m${i}.cpython-36.pyc`) }));
+  const written = await compileTimestamp(py36!.path, files);
+  assert.deepEqual(written, files.filter((_, i) => i !== 3).map((f) => f.out), 'every module but the broken one, in order');
+  assert.ok(!existsSync(files[3]!.out));
+  const ref = join(dir, 'ts36-ref');
+  mkdirSync(ref);
+  const script = 'import sys, json, py_compile\nfor i, (src, shown) in enumerate(json.loads(sys.argv[1])):\n    try:\n        py_compile.compile(src, cfile="%s/%d.pyc" % (sys.argv[2], i), dfile=shown, doraise=True)\n    except py_compile.PyCompileError:\n        pass\n';
+  const r = spawnSync(py36!.path, ['-c', script, JSON.stringify(files.map((f) => [f.path, f.shown])), ref], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const [i, f] of files.entries()) {
+    if (i === 3) continue;
+    assert.deepEqual(readFileSync(f.out), readFileSync(join(ref, `${i}.pyc`)), `m${i}.py: not what py_compile writes`);
+    assert.equal(statSync(f.out).mode & 0o777, statSync(f.path).mode & 0o777, 'the source\'s mode, as py_compile gives it');
   }
 });
 

@@ -3,12 +3,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { canonicalizeName, escapeWheelName, isValidProjectName } from '../../src/pep/names.js';
 import { parseWheelFilename, tryParseWheelFilename } from '../../src/pep/wheel-name.js';
 import { formatRecord, parseCsv, parseEntryPoints, parseEntryPointValue, parseHeaderFields, parseRecord } from '../../src/install/wheel-meta.js';
 import { consoleScriptNames, launcherScript, rewritePythonShebang, shebang } from '../../src/install/scripts.js';
-import { placeEntry, unsafeEntryReason } from '../../src/install/entry-paths.js';
+import { joinerBelow, placeEntry, unsafeEntryReason } from '../../src/install/entry-paths.js';
 import { sameVersion } from '../../src/install/versions.js';
 import { ZipReader } from '../../src/zip/reader.js';
 import { writeZip } from '../helpers/wheels.js';
@@ -91,6 +91,16 @@ test('entry paths: unsafe names and .data placement', () => {
   assert.deepEqual(placeEntry('p-1.data/scripts/tool', 'p-1.data'), { key: 'scripts', rel: 'tool' });
   assert.deepEqual(placeEntry('pkg/mod.py', 'p-1.data'), { key: 'lib', rel: 'pkg/mod.py' });
   assert.throws(() => placeEntry('p-1.data/etc/x', 'p-1.data'), /unknown scheme directory "etc"/);
+});
+
+test('joinerBelow: what path.join gives, for clean archive paths and any other', () => {
+  const dirs = ['/env/lib/site-packages', '/env/lib/', '/', '/env/./lib', '/env//lib', '/env/x/../lib', 'relative/dir'];
+  const rels = ['pkg/mod.py', 'mod.py', 'pkg/sub/', './pkg', 'pkg/./mod.py', 'pkg/../mod.py', '../up', 'pkg//mod.py', '/abs', '', '.', '..', 'a\\b', '..pkg/..mod', 'pkg/...', 'pkg/.', 'pkg/..', '.hidden/x'];
+  for (const dir of dirs) {
+    const below = joinerBelow(dir);
+    for (const rel of rels) assert.equal(below(rel), join(dir, rel), `${dir} + ${rel}`);
+  }
+  if (sep === '/') assert.equal(joinerBelow('/env/lib')('pkg/mod.py'), '/env/lib/pkg/mod.py');
 });
 
 test('zip reader: stored and deflated entries, modes, and zip64 archives from Python', () => {
