@@ -127,11 +127,18 @@ export class Linker {
   /** Place `src` at `dst` (which must not exist). A hard link shares its (read-only) mode with the cache file. */
   place(src: string, dst: string, exec: boolean): void {
     const found = this.sourceOf(src);
-    if (!found) {
-      this.placeAs(src, dst, exec);
-      return;
-    }
-    const { source, rel } = found;
+    if (!found) this.placeAs(src, dst, exec);
+    else this.placeOf(found.source, found.rel, dst, exec);
+  }
+
+  /** place() of the archive file `rel` (a manifest path) of the wheel unpacked at `filesDir`, without taking a joined path apart again. */
+  placeFrom(filesDir: string, rel: string, dst: string, exec: boolean): void {
+    const source = this.sources.get(filesDir);
+    if (!source) this.placeAs(join(filesDir, rel), dst, exec);
+    else this.placeOf(source, rel, dst, exec);
+  }
+
+  private placeOf(source: Source, rel: string, dst: string, exec: boolean): void {
     for (;;) {
       // (From the wheel's files dir now: a repair may have moved it.)
       if (source.wheel.verified) {
