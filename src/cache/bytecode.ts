@@ -229,7 +229,7 @@ async function place(job: BytecodeJob, bc: Bytecode, tag: string, linker: Linker
   const placed: string[] = [];
   const made = new Set<string>();
   for (const s of job.sources) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     const entry = bc.files[s.archive];
     if (!entry) continue;
     if (entry.pyc !== pycArchivePath(s.archive, tag) || typeof entry.size !== 'number' || typeof entry.hash !== 'string') return undefined;

@@ -83,7 +83,7 @@ export function stagedAt(stage: string, root: string): (p: string) => string {
 export async function stagePlan(item: Placed, record: string | undefined, stage: string, root: string, linker: Linker, turns = new Turns(), dirs = new DirMaker()): Promise<void> {
   const at = stagedAt(stage, root);
   for (const f of item.plan.files) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     const dst = at(f.dest);
     dirs.ensure(dirname(dst));
     if (f.data) writeGenerated(dst, f.data, f.exec);
@@ -133,7 +133,7 @@ export async function planMoves(root: string, stage: string, staged: string[], r
     if (rel.includes('/')) prune.add(rel.slice(0, rel.lastIndexOf('/')));
   };
   for (const p of remove) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     const rel = relative(root, p).split(sep).join('/');
     // Never outside the env, never venvkit's own files (a RECORD may list anything).
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || isReservedEnvPath(rel)) continue;
@@ -147,7 +147,7 @@ export async function planMoves(root: string, stage: string, staged: string[], r
     moved.add(rel);
   };
   for (const rel of staged) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     // The shallowest prefix of `rel` the env lacks moves in whole (and carries `rel` with it).
     const parts = rel.split('/');
     let prefix = '';

@@ -19,6 +19,16 @@ export class Turns {
    */
   constructor(private readonly signal?: AbortSignal, private readonly what?: string, private readonly unchanged?: string) {}
 
+  private calls = 0;
+
+  /**
+   * Whether a turn may be due, cheaply, for loops of one small file operation per step: the clock is
+   * read every 16th call only (`if (turns.due()) await turns.give()` spares each step a promise).
+   */
+  due(): boolean {
+    return (++this.calls & 15) === 0 && performance.now() - this.last >= TURN_MS;
+  }
+
   /** Give the event loop a turn if this thread has worked for the budget since the last one; true when it did. */
   async give(): Promise<boolean> {
     if (performance.now() - this.last < TURN_MS) return false;
