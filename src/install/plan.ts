@@ -111,6 +111,7 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
   const rootPrefix = paths.root + '/';
   const dataPrefix = manifest.dataDir + '/';
   const libPrefix = join(libDir) === libDir ? libDir + '/' : undefined;
+  const scriptsPrefix = paths.scripts + '/';
   const add = (f: PlanFile, what: string) => {
     const prev = taken.get(f.dest);
     if (prev !== undefined) throw new Error(`${what} and ${prev} would both be installed as ${f.dest}`);
@@ -125,7 +126,7 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
         hint: 'No file system can hold this name: the wheel cannot be installed here. Report it to its authors.',
       });
     }
-    if (rel === 'pyvenv.cfg' || (f.dest.startsWith(paths.scripts + '/') && /^(python|pypy)[\d.]*w?(\.exe)?$/.test(rel.slice(rel.lastIndexOf('/') + 1)))) {
+    if (rel === 'pyvenv.cfg' || (f.dest.startsWith(scriptsPrefix) && /^(python|pypy)[\d.]*w?(\.exe)?$/.test(rel.slice(rel.lastIndexOf('/') + 1)))) {
       throw new Error(`${what} would replace the environment's own ${rel}`);
     }
     taken.set(f.dest, what);
@@ -172,7 +173,9 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
   if (options.requested) meta('REQUESTED', '');
   if (options.directUrl) meta('direct_url.json', JSON.stringify(options.directUrl));
   for (const [name, content] of Object.entries(options.extraMeta ?? {})) meta(name, content);
-  const pyFiles = files.filter((f) => f.dest.endsWith('.py') && (f.dest.startsWith(paths.purelib + '/') || f.dest.startsWith(paths.platlib + '/'))).map((f) => f.dest);
+  const purePrefix = paths.purelib + '/';
+  const platPrefix = paths.platlib + '/';
+  const pyFiles = files.filter((f) => f.dest.endsWith('.py') && (f.dest.startsWith(purePrefix) || f.dest.startsWith(platPrefix))).map((f) => f.dest);
   return {
     name: manifest.name,
     version: manifest.version,
