@@ -111,7 +111,8 @@ async function localHashes(path: string, wanted: Set<string>, memoDir: string | 
   }
   const missing = [...wanted].filter((a) => !known[a]);
   if (missing.length === 0) return known;
-  const hashes = { ...known, ...(await hashStream(createReadStream(path), new Set(missing))) };
+  // A small file (most wheels of a big set) in one read: a stream costs more than the hashing.
+  const hashes = { ...known, ...(st.size < 1 << 16 ? await hashFile(path, missing) : await hashStream(createReadStream(path), new Set(missing))) };
   if (memo && st.size >= 1 << 16) {
     // Only files big enough to be worth it (a tiny file hashes faster than the memo is read). A
     // warm install from a file:// index or find-links dir of jupyter's ~90 wheels, most under 1 MiB,
@@ -176,6 +177,17 @@ export function verify(c: Candidate, got: Record<string, string>, required?: str
       });
     }
   }
+}
+
+async function hashFile(path: string, algos: readonly string[]): Promise<Record<string, string>> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') throw new VenvkitError('INDEX_ERROR', `file not found: ${path}`, { cause: e });
+    throw e;
+  }
+  return Object.fromEntries(algos.map((a) => [a, createHash(a).update(bytes).digest('hex')]));
 }
 
 async function hashStream(stream: Readable, algos: Set<string>): Promise<Record<string, string>> {

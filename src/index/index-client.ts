@@ -1,7 +1,8 @@
 // The index client: every configured index and find-links location, merged into one list of wheel
 // candidates per project. One unreachable location is a warning (as in pip), not a failure, as long
 // as another location answered; when none could be read, INDEX_ERROR names them.
-import { mkdtempSync, rmSync, type Stats } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, type Stats } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
@@ -137,6 +138,16 @@ export class IndexClient {
 
   /** The wheel's core metadata: PEP 658 `.metadata` when advertised, else read from the wheel. */
   async fetchMetadata(candidate: Candidate): Promise<CoreMetadata> {
+    // What a cached resolution must check again: a local wheel's METADATA is its bytes' (an index
+    // hash stands for them); a remote file without a hash cannot be checked.
+    const w = this.options.witness;
+    if (w && !candidate.hashes.sha256) {
+      if (/^file:/i.test(candidate.url)) {
+        const path = fileURLToPath(candidate.url.replace(/#.*$/, ''));
+        w.path(path, statSync(path, { throwIfNoEntry: false }) ?? null);
+      }
+      else w.spoil(`${candidate.filename} has no sha256`);
+    }
     const { fetchCandidateMetadata } = await import('./metadata.js');
     return fetchCandidateMetadata(candidate, { http: () => this.http(), download: (c) => this.download(c) });
   }

@@ -19,10 +19,27 @@ export interface Placed {
   filesDir: string;
 }
 
-class DirMaker {
+/**
+ * Directories made (or found) so far: each is made once, however many files go there. With `base`
+ * (an empty directory this process made, e.g. a stage), the ones below it are made parents first,
+ * one mkdir each (a recursive mkdir first fails on every missing parent).
+ */
+export class DirMaker {
   private made = new Set<string>();
+  private readonly base: string | undefined;
+  constructor(base?: string) {
+    if (base !== undefined) this.made.add((this.base = base));
+  }
+
   ensure(dir: string): void {
     if (this.made.has(dir)) return;
+    const parent = dirname(dir);
+    if (this.base !== undefined && parent !== dir && parent.startsWith(this.base)) {
+      this.ensure(parent);
+      mkdirSync(dir);
+      this.made.add(dir);
+      return;
+    }
     mkdirSync(dir, { recursive: true });
     for (let d = dir; !this.made.has(d) && d !== dirname(d); d = dirname(d)) this.made.add(d);
   }
@@ -53,16 +70,25 @@ export function newStage(root: string): string {
   return stage;
 }
 
-/** Stage the plan's new files under stage/new/<path relative to root>, giving the event loop turns (and stopping at their signal). */
-export async function stagePlan(item: Placed, record: string | undefined, stage: string, root: string, linker: Linker, turns = new Turns()): Promise<void> {
-  const dirs = new DirMaker();
-  const at = (p: string) => join(stage, 'new', relative(root, p));
+/** Where `p` (a path below root) is staged: stage/new/<path relative to root>. */
+export function stagedAt(stage: string, root: string): (p: string) => string {
+  const staged = join(stage, 'new');
+  const prefix = root + sep;
+  return (p) => (p.startsWith(prefix) ? staged + p.slice(root.length) : join(staged, relative(root, p)));
+}
+
+/**
+ * Stage the plan's new files under stage/new/<path relative to root>, giving the event loop turns
+ * (and stopping at their signal). `dirs`: the directories a transaction's earlier plans made there.
+ */
+export async function stagePlan(item: Placed, record: string | undefined, stage: string, root: string, linker: Linker, turns = new Turns(), dirs = new DirMaker()): Promise<void> {
+  const at = stagedAt(stage, root);
   for (const f of item.plan.files) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     const dst = at(f.dest);
     dirs.ensure(dirname(dst));
     if (f.data) writeGenerated(dst, f.data, f.exec);
-    else linker.place(join(item.filesDir, f.source!), dst, f.exec);
+    else linker.placeFrom(item.filesDir, f.source!, dst, f.exec);
   }
   if (record !== undefined) {
     dirs.ensure(dirname(at(item.plan.recordDest)));
@@ -108,7 +134,7 @@ export async function planMoves(root: string, stage: string, staged: string[], r
     if (rel.includes('/')) prune.add(rel.slice(0, rel.lastIndexOf('/')));
   };
   for (const p of remove) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     const rel = relative(root, p).split(sep).join('/');
     // Never outside the env, never venvkit's own files (a RECORD may list anything).
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || isReservedEnvPath(rel)) continue;
@@ -122,7 +148,7 @@ export async function planMoves(root: string, stage: string, staged: string[], r
     moved.add(rel);
   };
   for (const rel of staged) {
-    await turns.give();
+    if (turns.due()) await turns.give();
     // The shallowest prefix of `rel` the env lacks moves in whole (and carries `rel` with it).
     const parts = rel.split('/');
     let prefix = '';

@@ -127,14 +127,22 @@ export class Linker {
   /** Place `src` at `dst` (which must not exist). A hard link shares its (read-only) mode with the cache file. */
   place(src: string, dst: string, exec: boolean): void {
     const found = this.sourceOf(src);
-    if (!found) {
-      this.placeAs(src, dst, exec);
-      return;
-    }
-    const { source, dir, rel } = found;
+    if (!found) this.placeAs(src, dst, exec);
+    else this.placeOf(found.source, found.rel, dst, exec, found.dir, src);
+  }
+
+  /** place() of the archive file `rel` (a manifest path) of the wheel unpacked at `filesDir`, without taking a joined path apart again. */
+  placeFrom(filesDir: string, rel: string, dst: string, exec: boolean): void {
+    const source = this.sources.get(filesDir);
+    if (!source) this.placeAs(join(filesDir, rel), dst, exec);
+    else this.placeOf(source, rel, dst, exec);
+  }
+
+  /** `src`, when given, is `rel` joined below `dir` by the caller: reused while the wheel's files are still there. */
+  private placeOf(source: Source, rel: string, dst: string, exec: boolean, dir?: string, src?: string): void {
     for (;;) {
       // (From the wheel's files dir now: a repair may have moved it.)
-      const from = source.wheel.filesDir === dir ? src : join(source.wheel.filesDir, rel);
+      const from = src !== undefined && source.wheel.filesDir === dir ? src : join(source.wheel.filesDir, rel);
       if (source.wheel.verified) {
         this.placeAs(from, dst, exec);
         return;

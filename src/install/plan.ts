@@ -1,6 +1,6 @@
 // What installing one verified wheel into one environment means, file by file: pure, no I/O
 // (the caller passes a reader for the few archive files whose content decides their fate).
-import { join, posix, relative } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { VenvPaths } from '../venv/types.js';
 import { joinerBelow, placeEntry } from './entry-paths.js';
@@ -12,6 +12,26 @@ import { VenvkitError } from '../errors.js';
 
 /** The longest file name (one path segment, in bytes) the usual file systems take (ext4, XFS, Btrfs, APFS, NTFS). */
 const NAME_MAX = 255;
+
+/** A relative path join() leaves as it is on POSIX (it only adds a separator): no empty, "." or ".." segment, no backslash or NUL. */
+function plainPath(p: string): boolean {
+  if (sep !== '/' || p === '' || p.charCodeAt(0) === 0x2f || p.charCodeAt(p.length - 1) === 0x2f) return false;
+  return !p.includes('//') && !p.includes('\\') && !p.includes('\0') && !/(?:^|\/)\.\.?(?:\/|$)/.test(p);
+}
+
+/** The first segment of `rel` longer than NAME_MAX bytes, or undefined (no split: a UTF-16 unit is at most 3 bytes, so only long segments are measured). */
+function longSegment(rel: string): string | undefined {
+  for (let start = 0; start <= rel.length; ) {
+    let end = rel.indexOf('/', start);
+    if (end < 0) end = rel.length;
+    if (end - start > NAME_MAX / 3) {
+      const seg = rel.slice(start, end);
+      if (Buffer.byteLength(seg) > NAME_MAX) return seg;
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
 
 export interface InstallTarget {
   /** Final install locations (the env as it will be used, not where it is staged). */
@@ -90,6 +110,9 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
   const files: PlanFile[] = [];
   const taken = new Map<string, string>();
   const rootPrefix = paths.root + '/';
+  const dataPrefix = manifest.dataDir + '/';
+  const libPrefix = join(libDir) === libDir ? libDir + '/' : undefined;
+  const scriptsPrefix = paths.scripts + '/';
   const add = (f: PlanFile, what: string) => {
     const prev = taken.get(f.dest);
     if (prev !== undefined) throw new Error(`${what} and ${prev} would both be installed as ${f.dest}`);
@@ -104,7 +127,7 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
         hint: 'No file system can hold this name: the wheel cannot be installed here. Report it to its authors.',
       });
     }
-    if (rel === 'pyvenv.cfg' || (f.dest.startsWith(paths.scripts + '/') && /^(python|pypy)[\d.]*w?(\.exe)?$/.test(rel.slice(rel.lastIndexOf('/') + 1)))) {
+    if (rel === 'pyvenv.cfg' || (f.dest.startsWith(scriptsPrefix) && /^(python|pypy)[\d.]*w?(\.exe)?$/.test(rel.slice(rel.lastIndexOf('/') + 1)))) {
       throw new Error(`${what} would replace the environment's own ${rel}`);
     }
     taken.set(f.dest, what);
@@ -114,6 +137,11 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
   for (const file of manifest.files) {
     if ((++n & 127) === 0) yield;
     if (skip.has(file.path)) continue;
+    // An ordinary file (most): below the lib dir, joined without normalising when there is nothing to normalise.
+    if (libPrefix && !file.path.startsWith(dataPrefix) && plainPath(file.path)) {
+      add({ dest: libPrefix + file.path, source: file.path, exec: file.exec, hash: file.hash, size: file.size }, file.path);
+      continue;
+    }
     const place = placeEntry(file.path, manifest.dataDir);
     const dest = below[place.key](place.rel);
     if (place.key === 'scripts') {
@@ -146,7 +174,9 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
   if (options.requested) meta('REQUESTED', '');
   if (options.directUrl) meta('direct_url.json', JSON.stringify(options.directUrl));
   for (const [name, content] of Object.entries(options.extraMeta ?? {})) meta(name, content);
-  const pyFiles = files.filter((f) => f.dest.endsWith('.py') && (f.dest.startsWith(paths.purelib + '/') || f.dest.startsWith(paths.platlib + '/'))).map((f) => f.dest);
+  const purePrefix = paths.purelib + '/';
+  const platPrefix = paths.platlib + '/';
+  const pyFiles = files.filter((f) => f.dest.endsWith('.py') && (f.dest.startsWith(purePrefix) || f.dest.startsWith(platPrefix))).map((f) => f.dest);
   return {
     name: manifest.name,
     version: manifest.version,
@@ -157,20 +187,6 @@ function* planning(manifest: WheelManifest, target: InstallTarget, options: Plan
     recordDest: join(distInfoDir, 'RECORD'),
     pyFiles,
   };
-}
-
-/** A segment of `rel` longer than NAME_MAX bytes. (Only a segment of over NAME_MAX / 3 UTF-16 units can be: a unit is at most 3 bytes.) */
-function longSegment(rel: string): string | undefined {
-  for (let start = 0; start <= rel.length; ) {
-    const slash = rel.indexOf('/', start);
-    const end = slash < 0 ? rel.length : slash;
-    if (end - start > NAME_MAX / 3) {
-      const seg = rel.slice(start, end);
-      if (Buffer.byteLength(seg) > NAME_MAX) return seg;
-    }
-    start = end + 1;
-  }
-  return undefined;
 }
 
 /** RECORD for `plan` (+ extra installed files such as .pyc, listed without hashes like pip does). */

@@ -16,6 +16,7 @@ export const JOURNAL_NAME = 'journal.json';
  * drops (so `.VENVKIT.LOCK.` on a case-insensitive file system counts too).
  */
 export function isReservedEnvPath(rel: string): boolean {
+  if (rel.charCodeAt(0) !== 0x2e) return false; // not a '.': the usual case, decided without splitting
   const first = rel.split(/[/\\]/, 1)[0]!.replace(/[. ]+$/, '').toLowerCase();
   return first.startsWith(RESERVED_PREFIX);
 }

@@ -33,7 +33,7 @@ import { IndexClient } from '../index/index-client.js';
 import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import type { IndexCandidate } from '../resolver/index-provider.js';
 import { resolveRequirements } from '../resolver/resolve-index.js';
-import type { ResolvedPackage } from '../resolver/types.js';
+import type { Resolution, ResolvedPackage } from '../resolver/types.js';
 import type { Venv } from '../venv/types.js';
 import type { InterpreterInfo } from '../python/types.js';
 import type { ResolvedForReport } from './report.js';
@@ -44,6 +44,7 @@ import { installedFrom } from '../installed/dependencies.js';
 import { lockEnv } from '../install/env-lock.js';
 import { sameVersion } from '../install/versions.js';
 import { applyTransaction } from './transaction.js';
+import { ResolutionReuse } from './resolution-reuse.js';
 
 export interface InstallOptions {
   /** Index flags over pip's configuration (--index-url, --extra-index-url, --find-links, --no-index, --pre, --require-hashes). */
@@ -151,6 +152,12 @@ export interface InstallReport {
   timings: { resolveMs: number; fetchMs: number; installMs: number; totalMs: number };
   /** How many wheels worker threads unpacked (the others came from the cache or were unpacked on the calling thread). */
   workerUnpacks: number;
+  /**
+   * The resolution cache (resolution-reuse.ts), when the resolver was asked: 'hit' (the resolution of an
+   * earlier install with the same inputs, nothing it read changed), 'stored', 'not-stored' (it read
+   * something that cannot be checked again), 'off' (not used for this install).
+   */
+  resolutionCache?: 'hit' | 'stored' | 'not-stored' | 'off';
 }
 
 function actionFor(p: ResolvedPackage<IndexCandidate>, have: DistInfo | undefined, force: boolean, directUrl: string | undefined): Action {
@@ -244,8 +251,15 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     const key = /^index \S+ could not be read/.exec(m)?.[0] ?? m;
     if (!warned.has(key)) options.onWarning?.(m);
     warned.add(key);
+    reuse?.warned(m);
   };
-  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}) });
+  const preferred = new Map(dists.map((d) => [d.normalizedName, d.version]));
+  // A warm install of the same requirements against unchanged pages uses its resolution again (resolution-reuse.ts).
+  const reuse = ResolutionReuse.for({
+    collected, interpreter: options.targetPython?.info ?? venv.base, ...(options.targetPython ? { tags: options.targetPython.tags } : {}), preferred,
+    upgrade: options.upgrade, upgradeStrategy: options.upgradeStrategy, noDeps: options.noDeps, ignoreRequiresPython: options.ignoreRequiresPython, noCache: options.noCache, env,
+  });
+  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}), ...(reuse ? { witness: reuse.witness } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
   // The hashes a file must match. Hash-checking mode: its requirement line's --hash values. Outside
@@ -286,7 +300,13 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
   }))));
     return b;
   };
-  const sdists: SdistBuilder = { metadata: async (f) => (await builder(f.name)).metadata(f), wheel: async (f) => (await builder(f.name)).wheel(f) };
+  const sdists: SdistBuilder = {
+    metadata: async (f) => {
+      reuse?.witness.spoil(`the metadata of ${f.filename} is built`);
+      return (await builder(f.name)).metadata(f);
+    },
+    wheel: async (f) => (await builder(f.name)).wheel(f),
+  };
   try {
     if (collected.local.length) {
       emit({ kind: 'building-sources', count: collected.local.length });
@@ -305,8 +325,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     emit({ kind: 'resolving' });
     progress({ phase: 'resolve', name: '', done: 0 });
     const t0 = Date.now();
-    const preferred = new Map(dists.map((d) => [d.normalizedName, d.version]));
-    const resolution = await abortable(resolveRequirements(collected.requirements, {
+    const resolution: Resolution<IndexCandidate> = (await reuse?.get(client, warnOnce)) ?? await abortable(resolveRequirements(collected.requirements, {
       index: client,
       venv,
       ...(options.targetPython ? { interpreter: options.targetPython.info, tags: options.targetPython.tags } : {}),
@@ -317,10 +336,14 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
       sdists,
       ...(collected.hashMode ? { allowedHashes: collected.pins } : {}),
       ...(options.ignoreRequiresPython ? { ignoreRequiresPython: true } : {}),
+    }).then((r) => {
+      reuse?.set(r);
+      return r;
     }), signal);
     // --only-deps: the user's requirements are left out, even where another of them depends on one (pip's resolver does the same).
     if (options.onlyDeps) resolution.packages = resolution.packages.filter((p) => !p.requiredBy.includes(''));
     report.timings.resolveMs = Date.now() - t0;
+    report.resolutionCache = reuse?.status ?? 'off';
     emit({ kind: 'resolved', packages: resolution.packages.length, ms: report.timings.resolveMs });
     progress({ phase: 'resolve', name: '', done: resolution.packages.length, total: resolution.packages.length, ms: report.timings.resolveMs });
 

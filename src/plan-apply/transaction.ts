@@ -1,10 +1,10 @@
 // Installing many unpacked wheels into one env as ONE transaction: every new file is staged beside
 // the env, then one commit moves the replaced distributions' files aside and the new ones in. A
 // failure at any point (or an interrupt before the commit) leaves the env exactly as it was.
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { readWheelFile, type CachedWheel } from '../cache/wheels.js';
 import { VenvkitError } from '../errors.js';
-import { commitStaged, dropStage, newStage, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
+import { commitStaged, DirMaker, dropStage, newStage, stagedAt, stagePlan, throwIfInterrupted, checkpoint } from '../install/apply.js';
 import { fsFailure } from '../install/fs-errors.js';
 import { cacheableTag, stageBytecode, type StoredBytecode } from '../cache/bytecode.js';
 import { recordedFiles, type InstalledDist } from '../installed/dist-info.js';
@@ -80,20 +80,24 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
   const linker = new Linker(options.linkMode, items.map((i) => i.wheel));
   throwIfInterrupted(options.signal);
   const stage = newStage(root);
+  // A path below root, relative to it (the plans' paths are all below it: planInstall checks).
+  const prefix = root + sep;
+  const rel = (p: string) => (p.startsWith(prefix) ? p.slice(prefix.length) : relative(root, p));
   try {
     const staged: string[] = [];
     const stagedPlans = plans.map((plan, i) => ({ ...plan, files: plan.files.filter((f) => owner.get(f.dest) === i) }));
+    const dirs = new DirMaker(stage);
     for (const [i, plan] of stagedPlans.entries()) {
-      await stagePlan({ plan, filesDir: items[i]!.wheel.filesDir }, undefined, stage, root, linker, turns);
+      await stagePlan({ plan, filesDir: items[i]!.wheel.filesDir }, undefined, stage, root, linker, turns, dirs);
       for (const f of plan.files) {
         if ((staged.length & 255) === 0) await turns.give();
-        staged.push(relative(root, f.dest));
+        staged.push(rel(f.dest));
       }
       options.onProgress?.({ phase: 'install', step: 'stage', name: items[i]!.wheel.manifest.name, done: i + 1, total: items.length });
     }
     const pycsByPlan: string[][] = plans.map(() => []);
     if (options.compile !== false) {
-      const stagedOf = (p: string) => join(stage, 'new', relative(root, p));
+      const stagedOf = stagedAt(stage, root);
       const mine = (i: number) => (p: string) => owner.get(p) === i && !isEditable(items[i]!.directUrl);
       const tag = venv.base?.cacheTag;
       if (cacheableTag(venv.base?.version, tag)) {
@@ -109,7 +113,7 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
         for (const [i, pycs] of placed.entries()) {
           await turns.give();
           pycsByPlan[i]!.push(...pycs);
-          for (const p of pycs) staged.push(relative(root, p));
+          for (const p of pycs) staged.push(rel(p));
         }
       } else {
         // Python 3.6 (no hash-based .pyc): timestamp .pyc compiled in the stage, for this env only.
@@ -120,15 +124,15 @@ export async function applyTransaction(venv: Venv, items: TransactionItem[], opt
         for (const w of work) {
           if (!compiled.has(w.out)) continue;
           pycsByPlan[w.i]!.push(w.final);
-          staged.push(relative(root, w.final));
+          staged.push(rel(w.final));
         }
       }
     }
     for (const [i, plan] of plans.entries()) {
       await turns.give();
       const record = await recordForAsync(plan, pycsByPlan[i]!, () => turns.give());
-      await stagePlan({ plan: { ...plan, files: [] }, filesDir: items[i]!.wheel.filesDir }, record, stage, root, linker, turns);
-      staged.push(relative(root, plan.recordDest));
+      await stagePlan({ plan: { ...plan, files: [] }, filesDir: items[i]!.wheel.filesDir }, record, stage, root, linker, turns, dirs);
+      staged.push(rel(plan.recordDest));
     }
     // From this check to the end of the commit everything is synchronous: a signal that comes
     // meanwhile is seen by the host after the commit (then the install is complete).
