@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, uti
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, CLI, venvkit } from './helpers/cli.js';
+import { seedCache } from './helpers/seed-cache.js';
 import { writeWheel } from './helpers/index-server.js';
 import { pyenvPythons, tempDir } from './python/interpreters.js';
 
@@ -110,6 +111,7 @@ test('lock\'s V8 flags are set when its resolve-lock part is loaded: both code c
 test('seeding pip is its own bundle: a run without pip never reads it, a run with pip caches it too', { skip }, () => {
   const tmp = tempDir('codecache-seed');
   const cache = join(tmp, 'cache');
+  seedCache(cache, [py?.exe]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts); V8's code cache stays empty
   const env = { ...process.env, VENVKIT_CACHE_DIR: cache };
   try {
     // (A bundle's first run marks it seen, the second writes its cache.)
@@ -173,6 +175,7 @@ test('the build frontend is its own bundle: install (whose no-op path loads inst
 
 test('a no-op install loads no child_process (nothing it does starts a process; install/layout.ts is loaded only for a layout)', { skip }, () => {
   const tmp = tempDir('noop-modules');
+  seedCache(join(tmp, 'cache'), [py?.exe]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts)
   const env = { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache') };
   const preload = join(tmp, 'modules.cjs');
   const out = join(tmp, 'modules.json');

@@ -35,8 +35,9 @@ delete env.NODE_EXTRA_CA_CERTS;
 // retries with back-off (~8 s) for each project before using the local ones. One try fails at once.
 // A test of retrying passes --retries itself.
 env.PIP_RETRIES ??= '0';
-// Things the test files may share within this run (test/helpers/real-pip.ts keeps one pip 26.2 env
-// there to copy, rather than each file making its own): removed at the end.
+// Things the test files may share within this run, rather than each file making its own: one pip
+// 26.2 env to copy (test/helpers/real-pip.ts), and per interpreter a cache holding pip's compiled
+// seed bytecode to copy (test/helpers/seed-cache.ts). Removed at the end.
 env.VENVKIT_TEST_SHARED = mkdtempSync(join(tmpdir(), 'vk-test-shared-'));
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 rmSync(env.VENVKIT_TEST_SHARED, { recursive: true, force: true });

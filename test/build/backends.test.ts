@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { venvkit } from '../helpers/cli.js';
+import { seedCache } from '../helpers/seed-cache.js';
 import { python3x } from '../pip/helpers.js';
 import { createVenv } from '../../src/venv/create.js';
 import type { Venv } from '../../src/venv/types.js';
@@ -22,6 +23,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'vk-build-backends-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const env = buildTestEnv(join(tmp, 'cache'));
 const python = python3x();
+// pip's bytecode for this interpreter compiled once per run, not once per file (test/helpers/seed-cache.ts).
+seedCache(join(tmp, 'cache'), [python]);
 const skip = !python ? 'no CPython 3.11/3.12 under $PYENV_ROOT' : !localIndex(env) ? 'no file:// index in pip\'s configuration' : false;
 const vk = (args: string[]) => venvkit(args, { env, timeout: 300_000 });
 

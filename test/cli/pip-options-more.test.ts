@@ -18,7 +18,7 @@ import { writeInTreeProject } from '../build/helpers.js';
 import { createVenv } from '../../src/venv/create.js';
 
 const c = pipCompare('vk-pipopts-more-');
-const { tmp, env, vk, wouldInstall, pip, pipRun, pipWouldInstall, compare } = c;
+const { tmp, env, vk, wouldInstall, pip, pipRun, pipWouldInstall, pipCalls, compare } = c;
 const python = python3x();
 const skip = python ? false : 'no CPython 3.11/3.12 under $PYENV_ROOT';
 if (!python && process.env.CI === 'true') throw new Error(skip as string);
@@ -262,14 +262,18 @@ test('with --no-require-hashes a line\'s --hash is still checked (or the index\'
   assert.equal((await vk(['uninstall', '--env', envDir, '-y', 'pc', 'pd'])).status, 0);
   const p = pip(t);
   if (!p) return;
-  const pipWrong = await pipRun(p, ['install', '-q', '--no-cache-dir', ...fl, '-r', wrong]);
-  assert.notEqual(pipWrong.status, 0, 'pip refuses it too');
-  assert.match(pipWrong.stderr, /DO NOT MATCH THE HASHES/);
-  const pipIndex = await pipRun(p, ['install', '-q', '--no-cache-dir', ...ix, '-r', wrong]);
-  assert.equal(pipIndex.status, 0, pipIndex.stderr);
-  assert.equal((await pipRun(p, ['uninstall', '-q', '-y', 'pc', 'pd'])).status, 0);
-  const pr = await pipRun(p, ['install', '-q', '--no-cache-dir', ...ix, '--no-require-hashes', '-r', right]);
-  assert.equal(pr.status, 0, pr.stderr);
+  // In one pip process, in turn (pip reads its env per call).
+  const [pipWrong, pipIndex, pipUninstall, pr] = await pipCalls(p, [
+    ['run', ['install', '-q', '--no-cache-dir', ...fl, '-r', wrong]],
+    ['run', ['install', '-q', '--no-cache-dir', ...ix, '-r', wrong]],
+    ['run', ['uninstall', '-q', '-y', 'pc', 'pd']],
+    ['run', ['install', '-q', '--no-cache-dir', ...ix, '--no-require-hashes', '-r', right]],
+  ]);
+  assert.notEqual(pipWrong!.status, 0, 'pip refuses it too');
+  assert.match(pipWrong!.stderr, /DO NOT MATCH THE HASHES/);
+  assert.equal(pipIndex!.status, 0, pipIndex!.stderr);
+  assert.equal(pipUninstall!.status, 0);
+  assert.equal(pr!.status, 0, pr!.stderr);
 });
 
 test('-r https://... is fetched with --cert and --trusted-host, as index pages are — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
@@ -298,8 +302,12 @@ test('-r https://... is fetched with --cert and --trusted-host, as index pages a
     assert.match(unverified.stderr, /cannot read requirements file .*(self[- ]signed|certificate)/i);
     const p = pip(t);
     if (!p) return;
-    assert.notEqual((await pipRun(p, ['install', '--dry-run', '--retries', '0', '--no-index', '-r', url])).status, 0);
-    assert.deepEqual(await pipWouldInstall(p, [...ix, '--retries', '0', '--trusted-host', new URL(https.origin).host, '-r', url]), ['pk==1.0']);
+    const [unverifiedPip, trustedPip] = await pipCalls(p, [
+      ['run', ['install', '--dry-run', '--retries', '0', '--no-index', '-r', url]],
+      ['would', [...ix, '--retries', '0', '--trusted-host', new URL(https.origin).host, '-r', url]],
+    ]);
+    assert.notEqual(unverifiedPip!.status, 0);
+    assert.deepEqual(trustedPip!.installed, ['pk==1.0']);
   } finally {
     await https.close();
   }

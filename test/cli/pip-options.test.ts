@@ -19,7 +19,7 @@ import { OPTIONS } from '../../src/cli/commands/install.js';
 import { COMMON_OPTIONS } from '../../src/cli/args.js';
 
 const c = pipCompare('vk-pipopts-');
-const { tmp, env, cleanEnv, vk, wouldInstall, pip, pipRun, pipWouldInstall, compare } = c;
+const { tmp, env, cleanEnv, vk, wouldInstall, pip, pipWouldInstall, pipCalls, compare } = c;
 const python = python3x();
 const skip = python ? false : 'no CPython 3.11/3.12 under $PYENV_ROOT';
 if (!python && process.env.CI === 'true') throw new Error(skip as string);
@@ -65,9 +65,12 @@ test('--trusted-host and --cert against an HTTPS index with a self-signed certif
 
     const p = pip(t);
     if (!p) return;
-    const pipRefused = await pipRun(p, ['install', '--dry-run', '--index-url', https.url, '--retries', '0', 'pa==1.0']);
-    assert.notEqual(pipRefused.status, 0, 'pip refuses the unverified index too');
-    assert.deepEqual(await pipWouldInstall(p, ['--index-url', https.url, '--retries', '0', '--trusted-host', hostPort, 'pa==1.0']), ['pa==1.0']);
+    const [pipRefused, pipTrusted] = await pipCalls(p, [
+      ['run', ['install', '--dry-run', '--index-url', https.url, '--retries', '0', 'pa==1.0']],
+      ['would', ['--index-url', https.url, '--retries', '0', '--trusted-host', hostPort, 'pa==1.0']],
+    ]);
+    assert.notEqual(pipRefused!.status, 0, 'pip refuses the unverified index too');
+    assert.deepEqual(pipTrusted!.installed, ['pa==1.0']);
     // (pip 26.2 here rejects this self-signed certificate given as --cert, with and without
     // --use-deprecated=legacy-certs, so --cert is not compared.)
   } finally {
@@ -102,8 +105,9 @@ test('--client-cert: a server that demands a client certificate, as pip 26.2', {
     assert.match(missing.stderr, /--client-cert .*none\.pem: no such file/);
     const p = pip(t);
     if (!p) return;
-    assert.notEqual((await pipRun(p, ['install', '--dry-run', ...base])).status, 0);
-    assert.deepEqual(await pipWouldInstall(p, ['--client-cert', both, ...base]), ['pa==1.0']);
+    const [pipWithout, pipWith] = await pipCalls(p, [['run', ['install', '--dry-run', ...base]], ['would', ['--client-cert', both, ...base]]]);
+    assert.notEqual(pipWithout!.status, 0);
+    assert.deepEqual(pipWith!.installed, ['pa==1.0']);
   } finally {
     await https.close();
   }
@@ -178,16 +182,26 @@ test('--upgrade-strategy eager upgrades the dependencies too; --no-require-hashe
 
   const p = pip(t);
   if (!p) return;
-  assert.notEqual((await pipRun(p, ['install', '--dry-run', ...ix, '-r', nobin])).status, 0, 'pip: no sdist of pd');
-  const pr = await pipRun(p, ['install', '-q', ...ix, 'pa==2.0', 'pb==1.0']);
-  assert.equal(pr.status, 0, pr.stderr);
-  assert.deepEqual(await pipWouldInstall(p, [...ix, '-U', 'pa']), []);
-  assert.deepEqual(await pipWouldInstall(p, [...ix, '-U', '--upgrade-strategy', 'eager', 'pa']), ['pb==2.0']);
   writeFileSync(hashed, `pc==1.0 --hash=sha256:${sha('pc-1.0-py3-none-any.whl')}\npd\n`);
-  assert.notEqual((await pipRun(p, ['install', '--dry-run', ...ix, '-r', hashed])).status, 0);
-  assert.deepEqual(await pipWouldInstall(p, [...ix, '--no-require-hashes', '-r', hashed]), ['pc==1.0', 'pd==1.0']);
-  assert.deepEqual(await pipWouldInstall(p, [...ix, '--all-releases', ':all:', 'pc']), ['pc==2.0b1']);
-  assert.deepEqual(await pipWouldInstall(p, [...ix, '-r', pre]), ['pc==2.0b1']);
+  // In one pip process: the install first changes pip's env, the calls after it see that (pip reads the env per call).
+  const [nobinRun, pr, upgrade, eager, hashedRun, noRequire, allReleases, preFile] = await pipCalls(p, [
+    ['run', ['install', '--dry-run', ...ix, '-r', nobin]],
+    ['run', ['install', '-q', ...ix, 'pa==2.0', 'pb==1.0']],
+    ['would', [...ix, '-U', 'pa']],
+    ['would', [...ix, '-U', '--upgrade-strategy', 'eager', 'pa']],
+    ['run', ['install', '--dry-run', ...ix, '-r', hashed]],
+    ['would', [...ix, '--no-require-hashes', '-r', hashed]],
+    ['would', [...ix, '--all-releases', ':all:', 'pc']],
+    ['would', [...ix, '-r', pre]],
+  ]);
+  assert.notEqual(nobinRun!.status, 0, 'pip: no sdist of pd');
+  assert.equal(pr!.status, 0, pr!.stderr);
+  assert.deepEqual(upgrade!.installed, []);
+  assert.deepEqual(eager!.installed, ['pb==2.0']);
+  assert.notEqual(hashedRun!.status, 0);
+  assert.deepEqual(noRequire!.installed, ['pc==1.0', 'pd==1.0']);
+  assert.deepEqual(allReleases!.installed, ['pc==2.0b1']);
+  assert.deepEqual(preFile!.installed, ['pc==2.0b1']);
 });
 
 test('--requirements-from-script: the PEP 723 block\'s dependencies, its requires-python checked, as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
@@ -207,9 +221,14 @@ test('--requirements-from-script: the PEP 723 block\'s dependencies, its require
   assert.match(r.stderr, /File does not contain 'script' metadata: .*plain\.py/);
   const p = pip(t);
   if (!p) return;
-  assert.deepEqual((await pipWouldInstall(p, [...ix, '--requirements-from-script', script])).filter((x) => !x.startsWith('pa') && !x.startsWith('pb')), ['pc==1.0', 'pd==1.0']);
-  assert.notEqual((await pipRun(p, ['install', '--dry-run', ...ix, '--requirements-from-script', picky])).status, 0);
-  assert.notEqual((await pipRun(p, ['install', '--dry-run', ...ix, '--requirements-from-script', none])).status, 0);
+  const [fromScript, pickyRun, noneRun] = await pipCalls(p, [
+    ['would', [...ix, '--requirements-from-script', script]],
+    ['run', ['install', '--dry-run', ...ix, '--requirements-from-script', picky]],
+    ['run', ['install', '--dry-run', ...ix, '--requirements-from-script', none]],
+  ]);
+  assert.deepEqual(fromScript!.installed.filter((x) => !x.startsWith('pa') && !x.startsWith('pb')), ['pc==1.0', 'pd==1.0']);
+  assert.notEqual(pickyRun!.status, 0);
+  assert.notEqual(noneRun!.status, 0);
 });
 
 test('--isolated ignores PIP_* variables and the user pip.conf; PIP_CONFIG_FILE still counts, as in pip', { skip, timeout: 300_000 }, async () => {

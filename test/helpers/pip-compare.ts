@@ -32,6 +32,13 @@ export interface PipCompare {
   /** What pip 26.2 would install (its --report), as name==version, sorted. */
   pipWouldInstall(p: RealPip, args: string[], e?: NodeJS.ProcessEnv): Promise<string[]>;
   /**
+   * pipRun (['run', ARGS]) and pipWouldInstall (['would', ARGS]) calls in turn, all in one python
+   * process (RealPip.pipManyAsync: pip is started and imported once, not per call): each call's
+   * result; a would-install's exit status is asserted 0, as pipWouldInstall does, and `installed`
+   * is its list (empty for a run).
+   */
+  pipCalls(p: RealPip, calls: ['run' | 'would', string[]][], e?: NodeJS.ProcessEnv): Promise<(Result & { installed: string[] })[]>;
+  /**
    * Each case: install's arguments and what both would install (or 'fails'); venvkit's runs first,
    * then pip's, all in one python process (RealPip.pipManyAsync).
    */
@@ -87,6 +94,15 @@ export function pipCompare(prefix: string): PipCompare {
       const r = await c.pipRun(p, ['install', '--dry-run', '-q', '--report', report, ...args], e);
       assert.equal(r.status, 0, r.stderr);
       return installed(report);
+    },
+    async pipCalls(p, calls, e = c.env) {
+      const reports = calls.map((_, i) => join(tmp, `report-${Math.random()}-${i}.json`));
+      const results = await p.pipManyAsync(calls.map(([kind, args], i) => (kind === 'would' ? ['install', '--dry-run', '-q', '--report', reports[i]!, ...args] : args)), { env: e, cwd: tmp });
+      return results.map((r, i) => {
+        if (calls[i]![0] === 'run') return { ...r, installed: [] };
+        assert.equal(r.status, 0, r.stderr);
+        return { ...r, installed: installed(reports[i]!) };
+      });
     },
     async compare(t, cases, e = c.env) {
       for (const [args, want] of cases) {

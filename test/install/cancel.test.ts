@@ -18,6 +18,7 @@ import { probeInterpreter } from '../../src/python/probe.js';
 import { openVenv } from '../../src/venv/open.js';
 import type { ProgressEvent } from '../../src/progress.js';
 import { localIndex } from '../helpers/real-pip.js';
+import { seedCache } from '../helpers/seed-cache.js';
 import { isolatedEnv, python3x, snapshot } from '../pip/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vk-cancel-'));
@@ -27,6 +28,7 @@ const index = localIndex();
 const skip = !python ? 'no CPython 3.11/3.12 under $PYENV_ROOT' : !index ? 'pip is not configured with a local file:// index' : false;
 if (skip && process.env.CI === 'true') throw new Error(`${skip}, and CI has one`);
 const env = isolatedEnv(join(root, 'cache'));
+seedCache(join(root, 'cache'), [python]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts)
 const indexFlags = { indexUrl: index };
 
 /** Live child processes of this process (Linux: /proc); undefined where that cannot be read. */

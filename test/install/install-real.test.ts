@@ -15,6 +15,7 @@ import type { Venv } from '../../src/venv/types.js';
 import { buildWheel } from '../helpers/wheels.js';
 import { interpreters, removeDir, tempDir } from '../helpers/venv.js';
 import { CLI, venvkit } from '../helpers/cli.js';
+import { seedCache } from '../helpers/seed-cache.js';
 
 const run = promisify(execFile);
 let tmp: string;
@@ -62,6 +63,7 @@ before(async () => {
   if (!py311) throw new Error('CPython 3.11 is needed for these tests (cp311 wheels)');
   tmp = tempDir('install');
   env = { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache') };
+  seedCache(join(tmp, 'cache'), [py311.path]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts)
   wheels = join(tmp, 'wheels');
   mkdirSync(wheels);
   client = new IndexClient({ settings: loadPipConfig().settings, cacheDir: join(tmp, 'downloads') });

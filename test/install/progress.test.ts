@@ -17,6 +17,7 @@ import { listPythons } from '../../src/python/find.js';
 import type { ProgressEvent } from '../../src/progress.js';
 import { metadataText } from '../helpers/index-server.js';
 import { buildWheel } from '../helpers/wheels.js';
+import { seedCache } from '../helpers/seed-cache.js';
 import { freshEnv, isolatedEnv, python3x } from '../pip/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vk-progress-'));
@@ -25,6 +26,7 @@ const python = python3x();
 const skip = python ? false : 'no CPython 3.11/3.12 under $PYENV_ROOT';
 if (skip && process.env.CI === 'true') throw new Error(`${skip}, and CI has one`);
 const env = isolatedEnv(join(root, 'cache'));
+seedCache(join(root, 'cache'), [python]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts)
 const wheels = join(root, 'wheels');
 for (const d of ['wheels', 'more', 'big']) mkdirSync(join(root, d));
 

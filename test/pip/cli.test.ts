@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, venvkit } from '../helpers/cli.js';
+import { seedCache } from '../helpers/seed-cache.js';
 import { startIndexServer, writeStaticIndex, type IndexServer } from '../helpers/index-server.js';
 import { lockEnv } from '../../src/install/env-lock.js';
 import { createVenv } from '../../src/venv/create.js';
@@ -22,6 +23,7 @@ let server: IndexServer;
 const skip = () => (python ? false : 'no CPython 3.11/3.12 under $PYENV_ROOT');
 
 before(async () => {
+  seedCache(join(root, 'cache'), [python]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts)
   writeScenarioWheels(files);
   index = writeStaticIndex(files, join(root, 'static'));
   server = await startIndexServer(files);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPipConfig } from '../../src/index/pip-config.js';
 import { BIN } from '../helpers/cli.js';
+import { seedCache } from '../helpers/seed-cache.js';
 import { pipManyIn } from '../helpers/real-pip.js';
 import { python3x } from './helpers.js';
 
@@ -17,6 +18,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const env: NodeJS.ProcessEnv = { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache'), PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' };
 delete env.VIRTUAL_ENV;
 const python = python3x();
+seedCache(join(tmp, 'cache'), [python]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts)
 
 /** The first file:// index pip is configured with (pypi.org itself is not reachable here). */
 function localIndex(): string | undefined {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { venvkit } from '../helpers/cli.js';
+import { seedCache } from '../helpers/seed-cache.js';
 import { interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
 
 let dir: string;
@@ -13,6 +14,7 @@ let env: NodeJS.ProcessEnv;
 before(() => {
   dir = tempDir('upgrade');
   env = testEnv(join(dir, 'cache'));
+  seedCache(join(dir, 'cache'), [interpreters().find((i) => i.version.startsWith('3.12'))?.path]); // pip's bytecode compiled once per run (test/helpers/seed-cache.ts)
 });
 after(() => removeDir(dir));
 
