@@ -41,6 +41,11 @@ taken and change nothing here (COMMAND reads only the environment's files), as w
       --no-color          the same as --color never
 `;
 
+/** The choices pip's parser allows for these two (pip-install-options.ts checks install's against the same). */
+export const EXISTS_ACTIONS = ['s', 'i', 'w', 'b', 'a'] as const;
+export const KEYRING_PROVIDERS = ['auto', 'disabled', 'import', 'subprocess'] as const;
+const choiceList = (choices: readonly string[]) => choices.map((c) => `'${c}'`).join(', ');
+
 const bad = (command: string, message: string) => new VenvkitError('USAGE', `${command}: ${message}`, { hint: `Run \`venvkit ${command} --help\` for the flags it takes.` });
 
 /** Checks their values as pip's parser does; applies --no-color. */
@@ -54,11 +59,11 @@ export function applyGeneralLocal(command: string, values: Record<string, unknow
     if (typeof v === 'string' && !/^\s*[+-]?\d+\s*$/.test(v)) throw bad(command, `--${name}: invalid integer value: '${v}'`);
   }
   const keyring = values['keyring-provider'];
-  if (typeof keyring === 'string' && !['auto', 'disabled', 'import', 'subprocess'].includes(keyring)) {
-    throw bad(command, `--keyring-provider: invalid choice: '${keyring}' (choose from 'auto', 'disabled', 'import', 'subprocess')`);
+  if (typeof keyring === 'string' && !(KEYRING_PROVIDERS as readonly string[]).includes(keyring)) {
+    throw bad(command, `--keyring-provider: invalid choice: '${keyring}' (choose from ${choiceList(KEYRING_PROVIDERS)})`);
   }
   for (const a of (values['exists-action'] as string[] | undefined) ?? []) {
-    if (!['s', 'i', 'w', 'b', 'a'].includes(a)) throw bad(command, `--exists-action: invalid choice: '${a}' (choose from 's', 'i', 'w', 'b', 'a')`);
+    if (!(EXISTS_ACTIONS as readonly string[]).includes(a)) throw bad(command, `--exists-action: invalid choice: '${a}' (choose from ${choiceList(EXISTS_ACTIONS)})`);
   }
   if (values['no-color']) setColorMode('never');
 }

@@ -11,6 +11,7 @@ import { PIP_FEATURES } from '../index/requirements-file.js';
 import { checkReleaseOp, type ReleaseOp } from '../index/release-control.js';
 import { expandAbbreviations } from './abbrev.js';
 import { foldNames } from '../index/mutual-excludes.js';
+import { EXISTS_ACTIONS, KEYRING_PROVIDERS } from './pip-general-local.js';
 
 export const PIP_INSTALL_OPTIONS = {
   'no-cache-dir': { type: 'boolean' },
@@ -70,8 +71,8 @@ const CHOICES: Record<string, readonly string[]> = {
   'progress-bar': ['auto', 'on', 'off', 'raw'],
   'upgrade-strategy': ['only-if-needed', 'eager'],
   'root-user-action': ['warn', 'ignore'],
-  'exists-action': ['s', 'i', 'w', 'b', 'a'],
-  'keyring-provider': ['auto', 'disabled', 'import', 'subprocess'],
+  'exists-action': EXISTS_ACTIONS,
+  'keyring-provider': KEYRING_PROVIDERS,
   'use-feature': PIP_FEATURES,
   'use-deprecated': ['legacy-resolver', 'legacy-certs'],
 };
