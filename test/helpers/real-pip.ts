@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadPipConfig } from '../../src/index/pip-config.js';
 import { python3x } from '../pip/helpers.js';
+import { madeOnce } from './made-once.js';
 
 /** The env pip runs with: no version check, no prompts, no VIRTUAL_ENV. */
 export function pipRunEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -137,19 +138,12 @@ export function realPip(t: TestContext, dir: string, packages: string[] = []): R
   const shared = process.env.VENVKIT_TEST_SHARED;
   // A dir that already exists (a test asking twice for the same env) is brought up to date in place.
   if (shared && existsSync(shared) && !existsSync(dir)) {
-    // One venv with pip 26.2 per run and interpreter, copied: test files run concurrently, so it
-    // is made under a private name and renamed into place (a loser of the race drops its own).
+    // One venv with pip 26.2 per run and interpreter, copied (made-once.ts: made under a private name).
     const template = join(shared, `pip26-${createHash('sha256').update(python).digest('hex').slice(0, 12)}`);
-    if (!existsSync(template)) {
-      const mine = `${template}.tmp-${process.pid}`;
+    madeOnce(template, (mine) => {
       makePipEnv(python, mine, [], index, env);
       relocate(mine, mine, template);
-      try {
-        renameSync(mine, template);
-      } catch {
-        rmSync(mine, { recursive: true, force: true });
-      }
-    }
+    });
     cpSync(template, dir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
     relocate(dir, template, dir);
     if (packages.length) pipInstall(py, packages, index, env);

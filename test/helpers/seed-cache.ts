@@ -10,28 +10,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from './cli.js';
+import { madeOnce } from './made-once.js';
 
 /** The shared cache of one interpreter, made on first use in this run. */
 function template(shared: string, python: string): string {
   const real = realpathSync(python);
   const dir = join(shared, `seed-cache-${createHash('sha256').update(real).digest('hex').slice(0, 12)}`);
-  if (existsSync(dir)) return dir;
-  // Test files run concurrently: made under a private name, then renamed into place (a loser of the race drops its own).
-  const mine = `${dir}.tmp-${process.pid}`;
-  rmSync(mine, { recursive: true, force: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, VENVKIT_CACHE_DIR: join(mine, 'cache') };
-  const r = spawnSync(process.execPath, [BIN, 'create', '-q', '-p', real, join(mine, 'env')], { env, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(r.status, 0, `venvkit create -p ${real} (for the shared seed cache) failed:\n${r.stderr}`);
-  rmSync(join(mine, 'env'), { recursive: true, force: true });
-  try {
-    renameSync(mine, dir);
-  } catch {
-    rmSync(mine, { recursive: true, force: true });
-  }
-  return dir;
+  return madeOnce(dir, (mine) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, VENVKIT_CACHE_DIR: join(mine, 'cache') };
+    const r = spawnSync(process.execPath, [BIN, 'create', '-q', '-p', real, join(mine, 'env')], { env, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, `venvkit create -p ${real} (for the shared seed cache) failed:\n${r.stderr}`);
+    rmSync(join(mine, 'env'), { recursive: true, force: true });
+  });
 }
 
 /**
