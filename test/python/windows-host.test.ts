@@ -47,7 +47,9 @@ test('reg and py run without holding the thread: their output, undefined on fail
     const query = host.regQuery('HKLM\\Software\\Python');
     // The launcher is running (its pid written) and this thread is free meanwhile: timers fire.
     const pidFile = join(t.dir, 'pid');
-    for (let i = 0; i < 600 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    // (The shell creates the file before it writes the pid: wait for the whole line, not the file.)
+    const written = () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n');
+    for (let i = 0; i < 600 && !written(); i++) await new Promise((r) => setTimeout(r, 50));
     const pid = Number(readFileSync(pidFile, 'utf8'));
     assert.ok(alive(pid), 'the launcher runs');
     ac.abort();
