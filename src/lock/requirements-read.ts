@@ -91,7 +91,7 @@ const SDIST = /^(.+?)-(\d[^-]*?)\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i;
 function refuseUnhashable(message: string, hashMode: HashMode): never {
   throw new VenvkitError('BAD_LOCK', message, {
     hint: hashMode === 'implied'
-      ? 'Hash-checking mode is on because a line of the file has a --hash: turn it off (the `noRequireHashes` option, or a --no-require-hashes line in the file; every hash given is still checked), or lock a built wheel or sdist of the project instead.'
+      ? 'Hash-checking mode is on because a line of the file (or a constraint) has a --hash: turn it off (the `noRequireHashes` option, or a --no-require-hashes line in the file; every hash given is still checked), or lock a built wheel or sdist of the project instead.'
       : 'Turn hash-checking mode off where it was asked for (the `requireHashes` option, a --require-hashes line in the file, or require-hashes in pip\'s configuration; sync still checks every hash given), or lock a built wheel or sdist of the project instead.',
   });
 }
