@@ -188,7 +188,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   const noRequireHashes = !!(flags.noRequireHashes || ('noRequireHashes' in parsed.options && parsed.options.noRequireHashes) || settings.noRequireHashes);
   if (settings.requireHashes && noRequireHashes) {
     throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
-      hint: 'Keep one of them: each is read from the options, the requirements files (a --require-hashes or --no-require-hashes line) and pip\'s configuration (require-hashes, no-require-hashes).',
+      hint: 'Keep one of them: each is read from the options, from the option lines of the requirements files and from pip\'s configuration (require-hashes, no-require-hashes).',
     });
   }
   const hashed = (l: RequirementLine) => l.hashes.length > 0;
