@@ -83,7 +83,7 @@ async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly stri
       hint: 'Lock again for this interpreter, or pin a version that has a file for it.',
     });
   }
-  if (got) {
+  if (pinned) {
     const named = allowed.size < 2 ? ` (only ${allowed.has('binary') ? 'wheels: --only-binary names it' : 'sdists: --no-binary names it'})` : '';
     throw new VenvkitError('INDEX_ERROR', `${t.where}: no index serves a file of ${t.name} ${t.version} for this interpreter with one of the pinned hashes${named} (looked in ${looked})`, {
       hint: named ? 'Pin the hash of a file of the allowed format, or change --no-binary / --only-binary.' : 'Check the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.',
