@@ -3,7 +3,7 @@
 // what a command does, whatever state the cache is in or wherever the output goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, CLI, venvkit } from './helpers/cli.js';
@@ -117,6 +117,25 @@ test('the code cache outlives the package cache: `cache clean` and an emptied VE
     const own = join(tmp, 'own-code');
     create('e4', { ...env, VENVKIT_CODE_CACHE_DIR: own });
     assert.deepEqual(readdirSync(own).map((f) => f.split('-')[0]), ['create.cjs']);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('root does not make the code cache\'s directory in another user\'s directory (sudo keeping that user\'s HOME)', { skip: skip || (process.getuid?.() !== 0 ? 'not running as root' : false) }, () => {
+  const tmp = tempDir('codecache-sudo');
+  const theirs = join(tmp, 'theirs');
+  mkdirSync(theirs);
+  chownSync(theirs, 65534, 65534);
+  try {
+    const r = venvkit(['create', join(tmp, 'e0'), '--python', py!.exe, '--without-pip', '-q'], { env: { ...process.env, VENVKIT_CACHE_DIR: join(theirs, 'cache') } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(existsSync(codeDir(join(theirs, 'cache'))), false, 'root made a directory the user would find not theirs');
+    assert.doesNotMatch(r.stderr, /venvkit-code|cache-code/);
+    // In a directory of its own, it does.
+    const r2 = venvkit(['create', join(tmp, 'e1'), '--python', py!.exe, '--without-pip', '-q'], { env: { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache') } });
+    assert.equal(r2.status, 0, r2.stderr);
+    assert.equal(v8Files(join(tmp, 'cache')).length, 1);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

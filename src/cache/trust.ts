@@ -15,7 +15,7 @@
 // Windows has no uid or mode bits: nothing is checked there (the per-user %LOCALAPPDATA% is
 // protected by its ACLs; venvkit does not read ACLs).
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { errnoCode } from '../errors.js';
 import { cacheRoot, codeCacheRoot } from './dirs.js';
@@ -135,6 +135,12 @@ export function usableCacheDir(bucket: string, env: NodeJS.ProcessEnv = process.
 export function usableCodeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (state.disabled) return undefined;
   const dir = codeCacheRoot(env);
+  // Root does not make it in another user's directory (`sudo venvkit` keeping that user's HOME):
+  // the user would then find it not theirs on every run. (Once per process, as checkDir.)
+  if (myUid === 0 && !state.decided.has(dir) && !statSync(dir, { throwIfNoEntry: false })) {
+    const parent = statSync(dirname(dir), { throwIfNoEntry: false });
+    if (parent && parent.uid !== 0) state.decided.set(dir, 'it would be made in a directory of another user');
+  }
   const reason = checkDir(dir);
   if (!reason) return dir;
   if (reason.startsWith('it is owned') || reason.startsWith('it is writable')) warnCacheUnusable(dir, reason, 'VENVKIT_CODE_CACHE_DIR');
