@@ -10,7 +10,7 @@ import sys, os
 # reads it from sys.version, the uname fields as platform.uname() takes them, the JSON written
 # here); anything else imports them.
 impl = getattr(sys, "implementation", None)
-lean = sys.version_info[0] >= 3 and impl is not None and impl.name == "cpython" and sys.platform in ("linux", "darwin") and hasattr(os, "uname")
+lean = sys.version_info[0] >= 3 and impl is not None and impl.name == "cpython" and sys.platform in ("linux", "darwin") and hasattr(os, "uname") and any(os.uname())
 if not lean:
     import platform
 out = {}
