@@ -3,7 +3,7 @@
 // what a command does, whatever state the cache is in or wherever the output goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, CLI, venvkit } from './helpers/cli.js';
@@ -12,9 +12,13 @@ import { writeWheel } from './helpers/index-server.js';
 import { pyenvPythons, tempDir } from './python/interpreters.js';
 
 const py = pyenvPythons().filter((p) => p.version[0] === 3).at(-1);
+// (These tests find the code cache next to the VENVKIT_CACHE_DIR they set: not moved elsewhere.)
+delete process.env.VENVKIT_CODE_CACHE_DIR;
 const skip = py ? false : 'no pyenv Python 3 found under $PYENV_ROOT/versions';
 
-const v8Files = (cache: string) => (existsSync(join(cache, 'v8')) ? readdirSync(join(cache, 'v8')).sort() : []);
+/** The code cache's directory for the package cache `cache` (VENVKIT_CACHE_DIR): its sibling `<cache>-code` (cache/dirs.ts). */
+const codeDir = (cache: string) => `${cache}-code`;
+const v8Files = (cache: string) => (existsSync(codeDir(cache)) ? readdirSync(codeDir(cache)).sort() : []);
 
 test('the code cache: marked by the first run, written by the second, kept while V8 accepts it, replaced when it does not', { skip }, () => {
   const tmp = tempDir('codecache');
@@ -30,12 +34,12 @@ test('the code cache: marked by the first run, written by the second, kept while
     const marks = v8Files(cache);
     assert.equal(marks.length, 1, `the first run only marks the bundle seen: ${marks.join(', ')}`);
     assert.match(marks[0]!, /^create\.cjs-v\d+\.\d+\.\d+-[a-z0-9]+-\d+-\d+\.bin\.seen$/);
-    assert.equal(readFileSync(join(cache, 'v8', marks[0]!), 'utf8'), '');
+    assert.equal(readFileSync(join(codeDir(cache), marks[0]!), 'utf8'), '');
     create('e1');
     const files = v8Files(cache);
     assert.equal(files.length, 1, `one cache file for the create bundle: ${files.join(', ')}`);
     assert.match(files[0]!, /^create\.cjs-v\d+\.\d+\.\d+-[a-z0-9]+-\d+-\d+\.bin$/);
-    const file = join(cache, 'v8', files[0]!);
+    const file = join(codeDir(cache), files[0]!);
     const first = readFileSync(file);
     const stamp = statSync(file).mtimeMs;
 
@@ -47,8 +51,8 @@ test('the code cache: marked by the first run, written by the second, kept while
     // Garbage: V8 rejects it, the command still works, and a good cache replaces it. Writing it
     // also removes caches of other builds not written for a week, and keeps recent ones.
     writeFileSync(file, 'not bytecode at all');
-    const stale = join(cache, 'v8', 'create.cjs-v1.0.0-x64-1-1.bin');
-    const recent = join(cache, 'v8', 'create.cjs-v1.0.0-x64-2-2.bin');
+    const stale = join(codeDir(cache), 'create.cjs-v1.0.0-x64-1-1.bin');
+    const recent = join(codeDir(cache), 'create.cjs-v1.0.0-x64-2-2.bin');
     writeFileSync(stale, 'old');
     writeFileSync(recent, 'another install of venvkit');
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
@@ -59,17 +63,79 @@ test('the code cache: marked by the first run, written by the second, kept while
     assert.equal(existsSync(stale), false, 'a cache of another build unused for a week is removed');
     assert.equal(existsSync(recent), true, 'a recent cache of another build is kept');
 
-    // Unwritable cache location (a file where the v8 directory would be): still works, writes nothing.
+    // Unwritable cache location (a file where the code cache's directory would be): still works, writes nothing.
     const blocked = join(tmp, 'blocked');
-    mkdirSync(blocked);
-    writeFileSync(join(blocked, 'v8'), 'a file, not a directory');
+    writeFileSync(codeDir(blocked), 'a file, not a directory');
     create('e4', { VENVKIT_CACHE_DIR: blocked });
-    assert.equal(readFileSync(join(blocked, 'v8'), 'utf8'), 'a file, not a directory');
+    assert.equal(readFileSync(codeDir(blocked), 'utf8'), 'a file, not a directory');
 
     // Turned off: nothing written.
     const off = join(tmp, 'off');
     create('e5', { VENVKIT_CACHE_DIR: off, VENVKIT_NO_CODE_CACHE: '1' });
     assert.deepEqual(v8Files(off), []);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('the code cache outlives the package cache: `cache clean` and an emptied VENVKIT_CACHE_DIR leave it; where it goes', { skip }, () => {
+  // As pip's .pyc files outlive `pip cache purge`: a cold package cache still runs compiled venvkit.
+  const tmp = tempDir('codecache-home');
+  const cache = join(tmp, 'cache');
+  const env: NodeJS.ProcessEnv = { ...process.env, VENVKIT_CACHE_DIR: cache };
+  const create = (name: string, e: NodeJS.ProcessEnv = env) => {
+    const r = venvkit(['create', join(tmp, name), '--python', py!.exe, '--without-pip', '-q'], { env: e });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  try {
+    create('e0');
+    create('e1');
+    const [name] = v8Files(cache);
+    assert.match(name ?? '', /^create\.cjs-.*\.bin$/, v8Files(cache).join(', '));
+    const file = join(codeDir(cache), name!);
+    const stamp = statSync(file).mtimeMs;
+    assert.equal(existsSync(join(cache, 'v8')), false, 'nothing of it in the package cache');
+
+    const c = venvkit(['cache', 'clean'], { env });
+    assert.equal(c.status, 0, c.stderr);
+    assert.equal(statSync(file).mtimeMs, stamp, '`cache clean` left the code cache');
+
+    // The package cache removed and made again (the bench's cold cache): the code cache is read
+    // (a damaged one is rejected and replaced, so it was looked at), nothing lands in the new cache.
+    rmSync(cache, { recursive: true, force: true });
+    writeFileSync(file, 'not bytecode at all');
+    create('e2');
+    assert.ok(readFileSync(file).length > 1000, 'the code cache was used with an empty package cache');
+    assert.equal(existsSync(join(cache, 'v8')), false);
+
+    // Without VENVKIT_CACHE_DIR: next to $XDG_CACHE_HOME/venvkit; VENVKIT_CODE_CACHE_DIR puts it anywhere.
+    const xdg = join(tmp, 'xdg');
+    const plain: NodeJS.ProcessEnv = { ...env, XDG_CACHE_HOME: xdg };
+    delete plain.VENVKIT_CACHE_DIR;
+    create('e3', plain);
+    assert.deepEqual(readdirSync(join(xdg, 'venvkit-code')).map((f) => f.split('-')[0]), ['create.cjs']);
+    const own = join(tmp, 'own-code');
+    create('e4', { ...env, VENVKIT_CODE_CACHE_DIR: own });
+    assert.deepEqual(readdirSync(own).map((f) => f.split('-')[0]), ['create.cjs']);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('root does not make the code cache\'s directory in another user\'s directory (sudo keeping that user\'s HOME)', { skip: skip || (process.getuid?.() !== 0 ? 'not running as root' : false) }, () => {
+  const tmp = tempDir('codecache-sudo');
+  const theirs = join(tmp, 'theirs');
+  mkdirSync(theirs);
+  chownSync(theirs, 65534, 65534);
+  try {
+    const r = venvkit(['create', join(tmp, 'e0'), '--python', py!.exe, '--without-pip', '-q'], { env: { ...process.env, VENVKIT_CACHE_DIR: join(theirs, 'cache') } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(existsSync(codeDir(join(theirs, 'cache'))), false, 'root made a directory the user would find not theirs');
+    assert.doesNotMatch(r.stderr, /venvkit-code|cache-code/);
+    // In a directory of its own, it does.
+    const r2 = venvkit(['create', join(tmp, 'e1'), '--python', py!.exe, '--without-pip', '-q'], { env: { ...process.env, VENVKIT_CACHE_DIR: join(tmp, 'cache') } });
+    assert.equal(r2.status, 0, r2.stderr);
+    assert.equal(v8Files(join(tmp, 'cache')).length, 1);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -95,7 +161,7 @@ test('lock\'s V8 flags are set when its resolve-lock part is loaded: both code c
     // (A bundle's first run marks it seen, the second writes its cache.)
     assert.equal(lock('a'), 'stored');
     assert.equal(lock('b'), 'stored');
-    const stamps = () => v8Files(cache).filter((f) => /^(lock|resolve-lock)\.cjs-/.test(f)).map((f) => `${f.split('-v')[0]} ${f.endsWith('.bin') ? statSync(join(cache, 'v8', f)).mtimeMs : f}`);
+    const stamps = () => v8Files(cache).filter((f) => /^(lock|resolve-lock)\.cjs-/.test(f)).map((f) => `${f.split('-v')[0]} ${f.endsWith('.bin') ? statSync(join(codeDir(cache), f)).mtimeMs : f}`);
     const before = stamps();
     assert.deepEqual(before.map((s) => s.split(' ')[0]), ['lock.cjs', 'resolve-lock.cjs'], before.join(', '));
     assert.ok(before.every((s) => !s.endsWith('.seen')), before.join(', '));

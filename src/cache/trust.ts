@@ -15,10 +15,10 @@
 // Windows has no uid or mode bits: nothing is checked there (the per-user %LOCALAPPDATA% is
 // protected by its ACLs; venvkit does not read ACLs).
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { errnoCode } from '../errors.js';
-import { cacheRoot } from './dirs.js';
+import { cacheRoot, codeCacheRoot } from './dirs.js';
 import { registerCacheUser } from './users.js';
 
 /** Buckets of multi-file entries a process uses for a while: using one registers it (cache/users.ts). */
@@ -70,15 +70,15 @@ export function cacheWarning(key: string, message: string): void {
   state.handler(message);
 }
 
-function hintFor(dir: string, reason: string): string {
-  if (reason.startsWith('it is owned')) return `set VENVKIT_CACHE_DIR to a directory of your own; if \`sudo venvkit\` made it, \`sudo chown -R $(id -u) ${dir}\``;
-  if (reason.startsWith('it is writable')) return `run \`chmod go-w ${dir}\` if nobody else wrote to it, or set VENVKIT_CACHE_DIR to a new directory`;
-  return 'fix it, or set VENVKIT_CACHE_DIR to a directory you can write';
+function hintFor(dir: string, reason: string, variable: string): string {
+  if (reason.startsWith('it is owned')) return `set ${variable} to a directory of your own; if \`sudo venvkit\` made it, \`sudo chown -R $(id -u) ${dir}\``;
+  if (reason.startsWith('it is writable')) return `run \`chmod go-w ${dir}\` if nobody else wrote to it, or set ${variable} to a new directory`;
+  return `fix it, or set ${variable} to a directory you can write`;
 }
 
-/** Warn (once for this directory) that the cache directory `dir` is not used, and why. */
-export function warnCacheUnusable(dir: string, reason: string): void {
-  cacheWarning(`dir:${dir}`, `not using the cache directory ${dir}: ${reason}; going on without it (${hintFor(dir, reason)})`);
+/** Warn (once for this directory) that the cache directory `dir` is not used, and why (`variable`: the one that moves it). */
+export function warnCacheUnusable(dir: string, reason: string, variable = 'VENVKIT_CACHE_DIR'): void {
+  cacheWarning(`dir:${dir}`, `not using the cache directory ${dir}: ${reason}; going on without it (${hintFor(dir, reason, variable)})`);
 }
 
 /** Check (creating it 0700 if missing) one directory; '' when usable, else the reason. */
@@ -124,6 +124,27 @@ export function usableCacheDir(bucket: string, env: NodeJS.ProcessEnv = process.
   }
   if (REGISTERING.has(bucket)) registerCacheUser(root);
   return join(root, bucket);
+}
+
+/**
+ * The directory of V8's code cache of venvkit's program (cache/dirs.ts codeCacheRoot, outside the
+ * package cache) if it may be used: the checks of a cache bucket (created 0700 when missing, yours,
+ * not writable by group or others; once per process) and the same warning when it is another's or
+ * shared (a directory that merely cannot be made is passed over in silence).
+ */
+export function usableCodeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (state.disabled) return undefined;
+  const dir = codeCacheRoot(env);
+  // Root does not make it in another user's directory (`sudo venvkit` keeping that user's HOME):
+  // the user would then find it not theirs on every run. (Once per process, as checkDir.)
+  if (myUid === 0 && !state.decided.has(dir) && !statSync(dir, { throwIfNoEntry: false })) {
+    const parent = statSync(dirname(dir), { throwIfNoEntry: false });
+    if (parent && parent.uid !== 0) state.decided.set(dir, 'it would be made in a directory of another user');
+  }
+  const reason = checkDir(dir);
+  if (!reason) return dir;
+  if (reason.startsWith('it is owned') || reason.startsWith('it is writable')) warnCacheUnusable(dir, reason, 'VENVKIT_CODE_CACHE_DIR');
+  return undefined;
 }
 
 /**

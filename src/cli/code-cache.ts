@@ -1,20 +1,23 @@
 // Loading a command bundle with V8's code cache: with the bytecode V8 produced on an earlier run,
 // a ~100 KB bundle loads without being compiled (measured: ~4-6 ms of a ~90 ms `venvkit create`).
-// The cache lives in venvkit's cache dir (bucket `v8`), one file per bundle, named by the bundle's
+// The cache lives next to the package cache, not in it (cache/dirs.ts codeCacheRoot:
+// ~/.cache/venvkit-code, or VENVKIT_CACHE_DIR's path with -code): `venvkit cache clean` or an
+// emptied cache directory leave it, and a cold package cache still runs compiled venvkit, as pip's .pyc files outlive its cache
+// (measured: ~40-50 ms of CPU of a cold `venvkit lock jupyter`). One file per bundle, named by the bundle's
 // size and mtime and Node's version, and is written once after a command has run (so it holds the
 // functions that ran, not only the top level): on the second run of a build, the first only marks
 // it seen (a one-off run does not pay for a cache it will not read). V8 checks the source (by length) and its own version
 // and flags, and rejects a cache that does not fit; a rejected or unreadable cache is only a slower
 // start, never an error. VENVKIT_NO_CODE_CACHE=1 turns this off.
-// Trust (src/cache/trust.ts): the v8 directory is used only when it and the cache root are yours and
-// not writable by others (two stats, once per process), and a cache file only when the open file is
+// Trust (src/cache/trust.ts): the directory is used only when it is yours and not writable by
+// others (one stat, once per process), and a cache file only when the open file is
 // yours alone (checked on the fstat that reading it needs anyway): bytecode someone else planted is
 // never loaded.
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { readOwnFile, usableCacheDir } from '../cache/trust.js';
+import { readOwnFile, usableCodeCacheDir } from '../cache/trust.js';
 
 declare const require: NodeJS.Require;
 
@@ -73,7 +76,7 @@ export function loadBundle<T>(file: string): T {
   const st = statSync(file);
   // Bundles are ASCII (scripts/build.mjs checks): Latin-1 decoding is a copy, without UTF-8's checks.
   const source = readFileSync(file, 'latin1');
-  const dir = process.env.VENVKIT_NO_CODE_CACHE ? undefined : usableCacheDir('v8', process.env, { quietIfUnusable: true });
+  const dir = process.env.VENVKIT_NO_CODE_CACHE ? undefined : usableCodeCacheDir(process.env);
   const cacheFile = dir ? join(dir, codeCacheName(file, st)) : undefined;
   const cached = cacheFile ? readOwnFile(cacheFile) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });

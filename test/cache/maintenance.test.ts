@@ -53,7 +53,9 @@ test('cache info, prune (by last use), clean, in-use entries kept, untrusted cac
     install(join(dir, 'env2'), 'alpha');
     const fresh = unpacked().filter((e) => Date.now() - statSync(join(entriesDir, e)).mtimeMs < DAY);
     assert.equal(fresh.length, 1, 'the warm install marked the entry it used');
-    // Leftovers: a V8 code cache of another build, a killed unpack's temp dir two days old, and a fresh one.
+    // Leftovers: a V8 code cache of another build in the v8 bucket (where venvkit kept them before
+    // they moved next to the cache), a killed unpack's temp dir two days old, and a fresh one.
+    mkdirSync(join(cache, 'v8'), { recursive: true });
     writeFileSync(join(cache, 'v8', 'install.cjs-v0.0.0-x64-1-1.bin'), 'stale');
     mkdirSync(join(entriesDir, '.tmp-0123456789abcdef-00000000-1-ab'));
     age(join(entriesDir, '.tmp-0123456789abcdef-00000000-1-ab'), 2);

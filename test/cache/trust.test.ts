@@ -140,17 +140,21 @@ test('a cache of ours that group or others can write is not used: wheels, interp
   assert.ok(!pipInit.includes('PLANTED'), 'seeded from the planted probe record');
   assert.ok(pipInit.length > 0);
 
-  // 3. the V8 code cache: a file at the very name the bundle's cache has is neither read nor replaced.
+  // 3. the V8 code cache (its own directory, next to the cache: cache/dirs.ts codeCacheRoot), group
+  // writable too: a file at the very name the bundle's cache has is neither read nor replaced.
   const bundle = join(ROOT, 'dist', 'commands', 'python.cjs');
   const st = statSync(bundle);
-  const v8 = join(cache, 'v8');
+  const v8 = `${cache}-code`;
   mkdirSync(v8, { recursive: true });
+  chmodSync(v8, 0o775);
   const planted = join(v8, `python.cjs-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`);
   writeFileSync(planted, 'not V8 bytecode');
   const before = readdirSync(v8).sort();
-  const f = spawnSync(BIN, ['python', 'find', py!], { encoding: 'utf8', env: base(cache) });
+  const f = spawnSync(BIN, ['python', 'find', py!], { encoding: 'utf8', env: { ...base(cache), VENVKIT_CODE_CACHE_DIR: '' } });
   assert.equal(f.status, 0, f.stderr);
-  assert.equal(warnings(f.stderr).length, 1, f.stderr);
+  const fw = warnings(f.stderr);
+  assert.equal(fw.length, 2, f.stderr);
+  assert.match(fw.find((m) => m.includes(v8)) ?? '', /it is writable by its group.*VENVKIT_CODE_CACHE_DIR/);
   assert.equal(readFileSync(planted, 'utf8'), 'not V8 bytecode', 'read (rejected) and rewritten: the directory was used');
   assert.deepEqual(readdirSync(v8).sort(), before);
 });
