@@ -133,7 +133,9 @@ async function run(sub: string, values: { json?: boolean; quiet?: boolean; verbo
     return 0;
   }
   if (sub === 'clean' || sub === 'purge') {
-    report(out, 'Removed', cleanCache({ buckets: positionals }));
+    const r = cleanCache({ buckets: positionals });
+    if (sub === 'purge' && r.removed + r.keptInUse + r.keptOther === 0) warn(out, 'No matching packages'); // (as pip's purge)
+    report(out, 'Removed', r);
     return 0;
   }
   if (sub === 'list') {
