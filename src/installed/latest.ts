@@ -4,7 +4,9 @@
 // --all-releases allows them (--only-final: never), a non-yanked file over a yanked one, then (with
 // --prefer-binary) a wheel over an sdist, then the highest version; the type is "wheel" when a
 // compatible wheel of that version exists, else "sdist". --uploaded-prior-to and --refresh-package
-// act in the index client.
+// act in the index client. A project no index could be read for has no latest version (a
+// warning says why), as in pip's list.
+import { VenvkitError } from '../errors.js';
 import { FormatControl } from '../index/format-control.js';
 import { IndexClient } from '../index/index-client.js';
 import { prereleaseRule } from '../index/release-control.js';
@@ -45,7 +47,14 @@ export async function latestVersions(names: readonly string[], interpreter: Inte
   const out = new Map<string, Latest>();
   try {
     await Promise.all(names.map(async (name) => {
-      const p = await client.project(name);
+      let p;
+      try {
+        p = await client.project(name);
+      } catch (e) {
+        // No index could be read for it (the client has warned which): pip's list skips it too.
+        if (e instanceof VenvkitError && e.code === 'INDEX_ERROR') return;
+        throw e;
+      }
       const files: { c: Candidate; v: Version; wheel: boolean }[] = [];
       const allowed = formats.allowedFormats(name);
       const preOk = typeof pre === 'function' ? pre(name) === true : pre;

@@ -3,14 +3,16 @@
 // --outdated/--uptodate (--pre, --all-releases, --only-final, --no-binary, --only-binary,
 // --prefer-binary, --refresh-package, --uploaded-prior-to); uninstall's --root-user-action and
 // --break-system-packages; cache list/remove/purge with --format and --cache-dir — each compared
-// with pip 26.2 run the same way, bad values refused by both.
+// with pip 26.2 run the same way, bad values refused by both; and the network options where they
+// matter (list --outdated against an HTTPS index, uninstall -r https://...).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { venvkit } from '../helpers/cli.js';
+import { venvkit, venvkitAsync } from '../helpers/cli.js';
+import { selfSignedCert, startIndexServer } from '../helpers/index-server.js';
 import { realPip } from '../helpers/real-pip.js';
 import { versionWheel } from '../helpers/pip-compare.js';
 import { writeInTreeProject } from '../build/helpers.js';
@@ -215,5 +217,82 @@ test('cache list, remove and purge act on the wheels built from sources — as p
     const after = venvkit(['cache', 'list'], { env }).stdout;
     assert.equal(after, pip.pipMany([['cache', 'list']], { env })[0]!.stdout, `after cache ${args.join(' ')}`);
     assert.equal(/vkgs/.test(after), args[1] === 'other', after);
+  }
+});
+
+test('list --outdated/--uptodate ask an HTTPS index with --trusted-host or --cert, newest before --uploaded-prior-to; uninstall -r https://... likewise — as pip 26.2', { timeout: 600_000 }, async (t) => {
+  const pip = realPip(t, join(tmp, 'env-https'));
+  if (!pip) return;
+  const certs = join(tmp, 'certs');
+  mkdirSync(certs, { recursive: true });
+  const cert = selfSignedCert(certs);
+  if (!cert) {
+    if (process.env.CI === 'true') assert.fail('openssl is missing');
+    t.skip('no openssl');
+    return;
+  }
+  const env = cleanEnv();
+  const served = join(tmp, 'served');
+  mkdirSync(served, { recursive: true });
+  for (const v of ['1.0', '1.5', '2.0']) versionWheel(served, 'vkha', v);
+  writeFileSync(join(served, 'reqs.zip'), 'vkha\n'); // served as /files/reqs.zip
+  const https = await startIndexServer(served, {
+    'vkha-1.0-py3-none-any.whl': { uploadTime: '2023-01-01T00:00:00Z' },
+    'vkha-1.5-py3-none-any.whl': { uploadTime: '2024-06-01T00:00:00Z' },
+    'vkha-2.0-py3-none-any.whl': { uploadTime: '2025-06-01T00:00:00Z' },
+  }, cert);
+  try {
+    const put = async () => {
+      const [r] = await pip.pipManyAsync([['install', '-q', '--no-index', '-f', served, 'vkha==1.0']], { env });
+      assert.equal(r!.status, 0, r!.stderr);
+    };
+    await put();
+    const ix = ['--index-url', https.url, '--retries', '0'];
+    const host = new URL(https.origin).host;
+    // (pip 26.2 does not take this self-signed certificate as a CA with --cert: it is compared with
+    // --trusted-host, venvkit's --cert checked on its own below.)
+    const cases = [
+      ['list', '--outdated', ...ix, '--trusted-host', host],
+      ['list', '--outdated', ...ix, '--trusted-host', host, '--format', 'json'],
+      ['list', '--outdated', ...ix, '--trusted-host', host, '--uploaded-prior-to', '2025-01-01'],
+      ['list', '--uptodate', ...ix, '--trusted-host', host, '--timeout', '30', '--uploaded-prior-to', '2023-06-01T00:00:00Z'],
+      ['list', '--outdated', ...ix],
+    ];
+    const theirs = await pip.pipManyAsync(cases, { env, cwd: tmp });
+    for (const [i, args] of cases.entries()) {
+      const ours = await venvkitAsync([...args, '--env', pip.dir], { env, cwd: tmp });
+      assert.equal(ours.status, theirs[i]!.status, `${args.join(' ')}: ${ours.stderr}\nstdout: ${ours.stdout}\npip: ${theirs[i]!.stderr}`);
+      if (i < 4) assert.equal(ours.stdout, theirs[i]!.stdout, `${args.join(' ')}: ${ours.stderr}`);
+      // The server not trusted: each says so (pip "Could not fetch URL", logged on stdout) and lists nothing.
+      else assert.ok(ours.stdout === '' && /could not be read.*self[- ]signed/.test(ours.stderr), `${ours.stdout}\n${ours.stderr}`);
+    }
+    assert.match(theirs[4]!.stdout, /Could not fetch URL .*self[- ]signed/);
+    assert.match(theirs[0]!.stdout, /^vkha\s+1\.0\s+2\.0\s+wheel$/m);
+    assert.match(theirs[2]!.stdout, /^vkha\s+1\.0\s+1\.5\s+wheel$/m);
+    assert.match(theirs[3]!.stdout, /^vkha\s+1\.0$/m);
+    assert.doesNotMatch(theirs[4]!.stdout, /^vkha/m);
+    const withCert = await venvkitAsync(['list', '--outdated', ...ix, '--cert', cert.certPath, '--env', pip.dir], { env, cwd: tmp });
+    assert.equal(withCert.stdout, theirs[0]!.stdout, withCert.stderr);
+    // uninstall -r https://...: refused without a way to trust the server, done with --trusted-host
+    // (pip's, then venvkit's; and venvkit's with --cert).
+    const url = `${https.origin}/files/reqs.zip`;
+    const [refused, done] = await pip.pipManyAsync([['uninstall', '-y', '--retries', '0', '-r', url], ['uninstall', '-y', '--trusted-host', host, '-r', url]], { env });
+    assert.notEqual(refused!.status, 0);
+    assert.equal(done!.status, 0, done!.stderr);
+    const gone = async () => !/vkha/.test((await venvkitAsync(['freeze', '--env', pip.dir], { env, cwd: tmp })).stdout);
+    assert.ok(await gone(), 'pip uninstalled vkha');
+    await put();
+    assert.ok(!(await gone()));
+    const mineRefused = await venvkitAsync(['uninstall', '-y', '--retries', '0', '-r', url, '--env', pip.dir], { env, cwd: tmp });
+    assert.notEqual(mineRefused.status, 0);
+    assert.ok(!(await gone()), 'nothing removed when the file cannot be read');
+    for (const trust of [['--trusted-host', host], ['--cert', cert.certPath]]) {
+      const mine = await venvkitAsync(['uninstall', '-y', ...trust, '-r', url, '--env', pip.dir], { env, cwd: tmp });
+      assert.equal(mine.status, 0, mine.stderr);
+      assert.ok(await gone(), `venvkit uninstalled vkha (${trust[0]})`);
+      await put();
+    }
+  } finally {
+    await https.close();
   }
 });
