@@ -250,6 +250,7 @@ export interface BuiltWheel {
   name: string;
   /** Its absolute path. */
   path: string;
+  /** Its size. */
   bytes: number;
 }
 
