@@ -87,6 +87,9 @@ test('pip\'s general options and list\'s selection options on freeze, show, chec
     { args: () => ['cache', '--no-cache-dir', 'dir'], compare: 'fails' },
     { args: () => ['cache', 'remove', '--cache-dir', emptyCache], compare: 'fails' },
     { args: () => ['cache', 'dir', '--keyring-provider', 'os'], compare: 'fails' },
+    // pip's other names of --log (the last given counts).
+    { args: (w) => ['freeze', '--log', log('unused', w), '--local-log', log('alias', w), '--default-timeout=3'], compare: 'stdout', log: 'alias' },
+    { args: (w) => ['show', 'vkga', '--log-file', log('alias2', w)], compare: 'stdout', log: 'alias2' },
   ];
   const theirs = pip.pipMany(cases.map((c) => c.args('pip')), { env, cwd: tmp });
   for (const [i, c] of cases.entries()) {
@@ -130,6 +133,7 @@ test('pip\'s general options and list\'s selection options on freeze, show, chec
   assert.equal(out(21), 'No locally built wheels cached.\n');
   assert.equal(out(23), `${emptyCache}\n`);
   assert.match(theirs[24]!.stderr, /No matching packages for pattern "vkga"/);
+  assert.ok(!existsSync(log('unused', 'venvkit')) && !existsSync(log('unused', 'pip')), 'only the last of --log/--local-log is written');
 
   // -V: each prints its own version.
   assert.match(venvkit(['list', '-V'], { env }).stdout, /^venvkit \d/);
