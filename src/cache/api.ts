@@ -56,7 +56,7 @@ export function listBuiltWheels(options: BuiltWheelsOptions = {}): BuiltWheel[] 
 /** Remove the built wheels `pattern` matches (pip's `cache remove`; `*` also the index pages), keeping what a running venvkit may be using. */
 export function removeBuiltWheels(options: BuiltWheelsOptions & { pattern: string }): RemovalResult {
   if (typeof options?.pattern !== 'string' || options.pattern === '') {
-    throw new VenvkitError('USAGE', 'removeBuiltWheels: pattern must name the wheels to remove (a project name or a glob)', { hint: 'For example `removeBuiltWheels({ pattern: \'numpy\' })`; `*` removes them all.' });
+    throw new VenvkitError('USAGE', 'removeBuiltWheels: the `pattern` option must name the wheels to remove (a project name or a glob)', { hint: 'For example `removeBuiltWheels({ pattern: \'numpy\' })`; `*` removes them all.' });
   }
   return removeBuilt({ env: options.env, pattern: options.pattern });
 }

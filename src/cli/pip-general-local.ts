@@ -53,6 +53,8 @@ taken and change nothing here (COMMAND reads only the environment's files), as w
       --no-proxy-env, --cert PATH, --client-cert PATH, --trusted-host HOST, --keyring-provider NAME
       --exists-action ACTION
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
+
+pip's general options that mean something here, as with pip:
       --no-color          the same as --color never
       --python PY         the environment: its directory or an interpreter inside it (as pip's
                           --python; --env DIR says the same)

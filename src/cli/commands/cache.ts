@@ -48,6 +48,8 @@ refused: the cache commands need a cache):
       --client-cert PATH, --trusted-host HOST, --keyring-provider NAME, --exists-action ACTION
       --python PY (checked: an environment or an interpreter inside one; the cache is the same)
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
+
+pip's general options that mean something here, as with pip:
       --no-color          the same as --color never
       --log FILE          append the command, what it prints and the error that ended it, each line
                           stamped with the time, to FILE (also --log-file, --local-log)

@@ -63,6 +63,8 @@ pip's other general options are taken and change nothing here, as with pip:
       --disable-pip-version-check, --no-input, --require-virtualenv, --no-python-version-warning
       --resume-retries N, --keyring-provider NAME, --exists-action ACTION
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
+
+pip's general options that mean something here, as with pip:
       --no-color          the same as --color never
       --python PY         the environment: its directory or an interpreter inside it (as pip's
                           --python; --env DIR says the same)

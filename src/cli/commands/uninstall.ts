@@ -50,6 +50,8 @@ pip's other general options are taken and change nothing here, as with pip:
       --cache-dir DIR, --no-cache-dir, --resume-retries N, --keyring-provider NAME
       --exists-action ACTION
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
+
+pip's general options that mean something here, as with pip:
       --no-color          the same as --color never
       --log FILE          append the command, what it prints and the error that ended it, each line
                           stamped with the time, to FILE (also --log-file, --local-log)
