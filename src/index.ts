@@ -26,7 +26,7 @@ import type { InstalledMetadata } from './installed/dependencies.js';
 import type { MarkerEnvironment } from './pep/markers.js';
 import type { LockOptions, LockResult } from './lock/api.js';
 import type { SyncOptions, SyncReport } from './sync/sync.js';
-import type { CacheOptions, CacheInfo, CleanCacheOptions, PruneCacheOptions, RemovalResult } from './cache/api.js';
+import type { BuiltWheel, BuiltWheelsOptions, CacheOptions, CacheInfo, CleanCacheOptions, PruneCacheOptions, RemovalResult } from './cache/api.js';
 import { cacheRoot } from './cache/dirs.js';
 import type { ResolveEnvironmentOptions, ResolvedEnvironment, FindEnvironmentsOptions, FoundEnvironment } from './environments/index.js';
 
@@ -210,8 +210,8 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   return (await lib()).sync(options);
 }
 
-// The cache (what `venvkit cache dir|info|clean|prune` do)
-export type { CacheOptions, CacheInfo, BucketInfo, CleanCacheOptions, PruneCacheOptions, RemovalResult } from './cache/api.js';
+// The cache (what `venvkit cache dir|info|clean|prune|list|remove` do)
+export type { CacheOptions, CacheInfo, BucketInfo, BuiltWheel, BuiltWheelsOptions, CleanCacheOptions, PruneCacheOptions, RemovalResult } from './cache/api.js';
 /** The cache directory: $VENVKIT_CACHE_DIR, else $XDG_CACHE_HOME/venvkit, else ~/.cache/venvkit (it may not exist yet). */
 export async function cacheDir(options: CacheOptions = {}): Promise<string> {
   return cacheRoot(options.env ?? process.env);
@@ -227,4 +227,12 @@ export async function cleanCache(options?: CleanCacheOptions): Promise<RemovalRe
 /** Remove what no env has used for `olderThan` days (default 30), and what killed processes left. */
 export async function pruneCache(options?: PruneCacheOptions): Promise<RemovalResult> {
   return (await lib()).pruneCache(options);
+}
+/** The wheels venvkit built from sources and keeps in its cache (what `pip cache list` lists), those `pattern` matches (a project name or a glob on the file name). */
+export async function listBuiltWheels(options?: BuiltWheelsOptions): Promise<BuiltWheel[]> {
+  return (await lib()).listBuiltWheels(options);
+}
+/** Remove the built wheels `pattern` matches, as `pip cache remove` (`*`: also the index pages), keeping what a running venvkit may be using. */
+export async function removeBuiltWheels(options: BuiltWheelsOptions & { pattern: string }): Promise<RemovalResult> {
+  return (await lib()).removeBuiltWheels(options);
 }

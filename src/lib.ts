@@ -19,4 +19,4 @@ export { readDists } from './installed/dists.js';
 export { checkInstalled } from './installed/check.js';
 export { lock, writeLock } from './lock/api.js';
 export { sync } from './sync/sync.js';
-export { cacheInfo, cleanCache, pruneCache } from './cache/api.js';
+export { cacheInfo, cleanCache, listBuiltWheels, pruneCache, removeBuiltWheels } from './cache/api.js';

@@ -2,9 +2,9 @@
 // prune` do, as library calls. The rules (what is kept while a venvkit uses it, whose cache is
 // touched at all) are in cache/maintenance.ts.
 import { VenvkitError } from '../errors.js';
-import { cacheInfo as info, cleanCache as clean, pruneCache as prune, type CacheInfo, type RemovalResult } from './maintenance.js';
+import { builtWheels, cacheInfo as info, cleanCache as clean, pruneCache as prune, removeBuiltWheels as removeBuilt, type BuiltWheel, type CacheInfo, type RemovalResult } from './maintenance.js';
 
-export type { BucketInfo, CacheInfo, RemovalResult } from './maintenance.js';
+export type { BucketInfo, BuiltWheel, CacheInfo, RemovalResult } from './maintenance.js';
 
 export interface CacheOptions {
   /** The environment variables that locate the cache (VENVKIT_CACHE_DIR, XDG_CACHE_HOME, HOME); default process.env. */
@@ -38,4 +38,25 @@ export function pruneCache(options: PruneCacheOptions = {}): RemovalResult {
     throw new VenvkitError('USAGE', `pruneCache: olderThan must be a number of days, 0 or more (got ${String(days)})`, { hint: 'For example `pruneCache({ olderThan: 7 })`.' });
   }
   return prune({ env: options.env, maxAgeDays: days });
+}
+
+export interface BuiltWheelsOptions extends CacheOptions {
+  /**
+   * Which wheels, as pip's `cache list|remove` pattern: a glob (`*`, `?`, `[...]`) on the wheel's file
+   * name, followed by `-*.whl` when it has no `-` (a project name), else by `*.whl`. Default (list) `*`.
+   */
+  pattern?: string;
+}
+
+/** The wheels venvkit built from sources and keeps in its cache (pip's `cache list`), sorted by path. */
+export function listBuiltWheels(options: BuiltWheelsOptions = {}): BuiltWheel[] {
+  return builtWheels({ env: options.env, pattern: options.pattern });
+}
+
+/** Remove the built wheels `pattern` matches (pip's `cache remove`; `*` also the index pages), keeping what a running venvkit may be using. */
+export function removeBuiltWheels(options: BuiltWheelsOptions & { pattern: string }): RemovalResult {
+  if (typeof options?.pattern !== 'string' || options.pattern === '') {
+    throw new VenvkitError('USAGE', 'removeBuiltWheels: the `pattern` option must name the wheels to remove (a project name or a glob)', { hint: 'For example `removeBuiltWheels({ pattern: \'numpy\' })`; `*` removes them all.' });
+  }
+  return removeBuilt({ env: options.env, pattern: options.pattern });
 }

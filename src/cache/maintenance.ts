@@ -243,3 +243,74 @@ export function pruneCache(options: PruneOptions = {}): RemovalResult {
     now,
   );
 }
+
+/** A locally built wheel in the cache (what pip's `cache list` shows). */
+export interface BuiltWheel {
+  /** The wheel's file name. */
+  name: string;
+  /** Its absolute path. */
+  path: string;
+  /** Its size. */
+  bytes: number;
+}
+
+/** Python's fnmatch.translate (case-sensitive, as on POSIX): `*`, `?`, `[seq]`, `[!seq]`. */
+function fnmatch(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '[^]*';
+    else if (c === '?') re += '[^]';
+    else if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '!') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j++;
+      if (j >= pattern.length) re += '\\[';
+      else {
+        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        else if (body.startsWith('^')) body = '\\' + body;
+        re += `[${body}]`;
+        i = j;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** pip's `cache list|remove` pattern: a name (then `-*.whl` follows) or more (then `*.whl`). */
+function wheelPattern(pattern: string): RegExp {
+  return fnmatch(pattern + (pattern.includes('-') ? '*.whl' : '-*.whl'));
+}
+
+/** The built-wheels entries and the wheel each holds. */
+function builtWheelEntries(root: string): { e: Entry; wheel: BuiltWheel }[] {
+  const out: { e: Entry; wheel: BuiltWheel }[] = [];
+  for (const e of entries(root, ['built-wheels'])) {
+    if (e.file || TEMP.test(e.name)) continue;
+    for (const name of list(e.path)) {
+      const st = name.endsWith('.whl') ? lstatSync(join(e.path, name), { throwIfNoEntry: false }) : undefined;
+      if (st?.isFile()) out.push({ e, wheel: { name, path: join(e.path, name), bytes: st.size } });
+    }
+  }
+  return out;
+}
+
+/** The locally built wheels whose file name matches `pattern` (default all), sorted by path. */
+export function builtWheels(options: { env?: NodeJS.ProcessEnv; pattern?: string } = {}): BuiltWheel[] {
+  const match = wheelPattern(options.pattern ?? '*');
+  return builtWheelEntries(checkedRoot(options.env ?? process.env)).map((x) => x.wheel).filter((w) => match.test(w.name)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Remove the locally built wheels whose file name matches `pattern`, as pip's `cache remove`;
+ * `*` also removes the index pages (pip's HTTP cache). What a running venvkit may be using is kept.
+ */
+export function removeBuiltWheels(options: { env?: NodeJS.ProcessEnv; pattern: string }): RemovalResult {
+  const root = checkedRoot(options.env ?? process.env);
+  const match = wheelPattern(options.pattern);
+  const picked = new Set(builtWheelEntries(root).filter((x) => match.test(x.wheel.name)).map((x) => x.e.path));
+  const only = options.pattern === '*' ? ['built-wheels', 'http'] : ['built-wheels'];
+  return removeWhere(root, (e) => e.bucket === 'http' || picked.has(e.path), only);
+}

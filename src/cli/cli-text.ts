@@ -37,6 +37,10 @@ const FLAGS: Record<string, string> = {
   local: '--local (-l)',
   user: '--user',
   paths: '--path',
+  preferBinary: '--prefer-binary',
+  releaseControl: '--all-releases / --only-final',
+  refreshPackages: '--refresh-package',
+  pattern: 'PATTERN (cache list|remove)',
 };
 
 /** The option names the CLI knows a flag for (the tests check every "the `x` option" in src/ is one). */

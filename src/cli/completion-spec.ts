@@ -18,12 +18,14 @@ export interface CommandSpec {
 }
 
 const f = (long: string, value?: FlagValue, short?: string): FlagSpec => ({ long, ...(short ? { short } : {}), ...(value ? { value } : {}) });
-// pip's general options freeze, show and check take as no-ops (pip-general-local.ts).
+// pip's general options freeze, show, check, list, uninstall and cache take (pip-general-local.ts).
 const PIP_GENERAL_LOCAL = [
   f('disable-pip-version-check'), f('no-input'), f('no-color'), f('require-virtualenv'), f('require-venv'), f('isolated'), f('no-python-version-warning'),
   f('cache-dir', 'dir'), f('no-cache-dir'), f('timeout', 'any'), f('default-timeout', 'any'), f('retries', 'any'), f('resume-retries', 'any'), f('proxy', 'any'),
   f('no-proxy-env'), f('cert', 'file'), f('client-cert', 'file'), f('trusted-host', 'any'), f('keyring-provider', ['auto', 'disabled', 'import', 'subprocess']),
-  f('exists-action', ['s', 'i', 'w', 'b', 'a']),
+  f('exists-action', ['s', 'i', 'w', 'b', 'a']), f('log', 'file'), f('log-file', 'file'), f('local-log', 'file'), f('python', 'any'), f('debug'),
+  f('use-feature', ['fast-deps', 'inprocess-build-deps', 'venv-isolation', 'truststore', 'no-binary-enable-wheel-cache', 'build-constraint']),
+  f('use-deprecated', ['legacy-resolver', 'legacy-certs']), f('version', undefined, 'V'),
 ];
 const COMMON = [f('quiet', undefined, 'q'), f('verbose', undefined, 'v'), f('json'), f('help', undefined, 'h'), f('color', ['auto', 'always', 'never'])];
 const INDEX = [f('index-url', 'any', 'i'), f('extra-index-url', 'any'), f('find-links', 'any', 'f'), f('no-index')];
@@ -55,9 +57,11 @@ export const COMPLETION: Record<string, CommandSpec> = {
       f('target', 'dir', 't'), f('prefix', 'dir'), f('root', 'dir'), f('user'), f('python', 'any'), f('ignore-installed', undefined, 'I'), f('report', 'file'),
       f('python-version', 'any'), f('platform', 'any'), f('implementation', 'any'), f('abi', 'any')],
   },
-  uninstall: { positional: 'none', flags: [...COMMON, ENV, f('requirement', 'file', 'r'), f('yes', undefined, 'y'), f('no-input'), f('user'), f('target', 'dir', 't'), f('prefix', 'dir'), f('python', 'any')] },
+  uninstall: { positional: 'none', flags: [...COMMON, ENV, f('requirement', 'file', 'r'), f('yes', undefined, 'y'), f('user'), f('target', 'dir', 't'), f('prefix', 'dir'),
+    f('root-user-action', ['warn', 'ignore']), f('break-system-packages'), ...PIP_GENERAL_LOCAL] },
   list: { positional: 'none', flags: [...COMMON, ENV, f('format', ['columns', 'freeze', 'json']), f('outdated', undefined, 'o'), f('uptodate', undefined, 'u'), f('not-required'), f('pre'), ...INDEX,
-    f('editable', undefined, 'e'), f('exclude-editable'), f('include-editable'), f('exclude', 'any'), f('path', 'dir'), f('user'), f('local', undefined, 'l')] },
+    f('editable', undefined, 'e'), f('exclude-editable'), f('include-editable'), f('exclude', 'any'), f('path', 'dir'), f('user'), f('local', undefined, 'l'),
+    f('all-releases', 'any'), f('only-final', 'any'), f('no-binary', 'any'), f('only-binary', 'any'), f('prefer-binary'), f('refresh-package', 'any'), f('uploaded-prior-to', 'any'), ...PIP_GENERAL_LOCAL] },
   freeze: { positional: 'none', flags: [...COMMON, ENV, f('all'), f('requirement', 'file', 'r'), f('exclude', 'any'), f('exclude-editable'), f('local', undefined, 'l'), f('user'), f('path', 'dir'), ...PIP_GENERAL_LOCAL] },
   check: { positional: 'none', flags: [...COMMON, ENV, ...PIP_GENERAL_LOCAL] },
   sync: { positional: 'file', flags: [...COMMON, ENV, f('exact'), f('extra', 'any'), f('group', 'any'), ...INDEX, f('require-hashes'), f('no-require-hashes'), f('dry-run'), f('no-cache'), f('no-build-isolation'), f('src', 'dir'), f('constraint', 'file', 'c'), f('config-settings', 'any', 'C'), f('link-mode', ['clone', 'copy', 'hardlink']), f('compile'), f('no-compile')] },
@@ -70,7 +74,7 @@ export const COMPLETION: Record<string, CommandSpec> = {
   },
   show: { positional: 'none', flags: [...COMMON, ENV, f('files', undefined, 'f'), ...PIP_GENERAL_LOCAL] },
   tree: { positional: 'none', flags: [...COMMON, ENV, f('reverse', undefined, 'r'), f('depth', 'any', 'd')] },
-  cache: { subcommands: ['dir', 'info', 'clean', 'prune'], positional: 'none', flags: [...COMMON, f('max-age', 'any')] },
+  cache: { subcommands: ['dir', 'info', 'clean', 'prune', 'list', 'remove', 'purge'], positional: 'none', flags: [...COMMON, f('max-age', 'any'), f('format', ['human', 'abspath']), ...PIP_GENERAL_LOCAL] },
   completion: { subcommands: ['bash', 'zsh', 'fish'], positional: 'none', flags: COMMON.filter((x) => x.long !== 'json') },
   help: { positional: 'none', flags: [] },
 };

@@ -14,8 +14,18 @@ export interface Output {
 // Output goes straight to file descriptors 1 and 2. Node's process.stdout/stderr are synchronous
 // on Linux too, but building them loads the stream machinery: ~4 ms of a ~90 ms `venvkit create`.
 const fellBack = [false, false, false];
+let tap: ((text: string) => void) | undefined;
+
+/** Also hand everything written to stdout and stderr to `fn` (a --log file); returns the undo. */
+export function tapOutput(fn: (text: string) => void): () => void {
+  tap = fn;
+  return () => {
+    tap = undefined;
+  };
+}
 
 function emit(fd: 1 | 2, text: string): void {
+  tap?.(text);
   const data = Buffer.from(text, 'utf8');
   let done = 0;
   if (!fellBack[fd]) {

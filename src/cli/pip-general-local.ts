@@ -1,11 +1,17 @@
-// pip's general options (every pip command takes them) that concern the network, the download
-// cache, pip's configuration, prompts or its self-check, on the commands that read only an env's
-// files (freeze, show, check): pip takes them there and they change nothing, so venvkit takes them
-// too, checks their values as pip does, and does nothing else (--no-color means --color never).
-// Refused still: --log/--log-file/--local-log (pip writes a log file), --python (use --env),
-// --debug, --use-feature, --use-deprecated, --version.
+// pip's general options (every pip command takes them) on the commands that mirror a pip command
+// other than install (freeze, show, check, list, uninstall, cache). Those that concern the network,
+// the download cache, pip's configuration, prompts or its self-check change nothing on a command
+// that reads only an env's files, so venvkit takes them, checks their values as pip does, and does
+// nothing else (list --outdated and cache give some of them their meaning: see there). Three have
+// a meaning everywhere: --no-color is --color never; --log FILE (and its aliases --log-file,
+// --local-log) appends the run to FILE as `install --log` does (run-log.ts); --python PY names the
+// environment as pip's --python does (an environment directory or an interpreter inside one).
+// -V/--version prints venvkit's version, as install's does.
 import { VenvkitError } from '../errors.js';
-import { setColorMode } from './output.js';
+import { PIP_FEATURES } from '../index/requirements-line.js';
+import { setColorMode, stdout, tapOutput } from './output.js';
+import { envOfPython } from './pip-python.js';
+import { openLog } from './run-log.js';
 
 export const PIP_GENERAL_LOCAL = {
   'disable-pip-version-check': { type: 'boolean' },
@@ -28,6 +34,14 @@ export const PIP_GENERAL_LOCAL = {
   'trusted-host': { type: 'string', multiple: true },
   'keyring-provider': { type: 'string' },
   'exists-action': { type: 'string', multiple: true },
+  log: { type: 'string' },
+  'log-file': { type: 'string' },
+  'local-log': { type: 'string' },
+  python: { type: 'string' },
+  debug: { type: 'boolean' },
+  'use-feature': { type: 'string', multiple: true },
+  'use-deprecated': { type: 'string', multiple: true },
+  version: { type: 'boolean', short: 'V' },
 } as const;
 
 /** The help lines for them (each command's --help shows these). */
@@ -38,12 +52,21 @@ taken and change nothing here (COMMAND reads only the environment's files), as w
       --cache-dir DIR, --no-cache-dir, --timeout SEC, --retries N, --resume-retries N, --proxy URL
       --no-proxy-env, --cert PATH, --client-cert PATH, --trusted-host HOST, --keyring-provider NAME
       --exists-action ACTION
+      --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
+
+pip's general options that mean something here, as with pip:
       --no-color          the same as --color never
+      --python PY         the environment: its directory or an interpreter inside it (as pip's
+                          --python; --env DIR says the same)
+      --log FILE          append the command, what it prints and the error that ended it, each line
+                          stamped with the time, to FILE (also --log-file, --local-log)
+  -V, --version           print venvkit's version
 `;
 
 /** The choices pip's parser allows for these two (pip-install-options.ts checks install's against the same). */
 export const EXISTS_ACTIONS = ['s', 'i', 'w', 'b', 'a'] as const;
 export const KEYRING_PROVIDERS = ['auto', 'disabled', 'import', 'subprocess'] as const;
+export const DEPRECATED_FEATURES = ['legacy-resolver', 'legacy-certs'] as const;
 const choiceList = (choices: readonly string[]) => choices.map((c) => `'${c}'`).join(', ');
 
 const bad = (command: string, message: string) => new VenvkitError('USAGE', `${command}: ${message}`, { hint: `Run \`venvkit ${command} --help\` for the flags it takes.` });
@@ -65,5 +88,56 @@ export function applyGeneralLocal(command: string, values: Record<string, unknow
   for (const a of (values['exists-action'] as string[] | undefined) ?? []) {
     if (!(EXISTS_ACTIONS as readonly string[]).includes(a)) throw bad(command, `--exists-action: invalid choice: '${a}' (choose from ${choiceList(EXISTS_ACTIONS)})`);
   }
+  for (const [name, choices] of [['use-feature', PIP_FEATURES], ['use-deprecated', DEPRECATED_FEATURES]] as const) {
+    for (const v of (values[name] as string[] | undefined) ?? []) {
+      if (!(choices as readonly string[]).includes(v)) throw bad(command, `--${name}: invalid choice: '${v}' (choose from ${choiceList(choices)})`);
+    }
+  }
   if (values['no-color']) setColorMode('never');
+}
+
+/** The environment --env or --python (pip's meaning) names; undefined: the default one. */
+export function generalEnv(command: string, values: { env?: string; python?: string }): string | undefined {
+  if (values.env !== undefined && values.python !== undefined) {
+    throw new VenvkitError('USAGE', `${command}: --env and --python both name the environment`, { hint: 'Give one of them.' });
+  }
+  return values.env ?? (values.python !== undefined ? envOfPython(values.python, command) : undefined);
+}
+
+/** The value of the last of `names` in `argv` (pip's aliases of one option: the last given counts). */
+export function lastValue(argv: string[], names: string[]): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
+    if (m && names.includes(m[1]!)) value = m[2] ?? argv[++i];
+  }
+  return value;
+}
+
+/**
+ * Runs a command's body with pip's general options applied: their values checked, -V answered,
+ * and --log (the last of --log, --log-file, --local-log in `argv`, pip's one option) appending the
+ * run to its file: the command line, all it prints, and the error that ended it.
+ */
+export async function withGeneral(command: string, values: Record<string, unknown>, argv: string[], body: () => Promise<number>): Promise<number> {
+  applyGeneralLocal(command, values);
+  if (values.version) {
+    const { VERSION } = await import('./version.js');
+    stdout(`venvkit ${VERSION}\n`);
+    return 0;
+  }
+  const logPath = lastValue(argv, ['log', 'log-file', 'local-log']);
+  if (logPath === undefined) return body();
+  const { resolve } = await import('node:path');
+  const log = openLog(resolve(logPath), [...command.split(' '), ...argv]);
+  const untap = tapOutput((text) => log.line(text.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n$/, '')));
+  try {
+    return await body();
+  } catch (e) {
+    log.error(e);
+    throw e;
+  } finally {
+    untap();
+    log.close();
+  }
 }

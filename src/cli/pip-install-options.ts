@@ -4,7 +4,7 @@
 // into its parser; the layouts (--target, --prefix, --root, --user, --python, -I, --report,
 // --python-version, --platform, --implementation, --abi) are its own.
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { VenvkitError } from '../errors.js';
 import type { IndexFlags } from '../index/pip-config.js';
 import { PIP_FEATURES } from '../index/requirements-file.js';
@@ -164,27 +164,27 @@ export interface PipRun {
   srcDir?: string;
 }
 
-function positiveInt(name: string, v: string | undefined): number | undefined {
+function positiveInt(name: string, v: string | undefined, command = 'install'): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new VenvkitError('USAGE', `install: --${name} must be a whole number (got "${v}")`, { hint: `Give --${name} 0 or more.` });
+  if (!/^\d+$/.test(v)) throw new VenvkitError('USAGE', `${command}: --${name} must be a whole number (got "${v}")`, { hint: `Give --${name} 0 or more.` });
   return Number(v);
 }
 
 /** --all-releases / --only-final as given, in order (parseArgs keeps each option's values apart). */
-export function releaseOps(argv: string[]): ReleaseOp[] {
+export function releaseOps(argv: string[], command = 'install'): ReleaseOp[] {
   const ops: ReleaseOp[] = [];
   for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
     const m = /^--(all-releases|only-final)(?:=(.*))?$/.exec(argv[i]!);
-    if (m) ops.push(checkReleaseOp({ option: m[1] as ReleaseOp['option'], value: m[2] ?? argv[++i] ?? '' }, 'install'));
+    if (m) ops.push(checkReleaseOp({ option: m[1] as ReleaseOp['option'], value: m[2] ?? argv[++i] ?? '' }, command));
   }
   return ops;
 }
 
 /** --refresh-package values as pip's callback folds them: names (normalised), or [':all:']. */
-export function refreshPackages(values: string[]): string[] {
+export function refreshPackages(values: string[], command = 'install'): string[] {
   const set = new Set<string>();
   for (const value of values) {
-    if (value === '' || value.startsWith('-')) throw new VenvkitError('USAGE', 'install: --refresh-package needs a value: :all: or project names with commas between them', { hint: 'e.g. --refresh-package requests' });
+    if (value === '' || value.startsWith('-')) throw new VenvkitError('USAGE', `${command}: --refresh-package needs a value: :all: or project names with commas between them`, { hint: 'e.g. --refresh-package requests' });
     foldNames(value, set, undefined);
   }
   return [...set];
@@ -194,13 +194,13 @@ export function refreshPackages(values: string[]): string[] {
  * --uploaded-prior-to as pip 26.2 reads it: PnD (that many whole days before now) or an ISO 8601
  * date or date-time (local time when it names no offset); ms since the epoch.
  */
-export function uploadedPriorTo(value: string, now = Date.now()): number {
+export function uploadedPriorTo(value: string, now = Date.now(), command = 'install'): number {
   const days = /^P(\d+)D$/.exec(value);
   if (days) return now - Number(days[1]) * 86_400_000;
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,6}))?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
   const t = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}.${(m[7] ?? '0').padEnd(3, '0').slice(0, 3)}${m[8] ? (m[8] === 'Z' ? 'Z' : offset(m[8])) : ''}`) : NaN;
   if (!Number.isFinite(t)) {
-    throw new VenvkitError('USAGE', `install: --uploaded-prior-to: invalid value: '${value}'. Expected an ISO 8601 datetime string (e.g. '2023-01-01' or '2023-01-01T00:00:00Z') or a duration in days (e.g. 'P3D')`, { hint: 'Give a date, a date-time, or PnD.' });
+    throw new VenvkitError('USAGE', `${command}: --uploaded-prior-to: invalid value: '${value}'. Expected an ISO 8601 datetime string (e.g. '2023-01-01' or '2023-01-01T00:00:00Z') or a duration in days (e.g. 'P3D')`, { hint: 'Give a date, a date-time, or PnD.' });
   }
   return t;
 }
@@ -211,40 +211,40 @@ function offset(o: string): string {
 }
 
 /** Check the values pip checks and turn the options into a PipRun (`argv`: for the order of --all-releases / --only-final). */
-export function pipRun(values: PipValues, argv: string[] = []): PipRun {
+export function pipRun(values: PipValues, argv: string[] = [], command = 'install'): PipRun {
   for (const [name, choices] of Object.entries(CHOICES)) {
     const got = (values as Record<string, string | string[] | undefined>)[name];
     for (const v of got === undefined ? [] : Array.isArray(got) ? got : [got]) {
-      if (!choices.includes(v)) throw new VenvkitError('USAGE', `install: --${name} must be one of ${choices.join(', ')} (got "${v}")`, { hint: `Run \`venvkit install --help\`.` });
+      if (!choices.includes(v)) throw new VenvkitError('USAGE', `${command}: --${name} must be one of ${choices.join(', ')} (got "${v}")`, { hint: `Run \`venvkit ${command} --help\`.` });
     }
   }
-  positiveInt('resume-retries', values['resume-retries']);
-  const ops = releaseOps(argv);
+  positiveInt('resume-retries', values['resume-retries'], command);
+  const ops = releaseOps(argv, command);
   const scripts = values['requirements-from-script'] ?? [];
   if (scripts.length > 1) throw new VenvkitError('USAGE', 'install: --requirements-from-script can only be given once', { hint: 'Install the other scripts\' dependencies in another run.' });
   const index: IndexFlags = {};
   if (values['trusted-host']?.length) index.trustedHosts = values['trusted-host'];
-  if (values.cert !== undefined) index.cert = existingFile('cert', values.cert);
-  if (values['client-cert'] !== undefined) index.clientCert = existingFile('client-cert', values['client-cert']);
+  if (values.cert !== undefined) index.cert = existingFile('cert', values.cert, command);
+  if (values['client-cert'] !== undefined) index.clientCert = existingFile('client-cert', values['client-cert'], command);
   if (values.proxy !== undefined) {
     try {
       new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(values.proxy) ? values.proxy : `http://${values.proxy}`);
     } catch {
-      throw new VenvkitError('USAGE', `install: --proxy ${values.proxy} is not a URL`, { hint: 'Give scheme://[user:password@]host:port.' });
+      throw new VenvkitError('USAGE', `${command}: --proxy ${values.proxy} is not a URL`, { hint: 'Give scheme://[user:password@]host:port.' });
     }
     index.proxy = values.proxy;
   }
   if (values['no-proxy-env']) index.noProxyEnv = true;
-  const retries = positiveInt('retries', values.retries);
+  const retries = positiveInt('retries', values.retries, command);
   if (retries !== undefined) index.retries = retries;
   if (values.isolated) index.isolated = true;
   if (values['no-require-hashes']) index.noRequireHashes = true;
   if (ops.length) index.releaseControl = ops;
   if (values['refresh-package']?.length) {
-    const names = refreshPackages(values['refresh-package']);
+    const names = refreshPackages(values['refresh-package'], command);
     if (names.length) index.refreshPackages = names;
   }
-  if (values['uploaded-prior-to'] !== undefined) index.uploadedPriorTo = uploadedPriorTo(values['uploaded-prior-to']);
+  if (values['uploaded-prior-to'] !== undefined) index.uploadedPriorTo = uploadedPriorTo(values['uploaded-prior-to'], Date.now(), command);
   return {
     index,
     noCache: !!values['no-cache-dir'],
@@ -264,10 +264,10 @@ export function pipRun(values: PipValues, argv: string[] = []): PipRun {
 }
 
 /** pip's refusals: --pre beside --all-releases/--only-final; --only-deps beside --no-deps, -r, --requirements-from-script, --group. */
-export async function checkPipCombinations(values: { pre?: boolean; noDeps?: boolean; requirement?: string[]; group?: string[] }, pip: PipRun): Promise<void> {
+export async function checkPipCombinations(values: { pre?: boolean; noDeps?: boolean; requirement?: string[]; group?: string[] }, pip: PipRun, command = 'install'): Promise<void> {
   if (values.pre && pip.releaseControl.length) {
     const { releaseControl } = await import('../index/release-control.js');
-    if (!releaseControl(pip.releaseControl)!.empty) throw new VenvkitError('USAGE', 'install: --pre cannot be used with --all-releases or --only-final', { hint: 'Use --all-releases :all: instead of --pre.' });
+    if (!releaseControl(pip.releaseControl)!.empty) throw new VenvkitError('USAGE', `${command}: --pre cannot be used with --all-releases or --only-final`, { hint: 'Use --all-releases :all: instead of --pre.' });
   }
   if (!pip.onlyDeps) return;
   const conflicts = [
@@ -282,23 +282,8 @@ export async function checkPipCombinations(values: { pre?: boolean; noDeps?: boo
   }
 }
 
-function existingFile(name: string, path: string): string {
+function existingFile(name: string, path: string, command = 'install'): string {
   const abs = resolve(path);
-  if (!existsSync(abs) || !statSync(abs).isFile()) throw new VenvkitError('BAD_PATH', `install: --${name} ${path}: no such file`, { hint: name === 'build-constraint' ? 'Give the path of a constraints file.' : `Give the path of a PEM file to --${name}.` });
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw new VenvkitError('BAD_PATH', `${command}: --${name} ${path}: no such file`, { hint: name === 'build-constraint' ? 'Give the path of a constraints file.' : `Give the path of a PEM file to --${name}.` });
   return abs;
-}
-
-/**
- * pip's --python for `install` outside a --target/--prefix/--root/--user layout: the environment
- * of that interpreter. Accepts an environment directory or an interpreter inside one (bin/python,
- * Scripts\python.exe); anything else is an error naming it.
- */
-export function envOfPython(spec: string): string {
-  const abs = resolve(spec);
-  if (existsSync(join(abs, 'pyvenv.cfg'))) return abs;
-  const up = dirname(dirname(abs));
-  if (existsSync(abs) && existsSync(join(up, 'pyvenv.cfg'))) return up;
-  throw new VenvkitError('USAGE', `install: --python ${spec} is not an environment or an interpreter inside one`, {
-    hint: 'Give the environment (--env DIR) or its interpreter (DIR/bin/python); to install for a bare interpreter use --target, --prefix or --user with --python.',
-  });
 }

@@ -1,8 +1,15 @@
 // The newest version the indexes offer for installed distributions (`list --outdated/--uptodate`),
-// chosen as pip's `list` chooses it: files for this interpreter only (wheel tags, Requires-Python),
-// pre-releases only with `pre`, a non-yanked file over a yanked one, then the highest version; the
-// type is "wheel" when a compatible wheel of that version exists, else "sdist".
+// chosen as pip's `list` chooses it: files for this interpreter only (wheel tags, Requires-Python)
+// in the formats --no-binary/--only-binary allow, pre-releases only with `pre` or where
+// --all-releases allows them (--only-final: never), a non-yanked file over a yanked one, then (with
+// --prefer-binary) a wheel over an sdist, then the highest version; the type is "wheel" when a
+// compatible wheel of that version exists, else "sdist". --uploaded-prior-to and --refresh-package
+// act in the index client. A project no index could be read for has no latest version (a
+// warning says why), as in pip's list.
+import { VenvkitError } from '../errors.js';
+import { FormatControl } from '../index/format-control.js';
 import { IndexClient } from '../index/index-client.js';
+import { prereleaseRule } from '../index/release-control.js';
 import { applyFlags, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
 import type { Candidate } from '../index/types.js';
 import { compareVersions, tryParseVersion, type Version } from '../pep/pep440.js';
@@ -35,14 +42,25 @@ export async function latestVersions(names: readonly string[], interpreter: Inte
   const client = new IndexClient({ settings, onWarning: options.onWarning });
   const tags = compatibleTags(interpreter);
   const python = tryParseVersion(interpreter.versionString);
+  const formats = FormatControl.from(settings.formatControl ?? []);
+  const pre = prereleaseRule(settings);
   const out = new Map<string, Latest>();
   try {
     await Promise.all(names.map(async (name) => {
-      const p = await client.project(name);
+      let p;
+      try {
+        p = await client.project(name);
+      } catch (e) {
+        // No index could be read for it (the client has warned which): pip's list skips it too.
+        if (e instanceof VenvkitError && e.code === 'INDEX_ERROR') return;
+        throw e;
+      }
       const files: { c: Candidate; v: Version; wheel: boolean }[] = [];
+      const allowed = formats.allowedFormats(name);
+      const preOk = typeof pre === 'function' ? pre(name) === true : pre;
       for (const [c, wheel] of [...p.candidates.map((c) => [c, true] as const), ...p.sdists.map((c) => [c, false] as const)]) {
         const v = tryParseVersion(c.version);
-        if (!v || (v.isPrerelease && !settings.pre)) continue;
+        if (!v || (v.isPrerelease && !preOk) || !allowed.has(wheel ? 'binary' : 'source')) continue;
         if (!pythonFits(c.requiresPython, python)) continue;
         if (wheel && bestTagRank(wheelTags(c.filename), tags) === null) continue;
         files.push({ c, v, wheel });
@@ -52,7 +70,8 @@ export async function latestVersions(names: readonly string[], interpreter: Inte
         if (!best) best = f;
         else {
           const yank = Number(!!best.c.yanked) - Number(!!f.c.yanked);
-          const cmp = yank !== 0 ? yank : compareVersions(f.v, best.v) || Number(f.wheel) - Number(best.wheel);
+          const binary = settings.preferBinary ? Number(f.wheel) - Number(best.wheel) : 0;
+          const cmp = yank || binary || compareVersions(f.v, best.v) || Number(f.wheel) - Number(best.wheel);
           if (cmp > 0) best = f;
         }
       }

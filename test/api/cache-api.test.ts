@@ -1,14 +1,17 @@
-// The cache calls of the library (cacheDir, cacheInfo, cleanCache, pruneCache), through the built
+// The cache calls of the library (cacheDir, cacheInfo, cleanCache, pruneCache, listBuiltWheels,
+// removeBuiltWheels), through the built
 // package as a host imports it, on a real cache filled by a real install: the same answers as
 // `venvkit cache dir|info`, prune by days unused (olderThan), clean of one part, bad input refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, utimesSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildWheel } from '../helpers/wheels.js';
 import { ROOT, venvkit } from '../helpers/cli.js';
 import { interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
+import { writeInTreeProject } from '../build/helpers.js';
 
 test('cacheDir, cacheInfo, pruneCache({ olderThan }), cleanCache({ parts }) on a real cache', async () => {
   const vk = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
@@ -58,6 +61,39 @@ test('cacheDir, cacheInfo, pruneCache({ olderThan }), cleanCache({ parts }) on a
 
     await assert.rejects(vk.pruneCache({ env, olderThan: -1 }), (e: { code: string; message: string }) => e.code === 'USAGE' && /olderThan must be a number of days/.test(e.message));
     await assert.rejects(vk.cleanCache({ env, parts: ['nope'] }), (e: { code: string; message: string }) => e.code === 'USAGE' && /no cache part named "nope"/.test(e.message));
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('listBuiltWheels and removeBuiltWheels({ pattern }) on a wheel built from a real sdist: the same answers as `venvkit cache list|remove`', async () => {
+  const vk = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
+  const dir = tempDir('cache-api-built');
+  try {
+    const py = interpreters().find((i) => i.version.startsWith('3.12')) ?? interpreters()[0]!;
+    // An sdist of an in-tree backend (nothing to fetch to build it), built by an install.
+    const proj = join(dir, 'vkapi-1.0');
+    writeInTreeProject(proj, 'vkapi');
+    writeFileSync(join(proj, 'PKG-INFO'), 'Metadata-Version: 2.1\nName: vkapi\nVersion: 1.0\n');
+    const sdist = join(dir, 'vkapi-1.0.tar.gz');
+    const tar = spawnSync(py.path, ['-c', `import tarfile; t = tarfile.open(${JSON.stringify(sdist)}, "w:gz"); t.add(${JSON.stringify(proj)}, "vkapi-1.0"); t.close()`], { encoding: 'utf8' });
+    assert.equal(tar.status, 0, tar.stderr);
+    const cache = join(dir, 'cache');
+    const env = testEnv(cache);
+    assert.equal(venvkit(['create', '--without-pip', '-q', '-p', py.path, join(dir, 'env')], { env }).status, 0);
+    const r = venvkit(['install', '--env', join(dir, 'env'), '--no-index', sdist], { env });
+    assert.equal(r.status, 0, r.stderr);
+
+    const listed = await vk.listBuiltWheels({ env });
+    assert.deepEqual(listed.map((w: { name: string }) => w.name), ['vkapi-1.0-py3-none-any.whl']);
+    assert.deepEqual(JSON.parse(venvkit(['cache', 'list', '--json'], { env }).stdout).wheels, listed);
+    assert.deepEqual(await vk.listBuiltWheels({ env, pattern: 'vkapi-2*' }), []);
+    assert.equal((await vk.listBuiltWheels({ env, pattern: 'vk?pi' })).length, 1);
+    await assert.rejects(vk.removeBuiltWheels({ env, pattern: '' }), (e: { code: string }) => e.code === 'USAGE');
+    assert.equal((await vk.removeBuiltWheels({ env, pattern: 'other' })).removed, 0);
+    assert.equal((await vk.removeBuiltWheels({ env, pattern: 'vkapi' })).removed, 1);
+    assert.deepEqual(await vk.listBuiltWheels({ env }), []);
+    assert.equal(venvkit(['cache', 'list'], { env }).stdout, 'No locally built wheels cached.\n');
   } finally {
     removeDir(dir);
   }

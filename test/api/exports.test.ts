@@ -21,7 +21,7 @@ const PUBLIC = [
   'freeze', 'readDists', 'checkInstalled', 'resolveEnvironment', 'findEnvironments', 'watchEnvironments',
   'Version', 'parseVersion', 'compareVersions', 'Specifier', 'SpecifierSet', 'parseRequirement', 'parseMarker',
   'evaluateMarker', 'markerEnvironment', 'compatibleTags', 'lock', 'writeLock', 'sync',
-  'cacheDir', 'cacheInfo', 'cleanCache', 'pruneCache',
+  'cacheDir', 'cacheInfo', 'cleanCache', 'pruneCache', 'listBuiltWheels', 'removeBuiltWheels',
 ].sort();
 
 test('ESM and CommonJS entries export the same public names, and no internal helper', async () => {

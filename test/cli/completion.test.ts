@@ -61,7 +61,7 @@ test('bash: the script completes commands, subcommands, flags and their values',
     return r.stdout.split('\n').filter(Boolean);
   };
   assert.deepEqual(complete('venvkit', 'cr'), ['create']);
-  assert.deepEqual(complete('venvkit', 'cache', 'p'), ['prune']);
+  assert.deepEqual(complete('venvkit', 'cache', 'p'), ['prune', 'purge']);
   assert.deepEqual(complete('venvkit', 'install', '--link-mode', ''), ['clone', 'copy', 'hardlink']);
   assert.deepEqual(complete('venvkit', 'list', '--form'), ['--format']);
   assert.deepEqual(complete('venvkit', '--color', 'never', 'unin'), ['uninstall']);
@@ -83,7 +83,7 @@ test('fish: the script completes through fish\'s own engine', (t) => {
       return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
     };
     assert.deepEqual(complete('venvkit cr'), ['create']);
-    assert.deepEqual(complete('venvkit cache ').sort(), ['clean', 'dir', 'info', 'prune']);
+    assert.deepEqual(complete('venvkit cache ').sort(), ['clean', 'dir', 'info', 'list', 'prune', 'purge', 'remove']);
     assert.deepEqual(complete('venvkit list --format ').sort(), ['columns', 'freeze', 'json']);
     assert.deepEqual(complete('venvkit install --link-m'), ['--link-mode']);
     assert.deepEqual(complete('venvkit tree --rev'), ['--reverse']);

@@ -1,6 +1,6 @@
 // venvkit freeze: installed distributions as requirement lines (pip freeze's format).
 import { pipOptionNamesOf } from '../pip-option-names.js';
-import { applyGeneralLocal, PIP_GENERAL_LOCAL, PIP_GENERAL_LOCAL_HELP } from '../pip-general-local.js';
+import { generalEnv, PIP_GENERAL_LOCAL, PIP_GENERAL_LOCAL_HELP, withGeneral } from '../pip-general-local.js';
 import { parse } from '../args.js';
 import { VenvkitError } from '../../errors.js';
 import { locateVenv } from '../../venv/locate.js';
@@ -35,7 +35,7 @@ Options:
 ${PIP_GENERAL_LOCAL_HELP.replace('COMMAND', 'freeze')}`;
 
 export default async function freeze(argv: string[]): Promise<number> {
-  const { values } = parse('freeze', argv, {
+  const { values, argv: full } = parse('freeze', argv, {
     env: { type: 'string' },
     all: { type: 'boolean' },
     requirement: { type: 'string', short: 'r', multiple: true },
@@ -50,25 +50,26 @@ export default async function freeze(argv: string[]): Promise<number> {
     stdout(HELP);
     return 0;
   }
-  applyGeneralLocal('freeze', values);
-  if (values.path && (values.user || values.local)) throw new VenvkitError('USAGE', 'freeze: --path cannot be combined with --user or --local', { hint: 'Use one of them.' });
-  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
-  const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: false });
-  // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
-  printRecovered(venv.root, await recoverForRead(venv.root));
-  const lines: string[] = [];
-  // Printed as produced, as pip prints them: a requirement file line that cannot be read fails after what came before.
-  for (const e of freezeEntries(venv, {
-    all: !!values.all, exclude: values.exclude, excludeEditable: !!values['exclude-editable'], requirementFiles: values.requirement,
-    local: !!values.local, user: !!values.user, paths: values.path,
-  })) {
-    if ('warning' in e) warn(out, e.warning);
-    else if ('note' in e) {
-      // pip prints these among the lines on stdout; venvkit's JSON keeps stdout for itself.
-      if (!out.quiet) (out.json ? stderr : stdout)(e.note + '\n');
-    } else if (out.json) lines.push(e.line);
-    else stdout(e.line + '\n');
-  }
-  if (out.json) printJson({ env: venv.root, requirements: lines });
-  return 0;
+  return withGeneral('freeze', values, full, async () => {
+    if (values.path && (values.user || values.local)) throw new VenvkitError('USAGE', 'freeze: --path cannot be combined with --user or --local', { hint: 'Use one of them.' });
+    const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+    const venv = await openVenv(locateVenv({ explicit: generalEnv('freeze', values) }).root, { probe: false });
+    // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
+    printRecovered(venv.root, await recoverForRead(venv.root));
+    const lines: string[] = [];
+    // Printed as produced, as pip prints them: a requirement file line that cannot be read fails after what came before.
+    for (const e of freezeEntries(venv, {
+      all: !!values.all, exclude: values.exclude, excludeEditable: !!values['exclude-editable'], requirementFiles: values.requirement,
+      local: !!values.local, user: !!values.user, paths: values.path,
+    })) {
+      if ('warning' in e) warn(out, e.warning);
+      else if ('note' in e) {
+        // pip prints these among the lines on stdout; venvkit's JSON keeps stdout for itself.
+        if (!out.quiet) (out.json ? stderr : stdout)(e.note + '\n');
+      } else if (out.json) lines.push(e.line);
+      else stdout(e.line + '\n');
+    }
+    if (out.json) printJson({ env: venv.root, requirements: lines });
+    return 0;
+  });
 }

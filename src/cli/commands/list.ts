@@ -1,9 +1,12 @@
 // venvkit list: the distributions installed in an env, as pip list shows them (columns, freeze,
 // json; --outdated, --uptodate, --not-required), plus venvkit's own --json.
 import { pipOptionNamesOf } from '../pip-option-names.js';
-import { parse } from '../args.js';
+import { generalEnv, lastValue, PIP_GENERAL_LOCAL, withGeneral } from '../pip-general-local.js';
+import { formatOps, parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
+import { resolve } from 'node:path';
 import { VenvkitError } from '../../errors.js';
+import { disableCaches } from '../../cache/trust.js';
 import { locateVenv } from '../../venv/locate.js';
 import { openVenv } from '../../venv/open.js';
 import { recoverForRead } from '../../install/recover.js';
@@ -38,14 +41,36 @@ Options:
   -l, --local            only what the environment itself holds: in an environment that sees the
                          system site-packages, the user site and the base interpreter's
                          site-packages are otherwise listed too (as pip list)
-      --pre              count pre-releases as newer versions (--outdated, --uptodate)
-  -i, --index-url URL    the index to ask (default: pip's configuration), with --extra-index-url URL,
-  -f, --find-links LOC   --find-links LOC and --no-index as for install
   -v, --verbose          also show each one's location and installer
       --json             venvkit's JSON: {version, env, packages: [{name, version, location,
                          installer, editable_project_location?, latest_version?, latest_filetype?}]}
 
 An "Editable project location" column appears when something is installed editable (as pip list).
+
+With --outdated or --uptodate, which versions count as the latest (as for install and as pip list):
+      --pre              pre-releases too (--all-releases NAMES|:all:, --only-final NAMES|:all:
+                         per project; not with --pre)
+      --no-binary NAMES, --only-binary NAMES, --prefer-binary
+                         which files count (sdists, wheels; a wheel over a newer sdist)
+      --uploaded-prior-to WHEN, --refresh-package NAMES
+  -i, --index-url URL    the index to ask (default: pip's configuration), with --extra-index-url URL,
+  -f, --find-links LOC   --find-links LOC and --no-index as for install
+      --timeout SEC, --retries N, --proxy URL, --no-proxy-env, --cert PATH, --client-cert PATH,
+      --trusted-host HOST, --isolated (no PIP_* variables or user configuration)
+      --cache-dir DIR, --no-cache-dir (venvkit's cache for the index pages)
+
+pip's other general options are taken and change nothing here, as with pip:
+      --disable-pip-version-check, --no-input, --require-virtualenv, --no-python-version-warning
+      --resume-retries N, --keyring-provider NAME, --exists-action ACTION
+      --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
+
+pip's general options that mean something here, as with pip:
+      --no-color          the same as --color never
+      --python PY         the environment: its directory or an interpreter inside it (as pip's
+                          --python; --env DIR says the same)
+      --log FILE          append the command, what it prints and the error that ended it, each line
+                          stamped with the time, to FILE (also --log-file, --local-log)
+  -V, --version           print venvkit's version
 `;
 
 export function table(rows: string[][]): string {
@@ -63,37 +88,62 @@ function pythonJson(v: unknown): string {
   return JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const OPTIONS = {
+  ...PIP_GENERAL_LOCAL,
+  env: { type: 'string' },
+  format: { type: 'string' },
+  outdated: { type: 'boolean', short: 'o' },
+  uptodate: { type: 'boolean', short: 'u' },
+  'not-required': { type: 'boolean' },
+  pre: { type: 'boolean' },
+  'index-url': { type: 'string', short: 'i' },
+  'extra-index-url': { type: 'string', multiple: true },
+  'find-links': { type: 'string', short: 'f', multiple: true },
+  'no-index': { type: 'boolean' },
+  'all-releases': { type: 'string', multiple: true },
+  'only-final': { type: 'string', multiple: true },
+  'no-binary': { type: 'string', multiple: true },
+  'only-binary': { type: 'string', multiple: true },
+  'prefer-binary': { type: 'boolean' },
+  'refresh-package': { type: 'string', multiple: true },
+  'uploaded-prior-to': { type: 'string' },
+  editable: { type: 'boolean', short: 'e' },
+  'exclude-editable': { type: 'boolean' },
+  'include-editable': { type: 'boolean' },
+  exclude: { type: 'string', multiple: true },
+  path: { type: 'string', multiple: true },
+  user: { type: 'boolean' },
+  local: { type: 'boolean', short: 'l' },
+} as const;
+
 export default async function list(argv: string[]): Promise<number> {
-  const { values, argv: full } = parse('list', argv, {
-    env: { type: 'string' },
-    format: { type: 'string' },
-    outdated: { type: 'boolean', short: 'o' },
-    uptodate: { type: 'boolean', short: 'u' },
-    'not-required': { type: 'boolean' },
-    pre: { type: 'boolean' },
-    'index-url': { type: 'string', short: 'i' },
-    'extra-index-url': { type: 'string', multiple: true },
-    'find-links': { type: 'string', short: 'f', multiple: true },
-    'no-index': { type: 'boolean' },
-    editable: { type: 'boolean', short: 'e' },
-    'exclude-editable': { type: 'boolean' },
-    'include-editable': { type: 'boolean' },
-    exclude: { type: 'string', multiple: true },
-    path: { type: 'string', multiple: true },
-    user: { type: 'boolean' },
-    local: { type: 'boolean', short: 'l' },
-  }, pipOptionNamesOf('list'));
+  const { values, argv: full } = parse('list', argv, OPTIONS, pipOptionNamesOf('list'));
   if (values.help) {
     stdout(HELP);
     return 0;
   }
+  return withGeneral('list', values, full, () => run(values, full));
+}
+
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+async function run(values: Values, full: string[]): Promise<number> {
+  // pip's network and selection options (the same checks and meanings as install's).
+  const { checkPipCombinations, pipRun } = await import('../pip-install-options.js');
+  const pip = pipRun(values, full, 'list');
+  await checkPipCombinations({ pre: values.pre }, pip, 'list');
+  if (values['cache-dir'] !== undefined) process.env.VENVKIT_CACHE_DIR = resolve(values['cache-dir']);
+  if (values['no-cache-dir']) disableCaches();
+  const timeout = lastValue(full, ['timeout', 'default-timeout']);
+  const { FormatControl } = await import('../../index/format-control.js');
+  FormatControl.from(formatOps(full)); // pip checks their values whatever else is asked
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const format = values.format ?? 'columns';
   if (!FORMATS.includes(format)) throw new VenvkitError('USAGE', `list: --format must be one of ${FORMATS.join(', ')} (got "${format}")`, { hint: 'Use --json for venvkit\'s own JSON.' });
   if (values.outdated && values.uptodate) throw new VenvkitError('USAGE', 'list: --outdated and --uptodate cannot be combined', { hint: 'Use one of them.' });
   if (values.outdated && format === 'freeze') throw new VenvkitError('USAGE', "list: --format freeze cannot be used with --outdated", { hint: 'Use --format columns or json.' });
   if (values.path && (values.user || values.local)) throw new VenvkitError('USAGE', "list: --path cannot be combined with --user or --local", { hint: 'Use one of them.' });
-  const venv = await openVenv(locateVenv({ explicit: values.env }).root, { probe: !!(values['not-required'] || values.outdated || values.uptodate) });
+  const venv = await openVenv(locateVenv({ explicit: generalEnv('list', values) }).root, { probe: !!(values['not-required'] || values.outdated || values.uptodate) });
   // A transaction a killed venvkit left is finished first (or this fails saying how to fix it).
   printRecovered(venv.root, await recoverForRead(venv.root));
   // pip sorts by the normalised name (readDists' order).
@@ -116,7 +166,10 @@ export default async function list(argv: string[]): Promise<number> {
   if (values.outdated || values.uptodate) {
     const { latestVersions } = await import('../../installed/latest.js');
     latest = await latestVersions(dists.map((d) => d.name), needBase(), {
-      flags: { indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'], pre: values.pre },
+      flags: {
+        indexUrl: values['index-url'], extraIndexUrls: values['extra-index-url'], findLinks: values['find-links'], noIndex: values['no-index'], pre: values.pre,
+        ...pip.index, formatControl: formatOps(full), preferBinary: values['prefer-binary'], ...(timeout !== undefined ? { timeout: Number(timeout) } : {}),
+      },
       onWarning: (m) => warn(out, m),
     });
     dists = dists.filter((d) => {

@@ -1,6 +1,6 @@
 // venvkit show NAME... [-f] [-v]: what `pip show` prints about installed distributions.
 import { pipOptionNamesOf } from '../pip-option-names.js';
-import { applyGeneralLocal, PIP_GENERAL_LOCAL, PIP_GENERAL_LOCAL_HELP } from '../pip-general-local.js';
+import { generalEnv, PIP_GENERAL_LOCAL, PIP_GENERAL_LOCAL_HELP, withGeneral } from '../pip-general-local.js';
 import { parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
@@ -47,20 +47,21 @@ function lines(d: ShownDist, files: boolean, verbose: boolean): string[] {
 }
 
 export default async function show(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('show', argv, { env: { type: 'string' }, files: { type: 'boolean', short: 'f' }, ...PIP_GENERAL_LOCAL }, pipOptionNamesOf('show'));
+  const { values, positionals, argv: full } = parse('show', argv, { env: { type: 'string' }, files: { type: 'boolean', short: 'f' }, ...PIP_GENERAL_LOCAL }, pipOptionNamesOf('show'));
   if (values.help) {
     stdout(HELP);
     return 0;
   }
-  applyGeneralLocal('show', values);
-  const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
-  if (positionals.length === 0) throw new VenvkitError('USAGE', 'show: name at least one distribution', { hint: 'Run `venvkit list` to see what is installed.' });
-  const venv = await openVenv(locateVenv({ explicit: values.env }).root);
-  printRecovered(venv.root, await recoverForRead(venv.root));
-  if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so its markers cannot be evaluated`, { hint: 'Recreate the environment with `venvkit create`.' });
-  const { shown, missing } = showDists(readDists(venv.paths), positionals, markerEnvironment(venv.base));
-  if (missing.length) warn({ ...out, quiet: out.quiet }, `Package(s) not found: ${missing.join(', ')}`);
-  if (out.json) printJson({ env: venv.root, packages: shown, missing });
-  else if (shown.length) stdout(shown.map((d) => lines(d, !!values.files, out.verbose).join('\n')).join('\n---\n') + '\n');
-  return shown.length ? 0 : 1;
+  return withGeneral('show', values, full, async () => {
+    const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
+    if (positionals.length === 0) throw new VenvkitError('USAGE', 'show: name at least one distribution', { hint: 'Run `venvkit list` to see what is installed.' });
+    const venv = await openVenv(locateVenv({ explicit: generalEnv('show', values) }).root);
+    printRecovered(venv.root, await recoverForRead(venv.root));
+    if (!venv.base) throw new VenvkitError('PYTHON_NOT_FOUND', `The base interpreter of ${venv.root} cannot be found, so its markers cannot be evaluated`, { hint: 'Recreate the environment with `venvkit create`.' });
+    const { shown, missing } = showDists(readDists(venv.paths), positionals, markerEnvironment(venv.base));
+    if (missing.length) warn({ ...out, quiet: out.quiet }, `Package(s) not found: ${missing.join(', ')}`);
+    if (out.json) printJson({ env: venv.root, packages: shown, missing });
+    else if (shown.length) stdout(shown.map((d) => lines(d, !!values.files, out.verbose).join('\n')).join('\n---\n') + '\n');
+    return shown.length ? 0 : 1;
+  });
 }

@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
+import { generalEnv, lastValue, PIP_GENERAL_LOCAL, withGeneral } from '../pip-general-local.js';
 import { info, printJson, type Output, stderr, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
@@ -31,12 +32,33 @@ Options:
   -t, --target DIR         uninstall from DIR, as installed with \`install --target DIR\`
       --prefix DIR         uninstall from the prefix DIR, as installed with \`install --prefix DIR\`
                              (pip's uninstall has neither: it removes only what its own sys.path shows)
-      --python SPEC        the interpreter of --user/--prefix/--target (default: the active
-                             environment's, else python3), as for install
+      --python PY          with --user/--prefix/--target: their interpreter (default: the active
+                             environment's, else python3), as for install; else the environment,
+                             by its directory or an interpreter inside it (as pip's --python)
       --no-input           never ask: fail instead of asking (as PIP_NO_INPUT)
   -q, --quiet              print nothing but errors
       --json               print what was removed as JSON
+      --root-user-action ACTION
+                           warn or ignore (checked): venvkit does not warn when run as root
+      --break-system-packages
+                           taken: venvkit does not refuse an externally managed interpreter (PEP 668)
+
+pip's network options apply to -r https://... files: --timeout SEC, --retries N, --proxy URL,
+--no-proxy-env, --cert PATH, --client-cert PATH, --trusted-host HOST, --isolated.
+pip's other general options are taken and change nothing here, as with pip:
+      --disable-pip-version-check, --require-virtualenv, --no-python-version-warning
+      --cache-dir DIR, --no-cache-dir, --resume-retries N, --keyring-provider NAME
+      --exists-action ACTION
+      --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
+
+pip's general options that mean something here, as with pip:
+      --no-color          the same as --color never
+      --log FILE          append the command, what it prints and the error that ended it, each line
+                          stamped with the time, to FILE (also --log-file, --local-log)
+  -V, --version           print venvkit's version
 `;
+
+const ROOT_USER_ACTIONS = ['warn', 'ignore'];
 
 /** The project a requirement line names, as pip's uninstall takes it (undefined: it names none). */
 function lineName(r: RequirementLine): string | undefined {
@@ -64,27 +86,48 @@ async function describeRemoval(venv: Venv, name: string): Promise<string> {
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
+const OPTIONS = {
+  ...PIP_GENERAL_LOCAL,
+  env: { type: 'string' },
+  requirement: { type: 'string', short: 'r', multiple: true },
+  yes: { type: 'boolean', short: 'y' },
+  'no-input': { type: 'boolean' },
+  user: { type: 'boolean' },
+  target: { type: 'string', short: 't' },
+  prefix: { type: 'string' },
+  python: { type: 'string' },
+  'root-user-action': { type: 'string' },
+  'break-system-packages': { type: 'boolean' },
+} as const;
+
 export default async function uninstall(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('uninstall', argv, {
-    env: { type: 'string' },
-    requirement: { type: 'string', short: 'r', multiple: true },
-    yes: { type: 'boolean', short: 'y' },
-    'no-input': { type: 'boolean' },
-    user: { type: 'boolean' },
-    target: { type: 'string', short: 't' },
-    prefix: { type: 'string' },
-    python: { type: 'string' },
-  }, pipOptionNamesOf('uninstall'));
+  const { values, positionals, argv: full } = parse('uninstall', argv, OPTIONS, pipOptionNamesOf('uninstall'));
   if (values.help) {
     stdout(HELP);
     return 0;
   }
+  const action = values['root-user-action'];
+  if (action !== undefined && !ROOT_USER_ACTIONS.includes(action)) {
+    throw new VenvkitError('USAGE', `uninstall: --root-user-action: invalid choice: '${action}' (choose from ${ROOT_USER_ACTIONS.map((a) => `'${a}'`).join(', ')})`, { hint: 'Run `venvkit uninstall --help` for the flags it takes.' });
+  }
+  return withGeneral('uninstall', values, full, () => run(values, positionals, full));
+}
+
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+async function run(values: Values, positionals: string[], full: string[]): Promise<number> {
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };
   const names = [...positionals];
   if (values.requirement?.length) {
     // Loaded only for -r (the requirement-file parser is most of this command's code).
-    const { readRequirementFiles } = await import('../../index/requirements-file.js');
-    const parsed = await readRequirementFiles(values.requirement.map((path) => ({ path })));
+    const { fetchOverHttp, readRequirementFiles } = await import('../../index/requirements-file.js');
+    const { applyFlags, loadPipConfig } = await import('../../index/pip-config.js');
+    const { pipRun } = await import('../pip-install-options.js');
+    // pip's network options, for a file given by URL.
+    const timeout = lastValue(full, ['timeout', 'default-timeout']);
+    const flags = { ...pipRun(values, full, 'uninstall').index, ...(timeout !== undefined ? { timeout: Number(timeout) } : {}) };
+    const fetchText = (url: string) => fetchOverHttp(url, applyFlags(loadPipConfig({ env: process.env, isolated: flags.isolated }).settings, flags));
+    const parsed = await readRequirementFiles(values.requirement.map((path) => ({ path })), { fetchText });
     for (const r of parsed.requirements) {
       const name = lineName(r);
       if (name) names.push(name);
@@ -101,8 +144,7 @@ export default async function uninstall(argv: string[]): Promise<number> {
     const { layoutInterpreter, removalLayout } = await import('../../install/layout.js');
     venv = await removalLayout(layout, await layoutInterpreter(values.python, values.env));
   } else {
-    if (values.python !== undefined) throw new VenvkitError('USAGE', 'uninstall: --python goes with --user, --target or --prefix', { hint: 'Choose the environment with --env DIR.' });
-    venv = await openVenv(chooseEnvDir(values.env));
+    venv = await openVenv(chooseEnvDir(generalEnv('uninstall', values)));
   }
   const envDir = venv.root;
   const noInput = !!values['no-input'] || /^(1|true|yes|on)$/i.test(process.env.PIP_NO_INPUT ?? '');
