@@ -25,8 +25,9 @@ const HELP = `Usage: venvkit cache dir
   dir     print the cache directory ($VENVKIT_CACHE_DIR, else $XDG_CACHE_HOME/venvkit, else ~/.cache/venvkit)
   info    what each part of the cache holds (entries, size) and how many venvkit processes use it now
   clean   remove everything (or the PARTs named: ${CACHE_BUCKETS.join(', ')})
-  prune   remove what has not been used for DAYS days (default 30), code caches of other venvkit
-          or Node versions, and what killed processes left
+  prune   remove what has not been used for DAYS days (default 30) and what killed processes left
+          (venvkit's own compiled code is kept beside the cache, in DIR-code, and is not touched by
+          clean, purge or prune: it replaces itself when venvkit or Node changes)
   list    the wheels venvkit built from sources (as pip's cache list): PATTERN is a project name or a
           glob on the wheel's file name (as pip); --format abspath prints their paths
   remove  remove the built wheels PATTERN matches (as pip's cache remove; * also the index pages)
