@@ -10,7 +10,7 @@
 // the checkout's node_modules (OUT is inside it). Inline source maps keep failure stacks pointing
 // at the .ts lines.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -21,6 +21,8 @@ const tsFiles = (dir) => readdirSync(dir).flatMap((name) => {
 
 /** Compiles root/test and root/src into out (an empty directory inside root/node_modules). */
 export async function compileTests(root, out) {
+  // (Node runs a file by its real path: the paths swapped in the compiled files must be real ones.)
+  [root, out] = [realpathSync(root), realpathSync(out)];
   const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
   const [rootUrl, outUrl] = [root, out].map((d) => pathToFileURL(join(d, '/')).href);
   // The compiled file's own location, with OUT swapped for root (and .js for .ts).
