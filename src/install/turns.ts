@@ -10,6 +10,13 @@ const performance = { now: (): number => Number(process.hrtime.bigint()) / 1e6 }
 /** Milliseconds of work between turns: well under the 50 ms a host's event loop may be held. */
 export const TURN_MS = 12;
 
+/**
+ * One turn of the event loop, its timers included: an immediate set from an I/O callback runs in the
+ * same turn, before any timer (the loop's check phase follows its poll phase); one it sets in turn
+ * runs after the next timers phase, wherever the work was.
+ */
+const turn = (): Promise<void> => new Promise((r) => setImmediate(() => setImmediate(r)));
+
 export class Turns {
   private last = performance.now();
 
@@ -37,7 +44,7 @@ export class Turns {
     // and otherwise wait for the next turn, so their work does not add up to one long hold.
     do {
       const asked = this.last;
-      await new Promise<void>((r) => setImmediate(r));
+      await turn();
       if (this.last === asked) this.last = performance.now();
     } while (performance.now() - this.last >= TURN_MS);
     if (this.signal) throwIfInterrupted(this.signal, this.what, this.unchanged);

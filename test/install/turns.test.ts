@@ -4,6 +4,8 @@
 // second must not run on past the first's budget before timers have had their turn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Turns, TURN_MS } from '../../src/install/turns.js';
 
 /** Runs this thread for `ms` by the clock Turns reads (a stand-in for synchronous work). */
@@ -31,4 +33,18 @@ test('two callers giving at once: the second waits for the next turn when the fi
   })();
   await Promise.all([a, b]);
   assert.deepEqual(order, ['a', 'timer', 'b']);
+});
+
+test('a turn given by work in an I/O callback lets due timers run first', async () => {
+  const turns = new Turns();
+  const order: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    // An fs callback runs in the event loop's poll phase, which the check phase (immediates) follows.
+    readFile(fileURLToPath(import.meta.url), () => {
+      setTimeout(() => order.push('timer'), 0);
+      work(TURN_MS + 1);
+      turns.give().then(() => order.push('resumed')).then(() => resolve(), reject);
+    });
+  });
+  assert.deepEqual(order, ['timer', 'resumed']);
 });
