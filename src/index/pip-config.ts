@@ -132,6 +132,7 @@ function settingsFrom(ordered: ConfigEntry[]): IndexSettings {
     pre: toBool(get('pre')),
     constraints: list('constraint'),
     requireHashes: toBool(get('require-hashes')),
+    ...(toBool(get('no-require-hashes')) ? { noRequireHashes: true } : {}),
     timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT,
     cert: get('cert')?.trim() || undefined,
     trustedHosts: list('trusted-host'),

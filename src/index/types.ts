@@ -16,6 +16,8 @@ export interface IndexSettings {
   /** Constraint files (absolute paths or URLs) from config, env or flags. */
   constraints: string[];
   requireHashes: boolean;
+  /** pip's configuration's no-require-hashes (PIP_NO_REQUIRE_HASHES): a --hash on a line does not turn hash-checking mode on. */
+  noRequireHashes?: boolean;
   /** Per-request timeout in seconds (pip's `timeout`, default 15). */
   timeout: number;
   /** A CA bundle file (pip's `cert`), or undefined for Node's defaults. */

@@ -17,8 +17,8 @@
 // checked out where pip puts it, `<src>/<name>`) must name the full commit; an archive (`name @
 // URL` or a bare path or URL of a wheel or an sdist, `#subdirectory=` allowed) needs --hash like an
 // index pin in hash-checking mode (a `#sha256=` fragment on its URL counts, as pip's). A directory
-// or a checkout has no single file to hash, so it carries none (as uv); a file that says
-// `--require-hashes` refuses them with pip 26.2's messages, as pip does in hash-checking mode.
+// or a checkout has no single file to hash, so it carries none (as uv); in hash-checking mode
+// (asked for, or turned on by a line's --hash) they are refused with pip 26.2's messages, as pip does.
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
@@ -31,6 +31,7 @@ import { directUrlForVcs } from '../build/vcs.js';
 import { parseConfigSettings } from '../build/config-settings.js';
 import { tryParseVersion } from '../pep/pep440.js';
 import { loadPipConfig } from '../index/pip-config.js';
+import { unhashableRefusal } from '../index/require-hashes.js';
 import type { ConfigSettings } from '../build/hooks.js';
 
 /** A line naming where its project is, not a version on an index. */
@@ -86,22 +87,12 @@ function bad(where: string, what: string, hint: string): never {
 const WHEEL = /^(.+?)-(\d[^-]*)-.*\.whl$/i;
 const SDIST = /^(.+?)-(\d[^-]*?)\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i;
 
-/** pip 26.2's refusals in hash-checking mode (its wording): a directory or a checkout has no file to hash. */
-function refuseUnhashable(line: RequirementLine, pin: PinnedRequirement): never {
-  const from = `(from -r ${line.file} (line ${line.line}))`;
-  const d = pin.direct!;
-  if (d.editable) {
-    // pip names an editable checkout as `name from URL`, a directory by its URL.
-    const what = d.kind === 'vcs' ? `${pin.name} from ${line.editable!.url}` : d.url;
-    throw new VenvkitError('BAD_LOCK', `The editable requirement ${what} ${from} cannot be installed when requiring hashes, because there is no single file to hash.`, {
-      hint: 'Drop the require-hashes line from the file (sync still checks every hash it gives), or lock a built wheel or sdist of the project instead.',
-    });
-  }
-  const head = d.kind === 'vcs'
-    ? "Can't verify hashes for these requirements because we don't have a way to hash version control repositories:"
-    : "Can't verify hashes for these file:// requirements because they point to directories:";
-  throw new VenvkitError('BAD_LOCK', `${head}\n    ${line.text.replace(/\s*;.*$/, '')} from ${parseRequirement(line.text).url} ${from}`, {
-    hint: 'Drop the require-hashes line from the file (sync still checks every hash it gives), or lock a built wheel or sdist of the project instead.',
+/** pip 26.2's refusal in hash-checking mode (its wording): a directory or a checkout has no file to hash. */
+function refuseUnhashable(message: string, hashMode: HashMode): never {
+  throw new VenvkitError('BAD_LOCK', message, {
+    hint: hashMode === 'implied'
+      ? 'Hash-checking mode is on because a line of the file (or a constraint) has a --hash: turn it off (the `noRequireHashes` option, or a --no-require-hashes line in the file; every hash given is still checked), or lock a built wheel or sdist of the project instead.'
+      : 'Turn hash-checking mode off where it was asked for (the `requireHashes` option, a --require-hashes line in the file, or require-hashes in pip\'s configuration; sync still checks every hash given), or lock a built wheel or sdist of the project instead.',
   });
 }
 
@@ -238,10 +229,10 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
   const parsed = await readRequirementFiles([{ path, constraint: false }, ...more.map((f) => ({ path: f, constraint: true }))], { env: options.env ?? process.env, cwd });
   // pip 26.2's hash-checking mode (see the module comment).
   const requireHashes = !!(options.requireHashes || config.requireHashes || parsed.options.requireHashes);
-  const noRequireHashes = !!(options.noRequireHashes || parsed.options.noRequireHashes);
+  const noRequireHashes = !!(options.noRequireHashes || config.noRequireHashes || parsed.options.noRequireHashes);
   if (requireHashes && noRequireHashes) {
     throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
-      hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && "the sync's options", config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && "the sync's options", parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
+      hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && "the sync's options", config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && "the sync's options", config.noRequireHashes && "pip's configuration (no-require-hashes)", parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
     });
   }
   // A constraint's --hash counts too (pip counts constraint lines among the requirements), and applies to the pin it constrains.
@@ -255,9 +246,10 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
     if (line.editable || line.location || /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(line.text)) {
       const marker = line.editable ? (line.editable.marker ? parseRequirement(`x ; ${line.editable.marker}`).marker : null) : line.location ? bareMarker(line.text) : parseRequirement(line.text).marker;
       if (marker && !evaluateMarker(marker, env)) continue;
-      const pin = withSettings(directPin(line, where, cwd, options.srcDir ?? join(cwd, 'src'), hashMode), line);
-      if (requireHashes && pin.direct!.kind !== 'archive') refuseUnhashable(line, pin);
-      pins.push(pin);
+      // In hash-checking mode (asked for, or turned on by another line's --hash), as pip 26.2.
+      const refusal = hashMode ? unhashableRefusal(line) : undefined;
+      if (refusal) refuseUnhashable(refusal, hashMode);
+      pins.push(withSettings(directPin(line, where, cwd, options.srcDir ?? join(cwd, 'src'), hashMode), line));
       continue;
     }
     const req = parseRequirement(line.text);

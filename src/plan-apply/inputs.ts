@@ -183,8 +183,16 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   settings = applyFileOptions(settings, parsed.options);
   settings = applyFlags(settings, flags);
   if (settings.formatControl?.length) FormatControl.from(settings.formatControl); // a bad value is an error before anything is read
-  const noRequireHashes = flags.noRequireHashes || ('noRequireHashes' in parsed.options && parsed.options.noRequireHashes);
-  const hashMode = settings.requireHashes || lockPins.length > 0 || (!noRequireHashes && parsed.requirements.some((l) => l.hashes.length > 0));
+  // pip 26.2: --no-require-hashes (the options', a file's line, pip's configuration's) with --require-hashes is an
+  // error; else a --hash on any requirement or constraint line turns hash-checking mode on, unless it is given.
+  const noRequireHashes = !!(flags.noRequireHashes || ('noRequireHashes' in parsed.options && parsed.options.noRequireHashes) || settings.noRequireHashes);
+  if (settings.requireHashes && noRequireHashes) {
+    throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
+      hint: 'Keep one of them: each is read from the options, from the option lines of the requirements files and from pip\'s configuration (require-hashes, no-require-hashes).',
+    });
+  }
+  const hashed = (l: RequirementLine) => l.hashes.length > 0;
+  const hashMode = settings.requireHashes || lockPins.length > 0 || (!noRequireHashes && (parsed.requirements.some(hashed) || parsed.constraints.some(hashed)));
   if (hashMode) checkRequireHashes(parsed.requirements, parsed.constraints);
   if (hashMode && (inputs.requirements?.length ?? 0) > 0) {
     throw new VenvkitError('BAD_REQUIREMENT', `in hash-checking mode every requirement needs --hash, so requirements on the command line (${inputs.requirements!.join(', ')}) cannot be used`, {

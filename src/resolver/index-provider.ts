@@ -1,8 +1,7 @@
 /**
  * The package provider backed by the index client (src/index/): one candidate per version, the
- * best wheel for the target interpreter (pip's order: Requires-Python fits, not yanked, most
- * specific tag) unless the version's sdist is better on the first two, metadata from PEP 658 files or the wheel itself; a version with no usable wheel is
- * its sdist, whose metadata the build frontend makes (through the SdistBuilder the caller hands
+ * file index/pick-file.ts picks for the target interpreter (pip's order), metadata from PEP 658
+ * files or the wheel itself; a version whose file is an sdist is that sdist, whose metadata the build frontend makes (through the SdistBuilder the caller hands
  * down, so this module never loads the frontend). Versions with neither stay in the list, marked
  * unusable with the reason, so explanations can name it.
  */
@@ -13,8 +12,8 @@ import type { IndexClient } from '../index/index-client.js';
 import { redact } from '../index/http-errors.js';
 import type { Candidate as IndexFile, ProjectCandidates } from '../index/types.js';
 import { tryParseVersion } from '../pep/pep440.js';
-import { SpecifierSet } from '../pep/pep440-specifiers.js';
-import { bestTagRank, expandTags } from '../pep/tags.js';
+import { bestTagRank } from '../pep/tags.js';
+import { pickFile, type PickFileOptions } from '../index/pick-file.js';
 import { parseRequirement, type Requirement } from '../pep/pep508.js';
 import type { Candidate, CandidateMetadata, PackageProvider } from './types.js';
 import type { FormatControl } from '../index/format-control.js';
@@ -41,6 +40,8 @@ export interface IndexProviderOptions {
   targetName: string;
   /** --no-binary / --only-binary (pip's FormatControl); default: wheels and sdists allowed. */
   formatControl?: FormatControl;
+  /** pip's --ignore-requires-python: a file's Requires-Python does not rank it below the others. */
+  ignoreRequiresPython?: boolean;
   /** --prefer-binary: sdist-only versions are tried after every version with a wheel. */
   preferBinary?: boolean;
   /** Builds the metadata of sdist candidates; without it sdists are not candidates. */
@@ -64,37 +65,6 @@ function hashAllowed(files: IndexFile[], sdists: IndexFile[], allowed: readonly 
 function wheelTags(filename: string): string[] {
   const parts = filename.slice(0, -4).split('-');
   return parts.length >= 5 ? [parts.slice(-3).join('-')] : [];
-}
-
-/** The wheel's tags, expanded ("py2.py3-none-any": two), once per file: every target of a lock asks. */
-const expandedTags = new WeakMap<IndexFile, string[]>();
-function tagsOf(f: IndexFile): string[] {
-  let tags = expandedTags.get(f);
-  if (!tags) expandedTags.set(f, (tags = wheelTags(f.filename).flatMap((t) => (t.includes('.') ? expandTags(t) : [t]))));
-  return tags;
-}
-
-// A lock for many targets asks the same questions of the same files once per target: the
-// answers that do not depend on the target are kept (the project lists are the client's, and
-// live as long as it does; the Requires-Python texts and Python versions are few).
-const specifierSets = new Map<string, SpecifierSet | null>();
-const pythons = new Map<string, ReturnType<typeof tryParseVersion>>();
-
-function pythonFits(spec: string | undefined, python: string): boolean {
-  if (!spec) return true;
-  let v = pythons.get(python);
-  if (v === undefined && !pythons.has(python)) pythons.set(python, (v = tryParseVersion(python)));
-  if (!v) return true;
-  let set = specifierSets.get(spec);
-  if (set === undefined) {
-    try {
-      set = new SpecifierSet(spec);
-    } catch {
-      set = null;
-    }
-    if (specifierSets.size < 4096) specifierSets.set(spec, set);
-  }
-  return !set || set.matches(v);
 }
 
 type VersionSlots = Map<string, { files: IndexFile[]; sdists: IndexFile[]; version: string }>;
@@ -129,9 +99,8 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
   constructor(private readonly client: IndexClient, private readonly options: IndexProviderOptions) {}
 
   /**
-   * One candidate per version, as pip's CandidateEvaluator ranks the files of a version: the best
-   * compatible wheel, else the version's sdist (pip ranks a wheel above the sdist of the same
-   * version when both are equally yanked and fit Requires-Python); --no-binary/--only-binary remove wheels/sdists first.
+   * One candidate per version: the file index/pick-file.ts picks among the version's files (pip
+   * 26.2's order); --no-binary/--only-binary remove wheels/sdists first.
    */
   async versions(name: string): Promise<IndexCandidate[]> {
     const project = await this.client.project(name);
@@ -141,26 +110,22 @@ export class IndexProvider implements PackageProvider<IndexCandidate> {
     const allowed = this.options.allowedHashes?.get(name);
     const byVersion = allowed?.length ? groupByVersion(...hashAllowed(project.candidates, project.sdists, allowed)) : versionSlots(project);
     const out: IndexCandidate[] = [];
-    const fitKey = (f: IndexFile) => (pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 2) + (f.yanked ? 1 : 0);
+    // sdists are candidates only when there is a builder for their metadata.
+    const pick: PickFileOptions = {
+      tags: this.options.tags, python: this.options.pythonVersion, ignoreRequiresPython: this.options.ignoreRequiresPython,
+      formats: this.options.sdists || !formats.has('source') ? formats : new Set([...formats].filter((f) => f !== 'source')),
+    };
     for (const { files, sdists, version } of byVersion.values()) {
-      let best: { f: IndexFile; key: [number, number, number] } | null = null;
-      if (formats.has('binary')) {
-        for (const f of files) {
-          const rank = bestTagRank(tagsOf(f), this.options.tags);
-          if (rank === null) continue;
-          const key: [number, number, number] = [pythonFits(f.requiresPython, this.options.pythonVersion) ? 0 : 1, f.yanked ? 1 : 0, rank];
-          if (!best || (key[0] - best.key[0] || key[1] - best.key[1] || key[2] - best.key[2]) < 0) best = { f, key };
-        }
-      }
-      const sdist = formats.has('source') && this.options.sdists ? [...sdists].sort((a, b) => fitKey(a) - fitKey(b))[0] : undefined;
-      // pip ranks Requires-Python and yanked before wheel over sdist: a yanked wheel loses to a
-      // non-yanked sdist of its version (pip's _sort_key), a wheel whose Requires-Python excludes
-      // the target to an sdist that fits (pip drops such links).
-      if (best && !(sdist && fitKey(sdist) < fitKey(best.f))) {
-        out.push({ name, version: best.f.version, file: best.f, tagRank: best.key[2], requiresPython: best.f.requiresPython ?? null, yanked: best.f.yanked || false });
+      // A file whose Requires-Python excludes the target is picked only when no file fits: the
+      // resolver then says why the version cannot be used.
+      const picked = pickFile(files, sdists, pick);
+      if (picked?.kind === 'wheel') {
+        const f = picked.file;
+        out.push({ name, version: f.version, file: f, tagRank: picked.tagRank, requiresPython: f.requiresPython ?? null, yanked: f.yanked || false });
         continue;
       }
-      if (sdist) {
+      if (picked) {
+        const sdist = picked.file;
         out.push({
           name, version: sdist.version, file: sdist, tagRank: null, sdist: true, costly: true,
           requiresPython: sdist.requiresPython ?? null, yanked: sdist.yanked || false,

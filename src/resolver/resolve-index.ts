@@ -59,6 +59,7 @@ export async function resolveRequirements(
     tags: options.tags ?? compatibleTags(info), pythonVersion: env.python_full_version, targetName: targetName(info),
     ...(settings.formatControl?.length ? { formatControl: FormatControl.from(settings.formatControl) } : {}),
     preferBinary: !!settings.preferBinary,
+    ...(options.ignoreRequiresPython ? { ignoreRequiresPython: true } : {}),
     ...(options.sdists ? { sdists: options.sdists } : {}),
     ...(options.allowedHashes ? { allowedHashes: options.allowedHashes } : {}),
   });

@@ -16,14 +16,14 @@ import { IndexClient } from '../index/index-client.js';
 import { FormatControl } from '../index/format-control.js';
 import { applyFileOptions, applyFlags, loadPipConfig } from '../index/pip-config.js';
 import type { Candidate } from '../index/types.js';
+import { pickFile, requiresPythonFits } from '../index/pick-file.js';
 import { throwIfInterrupted } from '../install/apply.js';
 import { lockEnv } from '../install/env-lock.js';
 import { recoverEnv } from '../install/journal.js';
 import { sameVersion } from '../install/versions.js';
 import { readDists, type DistInfo } from '../installed/dists.js';
 import { markerEnvironment } from '../pep/markers.js';
-import { bestTagRank, compatibleTags } from '../pep/tags.js';
-import { tryParseWheelFilename } from '../pep/wheel-name.js';
+import { compatibleTags } from '../pep/tags.js';
 import { buildContext, lazyBuildWorkDir, pool } from '../plan-apply/install.js';
 import { abortable } from '../install/interrupted.js';
 import { applyTransaction } from '../plan-apply/transaction.js';
@@ -33,7 +33,6 @@ import { checkLockedSize } from '../lock/locked-size.js';
 import { lockedDownloadError } from '../lock/pylock-install.js';
 import type { ProgressListener } from '../progress.js';
 import type { Venv } from '../venv/types.js';
-import { pickIndexFile } from './pick-index-file.js';
 import { planSync } from './plan.js';
 import type { LockTarget, LockTargets } from './read-lock.js';
 import { directKind, srcDirOf, type SyncOptions, type SyncReport } from './sync.js';
@@ -55,48 +54,46 @@ function checkSize(l: Located, path: string): void {
 const asRequired = (hashes: Record<string, string>) => Object.entries(hashes).map(([a, h]) => `${a}:${h}`);
 
 /**
- * The file of a requirements-file pin: the best wheel for the interpreter whose hash is pinned, else
- * such an sdist; as pip, only the formats --no-binary / --only-binary (the file's, pip's configuration's) allow.
- * A pin without hashes: the file pick-index-file.ts chooses.
+ * The file of a requirements-file pin, as pip 26.2 and `venvkit install name==version` choose it
+ * (index/pick-file.ts): among the formats --no-binary / --only-binary (the file's, pip's
+ * configuration's) allow, a file whose Requires-Python admits the interpreter, one with a pinned
+ * hash (in hash-checking mode), not yanked, the most specific wheel... A pin without hashes is
+ * checked against the hash the index gives for the file.
  */
 async function fromIndex(t: LockTarget, client: IndexClient, tags: readonly string[], formats: FormatControl, python: string, onWarning?: (message: string) => void): Promise<Located> {
   const project = await client.project(t.name);
   const allowed = formats.allowedFormats(t.name);
-  if (!t.hashes?.length) {
-    // Outside hash-checking mode: the file an install of name==version would choose, checked against the index's hash when it gives one.
-    const got = pickIndexFile(project, t.version, tags, python, allowed);
-    if ('kind' in got) {
-      const c = got.candidate;
-      if (c.yanked) onWarning?.(`${t.where}: ${t.name} ${t.version} is yanked (${c.filename})${typeof c.yanked === 'string' && c.yanked ? `: ${c.yanked}` : ''}; installing it because the file pins it`);
-      return { target: t, kind: got.kind, candidate: c, required: [] };
-    }
-    const looked = [...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index';
-    const why = got.files.length === 0
-      ? `no index serves ${t.name} ${t.version}`
-      : got.requiresPython.length
-        ? `no file of ${t.name} ${t.version} fits Python ${python}: ${got.requiresPython.join(', ')}`
-        : `no file of ${t.name} ${t.version} can be installed here (${got.files.map((f) => f.filename).slice(0, 4).join(', ')}${allowed.size < 2 ? `; only ${allowed.has('binary') ? 'wheels' : 'sdists'} are allowed` : ''})`;
-    throw new VenvkitError('INDEX_ERROR', `${t.where}: ${why} (looked in ${looked})`, {
-      hint: got.files.length === 0
-        ? 'Check the version and the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.'
-        : 'Lock again for this interpreter, or pin a version that has a file for it.',
+  const wheels = project.candidates.filter((c) => sameVersion(c.version, t.version));
+  const sdists = project.sdists.filter((c) => sameVersion(c.version, t.version));
+  const pinned = t.hashes?.length ? t.hashes : undefined;
+  const got = pickFile(wheels, sdists, { tags, python, formats: allowed, ...(pinned ? { allowedHashes: pinned } : {}) });
+  // A file whose hashes the index gives must have a pinned one; others are checked when downloaded.
+  const hashOk = (c: Candidate) => !pinned || Object.keys(c.hashes).length === 0 || Object.entries(c.hashes).some(([a, h]) => pinned.includes(`${a}:${h.toLowerCase()}`));
+  if (got?.fitsPython && hashOk(got.file)) {
+    const c = got.file;
+    if (c.yanked) onWarning?.(`${t.where}: ${t.name} ${t.version} is yanked (${c.filename})${typeof c.yanked === 'string' && c.yanked ? `: ${c.yanked}` : ''}; installing it because the file pins it`);
+    return { target: t, kind: got.kind, candidate: c, required: pinned ?? [] };
+  }
+  const looked = [...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index';
+  const files = [...wheels, ...sdists];
+  const only = allowed.size < 2 ? `; only ${allowed.has('binary') ? 'wheels' : 'sdists'} are allowed` : '';
+  if (got && !got.fitsPython) {
+    const excluded = files.filter((c) => !requiresPythonFits(c.requiresPython, python)).map((c) => `${c.filename} (Requires-Python ${c.requiresPython})`);
+    throw new VenvkitError('INDEX_ERROR', `${t.where}: no file of ${t.name} ${t.version} fits Python ${python}: ${excluded.join(', ')} (looked in ${looked})`, {
+      hint: 'Lock again for this interpreter, or pin a version that has a file for it.',
     });
   }
-  // A file whose hashes the index gives must have a pinned one; others are checked when downloaded.
-  const pinned = (c: Candidate) => Object.keys(c.hashes).length === 0 || Object.entries(c.hashes).some(([a, h]) => t.hashes!.includes(`${a}:${h}`));
-  let best: { rank: number; c: Candidate } | undefined;
-  for (const c of allowed.has('binary') ? project.candidates : []) {
-    if (!sameVersion(c.version, t.version) || !pinned(c)) continue;
-    const parsed = tryParseWheelFilename(c.filename);
-    const rank = typeof parsed === 'string' ? null : bestTagRank(parsed.tags, tags);
-    if (rank !== null && (!best || rank < best.rank)) best = { rank, c };
+  if (pinned) {
+    const named = allowed.size < 2 ? ` (only ${allowed.has('binary') ? 'wheels: --only-binary names it' : 'sdists: --no-binary names it'})` : '';
+    throw new VenvkitError('INDEX_ERROR', `${t.where}: no index serves a file of ${t.name} ${t.version} for this interpreter with one of the pinned hashes${named} (looked in ${looked})`, {
+      hint: named ? 'Pin the hash of a file of the allowed format, or change --no-binary / --only-binary.' : 'Check the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.',
+    });
   }
-  if (best) return { target: t, kind: 'wheel', candidate: best.c, required: t.hashes! };
-  const sdist = allowed.has('source') ? project.sdists.find((c) => sameVersion(c.version, t.version) && pinned(c)) : undefined;
-  if (sdist) return { target: t, kind: 'sdist', candidate: sdist, required: t.hashes! };
-  const only = allowed.size < 2 ? ` (only ${allowed.has('binary') ? 'wheels: --only-binary' : 'sdists: --no-binary'} names it)` : '';
-  throw new VenvkitError('INDEX_ERROR', `${t.where}: no index serves a file of ${t.name} ${t.version} for this interpreter with one of the pinned hashes${only} (looked in ${[...client.indexes(), ...client.settings.findLinks].join(', ') || 'no index'})`, {
-    hint: only ? 'Pin the hash of a file of the allowed format, or change --no-binary / --only-binary.' : 'Check the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.',
+  const why = files.length === 0 ? `no index serves ${t.name} ${t.version}` : `no file of ${t.name} ${t.version} can be installed here (${files.map((f) => f.filename).slice(0, 4).join(', ')}${only})`;
+  throw new VenvkitError('INDEX_ERROR', `${t.where}: ${why} (looked in ${looked})`, {
+    hint: files.length === 0
+      ? 'Check the version and the index settings (pip config list, the `indexUrl` option), or lock again against the indexes you use.'
+      : 'Lock again for this interpreter, or pin a version that has a file for it.',
   });
 }
 

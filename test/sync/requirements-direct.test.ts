@@ -18,8 +18,8 @@ import { directRefsSetup, writeInTreeProject, directUrl, distInfos, sitePackages
 
 const { tmp, env, python, hasGit, vk, sha256 } = directRefsSetup('vk-sync-direct-');
 const url = (path: string) => pathToFileURL(path).href;
-const sync = (target: string, file: string) => {
-  const r = vk(['sync', '--env', target, '--json', file]);
+const sync = (target: string, file: string, more: string[] = []) => {
+  const r = vk(['sync', '--env', target, '--json', ...more, file]);
   assert.equal(r.status, 0, `sync ${file}: ${r.stdout}${r.stderr}`);
   return JSON.parse(r.stdout) as { alreadySynced: boolean; installed: { name: string; previous?: string }[]; removed: { name: string }[] };
 };
@@ -74,32 +74,35 @@ test('direct references in a requirements file: synced as pip 26.2 installs them
   const want = distInfos(viaPip);
   assert.deepEqual(want, ['rqdir-1.0.dist-info', 'rqedit-1.0.dist-info', ...(hasGit ? ['rqgit-1.0.dist-info'] : []), 'rqsdist-1.0.dist-info', 'rqwheel-1.0.dist-info']);
 
-  // venvkit: one file of all of them, as `venvkit lock -o requirements.txt` writes it.
+  // venvkit: one file of all of them, as `venvkit lock -o requirements.txt` writes it. Its --hash
+  // lines turn hash-checking mode on, which refuses the directories (as pip does: see
+  // requirements-hash-mode.test.ts), so it is synced with --no-require-hashes (the hashes given are still checked).
   const lock = write('requirements.txt', [...unhashed, ...hashed]);
   const target = join(tmp, 'env-vk');
   assert.equal(vk(['create', '-q', '--without-pip', '-p', python!, target]).status, 0);
-  const first = sync(target, lock);
+  const nrh = ['--no-require-hashes'];
+  const first = sync(target, lock, nrh);
   assert.equal(first.installed.length, want.length, JSON.stringify(first));
   assert.deepEqual(distInfos(target), want);
   for (const d of want) assert.deepEqual(directUrl(target, d), directUrl(viaPip, d), `${d}: direct_url.json is pip's`);
   // Nothing to do again: in venvkit's env, and in pip's (installed from the same places).
-  assert.equal(sync(target, lock).alreadySynced, true, 'a second sync does nothing');
-  assert.equal(sync(viaPip, lock).alreadySynced, true, "pip's env already matches");
+  assert.equal(sync(target, lock, nrh).alreadySynced, true, 'a second sync does nothing');
+  assert.equal(sync(viaPip, lock, nrh).alreadySynced, true, "pip's env already matches");
 
   // A project directory whose pyproject.toml changed is built again, and only it.
   appendFileSync(join(tmp, 'rqedit', 'pyproject.toml'), '# changed\n');
-  const rebuilt = sync(target, lock);
+  const rebuilt = sync(target, lock, nrh);
   assert.deepEqual(rebuilt.installed.map((i) => i.name), ['rqedit'], JSON.stringify(rebuilt));
-  assert.equal(sync(target, lock).alreadySynced, true);
+  assert.equal(sync(target, lock, nrh).alreadySynced, true);
 
   // rqdir from another directory replaces the installed copy; rqsdist, no longer listed, goes.
   cpSync(join(tmp, 'rqdir'), join(tmp, 'rqdir2'), { recursive: true });
   const moved = write('moved.txt', [...unhashed.map((l) => l.replace(`${url(join(tmp, 'rqdir'))}`, url(join(tmp, 'rqdir2')))), hashed[0]!]);
-  const changed = sync(target, moved);
+  const changed = sync(target, moved, nrh);
   assert.deepEqual(changed.installed.map((i) => [i.name, i.previous]), [['rqdir', '1.0']], JSON.stringify(changed));
   assert.deepEqual(changed.removed.map((r) => r.name), ['rqsdist']);
   assert.deepEqual(directUrl(target, 'rqdir-1.0.dist-info'), { url: url(join(tmp, 'rqdir2')), dir_info: {} });
-  assert.equal(sync(target, moved).alreadySynced, true);
+  assert.equal(sync(target, moved, nrh).alreadySynced, true);
 });
 
 test('bad direct references: a clear error, the env unchanged; --require-hashes refuses directories with pip 26.2 message', { timeout: 600_000 }, (t) => {

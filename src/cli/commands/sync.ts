@@ -22,9 +22,10 @@ or a direct reference: a project directory (-e DIR, name @ file:///dir, ./dir), 
 a commit (name @ git+URL@COMMIT, -e git+URL@COMMIT#egg=NAME), or a wheel or sdist.
 Hashes of a requirements file follow pip's hash-checking mode: it is on when any line has --hash,
 or with --require-hashes (the file's, the command line's, pip's configuration's), unless
---no-require-hashes. In that mode every pin and archive needs its --hash; outside it a pin without is
-the file \`venvkit install name==version\` would choose from the index (the best wheel for the
-environment, else the sdist), checked against the hash the index publishes. The pins' dependencies
+--no-require-hashes (the same places). In that mode every pin and archive needs its --hash, and a
+directory or a checkout is refused, as pip does; outside it a pin without is checked against the
+hash the index publishes. A pin's file is the one \`venvkit install name==version\` would choose
+from the index (the best wheel for the environment, else the sdist). The pins' dependencies
 are not added: a missing one is a warning (see \`venvkit check\`).
 
 Options:
