@@ -1,6 +1,6 @@
-// Compiles the TypeScript that the test files load (test/ and src/) to plain JavaScript once per
-// run, so each test process starts as plain Node rather than loading tsx (its loader hooks and its
-// esbuild service cost ~0.6 s of CPU in every one of the ~130 test processes).
+// Compiles the test files of a run, and the TypeScript they load (test/'s helpers, src/), to plain
+// JavaScript once per run, so each test process starts as plain Node rather than loading tsx (its
+// loader hooks and its esbuild service cost ~0.6 s of CPU in every one of the ~130 test processes).
 //
 // Each file is compiled on its own, as tsx does (no bundling: a test loads the same modules, in the
 // same order, as from the sources), into OUT/<same path>.js, where relative imports (`./x.js`)
@@ -19,8 +19,11 @@ const tsFiles = (dir) => readdirSync(dir).flatMap((name) => {
   return statSync(p).isDirectory() ? (name === 'fixtures' ? [] : tsFiles(p)) : name.endsWith('.ts') && !name.endsWith('.d.ts') ? [p] : [];
 });
 
-/** Compiles root/test and root/src into out (an empty directory inside root/node_modules). */
-export async function compileTests(root, out) {
+/**
+ * Compiles the test files `tests` (paths), test/'s other modules (helpers) and src/ into out (an
+ * empty directory inside root/node_modules).
+ */
+export async function compileTests(root, out, tests) {
   // (Node runs a file by its real path: the paths swapped in the compiled files must be real ones.)
   [root, out] = [realpathSync(root), realpathSync(out)];
   const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
@@ -29,7 +32,7 @@ export async function compileTests(root, out) {
   const own = (meta, from, to, ext) => `${JSON.stringify(to)} + import.meta.${meta}?.slice(${from.length})${ext ? '.replace(/\\.js$/, ".ts")' : ''}`;
   const [rootDir, outDir] = [join(root, '/'), join(out, '/')];
   await build({
-    entryPoints: [...tsFiles(join(root, 'test')), ...tsFiles(join(root, 'src'))],
+    entryPoints: [...tsFiles(join(root, 'test')).filter((f) => !f.endsWith('.test.ts')), ...tests, ...tsFiles(join(root, 'src'))],
     outdir: out,
     outbase: root,
     format: 'esm',

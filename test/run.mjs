@@ -33,7 +33,14 @@ for (const name of readdirSync(cache)) {
   if (pid && !alive(pid)) rmSync(join(cache, name), { recursive: true, force: true });
 }
 const compiled = mkdtempSync(join(cache, `run-${process.pid}-`));
-await compileTests(root, compiled);
+try {
+  await compileTests(root, compiled, files);
+} catch {
+  // (esbuild has printed where and why)
+  rmSync(compiled, { recursive: true, force: true });
+  console.error('the tests do not compile: see above');
+  process.exit(1);
+}
 const concurrency = process.env.VENVKIT_TEST_CONCURRENCY ?? '2';
 const args = ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => relative(root, join(compiled, relative(root, f).replace(/\.ts$/, '.js'))))];
 // Test-only tools that Debian does not package (scripts/test-tools.sh) come first on PATH.
