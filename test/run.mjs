@@ -1,10 +1,11 @@
-// Runs every *.test.ts under test/ with Node's own test runner (TypeScript through tsx).
-// Usage: node test/run.mjs [filter...]   (filters match file paths)
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Runs every *.test.ts under test/ with Node's own test runner, compiled to JavaScript first
+// (test/compile.mjs). Usage: node test/run.mjs [filter...]   (filters match file paths)
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compileTests } from './compile.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const walk = (dir) => readdirSync(dir).flatMap((name) => {
@@ -22,8 +23,26 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Compiled into a directory of this run's own (runs may overlap); one a killed run left is removed
+// by the next.
+const cache = join(root, 'node_modules', '.cache', 'venvkit-tests');
+mkdirSync(cache, { recursive: true });
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+for (const name of readdirSync(cache)) {
+  const pid = Number(/^run-(\d+)-/.exec(name)?.[1]);
+  if (pid && !alive(pid)) rmSync(join(cache, name), { recursive: true, force: true });
+}
+const compiled = mkdtempSync(join(cache, `run-${process.pid}-`));
+try {
+  await compileTests(root, compiled, files);
+} catch {
+  // (esbuild has printed where and why)
+  rmSync(compiled, { recursive: true, force: true });
+  console.error('the tests do not compile: see above');
+  process.exit(1);
+}
 const concurrency = process.env.VENVKIT_TEST_CONCURRENCY ?? '2';
-const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => relative(root, f))];
+const args = ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => relative(root, join(compiled, relative(root, f).replace(/\.ts$/, '.js'))))];
 // Test-only tools that Debian does not package (scripts/test-tools.sh) come first on PATH.
 const env = { ...process.env, PATH: `${join(root, '.tools', 'bin')}:${process.env.PATH ?? ''}` };
 // Every Node process started with NODE_EXTRA_CA_CERTS reads and parses that bundle first (~40 ms
@@ -41,4 +60,5 @@ env.PIP_RETRIES ??= '0';
 env.VENVKIT_TEST_SHARED = mkdtempSync(join(tmpdir(), 'vk-test-shared-'));
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 rmSync(env.VENVKIT_TEST_SHARED, { recursive: true, force: true });
+rmSync(compiled, { recursive: true, force: true });
 process.exit(r.status ?? 1);

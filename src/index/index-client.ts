@@ -18,6 +18,7 @@ import type { CoreMetadata } from './metadata.js';
 import type { Candidate, IndexSettings, PageLink, ProjectCandidates, SourceFailure } from './types.js';
 import { clip } from '../pep/quote.js';
 import { uploadTimeVerdict } from './upload-time.js';
+import { Turns } from '../install/turns.js';
 
 /** pip's archive extensions other than .whl (its SUPPORTED_EXTENSIONS). */
 const SDIST_NAME = /\.(tar\.gz|tgz|tar|zip|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/;
@@ -57,6 +58,11 @@ export class IndexClient {
   private readonly projects = new Map<string, Promise<ProjectCandidates>>();
   private findLinksLinks: Promise<{ links: { link: PageLink; source: string }[]; failures: SourceFailure[] }> | undefined;
   private readonly warned = new Set<string>();
+  /**
+   * A local page or wheel is read synchronously (cheaper than fs.promises) and a resolution with
+   * every page local waits for no I/O: each read first gives a host's event loop a turn when due.
+   */
+  private readonly turns = new Turns();
 
   constructor(options: IndexClientOptions) {
     this.options = options;
@@ -149,6 +155,7 @@ export class IndexClient {
       else w.spoil(`${candidate.filename} has no sha256`);
     }
     const { fetchCandidateMetadata } = await import('./metadata.js');
+    await this.turns.give();
     return fetchCandidateMetadata(candidate, { http: () => this.http(), download: (c) => this.download(c) });
   }
 
@@ -179,6 +186,7 @@ export class IndexClient {
   }
 
   private async loadProject(project: string): Promise<ProjectCandidates> {
+    await this.turns.give();
     const out: ProjectCandidates = { name: project, candidates: [], sdists: [], failures: [] };
     const indexSources = this.sources();
     let answered = 0;

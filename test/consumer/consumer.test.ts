@@ -170,7 +170,9 @@ test('a host unbundled and bundled by esbuild (cjs, esm), webpack and rollup: in
   // every phase, the commit included: the issue's target, 50 ms. Measured on a shared 2-core
   // machine at load 24: 14–37 ms per host (8 hosts; the most while installing), where clean-clone CI
   // measured 29–58 ms (installing) before the byte-compilers were started from a worker thread and
-  // the bytecode pack was written a .pyc at a time.
+  // the bytecode pack was written a .pyc at a time. Resolving (every page and wheel local, read
+  // synchronously) held it 24–58 ms before the index client gave turns at its reads and a turn let
+  // timers run wherever it was given (src/install/turns.ts); 12–25 ms after, at load 9.
   const LIMIT = 50;
   const fmt = (m: Record<string, number> | undefined) => (m ? Object.entries(m).map(([k, v]) => `${k} ${v}`).join(' ') : '-');
   for (const [name, r] of Object.entries(results)) console.log(`# ${name}: longest stall per phase, wall ms: ${fmt(r.wall)}; main-thread CPU ms: ${fmt(r.cpu)}`);
