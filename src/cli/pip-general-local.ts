@@ -45,6 +45,18 @@ export const PIP_GENERAL_LOCAL = {
 } as const;
 
 /** The help lines for them (each command's --help shows these). */
+/** The help lines of pip's general options that mean something for a command (`--python` where it names the env). */
+export function pipGeneralMeaning(python: boolean): string {
+  return `pip's general options that mean something here, as with pip:
+      --no-color          the same as --color never
+${python ? `      --python PY         the environment: its directory or an interpreter inside it (as pip's
+                          --python; --env DIR says the same)
+` : ''}      --log FILE          append the command, what it prints and the error that ended it, each line
+                          stamped with the time, to FILE (also --log-file, --local-log)
+  -V, --version           print venvkit's version
+`;
+}
+
 export const PIP_GENERAL_LOCAL_HELP = `
 pip's general options that concern the network, the cache, pip's configuration or prompts are
 taken and change nothing here (COMMAND reads only the environment's files), as with pip:
@@ -54,14 +66,7 @@ taken and change nothing here (COMMAND reads only the environment's files), as w
       --exists-action ACTION
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
 
-pip's general options that mean something here, as with pip:
-      --no-color          the same as --color never
-      --python PY         the environment: its directory or an interpreter inside it (as pip's
-                          --python; --env DIR says the same)
-      --log FILE          append the command, what it prints and the error that ended it, each line
-                          stamped with the time, to FILE (also --log-file, --local-log)
-  -V, --version           print venvkit's version
-`;
+${pipGeneralMeaning(true)}`;
 
 /** The choices pip's parser allows for these two (pip-install-options.ts checks install's against the same). */
 export const EXISTS_ACTIONS = ['s', 'i', 'w', 'b', 'a'] as const;

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
-import { PIP_GENERAL_LOCAL, withGeneral } from '../pip-general-local.js';
+import { PIP_GENERAL_LOCAL, pipGeneralMeaning, withGeneral } from '../pip-general-local.js';
 import { info, outColor, printJson, type Output, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { cacheRoot } from '../../cache/dirs.js';
@@ -50,12 +50,7 @@ refused: the cache commands need a cache):
       --python PY (checked: an environment or an interpreter inside one; the cache is the same)
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
 
-pip's general options that mean something here, as with pip:
-      --no-color          the same as --color never
-      --log FILE          append the command, what it prints and the error that ended it, each line
-                          stamped with the time, to FILE (also --log-file, --local-log)
-  -V, --version           print venvkit's version
-`;
+${pipGeneralMeaning(false)}`;
 
 const SUBCOMMANDS = ['dir', 'info', 'clean', 'prune', 'list', 'remove', 'purge'];
 const LIST_FORMATS = ['human', 'abspath'];

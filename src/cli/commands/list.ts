@@ -1,7 +1,7 @@
 // venvkit list: the distributions installed in an env, as pip list shows them (columns, freeze,
 // json; --outdated, --uptodate, --not-required), plus venvkit's own --json.
 import { pipOptionNamesOf } from '../pip-option-names.js';
-import { generalEnv, lastValue, PIP_GENERAL_LOCAL, withGeneral } from '../pip-general-local.js';
+import { generalEnv, lastValue, PIP_GENERAL_LOCAL, pipGeneralMeaning, withGeneral } from '../pip-general-local.js';
 import { formatOps, parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
 import { resolve } from 'node:path';
@@ -64,14 +64,7 @@ pip's other general options are taken and change nothing here, as with pip:
       --resume-retries N, --keyring-provider NAME, --exists-action ACTION
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
 
-pip's general options that mean something here, as with pip:
-      --no-color          the same as --color never
-      --python PY         the environment: its directory or an interpreter inside it (as pip's
-                          --python; --env DIR says the same)
-      --log FILE          append the command, what it prints and the error that ended it, each line
-                          stamped with the time, to FILE (also --log-file, --local-log)
-  -V, --version           print venvkit's version
-`;
+${pipGeneralMeaning(true)}`;
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
-import { generalEnv, lastValue, PIP_GENERAL_LOCAL, withGeneral } from '../pip-general-local.js';
+import { generalEnv, lastValue, PIP_GENERAL_LOCAL, pipGeneralMeaning, withGeneral } from '../pip-general-local.js';
 import { info, printJson, type Output, stderr, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
@@ -51,12 +51,7 @@ pip's other general options are taken and change nothing here, as with pip:
       --exists-action ACTION
       --debug, --use-feature FEATURE, --use-deprecated FEATURE (pip's choices are checked)
 
-pip's general options that mean something here, as with pip:
-      --no-color          the same as --color never
-      --log FILE          append the command, what it prints and the error that ended it, each line
-                          stamped with the time, to FILE (also --log-file, --local-log)
-  -V, --version           print venvkit's version
-`;
+${pipGeneralMeaning(false)}`;
 
 const ROOT_USER_ACTIONS = ['warn', 'ignore'];
 
