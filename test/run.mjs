@@ -18,16 +18,7 @@ if (!existsSync(join(root, 'dist', 'cli.cjs'))) {
   process.exit(1);
 }
 const filters = process.argv.slice(2);
-// The longest files start first (each took 40 s or more of one core in a CI run), heaviest first,
-// the rest in path order: two files run at a time, and a long file started last would leave the
-// other core idle at the end of the run.
-const LONGEST = [
-  'install/seed', 'venv/kill-create', 'install/signals', 'install/crash', 'build/backends',
-  'consumer/consumer', 'install/cancel', 'build/index-sdists', 'lock/local-projects', 'lock/interop',
-].map((f) => join(root, 'test', `${f}.test.ts`));
-const rank = (f) => (LONGEST.indexOf(f) + LONGEST.length + 1) % (LONGEST.length + 1);
-const files = walk(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort().sort((a, b) => rank(a) - rank(b));
+const files = walk(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
