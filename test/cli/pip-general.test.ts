@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { venvkit, venvkitAsync } from '../helpers/cli.js';
-import { selfSignedCert, startIndexServer } from '../helpers/index-server.js';
+import { certOrSkip, startIndexServer } from '../helpers/index-server.js';
 import { realPip } from '../helpers/real-pip.js';
 import { versionWheel } from '../helpers/pip-compare.js';
 import { writeInTreeProject } from '../build/helpers.js';
@@ -227,14 +227,8 @@ test('cache list, remove and purge act on the wheels built from sources — as p
 test('list --outdated/--uptodate ask an HTTPS index with --trusted-host or --cert, newest before --uploaded-prior-to; uninstall -r https://... likewise — as pip 26.2', { timeout: 600_000 }, async (t) => {
   const pip = realPip(t, join(tmp, 'env-https'));
   if (!pip) return;
-  const certs = join(tmp, 'certs');
-  mkdirSync(certs, { recursive: true });
-  const cert = selfSignedCert(certs);
-  if (!cert) {
-    if (process.env.CI === 'true') assert.fail('openssl is missing');
-    t.skip('no openssl');
-    return;
-  }
+  const cert = certOrSkip(t, join(tmp, 'certs'));
+  if (!cert) return;
   const env = cleanEnv();
   const served = join(tmp, 'served');
   mkdirSync(served, { recursive: true });

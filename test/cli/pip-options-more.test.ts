@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { selfSignedCert, startIndexServer, type IndexServer } from '../helpers/index-server.js';
+import { certOrSkip, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { pipCompare, versionWheel as wheel } from '../helpers/pip-compare.js';
 import { python3x } from '../pip/helpers.js';
 import { writeInTreeProject } from '../build/helpers.js';
@@ -277,14 +277,8 @@ test('with --no-require-hashes a line\'s --hash is still checked (or the index\'
 });
 
 test('-r https://... is fetched with --cert and --trusted-host, as index pages are — as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
-  const certs = join(tmp, 'certs');
-  mkdirSync(certs, { recursive: true });
-  const cert = selfSignedCert(certs);
-  if (!cert) {
-    if (process.env.CI === 'true') assert.fail('openssl is missing');
-    t.skip('no openssl');
-    return;
-  }
+  const cert = certOrSkip(t, join(tmp, 'certs'));
+  if (!cert) return;
   const served = join(tmp, 'served');
   mkdirSync(served, { recursive: true });
   wheel(served, 'pk', '1.0');

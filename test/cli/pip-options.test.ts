@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { selfSignedCert, startIndexServer, startProxy, type IndexServer } from '../helpers/index-server.js';
+import { certOrSkip, startIndexServer, startProxy, type IndexServer } from '../helpers/index-server.js';
 import { pipCompare, versionWheel } from '../helpers/pip-compare.js';
 import { python3x } from '../pip/helpers.js';
 import { createVenv } from '../../src/venv/create.js';
@@ -42,14 +42,8 @@ after(async () => {
 });
 
 test('--trusted-host and --cert against an HTTPS index with a self-signed certificate, as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
-  const certs = join(tmp, 'certs');
-  mkdirSync(certs, { recursive: true });
-  const cert = selfSignedCert(certs);
-  if (!cert) {
-    if (process.env.CI === 'true') assert.fail('openssl is missing');
-    t.skip('no openssl');
-    return;
-  }
+  const cert = certOrSkip(t, join(tmp, 'certs'));
+  if (!cert) return;
   const https = await startIndexServer(files, {}, cert);
   try {
     const hostPort = new URL(https.origin).host;
@@ -80,16 +74,10 @@ test('--trusted-host and --cert against an HTTPS index with a self-signed certif
 
 test('--client-cert: a server that demands a client certificate, as pip 26.2', { skip, timeout: 600_000 }, async (t) => {
   const dir = join(tmp, 'client-certs');
-  mkdirSync(dir, { recursive: true });
-  const server = selfSignedCert(dir);
-  const clientDir = join(dir, 'client');
-  mkdirSync(clientDir);
-  const client = selfSignedCert(clientDir);
-  if (!server || !client) {
-    if (process.env.CI === 'true') assert.fail('openssl is missing');
-    t.skip('no openssl');
-    return;
-  }
+  const server = certOrSkip(t, dir);
+  if (!server) return;
+  const client = certOrSkip(t, join(dir, 'client'));
+  if (!client) return;
   const both = join(dir, 'client.pem');
   writeFileSync(both, Buffer.concat([client.key, client.cert]));
   const tls = { ...server, requestCert: true, rejectUnauthorized: true, ca: [client.cert] };

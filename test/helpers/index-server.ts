@@ -10,6 +10,8 @@ import { deflateRawSync, crc32, gzipSync } from 'node:zlib';
 import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 
 /** A zip archive from name -> content (deflated). */
 export function zip(files: Record<string, string | Buffer>): Buffer {
@@ -258,6 +260,20 @@ export function selfSignedCert(dir: string): { key: Buffer; cert: Buffer; certPa
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
   if (r.status !== 0) return undefined;
   return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), certPath: join(dir, 'cert.pem') };
+}
+
+/**
+ * selfSignedCert into `dir` (made here) for a test: without openssl the test is skipped, or fails
+ * under CI=true (CI installs it); undefined then, and the test returns.
+ */
+export function certOrSkip(t: TestContext, dir: string): ReturnType<typeof selfSignedCert> {
+  mkdirSync(dir, { recursive: true });
+  const cert = selfSignedCert(dir);
+  if (!cert) {
+    if (process.env.CI === 'true') assert.fail('openssl is missing');
+    t.skip('no openssl');
+  }
+  return cert;
 }
 
 /** A forward proxy on 127.0.0.1: absolute-URI requests for http, CONNECT tunnels for https. */
