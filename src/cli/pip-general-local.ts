@@ -44,7 +44,6 @@ export const PIP_GENERAL_LOCAL = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-/** The help lines for them (each command's --help shows these). */
 /** The help lines of pip's general options that mean something for a command (`--python` where it names the env). */
 export function pipGeneralMeaning(python: boolean): string {
   return `pip's general options that mean something here, as with pip:
@@ -57,6 +56,7 @@ ${python ? `      --python PY         the environment: its directory or an inter
 `;
 }
 
+/** The help lines for them (freeze, show and check show these; COMMAND is the command's name). */
 export const PIP_GENERAL_LOCAL_HELP = `
 pip's general options that concern the network, the cache, pip's configuration or prompts are
 taken and change nothing here (COMMAND reads only the environment's files), as with pip:
