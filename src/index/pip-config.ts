@@ -9,6 +9,7 @@ import type { ReleaseOp } from './release-control.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { VenvkitError } from '../errors.js';
 import type { IndexSettings } from './types.js';
 import type { FormatControlOp } from './format-control.js';
 
@@ -28,6 +29,8 @@ export interface PipConfig {
   entries: ConfigEntry[];
   /** Settings for `pip install` ([global], then [install], then PIP_* environment variables). */
   settings: IndexSettings;
+  /** Values of boolean options that pip's strtobool refuses, in reading order (checkBooleans). */
+  badBooleans: ConfigEntry[];
 }
 
 export interface PipConfigOptions {
@@ -94,7 +97,28 @@ export function loadPipConfig(options: PipConfigOptions = {}): PipConfig {
     for (const e of fileValues.values()) if (e.section === section) ordered.push(e);
   }
   ordered.push(...envEntries);
-  return { files, entries, settings: settingsFrom(ordered) };
+  const badBooleans = ordered.filter((e) => BOOLEAN_KEYS.has(ALIASES[e.key] ?? e.key) && e.value !== '' && strToBool(e.value) === undefined);
+  return { files, entries, settings: settingsFrom(ordered), badBooleans };
+}
+
+/** The boolean options venvkit reads from pip's configuration (all are `pip install`'s). */
+const BOOLEAN_KEYS = new Set(['no-index', 'pre', 'require-hashes', 'no-require-hashes', 'no-proxy-env', 'prefer-binary']);
+/** Those that `pip list` has too (the others are install's alone, and pip list ignores them). */
+export const LIST_BOOLEAN_KEYS: readonly string[] = ['no-index', 'pre', 'no-proxy-env', 'prefer-binary'];
+
+/**
+ * pip refuses the whole command when a boolean option of that command has a value that is not one
+ * of strtobool's words, in any section it reads, even a value overridden later: so does this (for
+ * `keys`, default every boolean venvkit reads). Exit status 2, as pip's.
+ */
+export function checkBooleans(config: PipConfig, keys: Iterable<string> = BOOLEAN_KEYS): void {
+  const wanted = new Set(keys);
+  const bad = config.badBooleans.find((e) => wanted.has(ALIASES[e.key] ?? e.key));
+  if (!bad) return;
+  const where = bad.origin.startsWith('env:') ? `the environment variable ${bad.origin.slice(4)}` : `${bad.origin}, [${bad.section}]`;
+  throw new VenvkitError('USAGE', `${bad.value} is not a valid value for ${bad.key} option (${where})`, {
+    hint: "pip's configuration takes a boolean value like yes/no, true/false or 1/0 there: correct or remove it.",
+  });
 }
 
 /** Code-unit order, as Python sorts strings (and without loading ICU, as localeCompare does). */
@@ -116,9 +140,10 @@ const ALIASES: Record<string, string> = {
 };
 
 function settingsFrom(ordered: ConfigEntry[]): IndexSettings {
+  // pip skips empty values: one does not override a value read before it.
   const get = (key: string): string | undefined => {
     let found: string | undefined;
-    for (const e of ordered) if (e.key === key || ALIASES[e.key] === key) found = e.value;
+    for (const e of ordered) if ((e.key === key || ALIASES[e.key] === key) && e.value !== '') found = e.value;
     return found;
   };
   const list = (key: string) => (get(key) ?? '').split(/\s+/).filter(Boolean);
@@ -159,10 +184,17 @@ function configFormatControl(ordered: ConfigEntry[], get: (key: string) => strin
   return { ...(ops.length ? { formatControl: ops } : {}), ...(toBool(get('prefer-binary')) ? { preferBinary: true } : {}) };
 }
 
-/** pip's strtobool, lenient: unknown strings are false. */
-export function toBool(v: string | undefined): boolean {
-  if (v === undefined) return false;
-  return ['y', 'yes', 't', 'true', 'on', '1'].includes(v.trim().toLowerCase());
+/** pip's strtobool: its words for true and false in any case (nothing trimmed); undefined for anything else. */
+export function strToBool(v: string): boolean | undefined {
+  const w = v.toLowerCase();
+  if (['y', 'yes', 't', 'true', 'on', '1'].includes(w)) return true;
+  if (['n', 'no', 'f', 'false', 'off', '0'].includes(w)) return false;
+  return undefined;
+}
+
+/** A boolean setting: unset, or a value strtobool refuses (checkBooleans reports those), is false. */
+function toBool(v: string | undefined): boolean {
+  return v !== undefined && strToBool(v) === true;
 }
 
 function normalizeKey(key: string): string {

@@ -2,7 +2,7 @@
 // indexes pip is configured with, instead of the bundled wheels. A small consumer of src/index.
 import { VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
-import { loadPipConfig } from '../index/pip-config.js';
+import { checkBooleans, loadPipConfig } from '../index/pip-config.js';
 import type { Candidate } from '../index/types.js';
 import { compareVersions, tryParseVersion } from '../pep/pep440.js';
 import { parseSpecifiers } from '../pep/pep440-specifiers.js';
@@ -36,6 +36,7 @@ function universal(c: Candidate): boolean {
  */
 export async function newestSeedWheels(info: InterpreterInfo, bundled: Seed[], env: NodeJS.ProcessEnv): Promise<Seed[]> {
   const config = loadPipConfig({ env });
+  checkBooleans(config);
   const warnings: string[] = [];
   const client = new IndexClient({ settings: config.settings, onWarning: (m) => warnings.push(m) });
   const out: Seed[] = [];

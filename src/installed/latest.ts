@@ -10,7 +10,7 @@ import { VenvkitError } from '../errors.js';
 import { FormatControl } from '../index/format-control.js';
 import { IndexClient } from '../index/index-client.js';
 import { prereleaseRule } from '../index/release-control.js';
-import { applyFlags, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
+import { applyFlags, checkBooleans, LIST_BOOLEAN_KEYS, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
 import type { Candidate } from '../index/types.js';
 import { compareVersions, tryParseVersion, type Version } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
@@ -38,7 +38,9 @@ const wheelTags = (filename: string) => {
 
 /** The latest version of each project `names` names (absent: nothing fits), by the name as given. */
 export async function latestVersions(names: readonly string[], interpreter: InterpreterInfo, options: { flags?: IndexFlags; env?: NodeJS.ProcessEnv; onWarning?: (m: string) => void } = {}): Promise<Map<string, Latest>> {
-  const settings = applyFlags(loadPipConfig({ env: options.env ?? process.env }).settings, options.flags ?? {});
+  const config = loadPipConfig({ env: options.env ?? process.env });
+  checkBooleans(config, LIST_BOOLEAN_KEYS);
+  const settings = applyFlags(config.settings, options.flags ?? {});
   const client = new IndexClient({ settings, onWarning: options.onWarning });
   const tags = compatibleTags(interpreter);
   const python = tryParseVersion(interpreter.versionString);

@@ -30,7 +30,7 @@ import { editableSource, localSource, type LocalSource } from '../build/local-so
 import { directUrlForVcs } from '../build/vcs.js';
 import { parseConfigSettings } from '../build/config-settings.js';
 import { tryParseVersion } from '../pep/pep440.js';
-import { loadPipConfig } from '../index/pip-config.js';
+import { checkBooleans, loadPipConfig } from '../index/pip-config.js';
 import { unhashableRefusal } from '../index/require-hashes.js';
 import type { ConfigSettings } from '../build/hooks.js';
 
@@ -224,7 +224,9 @@ export interface ReadRequirementsLockOptions {
 export async function readRequirementsLock(path: string, env: MarkerEnvironment, options: ReadRequirementsLockOptions = {}): Promise<RequirementsLock> {
   const cwd = options.cwd ?? process.cwd();
   // Constraints: the file's own -c lines, the caller's (sync -c), pip's configuration's (as for pip install -r).
-  const config = loadPipConfig({ env: options.env ?? process.env }).settings;
+  const pipConfig = loadPipConfig({ env: options.env ?? process.env });
+  checkBooleans(pipConfig);
+  const config = pipConfig.settings;
   const more = [...(options.constraintFiles ?? []), ...config.constraints];
   const parsed = await readRequirementFiles([{ path, constraint: false }, ...more.map((f) => ({ path: f, constraint: true }))], { env: options.env ?? process.env, cwd });
   // pip 26.2's hash-checking mode (see the module comment).
@@ -233,6 +235,7 @@ export async function readRequirementsLock(path: string, env: MarkerEnvironment,
   if (requireHashes && noRequireHashes) {
     throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
       hint: `Keep one of them: hash-checking mode was asked for by ${[options.requireHashes && "the sync's options", config.requireHashes && "pip's configuration (require-hashes)", parsed.options.requireHashes && path].filter(Boolean).join(', ')}, and turned off by ${[options.noRequireHashes && "the sync's options", config.noRequireHashes && "pip's configuration (no-require-hashes)", parsed.options.noRequireHashes && path].filter(Boolean).join(', ')}.`,
+      exitCode: 1, // pip's
     });
   }
   // A constraint's --hash counts too (pip counts constraint lines among the requirements), and applies to the pin it constrains.

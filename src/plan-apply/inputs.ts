@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VenvkitError } from '../errors.js';
-import { applyFileOptions, applyFlags, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
+import { applyFileOptions, applyFlags, checkBooleans, loadPipConfig, type IndexFlags } from '../index/pip-config.js';
 import { checkRequireHashes, hashPins, type HashPins } from '../index/require-hashes.js';
 import { fetchOverHttp, readRequirementFiles, type RequirementLine } from '../index/requirements-file.js';
 import type { IndexSettings, ProjectCandidates } from '../index/types.js';
@@ -119,6 +119,9 @@ function lineToRequirement(line: RequirementLine, cwd: string, local: LocalSourc
 export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags, options: { env?: NodeJS.ProcessEnv; cwd?: string; interpreter?: InterpreterInfo; configSettings?: ConfigSettings } = {}): Promise<CollectedInputs> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
+  // pip's configuration is read first, as pip parses its options: a bad value stops everything.
+  const config = loadPipConfig({ env, isolated: flags.isolated });
+  checkBooleans(config);
   const requirements: Requirement[] = [];
   const local: LocalSource[] = [];
   const configByName = new Map<string, ConfigSettings>();
@@ -169,7 +172,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   }
   // A -r/-c URL is fetched as pip fetches it: with the session the configuration and command line
   // give (certificates, proxy, trusted hosts), before any option inside the file is read.
-  const http = () => applyFlags(loadPipConfig({ env, isolated: flags.isolated }).settings, flags);
+  const http = () => applyFlags(config.settings, flags);
   const parsed = files.length
     ? await readRequirementFiles(files, { env, cwd, fetchText: (url) => fetchOverHttp(url, http()) })
     : { requirements: [], constraints: [], options: { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, requireHashes: false, trustedHosts: [] } };
@@ -179,8 +182,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
     if (req && line.configSettings) configByName.set(req.key, parseConfigSettings(line.configSettings));
   }
   const constraints = parsed.constraints.filter((l) => !l.location).map((l) => parseRequirement(l.text));
-  let settings = loadPipConfig({ env, isolated: flags.isolated }).settings;
-  settings = applyFileOptions(settings, parsed.options);
+  let settings = applyFileOptions(config.settings, parsed.options);
   settings = applyFlags(settings, flags);
   if (settings.formatControl?.length) FormatControl.from(settings.formatControl); // a bad value is an error before anything is read
   // pip 26.2: --no-require-hashes (the options', a file's line, pip's configuration's) with --require-hashes is an
@@ -189,6 +191,7 @@ export async function collectInputs(inputs: RequirementInputs, flags: IndexFlags
   if (settings.requireHashes && noRequireHashes) {
     throw new VenvkitError('USAGE', 'the `requireHashes` option and the `noRequireHashes` option are mutually exclusive', {
       hint: 'Keep one of them: each is read from the options, from the option lines of the requirements files and from pip\'s configuration (require-hashes, no-require-hashes).',
+      exitCode: 1, // pip's
     });
   }
   const hashed = (l: RequirementLine) => l.hashes.length > 0;

@@ -14,7 +14,7 @@ import { closeWheelStore, openWheelStore, type CachedWheel } from '../cache/whee
 import { isVenvkitError, VenvkitError } from '../errors.js';
 import { IndexClient } from '../index/index-client.js';
 import { FormatControl } from '../index/format-control.js';
-import { applyFileOptions, applyFlags, loadPipConfig } from '../index/pip-config.js';
+import { applyFileOptions, applyFlags, checkBooleans, loadPipConfig } from '../index/pip-config.js';
 import type { Candidate } from '../index/types.js';
 import { pickFile, requiresPythonFits } from '../index/pick-file.js';
 import { throwIfInterrupted } from '../install/apply.js';
@@ -114,7 +114,9 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
   const progress: ProgressListener = options.onProgress ?? (() => {});
   const signal = options.signal;
   const tags = compatibleTags(venv.base!);
-  let settings = loadPipConfig({ env }).settings;
+  const config = loadPipConfig({ env });
+  checkBooleans(config);
+  let settings = config.settings;
   if (lock.fileOptions) settings = applyFileOptions(settings, lock.fileOptions);
   settings = applyFlags(settings, options.index ?? {});
   const client = new IndexClient({ settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });

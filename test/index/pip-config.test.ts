@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatControl } from '../../src/index/format-control.js';
 import { applyFileOptions } from '../../src/index/pip-config.js';
-import { applyFlags, loadPipConfig, parseIni, pipConfigFiles, pipConfigListLines, DEFAULT_INDEX_URL } from '../../src/index/pip-config.js';
+import { applyFlags, checkBooleans, LIST_BOOLEAN_KEYS, loadPipConfig, parseIni, strToBool, pipConfigFiles, pipConfigListLines, DEFAULT_INDEX_URL } from '../../src/index/pip-config.js';
 
 const files = (m: Record<string, string>) => (p: string) => m[p];
 
@@ -51,6 +51,21 @@ test('later files override earlier, [install] overrides [global], PIP_* variable
   assert.equal(d.settings.pre, false);
   assert.deepEqual(d.settings.findLinks, ['/f']);
   assert.deepEqual(d.settings.constraints, ['/k.txt']);
+});
+
+test('booleans as pip\'s strtobool: its words only, any case, not trimmed; a bad value is an error (exit 2) even when overridden; an empty value is skipped', () => {
+  for (const w of ['y', 'YES', 't', 'True', 'on', '1']) assert.equal(strToBool(w), true, w);
+  for (const w of ['n', 'No', 'f', 'FALSE', 'off', '0']) assert.equal(strToBool(w), false, w);
+  for (const w of ['', ' yes', 'yes ', 'maybe', '2', 'enable']) assert.equal(strToBool(w), undefined, JSON.stringify(w));
+  const read = files({ '/c.conf': '[global]\npre = yes\n[install]\nrequire-hashes = sure\n' });
+  const env = { PIP_CONFIG_FILE: '/c.conf', PIP_PRE: '', PIP_REQUIRE_HASHES: '0' };
+  const config = loadPipConfig({ env, home: '/h', readFile: read });
+  assert.equal(config.settings.pre, true, 'an empty PIP_PRE does not override the file');
+  assert.equal(config.settings.requireHashes, false, 'the environment overrides the bad file value');
+  assert.throws(() => checkBooleans(config), (e: any) => e.code === 'USAGE' && e.exitCode === 2 && /^sure is not a valid value for require-hashes option \(\/c\.conf, \[install\]\)$/.test(e.message) && /yes\/no, true\/false or 1\/0/.test(e.hint));
+  checkBooleans(config, LIST_BOOLEAN_KEYS); // pip list has no --require-hashes: it ignores that key
+  const fromEnv = loadPipConfig({ env: { PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: 'maybe' }, home: '/h', readFile: read });
+  assert.throws(() => checkBooleans(fromEnv, LIST_BOOLEAN_KEYS), /^VenvkitError: maybe is not a valid value for no-index option \(the environment variable PIP_NO_INDEX\)$/);
 });
 
 test('defaults, and PIP_CONFIG_FILE=/dev/null skips every file', () => {

@@ -106,7 +106,7 @@ export default async function install(rawArgv: string[]): Promise<number> {
 
 async function run(values: Values, positionals: string[], argv: string[], pip: PipRun, log: RunLog | undefined): Promise<number> {
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose, ...(log ? { log: log.line } : {}) };
-  if (values['require-hashes'] && values['no-require-hashes']) throw new VenvkitError('USAGE', 'install: --require-hashes and --no-require-hashes are mutually exclusive', { hint: 'Give one of them.' });
+  if (values['require-hashes'] && values['no-require-hashes']) throw new VenvkitError('USAGE', 'install: --require-hashes and --no-require-hashes are mutually exclusive', { hint: 'Give one of them.', exitCode: 1 /* pip's */ });
   await checkPipCombinations({ pre: values.pre, noDeps: values['no-deps'], requirement: values.requirement, group: values.group }, pip);
   const script = pip.script ? { path: pip.script, meta: await (await import('../../project/script-metadata.js')).readScriptMetadata(pip.script) } : undefined;
   const files = values.requirement ?? [];

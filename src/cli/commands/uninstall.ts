@@ -116,12 +116,14 @@ async function run(values: Values, positionals: string[], full: string[]): Promi
   if (values.requirement?.length) {
     // Loaded only for -r (the requirement-file parser is most of this command's code).
     const { fetchOverHttp, readRequirementFiles } = await import('../../index/requirements-file.js');
-    const { applyFlags, loadPipConfig } = await import('../../index/pip-config.js');
+    const { applyFlags, checkBooleans, loadPipConfig } = await import('../../index/pip-config.js');
     const { pipRun } = await import('../pip-install-options.js');
     // pip's network options, for a file given by URL.
     const timeout = lastValue(full, ['timeout', 'default-timeout']);
     const flags = { ...pipRun(values, full, 'uninstall').index, ...(timeout !== undefined ? { timeout: Number(timeout) } : {}) };
-    const fetchText = (url: string) => fetchOverHttp(url, applyFlags(loadPipConfig({ env: process.env, isolated: flags.isolated }).settings, flags));
+    const config = loadPipConfig({ env: process.env, isolated: flags.isolated });
+    checkBooleans(config, ['no-proxy-env']);
+    const fetchText = (url: string) => fetchOverHttp(url, applyFlags(config.settings, flags));
     const parsed = await readRequirementFiles(values.requirement.map((path) => ({ path })), { fetchText });
     for (const r of parsed.requirements) {
       const name = lineName(r);
