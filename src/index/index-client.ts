@@ -56,7 +56,7 @@ export class IndexClient {
   private httpClient: Promise<HttpClient> | undefined;
   private httpOpen: HttpClient | undefined;
   private readonly projects = new Map<string, Promise<ProjectCandidates>>();
-  private findLinksLinks: Promise<{ links: { link: PageLink; source: string }[]; failures: SourceFailure[] }> | undefined;
+  private findLinksLinks: Promise<{ files: { link: PageLink; source: string }[]; pages: { link: PageLink; source: string }[]; failures: SourceFailure[] }> | undefined;
   private readonly warned = new Set<string>();
   /**
    * A local page or wheel is read synchronously (cheaper than fs.promises) and a resolution with
@@ -212,13 +212,17 @@ export class IndexClient {
     }));
     const fl = await this.allFindLinks();
     out.failures.push(...fl.failures);
-    const all: { link: PageLink; source: string }[] = [];
+    // pip's order (PackageFinder.find_all_candidates), which decides between equal files (the last
+    // wins: pick-file.ts): find-links' own files (directories' and single files'), by URL from the
+    // highest; then the pages' links, the find-links pages' before the indexes'.
+    const all: { link: PageLink; source: string }[] = [...fl.files, ...fl.pages];
     for (const p of pages) for (const link of p.links) all.push({ link, source: redact(p.source) });
-    for (const x of fl.links) all.push(x);
 
     const seen = new Map<string, Candidate>();
     const before = this.settings.uploadedPriorTo;
-    for (const { link, source } of all) {
+    for (const entry of all) {
+      const { source } = entry;
+      let { link } = entry;
       const dist = indexDistFile(link.filename, project);
       if (before !== undefined) {
         // Too late: left out. Missing: kept aside; the provider asks for it once it knows whether the
@@ -239,9 +243,11 @@ export class IndexClient {
       }
       const prior = seen.get(link.filename);
       if (prior) {
-        // The same file from two places: keep the first, but learn a hash it lacked.
-        if (!prior.hashes.sha256 && link.hashes.sha256) prior.hashes = { ...prior.hashes, ...link.hashes };
-        continue;
+        // The same file from two places: one candidate, the later place's (of equal files pip takes the
+        // last), with a hash only the earlier gave.
+        const list = dist.kind === 'sdist' ? out.sdists : out.candidates;
+        list.splice(list.indexOf(prior), 1);
+        if (!link.hashes.sha256 && prior.hashes.sha256) link = { ...link, hashes: { ...prior.hashes, ...link.hashes } };
       }
       const c: Candidate = { name: dist.name, version: dist.version, filename: link.filename, url: link.url, hashes: link.hashes, yanked: link.yanked, source };
       if (link.requiresPython) c.requiresPython = link.requiresPython;
@@ -266,9 +272,9 @@ export class IndexClient {
 
   private allFindLinks() {
     this.findLinksLinks ??= (async () => {
-      const links: { link: PageLink; source: string }[] = [];
+      const byLocation: { links: { link: PageLink; source: string }[]; page: boolean }[] = [];
       const failures: SourceFailure[] = [];
-      await Promise.all(this.settings.findLinks.map(async (loc) => {
+      await Promise.all(this.settings.findLinks.map(async (loc, i) => {
         try {
           const w = this.options.witness;
           if (w && /^https?:/i.test(loc)) w.spoil(`find-links location ${redact(loc)} is a remote page`);
@@ -277,7 +283,7 @@ export class IndexClient {
             this.warnOnce(loc, `find-links location ${redact(loc)} is ignored: it does not exist`);
             return;
           }
-          for (const link of found) links.push({ link, source: redact(loc) });
+          byLocation[i] = { links: found.links.map((link) => ({ link, source: redact(loc) })), page: found.page };
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
           failures.push({ source: redact(loc), url: redact(loc), message });
@@ -285,7 +291,9 @@ export class IndexClient {
           this.warnOnce(loc, `find-links location ${redact(loc)} could not be read: ${message}`);
         }
       }));
-      return { links, failures };
+      const located = byLocation.filter(Boolean);
+      const files = located.filter((l) => !l.page).flatMap((l) => l.links).sort((a, b) => (a.link.url < b.link.url ? 1 : a.link.url > b.link.url ? -1 : 0));
+      return { files, pages: located.filter((l) => l.page).flatMap((l) => l.links), failures };
     })();
     return this.findLinksLinks;
   }

@@ -8,7 +8,7 @@
 // the caller can say why a version cannot be used; not ranked with ignoreRequiresPython), a hash the
 // caller allows (when any file has one), not yanked, a wheel before the sdist and among wheels the
 // most specific tag, then the higher build tag. Of files equal on all of these, the one listed last
-// wins (pip sorts them stably and walks the list backwards). Pure.
+// wins (pip sorts them stably and walks the list backwards; the index client lists them in pip's order). Pure.
 import { tryParseVersion } from '../pep/pep440.js';
 import { SpecifierSet } from '../pep/pep440-specifiers.js';
 import { bestTagRank } from '../pep/tags.js';

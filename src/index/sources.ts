@@ -100,10 +100,11 @@ function indexReadError(url: string, e: unknown): VenvkitError {
 
 /**
  * All links of one find-links location: a local directory (its files), a local or remote HTML
- * page (its anchors), or a single distribution file. Returns undefined for a location that does
- * not exist (pip ignores those with a warning).
+ * page (its anchors), or a single distribution file; `page` says whether they are a page's (pip
+ * orders the two kinds apart: index-client.ts). Returns undefined for a location that does not
+ * exist (pip ignores those with a warning).
  */
-export async function readFindLinks(location: string, http: () => Promise<HttpClient>, witness?: ReadWitness): Promise<PageLink[] | undefined> {
+export async function readFindLinks(location: string, http: () => Promise<HttpClient>, witness?: ReadWitness): Promise<{ links: PageLink[]; page: boolean } | undefined> {
   const isUrl = SCHEME.test(location);
   if (!isUrl || /^file:/i.test(location)) {
     const path = isUrl ? fileURLToPath(location) : location;
@@ -116,16 +117,16 @@ export async function readFindLinks(location: string, http: () => Promise<HttpCl
       return undefined;
     }
     witness?.(path, st);
-    if (st.isDirectory()) return listDirectory(path);
+    if (st.isDirectory()) return { links: listDirectory(path), page: false };
     const url = pathToFileURL(path).href;
-    if (/\.html?$/i.test(path)) return parseHtmlPage(readFileSync(path, 'utf8'), url);
-    return [{ filename: filenameOf(url), url, hashes: {}, yanked: false }];
+    if (/\.html?$/i.test(path)) return { links: parseHtmlPage(readFileSync(path, 'utf8'), url), page: true };
+    return { links: [{ filename: filenameOf(url), url, hashes: {}, yanked: false }], page: false };
   }
   const { url, hashes } = splitHash(location);
   const name = filenameOf(url);
-  if (/\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.test(name)) return [{ filename: name, url, hashes, yanked: false }];
+  if (/\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.test(name)) return { links: [{ filename: name, url, hashes, yanked: false }], page: false };
   const res = await (await http()).get(url, { accept: 'text/html' });
   if (res.status === 404) return undefined;
   if (res.status < 200 || res.status >= 300) throw statusError(res.url, res.status);
-  return parseHtmlPage(res.body.toString('utf8'), res.url);
+  return { links: parseHtmlPage(res.body.toString('utf8'), res.url), page: true };
 }

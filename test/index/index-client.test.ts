@@ -85,7 +85,7 @@ test('file:// index without index.html pages (directory listing) and find-links 
   writeFileSync(page, `<a href="${pathToFileURL(join(files, 'alpha-1.5-py3-none-any.whl')).href}">x</a>`);
   const { c, warnings } = client({ noIndex: true, indexUrl: 'http://127.0.0.1:1/never', extraIndexUrls: [pathToFileURL(listing).href], findLinks: [files, page, join(root, 'missing-dir')] });
   const p = await c.project('alpha');
-  assert.deepEqual(byVersion(p.candidates).map((x) => [x.version, x.source]), [['1.0', files], ['1.5', files], ['2.0', files]], '--no-index: only find-links; duplicates kept once');
+  assert.deepEqual(byVersion(p.candidates).map((x) => [x.version, x.source]), [['1.0', files], ['1.5', page], ['2.0', files]], '--no-index: only find-links; a file found twice kept once, as the later place gives it (pip lists the directory\'s files before the page\'s links)');
   assert.match(warnings.join('\n'), /find-links location .*missing-dir is ignored: it does not exist/);
   const { c: c2 } = client({ indexUrl: pathToFileURL(listing).href });
   assert.deepEqual((await c2.project('alpha')).candidates.map((x) => x.version), ['1.0']);

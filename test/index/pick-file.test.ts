@@ -130,3 +130,38 @@ test('sync of a requirements file: the file pip 26.2 installs from it, without h
     assert.deepEqual(picks(r.stdout), theirs, file);
   }
 });
+
+test('find-links beside an index: pip 26.2\'s order decides between equal files (find-links\' own files by URL from the highest, then the indexes\' pages; the last wins), for install and sync', { timeout: 600_000 }, (t) => {
+  const p = needsPip(t);
+  if (!p) return;
+  const fl = join(tmp, 'find-links');
+  const ixFiles = join(tmp, 'fl-index-files');
+  const make = (dir: string, name: string, tag: string) => buildWheel(dir, { name, version: '1.0', tag, filename: `${name}-1.0-${tag}.whl`, files: { [`${name}/__init__.py`]: `WHERE = ${JSON.stringify(dir)}\n` } });
+  mkdirSync(fl, { recursive: true });
+  mkdirSync(ixFiles, { recursive: true });
+  // Two equal files in one directory; an equal file in each place; the same file name in both.
+  make(fl, 'fdir', 'py3-none-any');
+  make(fl, 'fdir', 'py2.py3-none-any');
+  make(fl, 'fmix', 'py2.py3-none-any');
+  make(ixFiles, 'fmix', 'py3-none-any');
+  make(fl, 'fsame', 'py3-none-any');
+  make(ixFiles, 'fsame', 'py3-none-any');
+  const ix = writeStaticIndex(ixFiles, join(tmp, 'fl-index'));
+  const pins = ['fdir==1.0', 'fmix==1.0', 'fsame==1.0'];
+  const where = (url: string) => decodeURIComponent(new URL(url.split('#')[0]!).pathname);
+  const report = join(tmp, `report-${n++}.json`);
+  const r0 = p.run(['-m', 'pip', 'install', '--dry-run', '-q', '--no-deps', '--report', report, '-i', ix, '-f', fl, ...pins], { cwd: tmp, env });
+  assert.equal(r0.status, 0, r0.stderr);
+  const theirs = Object.fromEntries((JSON.parse(readFileSync(report, 'utf8')).install as { metadata: { name: string }; download_info: { url: string } }[]).map((i) => [i.metadata.name, where(i.download_info.url)]).sort());
+  // What pip picks, spelled out.
+  assert.equal(theirs.fdir, join(fl, 'fdir-1.0-py2.py3-none-any.whl'));
+  assert.ok(!theirs.fmix!.startsWith(fl) && !theirs.fsame!.startsWith(fl), `pip takes the index's file: ${JSON.stringify(theirs)}`);
+  const file = join(tmp, 'fl-pins.txt');
+  writeFileSync(file, `${pins.join('\n')}\n`);
+  for (const args of [['install', '--env', newEnv(), '--dry-run', '--no-deps', ...pins], ['sync', '--env', newEnv(), file]]) {
+    const r = venvkit([...args, '--json', '-i', ix, '-f', fl], { env, cwd: tmp });
+    assert.equal(r.status, 0, r.stderr);
+    const ours = Object.fromEntries((JSON.parse(r.stdout).installed as { name: string; url: string }[]).map((i) => [i.name, where(i.url)]).sort());
+    assert.deepEqual(ours, theirs, args[0]);
+  }
+});
