@@ -32,13 +32,16 @@ function expand(command: string, argv: string[], table: Options, pip: readonly s
     shortTakesValue: (c) => shorts.has(c),
   });
   for (let i = 0; i < out.length && argv[i] !== '--'; i++) {
-    if (out[i] === argv[i]) continue;
-    const name = /^--([^=]*)/.exec(out[i]!)![1]!;
-    if (!Object.hasOwn(table, name)) {
+    const name = /^--([^=]*)/.exec(out[i]!)?.[1];
+    if (name === undefined) continue;
+    if (out[i] !== argv[i] && !Object.hasOwn(table, name)) {
       throw new VenvkitError('USAGE', `${command}: ${argv[i]!.split('=', 1)[0]} stands for pip's --${name}, which venvkit ${command} does not take`, {
         hint: `Run \`venvkit ${command} --help\` for the flags it takes.`,
       });
     }
+    // pip's other spelling of an option (--log-file for --log): one option, the last given counts.
+    const alias = (table[name] as { aliasOf?: string } | undefined)?.aliasOf;
+    if (alias) out[i] = `--${alias}${out[i]!.slice(2 + name.length)}`;
   }
   return out;
 }
@@ -46,7 +49,8 @@ function expand(command: string, argv: string[], table: Options, pip: readonly s
 /**
  * util.parseArgs with venvkit's common flags and optparse's abbreviations (`expand`), turning its
  * errors into USAGE errors that name the command. `argv` of the answer has the abbreviations
- * written out.
+ * written out, and an option marked `aliasOf: NAME` in the table written as --NAME (its value is
+ * NAME's).
  */
 export function parse<O extends Options>(command: string, argv: string[], options: O, pip: readonly string[] = []) {
   let parsed;

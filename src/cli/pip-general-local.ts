@@ -24,7 +24,7 @@ export const PIP_GENERAL_LOCAL = {
   'cache-dir': { type: 'string' },
   'no-cache-dir': { type: 'boolean' },
   timeout: { type: 'string' },
-  'default-timeout': { type: 'string' },
+  'default-timeout': { type: 'string', aliasOf: 'timeout' },
   retries: { type: 'string' },
   'resume-retries': { type: 'string' },
   proxy: { type: 'string' },
@@ -35,8 +35,8 @@ export const PIP_GENERAL_LOCAL = {
   'keyring-provider': { type: 'string' },
   'exists-action': { type: 'string', multiple: true },
   log: { type: 'string' },
-  'log-file': { type: 'string' },
-  'local-log': { type: 'string' },
+  'log-file': { type: 'string', aliasOf: 'log' },
+  'local-log': { type: 'string', aliasOf: 'log' },
   python: { type: 'string' },
   debug: { type: 'boolean' },
   'use-feature': { type: 'string', multiple: true },
@@ -78,10 +78,8 @@ const bad = (command: string, message: string) => new VenvkitError('USAGE', `${c
 
 /** Checks their values as pip's parser does; applies --no-color. */
 export function applyGeneralLocal(command: string, values: Record<string, unknown>): void {
-  for (const name of ['timeout', 'default-timeout']) {
-    const v = values[name];
-    if (typeof v === 'string' && !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) throw bad(command, `--${name}: invalid floating-point value: '${v}'`);
-  }
+  const timeout = values.timeout;
+  if (typeof timeout === 'string' && !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(timeout)) throw bad(command, `--timeout: invalid floating-point value: '${timeout}'`);
   for (const name of ['retries', 'resume-retries']) {
     const v = values[name];
     if (typeof v === 'string' && !/^\s*[+-]?\d+\s*$/.test(v)) throw bad(command, `--${name}: invalid integer value: '${v}'`);
@@ -109,20 +107,10 @@ export function generalEnv(command: string, values: { env?: string; python?: str
   return values.env ?? (values.python !== undefined ? envOfPython(values.python, command) : undefined);
 }
 
-/** The value of the last of `names` in `argv` (pip's aliases of one option: the last given counts). */
-export function lastValue(argv: string[], names: string[]): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
-    if (m && names.includes(m[1]!)) value = m[2] ?? argv[++i];
-  }
-  return value;
-}
-
 /**
  * Runs a command's body with pip's general options applied: their values checked, -V answered,
- * and --log (the last of --log, --log-file, --local-log in `argv`, pip's one option) appending the
- * run to its file: the command line, all it prints, and the error that ended it.
+ * and --log (or its aliases --log-file, --local-log: the last given) appending the run to its file:
+ * the command line, all it prints, and the error that ended it.
  */
 export async function withGeneral(command: string, values: Record<string, unknown>, argv: string[], body: () => Promise<number>): Promise<number> {
   applyGeneralLocal(command, values);
@@ -131,7 +119,7 @@ export async function withGeneral(command: string, values: Record<string, unknow
     stdout(`venvkit ${VERSION}\n`);
     return 0;
   }
-  const logPath = lastValue(argv, ['log', 'log-file', 'local-log']);
+  const logPath = values.log as string | undefined;
   if (logPath === undefined) return body();
   const { resolve } = await import('node:path');
   const log = openLog(resolve(logPath), [...command.split(' '), ...argv]);

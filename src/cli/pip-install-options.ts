@@ -57,14 +57,18 @@ export const PIP_INSTALL_OPTIONS = {
   'ignore-requires-python': { type: 'boolean' },
   'refresh-package': { type: 'string', multiple: true },
   'uploaded-prior-to': { type: 'string' },
+  // pip's other spellings of the same options (optparse aliases): args.ts writes each as the option it stands for.
+  'no-dependencies': { type: 'boolean', aliasOf: 'no-deps' },
+  'only-dependencies': { type: 'boolean', aliasOf: 'only-deps' },
+  'pypi-url': { type: 'string', aliasOf: 'index-url' },
+  source: { type: 'string', aliasOf: 'src' },
+  'source-dir': { type: 'string', aliasOf: 'src' },
+  'source-directory': { type: 'string', aliasOf: 'src' },
+  'require-venv': { type: 'boolean', aliasOf: 'require-virtualenv' },
+  'log-file': { type: 'string', aliasOf: 'log' },
+  'local-log': { type: 'string', aliasOf: 'log' },
+  'default-timeout': { type: 'string', aliasOf: 'timeout' },
 } as const;
-
-/** pip's other spellings of the same options (optparse aliases), rewritten before parsing. */
-const ALIASES: Record<string, string> = {
-  'no-dependencies': 'no-deps', 'only-dependencies': 'only-deps', 'pypi-url': 'index-url',
-  source: 'src', 'source-dir': 'src', 'source-directory': 'src', 'require-venv': 'require-virtualenv',
-  'log-file': 'log', 'local-log': 'log', 'default-timeout': 'timeout',
-};
 
 /** Choices pip checks; venvkit checks the same. */
 const CHOICES: Record<string, readonly string[]> = {
@@ -108,13 +112,14 @@ type OptionTable = Record<string, { type: 'string' | 'boolean'; short?: string }
 
 /** pip 26.2's long options of `pip install` (aliases included), as venvkit knows them from install's `table`. */
 export function pipOptionNames(table: OptionTable): string[] {
-  return [...Object.keys(table).filter((n) => !VENVKIT_ONLY.includes(n)), ...Object.keys(ALIASES), ...Object.keys(UNSUPPORTED)];
+  return [...Object.keys(table).filter((n) => !VENVKIT_ONLY.includes(n)), ...Object.keys(UNSUPPORTED)];
 }
 
 /**
  * argv as install's parser reads it: pip's abbreviations written out (optparse: a unique prefix of
- * a long option; pip's names first, then venvkit's own), then pip's aliases replaced by the names
- * venvkit parses (up to a `--`). `table`: install's whole option table.
+ * a long option; pip's names first, then venvkit's own), and pip's options venvkit does not take
+ * refused (up to a `--`). `table`: install's whole option table (its aliases, marked `aliasOf`,
+ * are written as the options they stand for by args.ts).
  */
 export function canonicalArgv(argv: string[], table: OptionTable): string[] {
   const own = Object.keys(table);
@@ -122,14 +127,12 @@ export function canonicalArgv(argv: string[], table: OptionTable): string[] {
   const short = new Set(Object.values(table).filter((o) => o.type === 'string' && o.short).map((o) => o.short!));
   const out = expandAbbreviations(argv, {
     pip, own, command: 'install',
-    takesValue: (n) => table[ALIASES[n] ?? n]?.type === 'string',
+    takesValue: (n) => table[n]?.type === 'string',
     shortTakesValue: (c) => short.has(c),
   });
   for (let i = 0; i < out.length && out[i] !== '--'; i++) {
     const m = /^--([a-z0-9-]+)(=.*)?$/.exec(out[i]!);
     if (m && UNSUPPORTED[m[1]!]) throw new VenvkitError('USAGE', `install: --${m[1]} is a pip option venvkit does not take: ${UNSUPPORTED[m[1]!]}`, { hint: 'Leave it out.' });
-    const to = m ? ALIASES[m[1]!] : undefined;
-    if (to) out[i] = `--${to}${m![2] ?? ''}`;
   }
   return out;
 }

@@ -77,8 +77,9 @@ export const OPTIONS = {
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 export default async function install(rawArgv: string[]): Promise<number> {
-  const argv = canonicalArgv(rawArgv, { ...COMMON_OPTIONS, ...OPTIONS });
-  const parsed = parse('install', argv, OPTIONS);
+  const parsed = parse('install', canonicalArgv(rawArgv, { ...COMMON_OPTIONS, ...OPTIONS }), OPTIONS);
+  // (pip's abbreviations written out and its aliases as the options they stand for: args.ts)
+  const argv = parsed.argv;
   const values = parsed.values;
   let positionals = parsed.positionals;
   if (values.help) {

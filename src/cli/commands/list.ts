@@ -1,7 +1,7 @@
 // venvkit list: the distributions installed in an env, as pip list shows them (columns, freeze,
 // json; --outdated, --uptodate, --not-required), plus venvkit's own --json.
 import { pipOptionNamesOf } from '../pip-option-names.js';
-import { generalEnv, lastValue, PIP_GENERAL_LOCAL, pipGeneralMeaning, withGeneral } from '../pip-general-local.js';
+import { generalEnv, PIP_GENERAL_LOCAL, pipGeneralMeaning, withGeneral } from '../pip-general-local.js';
 import { formatOps, parse } from '../args.js';
 import { printJson, type Output, stdout, warn } from '../output.js';
 import { resolve } from 'node:path';
@@ -127,7 +127,7 @@ async function run(values: Values, full: string[]): Promise<number> {
   await checkPipCombinations({ pre: values.pre }, pip, 'list');
   if (values['cache-dir'] !== undefined) process.env.VENVKIT_CACHE_DIR = resolve(values['cache-dir']);
   if (values['no-cache-dir']) disableCaches();
-  const timeout = lastValue(full, ['timeout', 'default-timeout']);
+  const timeout = values.timeout;
   const { FormatControl } = await import('../../index/format-control.js');
   FormatControl.from(formatOps(full)); // pip checks their values whatever else is asked
   const out: Output = { json: !!values.json, quiet: !!values.quiet, verbose: !!values.verbose };

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { pipOptionNamesOf } from '../pip-option-names.js';
 import { parse } from '../args.js';
-import { generalEnv, lastValue, PIP_GENERAL_LOCAL, pipGeneralMeaning, withGeneral } from '../pip-general-local.js';
+import { generalEnv, PIP_GENERAL_LOCAL, pipGeneralMeaning, withGeneral } from '../pip-general-local.js';
 import { info, printJson, type Output, stderr, stdout, warn } from '../output.js';
 import { VenvkitError } from '../../errors.js';
 import { chooseEnvDir } from '../../install/target.js';
@@ -119,7 +119,7 @@ async function run(values: Values, positionals: string[], full: string[]): Promi
     const { applyFlags, checkBooleans, loadPipConfig } = await import('../../index/pip-config.js');
     const { pipRun } = await import('../pip-install-options.js');
     // pip's network options, for a file given by URL.
-    const timeout = lastValue(full, ['timeout', 'default-timeout']);
+    const timeout = values.timeout;
     const flags = { ...pipRun(values, full, 'uninstall').index, ...(timeout !== undefined ? { timeout: Number(timeout) } : {}) };
     const config = loadPipConfig({ env: process.env, isolated: flags.isolated });
     checkBooleans(config, ['no-proxy-env']);
