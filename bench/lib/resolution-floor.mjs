@@ -66,13 +66,7 @@ export function withResolutionFloor(task, ctx) {
   };
   const floorMd = {
     key: 'floor-md', label: 'reading the index pages of the locked set and each locked wheel\'s METADATA (one Node process: the zip\'s tail once, its directory walked without decoding names; only what was finally locked, so below what a resolution must read)',
-    prepare: () => {
-      if (reads) return;
-      if (!existsSync(lockFile)) throw new Error(`${lockFile} was not written`);
-      reads = lockReads(readFileSync(lockFile, 'utf8'));
-      const bad = reads.filter((r) => !r.page || !r.wheel);
-      if (bad.length) throw new Error(`not on a file:// index: ${bad.map((r) => r.name).join(', ')}`);
-    },
+    prepare: () => { reads ??= fileIndexReads(lockFile); },
     exec: () => {
       const r = timedRun(process.execPath, ['-e', METADATA_NODE, String(reads.length), ...reads.map((x) => x.page), ...reads.map((x) => x.wheel)], { env: ctx.baseEnv });
       lastMd = r.ok ? r.stdout.trim() : null;
@@ -95,6 +89,15 @@ export function withResolutionFloor(task, ctx) {
       return m;
     },
   };
+}
+
+/** lockReads of a lock written by a task, every package on a file:// index (or an error saying which are not). */
+function fileIndexReads(lockFile) {
+  if (!existsSync(lockFile)) throw new Error(`${lockFile} was not written`);
+  const reads = lockReads(readFileSync(lockFile, 'utf8'));
+  const bad = reads.filter((r) => !r.page || !r.wheel);
+  if (bad.length) throw new Error(`not on a file:// index: ${bad.map((r) => r.name).join(', ')}`);
+  return reads;
 }
 
 /**
@@ -141,13 +144,7 @@ export function withMultiLockFloor(task, ctx) {
   const floor = {
     key: 'floor', label: 'reading the locked packages\' index pages and each one\'s METADATA (one Python process, -I -S; only what was finally locked, so below what a resolution must read)',
     missing: py ? undefined : 'CPython 3.11 not found under $PYENV_ROOT/versions',
-    prepare: () => {
-      if (reads) return;
-      if (!existsSync(lockFile)) throw new Error(`${lockFile} was not written`);
-      reads = lockReads(readFileSync(lockFile, 'utf8'));
-      const bad = reads.filter((r) => !r.page || !r.wheel);
-      if (bad.length) throw new Error(`not on a file:// index: ${bad.map((r) => r.name).join(', ')}`);
-    },
+    prepare: () => { reads ??= fileIndexReads(lockFile); },
     exec: () => {
       const r = timedRun(py.path, ['-I', '-S', '-c', METADATA_READER, String(reads.length), ...reads.map((x) => x.page), ...reads.map((x) => x.wheel)], { env: ctx.baseEnv });
       last = r.ok ? r.stdout.trim() : null;
