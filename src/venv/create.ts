@@ -137,6 +137,18 @@ async function stagedHook(env: NodeJS.ProcessEnv, stage: string, signal?: AbortS
   });
 }
 
+/** The env lock of the existing directory at `physical` (waited for, saying so); a directory gone meanwhile needs none. */
+async function lockTarget(physical: string, root: string, options: CreateVenvOptions): Promise<{ release(): void } | undefined> {
+  const { lockEnv } = await import('../install/env-lock.js');
+  try {
+    return await lockEnv(physical, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: root, pid, done: 0 }) });
+  } catch (e) {
+    // Replaced whole or removed by another run since it was looked at: the commit below meets what is there now.
+    if (errnoCode(e) === 'ENOENT' || errnoCode((e as { cause?: unknown }).cause) === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
 function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw new VenvkitError('INTERRUPTED', 'Interrupted: the environment was not created', { hint: 'Nothing was changed; run the command again.', exitCode: 130 });
 }
@@ -218,56 +230,71 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   let seed: SeedResult | null = null;
   let activators: string[] = [];
   let placed = false;
+  // An existing env changed in place or replaced whole is changed by one venvkit at a time: the lock
+  // install, sync and remove take (two runs updating one env in place would move each other's files).
+  let envLock: { release(): void } | undefined;
   try {
     try {
-      if (!build) mkdirSync(stage);
-      applyFresh(ops, stage);
-    } catch (e) {
-      writeError(e, root, stage);
-    }
-    // venv leaves the activation scripts alone on --upgrade.
-    if (action !== 'upgraded') activators = await writeActivators({ stageRoot: stage, venv });
-    checkAbort(options.signal);
-    step('staged', 2);
-    if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps, compile: options.compile, env, signal: options.signal, onProgress: options.onProgress });
-    checkAbort(options.signal);
-    step('seeded', 3);
-    await stagedHook(env, stage, options.signal);
-    checkAbort(options.signal);
-    try {
-      if (build) openBuildDir(stage, join(stage, firstDir(ops)));
-      if (mode === 'rename') {
-        try {
-          renameIntoPlace(stage, physical);
-          placed = true;
-        } catch (e) {
-          // An empty mount point cannot be renamed over: fill it instead.
-          if (state.kind !== 'empty' || !['EBUSY', 'EXDEV', 'EPERM'].includes(errnoCode(e) ?? '')) throw e;
-          commitInPlace(stage, physical, planMerge(stage, physical, false));
-        }
-      } else if (mode === 'replace') {
-        replaceDir(stage, physical);
-        placed = true;
+      try {
+        if (!build) mkdirSync(stage);
+        applyFresh(ops, stage);
+      } catch (e) {
+        writeError(e, root, stage);
       }
-      // --clear of the env the user stands in (it is an env: checked above): old entries set aside, new ones in.
-      else if (mode === 'refill') commitInPlace(stage, physical, planRefill(stage, physical));
-      // A directory that is not an env keeps every file: a clash refuses before anything is written.
-      else commitInPlace(stage, physical, planMerge(stage, physical, state.kind === 'other'));
-    } catch (e) {
-      writeError(e, root, physical);
+      // venv leaves the activation scripts alone on --upgrade.
+      if (action !== 'upgraded') activators = await writeActivators({ stageRoot: stage, venv });
+      checkAbort(options.signal);
+      step('staged', 2);
+      if (!options.withoutPip && mode !== 'merge') seed = await seedPackages({ stageRoot: stage, venv, upgradeDeps: options.upgradeDeps, compile: options.compile, env, signal: options.signal, onProgress: options.onProgress });
+      checkAbort(options.signal);
+      step('seeded', 3);
+      await stagedHook(env, stage, options.signal);
+      checkAbort(options.signal);
+      if (mode !== 'rename') envLock = await lockTarget(physical, root, options);
+      try {
+        if (build) openBuildDir(stage, join(stage, firstDir(ops)));
+        if (mode === 'rename') {
+          try {
+            renameIntoPlace(stage, physical);
+            placed = true;
+          } catch (e) {
+            if (options.clear && e instanceof VenvkitError && e.code === 'TARGET_EXISTS') {
+              // --clear replaces what is there, also an env another run has put there since it was looked at.
+              envLock = await lockTarget(physical, root, options);
+              replaceDir(stage, physical);
+              placed = true;
+            } else {
+              // An empty mount point cannot be renamed over: fill it instead.
+              if (state.kind !== 'empty' || !['EBUSY', 'EXDEV', 'EPERM'].includes(errnoCode(e) ?? '')) throw e;
+              commitInPlace(stage, physical, planMerge(stage, physical, false));
+            }
+          }
+        } else if (mode === 'replace') {
+          replaceDir(stage, physical);
+          placed = true;
+        }
+        // --clear of the env the user stands in (it is an env: checked above): old entries set aside, new ones in.
+        else if (mode === 'refill') commitInPlace(stage, physical, planRefill(stage, physical));
+        // A directory that is not an env keeps every file: a clash refuses before anything is written.
+        else commitInPlace(stage, physical, planMerge(stage, physical, state.kind === 'other'));
+      } catch (e) {
+        writeError(e, root, physical);
+      }
+    } finally {
+      // Renamed in whole: nothing is left to remove (the build directory became the env).
+      if (!placed) {
+        if (build) rmSync(box, { recursive: true, force: true });
+        else removeContainer(box);
+      }
+    }
+    // An env updated in place gets pip the way an install would: in the env itself, and (like
+    // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
+    if (!options.withoutPip && mode === 'merge') {
+      // (Not stopped by `signal`: the env has been changed in place already; pip is put back whatever comes.)
+      seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, compile: options.compile, env, onProgress: options.onProgress });
     }
   } finally {
-    // Renamed in whole: nothing is left to remove (the build directory became the env).
-    if (!placed) {
-      if (build) rmSync(box, { recursive: true, force: true });
-      else removeContainer(box);
-    }
-  }
-  // An env updated in place gets pip the way an install would: in the env itself, and (like
-  // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
-  if (!options.withoutPip && mode === 'merge') {
-    // (Not stopped by `signal`: the env has been changed in place already; pip is put back whatever comes.)
-    seed = !options.upgradeDeps && hasPip(venv.paths.purelib) ? { installed: [] } : await seedPackages({ stageRoot: physical, venv, upgradeDeps: options.upgradeDeps, compile: options.compile, env, onProgress: options.onProgress });
+    envLock?.release();
   }
   step('done', 4);
   return { ...venv, base: info, action, seed, activators, notes: left.notes, warnings: left.warnings };

@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VenvkitError } from '../errors.js';
+import { LOCK_NAME } from '../install/reserved.js';
 import { alive, cleanSiblings, innerName, leftAlone, lstatOrNull, makeContainer, notOurs, parseInner, removeContainer, type Leftovers } from './stage.js';
 
 /** One move: `out` sets target/rel aside as box/o<i>; `in` renames stage/rel to target/rel. */
@@ -54,7 +55,8 @@ export function planMerge(stage: string, target: string, keepFiles: boolean): St
 export function planRefill(stage: string, target: string): Step[] {
   const steps: Step[] = [];
   let n = 0;
-  for (const name of readdirSync(target)) if (!parseInner(name)) steps.push({ op: 'out', i: n++, rel: name });
+  // (The env lock this run holds stays where it is.)
+  for (const name of readdirSync(target)) if (!parseInner(name) && name !== LOCK_NAME) steps.push({ op: 'out', i: n++, rel: name });
   const staged = readdirSync(stage).sort((a, b) => Number(a === 'pyvenv.cfg') - Number(b === 'pyvenv.cfg'));
   for (const name of staged) steps.push({ op: 'in', rel: name });
   return steps;

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, venvkit } from '../helpers/cli.js';
@@ -120,6 +120,17 @@ test('concurrent creates of one target: one wins, the others fail cleanly or suc
   for (const r of cleared) assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(describeTree(target).map((l) => l.split(target).join('<T>').replace(' --clear', '')), expected);
   assert.deepEqual(leftovers(parent), []);
+  // Concurrent creates over the existing env (each updates it in place, under the env's lock), then
+  // concurrent --clear runs meeting a target that another run is putting in place: all succeed.
+  // (Unlocked, two in-place updates moved each other's files: about one round in seven failed.)
+  for (let round = 0; round < 8; round++) {
+    for (const r of await runAll(4, [target])) assert.equal(r.code, 0, `round ${round}, in place: ${r.stderr}`);
+    assert.deepEqual(describeTree(target).map((l) => l.split(target).join('<T>')), expected);
+    rmSync(target, { recursive: true });
+    for (const r of await runAll(4, ['--clear', target])) assert.equal(r.code, 0, `round ${round}, --clear of a missing env: ${r.stderr}`);
+    assert.deepEqual(leftovers(parent), []);
+  }
+  assert.deepEqual(existsSync(join(target, '.venvkit.lock')), false, 'no lock left behind');
 });
 
 test('a new env is renamed into place whole and nothing is removed: no rmdir, no unlink', async (t) => {
