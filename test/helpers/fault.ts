@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { BIN } from './cli.js';
 import { which } from './shells.js';
+import { straceFollow } from './syscall-faults.js';
 
 /** Tools CI installs (.ci/run): missing one there is a failure, elsewhere a skip with the reason. */
 const CI_TOOLS = new Set(['strace', 'setpriv', 'chattr']);
@@ -36,7 +37,7 @@ export interface FaultRun {
  * process and its threads). strace's own messages go to /dev/null.
  */
 export function venvkitWithFault(syscall: string, when: number, signal: 'KILL' | 'INT', args: string[], options: SpawnSyncOptions = {}, log?: string): FaultRun {
-  const r = spawnSync('strace', ['-f', '-qq', '-o', log ?? '/dev/null', '-e', `trace=${syscall}`, '-e', `signal=SIG${signal}`, '-e', `inject=${syscall}:signal=${signal}:when=${when}`, BIN, ...args], { encoding: 'utf8', timeout: 120_000, ...options });
+  const r = spawnSync('strace', [...straceFollow('strace', true), '-qq', '-o', log ?? '/dev/null', '-e', `trace=${syscall}`, '-e', `signal=SIG${signal}`, '-e', `inject=${syscall}:signal=${signal}:when=${when}`, BIN, ...args], { encoding: 'utf8', timeout: 120_000, ...options });
   const sig = r.signal ?? (r.status === 137 ? 'SIGKILL' : null);
   const hit = signal === 'KILL' ? sig === 'SIGKILL' : /injected|SIGINT/.test(String(r.stderr)) || r.status === 130;
   let at: string | undefined;

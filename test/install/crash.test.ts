@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { venvkit } from '../helpers/cli.js';
 import { needTool, venvkitWithFault } from '../helpers/fault.js';
+import { straceFollow } from '../helpers/syscall-faults.js';
 import { metadataText } from '../helpers/index-server.js';
 import { buildWheel } from '../helpers/wheels.js';
 import { createVenv } from '../../src/venv/create.js';
@@ -54,7 +55,7 @@ function restore(): void {
 function callsToKill(syscall: string, args: string[], from: () => void = restore): number[] {
   from();
   const log = join(root, 'trace.log');
-  const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', `trace=${syscall}`, join(import.meta.dirname, '../../bin/venvkit.cjs'), ...args], { env, encoding: 'utf8' });
+  const r = spawnSync('strace', [...straceFollow('strace'), '-qq', '-o', log, '-e', `trace=${syscall}`, join(import.meta.dirname, '../../bin/venvkit.cjs'), ...args], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const calls = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(`${syscall}(`));
   const out: number[] = [];

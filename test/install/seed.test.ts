@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { needTool } from '../helpers/fault.js';
+import { straceFollow } from '../helpers/syscall-faults.js';
 import { BIN, venvkit } from '../helpers/cli.js';
 import { createVenv } from '../../src/venv/create.js';
 import { loadPipConfig } from '../../src/index/pip-config.js';
@@ -185,7 +186,7 @@ test('a second create links the cached bytecode; a tampered or foreign cached .p
   if (!strace) return;
   const [bcDir3] = pipBytecodeDir(cache, tag)!;
   removeDir(bcDir3);
-  const e = spawnSync(strace, ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=execve', '-P', i.path, '-e', 'inject=execve:error=EACCES', process.execPath, BIN, 'create', '-p', i.path, join(tmp, 'bc-e')], { env, encoding: 'utf8', timeout: 600_000 });
+  const e = spawnSync(strace, [...straceFollow(strace), '-qq', '-o', '/dev/null', '-e', 'trace=execve', '-P', i.path, '-e', 'inject=execve:error=EACCES', process.execPath, BIN, 'create', '-p', i.path, join(tmp, 'bc-e')], { env, encoding: 'utf8', timeout: 600_000 });
   assert.equal(e.status, 0, e.stderr);
   assert.doesNotMatch(e.stderr, /warn|error|fail|bug/i);
   const eLib = join(tmp, 'bc-e', createdLib(join(tmp, 'bc-e')));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, venvkit } from '../helpers/cli.js';
 import { needTool, venvkitWithFault } from '../helpers/fault.js';
+import { straceFollow } from '../helpers/syscall-faults.js';
 import { metadataText } from '../helpers/index-server.js';
 import { buildWheel } from '../helpers/wheels.js';
 import { createVenv } from '../../src/venv/create.js';
@@ -62,7 +63,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 function traceCalls(syscall: string): { n: number; line: string }[] {
   restore();
   const log = join(root, `trace-${syscall}.log`);
-  const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', `trace=${syscall}`, BIN, ...upgrade], { env, encoding: 'utf8' });
+  const r = spawnSync('strace', [...straceFollow('strace'), '-qq', '-o', log, '-e', `trace=${syscall}`, BIN, ...upgrade], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(`${syscall}(`)).map((line, i) => ({ n: i + 1, line }));
 }

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, venvkit } from '../helpers/cli.js';
-import { run, strace } from '../helpers/syscall-faults.js';
+import { run, strace, straceFollow } from '../helpers/syscall-faults.js';
 import { describeTree, interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
 
 let dir: string;
@@ -140,7 +140,7 @@ test('a new env is renamed into place whole and nothing is removed: no rmdir, no
   mkdirSync(parent);
   const target = join(parent, 'env');
   const log = join(dir, 'n1.strace');
-  const r = await run(st, ['-f', '-qq', '-o', log, '-e', 'trace=rmdir,unlink,unlinkat,rename,renameat,renameat2', BIN, 'create', '--without-pip', '-p', py, target], { env });
+  const r = await run(st, [...straceFollow(st), '-qq', '-o', log, '-e', 'trace=rmdir,unlink,unlinkat,rename,renameat,renameat2', BIN, 'create', '--without-pip', '-p', py, target], { env });
   assert.equal(r.status, 0, r.stderr);
   const calls = readFileSync(log, 'utf8').split('\n').filter((l) => /\b(rmdir|unlink|unlinkat|rename\w*)\(/.test(l));
   assert.deepEqual(calls.filter((l) => /\b(rmdir|unlink|unlinkat)\(/.test(l)), [], 'nothing removed on the way');

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../helpers/cli.js';
-import { run, strace } from '../helpers/syscall-faults.js';
+import { run, strace, straceFollow } from '../helpers/syscall-faults.js';
 import { interpreters, removeDir, tempDir, testEnv } from '../helpers/venv.js';
 
 let dir: string;
@@ -39,7 +39,7 @@ test('the second createVenv in a process: the target looked at once, no mkdir -p
   mkdirSync(parent);
   const [first, second] = [join(parent, 'one'), join(parent, 'two')];
   const log = join(dir, 'p1.strace');
-  const r = await run(st, ['-f', '-qq', '-o', log, '-e', 'trace=%file,%desc', process.execPath, '--input-type=module', '-e', program(py, [first, second])], { env });
+  const r = await run(st, [...straceFollow(st), '-qq', '-o', log, '-e', 'trace=%file,%desc', process.execPath, '--input-type=module', '-e', program(py, [first, second])], { env });
   assert.equal(r.status, 0, r.stderr);
   const lines = readFileSync(log, 'utf8').split('\n');
   const from = lines.findIndex((l) => l.includes('"create 1\\n"'));
