@@ -39,6 +39,8 @@ export interface IndexClientOptions {
   locked?: ReadonlyMap<string, ProjectCandidates>;
   /** Told of every page and location read (lock/resolution-cache.ts's Witness). */
   witness?: ReadRecorder;
+  /** The environment variables that locate the default caches (VENVKIT_CACHE_DIR...); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What a client tells of what it reads: local paths with their stat before reading, remote pages with their links, and reads that cannot be checked again. */
@@ -172,12 +174,12 @@ export class IndexClient {
   private pageCacheDir(): string | undefined {
     const o = this.options;
     if (o.cacheDir === false || o.pageCacheDir === false) return undefined;
-    this.pageCache ??= { dir: o.pageCacheDir ?? usableCacheDir('http') };
+    this.pageCache ??= { dir: o.pageCacheDir ?? usableCacheDir('http', o.env) };
     return this.pageCache.dir;
   }
 
   private downloadCacheDir(): string | false {
-    return this.options.cacheDir ?? usableCacheDir('downloads') ?? false;
+    return this.options.cacheDir ?? usableCacheDir('downloads', this.options.env) ?? false;
   }
 
   private sources(): Source[] {

@@ -38,7 +38,7 @@ export async function newestSeedWheels(info: InterpreterInfo, bundled: Seed[], e
   const config = loadPipConfig({ env });
   checkBooleans(config);
   const warnings: string[] = [];
-  const client = new IndexClient({ settings: config.settings, onWarning: (m) => warnings.push(m) });
+  const client = new IndexClient({ settings: config.settings, env, onWarning: (m) => warnings.push(m) });
   const out: Seed[] = [];
   for (const seed of bundled) {
     let project;

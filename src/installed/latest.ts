@@ -41,7 +41,7 @@ export async function latestVersions(names: readonly string[], interpreter: Inte
   const config = loadPipConfig({ env: options.env ?? process.env });
   checkBooleans(config, LIST_BOOLEAN_KEYS);
   const settings = applyFlags(config.settings, options.flags ?? {});
-  const client = new IndexClient({ settings, onWarning: options.onWarning });
+  const client = new IndexClient({ settings, env: options.env, onWarning: options.onWarning });
   const tags = compatibleTags(interpreter);
   const python = tryParseVersion(interpreter.versionString);
   const formats = FormatControl.from(settings.formatControl ?? []);

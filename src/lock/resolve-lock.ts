@@ -35,8 +35,8 @@ export class LockSession {
       this.warnings.push(m);
       o.onWarning?.(m);
     };
-    this.client = new IndexClient({ settings: inputs.settings, onWarning, ...(o.noCache ? { cacheDir: false as const } : {}), ...(witness ? { witness } : {}) });
-    this.shared = sharedMetadata({ noCache: o.noCache, witness });
+    this.client = new IndexClient({ settings: inputs.settings, env: o.env, onWarning, ...(o.noCache ? { cacheDir: false as const } : {}), ...(witness ? { witness } : {}) });
+    this.shared = sharedMetadata({ noCache: o.noCache, witness, env: o.env });
   }
 
   /** Reads ahead the pages and metadata the resolution will want (while the interpreter is being asked). */

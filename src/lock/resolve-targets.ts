@@ -64,8 +64,8 @@ export interface SharedMetadata {
   turns: SharedTurns;
 }
 
-export function sharedMetadata(o: { noCache?: boolean; witness?: Witness }): SharedMetadata {
-  return { metadata: new Map(), turns: new SharedTurns(), ...(o.noCache ? {} : { disk: new MetadataCache() }), ...(o.witness ? { witness: o.witness } : {}) };
+export function sharedMetadata(o: { noCache?: boolean; witness?: Witness; env?: NodeJS.ProcessEnv }): SharedMetadata {
+  return { metadata: new Map(), turns: new SharedTurns(), ...(o.noCache ? {} : { disk: new MetadataCache(o.env) }), ...(o.witness ? { witness: o.witness } : {}) };
 }
 
 /** The metadata of `file` (a wheel, or an sdist's build), read once for every target: from the disk cache by sha256, else by `read`. */

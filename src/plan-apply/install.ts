@@ -259,7 +259,7 @@ export async function installRequirements(venv: Venv, inputs: RequirementInputs,
     collected, interpreter: options.targetPython?.info ?? venv.base, ...(options.targetPython ? { tags: options.targetPython.tags } : {}), preferred,
     upgrade: options.upgrade, upgradeStrategy: options.upgradeStrategy, noDeps: options.noDeps, ignoreRequiresPython: options.ignoreRequiresPython, noCache: options.noCache, env,
   });
-  const client = new IndexClient({ settings: collected.settings, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}), ...(reuse ? { witness: reuse.witness } : {}) });
+  const client = new IndexClient({ settings: collected.settings, env, onWarning: warnOnce, onNote: options.onNote, ...(options.noCache ? { cacheDir: false as const } : {}), ...(collected.locked ? { locked: collected.locked } : {}), ...(reuse ? { witness: reuse.witness } : {}) });
   // Local projects and sdists are built first; their wheels then go through the resolver with the rest.
   const built = new Map<string, PreparedSource>();
   // The hashes a file must match. Hash-checking mode: its requirement line's --hash values. Outside

@@ -119,7 +119,7 @@ export async function applySync(venv: Venv, lock: LockTargets, report: SyncRepor
   let settings = config.settings;
   if (lock.fileOptions) settings = applyFileOptions(settings, lock.fileOptions);
   settings = applyFlags(settings, options.index ?? {});
-  const client = new IndexClient({ settings, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
+  const client = new IndexClient({ settings, env, onWarning: options.onWarning, ...(options.noCache ? { cacheDir: false as const } : {}) });
   const workDir = lazyBuildWorkDir(env);
   const ctx = buildContext({
     env, verbose: options.verbose, signal, index: options.index, noCache: options.noCache, linkMode: options.linkMode,

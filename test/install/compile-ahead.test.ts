@@ -181,7 +181,19 @@ test('a cold install compiles a wheel while another is still downloading (byteco
     const target = join(dir, 'env');
     assert.equal(venvkit(['create', '--without-pip', '-p', py.path, target], { env: testEnv(cache) }).status, 0);
     const venv = await openVenv(target, { env: testEnv(cache) });
-    await installRequirements(venv, { requirements: ['early', 'late'] }, { env: testEnv(cache), index: { indexUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/simple` } });
+    // Every cache the install uses is the one its `env` names, not this process's (index pages and
+    // downloads went to the process's once: a `late` wheel downloaded there before was taken from it).
+    const processCache = join(dir, 'process-cache');
+    const saved = process.env.VENVKIT_CACHE_DIR;
+    process.env.VENVKIT_CACHE_DIR = processCache;
+    try {
+      await installRequirements(venv, { requirements: ['early', 'late'] }, { env: testEnv(cache), index: { indexUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/simple` } });
+    } finally {
+      if (saved === undefined) delete process.env.VENVKIT_CACHE_DIR;
+      else process.env.VENVKIT_CACHE_DIR = saved;
+    }
+    assert.ok(!existsSync(processCache), `nothing in the process's cache: ${existsSync(processCache) ? readdirSync(processCache).join(', ') : ''}`);
+    assert.ok(existsSync(join(cache, 'http')) && existsSync(join(cache, 'downloads')), `pages and downloads in the env's cache: ${readdirSync(cache).join(', ')}`);
     assert.equal(sawBytecode, true, 'early\'s bytecode was stored while late was still being served');
     const sp = join(target, 'lib', readdirSync(join(target, 'lib'))[0]!, 'site-packages');
     for (const name of ['early', 'late']) assert.equal(readdirSync(join(sp, name, '__pycache__')).length, 40, `${name}: every module has its .pyc`);
