@@ -287,6 +287,8 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
         else removeContainer(box);
       }
     }
+    // The env is whole again: the seeding below is an install, which takes the lock itself.
+    envLock?.release();
     // An env updated in place gets pip the way an install would: in the env itself, and (like
     // `ensurepip --upgrade`) not again when it has pip already, unless --upgrade-deps asks for the newest.
     if (!options.withoutPip && mode === 'merge') {
