@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { VenvkitError, errnoCode } from '../errors.js';
 import { findPython } from '../python/find.js';
 import type { InterpreterInfo } from '../python/types.js';
+import type { EnvLock } from '../install/env-lock.js';
 import type { SeedOptions, SeedResult } from '../install/seed.js';
 import { writeActivators } from './activators/index.js';
 import { venvPaths } from './layout.js';
@@ -138,13 +139,13 @@ async function stagedHook(env: NodeJS.ProcessEnv, stage: string, signal?: AbortS
 }
 
 /** The env lock of the existing directory at `physical` (waited for, saying so); a directory gone meanwhile needs none. */
-async function lockTarget(physical: string, root: string, options: CreateVenvOptions): Promise<{ release(): void } | undefined> {
+async function lockTarget(physical: string, root: string, options: CreateVenvOptions): Promise<EnvLock | undefined> {
   const { lockEnv } = await import('../install/env-lock.js');
   try {
     return await lockEnv(physical, { signal: options.signal, onWait: (pid) => options.onProgress?.({ phase: 'wait', name: root, pid, done: 0 }) });
   } catch (e) {
     // Replaced whole or removed by another run since it was looked at: the commit below meets what is there now.
-    if (errnoCode(e) === 'ENOENT' || errnoCode((e as { cause?: unknown }).cause) === 'ENOENT') return undefined;
+    if (errnoCode(e) === 'ENOENT') return undefined;
     throw e;
   }
 }
@@ -232,7 +233,7 @@ export async function createVenv(dir: string, options: CreateVenvOptions = {}): 
   let placed = false;
   // An existing env changed in place or replaced whole is changed by one venvkit at a time: the lock
   // install, sync and remove take (two runs updating one env in place would move each other's files).
-  let envLock: { release(): void } | undefined;
+  let envLock: EnvLock | undefined;
   try {
     try {
       try {
