@@ -43,6 +43,9 @@ export interface IndexClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A link and the location (redacted) that listed it. */
+type SourcedLink = { link: PageLink; source: string };
+
 /** What a client tells of what it reads: local paths with their stat before reading, remote pages with their links, and reads that cannot be checked again. */
 export interface ReadRecorder {
   path(path: string, st: Stats | null): void;
@@ -58,7 +61,7 @@ export class IndexClient {
   private httpClient: Promise<HttpClient> | undefined;
   private httpOpen: HttpClient | undefined;
   private readonly projects = new Map<string, Promise<ProjectCandidates>>();
-  private findLinksLinks: Promise<{ files: { link: PageLink; source: string }[]; pages: { link: PageLink; source: string }[]; failures: SourceFailure[] }> | undefined;
+  private findLinksLinks: Promise<{ files: SourcedLink[]; pages: SourcedLink[]; failures: SourceFailure[] }> | undefined;
   private readonly warned = new Set<string>();
   /**
    * A local page or wheel is read synchronously (cheaper than fs.promises) and a resolution with
@@ -217,7 +220,7 @@ export class IndexClient {
     // pip's order (PackageFinder.find_all_candidates), which decides between equal files (the last
     // wins: pick-file.ts): find-links' own files (directories' and single files'), by URL from the
     // highest; then the pages' links, the find-links pages' before the indexes'.
-    const all: { link: PageLink; source: string }[] = [...fl.files, ...fl.pages];
+    const all: SourcedLink[] = [...fl.files, ...fl.pages];
     for (const p of pages) for (const link of p.links) all.push({ link, source: redact(p.source) });
 
     const seen = new Map<string, Candidate>();
@@ -274,7 +277,7 @@ export class IndexClient {
 
   private allFindLinks() {
     this.findLinksLinks ??= (async () => {
-      const byLocation: { links: { link: PageLink; source: string }[]; page: boolean }[] = [];
+      const byLocation: { links: SourcedLink[]; page: boolean }[] = [];
       const failures: SourceFailure[] = [];
       await Promise.all(this.settings.findLinks.map(async (loc, i) => {
         try {

@@ -59,9 +59,10 @@ export function lstatTarget(root: string): Looked | undefined {
 
 /**
  * Look at `root`: missing, an empty dir, an env (has pyvenv.cfg), or something else. Throws for
- * files and dangling links. `known`: lstatTarget(root), when just taken.
+ * files and dangling links. `known`: lstatTarget(root), when just taken. `tries`: how many more
+ * looks an env caught between another run's moves (see below) gets.
  */
-export function inspectTarget(root: string, known?: Looked): TargetState {
+export function inspectTarget(root: string, known?: Looked, tries = 3): TargetState {
   let st: Stats | undefined;
   if (known) st = known.st;
   else {
@@ -85,12 +86,19 @@ export function inspectTarget(root: string, known?: Looked): TargetState {
   // venvkit's own containers (of runs still at work) are not the directory's entries; one holding the
   // pyvenv.cfg of an env being replaced in place makes the directory that env.
   let replacing: string | undefined;
+  let oldBox = false;
   const names = readdirSync(root).filter((name) => {
     const c = parseInner(name);
     if (!c || notOurs(join(root, name), c.tag, root)) return true;
-    if (c.tag === 'old') replacing ??= cfgBeingReplaced(root, name);
+    if (c.tag === 'old') {
+      oldBox = true;
+      replacing ??= cfgBeingReplaced(root, name);
+    }
     return false;
   });
+  // Another run's in-place commit can finish between the listing and the read of its container (its
+  // pyvenv.cfg out of the env, the container gone): look again rather than call the env something else.
+  if (!names.includes('pyvenv.cfg') && replacing === undefined && oldBox && tries > 0) return inspectTarget(root, undefined, tries - 1);
   if (!names.includes('pyvenv.cfg') && replacing !== undefined) return { kind: 'venv', cfg: parsePyvenvCfg(replacing) };
   if (names.length === 0) return { kind: 'empty' };
   if (names.includes('pyvenv.cfg')) {

@@ -73,17 +73,17 @@ const fileOf = (url: string) => decodeURIComponent(url.split('#')[0]!.split('/')
 const sha256 = (name: string) => createHash('sha256').update(readFileSync(join(files, name))).digest('hex');
 let n = 0;
 
-/** The file pip 26.2 installs for each project of `args` (its --report), as project -> file name. */
-function pipPicks(p: RealPip, args: string[]): Record<string, string> {
+/** The file pip 26.2 installs for each project of `args` (its --report), as project -> file name (or `key` of its URL), from `ix` (default the generated index). */
+function pipPicks(p: RealPip, args: string[], { ix = index, key = fileOf }: { ix?: string; key?: (url: string) => string } = {}): Record<string, string> {
   const report = join(tmp, `report-${n++}.json`);
-  const r = p.run(['-m', 'pip', 'install', '--dry-run', '-q', '--no-deps', '--report', report, '-i', index, ...args], { cwd: tmp, env });
+  const r = p.run(['-m', 'pip', 'install', '--dry-run', '-q', '--no-deps', '--report', report, '-i', ix, ...args], { cwd: tmp, env });
   assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(readFileSync(report, 'utf8')).install as { metadata: { name: string }; download_info: { url: string } }[];
-  return Object.fromEntries(got.map((i) => [i.metadata.name, fileOf(i.download_info.url)]).sort());
+  return Object.fromEntries(got.map((i) => [i.metadata.name, key(i.download_info.url)]).sort());
 }
 
-/** project -> file name, from a venvkit --json report's `installed` list. */
-const picks = (stdout: string) => Object.fromEntries((JSON.parse(stdout).installed as { name: string; url: string }[]).map((i) => [i.name, fileOf(i.url)]).sort());
+/** project -> file name (or `key` of its URL), from a venvkit --json report's `installed` list. */
+const picks = (stdout: string, key = fileOf) => Object.fromEntries((JSON.parse(stdout).installed as { name: string; url: string }[]).map((i) => [i.name, key(i.url)]).sort());
 
 function newEnv(): string {
   const dir = join(tmp, `env${n++}`);
@@ -149,10 +149,7 @@ test('find-links beside an index: pip 26.2\'s order decides between equal files 
   const ix = writeStaticIndex(ixFiles, join(tmp, 'fl-index'));
   const pins = ['fdir==1.0', 'fmix==1.0', 'fsame==1.0'];
   const where = (url: string) => decodeURIComponent(new URL(url.split('#')[0]!).pathname);
-  const report = join(tmp, `report-${n++}.json`);
-  const r0 = p.run(['-m', 'pip', 'install', '--dry-run', '-q', '--no-deps', '--report', report, '-i', ix, '-f', fl, ...pins], { cwd: tmp, env });
-  assert.equal(r0.status, 0, r0.stderr);
-  const theirs = Object.fromEntries((JSON.parse(readFileSync(report, 'utf8')).install as { metadata: { name: string }; download_info: { url: string } }[]).map((i) => [i.metadata.name, where(i.download_info.url)]).sort());
+  const theirs = pipPicks(p, ['-f', fl, ...pins], { ix, key: where });
   // What pip picks, spelled out.
   assert.equal(theirs.fdir, join(fl, 'fdir-1.0-py2.py3-none-any.whl'));
   assert.ok(!theirs.fmix!.startsWith(fl) && !theirs.fsame!.startsWith(fl), `pip takes the index's file: ${JSON.stringify(theirs)}`);
@@ -161,7 +158,6 @@ test('find-links beside an index: pip 26.2\'s order decides between equal files 
   for (const args of [['install', '--env', newEnv(), '--dry-run', '--no-deps', ...pins], ['sync', '--env', newEnv(), file]]) {
     const r = venvkit([...args, '--json', '-i', ix, '-f', fl], { env, cwd: tmp });
     assert.equal(r.status, 0, r.stderr);
-    const ours = Object.fromEntries((JSON.parse(r.stdout).installed as { name: string; url: string }[]).map((i) => [i.name, where(i.url)]).sort());
-    assert.deepEqual(ours, theirs, args[0]);
+    assert.deepEqual(picks(r.stdout, where), theirs, args[0]);
   }
 });
